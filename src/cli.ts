@@ -1,0 +1,14 @@
+// The bin entry: runs main() and sets the exit code; nothing else (ink-notes.md trap 8).
+import { main } from './main.js';
+import { processIo } from './cli/io.js';
+
+main(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // main() maps every expected failure to a code; reaching here is a bug in fcw.
+    process.stderr.write(`fcw: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,42 @@
+// Parses the first word of argv, picks the wizard or a command, and maps the outcome to an exit
+// code. Commands are imported lazily so `--version` and `--help` load nothing but this file.
+import { EXIT, exitCodeOf } from './cli/errors.js';
+import { MAIN_HELP, VERSION } from './cli/help.js';
+import type { Io } from './cli/io.js';
+import { reportError } from './cli/report-error.js';
+
+export type CommandRunner = (args: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
+  deploy: () => import('./commands/deploy.js'),
+  package: () => import('./commands/package.js'),
+  profiles: () => import('./commands/profiles.js'),
+  serve: () => import('./commands/serve.js'),
+  wizard: () => import('./commands/wizard.js'),
+};
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const first = argv[0];
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(MAIN_HELP);
+    return EXIT.ok;
+  }
+  const isCommand = first !== undefined && !first.startsWith('-');
+  const name = isCommand ? first : 'wizard';
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr.write(`fcw: unknown command "${name}". Commands: ${Object.keys(COMMANDS).filter((c) => c !== 'wizard').join(', ')}.\nRun \`fcw --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await load();
+    return await command.run(isCommand ? argv.slice(1) : argv, io);
+  } catch (error) {
+    reportError(error, io);
+    return exitCodeOf(error);
+  }
+}
