@@ -1,0 +1,49 @@
+// Every numeric cap FC 2.0 enforces, one named constant each (fc-facts.md, "Validation rules").
+// The validators, the wizard's hints, the sandbox's checks and the error messages all read these.
+// Where the facts are uncertain the constant says so: change it here and everything follows.
+
+export const API_VERSION = '2016-08-15';
+
+export const SERVICE_NAME_MAX_LENGTH = 128;
+export const FUNCTION_NAME_MAX_LENGTH = 64;
+
+/** Memory: a multiple of this, in MB. */
+export const MEMORY_STEP_MB = 64;
+/** Elastic instances (`e1`, the default). */
+export const MEMORY_ELASTIC_MIN_MB = 128;
+export const MEMORY_ELASTIC_MAX_MB = 3072;
+/** Performance instances (`c1`) take only these sizes. */
+export const MEMORY_PERFORMANCE_SIZES_MB = [4096, 8192, 16384, 32768] as const;
+export const MEMORY_DEFAULT_MB = 128;
+
+export const TIMEOUT_MIN_S = 1;
+/** The seed's cap for elastic instances. Performance instances may allow more (docs disagree: 7200 or 86400). */
+export const TIMEOUT_MAX_S = 600;
+export const TIMEOUT_DEFAULT_S = 60;
+
+export const INIT_TIMEOUT_MIN_S = 1;
+export const INIT_TIMEOUT_MAX_S = 300;
+export const INIT_TIMEOUT_DEFAULT_S = 3;
+
+export const CA_PORT_DEFAULT = 9000;
+export const CA_PORT_MIN = 1;
+export const CA_PORT_MAX = 65535;
+
+export const LAYERS_MAX = 5;
+
+/** All environment variables together (keys and values, as JSON-encoded), in bytes. */
+export const ENV_TOTAL_MAX_BYTES = 4 * 1024;
+export const ENV_RESERVED_PREFIX = 'FC_';
+
+const MB = 1024 * 1024;
+/** Above this the official tools switch to OSS; fcw warns. */
+export const CODE_INLINE_WARN_BYTES = 50 * MB;
+/** Uncertain whether FC caps the raw or the base64 zip: fcw treats the raw zip as capped here. */
+export const CODE_INLINE_MAX_BYTES = 100 * MB;
+export const CODE_OSS_MAX_BYTES = 500 * MB;
+
+/** jszip writes no ZIP64, so a package holds at most this many entries. */
+export const ZIP_MAX_ENTRIES = 65_535;
+
+/** The service allows this much clock skew on the Date header. */
+export const DATE_SKEW_MAX_MS = 15 * 60 * 1000;
