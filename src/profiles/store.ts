@@ -1,0 +1,287 @@
+// The saved profiles, in conf's `config.json` under the fcw config directory (FCW_CONFIG_DIR or the
+// OS config directory). Why these choices:
+// - One `profiles` record keyed by name, with dot notation off: conf would read "a.b" as a path.
+// - A `version` field and our own migration chain (migrate.ts), tested on a version-0 file; conf's
+//   own migrations key on the package version, which says nothing about the file's shape.
+// - conf writes through `atomically` (temp file + rename), so a crash mid-write leaves the old file.
+// - A file that does not parse is moved aside to `config.json.corrupt-<timestamp>` with a message
+//   on stderr: never a crash, never a silent reset that loses someone's profiles.
+// - Mode 0600, and save() copies only the known fields, so nothing that rides along on the object
+//   handed in (credentials, say) can land on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+
+import { fcwConfigDir } from '../cli/config-dir.js';
+import { UsageError } from '../cli/errors.js';
+import type { FunctionConfig } from '../fc/types.js';
+import { MigrationError, migrateProfileFile } from './migrate.js';
+import {
+  PROFILE_SCHEMA_VERSION,
+  profileNameProblem,
+  profileProblems,
+  type CodeSource,
+  type LastDeploy,
+  type Profile,
+  type ProfileFile,
+  type ProfileTarget,
+} from './schema.js';
+
+export interface ProfileStoreOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the directory (tests); default fcwConfigDir(env). */
+  dir?: string;
+  /** Where notices go (the corrupt file set aside, a migration). Default process.stderr. */
+  stderr?: NodeJS.WritableStream;
+  now?: () => Date;
+}
+
+const CONFIG_NAME = 'config';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function fileStamp(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
+
+export class ProfileStore {
+  readonly path: string;
+  readonly dir: string;
+  private readonly conf: Conf<Record<string, unknown>>;
+  private readonly stderr: NodeJS.WritableStream;
+  private readonly now: () => Date;
+
+  constructor(options: ProfileStoreOptions = {}) {
+    this.dir = options.dir ?? fcwConfigDir(options.env ?? process.env);
+    this.path = path.join(this.dir, `${CONFIG_NAME}.json`);
+    this.stderr = options.stderr ?? process.stderr;
+    this.now = options.now ?? (() => new Date());
+    // Checked BEFORE conf opens the file: conf throws on a file that does not parse.
+    const migrated = this.loadOrRecover();
+    this.conf = new Conf<Record<string, unknown>>({
+      cwd: this.dir,
+      configName: CONFIG_NAME,
+      projectSuffix: '',
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+      configFileMode: 0o600,
+    });
+    if (migrated) this.conf.store = migrated as unknown as Record<string, unknown>;
+  }
+
+  /** Every stored profile name, sorted. */
+  names(): string[] {
+    return Object.keys(this.read().profiles).sort();
+  }
+
+  /** Every well-formed profile, sorted by name; malformed ones are reported by get(). */
+  list(): Profile[] {
+    const { profiles } = this.read();
+    return Object.keys(profiles)
+      .sort()
+      .filter((name) => profileProblems(profiles[name]).length === 0)
+      .map((name) => profiles[name]);
+  }
+
+  /** The names of stored profiles that are malformed (edited by hand), with what is wrong. */
+  malformed(): { name: string; problems: string[] }[] {
+    const { profiles } = this.read();
+    return Object.keys(profiles)
+      .sort()
+      .map((name) => ({ name, problems: profileProblems(profiles[name]) }))
+      .filter((p) => p.problems.length > 0);
+  }
+
+  /** The profile, or undefined. A stored profile that is malformed is a UsageError naming what is wrong. */
+  get(name: string): Profile | undefined {
+    const { profiles } = this.read();
+    if (!Object.hasOwn(profiles, name)) return undefined;
+    const profile = profiles[name];
+    const problems = profileProblems(profile);
+    if (problems.length > 0) {
+      throw new UsageError(
+        `Profile "${name}" in ${this.path} is malformed: ${problems.join('; ')}.`,
+        `Fix the file by hand, or save the profile again (\`fcw deploy ... --save-profile ${name}\`).`,
+      );
+    }
+    if (profile.name !== name) return { ...profile, name };
+    return profile;
+  }
+
+  /** The profile, or a UsageError that lists the known ones. */
+  require(name: string): Profile {
+    const problem = profileNameProblem(name);
+    if (problem) throw new UsageError(`Invalid profile name: ${problem}.`);
+    const profile = this.get(name);
+    if (profile) return profile;
+    const known = this.names();
+    throw new UsageError(
+      `No profile named "${name}".`,
+      known.length > 0 ? `Known profiles: ${known.join(', ')}.` : `No profiles are saved yet (in ${this.path}); save one with \`fcw deploy ... --save-profile ${name}\` or the wizard.`,
+    );
+  }
+
+  /** Saves (creates or replaces) a profile. Only known fields are stored. Returns what was stored. */
+  save(profile: Profile): Profile {
+    const problem = profileNameProblem(profile.name);
+    if (problem) throw new UsageError(`Cannot save the profile: ${problem}.`);
+    const problems = profileProblems(profile);
+    if (problems.length > 0) throw new UsageError(`Cannot save profile "${profile.name}": ${problems.join('; ')}.`);
+    const clean = sanitizeProfile(profile);
+    const file = this.read();
+    const previous = file.profiles[profile.name];
+    const stamp = this.now().toISOString();
+    clean.createdAt = isRecord(previous) && typeof previous.createdAt === 'string' ? previous.createdAt : stamp;
+    clean.updatedAt = stamp;
+    this.write({ ...file, profiles: { ...file.profiles, [profile.name]: clean } });
+    return clean;
+  }
+
+  /** Removes a profile; false when there was none. */
+  remove(name: string): boolean {
+    const file = this.read();
+    if (!Object.hasOwn(file.profiles, name)) return false;
+    const profiles = { ...file.profiles };
+    delete profiles[name];
+    this.write({ ...file, profiles });
+    return true;
+  }
+
+  /** Records the outcome of a deploy in the profile (also a failed one). False when the profile is gone. */
+  recordDeploy(name: string, lastDeploy: LastDeploy): boolean {
+    const file = this.read();
+    const profile = file.profiles[name];
+    if (!isRecord(profile)) return false;
+    const clean = sanitizeLastDeploy(lastDeploy);
+    this.write({ ...file, profiles: { ...file.profiles, [name]: { ...profile, lastDeploy: clean } } });
+    return true;
+  }
+
+  // ---- file handling ------------------------------------------------------------------------
+
+  private read(): ProfileFile {
+    let raw: Record<string, unknown>;
+    try {
+      raw = this.conf.store;
+    } catch (error) {
+      // The file was damaged after we opened it (another process, a hand edit): same recovery.
+      if (error instanceof SyntaxError) {
+        this.setAside(`it is not valid JSON (${error.message})`);
+        return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
+      }
+      throw error;
+    }
+    if (Object.keys(raw).length === 0) return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
+    const profiles = isRecord(raw.profiles) ? (raw.profiles as Record<string, Profile>) : {};
+    return { version: typeof raw.version === 'number' ? raw.version : PROFILE_SCHEMA_VERSION, profiles };
+  }
+
+  private write(file: ProfileFile): void {
+    this.conf.store = { version: PROFILE_SCHEMA_VERSION, profiles: file.profiles } as unknown as Record<string, unknown>;
+  }
+
+  /**
+   * Reads the file as it is on disk: a file that does not parse, or is not the expected shape, is
+   * set aside; an old version is migrated (the original kept as `config.json.v<N>.bak`) and
+   * returned for writing; a newer version is refused, untouched.
+   */
+  private loadOrRecover(): ProfileFile | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    if (text.trim() === '') {
+      this.setAside('it is empty');
+      return undefined;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      this.setAside(`it is not valid JSON (${(error as Error).message})`);
+      return undefined;
+    }
+    if (!isRecord(parsed)) {
+      this.setAside('it does not hold a JSON object');
+      return undefined;
+    }
+    try {
+      const { file, from, migrated } = migrateProfileFile(parsed);
+      if (!migrated) return undefined;
+      fs.copyFileSync(this.path, `${this.path}.v${from}.bak`);
+      this.stderr.write(`fcw: upgraded ${this.path} from profile schema version ${from} to ${PROFILE_SCHEMA_VERSION} (the original is kept as ${path.basename(this.path)}.v${from}.bak).\n`);
+      return file;
+    } catch (error) {
+      if (!(error instanceof MigrationError)) throw error;
+      if (/newer fcw/.test(error.message)) {
+        throw new UsageError(`Cannot use the profiles in ${this.path}: ${error.message}.`, 'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.');
+      }
+      this.setAside(error.message);
+      return undefined;
+    }
+  }
+
+  private setAside(reason: string): void {
+    const target = `${this.path}.corrupt-${fileStamp(this.now())}`;
+    fs.renameSync(this.path, target);
+    this.stderr.write(
+      `fcw: the profile file ${this.path} could not be read: ${reason}.\n` +
+        `  It was moved to ${target} and a new, empty file is used. Your old profiles are in that file.\n`,
+    );
+  }
+}
+
+// ---- copying only the known fields -------------------------------------------------------------
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+const FUNCTION_KEYS = [
+  'functionName', 'runtime', 'handler', 'description', 'memorySize', 'timeout', 'initializer', 'initializationTimeout',
+  'environmentVariables', 'layers', 'caPort', 'customContainerConfig', 'instanceType',
+] as const satisfies readonly (keyof FunctionConfig)[];
+
+function sanitizeTarget(t: ProfileTarget): ProfileTarget {
+  const out: ProfileTarget = pick(t, ['kind', 'endpoint', 'region', 'accountId']);
+  const s = t.credentialSource;
+  if (s) out.credentialSource = s.kind === 'aliyun-cli' ? pick(s, ['kind', 'profileName']) : { kind: s.kind };
+  return out;
+}
+
+function sanitizeCode(c: CodeSource): CodeSource {
+  switch (c.kind) {
+    case 'folder':
+    case 'zip':
+      return { kind: c.kind, path: path.resolve(c.path) };
+    case 'oss':
+      return { kind: 'oss', bucket: c.bucket, object: c.object };
+    default:
+      return { kind: c.kind };
+  }
+}
+
+function sanitizeLastDeploy(d: LastDeploy): LastDeploy {
+  return pick(d, ['time', 'status', 'functionId', 'codeChecksum', 'etag', 'error', 'requestIds']);
+}
+
+export function sanitizeProfile(p: Profile): Profile {
+  const fn = pick(p.function, FUNCTION_KEYS) as FunctionConfig;
+  if (fn.customContainerConfig) fn.customContainerConfig = pick(fn.customContainerConfig, ['image', 'command', 'args', 'accelerationType']);
+  const out: Profile = {
+    name: p.name,
+    target: sanitizeTarget(p.target),
+    service: pick(p.service, ['name', 'create', 'description']),
+    function: fn,
+    code: sanitizeCode(p.code),
+  };
+  if (p.lastDeploy) out.lastDeploy = sanitizeLastDeploy(p.lastDeploy);
+  return out;
+}
