@@ -1,0 +1,307 @@
+// Pure planning for a deploy: what is wanted (a profile with flag overrides on top), whether it is
+// valid (the shared validators, before any network call), and what differs from the function as
+// deployed (field by field, and the code by checksum), hence what to send. No I/O here.
+import path from 'node:path';
+
+import { UsageError } from '../cli/errors.js';
+import { getRuntime } from '../fc/rules.js';
+import type { AccelerationType, CreateFunctionRequest, CustomContainerConfig, FunctionCode, FunctionConfig, FunctionInfo } from '../fc/types.js';
+import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';
+import type { CodeSource, Profile, ProfileService, ProfileTarget } from '../profiles/schema.js';
+
+/** What a deploy should leave behind: the service, the function's configuration, where its code is. */
+export interface DeploySpec {
+  service: ProfileService;
+  function: FunctionConfig;
+  code: CodeSource;
+}
+
+/** Field values given as flags; each one replaces the profile's (environment variables merge by key). */
+export interface FieldOverrides {
+  service?: string;
+  createService?: boolean;
+  serviceDescription?: string;
+  functionName?: string;
+  runtime?: string;
+  handler?: string;
+  /** A folder, or a .zip / .jar file. */
+  code?: string;
+  memorySize?: number;
+  timeout?: number;
+  initializer?: string;
+  initializationTimeout?: number;
+  description?: string;
+  environmentVariables?: Record<string, string>;
+  layers?: string[];
+  caPort?: number;
+  instanceType?: string;
+  image?: string;
+  command?: string;
+  args?: string;
+  accelerationType?: string;
+  ossBucket?: string;
+  ossObject?: string;
+}
+
+export interface FieldChange {
+  field: string;
+  /** As deployed (undefined when the function does not exist or the field is not set). */
+  from: unknown;
+  /** As this deploy sets it. */
+  to: unknown;
+}
+
+export interface ChecksumComparison {
+  local?: string;
+  remote?: string;
+  match: boolean;
+}
+
+export type DeployAction = 'create' | 'update' | 'unchanged';
+
+export interface DeployPlan {
+  action: DeployAction;
+  /** Configuration fields that differ (for create: every field that is set). */
+  diff: FieldChange[];
+  /** Whether code goes with the request. */
+  sendCode: boolean;
+  /** Why the code is or is not sent, for a person. */
+  codeReason: string;
+  checksum: ChecksumComparison;
+  /** The body of CreateFunction (create) or UpdateFunction (update) without the code. */
+  config: Partial<FunctionConfig>;
+}
+
+const ZIP_EXTENSIONS = ['.zip', '.jar'];
+
+/** A `--code` argument as a code source: a .zip/.jar file, else a folder. Relative to `cwd`. */
+export function codeSourceFromPath(codePath: string, cwd: string): CodeSource {
+  const absolute = path.resolve(cwd, codePath);
+  return ZIP_EXTENSIONS.includes(path.extname(absolute).toLowerCase()) ? { kind: 'zip', path: absolute } : { kind: 'folder', path: absolute };
+}
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/**
+ * The spec for this deploy: the profile's fields with the flags on top. Missing required fields
+ * are a UsageError that names the flag to give.
+ */
+export function buildSpec(profile: Profile | undefined, o: FieldOverrides, cwd: string): DeploySpec {
+  const fn: FunctionConfig = profile ? structuredClone(profile.function) : ({} as FunctionConfig);
+  const service: ProfileService = profile ? { ...profile.service } : ({} as ProfileService);
+  assign(service, 'name', o.service);
+  assign(service, 'create', o.createService);
+  assign(service, 'description', o.serviceDescription);
+
+  assign(fn, 'functionName', o.functionName);
+  assign(fn, 'runtime', o.runtime);
+  assign(fn, 'handler', o.handler);
+  assign(fn, 'memorySize', o.memorySize);
+  assign(fn, 'timeout', o.timeout);
+  assign(fn, 'initializer', o.initializer);
+  assign(fn, 'initializationTimeout', o.initializationTimeout);
+  assign(fn, 'description', o.description);
+  assign(fn, 'layers', o.layers);
+  assign(fn, 'caPort', o.caPort);
+  assign(fn, 'instanceType', o.instanceType);
+  if (o.environmentVariables) fn.environmentVariables = { ...(fn.environmentVariables ?? {}), ...o.environmentVariables };
+
+  let code: CodeSource | undefined = profile ? { ...profile.code } : undefined;
+  const codeFlags = [o.code !== undefined && '--code', (o.ossBucket !== undefined || o.ossObject !== undefined) && '--oss-bucket/--oss-object', o.image !== undefined && '--image'].filter(Boolean);
+  if (codeFlags.length > 1) {
+    throw new UsageError(`Give one code source, not ${codeFlags.join(' and ')}.`, 'A function takes a folder or zip (--code), an OSS object (--oss-bucket and --oss-object), or an image (--image, custom-container).');
+  }
+  if (o.code !== undefined) code = codeSourceFromPath(o.code, cwd);
+  if (o.ossBucket !== undefined || o.ossObject !== undefined) {
+    const bucket = o.ossBucket ?? (code?.kind === 'oss' ? code.bucket : undefined);
+    const object = o.ossObject ?? (code?.kind === 'oss' ? code.object : undefined);
+    if (!bucket || !object) throw new UsageError('Code from OSS needs both --oss-bucket and --oss-object.');
+    code = { kind: 'oss', bucket, object };
+  }
+  if (o.image !== undefined || o.command !== undefined || o.args !== undefined || o.accelerationType !== undefined) {
+    const base: Partial<CustomContainerConfig> = fn.customContainerConfig ?? {};
+    const container: CustomContainerConfig = { ...base, image: o.image ?? base.image ?? '' };
+    assign(container, 'command', o.command);
+    assign(container, 'args', o.args);
+    assign(container, 'accelerationType', o.accelerationType as AccelerationType | undefined);
+    if (!container.image) throw new UsageError('--command, --args and --acceleration configure a container image: give --image too.');
+    fn.customContainerConfig = container;
+    code = { kind: 'image' };
+  }
+  if (code && code.kind !== 'image') delete fn.customContainerConfig;
+
+  const missing: string[] = [];
+  if (!service.name) missing.push('--service');
+  if (!fn.functionName) missing.push('--function');
+  if (!fn.runtime) missing.push('--runtime');
+  if (!fn.handler) missing.push('--handler');
+  if (!code) missing.push('--code (or --oss-bucket/--oss-object, or --image)');
+  if (missing.length > 0) {
+    throw new UsageError(
+      `Missing ${missing.join(', ')}: ${profile ? `profile "${profile.name}" and the flags do not give` : 'without --profile, every field is a flag, and these are required'}.`,
+      'Run `fcw deploy --help` for the flags, or `fcw profiles list` for saved profiles.',
+    );
+  }
+  return { service, function: fn, code: code as CodeSource };
+}
+
+/** A placeholder code object with the right shape, so the request validators check the pairing rules. */
+function codeShape(code: CodeSource): FunctionCode | undefined {
+  switch (code.kind) {
+    case 'folder':
+    case 'zip':
+      // A valid 22-byte empty zip (fc-facts.md): the real package is checked after it is built.
+      return { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' };
+    case 'oss':
+      return { ossBucketName: code.bucket, ossObjectName: code.object };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Checks the spec with the shared validators, before any network call. Whether the function
+ * exists is not known yet, so the runtime is held to the update rule here (a runtime closed for
+ * new functions can still be updated); checkCreatable() applies the create rule once it is known.
+ * Errors throw a UsageError naming each rule; warnings are returned for the caller to show.
+ */
+export function validateSpec(spec: DeploySpec, source = 'the flags'): ValidationIssue[] {
+  const request: CreateFunctionRequest = { ...spec.function };
+  const code = codeShape(spec.code);
+  if (code) request.code = code;
+  let issues = validateCreateFunction(request);
+  const asUpdate = validateRuntime(spec.function.runtime, 'update');
+  if (issues.some((i) => i.field === 'runtime') && asUpdate?.severity !== 'error') {
+    issues = issues.filter((i) => i.field !== 'runtime');
+    if (asUpdate) issues.push(asUpdate);
+  }
+  if (spec.service.create) issues = issues.concat(validateCreateService({ serviceName: spec.service.name, description: spec.service.description }));
+  else {
+    issues = issues.concat(validateCreateService({ serviceName: spec.service.name }).filter((i) => i.field === 'serviceName'));
+  }
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new UsageError(`Invalid ${errors.length === 1 ? 'field' : 'fields'} in ${source}:\n${formatIssues(errors)}`, 'Nothing was sent. Fix the value and run the deploy again.');
+  }
+  return issues.filter((i) => i.severity !== 'error');
+}
+
+/** The create rule for the runtime, once we know the function does not exist yet. */
+export function checkCreatable(spec: DeploySpec): void {
+  const issue = validateRuntime(spec.function.runtime, 'create');
+  if (issue && issue.severity === 'error') {
+    throw new UsageError(`Cannot create function "${spec.function.functionName}":\n${formatIssues([issue])}`, 'Nothing was sent. Pick a current runtime (--runtime).');
+  }
+}
+
+// ---- the diff --------------------------------------------------------------------------------
+
+/** Compared fields, in the order a person reads them. functionName is the identity, not a field to change. */
+export const DIFF_FIELDS = [
+  'runtime', 'handler', 'memorySize', 'timeout', 'initializer', 'initializationTimeout', 'description',
+  'environmentVariables', 'layers', 'caPort', 'instanceType', 'customContainerConfig',
+] as const satisfies readonly (keyof FunctionConfig)[];
+
+/** Empty values mean "not set" on both sides: '' and {} and [] equal a field the server left out. */
+function normalize(value: unknown): unknown {
+  if (value === '' || value === null) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value;
+  if (typeof value === 'object' && value !== undefined) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null && v !== '');
+    if (entries.length === 0) return undefined;
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return value;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+}
+
+/**
+ * The fields of `desired` that differ from `deployed`. A field the spec does not set is not
+ * compared: the server keeps (or filled in) its value, e.g. memorySize 128 when none was sent.
+ * Container settings compare only the sub-fields the spec sets, for the same reason.
+ */
+export function diffConfig(desired: FunctionConfig, deployed: FunctionInfo): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of DIFF_FIELDS) {
+    const want = desired[field];
+    if (want === undefined) continue;
+    let have: unknown = deployed[field];
+    if (field === 'customContainerConfig' && have && typeof have === 'object') {
+      const wanted = want as CustomContainerConfig;
+      const full = have as CustomContainerConfig;
+      have = Object.fromEntries(Object.keys(wanted).map((k) => [k, full[k as keyof CustomContainerConfig]]));
+    }
+    if (!same(want, have)) changes.push({ field, from: deployed[field], to: want });
+  }
+  return changes;
+}
+
+/** Every set field as a change from nothing: the diff of a create. */
+function creationDiff(desired: FunctionConfig): FieldChange[] {
+  return DIFF_FIELDS.filter((f) => desired[f] !== undefined).map((field) => ({ field, from: undefined, to: desired[field] }));
+}
+
+/**
+ * The plan: create when absent; otherwise update with only the changed fields (and the code only
+ * when its checksum differs), or nothing at all when nothing differs.
+ * `localChecksum` is the package's CRC-64 (undefined for OSS code and images).
+ */
+export function planDeploy(spec: DeploySpec, deployed: FunctionInfo | undefined, localChecksum: string | undefined): DeployPlan {
+  const remote = deployed?.codeChecksum;
+  const hasZip = spec.code.kind === 'folder' || spec.code.kind === 'zip';
+  const checksum: ChecksumComparison = { local: localChecksum, remote, match: localChecksum !== undefined && localChecksum === remote };
+  if (!deployed) {
+    return {
+      action: 'create',
+      diff: creationDiff(spec.function),
+      sendCode: spec.code.kind !== 'image',
+      codeReason: spec.code.kind === 'image' ? 'the code is the container image' : 'new function',
+      checksum,
+      config: { ...spec.function },
+    };
+  }
+  const diff = diffConfig(spec.function, deployed);
+  let sendCode: boolean;
+  let codeReason: string;
+  if (hasZip) {
+    sendCode = !checksum.match;
+    codeReason = checksum.match ? `code unchanged (checksum ${localChecksum})` : `code changed (checksum ${remote ?? 'none'} → ${localChecksum})`;
+  } else if (spec.code.kind === 'oss') {
+    // fcw cannot know what the OSS object holds now without downloading it: always send it.
+    sendCode = true;
+    codeReason = `code from OSS (oss://${spec.code.bucket}/${spec.code.object}) is always sent: its checksum is not known before the upload`;
+  } else {
+    sendCode = false;
+    codeReason = 'the code is the container image';
+  }
+  const config: Partial<FunctionConfig> = {};
+  for (const change of diff) (config as Record<string, unknown>)[change.field] = change.to;
+  const action: DeployAction = diff.length > 0 || sendCode ? 'update' : 'unchanged';
+  return { action, diff, sendCode, codeReason, checksum, config };
+}
+
+/** The fields that changed between two reads of the same function (what someone else did). */
+export function changedSince(before: FunctionInfo, after: FunctionInfo): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of [...DIFF_FIELDS, 'codeChecksum'] as const) {
+    if (!same(before[field], after[field])) changes.push({ field, from: before[field], to: after[field] });
+  }
+  return changes;
+}
+
+/** A diff as lines for a person: `  memorySize: 128 → 256`. */
+export function formatDiff(diff: FieldChange[], indent = '  '): string {
+  if (diff.length === 0) return `${indent}(no configuration changes)`;
+  const show = (v: unknown) => (v === undefined || v === '' ? '(not set)' : typeof v === 'string' ? v : JSON.stringify(v));
+  return diff.map((c) => `${indent}${c.field}: ${show(c.from)} → ${show(c.to)}`).join('\n');
+}
+
+/** Whether the runtime takes code from an image (custom-container). */
+export function usesImage(runtime: string): boolean {
+  return getRuntime(runtime)?.usesImage ?? false;
+}
