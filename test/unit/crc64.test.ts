@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-import { Crc64, crc64 } from '../../src/package/crc64.js';
+import { Crc64, crc64, crc64WithoutWasm } from '../../src/package/crc64.js';
 
 // The reference implementation the official tools use (asm.js, CommonJS).
 const require = createRequire(import.meta.url);
@@ -161,5 +161,15 @@ describe('equality with crc64-ecma182.js', () => {
     const b = randomBytes(777, 6);
     const prev = reference.crc64(Buffer.from(a));
     expect(new Crc64().update(a).update(b).digest()).toBe(reference.crc64(Buffer.from(b), prev));
+  });
+});
+
+describe('the plain-JS path (used for short updates and without WebAssembly)', () => {
+  it('agrees with the check value and with the wasm engine on many sizes', () => {
+    expect(crc64WithoutWasm(ascii('123456789'))).toBe('11051210869376104954');
+    for (const size of [0, 1, 127, 128, 129, 1000, 300_000]) {
+      const data = randomBytes(size, size + 3);
+      expect(crc64WithoutWasm(data), `size ${size}`).toBe(crc64(data));
+    }
   });
 });
