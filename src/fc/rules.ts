@@ -50,7 +50,7 @@ const CS_IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 export const HANDLER_FORMATS: Readonly<Record<HandlerFormatId, HandlerFormat>> = {
   'file.function': {
     form: '[dir/]file.function',
-    description: 'the file (at the package root, or under dir/) without its extension, a dot, then the exported function',
+    description: 'the file path from the package root without its extension, a dot, then the exported function',
     example: 'index.handler',
     // The LAST dot separates the file from the function, so `dir/my.module.handler` is file
     // `dir/my.module`. The function part is an identifier (JS/Python/PHP).
