@@ -1,0 +1,435 @@
+// One deploy, start to end: package → read (GetFunction) → plan → [confirm] → [CreateService] →
+// CreateFunction or UpdateFunction with If-Match, or nothing when nothing changed. The world comes
+// in through `deps` (client, packager, clock) so the wizard, the CLI and the tests share this code.
+//
+// What it throws and what it returns, on purpose:
+// - throws UsageError for input the user must fix (invalid field, missing folder, runtime closed
+//   for new functions): found before any write, nothing was changed;
+// - throws CancelledError when the signal aborts or the confirmation is declined;
+// - returns status 'failed' (with `error`) when the service said no or did not answer: the result
+//   still carries the request ids, timings and diff, and the profile records it.
+import { CancelledError, UsageError } from '../cli/errors.js';
+import type { ApiResult, CodeUpload, PlannedCall, RequestDescription } from '../fc/client.js';
+import { FcApiError } from '../fc/errors.js';
+import type { CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo } from '../fc/types.js';
+import { formatIssues, validateCodeSize, validateUpdateFunction } from '../fc/validate.js';
+import type { LastDeploy } from '../profiles/schema.js';
+import { changedSince, checkCreatable, formatDiff, planDeploy, validateSpec, type ChecksumComparison, type DeployPlan, type DeploySpec, type FieldChange } from './plan.js';
+
+type CallOptions = { signal?: AbortSignal };
+
+/** The calls a deploy makes: FcClient satisfies it; tests may wrap it. */
+export interface DeployClient {
+  getFunction(service: string, functionName: string, options?: CallOptions): Promise<ApiResult<FunctionInfo>>;
+  createService(request: CreateServiceRequest, options?: CallOptions): Promise<ApiResult<ServiceInfo>>;
+  getService(service: string, options?: CallOptions): Promise<ApiResult<ServiceInfo>>;
+  createFunction(service: string, config: FunctionConfig, code: CodeUpload | undefined, options?: CallOptions): Promise<ApiResult<FunctionInfo>>;
+  updateFunction(
+    service: string,
+    functionName: string,
+    config: Partial<FunctionConfig>,
+    code: CodeUpload | undefined,
+    options?: CallOptions & { ifMatch?: string },
+  ): Promise<ApiResult<FunctionInfo>>;
+  describeRequest(call: PlannedCall): RequestDescription;
+}
+
+/** What the packager gives back that a deploy needs (a subset of PackageResult). */
+export interface BuiltPackage {
+  zip: Uint8Array;
+  checksum: string;
+  files: number;
+  bytes: number;
+  zipBytes: number;
+}
+
+export interface DeployPackager {
+  buildPackage(options: { root: string; runtime?: string; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<BuiltPackage>;
+  loadZipPackage(file: string): Promise<BuiltPackage>;
+}
+
+export interface DeployClock {
+  /** Milliseconds, monotonic enough for timings. */
+  now(): number;
+  date(): Date;
+}
+
+export interface DeployDeps {
+  client: DeployClient;
+  packager: DeployPackager;
+  clock?: DeployClock;
+}
+
+export type DeployPhase = 'validate' | 'package' | 'read' | 'plan' | 'confirm' | 'create-service' | 'create' | 'update' | 'reread' | 'done';
+
+export interface PhaseDetail {
+  state: 'start' | 'done' | 'skipped';
+  ms?: number;
+  requestId?: string;
+  message?: string;
+  /** After `package`. */
+  package?: { files: number; bytes: number; zipBytes: number; checksum: string };
+  /** After `plan`. */
+  plan?: DeployPlan;
+  /** Packaging progress, as the packager reports it. */
+  progress?: unknown;
+}
+
+export interface DeployRecordTarget {
+  /** Anything with recordDeploy: the ProfileStore. */
+  store: { recordDeploy(name: string, lastDeploy: LastDeploy): boolean };
+  name: string;
+}
+
+export interface DeployInput {
+  spec: DeploySpec;
+  /** Where the spec came from, for error messages: 'the flags', 'profile "web"'. */
+  source?: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onPhase?: (phase: DeployPhase, detail: PhaseDetail) => void;
+  /** Asked before the first write, with the plan; false cancels (nothing written). Absent: go ahead. */
+  confirm?: (plan: DeployPlan, deployed: FunctionInfo | undefined) => Promise<boolean>;
+  /** Where to record the outcome (also a failure). Not for a dry run. */
+  record?: DeployRecordTarget;
+  /** Runs after the read and the confirmation, right before the first write (tests use it to race). */
+  beforeWrite?: () => Promise<void>;
+}
+
+export interface DeployError {
+  message: string;
+  hint?: string;
+  /** FC's ErrorCode, or 'ChangedSinceRead' for the If-Match conflict. */
+  code?: string;
+  status?: number;
+  requestId?: string;
+  exitCode: number;
+}
+
+export interface DeployResult {
+  status: 'created' | 'updated' | 'unchanged' | 'failed';
+  /** The function as the service answered (after the write, or as read when unchanged). */
+  function?: FunctionInfo;
+  checksum: ChecksumComparison;
+  requestIds: string[];
+  /** Milliseconds per phase, and `total`. */
+  timings: Record<string, number>;
+  diff: FieldChange[];
+  error?: DeployError;
+  /** What was planned (absent when the read failed). */
+  action?: DeployPlan['action'];
+  codeSent?: boolean;
+  codeReason?: string;
+  etag?: string;
+  warnings: string[];
+  package?: { files: number; bytes: number; zipBytes: number; checksum: string };
+  /** --dry-run: nothing was written; these are the writes that would have been sent. */
+  dryRun?: boolean;
+  requests?: RequestDescription[];
+  /** For the 412 path: what someone else changed between our read and our write. */
+  changedByOthers?: FieldChange[];
+}
+
+const systemClock: DeployClock = { now: () => performance.now(), date: () => new Date() };
+
+/** The outcome as a profile's lastDeploy: no request body, header or secret, just the facts. */
+export function lastDeployOf(result: DeployResult, time: Date): LastDeploy {
+  const last: LastDeploy = { time: time.toISOString(), status: result.status };
+  if (result.function?.functionId) last.functionId = result.function.functionId;
+  if (result.function?.codeChecksum) last.codeChecksum = result.function.codeChecksum;
+  if (result.etag) last.etag = result.etag;
+  if (result.error) last.error = result.error.message;
+  if (result.requestIds.length > 0) last.requestIds = [...result.requestIds];
+  return last;
+}
+
+function isNotFound(error: unknown): error is FcApiError {
+  return error instanceof FcApiError && error.status === 404;
+}
+
+function errorOf(error: unknown): DeployError {
+  const e = error as { message?: string; hint?: string; exitCode?: number };
+  const out: DeployError = { message: e?.message ?? String(error), exitCode: typeof e?.exitCode === 'number' ? e.exitCode : 1 };
+  if (e?.hint) out.hint = e.hint;
+  if (error instanceof FcApiError) {
+    out.code = error.code;
+    out.status = error.status;
+    if (error.requestId) out.requestId = error.requestId;
+  }
+  return out;
+}
+
+/** Deploys `input.spec`. See the file comment for what throws and what returns 'failed'. */
+export async function deploy(input: DeployInput, deps: DeployDeps): Promise<DeployResult> {
+  const clock = deps.clock ?? systemClock;
+  const { spec, signal } = input;
+  const client = deps.client;
+  const phase = input.onPhase ?? (() => {});
+  const started = clock.now();
+  const result: DeployResult = { status: 'failed', checksum: { match: false }, requestIds: [], timings: {}, diff: [], warnings: [] };
+  const service = spec.service.name;
+  const functionName = spec.function.functionName;
+  const opts = { signal };
+
+  const timed = async <T>(name: DeployPhase, work: () => Promise<T>, detail: (value: T) => Partial<PhaseDetail> = () => ({})): Promise<T> => {
+    phase(name, { state: 'start' });
+    const t0 = clock.now();
+    const value = await work();
+    const ms = Math.round(clock.now() - t0);
+    result.timings[name] = (result.timings[name] ?? 0) + ms;
+    phase(name, { state: 'done', ms, ...detail(value) });
+    return value;
+  };
+  const noteRequest = (r: { requestId: string }) => {
+    if (r.requestId) result.requestIds.push(r.requestId);
+  };
+  const cancelledCheck = () => {
+    if (signal?.aborted) throw new CancelledError('Deploy cancelled.');
+  };
+
+  // 1. Validate: before anything touches the disk or the network.
+  phase('validate', { state: 'start' });
+  result.warnings.push(...validateSpec(spec, input.source).map((i) => i.message));
+  phase('validate', { state: 'done' });
+
+  try {
+    // 2. Package.
+    cancelledCheck();
+    let code: CodeUpload | undefined;
+    if (spec.code.kind === 'folder' || spec.code.kind === 'zip') {
+      const source = spec.code;
+      const pkg = await timed(
+        'package',
+        () =>
+          source.kind === 'folder'
+            ? deps.packager.buildPackage({ root: source.path, runtime: spec.function.runtime, signal, onProgress: (progress) => phase('package', { state: 'start', progress }) })
+            : deps.packager.loadZipPackage(source.path),
+        (p) => ({ package: { files: p.files, bytes: p.bytes, zipBytes: p.zipBytes, checksum: p.checksum } }),
+      );
+      result.package = { files: pkg.files, bytes: pkg.bytes, zipBytes: pkg.zipBytes, checksum: pkg.checksum };
+      const size = validateCodeSize(pkg.zipBytes, 'inline');
+      if (size?.severity === 'error') throw new UsageError(`The code package is too large to send inline:\n${formatIssues([size])}`, 'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.');
+      if (size) result.warnings.push(size.message);
+      code = { kind: 'zip', zip: pkg.zip, checksum: pkg.checksum };
+    } else {
+      phase('package', { state: 'skipped', message: spec.code.kind === 'oss' ? 'code is in OSS' : 'code is the container image' });
+      if (spec.code.kind === 'oss') code = { kind: 'oss', bucket: spec.code.bucket, object: spec.code.object };
+    }
+    const localChecksum = code?.kind === 'zip' ? code.checksum : undefined;
+    result.checksum = { local: localChecksum, match: false };
+
+    // 3. Read what is deployed.
+    cancelledCheck();
+    let read = await readFunction(service, functionName);
+    let serviceMissing = read.serviceMissing;
+    if (!read.info && serviceMissing && !spec.service.create) {
+      throw new FcApiError('GetFunction', 404, 'ServiceNotFound', `service "${service}" does not exist`, read.requestId ?? '');
+    }
+
+    // 4. Plan.
+    let plan = planFor(read.info, localChecksum);
+    if (!read.info) checkCreatable(spec);
+    else checkUpdate(read.info, plan, code);
+    phase('plan', { state: 'done', plan });
+    result.diff = plan.diff;
+
+    if (input.dryRun) return dryRunResult(plan, read, code, serviceMissing);
+
+    if (plan.action === 'unchanged') {
+      result.status = 'unchanged';
+      result.function = read.info;
+      result.etag = read.etag;
+      result.checksum = plan.checksum;
+      return finish();
+    }
+
+    // 5. Confirm.
+    if (input.confirm) {
+      phase('confirm', { state: 'start', plan });
+      const yes = await input.confirm(plan, read.info);
+      phase('confirm', { state: 'done' });
+      if (!yes) throw new CancelledError('Deploy cancelled: nothing was sent.');
+    }
+    cancelledCheck();
+    await input.beforeWrite?.();
+
+    // 6. Write.
+    if (serviceMissing) {
+      await timed('create-service', async () => {
+        try {
+          const r = await client.createService({ serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) }, opts);
+          noteRequest(r);
+          return r;
+        } catch (error) {
+          // Someone made it meanwhile: that is what we wanted.
+          if (error instanceof FcApiError && error.code === 'ServiceAlreadyExists') return undefined;
+          throw error;
+        }
+      });
+      serviceMissing = false;
+    }
+
+    let answer: ApiResult<FunctionInfo>;
+    if (plan.action === 'create') {
+      try {
+        answer = await timed('create', () => client.createFunction(service, spec.function, plan.sendCode ? code : undefined, opts), (r) => ({ requestId: r.requestId }));
+        noteRequest(answer);
+        result.status = 'created';
+      } catch (error) {
+        if (!(error instanceof FcApiError && error.status === 409 && error.code === 'FunctionAlreadyExists')) throw error;
+        // Created by someone else between our read and our create: read it, and update it instead.
+        if (error.requestId) result.requestIds.push(error.requestId);
+        result.warnings.push(`Function "${functionName}" appeared between the read and the create; updating it instead.`);
+        read = await timed('reread', () => readFunction(service, functionName));
+        if (!read.info) throw error;
+        plan = planFor(read.info, localChecksum);
+        checkUpdate(read.info, plan, code);
+        result.diff = plan.diff;
+        if (plan.action === 'unchanged') {
+          result.status = 'unchanged';
+          result.function = read.info;
+          result.etag = read.etag;
+          result.checksum = plan.checksum;
+          return finish();
+        }
+        answer = await update(plan, read, code);
+      }
+    } else {
+      answer = await update(plan, read, code);
+    }
+
+    result.function = answer.data;
+    result.etag = answer.etag;
+    result.action = plan.action;
+    const remote = answer.data.codeChecksum;
+    result.checksum = { local: localChecksum, remote, match: localChecksum !== undefined && localChecksum === remote };
+    if (localChecksum !== undefined && remote !== undefined && !result.checksum.match) {
+      result.warnings.push(`The service reports code checksum ${remote}, not ${localChecksum} as built: check the deployed code.`);
+    }
+    return finish();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof CancelledError || signal?.aborted) {
+      throw error instanceof CancelledError ? error : new CancelledError('Deploy cancelled.');
+    }
+    result.status = 'failed';
+    result.error = errorOf(error);
+    if (error instanceof FcApiError && error.requestId && !result.requestIds.includes(error.requestId)) result.requestIds.push(error.requestId);
+    return finish();
+  }
+
+  // ---- helpers over the closure ---------------------------------------------------------------
+
+  async function readFunction(svc: string, fn: string): Promise<{ info?: FunctionInfo; etag?: string; serviceMissing: boolean; requestId?: string }> {
+    return timed('read', async () => {
+      try {
+        const r = await client.getFunction(svc, fn, opts);
+        noteRequest(r);
+        return { info: r.data, etag: r.etag, serviceMissing: false, requestId: r.requestId };
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        if (error.requestId) result.requestIds.push(error.requestId);
+        if (error.code === 'ServiceNotFound') return { serviceMissing: true, requestId: error.requestId };
+        if (error.code === 'FunctionNotFound') return { serviceMissing: false, requestId: error.requestId };
+        // Another 404 code (a compatible endpoint may word it differently): ask about the service.
+        try {
+          noteRequest(await client.getService(svc, opts));
+          return { serviceMissing: false, requestId: error.requestId };
+        } catch (serviceError) {
+          if (!isNotFound(serviceError)) throw serviceError;
+          return { serviceMissing: true, requestId: error.requestId };
+        }
+      }
+    }, (r) => ({ requestId: r.requestId, message: r.info ? `found (etag ${r.etag ?? 'none'})` : r.serviceMissing ? 'service not found' : 'function not found' }));
+  }
+
+  function planFor(info: FunctionInfo | undefined, localChecksum: string | undefined): DeployPlan {
+    const plan = planDeploy(spec, info, localChecksum);
+    result.action = plan.action;
+    result.codeSent = plan.sendCode;
+    result.codeReason = plan.codeReason;
+    return plan;
+  }
+
+  /** The update request checked against the deployed runtime (moving runtimes, container rules). */
+  function checkUpdate(info: FunctionInfo, plan: DeployPlan, code: CodeUpload | undefined): void {
+    if (plan.action !== 'update') return;
+    const request: Record<string, unknown> = { ...plan.config };
+    if (plan.sendCode && code) request.code = code.kind === 'zip' ? { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' } : { ossBucketName: code.bucket, ossObjectName: code.object };
+    const errors = validateUpdateFunction(info.runtime, request, { instanceType: info.instanceType }).filter((i) => i.severity === 'error');
+    if (errors.length > 0) {
+      throw new UsageError(`Cannot update function "${functionName}" as asked:\n${formatIssues(errors)}`, 'Nothing was sent. Fix the value and run the deploy again.');
+    }
+  }
+
+  async function update(plan: DeployPlan, read: { info?: FunctionInfo; etag?: string }, code: CodeUpload | undefined): Promise<ApiResult<FunctionInfo>> {
+    if (!read.etag) {
+      result.warnings.push('The endpoint gave no etag for the function: this update cannot detect a change made since the read.');
+    }
+    try {
+      const answer = await timed(
+        'update',
+        () => client.updateFunction(service, functionName, plan.config, plan.sendCode ? code : undefined, { signal, ifMatch: read.etag }),
+        (r) => ({ requestId: r.requestId }),
+      );
+      noteRequest(answer);
+      result.status = 'updated';
+      return answer;
+    } catch (error) {
+      if (!(error instanceof FcApiError && error.status === 412)) throw error;
+      if (error.requestId) result.requestIds.push(error.requestId);
+      // Never overwrite a change we did not see: read again to show what moved, and stop.
+      let now: FunctionInfo | undefined;
+      try {
+        now = (await timed('reread', () => readFunction(service, functionName))).info;
+      } catch {
+        now = undefined;
+      }
+      const others = read.info && now ? changedSince(read.info, now) : [];
+      result.changedByOthers = others;
+      if (now) {
+        result.function = now;
+        result.diff = planDeploy(spec, now, code?.kind === 'zip' ? code.checksum : undefined).diff;
+      }
+      const lines = [
+        `Function "${functionName}" was changed by someone else since you read it (If-Match ${read.etag} no longer matches): nothing was overwritten.`,
+        others.length > 0 ? `What changed meanwhile:\n${formatDiff(others)}` : '',
+        `What this deploy would change now:\n${formatDiff(result.diff)}`,
+      ].filter(Boolean);
+      throw Object.assign(new FcApiError(error.action, error.status, 'ChangedSinceRead', lines.join('\n'), error.requestId), {
+        hint: 'Look at the change, then run the deploy again to apply yours on top of it.',
+      });
+    }
+  }
+
+  function dryRunResult(plan: DeployPlan, read: { info?: FunctionInfo; etag?: string }, code: CodeUpload | undefined, svcMissing: boolean): DeployResult {
+    const requests: RequestDescription[] = [];
+    if (plan.action !== 'unchanged') {
+      if (svcMissing) requests.push(client.describeRequest({ action: 'CreateService', request: { serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) } }));
+      if (plan.action === 'create') requests.push(client.describeRequest({ action: 'CreateFunction', service, config: spec.function, code: plan.sendCode ? code : undefined }));
+      else requests.push(client.describeRequest({ action: 'UpdateFunction', service, functionName, config: plan.config, code: plan.sendCode ? code : undefined, ifMatch: read.etag }));
+    }
+    result.status = 'unchanged';
+    result.dryRun = true;
+    result.requests = requests;
+    result.function = read.info;
+    result.etag = read.etag;
+    result.checksum = plan.checksum;
+    result.timings.total = Math.round(clock.now() - started);
+    phase('done', { state: 'done', message: 'dry run: nothing was written' });
+    return result;
+  }
+
+  function finish(): DeployResult {
+    result.timings.total = Math.round(clock.now() - started);
+    if (input.record) {
+      try {
+        input.record.store.recordDeploy(input.record.name, lastDeployOf(result, clock.date()));
+      } catch (error) {
+        result.warnings.push(`Could not record the deploy in profile "${input.record.name}": ${(error as Error).message}`);
+      }
+    }
+    phase('done', { state: 'done', message: result.status });
+    return result;
+  }
+}
