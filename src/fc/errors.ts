@@ -1,0 +1,119 @@
+// The errors the FC client throws, typed so that callers can branch on them and the CLI can print
+// a message plus a hint that says what to do. Every one exits 1 ("the deploy or the service failed").
+// None of them holds a request, its headers or a credential: only what the service answered and
+// what happened on the wire, already scrubbed of secrets by the client.
+
+const HINTS: Record<string, string> = {
+  SignatureNotMatch:
+    'The service computed a different signature. Check the AccessKey secret (a copy-paste adds spaces easily) ' +
+    "and this machine's clock: the Date header may be at most 15 minutes off.",
+  InvalidAccessKeyID:
+    'The AccessKey id is unknown to the service. Check ALIBABA_CLOUD_ACCESS_KEY_ID or the profile, ' +
+    'and that the key is enabled in the RAM console.',
+  AccessDenied:
+    'The key is valid but not allowed to do this. Its RAM policy needs the matching fc:... permission ' +
+    '(e.g. fc:CreateFunction, fc:UpdateFunction, fc:GetFunction, fc:ListServices) on this service, ' +
+    'or the account id does not match the key.',
+  ServiceNotFound:
+    'No such service in this region and account. Check the service name and region, or create it ' +
+    '(fcw deploy --create-service).',
+  FunctionNotFound: 'No such function in this service. Check the names, or deploy it to create it.',
+  FunctionAlreadyExists:
+    'A function with this name already exists in the service. Update it instead: fcw deploy updates an existing function.',
+  ServiceAlreadyExists: 'A service with this name already exists: use it instead of creating it.',
+  EntityTooLarge:
+    'The request is too large to send inline. Upload the zip to OSS and deploy with --oss-bucket and --oss-object.',
+  PreconditionFailed:
+    'The function changed since fcw read it (its etag no longer matches). Run the deploy again to see the new state.',
+  ConcurrentUpdateError: 'Another update of this function is in progress. Wait a moment and deploy again.',
+  ResourceExhausted: 'The service is throttling requests. Wait a moment and try again.',
+  ResourceThrottled: 'The service is throttling requests. Wait a moment and try again.',
+  InvalidArgument: 'The service rejected a field of the request: the message names it.',
+  MissingRequiredHeader: 'A required header was missing: this is a bug in fcw, please report it.',
+};
+
+/** What to do about an FC error code, when there is something to say. */
+export function hintFor(code: string): string | undefined {
+  return HINTS[code];
+}
+
+/** The service answered with an error status. */
+export class FcApiError extends Error {
+  readonly exitCode = 1 as const;
+  readonly hint?: string;
+  constructor(
+    /** The operation, e.g. `CreateFunction`. */
+    readonly action: string,
+    readonly status: number,
+    /** FC's ErrorCode, or `HttpError` when the body was not FC's JSON. */
+    readonly code: string,
+    /** FC's ErrorMessage (or the start of a non-JSON body). */
+    readonly errorMessage: string,
+    /** `x-fc-request-id`, '' when the answer had none. */
+    readonly requestId: string,
+  ) {
+    super(
+      `${action} failed: ${status} ${code}: ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`,
+    );
+    this.name = 'FcApiError';
+    this.hint = hintFor(code);
+  }
+}
+
+/** The request did not get an answer: connection refused, reset, dropped, DNS failure. */
+export class FcNetworkError extends Error {
+  readonly exitCode = 1 as const;
+  readonly hint?: string;
+  constructor(
+    readonly action: string,
+    /** The system or undici error code, e.g. ECONNREFUSED, UND_ERR_SOCKET; '' when unknown. */
+    readonly causeCode: string,
+    detail: string,
+    /** True when nothing can have reached the service (connection refused, DNS failure). */
+    readonly notSent: boolean,
+  ) {
+    super(`${action} failed: no answer from the service (${detail}${causeCode ? `, ${causeCode}` : ''})`);
+    this.name = 'FcNetworkError';
+    this.hint =
+      causeCode === 'ENOTFOUND'
+        ? 'The endpoint host name does not resolve: check the region, the account id, or --endpoint.'
+        : causeCode === 'ECONNREFUSED'
+          ? 'Nothing is listening at the endpoint: check --endpoint (is the sandbox running?).'
+          : 'Check the network connection and try again.';
+  }
+}
+
+/** No answer within the time limit. */
+export class FcTimeoutError extends Error {
+  readonly exitCode = 1 as const;
+  readonly hint =
+    'The service did not answer in time. Check the network; for large code packages, upload through OSS.';
+  constructor(
+    readonly action: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${action} failed: no answer within ${Math.round(timeoutMs / 100) / 10} s`);
+    this.name = 'FcTimeoutError';
+  }
+}
+
+/**
+ * A create or update was sent, then the connection dropped or timed out, and reading the function
+ * back did not show our change. It may or may not have been applied: never assume either.
+ */
+export class FcOutcomeUnknownError extends Error {
+  readonly exitCode = 1 as const;
+  readonly hint: string;
+  constructor(
+    readonly action: string,
+    /** Why the call itself failed (timeout or dropped connection). */
+    readonly failure: FcNetworkError | FcTimeoutError,
+    /** What reading the function back showed. */
+    readonly readBack: string,
+  ) {
+    super(`${action}: the outcome is unknown. ${failure.message}; ${readBack}`);
+    this.name = 'FcOutcomeUnknownError';
+    this.hint =
+      'The change may or may not have been applied. Check the function (fcw deploy shows the deployed state) before deploying again.';
+  }
+}
