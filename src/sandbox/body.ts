@@ -1,0 +1,73 @@
+// Reads a request body with a hard cap, so an oversized or endless upload cannot exhaust memory:
+// a Content-Length above the cap is refused before a byte is read, and a chunked body is counted
+// as it streams and refused the moment it passes the cap.
+import type { IncomingMessage } from 'node:http';
+
+import { CODE_INLINE_MAX_BYTES } from '../fc/limits.js';
+import { entityTooLarge, invalidArgument, SandboxError } from './errors.js';
+
+/**
+ * The largest body the API accepts: a zip at FC's inline cap, base64-encoded (4 bytes per 3), plus
+ * room for the JSON around it (environment variables are capped at 4 KB; 1 MB is ample).
+ */
+export const MAX_BODY_BYTES = Math.ceil(CODE_INLINE_MAX_BYTES / 3) * 4 + 1024 * 1024;
+
+/** Thrown when the body went over the cap: the connection must be closed after answering. */
+export class BodyTooLargeError extends SandboxError {
+  constructor(maxBytes: number) {
+    const e = entityTooLarge(maxBytes);
+    super(e.status, e.code, e.message);
+  }
+}
+
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(new BodyTooLargeError(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        req.pause();
+        finish(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onError = (error: Error) => finish(error);
+    const onAborted = () => finish(new Error('client aborted the request'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+/** Parses a JSON object body; anything else is a 400 that says what was wrong. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) throw invalidArgument('the request body is empty; it must be a JSON object');
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw invalidArgument(`the request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgument('the request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

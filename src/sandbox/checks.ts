@@ -1,0 +1,28 @@
+// The field rules, applied by the sandbox exactly as the client applies them: the same validators
+// (fc/validate.ts, fed by the one rules table), their errors turned into FC's 400 InvalidArgument
+// naming the field. Warnings (a 60 MB zip, say) are the client's to show; the service accepts them.
+import type { ValidationIssue } from '../fc/validate.js';
+import { validateCreateFunction, validateCreateService, validateUpdateFunction } from '../fc/validate.js';
+import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from '../fc/types.js';
+import { invalidArgument } from './errors.js';
+
+function throwErrors(issues: readonly ValidationIssue[]): void {
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  if (errors.length === 0) return;
+  // Each message starts with its field ("memorySize: must be …"). FC names one field per error; the
+  // sandbox names every failing field, the first one first.
+  throw invalidArgument(errors.map((issue) => issue.message).join(' '));
+}
+
+export function checkCreateFunction(req: CreateFunctionRequest): void {
+  throwErrors(validateCreateFunction(req));
+}
+
+/** `runtime` and `current.instanceType` are the deployed function's. */
+export function checkUpdateFunction(runtime: string, req: UpdateFunctionRequest, current: { instanceType?: string }): void {
+  throwErrors(validateUpdateFunction(runtime, req, current));
+}
+
+export function checkCreateService(req: CreateServiceRequest): void {
+  throwErrors(validateCreateService(req));
+}

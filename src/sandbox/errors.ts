@@ -1,0 +1,69 @@
+// The errors the sandbox answers, shaped as FC answers them: an HTTP status and a JSON body
+// `{ErrorCode, ErrorMessage}` (fc-facts.md, "Errors"). Message texts follow FC's documented error
+// table where it gives one ("service '%s' does not exist"); where FC documents nothing the code and
+// status are inferred and say so here.
+
+export class SandboxError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Extra response headers (e.g. `Allow`). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
+export const invalidArgument = (message: string) => new SandboxError(400, 'InvalidArgument', message);
+
+export const missingHeader = (name: string) =>
+  new SandboxError(400, 'MissingRequiredHeader', `required HTTP header ${name} was not specified`);
+
+export const entityTooLarge = (maxBytes: number, what = 'payload') =>
+  new SandboxError(400, 'EntityTooLarge', `${what} size exceeds maximum allowed size (${maxBytes} bytes)`);
+
+export const pathNotSupported = (method: string, path: string) =>
+  new SandboxError(400, 'PathNotSupported', `'${method}' against '${path}' is not supported`);
+
+export const serviceNotFound = (service: string) =>
+  new SandboxError(404, 'ServiceNotFound', `service '${service}' does not exist`);
+
+export const functionNotFound = (service: string, fn: string) =>
+  new SandboxError(404, 'FunctionNotFound', `function '${fn}' does not exist in service '${service}'`);
+
+// 409 for "already exists" is inferred (fc-facts.md): FC documents the codes, not their statuses.
+export const serviceAlreadyExists = (service: string) =>
+  new SandboxError(409, 'ServiceAlreadyExists', `service '${service}' already exists`);
+
+export const functionAlreadyExists = (service: string, fn: string) =>
+  new SandboxError(409, 'FunctionAlreadyExists', `function '${fn}' already exists in service '${service}'`);
+
+// Inferred: FC refuses to delete a service that still holds functions; the code name and the 409 are
+// not documented in fc-facts.md. fcw only reads the status class and the message.
+export const serviceNotEmpty = (service: string, count: number) =>
+  new SandboxError(
+    409,
+    'ServiceNotEmpty',
+    `service '${service}' still has ${count} function(s); delete them before deleting the service`,
+  );
+
+// 412 for a stale If-Match is inferred (fc-facts.md).
+export const preconditionFailed = (given: string, current: string) =>
+  new SandboxError(
+    412,
+    'PreconditionFailed',
+    `If-Match '${given}' does not match the current etag '${current}': the resource changed since you read it; get it again and retry`,
+  );
+
+export const concurrentUpdate = (what: string) =>
+  new SandboxError(409, 'ConcurrentUpdateError', `${what} is being changed by another request; retry`);
+
+export const internalError = () =>
+  new SandboxError(500, 'InternalServerError', 'the sandbox failed to handle the request; see its log');
+
+/** The JSON body FC sends with an error. */
+export function errorBody(error: SandboxError): { ErrorCode: string; ErrorMessage: string } {
+  return { ErrorCode: error.code, ErrorMessage: error.message };
+}

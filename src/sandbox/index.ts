@@ -1,0 +1,87 @@
+// Starting and stopping the sandbox in process: what `fcw serve`, the wizard's "local sandbox"
+// target, `fcw deploy --target local` and the tests call.
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import type { Credentials } from '../fc/types.js';
+import { loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
+import { createSandboxServer } from './server.js';
+import { SandboxStore } from './store.js';
+
+export { credentialsPath } from './credentials.js';
+
+export interface StartSandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  dataDir: string;
+  /** Default: the one stored in the data directory (created on first start). */
+  accountId?: string;
+  /** Default: the key pair stored in the data directory (created on first start, mode 0600). */
+  credentials?: Credentials;
+  /** One line per request, for `fcw serve`. */
+  log?: (line: string) => void;
+  /** Cap on a request body (tests lower it); default: a 100 MB zip in base64 plus JSON. */
+  maxBodyBytes?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+}
+
+export interface RunningSandbox {
+  /** e.g. `http://127.0.0.1:43121`: pass as the endpoint (the API lives under /2016-08-15). */
+  url: string;
+  accountId: string;
+  credentials: Credentials;
+  dataDir: string;
+  /** Stops accepting, lets requests in progress finish (up to a few seconds), then closes every socket. */
+  close(): Promise<void>;
+}
+
+/** How long close() waits for requests in progress before cutting their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
+  const dataDir = path.resolve(options.dataDir);
+  const host = options.host ?? '127.0.0.1';
+  const store = new SandboxStore(dataDir);
+  await store.init();
+  const credentials = options.credentials ?? (await loadOrCreateCredentials(dataDir));
+  const accountId = options.accountId ?? (await loadOrCreateAccountId(dataDir));
+
+  let url = '';
+  const { server, idle } = createSandboxServer(
+    { store, accountId, credentials, log: options.log, maxBodyBytes: options.maxBodyBytes, now: options.now },
+    () => url,
+  );
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `http://${hostForUrl(host)}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    })();
+    return closing;
+  };
+
+  return { url, accountId, credentials, dataDir, close };
+}

@@ -1,0 +1,138 @@
+// Pure building of the records the sandbox stores and answers: defaults filled the way FC fills
+// them (createfunction-api.txt: memorySize 128, timeout 60, initializationTimeout 3; caPort 9000 for
+// custom runtimes), the update merge, the etag, and the public view without internal fields.
+import { createHash, randomUUID } from 'node:crypto';
+
+import { getRuntime } from '../fc/rules.js';
+import { CA_PORT_DEFAULT, INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
+import type { CreateFunctionRequest, CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo, UpdateFunctionRequest } from '../fc/types.js';
+import type { FunctionRecord, ServiceRecord } from './store.js';
+
+/** FC's time format: ISO 8601 in UTC, whole seconds (`2020-04-01T08:15:27Z`). */
+export function fcTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The function configuration fields the sandbox keeps; others in a request are ignored, as unknown JSON fields. */
+export const FUNCTION_FIELDS = [
+  'description',
+  'runtime',
+  'handler',
+  'timeout',
+  'memorySize',
+  'initializer',
+  'initializationTimeout',
+  'environmentVariables',
+  'layers',
+  'caPort',
+  'customContainerConfig',
+  'instanceType',
+] as const satisfies readonly (keyof FunctionConfig)[];
+
+export const SERVICE_FIELDS = ['description', 'role', 'internetAccess', 'logConfig', 'vpcConfig', 'nasConfig'] as const satisfies readonly (keyof CreateServiceRequest)[];
+
+/** A new etag for a record's content (the record's own etag excluded). */
+export function etagOf(record: object): string {
+  const { etag: _etag, ...rest } = record as { etag?: string };
+  return createHash('md5').update(JSON.stringify(rest)).digest('hex');
+}
+
+/** Does the `If-Match` header allow a change of a resource whose etag is `current`? */
+export function ifMatchAllows(header: string | undefined, current: string): boolean {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1') === current);
+}
+
+function isCustom(runtime: string): boolean {
+  return getRuntime(runtime)?.isCustom ?? runtime.startsWith('custom');
+}
+
+/** Only the fields that were given (null counts as not given). */
+function given<T extends object>(source: T, fields: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const field of fields) {
+    const value = source[field];
+    if (value !== undefined && value !== null) out[field] = value;
+  }
+  return out;
+}
+
+export interface StoredCode {
+  codeFile?: string;
+  codeChecksum?: string;
+  codeSize: number;
+}
+
+export function newFunctionRecord(req: CreateFunctionRequest, code: StoredCode, now: number): FunctionRecord {
+  const fields = given(req as FunctionConfig, FUNCTION_FIELDS);
+  const record: FunctionRecord = {
+    functionId: randomUUID(),
+    functionName: req.functionName,
+    description: '',
+    memorySize: MEMORY_DEFAULT_MB,
+    timeout: TIMEOUT_DEFAULT_S,
+    initializationTimeout: INIT_TIMEOUT_DEFAULT_S,
+    environmentVariables: {},
+    instanceType: 'e1',
+    ...fields,
+    runtime: req.runtime,
+    handler: req.handler,
+    ...(isCustom(req.runtime) ? { caPort: fields.caPort ?? CA_PORT_DEFAULT } : {}),
+    codeChecksum: code.codeChecksum,
+    codeSize: code.codeSize,
+    codeFile: code.codeFile,
+    createdTime: fcTime(now),
+    lastModifiedTime: fcTime(now),
+    etag: '',
+  };
+  record.etag = etagOf(record);
+  return record;
+}
+
+/** The record after an UpdateFunction: given fields replace, absent ones stay; new code replaces the old. */
+export function updatedFunctionRecord(current: FunctionRecord, req: UpdateFunctionRequest, code: StoredCode | undefined, now: number): FunctionRecord {
+  const next: FunctionRecord = { ...current, ...given(req as Partial<FunctionConfig>, FUNCTION_FIELDS) };
+  if (isCustom(next.runtime) && next.caPort === undefined) next.caPort = CA_PORT_DEFAULT;
+  if (!isCustom(next.runtime)) delete next.caPort;
+  if (code) {
+    next.codeFile = code.codeFile;
+    next.codeChecksum = code.codeChecksum;
+    next.codeSize = code.codeSize;
+  }
+  next.lastModifiedTime = fcTime(now);
+  next.etag = etagOf(next);
+  return next;
+}
+
+export function newServiceRecord(req: CreateServiceRequest, now: number): ServiceRecord {
+  const record: ServiceRecord = {
+    serviceId: randomUUID(),
+    serviceName: req.serviceName,
+    description: '',
+    role: '',
+    internetAccess: true,
+    ...given(req, SERVICE_FIELDS),
+    createdTime: fcTime(now),
+    lastModifiedTime: fcTime(now),
+    etag: '',
+  };
+  record.etag = etagOf(record);
+  return record;
+}
+
+export function updatedServiceRecord(current: ServiceRecord, req: Partial<CreateServiceRequest>, now: number): ServiceRecord {
+  const next: ServiceRecord = { ...current, ...given(req, SERVICE_FIELDS), lastModifiedTime: fcTime(now) };
+  next.etag = etagOf(next);
+  return next;
+}
+
+/** What the API answers: the record without the sandbox's bookkeeping. */
+export function publicFunction(record: FunctionRecord): FunctionInfo {
+  const { etag: _etag, codeFile: _codeFile, ...info } = record;
+  return info;
+}
+
+export function publicService(record: ServiceRecord): ServiceInfo {
+  const { etag: _etag, ...info } = record;
+  return info;
+}

@@ -1,0 +1,204 @@
+// The sandbox's HTTP layer: a node:http server that gives every answer an `x-fc-request-id`,
+// authenticates everything under /2016-08-15 (auth.ts), hands the request to the API (api.ts) and
+// turns what comes back, or what was thrown, into FC's JSON. It also guards the process: bodies
+// are capped while they stream, slow or silent clients time out, malformed HTTP gets a JSON 400,
+// and no request, however broken, can throw out of a handler.
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+import { API_VERSION } from '../fc/limits.js';
+import type { Credentials } from '../fc/types.js';
+import { handleApi, type ApiResult } from './api.js';
+import { authenticate } from './auth.js';
+import { BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from './body.js';
+import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
+import { errorBody, internalError, pathNotSupported, SandboxError } from './errors.js';
+import type { SandboxStore } from './store.js';
+
+export interface SandboxServerOptions {
+  store: SandboxStore;
+  accountId: string;
+  credentials: Credentials;
+  /** Cap on a request body; default: a 100 MB zip in base64 plus JSON. */
+  maxBodyBytes?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+  /** One line per answered request (method, path without query, status, time, request id). Never headers or bodies. */
+  log?: (line: string) => void;
+}
+
+/** Time limits that keep slow or stuck clients from holding sockets forever. */
+export const SERVER_TIMEOUTS = {
+  /** All headers must arrive within this. */
+  headersMs: 20_000,
+  /** The whole request, body included (a 134 MB body over a slow link needs a while). */
+  requestMs: 5 * 60_000,
+  /** A socket with no traffic at all for this long is closed. */
+  idleMs: 60_000,
+  keepAliveMs: 5_000,
+};
+
+const VERSION_PREFIX = `/${API_VERSION}`;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (text) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(text));
+  }
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: SandboxError): void {
+  sendJson(res, error.status, errorBody(error), error.headers);
+}
+
+/**
+ * The base URL this client used to reach us, so URLs we answer work from where it stands (a sandbox
+ * bound to 0.0.0.0 is reached by some other name). Only a Host with a port is trusted: the official
+ * SDK sends the bare host name, which would lose the port.
+ */
+function baseUrlOf(req: IncomingMessage, fallback: string): string {
+  const host = req.headers.host;
+  return host && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/.test(host) ? `http://${host}` : fallback;
+}
+
+function splitTarget(target: string): { path: string; query: URLSearchParams } {
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
+}
+
+export interface SandboxServer {
+  server: http.Server;
+  /** Resolves once no request is being handled (used by close() so writes finish). */
+  idle(): Promise<void>;
+}
+
+export function createSandboxServer(options: SandboxServerOptions, fallbackBaseUrl: () => string): SandboxServer {
+  const now = options.now ?? Date.now;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const inFlight = new Set<Promise<void>>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const { path, query } = splitTarget(req.url ?? '/');
+
+    if (path.startsWith(CODE_URL_PREFIX) && method === 'GET') return serveCode(res, path, query);
+
+    if (path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) throw pathNotSupported(method, path);
+    authenticate({
+      method,
+      path,
+      query: Object.fromEntries(query),
+      headers: req.headers,
+      now: now(),
+      accountId: options.accountId,
+      credentials: options.credentials,
+    });
+
+    let segments: string[];
+    try {
+      segments = path.slice(VERSION_PREFIX.length + 1).split('/').map(decodeURIComponent);
+    } catch {
+      throw pathNotSupported(method, path);
+    }
+    const result: ApiResult = await handleApi(
+      { store: options.store, secret: options.credentials.accessKeySecret, now },
+      {
+        method,
+        path,
+        segments,
+        query,
+        headers: req.headers,
+        readJson: async () => parseJsonObject(await readBody(req, maxBodyBytes)),
+        baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+      },
+    );
+    sendJson(res, result.status, result.body, result.headers);
+  }
+
+  async function serveCode(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const parts = verifyCodeUrl(options.credentials.accessKeySecret, path, query, now());
+    if ('error' in parts) throw new SandboxError(403, 'AccessDenied', parts.error);
+    let opened;
+    try {
+      opened = await options.store.openCode(parts.service, parts.codeFile);
+    } catch {
+      opened = undefined;
+    }
+    if (!opened) throw new SandboxError(404, 'CodeNotFound', 'this code package was replaced or deleted; call GetFunctionCode again');
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Length', opened.size);
+    await new Promise<void>((resolve) => {
+      opened.stream.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      res.on('close', () => {
+        opened.stream.destroy();
+        resolve();
+      });
+      opened.stream.pipe(res);
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    res.setHeader('x-fc-request-id', requestId);
+    const work = handle(req, res, requestId)
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          // The rest of the body is not read: close the connection once the answer is out.
+          res.setHeader('Connection', 'close');
+          res.on('finish', () => req.destroy());
+        }
+        if (error instanceof SandboxError) return sendError(res, error);
+        if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer
+        options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
+        sendError(res, internalError());
+      })
+      .finally(() => {
+        const { path } = splitTarget(req.url ?? '/');
+        options.log?.(`${req.method} ${path} ${res.statusCode} ${Date.now() - started}ms ${requestId}`);
+        inFlight.delete(work);
+      });
+    inFlight.add(work);
+  });
+
+  server.headersTimeout = SERVER_TIMEOUTS.headersMs;
+  server.requestTimeout = SERVER_TIMEOUTS.requestMs;
+  server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs;
+  server.setTimeout(SERVER_TIMEOUTS.idleMs);
+  server.maxHeadersCount = 200;
+
+  // Malformed HTTP never reaches the handler; answer it in FC's shape instead of Node's plain text.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, code] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'RequestTimeout']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'InvalidArgument']
+          : [400, 'Bad Request', 'InvalidArgument'];
+    const body = JSON.stringify({ ErrorCode: code, ErrorMessage: `malformed or incomplete HTTP request (${error.code ?? 'parse error'})` });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-fc-request-id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return {
+    server,
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

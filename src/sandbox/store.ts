@@ -1,0 +1,243 @@
+// The sandbox's persistence: services, functions and code zips as files in a data directory.
+//
+//   <data>/services/<svc>/service.json          the service record
+//   <data>/services/<svc>/functions/<fn>.json   one record per function
+//   <data>/services/<svc>/code/<fn>.<rev>.zip   the function's current zip (a new name per upload)
+//   <data>/staging/<pid>-<uuid>.zip             uploads being written, moved into code/ under the lock
+//   <data>/locks/<svc>.lock                     the per-service mutation lock (lock.ts)
+//
+// Disk is the only source of truth (no cache), so several processes can serve one directory.
+// Every write is atomic (atomic.ts); a function record only ever names a zip that is already in
+// place, and an old zip is removed only after the record that replaced it is durable.
+// Names are validated before they reach a path, and upper-case letters are escaped (`A` → `^a`)
+// so that names differing only in case stay apart on case-insensitive file systems (macOS, Windows).
+import { randomUUID } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { FunctionInfo, ServiceInfo } from '../fc/types.js';
+import { commitTemp, syncDir, TEMP_PREFIX, writeJsonAtomic, writeTemp } from './atomic.js';
+import { withLock } from './lock.js';
+
+export interface ServiceRecord extends ServiceInfo {
+  etag: string;
+}
+
+export interface FunctionRecord extends FunctionInfo {
+  etag: string;
+  /** The zip's file name under the service's code/ directory; absent for custom-container. */
+  codeFile?: string;
+}
+
+/** What a name must look like before it may become part of a path (FC's name characters). */
+const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+
+export function isStorableName(name: string): boolean {
+  return SAFE_NAME.test(name);
+}
+
+export function encodeName(name: string): string {
+  if (!isStorableName(name)) throw new Error(`not a storable name: ${JSON.stringify(name)}`);
+  return name.replace(/[A-Z]/g, (c) => `^${c.toLowerCase()}`);
+}
+
+export function decodeName(encoded: string): string | undefined {
+  const name = encoded.replace(/\^([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return isStorableName(name) && encodeName(name) === encoded ? name : undefined;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A zip written to staging, waiting to be moved into a service under its lock. */
+export interface StagedCode {
+  readonly path: string;
+  discard(): Promise<void>;
+}
+
+export class SandboxStore {
+  readonly servicesDir: string;
+  private readonly stagingDir: string;
+  private readonly locksDir: string;
+  private readonly trashDir: string;
+
+  constructor(readonly dataDir: string) {
+    this.servicesDir = path.join(dataDir, 'services');
+    this.stagingDir = path.join(dataDir, 'staging');
+    this.locksDir = path.join(dataDir, 'locks');
+    this.trashDir = path.join(dataDir, 'trash');
+  }
+
+  /** Creates the layout and clears what crashed processes left behind (only theirs: others may be running). */
+  async init(): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    for (const dir of [this.servicesDir, this.stagingDir, this.locksDir, this.trashDir]) await mkdir(dir, { recursive: true });
+    for (const name of await listDir(this.stagingDir)) {
+      const pid = Number(name.split('-')[0]);
+      if (!pidAlive(pid)) await rm(path.join(this.stagingDir, name), { force: true });
+    }
+    for (const name of await listDir(this.trashDir)) {
+      const pid = Number(name.split('-')[0]);
+      if (!pidAlive(pid)) await rm(path.join(this.trashDir, name), { recursive: true, force: true });
+    }
+  }
+
+  private serviceDir(service: string): string {
+    return path.join(this.servicesDir, encodeName(service));
+  }
+
+  private functionFile(service: string, fn: string): string {
+    return path.join(this.serviceDir(service), 'functions', `${encodeName(fn)}.json`);
+  }
+
+  codePath(service: string, codeFile: string): string {
+    if (!/^[A-Za-z0-9_^-]+\.[0-9a-f-]+\.zip$/.test(codeFile)) throw new Error(`not a code file name: ${codeFile}`);
+    return path.join(this.serviceDir(service), 'code', codeFile);
+  }
+
+  /** Serialises every mutation of one service (and the creation of its name). */
+  withServiceLock<T>(service: string, fn: () => Promise<T>): Promise<T> {
+    return withLock(path.join(this.locksDir, `${encodeName(service)}.lock`), `service '${service}'`, fn);
+  }
+
+  // ---- services ----
+
+  async listServiceNames(): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of await listDir(this.servicesDir)) {
+      if (entry.startsWith(TEMP_PREFIX)) continue;
+      const name = decodeName(entry);
+      if (name !== undefined) names.push(name);
+    }
+    return names;
+  }
+
+  async getService(service: string): Promise<ServiceRecord | undefined> {
+    if (!isStorableName(service)) return undefined;
+    return readJson<ServiceRecord>(path.join(this.serviceDir(service), 'service.json'));
+  }
+
+  /** Creates the service's directory complete, then renames it into place: false if the name is taken. */
+  async createService(record: ServiceRecord): Promise<boolean> {
+    const target = this.serviceDir(record.serviceName);
+    if (await this.getService(record.serviceName)) return false;
+    const temp = path.join(this.servicesDir, `${TEMP_PREFIX}${randomUUID()}`);
+    await mkdir(path.join(temp, 'functions'), { recursive: true });
+    await mkdir(path.join(temp, 'code'), { recursive: true });
+    await writeJsonAtomic(path.join(temp, 'service.json'), record);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'EPERM') return false;
+      throw error;
+    }
+    await syncDir(this.servicesDir);
+    return true;
+  }
+
+  async writeService(record: ServiceRecord): Promise<void> {
+    await writeJsonAtomic(path.join(this.serviceDir(record.serviceName), 'service.json'), record);
+  }
+
+  /** Moves the directory out of the way in one rename, then deletes it. */
+  async removeService(service: string): Promise<void> {
+    const trash = path.join(this.trashDir, `${process.pid}-${randomUUID()}`);
+    await rename(this.serviceDir(service), trash);
+    await syncDir(this.servicesDir);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  // ---- functions ----
+
+  async listFunctionNames(service: string): Promise<string[]> {
+    if (!isStorableName(service)) return [];
+    const names: string[] = [];
+    for (const entry of await listDir(path.join(this.serviceDir(service), 'functions'))) {
+      if (entry.startsWith(TEMP_PREFIX) || !entry.endsWith('.json')) continue;
+      const name = decodeName(entry.slice(0, -'.json'.length));
+      if (name !== undefined) names.push(name);
+    }
+    return names;
+  }
+
+  async getFunction(service: string, fn: string): Promise<FunctionRecord | undefined> {
+    if (!isStorableName(service) || !isStorableName(fn)) return undefined;
+    return readJson<FunctionRecord>(this.functionFile(service, fn));
+  }
+
+  async writeFunction(service: string, record: FunctionRecord): Promise<void> {
+    await writeJsonAtomic(this.functionFile(service, record.functionName), record);
+  }
+
+  async removeFunction(service: string, fn: string): Promise<void> {
+    await rm(this.functionFile(service, fn), { force: true });
+    await syncDir(path.dirname(this.functionFile(service, fn)));
+  }
+
+  // ---- code ----
+
+  /** Writes a zip to staging (outside any lock: it may be 100 MB). */
+  async stageCode(zip: Uint8Array): Promise<StagedCode> {
+    const target = path.join(this.stagingDir, `${process.pid}-${randomUUID()}.zip`);
+    const temp = await writeTemp(target, zip);
+    await commitTemp(temp, target);
+    return { path: target, discard: () => rm(target, { force: true }) };
+  }
+
+  /** Moves a staged zip into the service (call under the service lock); returns its code file name. */
+  async commitCode(service: string, fn: string, staged: StagedCode): Promise<string> {
+    const codeFile = `${encodeName(fn)}.${randomUUID()}.zip`;
+    const target = this.codePath(service, codeFile);
+    await rename(staged.path, target);
+    await syncDir(path.dirname(target));
+    return codeFile;
+  }
+
+  async removeCode(service: string, codeFile: string): Promise<void> {
+    await rm(this.codePath(service, codeFile), { force: true });
+  }
+
+  /** The stored zip as a stream and its size, or undefined when it is gone. */
+  async openCode(service: string, codeFile: string): Promise<{ stream: ReadStream; size: number } | undefined> {
+    const file = this.codePath(service, codeFile);
+    try {
+      const { size } = await stat(file);
+      return { stream: createReadStream(file), size };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+}
