@@ -1,7 +1,179 @@
-// Placeholder until the issue that owns `fcw serve` lands: it says so plainly and fails with exit 1.
+// `fcw serve`: the local sandbox as a foreground process. Prints where it listens, the account
+// id, the key id and WHERE the secret is (never the secret), plus how to point fcw and the
+// official SDK at it; logs one line per request on stderr; stops cleanly on Ctrl-C or SIGTERM.
+//
+// Exit codes: 0 after Ctrl-C / SIGTERM (stopping a server is its normal end, not a cancelled
+// task); 2 for bad flags, or a non-loopback --host without an explicit key pair; 1 when it cannot
+// start (port in use, data directory not writable).
 import type { Io } from '../cli/io.js';
-import { FailedError } from '../cli/errors.js';
+import { FailedError, UsageError } from '../cli/errors.js';
+import { parseCommandArgs } from '../cli/global-options.js';
+import { sandboxDataDir } from '../cli/config-dir.js';
+import type { Credentials } from '../fc/types.js';
+import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
 
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new FailedError('`fcw serve` is not built yet.');
+export const DEFAULT_SANDBOX_PORT = 9420;
+export const SECRET_ENV = 'FCW_SANDBOX_SECRET';
+
+export const SERVE_HELP = `fcw serve: the local sandbox, an FC 2.0 compatible endpoint
+
+Usage
+  fcw serve [--port N] [--host ADDR] [--data DIR] [--account-id ID] [--access-key-id ID]
+
+Flags
+  --port N             port to listen on (default ${DEFAULT_SANDBOX_PORT}; 0 picks a free one)
+  --host ADDR          address to bind (default 127.0.0.1). Anything but loopback needs
+                       --access-key-id and ${SECRET_ENV}
+  --data DIR           where services, functions and code zips are kept
+                       (default: the sandbox directory under fcw's config directory, FCW_CONFIG_DIR honoured)
+  --account-id ID      the account id the sandbox answers to (default: one created once and kept in DIR)
+  --access-key-id ID   use this key id, with the secret from the environment variable ${SECRET_ENV}
+                       (default: a key pair created once and kept in DIR/credentials.json, mode 0600)
+  --json               print the connection details as one JSON object (no secret)
+
+The sandbox checks signatures, fields, checksums and zips like Function Compute and keeps what it
+is given on disk; it does not run functions. Ctrl-C or SIGTERM stops it (exit 0).
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'access-key-id': { type: 'string' },
+} as const;
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SANDBOX_PORT;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got '${value}'.`, 'Use --port 0 to pick any free port.');
+  }
+  return Number(value);
+}
+
+/** Single quotes for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: string | undefined): string {
+  const { url, accountId, credentials } = sandbox;
+  const secretCommand = secretFile
+    ? `"$(node -p 'require(${JSON.stringify(secretFile).replace(/'/g, `'\\''`)}).accessKeySecret')"`
+    : `"$${SECRET_ENV}"`;
+  return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores functions, does not run them)
+
+  endpoint     ${url}
+  account id   ${accountId}
+  key id       ${credentials.accessKeyId}
+  secret       ${secretWhere}
+  data         ${sandbox.dataDir}
+
+Point fcw at it:
+  export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}
+  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${secretCommand}
+  fcw --endpoint ${url} --account-id ${accountId}
+  fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
+
+Or the official SDK (npm @alicloud/fc2):
+  const FC = require('@alicloud/fc2');
+  const client = new FC('${accountId}', { accessKeyID: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, region: 'cn-hangzhou', endpoint: '${url}' });
+
+Ctrl-C stops it.
+`;
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs('serve', args, OPTIONS, false);
+  if (values.help) {
+    io.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`fcw serve takes no arguments, got '${positionals[0]}'.`, 'Run `fcw serve --help`.');
+
+  const port = parsePort(values.port);
+  const host = values.host ?? '127.0.0.1';
+  const dataDir = values.data ?? sandboxDataDir(io.env);
+  const keyId = values['access-key-id'];
+  const secret = io.env[SECRET_ENV];
+  const accountId = values['account-id'];
+  if (accountId !== undefined && !/^\d{1,32}$/.test(accountId)) {
+    throw new UsageError(`--account-id must be the digits of an account id, got '${accountId}'.`);
+  }
+
+  let credentials: Credentials | undefined;
+  if (keyId !== undefined || secret) {
+    if (keyId === undefined) throw new UsageError(`${SECRET_ENV} is set but --access-key-id is not.`, 'Give both, or neither to use the key pair kept in the data directory.');
+    if (!secret) throw new UsageError(`--access-key-id needs the secret in the environment variable ${SECRET_ENV}.`, 'The secret is never taken as a flag, so it stays out of shell history and process lists.');
+    if (!/^[\x21-\x7e]+$/.test(keyId)) throw new UsageError('--access-key-id must be printable ASCII without spaces.');
+    credentials = { accessKeyId: keyId, accessKeySecret: secret };
+  }
+  if (!isLoopback(host) && !credentials) {
+    throw new UsageError(
+      `--host ${host} would let other machines reach the sandbox, so it needs an explicit key pair.`,
+      `Set --access-key-id and the environment variable ${SECRET_ENV}, or bind to 127.0.0.1.`,
+    );
+  }
+
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await startSandbox({
+      port,
+      host,
+      dataDir,
+      accountId,
+      credentials,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new FailedError(`port ${port} on ${host} is already in use.`, 'Pick another with --port N, or --port 0 for any free port.');
+    if (code === 'EADDRNOTAVAIL') throw new FailedError(`cannot bind to ${host}: no such local address.`);
+    if (code === 'EACCES' || code === 'EPERM') throw new FailedError(`not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`, 'Use a port above 1023, or --data DIR somewhere writable.');
+    throw new FailedError(`the sandbox could not start: ${(error as Error).message}`);
+  }
+
+  const secretFile = credentials ? undefined : credentialsPath(sandbox.dataDir);
+  const secretWhere = secretFile ? `in ${secretFile} (mode 0600; not printed)` : `from the environment variable ${SECRET_ENV} (not printed)`;
+  if (values.json) {
+    io.stdout.write(
+      `${JSON.stringify({
+        endpoint: sandbox.url,
+        accountId: sandbox.accountId,
+        accessKeyId: sandbox.credentials.accessKeyId,
+        secretFile: secretFile ?? null,
+        secretEnv: secretFile ? null : SECRET_ENV,
+        dataDir: sandbox.dataDir,
+      })}\n`,
+    );
+  } else {
+    io.stdout.write(describe(sandbox, secretWhere, secretFile));
+  }
+
+  await new Promise<void>((resolve) => {
+    // A second signal while closing ends the process at once.
+    const force = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      io.stderr.write(`fcw serve: ${signal}, stopping…\n`);
+      const done = () => {
+        process.off('SIGINT', force);
+        process.off('SIGTERM', force);
+        resolve();
+      };
+      sandbox.close().then(done, done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.stderr.write('fcw serve: stopped.\n');
+  return 0;
 }
