@@ -448,6 +448,30 @@ export function validateCaPort(runtime: unknown, v: unknown): ValidationIssue | 
 // ---------------------------------------------------------------------------------------------
 // Environment variables and layers
 
+/** One key, as the wizard checks it while it is typed (`KEY` of `KEY=value`). */
+export function validateEnvKey(key: unknown): ValidationIssue | undefined {
+  const field = 'environmentVariables';
+  if (typeof key !== 'string' || !ENV_KEY_PATTERN.test(key)) {
+    const fixed = typeof key === 'string' ? key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z]+/, '') : '';
+    const fix = fixed ? ` Try ${fixed}.` : '';
+    return issue(
+      field,
+      'key-format',
+      key,
+      `${field}: key must start with a letter, then letters, digits or _; got key ${showValue(key)}.${fix}`,
+    );
+  }
+  if (key.startsWith(ENV_RESERVED_PREFIX)) {
+    return issue(
+      field,
+      'reserved-prefix',
+      key,
+      `${field}: keys starting with ${ENV_RESERVED_PREFIX} are reserved by FC; got key ${showValue(key)}. Rename it, e.g. APP_${key.slice(ENV_RESERVED_PREFIX.length)}.`,
+    );
+  }
+  return undefined;
+}
+
 /** Only the key is ever shown: the values may be secrets. */
 export function validateEnvironmentVariables(obj: unknown): ValidationIssue | undefined {
   const field = 'environmentVariables';
@@ -457,24 +481,8 @@ export function validateEnvironmentVariables(obj: unknown): ValidationIssue | un
     return issue(field, 'type', kind, `${field}: must be an object of string keys to string values; got ${kind}. Send {"KEY": "value"}.`);
   }
   for (const [key, value] of Object.entries(obj)) {
-    if (!ENV_KEY_PATTERN.test(key)) {
-      const fixed = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z]+/, '');
-      const fix = fixed ? ` Try ${fixed}.` : '';
-      return issue(
-        field,
-        'key-format',
-        key,
-        `${field}: key must start with a letter, then letters, digits or _; got key ${showValue(key)}.${fix}`,
-      );
-    }
-    if (key.startsWith(ENV_RESERVED_PREFIX)) {
-      return issue(
-        field,
-        'reserved-prefix',
-        key,
-        `${field}: keys starting with ${ENV_RESERVED_PREFIX} are reserved by FC; got key ${showValue(key)}. Rename it, e.g. APP_${key.slice(ENV_RESERVED_PREFIX.length)}.`,
-      );
-    }
+    const keyIssue = validateEnvKey(key);
+    if (keyIssue) return keyIssue;
     if (typeof value !== 'string') {
       const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
       return issue(

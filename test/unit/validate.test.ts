@@ -12,6 +12,7 @@ import {
   validateCreateFunction,
   validateCreateService,
   validateCustomContainerConfig,
+  validateEnvKey,
   validateEnvironmentVariables,
   validateFunctionName,
   validateHandler,
@@ -229,6 +230,15 @@ table('environmentVariables: key format, FC_ reserved, 4 KB in all', [
   ['an array instead of an object', () => validateEnvironmentVariables(['A=1']), { field: 'environmentVariables', rule: 'type', says: ['got an array'] }],
   ['just under 4 KB', () => validateEnvironmentVariables({ A: 'x'.repeat(4096 - '{"A":""}'.length) }), undefined],
   ['just over 4 KB', () => validateEnvironmentVariables({ A: 'x'.repeat(4097 - '{"A":""}'.length) }), { field: 'environmentVariables', rule: 'total-size', says: ['at most 4096 bytes', 'got 4097 bytes over 1 key.'] }],
+]);
+
+table('validateEnvKey: one key as typed in the wizard', [
+  ['plain', () => validateEnvKey('DATABASE_URL'), undefined],
+  ['lower case', () => validateEnvKey('debug'), undefined],
+  ['empty', () => validateEnvKey(''), { field: 'environmentVariables', rule: 'key-format', says: ['got key ""'] }],
+  ['a dot', () => validateEnvKey('a.b'), { field: 'environmentVariables', rule: 'key-format', says: ['Try a_b.'] }],
+  ['reserved', () => validateEnvKey('FC_FUNC'), { field: 'environmentVariables', rule: 'reserved-prefix' }],
+  ['fc_ in lower case is not the reserved prefix', () => validateEnvKey('fc_mode'), undefined],
 ]);
 
 table('layers: at most 5, {hash}#{name}#{version} or an ARN', [
