@@ -1,0 +1,251 @@
+// deploy() against the real in-process sandbox, over HTTP, with the real signed client.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { CancelledError, UsageError } from '../../src/cli/errors.js';
+import { buildSpec, type DeploySpec } from '../../src/deploy/plan.js';
+import { deploy, type DeployDeps, type DeployPackager, type DeployPhase } from '../../src/deploy/run.js';
+import { FcClient } from '../../src/fc/client.js';
+import { crc64 } from '../../src/package/crc64.js';
+import { ProfileStore } from '../../src/profiles/store.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+
+interface Sent {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let root: string;
+let sandbox: RunningSandbox;
+let sent: Sent[];
+let client: FcClient;
+let other: FcClient;
+let codeDir: string;
+let counter = 0;
+
+/** Deterministic zip of a folder (fixed dates), as the packager builds it. */
+async function zipFolder(dir: string): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const name of fs.readdirSync(dir).sort()) {
+    zip.file(name, fs.readFileSync(path.join(dir, name)), { date: new Date('2020-01-01T00:00:00Z'), unixPermissions: 0o644 });
+  }
+  return zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE' });
+}
+
+const packager: DeployPackager = {
+  async buildPackage({ root: dir }) {
+    const zip = await zipFolder(dir);
+    return { zip, checksum: crc64(zip), files: fs.readdirSync(dir).length, bytes: 0, zipBytes: zip.length };
+  },
+  async loadZipPackage(file) {
+    const zip = fs.readFileSync(file);
+    return { zip, checksum: crc64(zip), files: 1, bytes: zip.length, zipBytes: zip.length };
+  },
+};
+
+/** A fetch that records what our client sends, so tests can see the writes (and their absence). */
+const recordingFetch: typeof fetch = async (input, init) => {
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+  let body = '';
+  if (init?.body instanceof Uint8Array || typeof init?.body === 'string') body = Buffer.from(init.body as Uint8Array).toString('utf8');
+  else if (init?.body && typeof (init.body as ReadableStream).getReader === 'function') {
+    // Streamed zip bodies: read them here and hand fetch the bytes.
+    const chunks: Uint8Array[] = [];
+    const reader = (init.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    const bytes = Buffer.concat(chunks);
+    body = bytes.toString('utf8');
+    init = { ...init, body: bytes, duplex: undefined } as RequestInit;
+  }
+  sent.push({ method: init?.method ?? 'GET', url: String(input), headers, body });
+  return fetch(input, init);
+};
+
+function deps(): DeployDeps {
+  return { client, packager };
+}
+
+function writes(): Sent[] {
+  return sent.filter((s) => s.method !== 'GET');
+}
+
+function specFor(fn: string, overrides: Parameters<typeof buildSpec>[1] = {}): DeploySpec {
+  return buildSpec(
+    undefined,
+    { service: 'svc', createService: true, functionName: fn, runtime: 'nodejs18', handler: 'index.handler', code: codeDir, memorySize: 256, ...overrides },
+    root,
+  );
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-deploy-e2e-'));
+  sandbox = await startSandbox({ port: 0, dataDir: path.join(root, 'sandbox') });
+  client = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, fetch: recordingFetch, retries: 0 });
+  other = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, retries: 0 });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  sent = [];
+  codeDir = path.join(root, `code-${++counter}`);
+  fs.mkdirSync(codeDir);
+  fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "hello");\n');
+});
+
+describe('deploy() against the sandbox', () => {
+  it('first deploy creates (the service too), second with nothing changed makes no write', async () => {
+    const phases: DeployPhase[] = [];
+    const first = await deploy({ spec: specFor('fresh'), onPhase: (p, d) => d.state === 'done' && phases.push(p) }, deps());
+    expect(first.status).toBe('created');
+    expect(first.function?.functionId).toBeTruthy();
+    expect(first.checksum.match).toBe(true);
+    expect(first.checksum.local).toBe(first.function?.codeChecksum);
+    expect(first.requestIds.length).toBeGreaterThanOrEqual(3);
+    expect(phases).toEqual(['validate', 'package', 'read', 'plan', 'create-service', 'create', 'done']);
+    expect(Object.keys(first.timings)).toEqual(expect.arrayContaining(['package', 'read', 'create', 'total']));
+    expect(writes().map((w) => `${w.method} ${new URL(w.url).pathname}`)).toEqual(['POST /2016-08-15/services', 'POST /2016-08-15/services/svc/functions']);
+
+    const before = (await other.getFunction('svc', 'fresh')).data;
+    sent = [];
+    const second = await deploy({ spec: specFor('fresh') }, deps());
+    expect(second.status).toBe('unchanged');
+    expect(second.checksum).toEqual({ local: first.checksum.local, remote: first.checksum.local, match: true });
+    expect(writes()).toEqual([]);
+    expect((await other.getFunction('svc', 'fresh')).data.lastModifiedTime).toBe(before.lastModifiedTime);
+  });
+
+  it('a code change updates with the checksum header and the code; a config-only change sends no code', async () => {
+    await deploy({ spec: specFor('codey') }, deps());
+    fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "v2");\n');
+    sent = [];
+    const code = await deploy({ spec: specFor('codey') }, deps());
+    expect(code.status).toBe('updated');
+    expect(code.codeSent).toBe(true);
+    expect(code.diff).toEqual([]);
+    const put = writes();
+    expect(put).toHaveLength(1);
+    expect(put[0].method).toBe('PUT');
+    expect(put[0].headers['x-fc-code-checksum']).toBe(code.checksum.local);
+    expect(put[0].headers['if-match']).toBeTruthy();
+    expect(put[0].body).toContain('"zipFile"');
+    expect(code.function?.codeChecksum).toBe(code.checksum.local);
+
+    sent = [];
+    const config = await deploy({ spec: specFor('codey', { memorySize: 512, timeout: 20 }) }, deps());
+    expect(config.status).toBe('updated');
+    expect(config.codeSent).toBe(false);
+    expect(config.diff.map((d) => d.field)).toEqual(['memorySize', 'timeout']);
+    const put2 = writes();
+    expect(put2).toHaveLength(1);
+    expect(put2[0].headers['x-fc-code-checksum']).toBeUndefined();
+    expect(JSON.parse(put2[0].body)).toEqual({ memorySize: 512, timeout: 20 });
+    expect(config.function?.memorySize).toBe(512);
+    expect(config.checksum.match).toBe(true);
+  });
+
+  it('a change made behind our back between read and write gives the 412 path: nothing overwritten', async () => {
+    await deploy({ spec: specFor('raced') }, deps());
+    const result = await deploy(
+      {
+        spec: specFor('raced', { memorySize: 1024 }),
+        beforeWrite: async () => {
+          await other.updateFunction('svc', 'raced', { timeout: 99, description: 'changed by a colleague' }, undefined);
+        },
+      },
+      deps(),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('ChangedSinceRead');
+    expect(result.error?.exitCode).toBe(1);
+    expect(result.error?.message).toMatch(/changed by someone else since you read it/);
+    expect(result.error?.message).toMatch(/timeout: 60 → 99/);
+    expect(result.error?.message).toMatch(/memorySize: 256 → 1024/);
+    expect(result.changedByOthers?.map((c) => c.field)).toEqual(['timeout', 'description']);
+    const now = (await other.getFunction('svc', 'raced')).data;
+    expect(now.memorySize).toBe(256);
+    expect(now.timeout).toBe(99);
+  });
+
+  it('a function created between our read and our create turns into an update (409 race)', async () => {
+    const result = await deploy(
+      {
+        spec: specFor('appeared', { memorySize: 512 }),
+        beforeWrite: async () => {
+          await other.createFunction('svc', { functionName: 'appeared', runtime: 'nodejs18', handler: 'index.handler', memorySize: 128 }, { kind: 'zip', ...(await (async () => {
+            const zip = await zipFolder(codeDir);
+            return { zip, checksum: crc64(zip) };
+          })()) });
+        },
+      },
+      deps(),
+    );
+    expect(result.status).toBe('updated');
+    expect(result.warnings.join('\n')).toMatch(/appeared between the read and the create/);
+    expect(result.diff).toEqual([{ field: 'memorySize', from: 128, to: 512 }]);
+    expect((await other.getFunction('svc', 'appeared')).data.memorySize).toBe(512);
+  });
+
+  it('--dry-run writes nothing and describes the exact requests, secrets redacted', async () => {
+    const result = await deploy({ spec: specFor('dry', { description: 'dry' }), dryRun: true }, deps());
+    expect(result.dryRun).toBe(true);
+    expect(result.action).toBe('create');
+    expect(writes()).toEqual([]);
+    await expect(other.getFunction('svc', 'dry')).rejects.toMatchObject({ status: 404 });
+    const create = result.requests?.find((r) => r.action === 'CreateFunction');
+    expect(create?.method).toBe('POST');
+    expect(create?.url).toBe(`${sandbox.url}/2016-08-15/services/svc/functions`);
+    expect(create?.headers.authorization).toMatch(/<redacted>/);
+    expect(JSON.stringify(create?.body)).toMatch(/<zip \d+ bytes, crc64 \d+>/);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(sandbox.credentials.accessKeySecret);
+    expect(text).not.toContain(sandbox.credentials.accessKeyId);
+  });
+
+  it('a missing service without --create-service fails with the service error and its hint', async () => {
+    const result = await deploy({ spec: specFor('x', { service: 'nosuchservice', createService: false }) }, deps());
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('ServiceNotFound');
+    expect(result.error?.hint).toMatch(/--create-service/);
+    expect(writes()).toEqual([]);
+  });
+
+  it('records the last deploy in the profile, failures too, and the file holds no secret', async () => {
+    const store = new ProfileStore({ dir: path.join(root, `profiles-${counter}`), stderr: process.stderr });
+    const spec = specFor('recorded');
+    store.save({ name: 'rec', target: { kind: 'local' }, service: spec.service, function: spec.function, code: spec.code });
+    const ok = await deploy({ spec, record: { store, name: 'rec' } }, deps());
+    expect(store.get('rec')?.lastDeploy).toMatchObject({ status: 'created', functionId: ok.function?.functionId, codeChecksum: ok.checksum.local, etag: ok.etag });
+    await deploy({ spec: { ...spec, service: { name: 'nosuchservice' } }, record: { store, name: 'rec' } }, deps());
+    expect(store.get('rec')?.lastDeploy).toMatchObject({ status: 'failed', error: expect.stringMatching(/ServiceNotFound/) });
+    const text = fs.readFileSync(store.path, 'utf8');
+    expect(text).not.toContain(sandbox.credentials.accessKeySecret);
+    expect(text).not.toContain(sandbox.credentials.accessKeyId);
+  });
+
+  it('an invalid field is refused before any request (UsageError, exit 2)', async () => {
+    await expect(deploy({ spec: specFor('bad', { memorySize: 100 }) }, deps())).rejects.toBeInstanceOf(UsageError);
+    expect(sent).toEqual([]);
+  });
+
+  it('a declined confirmation and an aborted signal cancel without a write', async () => {
+    await expect(deploy({ spec: specFor('nope'), confirm: async () => false }, deps())).rejects.toBeInstanceOf(CancelledError);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(deploy({ spec: specFor('nope'), signal: controller.signal }, deps())).rejects.toBeInstanceOf(CancelledError);
+    expect(writes()).toEqual([]);
+  });
+});
