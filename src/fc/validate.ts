@@ -152,10 +152,10 @@ export function suggestName(v: string, prefix: string, max: number): string {
   return NAME_PATTERN.test(s) ? s : prefix.replace(/-$/, '');
 }
 
-function validateName(field: string, v: unknown, max: number, prefix: string): ValidationIssue | undefined {
+function validateName(field: string, v: unknown, max: number, prefix: string, example: string): ValidationIssue | undefined {
   const rule = `letters, digits, _ and -, starting with a letter or _, 1–${max} characters`;
   if (isMissing(v) || v === '') {
-    return issue(field, 'required', v, `${field}: is required (${rule}); got ${showValue(v === '' ? '' : undefined)}. Try "${prefix}1".`);
+    return issue(field, 'required', v, `${field}: is required (${rule}); got ${showValue(v === '' ? '' : undefined)}. Try "${example}".`);
   }
   if (typeof v !== 'string') return must(field, 'type', v, `a string (${rule})`);
   const fix = `Try "${suggestName(v, prefix, max)}".`;
@@ -179,11 +179,11 @@ function validateName(field: string, v: unknown, max: number, prefix: string): V
 }
 
 export function validateServiceName(v: unknown): ValidationIssue | undefined {
-  return validateName('serviceName', v, SERVICE_NAME_MAX_LENGTH, 'svc-');
+  return validateName('serviceName', v, SERVICE_NAME_MAX_LENGTH, 'svc-', 'my-service');
 }
 
 export function validateFunctionName(v: unknown): ValidationIssue | undefined {
-  return validateName('functionName', v, FUNCTION_NAME_MAX_LENGTH, 'fn-');
+  return validateName('functionName', v, FUNCTION_NAME_MAX_LENGTH, 'fn-', 'my-function');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ export function validateHandler(
   const example = info ? (field === 'initializer' ? initializerExample(info) : info.defaultHandler) : 'index.handler';
   if (isMissing(v) || (v === '' && field === 'handler')) {
     if (field === 'initializer') return undefined; // optional; '' clears it on update
-    const forRuntime = info ? ` for ${info.id}: ${ruleText}` : '';
+    const forRuntime = info && fmt ? ` for ${info.id} (${fmt.form})` : '';
     return issue(field, 'required', v, `${field}: is required${forRuntime}; got ${showValue(v === '' ? '' : undefined)}. Try ${example}.`);
   }
   if (typeof v !== 'string') return must(field, 'type', v, `a string (${ruleText})`, `Try "${example}".`);
@@ -860,7 +860,7 @@ export function validateUpdateFunction(
     const own = validateRuntime(runtime, 'update');
     if (own?.rule === 'enum') {
       // The function exists on it, so FC knows this runtime even if fcw does not: warn only.
-      out.push({ ...own, severity: 'warning', message: `runtime: fcw does not know ${showValue(runtime)}, so handler formats are not checked for it.` });
+      out.push({ ...own, severity: 'warning', message: `runtime: fcw does not know ${showValue(runtime)}, so its handler format is not checked. If it is a typo, check the function's runtime.` });
     } else push(out, own);
   }
   if ('functionName' in req) {
