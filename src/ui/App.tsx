@@ -1,0 +1,95 @@
+// The wizard's root: owns the reducer, the session and the one key handler that is active the
+// whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
+// component, remounted by key, so only the current step's inputs listen (ink-notes.md trap 5).
+import React, { useCallback, useMemo, useReducer, useRef } from 'react';
+import { Box, useInput } from 'ink';
+import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
+import { initialState, type WizardState } from '../wizard/state.js';
+import { INPUT_STEPS, STEPS } from '../wizard/steps.js';
+import { WizardContext, type Session, type UiOptions, type WizardContextValue } from './context.js';
+import { Header } from './Header.js';
+import type { WizardServices } from './services.js';
+import { TargetStep } from './steps/TargetStep.js';
+import { ServiceStep } from './steps/ServiceStep.js';
+import { FunctionStep } from './steps/FunctionStep.js';
+import { RuntimeStep } from './steps/RuntimeStep.js';
+import { CodeStep } from './steps/CodeStep.js';
+import { HandlerStep } from './steps/HandlerStep.js';
+import { LimitsStep } from './steps/LimitsStep.js';
+import { MoreStep } from './steps/MoreStep.js';
+import { ReviewStep } from './steps/ReviewStep.js';
+import { DeployStep } from './steps/DeployStep.js';
+import { SummaryStep } from './steps/SummaryStep.js';
+
+export { EXIT_CANCELLED } from './exit-codes.js';
+import { EXIT_CANCELLED } from './exit-codes.js';
+
+export interface AppProps {
+  services: WizardServices;
+  options: UiOptions;
+  onExit: (code: number) => void;
+  /** Tests start on a later step; the wizard itself starts empty. */
+  initial?: WizardState;
+  /** The session to use (tests pre-connect it; the command closes what it holds on exit). */
+  session?: Session;
+}
+
+const SCREENS = {
+  target: TargetStep,
+  service: ServiceStep,
+  function: FunctionStep,
+  runtime: RuntimeStep,
+  code: CodeStep,
+  handler: HandlerStep,
+  limits: LimitsStep,
+  more: MoreStep,
+  review: ReviewStep,
+  deploy: DeployStep,
+  summary: SummaryStep,
+} as const;
+
+export function App({ services, options, onExit, initial, session: given }: AppProps) {
+  const [state, dispatch] = useReducer(wizardReducer as (s: WizardState, a: WizardAction) => WizardState, initial ?? initialState());
+  const sessionRef = useRef<Session>(given ?? { controllers: new Set() });
+  const backHandler = useRef<(() => boolean) | undefined>(undefined);
+  const exited = useRef(false);
+
+  const exit = useCallback(
+    (code: number) => {
+      if (exited.current) return;
+      exited.current = true;
+      for (const c of sessionRef.current.controllers) c.abort();
+      onExit(code);
+    },
+    [onExit],
+  );
+
+  // The root handler: active for the app's whole life, so raw mode stays on and Ctrl-C always
+  // reaches us (ink-notes.md trap 4). Ink's own Ctrl-C exit is off (exitOnCtrlC: false).
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      exit(EXIT_CANCELLED);
+      return;
+    }
+    if (key.escape) {
+      if (backHandler.current?.()) return;
+      dispatch({ type: 'back' });
+    }
+  });
+
+  const value = useMemo<WizardContextValue>(
+    () => ({ state, dispatch, services, options, session: sessionRef.current, exit, backHandler }),
+    [state, services, options, exit],
+  );
+  const Screen = SCREENS[state.step];
+  const index = INPUT_STEPS.indexOf(state.step as (typeof INPUT_STEPS)[number]);
+  const stepNumber = index >= 0 ? index + 1 : INPUT_STEPS.length + 1;
+  return (
+    <WizardContext.Provider value={value}>
+      <Box flexDirection="column">
+        <Header target={state.target} step={Math.min(stepNumber, INPUT_STEPS.length + 1)} total={INPUT_STEPS.length + 1} title={STEPS[state.step].title} />
+        <Screen key={state.step} />
+      </Box>
+    </WizardContext.Provider>
+  );
+}

@@ -1,0 +1,200 @@
+// Shared building blocks: a keyboard menu with group headings, a text field with its rule and a
+// live check, the issue list, the service-error panel and a spinner that respects --no-animation.
+import React, { useState, type ReactNode } from 'react';
+import { Box, Text, useInput } from 'ink';
+import TextInput from 'ink-text-input';
+import InkSpinner from 'ink-spinner';
+import type { ValidationIssue } from '../fc/validate.js';
+import type { ErrorView } from '../wizard/state.js';
+import { visibleWindow } from '../wizard/filter.js';
+import { useWizard } from './context.js';
+
+/** A colour name, or undefined when colour is off (NO_COLOR). */
+export function useColor(): (name: string) => string | undefined {
+  const { options } = useWizard();
+  return (name) => (options.color ? name : undefined);
+}
+
+export interface MenuItem<V> {
+  label: string;
+  value: V;
+  /** A heading row drawn above this item (runtime groups). */
+  group?: string;
+  /** Shown dimmed after the label. */
+  note?: string;
+  /** Shown under the list while this item is highlighted. */
+  detail?: string;
+}
+
+/**
+ * A list picked with ↑/↓ and Enter. Written here rather than ink-select-input because it needs
+ * group headings, a detail line and a window over long lists, and it must not take j/k or digits
+ * (those belong to text fields on other steps; ink-notes.md trap 5).
+ */
+export function Menu<V>(props: {
+  items: MenuItem<V>[];
+  onSelect: (item: MenuItem<V>) => void;
+  initialValue?: V;
+  limit?: number;
+  isActive?: boolean;
+  onHighlight?: (item: MenuItem<V>) => void;
+}) {
+  const color = useColor();
+  const { items, limit = 10, isActive = true } = props;
+  const initial = Math.max(0, props.initialValue === undefined ? 0 : items.findIndex((i) => i.value === props.initialValue));
+  const [index, setIndex] = useState(initial);
+  const move = (to: number) => {
+    const next = (to + items.length) % items.length;
+    setIndex(next);
+    props.onHighlight?.(items[next]);
+  };
+  useInput(
+    (_input, key) => {
+      if (items.length === 0) return;
+      if (key.upArrow) move(index - 1);
+      else if (key.downArrow) move(index + 1);
+      else if (key.pageDown) move(Math.min(index + limit, items.length - 1));
+      else if (key.pageUp) move(Math.max(index - limit, 0));
+      else if (key.return) props.onSelect(items[Math.min(index, items.length - 1)]);
+    },
+    { isActive },
+  );
+  const { start, end } = visibleWindow(items.length, index, limit);
+  const current = items[index];
+  return (
+    <Box flexDirection="column">
+      {start > 0 && <Text dimColor>  ↑ {start} more</Text>}
+      {items.slice(start, end).map((item, offset) => {
+        const i = start + offset;
+        const selected = i === index;
+        const showGroup = item.group && (i === start || items[i - 1]?.group !== item.group);
+        return (
+          <Box key={`${i}:${item.label}`} flexDirection="column">
+            {showGroup && <Text bold>{item.group}</Text>}
+            <Text color={selected ? color('cyan') : undefined} wrap="truncate-end">
+              {selected ? '❯ ' : '  '}
+              {item.label}
+              {item.note ? <Text dimColor>  {item.note}</Text> : null}
+            </Text>
+          </Box>
+        );
+      })}
+      {end < items.length && <Text dimColor>  ↓ {items.length - end} more</Text>}
+      {current?.detail && (
+        <Box marginTop={1}>
+          <Text dimColor wrap="wrap">{current.detail}</Text>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/** The rule and default of a field, beside its input. */
+export function Rule({ rule, defaultValue }: { rule: string; defaultValue?: string | number }) {
+  return (
+    <Text dimColor wrap="wrap">
+      rule: {rule}
+      {defaultValue !== undefined && defaultValue !== '' ? `  ·  default: ${defaultValue}` : ''}
+    </Text>
+  );
+}
+
+/** A text input with its label, rule, default and a live check of what is typed. */
+export function Field(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  onSubmit: (v: string) => void;
+  rule?: string;
+  defaultValue?: string | number;
+  check?: (v: string) => string | undefined;
+  mask?: string;
+  placeholder?: string;
+  isActive?: boolean;
+  children?: ReactNode;
+}) {
+  const color = useColor();
+  const problem = props.check?.(props.value);
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text bold>{props.label}: </Text>
+        <TextInput
+          value={props.value}
+          onChange={props.onChange}
+          onSubmit={(v) => {
+            if (!props.check?.(v)) props.onSubmit(v);
+          }}
+          mask={props.mask}
+          placeholder={props.placeholder}
+          focus={props.isActive ?? true}
+        />
+      </Box>
+      {props.rule && <Rule rule={props.rule} defaultValue={props.defaultValue} />}
+      {problem && props.value !== '' ? (
+        <Text color={color('red')} wrap="wrap">
+          ✗ {problem}
+        </Text>
+      ) : null}
+      {props.children}
+    </Box>
+  );
+}
+
+export function Issues({ issues }: { issues: ValidationIssue[] }) {
+  const color = useColor();
+  if (!issues.length) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {issues.map((i, n) => (
+        <Text key={n} color={color(i.severity === 'error' ? 'red' : 'yellow')} wrap="wrap">
+          {i.severity === 'error' ? '✗' : '!'} {i.message}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** A failure from the service: code, message, request id and hint, never a stack. */
+export function ErrorPanel({ error, title }: { error: ErrorView; title?: string }) {
+  const color = useColor();
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text color={color('red')} bold wrap="wrap">
+        ✗ {title ?? 'The service answered with an error'}
+      </Text>
+      <Text wrap="wrap">
+        {'  '}code: {error.code}
+        {error.status ? ` (HTTP ${error.status})` : ''}
+      </Text>
+      <Text wrap="wrap">{'  '}message: {error.message}</Text>
+      {error.requestId && <Text wrap="wrap">{'  '}request id: {error.requestId}</Text>}
+      {error.hint && (
+        <Text color={color('yellow')} wrap="wrap">
+          {'  '}hint: {error.hint}
+        </Text>
+      )}
+    </Box>
+  );
+}
+
+export function Spinner({ label }: { label: string }) {
+  const { options } = useWizard();
+  const color = useColor();
+  return (
+    <Text>
+      <Text color={color('cyan')}>{options.animation ? <InkSpinner type="dots" /> : '…'}</Text> {label}
+    </Text>
+  );
+}
+
+/** The keys that work on every screen, at the bottom. */
+export function KeyHelp({ extra }: { extra?: string }) {
+  return (
+    <Box marginTop={1}>
+      <Text dimColor wrap="wrap">
+        {extra ? `${extra} · ` : ''}Enter confirm · Esc back · Ctrl-C quit
+      </Text>
+    </Box>
+  );
+}

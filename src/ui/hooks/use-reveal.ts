@@ -1,0 +1,18 @@
+// Reveals `total` lines one by one (the summary's animation). Without animation all at once.
+import { useEffect, useState } from 'react';
+
+export const REVEAL_INTERVAL_MS = 90;
+
+export function useReveal(total: number, animation: boolean): number {
+  const [shown, setShown] = useState(animation ? 0 : total);
+  useEffect(() => {
+    if (!animation) {
+      setShown(total);
+      return;
+    }
+    if (shown >= total) return;
+    const timer = setTimeout(() => setShown((n) => n + 1), REVEAL_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [shown, total, animation]);
+  return Math.min(shown, total);
+}

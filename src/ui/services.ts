@@ -1,0 +1,106 @@
+// What the wizard's screens need from the world, as one object handed to <App>. Components never
+// import fs, http or conf (design.md): they call these, and tests hand them fakes. The real
+// implementation, createRealServices(), adapts the client, packager, sandbox, credentials, deploy
+// and profile modules; it lives in real-services.ts so that this file stays types only.
+import type { Credentials, FunctionInfo, ServiceInfo } from '../fc/types.js';
+import type { CredentialSourceRef } from '../profiles/schema.js';
+import type { ProfileValues } from '../wizard/reducer.js';
+import type { CodeSource, DeployOutcome, DeployProgress, PackageFacts, TargetValues, WizardState } from '../wizard/state.js';
+
+export interface Signal {
+  signal?: AbortSignal;
+}
+
+/** Credentials found on this machine, with where they came from (shown; the secret never is). */
+export interface FoundCredentials {
+  /** For the header and the target screen, e.g. "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)". */
+  source: string;
+  ref?: CredentialSourceRef;
+  accessKeyIdHint: string;
+  region?: string;
+  accountId?: string;
+  credentials: Credentials;
+}
+
+/** A target the wizard can talk to. Holds its credentials privately: the state only sees `target`. */
+export interface Connection {
+  readonly target: TargetValues;
+  listServices(options?: Signal): Promise<ServiceInfo[]>;
+  createService(name: string, options?: Signal): Promise<ServiceInfo>;
+  /** The deployed function, or undefined when the service says FunctionNotFound. */
+  getFunction(service: string, fn: string, options?: Signal): Promise<FunctionInfo | undefined>;
+  /** Stops what the connection started (the in-process sandbox). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export type VerdictLevel = 'ok' | 'warning' | 'error';
+
+export interface ScanSummary {
+  files: number;
+  bytes: number;
+  largest: { path: string; bytes: number }[];
+  verdict: { level: VerdictLevel; text: string };
+}
+
+/** A built package: its facts for the screens, and an opaque handle for checkHandler. */
+export interface BuiltPackage {
+  facts: PackageFacts;
+  verdict: { level: VerdictLevel; text: string };
+  handle: unknown;
+}
+
+export interface HandlerCheckResult {
+  status: 'ok' | 'warning' | 'error';
+  message: string;
+}
+
+export interface ProfileListing {
+  name: string;
+  /** One line: service/function, runtime, where. */
+  summary: string;
+}
+
+export interface CloudConnectInput {
+  region: string;
+  accountId: string;
+  credentials: Credentials;
+  source: string;
+  ref?: CredentialSourceRef;
+}
+
+export interface EndpointConnectInput {
+  endpoint: string;
+  accountId: string;
+  credentials: Credentials;
+  source: string;
+  ref?: CredentialSourceRef;
+}
+
+export interface WizardServices {
+  /** The directory relative paths are read against (shown, and used for defaults). */
+  readonly cwd: string;
+  /** Regions for the picker, most used first. */
+  readonly regions: readonly string[];
+  findCredentials(): Promise<FoundCredentials[]>;
+  connectCloud(input: CloudConnectInput): Connection;
+  connectEndpoint(input: EndpointConnectInput): Connection;
+  /** Starts the local sandbox in this process (data under the config directory). */
+  startSandbox(options?: Signal): Promise<Connection>;
+  scanFolder(path: string, runtime: string | undefined, options?: Signal): Promise<ScanSummary>;
+  /** Builds (folder) or reads (zip/jar) the package, reporting files and bytes as it goes. */
+  buildPackage(
+    code: Extract<CodeSource, { kind: 'folder' | 'zip' }>,
+    runtime: string,
+    options?: Signal & { onProgress?: (p: { files: number; bytes: number }) => void },
+  ): Promise<BuiltPackage>;
+  checkHandler(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<HandlerCheckResult>;
+  /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
+  writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
+  deploy(state: WizardState, connection: Connection, options: Signal & { onProgress: (p: DeployProgress) => void }): Promise<DeployOutcome>;
+  listProfiles(): Promise<ProfileListing[]>;
+  /** Loads a profile and connects to its target (starting the sandbox for a local one). */
+  openProfile(name: string, options?: Signal): Promise<{ values: ProfileValues; connection: Connection }>;
+  saveProfile(name: string, state: WizardState): Promise<void>;
+  /** Why a profile name cannot be used, or undefined. */
+  profileNameProblem(name: string): string | undefined;
+}

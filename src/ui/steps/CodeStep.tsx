@@ -1,0 +1,288 @@
+// Step 5: the code. A folder (scanned live: files, size, the limit verdict), an existing .zip/.jar,
+// an OSS bucket and object, or a sample handler for the chosen runtime written into a new folder.
+// For custom-container: the image, command, args and acceleration.
+import React, { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { FIELD_RULES, getRuntime } from '../../fc/rules.js';
+import type { AccelerationType } from '../../fc/types.js';
+import { toErrorView } from '../../wizard/errors.js';
+import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
+import type { CodeSource } from '../../wizard/state.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Menu, Rule, Spinner, useColor, type MenuItem } from '../components.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+import { useDebounced } from '../hooks/use-debounced.js';
+import { useTask } from '../hooks/use-task.js';
+import { formatBytes } from '../format.js';
+import type { BuiltPackage, ScanSummary } from '../services.js';
+
+type Kind = 'folder' | 'zip' | 'oss' | 'sample';
+type Phase = Kind | 'menu' | 'oss-object';
+
+const VERDICT_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
+
+function isJsonArray(v: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string');
+  } catch {
+    return false;
+  }
+}
+
+export function CodeStep() {
+  const { state } = useWizard();
+  return getRuntime(state.runtime ?? '')?.usesImage ? <ImageCode /> : <PackageCode />;
+}
+
+function PackageCode() {
+  const { state, services, session, dispatch } = useWizard();
+  const color = useColor();
+  const runtime = state.runtime ?? '';
+  const code = state.code;
+  const [phases, setPhases] = useState<Phase[]>(['menu']);
+  const phase = phases[phases.length - 1];
+  const go = (p: Phase) => setPhases((l) => [...l, p]);
+  const [folder, setFolder] = useState(code?.kind === 'folder' ? code.path : '.');
+  const [zipPath, setZipPath] = useState(code?.kind === 'zip' ? code.path : '');
+  const [bucket, setBucket] = useState(code?.kind === 'oss' ? code.bucket : '');
+  const [object, setObject] = useState(code?.kind === 'oss' ? code.object : '');
+  const [sampleDir, setSampleDir] = useState(defaultSampleDir(runtime));
+  const [scan, runScan] = useTask<ScanSummary>();
+  const [load, runLoad] = useTask<BuiltPackage>();
+  const [sample, runSample] = useTask<void>();
+  const settledFolder = useDebounced(folder, 150);
+
+  useEffect(() => {
+    if (phase !== 'folder' || !settledFolder.trim()) return;
+    runScan((signal) => services.scanFolder(settledFolder, runtime, { signal }));
+  }, [phase, settledFolder, runtime, services, runScan]);
+
+  useBack(() => {
+    if (phases.length > 1) {
+      setPhases((l) => l.slice(0, -1));
+      return true;
+    }
+    return false;
+  });
+
+  const submit = (next: CodeSource, facts?: BuiltPackage) => {
+    dispatch({ type: 'submit', step: 'code', values: { code: next, packageFacts: facts?.facts } });
+  };
+
+  if (phase === 'menu') {
+    const canSample = sampleFiles(runtime) !== undefined;
+    const items: MenuItem<Kind>[] = [
+      { label: 'A folder', value: 'folder', note: 'zipped here, with its CRC-64' },
+      { label: 'An existing .zip or .jar', value: 'zip' },
+      { label: 'An OSS bucket and object', value: 'oss', note: 'for packages over 50 MB' },
+      {
+        label: `A sample handler for ${runtime}`,
+        value: 'sample',
+        note: canSample ? 'written into a new folder' : 'not available',
+        detail: canSample ? `Writes a hello-world handler that matches the default handler into a new folder.` : sampleUnavailableReason(runtime),
+      },
+    ];
+    const initialValue: Kind | undefined = code?.kind === 'folder' ? (code.sample ? 'sample' : 'folder') : code?.kind === 'zip' || code?.kind === 'oss' ? code.kind : undefined;
+    return (
+      <Box flexDirection="column">
+        <Rule rule={FIELD_RULES.code.rule} />
+        <Menu
+          items={items}
+          initialValue={initialValue}
+          onSelect={(item) => {
+            if (item.value === 'sample' && !canSample) return;
+            go(item.value);
+          }}
+        />
+        <Issues issues={state.issues} />
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+
+  if (phase === 'folder') {
+    return (
+      <Box flexDirection="column">
+        <Field
+          label="Folder"
+          value={folder}
+          onChange={setFolder}
+          rule={`relative to ${services.cwd}; .fcignore is honoured`}
+          check={(v) => (v.trim() ? undefined : 'required')}
+          onSubmit={(v) => {
+            // Enter on a folder that scans as unusable (missing, too large) stays here.
+            if (scan.status === 'failed' && settledFolder === v) return;
+            if (scan.status === 'done' && scan.value.verdict.level === 'error') return;
+            submit({ kind: 'folder', path: v.trim() });
+          }}
+        />
+        {scan.status === 'running' && <Spinner label="Scanning…" />}
+        {scan.status === 'done' && (
+          <Box flexDirection="column">
+            <Text>
+              {scan.value.files} files · {formatBytes(scan.value.bytes)} ·{' '}
+              <Text color={color(VERDICT_COLOR[scan.value.verdict.level])}>{scan.value.verdict.text}</Text>
+            </Text>
+            {scan.value.largest.slice(0, 3).map((f) => (
+              <Text key={f.path} dimColor wrap="truncate-end">
+                {'  '}
+                {formatBytes(f.bytes).padStart(9)} {f.path}
+              </Text>
+            ))}
+          </Box>
+        )}
+        {scan.status === 'failed' && <Text color={color('red')} wrap="wrap">✗ {toErrorView(scan.error).message}</Text>}
+        <Issues issues={state.issues} />
+        <KeyHelp />
+      </Box>
+    );
+  }
+
+  if (phase === 'zip') {
+    if (load.status === 'running') return <Spinner label={`Reading ${zipPath}…`} />;
+    return (
+      <Box flexDirection="column">
+        <Field
+          label=".zip or .jar file"
+          value={zipPath}
+          onChange={setZipPath}
+          rule="an existing zip archive; uploaded as it is"
+          check={(v) => (/\.(zip|jar)$/i.test(v.trim()) ? undefined : 'a path ending in .zip or .jar')}
+          onSubmit={(v) =>
+            runLoad(async (signal) => {
+              const built = await services.buildPackage({ kind: 'zip', path: v.trim() }, runtime, { signal });
+              session.pkg = { key: `zip:${v.trim()}:${runtime}`, built: Promise.resolve(built) };
+              submit({ kind: 'zip', path: v.trim() }, built);
+              return built;
+            })
+          }
+        />
+        {load.status === 'failed' && <ErrorPanel error={toErrorView(load.error)} title="Cannot use this file" />}
+        <Issues issues={state.issues} />
+        <KeyHelp />
+      </Box>
+    );
+  }
+
+  if (phase === 'oss' || phase === 'oss-object') {
+    return (
+      <Box flexDirection="column">
+        <Field label="OSS bucket" value={bucket} onChange={setBucket} isActive={phase === 'oss'} rule="the bucket, in the same region as the function" check={(v) => (v.trim() ? undefined : 'required')} onSubmit={() => go('oss-object')} />
+        {phase === 'oss-object' && (
+          <Field
+            label="OSS object"
+            value={object}
+            onChange={setObject}
+            rule="the key of the .zip in the bucket, e.g. code/app.zip"
+            check={(v) => (v.trim() ? undefined : 'required')}
+            onSubmit={(v) => submit({ kind: 'oss', bucket: bucket.trim(), object: v.trim() })}
+          />
+        )}
+        <Issues issues={state.issues} />
+        <KeyHelp />
+      </Box>
+    );
+  }
+
+  // phase === 'sample'
+  if (sample.status === 'running') return <Spinner label={`Writing the sample into ${sampleDir}…`} />;
+  return (
+    <Box flexDirection="column">
+      <Field
+        label="New folder for the sample"
+        value={sampleDir}
+        onChange={setSampleDir}
+        rule={`relative to ${services.cwd}; must not exist yet or be empty`}
+        check={(v) => (v.trim() ? undefined : 'required')}
+        onSubmit={(v) =>
+          runSample(async () => {
+            const written = await services.writeSample(runtime, v.trim());
+            submit({ kind: 'folder', path: written.dir, sample: true });
+          })
+        }
+      />
+      <Text dimColor wrap="wrap">files: {(sampleFiles(runtime) ?? []).map((f) => f.path).join(', ')}</Text>
+      {sample.status === 'failed' && <ErrorPanel error={toErrorView(sample.error)} title="Could not write the sample" />}
+      <Issues issues={state.issues} />
+      <KeyHelp />
+    </Box>
+  );
+}
+
+const IMAGE_FIELDS = ['image', 'command', 'args', 'acceleration'] as const;
+
+function ImageCode() {
+  const { state, dispatch } = useWizard();
+  const code = state.code?.kind === 'image' ? state.code : undefined;
+  const [at, setAt] = useState(0);
+  const [image, setImage] = useState(code?.image ?? '');
+  const [command, setCommand] = useState(code?.command ?? '');
+  const [args, setArgs] = useState(code?.args ?? '');
+  useBack(() => {
+    if (at > 0) {
+      setAt(at - 1);
+      return true;
+    }
+    return false;
+  });
+  const field = IMAGE_FIELDS[at];
+  const rule = (name: keyof typeof FIELD_RULES) => FIELD_RULES[name];
+  return (
+    <Box flexDirection="column">
+      <Field
+        label="Image"
+        value={image}
+        onChange={setImage}
+        isActive={field === 'image'}
+        rule={rule('customContainerConfig.image').rule}
+        check={(v) => (v.trim() ? undefined : 'required')}
+        onSubmit={() => setAt(1)}
+      />
+      {at >= 1 && (
+        <Field
+          label="Command"
+          value={command}
+          onChange={setCommand}
+          isActive={field === 'command'}
+          rule={rule('customContainerConfig.command').rule}
+          check={(v) => (v === '' || isJsonArray(v) ? undefined : 'a JSON array of strings, or empty')}
+          onSubmit={() => setAt(2)}
+        />
+      )}
+      {at >= 2 && (
+        <Field
+          label="Args"
+          value={args}
+          onChange={setArgs}
+          isActive={field === 'args'}
+          rule={rule('customContainerConfig.args').rule}
+          check={(v) => (v === '' || isJsonArray(v) ? undefined : 'a JSON array of strings, or empty')}
+          onSubmit={() => setAt(3)}
+        />
+      )}
+      {at >= 3 && (
+        <Box flexDirection="column">
+          <Text bold>Image acceleration</Text>
+          <Rule rule={rule('customContainerConfig.accelerationType').rule} defaultValue={rule('customContainerConfig.accelerationType').default} />
+          <Menu
+            items={[
+              { label: 'Default', value: 'Default' as AccelerationType, note: 'accelerated image pulls' },
+              { label: 'None', value: 'None' as AccelerationType },
+            ]}
+            initialValue={code?.accelerationType ?? 'Default'}
+            onSelect={(item) =>
+              dispatch({
+                type: 'submit',
+                step: 'code',
+                values: { code: { kind: 'image', image: image.trim(), command: command || undefined, args: args || undefined, accelerationType: item.value } },
+              })
+            }
+          />
+        </Box>
+      )}
+      <Issues issues={state.issues} />
+      <KeyHelp />
+    </Box>
+  );
+}

@@ -1,0 +1,114 @@
+// Step 10: the deploy. Progress for packaging (files, bytes) and for each call, with the elapsed
+// time. On failure: the service's code, message, request id and hint, and the way back to the
+// step that fixes it (values kept) rather than starting over.
+import React, { useEffect, useRef } from 'react';
+import { Box, Text } from 'ink';
+import { toErrorView } from '../../wizard/errors.js';
+import { STEPS, type InputStepId } from '../../wizard/steps.js';
+import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
+import { useWizard } from '../context.js';
+import { EXIT_FAILED } from '../exit-codes.js';
+import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
+import { formatBytes } from '../format.js';
+
+type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
+
+export function DeployStep() {
+  const { state, dispatch, services, session, options, exit } = useWizard();
+  const color = useColor();
+  const deploy = state.deploy;
+  const running = deploy.status === 'running';
+  const elapsed = useElapsed(running, options.animation);
+  const startedFor = useRef<object | undefined>(undefined);
+
+  useEffect(() => {
+    // One deploy per 'running' state object: a retry makes a new one.
+    if (deploy.status !== 'running' || startedFor.current === deploy) return;
+    startedFor.current = deploy;
+    const connection = session.connection;
+    const controller = new AbortController();
+    session.controllers.add(controller);
+    if (!connection) {
+      dispatch({ type: 'deploy-failed', error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' } });
+      return;
+    }
+    services
+      .deploy(state, connection, { signal: controller.signal, onProgress: (progress) => dispatch({ type: 'deploy-progress', progress }) })
+      .then(
+        (outcome) => {
+          if (!controller.signal.aborted) dispatch({ type: 'deploy-succeeded', outcome });
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) dispatch({ type: 'deploy-failed', error: toErrorView(error) });
+        },
+      )
+      .finally(() => session.controllers.delete(controller));
+    // The deploy runs for this state object only; later renders must not restart it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [deploy]);
+
+  const progress = deploy.status === 'running' || deploy.status === 'failed' ? deploy.progress : [];
+  const lines = progress.map((p) => {
+    const size = p.files !== undefined ? ` ${p.files} files · ${formatBytes(p.bytes ?? 0)}` : '';
+    const detail = p.detail ? ` ${p.detail}` : '';
+    const time = p.ms !== undefined ? ` (${formatMs(p.ms)})` : '';
+    if (p.done) {
+      return (
+        <Text key={p.phase} wrap="wrap">
+          <Text color={color('green')}>✓</Text> {p.phase}
+          {size}
+          {detail}
+          <Text dimColor>{time}</Text>
+        </Text>
+      );
+    }
+    return running ? (
+      <Spinner key={p.phase} label={`${p.phase}${size}${detail}`} />
+    ) : (
+      <Text key={p.phase} wrap="wrap">
+        <Text color={color('red')}>✗</Text> {p.phase}
+        {size}
+        {detail}
+      </Text>
+    );
+  });
+
+  if (deploy.status === 'failed') {
+    const error = deploy.error;
+    const items: MenuItem<After>[] = [];
+    if (error.fixStep) items.push({ label: `Go back and fix: ${STEPS[error.fixStep].title}`, value: { kind: 'fix', step: error.fixStep as InputStepId } });
+    items.push({ label: 'Back to the review', value: { kind: 'review' } });
+    items.push({ label: 'Try again', value: { kind: 'retry' } });
+    items.push({ label: 'Quit', value: { kind: 'quit' }, note: 'exit 1' });
+    return (
+      <Box flexDirection="column">
+        {lines}
+        <ErrorPanel error={error} title="The deploy failed" />
+        <Box marginTop={1}>
+          <Menu
+            items={items}
+            onSelect={({ value }) => {
+              if (value.kind === 'fix') dispatch({ type: 'edit', step: value.step });
+              else if (value.kind === 'review') dispatch({ type: 'back' });
+              else if (value.kind === 'retry') dispatch({ type: 'deploy-start' });
+              else exit(EXIT_FAILED);
+            }}
+          />
+        </Box>
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Deploying {state.functionName} to {state.service?.name}… <Text dimColor>{formatMs(elapsed)}</Text>
+      </Text>
+      {lines}
+      {lines.length === 0 && <Spinner label="Starting…" />}
+      <Box marginTop={1}>
+        <Text dimColor>Ctrl-C cancels</Text>
+      </Box>
+    </Box>
+  );
+}

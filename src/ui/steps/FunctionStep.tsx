@@ -1,0 +1,81 @@
+// Step 3: the function name, checked as typed. If the service already has a function of that
+// name, say so and offer to update it (its deployed settings become the defaults) or rename.
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { FIELD_RULES } from '../../fc/rules.js';
+import type { FunctionInfo } from '../../fc/types.js';
+import { validateFunctionName } from '../../fc/validate.js';
+import { toErrorView } from '../../wizard/errors.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+import { useTask } from '../hooks/use-task.js';
+
+export function FunctionStep() {
+  const { state, session, dispatch } = useWizard();
+  const color = useColor();
+  const [name, setName] = useState(state.functionName ?? '');
+  const [lookup, runLookup, resetLookup] = useTask<FunctionInfo | undefined>();
+  const service = state.service;
+
+  useBack(() => {
+    if (lookup.status === 'done' && lookup.value) {
+      resetLookup();
+      return true;
+    }
+    return false;
+  });
+
+  const submit = (functionName: string) => {
+    // A service created a moment ago holds no function: no need to ask.
+    if (!service || service.created || !session.connection) {
+      dispatch({ type: 'submit', step: 'function', values: { functionName } });
+      return;
+    }
+    const connection = session.connection;
+    runLookup(async (signal) => {
+      const existing = await connection.getFunction(service.name, functionName, { signal });
+      if (!existing) dispatch({ type: 'submit', step: 'function', values: { functionName } });
+      return existing;
+    });
+  };
+
+  if (lookup.status === 'running') return <Spinner label={`Looking for ${name} in ${service?.name}…`} />;
+  if (lookup.status === 'done' && lookup.value) {
+    const fn = lookup.value;
+    return (
+      <Box flexDirection="column">
+        <Text color={color('yellow')} wrap="wrap">
+          {fn.functionName} already exists in {service?.name}: {fn.runtime}, handler {fn.handler}, {fn.memorySize ?? '?'} MB, modified {fn.lastModifiedTime}.
+        </Text>
+        <Menu
+          items={[
+            { label: 'Update it', value: 'update', detail: 'Its deployed settings become the defaults of the next steps; deploy updates it in place.' },
+            { label: 'Choose another name', value: 'rename' },
+          ]}
+          onSelect={(item) => {
+            if (item.value === 'update') dispatch({ type: 'submit', step: 'function', values: { functionName: fn.functionName, existing: fn } });
+            else resetLookup();
+          }}
+        />
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>in service {service?.name}{service?.created ? ' (new)' : ''}</Text>
+      <Field
+        label="Function name"
+        value={name}
+        onChange={setName}
+        rule={FIELD_RULES.functionName.rule}
+        check={(v) => validateFunctionName(v)?.message}
+        onSubmit={submit}
+      />
+      {lookup.status === 'failed' && <ErrorPanel error={toErrorView(lookup.error)} title="Could not check whether the function exists" />}
+      <Issues issues={state.issues} />
+      <KeyHelp />
+    </Box>
+  );
+}

@@ -1,0 +1,87 @@
+// Step 6: the handler, prefilled with the runtime's default, its format beside it, and checked
+// against the package (e.g. `index.handler` on python3 needs index.py defining handler).
+import React, { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { getRuntime, handlerRuleText, HANDLER_FORMATS } from '../../fc/rules.js';
+import { validateHandler } from '../../fc/validate.js';
+import { toErrorView } from '../../wizard/errors.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Spinner, useColor } from '../components.js';
+import { useWizard } from '../context.js';
+import { useDebounced } from '../hooks/use-debounced.js';
+import { usePackage } from '../hooks/use-package.js';
+import { formatBytes } from '../format.js';
+import type { HandlerCheckResult } from '../services.js';
+
+const MARK = { ok: '✓', warning: '!', error: '✗' } as const;
+const MARK_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
+
+export function HandlerStep() {
+  const { state, services, dispatch } = useWizard();
+  const color = useColor();
+  const runtime = state.runtime ?? '';
+  const info = getRuntime(runtime);
+  const [handler, setHandler] = useState(state.handler ?? info?.defaultHandler ?? '');
+  const pkg = usePackage();
+  const settled = useDebounced(handler, 120);
+  const [check, setCheck] = useState<HandlerCheckResult | undefined>();
+
+  useEffect(() => {
+    if (pkg.status !== 'built' || validateHandler(runtime, settled, 'handler')) {
+      setCheck(undefined);
+      return;
+    }
+    let live = true;
+    services.checkHandler(pkg.pkg, runtime, settled, 'handler').then(
+      (result) => live && setCheck(result),
+      (error: unknown) => live && setCheck({ status: 'warning', message: `could not check the handler: ${toErrorView(error).message}` }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [pkg, runtime, settled, services]);
+
+  const format = info ? HANDLER_FORMATS[info.handlerFormat] : undefined;
+  // The check must be of what is in the field now, not of a value typed a moment ago.
+  const current = check && settled === handler ? check : undefined;
+  return (
+    <Box flexDirection="column">
+      <Field
+        label="Handler"
+        value={handler}
+        onChange={setHandler}
+        rule={handlerRuleText(runtime)}
+        defaultValue={info?.defaultHandler}
+        check={(v) => validateHandler(runtime, v, 'handler')?.message}
+        onSubmit={async (v) => {
+          // A handler the package cannot serve is refused here, before any upload. The check runs
+          // again on the submitted value: Enter may come before the live check of the last keystroke.
+          const facts = pkg.status === 'built' ? pkg.pkg.facts : undefined;
+          if (pkg.status === 'built') {
+            const result = await services.checkHandler(pkg.pkg, runtime, v, 'handler').catch(() => undefined);
+            if (result) {
+              setCheck(result);
+              if (result.status === 'error') return;
+            }
+          }
+          dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
+        }}
+      />
+      {format && <Text dimColor>format: {format.description}</Text>}
+      {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
+      {pkg.status === 'built' && (
+        <Text dimColor>
+          package: {pkg.pkg.facts.files} files · {formatBytes(pkg.pkg.facts.zipBytes)} zipped · CRC-64 {pkg.pkg.facts.checksum}
+        </Text>
+      )}
+      {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built (Esc to change the code)" />}
+      {pkg.status === 'none' && state.code?.kind === 'oss' && <Text dimColor>code in OSS: the handler cannot be checked against it here</Text>}
+      {current && (
+        <Text color={color(MARK_COLOR[current.status])} wrap="wrap">
+          {MARK[current.status]} {current.message}
+        </Text>
+      )}
+      <Issues issues={state.issues} />
+      <KeyHelp />
+    </Box>
+  );
+}

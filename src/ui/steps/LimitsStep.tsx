@@ -1,0 +1,130 @@
+// Step 7: memory (pick a valid size, or type a number checked as typed), timeout, initializer and
+// its timeout. Each shows its rule and default from FIELD_RULES, the table the validators read.
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
+import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
+import { Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+
+type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
+const TYPE = -1;
+
+/** A whole number as typed, or NaN (so "12.5" and "12abc" fail the validators rather than round). */
+function toInt(v: string): number {
+  return /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+}
+
+export function LimitsStep() {
+  const { state, dispatch } = useWizard();
+  const runtime = state.runtime ?? '';
+  const [subs, setSubs] = useState<Sub[]>(['memory']);
+  const sub = subs[subs.length - 1];
+  const go = (s: Sub) => setSubs((l) => [...l, s]);
+  const [memory, setMemory] = useState(state.memorySize);
+  const [memoryText, setMemoryText] = useState(String(state.memorySize));
+  const [timeout, setTimeoutText] = useState(String(state.timeout));
+  const [initializer, setInitializer] = useState(state.initializer);
+  const [initTimeout, setInitTimeout] = useState(String(state.initializationTimeout));
+
+  useBack(() => {
+    if (subs.length > 1) {
+      setSubs((l) => l.slice(0, -1));
+      return true;
+    }
+    return false;
+  });
+
+  const submit = (init: string, initTimeoutValue: number) =>
+    dispatch({
+      type: 'submit',
+      step: 'limits',
+      values: { memorySize: memory, timeout: toInt(timeout), initializer: init.trim(), initializationTimeout: initTimeoutValue },
+    });
+
+  const done = (s: Sub) => subs.includes(s) && sub !== s;
+  const choices = memoryChoices();
+  return (
+    <Box flexDirection="column">
+      {sub === 'memory' ? (
+        <Box flexDirection="column">
+          <Text bold>{FIELD_RULES.memorySize.label}</Text>
+          <Rule rule={FIELD_RULES.memorySize.rule} defaultValue={FIELD_RULES.memorySize.default} />
+          <Menu
+            items={[...choices.map((mb) => ({ label: `${mb} MB`, value: mb })), { label: 'Type a number…', value: TYPE }]}
+            initialValue={choices.includes(memory) ? memory : TYPE}
+            limit={6}
+            onSelect={(item) => {
+              if (item.value === TYPE) return go('memory-typed');
+              setMemory(item.value);
+              go('timeout');
+            }}
+          />
+        </Box>
+      ) : sub === 'memory-typed' ? (
+        <Field
+          label={FIELD_RULES.memorySize.label}
+          value={memoryText}
+          onChange={setMemoryText}
+          rule={FIELD_RULES.memorySize.rule}
+          defaultValue={FIELD_RULES.memorySize.default}
+          check={(v) => validateMemorySize(toInt(v))?.message}
+          onSubmit={(v) => {
+            setMemory(toInt(v));
+            go('timeout');
+          }}
+        />
+      ) : (
+        <Text>
+          {FIELD_RULES.memorySize.label}: {memory}
+        </Text>
+      )}
+      {sub === 'timeout' && (
+        <Field
+          label={FIELD_RULES.timeout.label}
+          value={timeout}
+          onChange={setTimeoutText}
+          rule={FIELD_RULES.timeout.rule}
+          defaultValue={FIELD_RULES.timeout.default}
+          check={(v) => validateTimeout(toInt(v))?.message}
+          onSubmit={() => go('initializer')}
+        />
+      )}
+      {done('timeout') && (
+        <Text>
+          {FIELD_RULES.timeout.label}: {timeout}
+        </Text>
+      )}
+      {sub === 'initializer' && (
+        <Field
+          label={FIELD_RULES.initializer.label}
+          value={initializer}
+          onChange={setInitializer}
+          rule={handlerRuleText(runtime, 'initializer')}
+          placeholder="(none: press Enter)"
+          check={(v) => (v.trim() ? validateHandler(runtime, v.trim(), 'initializer')?.message : undefined)}
+          onSubmit={(v) => (v.trim() ? go('init-timeout') : submit('', state.initializationTimeout))}
+        />
+      )}
+      {done('initializer') && (
+        <Text>
+          {FIELD_RULES.initializer.label}: {initializer || '(none)'}
+        </Text>
+      )}
+      {sub === 'init-timeout' && (
+        <Field
+          label={FIELD_RULES.initializationTimeout.label}
+          value={initTimeout}
+          onChange={setInitTimeout}
+          rule={FIELD_RULES.initializationTimeout.rule}
+          defaultValue={FIELD_RULES.initializationTimeout.default}
+          check={(v) => validateInitializationTimeout(toInt(v))?.message}
+          onSubmit={(v) => submit(initializer, toInt(v))}
+        />
+      )}
+      <Issues issues={state.issues} />
+      <KeyHelp extra={sub === 'memory' ? '↑/↓ move' : undefined} />
+    </Box>
+  );
+}

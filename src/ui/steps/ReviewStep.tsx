@@ -1,0 +1,108 @@
+// Step 9: the whole request, the package's size and checksum, and where it goes. Deploy / edit a
+// step / cancel. Deploy is gated by the same whole-request validation `fcw deploy` runs.
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { toErrorView } from '../../wizard/errors.js';
+import { buildFunctionConfig } from '../../wizard/request.js';
+import { INPUT_STEPS, STEPS, type InputStepId } from '../../wizard/steps.js';
+import type { WizardState } from '../../wizard/state.js';
+import { ErrorPanel, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { EXIT_CANCELLED } from '../exit-codes.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+import { usePackage } from '../hooks/use-package.js';
+import { formatBytes } from '../format.js';
+
+/** The request as label/value lines (also used by tests and the summary). */
+export function reviewLines(state: WizardState): [string, string][] {
+  const config = buildFunctionConfig(state);
+  const t = state.target;
+  const lines: [string, string][] = [];
+  if (t) lines.push(['target', `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`]);
+  if (t) lines.push(['account', `${t.accountId} · credentials: ${t.credentialSource}`]);
+  if (state.service) lines.push(['service', `${state.service.name}${state.service.created ? ' (created in this session)' : ''}`]);
+  lines.push(['function', `${config.functionName} (${state.mode === 'update' ? 'update the existing function' : 'create'})`]);
+  lines.push(['runtime', config.runtime]);
+  lines.push(['handler', config.handler]);
+  const code = state.code;
+  if (code?.kind === 'folder' || code?.kind === 'zip') lines.push(['code', `${code.kind === 'folder' ? 'folder' : 'zip'} ${code.path}`]);
+  else if (code?.kind === 'oss') lines.push(['code', `oss://${code.bucket}/${code.object}`]);
+  else if (code?.kind === 'image') {
+    lines.push(['image', code.image]);
+    if (code.command) lines.push(['command', code.command]);
+    if (code.args) lines.push(['args', code.args]);
+    lines.push(['acceleration', code.accelerationType ?? 'Default']);
+  }
+  lines.push(['memory', `${config.memorySize} MB`]);
+  lines.push(['timeout', `${config.timeout} s`]);
+  if (config.initializer) lines.push(['initializer', `${config.initializer} (timeout ${config.initializationTimeout} s)`]);
+  if (config.description) lines.push(['description', config.description]);
+  if (config.environmentVariables) lines.push(['environment', Object.keys(config.environmentVariables).join(', ')]);
+  if (config.layers) lines.push(['layers', config.layers.join(', ')]);
+  if (config.caPort !== undefined) lines.push(['caPort', String(config.caPort)]);
+  return lines;
+}
+
+export function ReviewStep() {
+  const { state, dispatch, exit } = useWizard();
+  const color = useColor();
+  const pkg = usePackage();
+  const [editing, setEditing] = useState(false);
+  useBack(() => {
+    if (editing) {
+      setEditing(false);
+      return true;
+    }
+    return false;
+  });
+  const width = 13;
+  return (
+    <Box flexDirection="column">
+      {state.fromProfile && <Text dimColor>from profile {state.fromProfile}</Text>}
+      {reviewLines(state).map(([label, value]) => (
+        <Text key={label} wrap="wrap">
+          <Text dimColor>{label.padEnd(width)}</Text>
+          {value}
+        </Text>
+      ))}
+      {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
+      {pkg.status === 'built' && (
+        <Text wrap="wrap">
+          <Text dimColor>{'package'.padEnd(width)}</Text>
+          {pkg.pkg.facts.files} files · {formatBytes(pkg.pkg.facts.bytes)} → {formatBytes(pkg.pkg.facts.zipBytes)} zip ·{' '}
+          <Text color={color(pkg.pkg.verdict.level === 'ok' ? 'green' : pkg.pkg.verdict.level === 'warning' ? 'yellow' : 'red')}>{pkg.pkg.verdict.text}</Text>
+        </Text>
+      )}
+      {pkg.status === 'built' && (
+        <Text>
+          <Text dimColor>{'CRC-64'.padEnd(width)}</Text>
+          {pkg.pkg.facts.checksum}
+        </Text>
+      )}
+      {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built" />}
+      <Issues issues={state.issues} />
+      <Box marginTop={1} flexDirection="column">
+        {editing ? (
+          <Menu
+            items={INPUT_STEPS.map((s) => ({ label: STEPS[s].title, value: s }))}
+            onSelect={(item) => dispatch({ type: 'edit', step: item.value as InputStepId })}
+          />
+        ) : (
+          <Menu
+            items={[
+              { label: state.mode === 'update' ? 'Deploy (update the function)' : 'Deploy', value: 'deploy' },
+              { label: 'Edit a step', value: 'edit' },
+              { label: 'Cancel', value: 'cancel', note: 'nothing is sent' },
+            ]}
+            onSelect={(item) => {
+              if (item.value === 'deploy') dispatch({ type: 'deploy-start' });
+              else if (item.value === 'edit') setEditing(true);
+              else exit(EXIT_CANCELLED);
+            }}
+          />
+        )}
+      </Box>
+      <KeyHelp extra="↑/↓ move" />
+    </Box>
+  );
+}

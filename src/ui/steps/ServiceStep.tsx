@@ -1,0 +1,177 @@
+// Step 2: the service. Every page of ListServices, filtered as the person types (↑/↓ pick, Enter
+// takes), or "create a new service" with its name checked as typed, then CreateService.
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import TextInput from 'ink-text-input';
+import { FIELD_RULES } from '../../fc/rules.js';
+import type { ServiceInfo } from '../../fc/types.js';
+import { validateServiceName } from '../../fc/validate.js';
+import { toErrorView } from '../../wizard/errors.js';
+import { filterNames, visibleWindow } from '../../wizard/filter.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+import { useTask } from '../hooks/use-task.js';
+
+const CREATE = '\u0000create';
+const LIST_ROWS = 8;
+
+/** The filtered list with its highlight: pure enough to measure (test/bench/startup.bench.ts). */
+export function ServiceList({
+  services,
+  query,
+  highlighted,
+  rows = LIST_ROWS,
+}: {
+  services: readonly ServiceInfo[];
+  query: string;
+  highlighted: number;
+  rows?: number;
+}) {
+  const color = useColor();
+  const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
+  const entries = [CREATE, ...matches.map((s) => s.serviceName)];
+  const { start, end } = visibleWindow(entries.length, highlighted, rows);
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        {services.length} service{services.length === 1 ? '' : 's'}
+        {query ? ` · ${matches.length} match "${query}"` : ''}
+      </Text>
+      {start > 0 && <Text dimColor>  ↑ {start} more</Text>}
+      {entries.slice(start, end).map((name, offset) => {
+        const selected = start + offset === highlighted;
+        return (
+          <Text key={name} color={selected ? color('cyan') : undefined} wrap="truncate-end">
+            {selected ? '❯ ' : '  '}
+            {name === CREATE ? '+ Create a new service' : name}
+          </Text>
+        );
+      })}
+      {end < entries.length && <Text dimColor>  ↓ {entries.length - end} more</Text>}
+    </Box>
+  );
+}
+
+export function ServiceStep() {
+  const { state, session, dispatch } = useWizard();
+  const [list, runList] = useTask<ServiceInfo[]>();
+  const [creation, runCreate, resetCreate] = useTask<void>();
+  const [query, setQuery] = useState('');
+  const [highlighted, setHighlighted] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [newName, setNewName] = useState('');
+
+  useEffect(() => {
+    const connection = session.connection;
+    if (connection) runList((signal) => connection.listServices({ signal }));
+  }, [session, runList]);
+
+  const services = list.status === 'done' ? list.value : [];
+  const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
+  const count = matches.length + 1;
+
+  // Start on the service chosen before (Esc back, edit from review).
+  useEffect(() => {
+    if (list.status !== 'done' || !state.service || state.service.created) return;
+    const i = list.value.findIndex((s) => s.serviceName === state.service?.name);
+    if (i >= 0) setHighlighted(i + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [list.status]);
+
+  useBack(() => {
+    if (creating) {
+      setCreating(false);
+      resetCreate();
+      return true;
+    }
+    return false;
+  });
+
+  const choose = () => {
+    const h = Math.min(highlighted, count - 1);
+    if (h === 0) {
+      setCreating(true);
+      setNewName(query && !validateServiceName(query) ? query : '');
+      return;
+    }
+    const picked = matches[h - 1];
+    if (picked) dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, created: false } } });
+  };
+
+  useInput(
+    (_input, key) => {
+      if (key.upArrow) setHighlighted((h) => (h - 1 + count) % count);
+      else if (key.downArrow) setHighlighted((h) => (h + 1) % count);
+    },
+    { isActive: list.status === 'done' && !creating },
+  );
+
+  if (!session.connection) return <Text>No target connected: press Esc to choose one.</Text>;
+  if (list.status === 'running' || list.status === 'idle') return <Spinner label="Listing services (every page)…" />;
+  if (list.status === 'failed') {
+    return (
+      <Box flexDirection="column">
+        <ErrorPanel error={toErrorView(list.error)} title="Could not list the services" />
+        <Text>Press Esc to go back and change the target, or choose:</Text>
+        <Menu
+          items={[
+            { label: 'Try again', value: 'retry' },
+            { label: 'Create a new service', value: 'create' },
+          ]}
+          onSelect={(item) => {
+            const connection = session.connection;
+            if (item.value === 'retry' && connection) runList((signal) => connection.listServices({ signal }));
+            else setCreating(true);
+          }}
+        />
+      </Box>
+    );
+  }
+
+  if (creating) {
+    if (creation.status === 'running') return <Spinner label={`Creating service ${newName}…`} />;
+    return (
+      <Box flexDirection="column">
+        <Field
+          label="New service name"
+          value={newName}
+          onChange={setNewName}
+          rule={FIELD_RULES.serviceName.rule}
+          check={(v) => validateServiceName(v)?.message}
+          onSubmit={(name) =>
+            runCreate(async (signal) => {
+              const connection = session.connection;
+              if (!connection) return;
+              await connection.createService(name, { signal });
+              dispatch({ type: 'submit', step: 'service', values: { service: { name, created: true } } });
+            })
+          }
+        />
+        {creation.status === 'failed' && <ErrorPanel error={toErrorView(creation.error)} title="CreateService failed" />}
+        <Issues issues={state.issues} />
+        <KeyHelp extra="Esc back to the list" />
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text bold>Filter: </Text>
+        <TextInput
+          value={query}
+          onChange={(q) => {
+            setQuery(q);
+            setHighlighted(q ? 1 : 0);
+          }}
+          onSubmit={choose}
+          placeholder="type to filter"
+        />
+      </Box>
+      <ServiceList services={services} query={query} highlighted={Math.min(highlighted, count - 1)} />
+      <Issues issues={state.issues} />
+      <KeyHelp extra="type to filter · ↑/↓ move" />
+    </Box>
+  );
+}

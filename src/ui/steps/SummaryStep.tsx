@@ -1,0 +1,134 @@
+// Step 11: what the service answered, revealed line by line: functionId, runtime, handler, memory,
+// timeout, codeSize, codeChecksum with a mark that it equals the checksum computed here; how long
+// each phase took; an offer to save a profile; then the one-line redeploy command.
+import React, { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { deployCommand } from '../../wizard/request.js';
+import type { DeployOutcome } from '../../wizard/state.js';
+import { ErrorPanel, Field, KeyHelp, useColor } from '../components.js';
+import { useWizard } from '../context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { useBack } from '../hooks/use-back.js';
+import { formatMs } from '../hooks/use-elapsed.js';
+import { useReveal } from '../hooks/use-reveal.js';
+import { useTask } from '../hooks/use-task.js';
+import { formatBytes } from '../format.js';
+import { toErrorView } from '../../wizard/errors.js';
+
+export interface SummaryLine {
+  label: string;
+  value: string;
+  mark?: 'ok' | 'bad';
+}
+
+export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
+  const fn = outcome.fn;
+  const lines: SummaryLine[] = [
+    { label: 'status', value: outcome.status },
+    { label: 'functionId', value: fn.functionId },
+    { label: 'functionName', value: fn.functionName },
+    { label: 'runtime', value: fn.runtime },
+    { label: 'handler', value: fn.handler },
+    { label: 'memorySize', value: `${fn.memorySize ?? '?'} MB` },
+    { label: 'timeout', value: `${fn.timeout ?? '?'} s` },
+  ];
+  if (fn.initializer) lines.push({ label: 'initializer', value: `${fn.initializer} (${fn.initializationTimeout ?? '?'} s)` });
+  if (fn.codeSize !== undefined) lines.push({ label: 'codeSize', value: `${fn.codeSize} bytes (${formatBytes(fn.codeSize)})` });
+  if (fn.codeChecksum !== undefined || outcome.localChecksum !== undefined) {
+    const value = fn.codeChecksum ?? '(none)';
+    lines.push(
+      outcome.checksumMatch
+        ? { label: 'codeChecksum', value: `${value}  ✓ equals our CRC-64`, mark: 'ok' }
+        : { label: 'codeChecksum', value: `${value}  ✗ ours is ${outcome.localChecksum ?? '(not computed)'}`, mark: 'bad' },
+    );
+  }
+  lines.push({ label: 'lastModified', value: fn.lastModifiedTime });
+  return lines;
+}
+
+export function SummaryStep() {
+  const { state, services, options, dispatch, exit } = useWizard();
+  const color = useColor();
+  const outcome = state.deploy.status === 'done' ? state.deploy.outcome : undefined;
+  const lines = outcome ? summaryLines(outcome) : [];
+  const timings = outcome?.timings ?? [];
+  const shown = useReveal(lines.length + timings.length, options.animation);
+  const revealed = shown >= lines.length + timings.length;
+  const [name, setName] = useState(state.fromProfile ?? state.functionName ?? '');
+  const [skipped, setSkipped] = useState(false);
+  const [save, runSave] = useTask<void>();
+  const asking = revealed && !state.savedProfile && !skipped;
+
+  useBack(() => {
+    if (asking) {
+      setSkipped(true);
+      return true;
+    }
+    return true;
+  });
+  useInput(
+    (_input, key) => {
+      if (key.return) exit(EXIT_OK);
+    },
+    { isActive: revealed && !asking },
+  );
+  if (!outcome) return <Text>Nothing was deployed.</Text>;
+  const width = 14;
+  return (
+    <Box flexDirection="column">
+      <Text color={color('green')} bold>
+        ✓ {outcome.status === 'created' ? 'Created' : outcome.status === 'updated' ? 'Updated' : 'Unchanged (already deployed)'}: {state.service?.name}/{outcome.fn.functionName}
+      </Text>
+      {lines.slice(0, shown).map((l) => (
+        <Text key={l.label} wrap="wrap">
+          <Text dimColor>{l.label.padEnd(width)}</Text>
+          <Text color={l.mark === 'ok' ? color('green') : l.mark === 'bad' ? color('red') : undefined}>{l.value}</Text>
+        </Text>
+      ))}
+      {shown > lines.length && <Text bold>time</Text>}
+      {timings.slice(0, Math.max(0, shown - lines.length)).map((t) => (
+        <Text key={t.phase}>
+          <Text dimColor>{`  ${t.phase}`.padEnd(width)}</Text>
+          {formatMs(t.ms)}
+        </Text>
+      ))}
+      {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
+      {asking && (
+        <Box flexDirection="column" marginTop={1}>
+          <Field
+            label="Save as profile"
+            value={name}
+            onChange={setName}
+            rule="so the next deploy is one command; no secret is saved · Esc: skip"
+            check={(v) => services.profileNameProblem(v)}
+            onSubmit={(v) =>
+              runSave(async () => {
+                await services.saveProfile(v, state);
+                dispatch({ type: 'profile-saved', name: v });
+              })
+            }
+          />
+          {save.status === 'failed' && <ErrorPanel error={toErrorView(save.error)} title="Could not save the profile" />}
+        </Box>
+      )}
+      {revealed && !asking && (
+        <Box flexDirection="column" marginTop={1}>
+          {state.savedProfile ? (
+            <>
+              <Text>
+                <Text color={color('green')}>✓</Text> saved profile {state.savedProfile}. Redeploy with:
+              </Text>
+              <Text bold>  fcw deploy --profile {state.savedProfile}</Text>
+            </>
+          ) : (
+            <>
+              <Text>Redeploy with:</Text>
+              <Text bold wrap="wrap">  {deployCommand(state)}</Text>
+            </>
+          )}
+          <KeyHelp extra="Enter: exit" />
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,285 @@
+// Step 1: where to deploy. Alibaba Cloud (region, account id, credentials found or typed for this
+// session), the local sandbox (the default when no cloud credentials are found), a custom
+// endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
+import React, { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { cloudEndpoint } from '../../fc/endpoint.js';
+import type { Credentials } from '../../fc/types.js';
+import { toErrorView } from '../../wizard/errors.js';
+import type { TargetKind } from '../../wizard/state.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
+import { useWizard } from '../context.js';
+import { useBack } from '../hooks/use-back.js';
+import { useTask } from '../hooks/use-task.js';
+import { maskKeyId } from '../format.js';
+import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
+
+type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
+type Choice = TargetKind | 'profile';
+
+const ACCOUNT_ID = /^\d{1,32}$/;
+
+export function TargetStep() {
+  const { state, services, session, dispatch } = useWizard();
+  const color = useColor();
+  const [found, setFound] = useState<{ creds: FoundCredentials[]; profiles: ProfileListing[] } | undefined>();
+  const [phases, setPhases] = useState<Phase[]>(['menu']);
+  const phase = phases[phases.length - 1];
+  const go = (p: Phase) => setPhases((list) => [...list, p]);
+  const previous = state.target;
+  const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
+  const [region, setRegion] = useState(previous?.region ?? '');
+  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : 'http://127.0.0.1:9000');
+  const [accountId, setAccountId] = useState(previous?.accountId ?? '');
+  const [keyId, setKeyId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [token, setToken] = useState('');
+  const [work, run] = useTask<void>();
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([services.findCredentials().catch(() => []), services.listProfiles().catch(() => [])]).then(([creds, profiles]) => {
+      if (!live) return;
+      setFound({ creds, profiles });
+      if (!region) setRegion(creds.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
+      if (!accountId) setAccountId(creds.find((c) => c.accountId)?.accountId ?? '');
+    });
+    return () => {
+      live = false;
+    };
+    // Once, on entering the step.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useBack(() => {
+    if (work.status === 'running') return true;
+    if (phases.length > 1) {
+      setPhases((list) => list.slice(0, -1));
+      return true;
+    }
+    return false;
+  });
+
+  const finish = (connect: (signal: AbortSignal) => Promise<Connection>) =>
+    run(async (signal) => {
+      const connection = await connect(signal);
+      if (signal.aborted) {
+        await connection.close();
+        return;
+      }
+      // Another target replaces the previous one: stop what that one started (a sandbox).
+      if (session.connection && session.connection !== connection) await session.connection.close();
+      session.connection = connection;
+      session.pkg = undefined;
+      dispatch({ type: 'submit', step: 'target', values: { target: connection.target } });
+    });
+
+  const connectWith = (credentials: Credentials, source: string, ref?: FoundCredentials['ref']) =>
+    finish(async () =>
+      kind === 'cloud'
+        ? services.connectCloud({ region, accountId, credentials, source, ref })
+        : services.connectEndpoint({ endpoint, accountId, credentials, source, ref }),
+    );
+
+  if (!found) return <Spinner label="Looking for credentials and saved profiles…" />;
+  if (work.status === 'running') {
+    return <Spinner label={kind === 'sandbox' ? 'Starting the local sandbox…' : 'Connecting…'} />;
+  }
+
+  const failure = work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
+  const hasCloud = found.creds.length > 0;
+
+  if (phase === 'menu') {
+    const items: MenuItem<Choice>[] = [
+      {
+        label: 'Alibaba Cloud',
+        value: 'cloud',
+        note: hasCloud ? `credentials found: ${found.creds[0].source}` : 'no credentials found: you can type them',
+        detail: 'Deploy to your account: pick a region, the account id and the credentials to use.',
+      },
+      {
+        label: 'Local sandbox',
+        value: 'sandbox',
+        note: 'no account needed',
+        detail: 'An FC 2.0 compatible endpoint started inside fcw on 127.0.0.1, data under the config directory.',
+      },
+      { label: 'Custom endpoint', value: 'endpoint', note: 'any FC 2.0 compatible URL', detail: 'A sandbox started with `fcw serve`, or another compatible endpoint.' },
+    ];
+    if (found.profiles.length) {
+      items.unshift({ label: 'Redeploy a saved profile', value: 'profile', note: `${found.profiles.length} saved`, detail: 'Load a profile, review it, deploy.' });
+    }
+    const initialValue: Choice = previous?.kind ?? (hasCloud ? 'cloud' : 'sandbox');
+    return (
+      <Box flexDirection="column">
+        <Text>Where should the function go?</Text>
+        <Menu
+          items={items}
+          initialValue={initialValue}
+          onSelect={(item) => {
+            if (item.value === 'profile') return go('profiles');
+            setKind(item.value);
+            if (item.value === 'cloud') go('region');
+            else if (item.value === 'endpoint') go('endpoint');
+            else finish((signal) => services.startSandbox({ signal }));
+          }}
+        />
+        {failure}
+        <Issues issues={state.issues} />
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+
+  if (phase === 'profiles') {
+    return (
+      <Box flexDirection="column">
+        <Text>Which profile?</Text>
+        <Menu
+          items={found.profiles.map((p) => ({ label: p.name, value: p.name, note: p.summary }))}
+          onSelect={(item) =>
+            run(async (signal) => {
+              const { values, connection } = await services.openProfile(item.value, { signal });
+              if (session.connection && session.connection !== connection) await session.connection.close();
+              session.connection = connection;
+              session.pkg = undefined;
+              dispatch({ type: 'load-profile', profile: values });
+            })
+          }
+        />
+        {failure}
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+
+  if (phase === 'region') {
+    const regions = services.regions.includes(region) || !region ? services.regions : [region, ...services.regions];
+    return (
+      <Box flexDirection="column">
+        <Text>Region</Text>
+        <Menu
+          items={regions.map((r) => ({ label: r, value: r }))}
+          initialValue={region}
+          limit={8}
+          onSelect={(item) => {
+            setRegion(item.value);
+            go('account');
+          }}
+        />
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+
+  if (phase === 'endpoint') {
+    return (
+      <Box flexDirection="column">
+        <Field
+          label="Endpoint URL"
+          value={endpoint}
+          onChange={setEndpoint}
+          rule="http(s)://host[:port], e.g. http://127.0.0.1:9000 for `fcw serve`"
+          check={(v) => {
+            try {
+              const url = new URL(v);
+              return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
+            } catch {
+              return 'not a URL yet';
+            }
+          }}
+          onSubmit={() => go('account')}
+        />
+        <KeyHelp />
+      </Box>
+    );
+  }
+
+  if (phase === 'account') {
+    return (
+      <Box flexDirection="column">
+        <Field
+          label="Account id"
+          value={accountId}
+          onChange={setAccountId}
+          rule="your numeric Alibaba Cloud account id (console, top right → account id)"
+          check={(v) => (ACCOUNT_ID.test(v) ? undefined : 'digits only, e.g. 123456789012')}
+          onSubmit={() => go('creds')}
+        />
+        {kind === 'cloud' && <Text dimColor>endpoint: {ACCOUNT_ID.test(accountId) ? cloudEndpoint(accountId, region) : '…'}</Text>}
+        <KeyHelp />
+      </Box>
+    );
+  }
+
+  if (phase === 'creds') {
+    const items: MenuItem<number>[] = found.creds.map((c, i) => ({ label: c.source, value: i, note: `AccessKey ${c.accessKeyIdHint}` }));
+    items.push({ label: 'Type an AccessKey for this session', value: -1, note: 'kept in memory only, never saved' });
+    return (
+      <Box flexDirection="column">
+        <Text>Credentials</Text>
+        <Menu
+          items={items}
+          onSelect={(item) => {
+            if (item.value === -1) return go('key-id');
+            const c = found.creds[item.value];
+            connectWith(c.credentials, c.source, c.ref);
+          }}
+        />
+        {failure}
+        <Issues issues={state.issues} />
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+
+  const typed = (): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: secret, ...(token ? { securityToken: token } : {}) });
+  if (phase === 'key-id') {
+    return (
+      <Box flexDirection="column">
+        <Field
+          label="AccessKey id"
+          value={keyId}
+          onChange={setKeyId}
+          rule="starts with LTAI (or STS. for a temporary key); used for this session only"
+          check={(v) => (v.trim() ? undefined : 'required')}
+          onSubmit={() => go('key-secret')}
+        />
+        <KeyHelp />
+      </Box>
+    );
+  }
+  if (phase === 'key-secret') {
+    return (
+      <Box flexDirection="column">
+        <Text dimColor>AccessKey id: {maskKeyId(keyId.trim())}</Text>
+        <Field
+          label="AccessKey secret"
+          value={secret}
+          onChange={setSecret}
+          mask="*"
+          rule="shown masked; kept in memory for this session, never written anywhere"
+          check={(v) => (v ? undefined : 'required')}
+          onSubmit={() => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(), 'typed for this session'))}
+        />
+        {failure}
+        <KeyHelp />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Field
+        label="Security token"
+        value={token}
+        onChange={setToken}
+        mask="*"
+        rule="an STS key needs its token; kept in memory only"
+        check={(v) => (v ? undefined : 'required for an STS. key')}
+        onSubmit={() => connectWith(typed(), 'typed for this session (STS)')}
+      />
+      {failure}
+      <Text color={color('gray')}> </Text>
+      <KeyHelp />
+    </Box>
+  );
+}

@@ -1,0 +1,62 @@
+// Between the wizard's state and a saved profile (profiles/schema.ts). A profile keeps where the
+// credentials come from, never the credentials: keys typed for the session leave no trace here.
+import type { Profile, ProfileTarget } from '../profiles/schema.js';
+import type { ProfileValues } from './reducer.js';
+import { buildFunctionConfig } from './request.js';
+import type { TargetValues, WizardState } from './state.js';
+
+export function profileTargetOf(target: TargetValues): ProfileTarget {
+  if (target.kind === 'sandbox') return { kind: 'local' };
+  const out: ProfileTarget = { kind: target.kind, accountId: target.accountId };
+  if (target.kind === 'endpoint') out.endpoint = target.endpoint;
+  if (target.region) out.region = target.region;
+  if (target.credentialRef) out.credentialSource = target.credentialRef;
+  return out;
+}
+
+/** The profile that redeploys what the wizard just deployed. Paths become absolute against `cwd`. */
+export function toProfile(state: WizardState, name: string, resolvePath: (p: string) => string): Profile {
+  if (!state.target || !state.service || !state.code) throw new Error('toProfile: the wizard has not reached the summary');
+  const code: Profile['code'] =
+    state.code.kind === 'folder' || state.code.kind === 'zip'
+      ? { kind: state.code.kind, path: resolvePath(state.code.path) }
+      : state.code.kind === 'oss'
+        ? { kind: 'oss', bucket: state.code.bucket, object: state.code.object }
+        : { kind: 'image' };
+  return {
+    name,
+    target: profileTargetOf(state.target),
+    service: state.service.created ? { name: state.service.name, create: true } : { name: state.service.name },
+    function: buildFunctionConfig(state),
+    code,
+  };
+}
+
+/** The wizard's fields from a profile; the target comes from connecting to it (the UI's job). */
+export function profileValues(profile: Profile, target: TargetValues): ProfileValues {
+  const fn = profile.function;
+  const cc = fn.customContainerConfig;
+  const code: ProfileValues['code'] =
+    profile.code.kind === 'image'
+      ? cc
+        ? { kind: 'image', image: cc.image, command: cc.command, args: cc.args, accelerationType: cc.accelerationType }
+        : undefined
+      : profile.code;
+  return {
+    name: profile.name,
+    target,
+    service: profile.service.name,
+    functionName: fn.functionName,
+    runtime: fn.runtime,
+    handler: fn.handler,
+    code,
+    memorySize: fn.memorySize,
+    timeout: fn.timeout,
+    initializer: fn.initializer,
+    initializationTimeout: fn.initializationTimeout,
+    description: fn.description,
+    environmentVariables: fn.environmentVariables,
+    layers: fn.layers,
+    caPort: fn.caPort,
+  };
+}
