@@ -1,5 +1,6 @@
 // The FC client's calls against a local server that answers like FC and verifies every signature.
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,6 +9,10 @@ import { checkEndpoint, cloudEndpoint } from '../../src/fc/endpoint.js';
 import { BASE64_SLICE_BYTES, zipJsonBody } from '../../src/fc/request-body.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
 import { ACCOUNT_ID, startFakeFc, type FakeFc } from './client-fake-fc.js';
+
+const sdk = createRequire(import.meta.url)('@alicloud/fc2') as {
+  getSignature(id: string, secret: string, method: string, path: string, headers: object, queries: null): string;
+};
 
 const KEY: Credentials = { accessKeyId: 'LTAI_CLIENT_TEST', accessKeySecret: 'client-secret-value-1234' };
 const STS: Credentials = {
@@ -41,9 +46,15 @@ afterAll(async () => {
   await sts.close();
 });
 afterEach(() => {
-  // Every request of every test must have carried a valid signature.
+  // Every request of every test must have carried a valid signature: by our own check in the
+  // server, and by the official SDK's algorithm over the request exactly as it arrived.
   expect(fc.badSignatures).toBe(0);
   expect(sts.badSignatures).toBe(0);
+  for (const [server, key] of [[fc, KEY], [sts, STS]] as const) {
+    for (const r of server.received) {
+      expect(r.headers.authorization).toBe(sdk.getSignature(key.accessKeyId, key.accessKeySecret, r.method, r.path, r.headers, null));
+    }
+  }
   fc.received.length = 0;
   sts.received.length = 0;
 });
