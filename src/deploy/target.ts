@@ -1,0 +1,200 @@
+// Where a deploy goes, and with which key: the in-process sandbox, a compatible endpoint, or the
+// cloud. Resolved from the flags, then the profile, then the environment; the answer carries the
+// one line that must be shown before any write (account, region, endpoint, credential source).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { sandboxDataDir } from '../cli/config-dir.js';
+import { UsageError } from '../cli/errors.js';
+import { checkEndpoint, cloudEndpoint } from '../fc/endpoint.js';
+import type { Credentials } from '../fc/types.js';
+import { describeTarget as describeTargetLine, resolveCredentials as resolveCloudCredentials } from '../profiles/credentials.js';
+import type { CredentialSourceRef, ProfileTarget, TargetKind } from '../profiles/schema.js';
+
+export interface TargetFlags {
+  target?: string;
+  endpoint?: string;
+  region?: string;
+  accountId?: string;
+}
+
+export interface ResolvedTarget {
+  kind: TargetKind;
+  endpoint: string;
+  accountId: string;
+  region?: string;
+  credentials: Credentials;
+  /** The line shown before any write. Never holds a secret. */
+  description: string;
+  /** What a profile stores about this target (no secret). */
+  profileTarget: ProfileTarget;
+  /** Stops what was started for this deploy (the in-process sandbox). */
+  close(): Promise<void>;
+}
+
+/** How the world is reached; tests replace parts. */
+export interface TargetDeps {
+  env: NodeJS.ProcessEnv;
+  home?: string;
+  startSandbox?: (options: { port: number; dataDir: string }) => Promise<{ url: string; accountId: string; credentials: Credentials; close(): Promise<void> }>;
+  resolveCredentials?: (options: { env: NodeJS.ProcessEnv; home: string; preferSource?: CredentialSourceRef }) => Promise<{
+    credentials: Credentials;
+    source: { kind: string; label: string; profileName?: string };
+    accountId?: string;
+    region?: string;
+    note?: string;
+  }>;
+  describeTarget?: (t: { accountId: string; region?: string; endpoint: string; source: { kind: string; label: string; profileName?: string } }) => string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** The kind asked for: --target, else --endpoint means a custom endpoint, else the profile's, else cloud. */
+export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetKind {
+  if (flags.target !== undefined) {
+    if (flags.target === 'local' || flags.target === 'cloud') return flags.target;
+    if (flags.target === 'endpoint') {
+      if (!flags.endpoint && !profile?.endpoint) throw new UsageError('--target endpoint needs --endpoint URL.');
+      return 'endpoint';
+    }
+    throw new UsageError(`--target must be "local" or "cloud" (or "endpoint" with --endpoint), not "${flags.target}".`);
+  }
+  if (flags.endpoint) return 'endpoint';
+  return profile?.kind ?? 'cloud';
+}
+
+/** The sandbox's own key and account, as `fcw serve` keeps them in its data directory; read only. */
+function readSandboxKey(dataDir: string): { credentials: Credentials; accountId?: string } | undefined {
+  try {
+    const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
+    if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
+    let accountId: string | undefined;
+    try {
+      const account = JSON.parse(fs.readFileSync(path.join(dataDir, 'account.json'), 'utf8'));
+      if (typeof account?.accountId === 'string') accountId = account.accountId;
+    } catch {
+      accountId = undefined;
+    }
+    return { credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret }, accountId };
+  } catch {
+    return undefined;
+  }
+}
+
+function firstOf(...values: (string | undefined)[]): string | undefined {
+  return values.find((v) => v !== undefined && v !== '');
+}
+
+async function loadResolveCredentials(deps: TargetDeps): Promise<NonNullable<TargetDeps['resolveCredentials']>> {
+  return deps.resolveCredentials ?? resolveCloudCredentials;
+}
+
+async function loadDescribe(deps: TargetDeps): Promise<NonNullable<TargetDeps['describeTarget']>> {
+  const describe = deps.describeTarget ?? describeTargetLine;
+  return (t) => `Deploying to: ${describe(t)}.`;
+}
+
+/**
+ * Resolves the target. Order for each value: flag, profile, environment, what the credential
+ * source knows (the fcli endpoint holds an account id and region).
+ */
+export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget | undefined, deps: TargetDeps): Promise<ResolvedTarget> {
+  const env = deps.env;
+  const home = deps.home ?? env.HOME ?? os.homedir();
+  const kind = targetKind(flags, profile);
+
+  if (kind === 'local') {
+    const dataDir = sandboxDataDir(env);
+    const start = deps.startSandbox ?? (await import('../sandbox/index.js')).startSandbox;
+    const sandbox = await start({ port: 0, dataDir });
+    return {
+      kind,
+      endpoint: sandbox.url,
+      accountId: sandbox.accountId,
+      credentials: sandbox.credentials,
+      description: (await loadDescribe(deps))({
+        accountId: sandbox.accountId,
+        endpoint: sandbox.url,
+        source: { kind: 'sandbox', label: `the local sandbox's own key (${path.join(dataDir, 'credentials.json')}); data in ${dataDir}` },
+      }),
+      profileTarget: { kind: 'local' },
+      close: () => sandbox.close(),
+    };
+  }
+
+  const preferSource = profile?.credentialSource;
+  const accountFlag = firstOf(flags.accountId, profile?.accountId);
+
+  if (kind === 'endpoint') {
+    const endpoint = checkEndpoint(firstOf(flags.endpoint, profile?.endpoint) as string);
+    const host = new URL(endpoint).hostname;
+    // A local endpoint is most likely `fcw serve`: its own key (in the sandbox data directory) is
+    // the one it accepts, so it wins over cloud keys that may sit in the environment.
+    const sandboxKey = LOOPBACK.has(host) ? readSandboxKey(sandboxDataDir(env)) : undefined;
+    if (sandboxKey) {
+      const accountId = firstOf(accountFlag, sandboxKey.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
+      if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id.');
+      return {
+        kind,
+        endpoint,
+        accountId,
+        credentials: sandboxKey.credentials,
+        description: (await loadDescribe(deps))({
+          accountId,
+          endpoint,
+          source: { kind: 'sandbox', label: `the local sandbox's own key (${path.join(sandboxDataDir(env), 'credentials.json')})` },
+        }),
+        profileTarget: { kind: 'endpoint', endpoint, accountId },
+        close: async () => {},
+      };
+    }
+    const resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
+    const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
+    if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id or set ALIBABA_CLOUD_ACCOUNT_ID.');
+    const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
+    const describe = await loadDescribe(deps);
+    return {
+      kind,
+      endpoint,
+      accountId,
+      region,
+      credentials: resolved.credentials,
+      description: withNote(describe({ accountId, region, endpoint, source: resolved.source }), resolved.note),
+      profileTarget: { kind: 'endpoint', endpoint, accountId, ...(region ? { region } : {}), credentialSource: sourceRef(resolved.source) },
+      close: async () => {},
+    };
+  }
+
+  // The cloud.
+  const resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
+  const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
+  const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
+  const missing = [!accountId && 'the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID)', !region && 'the region (--region or ALIBABA_CLOUD_REGION_ID)'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new UsageError(`Cannot deploy to Alibaba Cloud without ${missing.join(' and ')}.`, 'Or deploy to the local sandbox with --target local.');
+  }
+  const endpoint = cloudEndpoint(accountId as string, region as string);
+  const describe = await loadDescribe(deps);
+  return {
+    kind,
+    endpoint,
+    accountId: accountId as string,
+    region,
+    credentials: resolved.credentials,
+    description: withNote(describe({ accountId: accountId as string, region, endpoint, source: resolved.source }), resolved.note),
+    profileTarget: { kind: 'cloud', accountId: accountId as string, region, credentialSource: sourceRef(resolved.source) },
+    close: async () => {},
+  };
+}
+
+function withNote(line: string, note: string | undefined): string {
+  return note ? `${line}\n${note}` : line;
+}
+
+/** What a profile stores about a credential source: its kind and, for the aliyun CLI, the profile name. */
+export function sourceRef(source: { kind: string; profileName?: string }): CredentialSourceRef | undefined {
+  if (source.kind === 'env' || source.kind === 'fcli') return { kind: source.kind };
+  if (source.kind === 'aliyun-cli') return source.profileName ? { kind: 'aliyun-cli', profileName: source.profileName } : { kind: 'aliyun-cli' };
+  return undefined;
+}
