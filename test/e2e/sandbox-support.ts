@@ -1,0 +1,91 @@
+// Shared by the sandbox tests: a temp data directory, a started sandbox, and raw signed HTTP
+// requests (node:http, so a test controls every header, the Date and the Content-Length).
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { authorizationHeader } from '../../src/fc/sign.js';
+import type { Credentials } from '../../src/fc/types.js';
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
+
+/** A valid empty zip (22 bytes) and its CRC-64 (fc-facts.md). */
+export const EMPTY_ZIP_B64 = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
+export const EMPTY_ZIP_CRC = '2220831586920633690';
+
+export async function tempDir(prefix = 'fcw-sandbox-'): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function withSandbox<T>(fn: (sandbox: RunningSandbox) => Promise<T>, options: Partial<StartSandboxOptions> = {}): Promise<T> {
+  const { dir, remove } = await tempDir();
+  const sandbox = await startSandbox({ dataDir: dir, ...options });
+  try {
+    return await fn(sandbox);
+  } finally {
+    await sandbox.close();
+    await remove();
+  }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  body: Buffer;
+  json: any;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** Path after the host, query included; signed without the query. */
+  path: string;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+  /** Override what is signed / sent. */
+  date?: string;
+  credentials?: Credentials;
+  accountId?: string;
+  /** Send no Authorization / no Date header at all. */
+  omit?: ('authorization' | 'date')[];
+}
+
+export function rawRequest(url: string, options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${options.path}`, { method: options.method, headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+export function signed(sandbox: RunningSandbox, request: SignedRequest): Promise<RawResponse> {
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers: Record<string, string> = {
+    date: request.date ?? new Date().toUTCString(),
+    'x-fc-account-id': request.accountId ?? sandbox.accountId,
+    ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+    ...request.headers,
+  };
+  const signPath = request.path.split('?')[0];
+  headers.authorization = authorizationHeader(request.credentials ?? sandbox.credentials, { method: request.method, path: signPath, headers });
+  for (const name of request.omit ?? []) delete headers[name];
+  return rawRequest(sandbox.url, { method: request.method, path: request.path, headers, body });
+}
+
+export const json = (value: unknown) => JSON.stringify(value);
