@@ -551,6 +551,7 @@ export class FcClient {
     const seen = new Set<string>();
     let nextToken = options.nextToken;
     let requestId = '';
+    let action = '';
     for (let page = 0; page < MAX_PAGES; page++) {
       // startKey places the first page; nextToken carries on from there.
       const spec = specFor({
@@ -559,6 +560,7 @@ export class FcClient {
         startKey: page === 0 ? options.startKey : undefined,
         nextToken,
       });
+      action = spec.action;
       const answer = await this.#send(spec, options);
       requestId = answer.requestId;
       const body = this.#parseJson<Record<string, unknown>>(spec.action, answer);
@@ -581,7 +583,7 @@ export class FcClient {
       seen.add(next);
       nextToken = next;
     }
-    throw new FcApiError('List', 200, 'InvalidResponse', `more than ${MAX_PAGES} pages; stopped`, requestId);
+    throw new FcApiError(action, 200, 'InvalidResponse', `more than ${MAX_PAGES} pages; stopped`, requestId);
   }
 
   /**
@@ -653,6 +655,17 @@ export class FcClient {
     const requestId = answer.requestId || (typeof bodyRequestId === 'string' ? bodyRequestId : '');
     if (typeof code === 'string' && code) {
       return new FcApiError(action, answer.status, code, this.#scrub(String(message ?? '')), requestId);
+    }
+    const location = answer.headers.get('location');
+    if (answer.status >= 300 && answer.status < 400 && location) {
+      // FC never redirects: this is some other server, or http answered by a redirect to https.
+      return new FcApiError(
+        action,
+        answer.status,
+        'Redirected',
+        `the endpoint redirected to ${this.#scrub(location)}; give that address as the endpoint`,
+        requestId,
+      );
     }
     const what = text.trim() ? `the answer was not an FC error: ${this.#snippet(answer.body)}` : 'the answer had no body';
     return new FcApiError(action, answer.status, 'HttpError', what, requestId);

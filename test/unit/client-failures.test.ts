@@ -95,6 +95,14 @@ describe('errors are typed, with hints', () => {
     expect(error.message).toBe('GetService failed: 502 HttpError: the answer was not an FC error: <html> <h1>502 Bad Gateway</h1> </html> (request id req-1)');
   });
 
+  it('a redirect is not followed (it would resend a signed request elsewhere): it names the new address', async () => {
+    fc.setRoute(() => ({ status: 301, headers: { location: 'https://elsewhere.example/' } }));
+    const error = await failure(client().createService({ serviceName: 's' }));
+    expect(error).toMatchObject({ status: 301, code: 'Redirected' });
+    expect(error.message).toMatch(/redirected to https:\/\/elsewhere.example\/; give that address as the endpoint/);
+    expect(fc.received).toHaveLength(1);
+  });
+
   it('an empty error body says so', async () => {
     fc.setRoute(() => ({ status: 500 }));
     const error = await failure(client({ retries: 0 }).deleteFunction('s', 'f'));
