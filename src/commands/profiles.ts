@@ -1,7 +1,115 @@
-// Placeholder until the issue that owns `fcw profiles` lands: it says so plainly and fails with exit 1.
+// `fcw profiles list | show NAME | rm NAME [--json]`: the saved profiles. Plain text, no Ink.
+import { EXIT, UsageError } from '../cli/errors.js';
+import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
-import { FailedError } from '../cli/errors.js';
+import type { Profile } from '../profiles/schema.js';
+import { ProfileStore } from '../profiles/store.js';
 
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new FailedError('`fcw profiles` is not built yet.');
+export const PROFILES_HELP = `Usage
+  fcw profiles list [--json]        the saved profiles, with their last deploy
+  fcw profiles show NAME [--json]   one profile in full (it holds no secret)
+  fcw profiles rm NAME              delete a profile
+
+Profiles live in config.json under FCW_CONFIG_DIR (default: the OS config directory).
+Save one with \`fcw deploy ... --save-profile NAME\` or at the end of the wizard; redeploy with
+\`fcw deploy --profile NAME\`.
+`;
+
+function targetText(p: Profile): string {
+  const t = p.target;
+  if (t.kind === 'local') return 'local sandbox';
+  if (t.kind === 'endpoint') return `${t.endpoint}${t.accountId ? ` (account ${t.accountId})` : ''}`;
+  return `cloud ${t.region ?? '(region from env)'}${t.accountId ? ` account ${t.accountId}` : ''}`;
+}
+
+function lastText(p: Profile): string {
+  const d = p.lastDeploy;
+  if (!d) return 'never deployed';
+  return `${d.status} ${d.time}${d.error ? `: ${d.error.split('\n')[0]}` : ''}`;
+}
+
+function codeText(p: Profile): string {
+  const c = p.code;
+  switch (c.kind) {
+    case 'folder':
+    case 'zip':
+      return `${c.kind} ${c.path}`;
+    case 'oss':
+      return `oss://${c.bucket}/${c.object}`;
+    default:
+      return `image ${p.function.customContainerConfig?.image ?? '?'}`;
+  }
+}
+
+function showText(p: Profile, path: string): string {
+  const f = p.function;
+  const lines = [
+    `profile ${p.name}   (${path})`,
+    `  target        ${targetText(p)}${p.target.credentialSource ? `; credentials from ${p.target.credentialSource.kind}${p.target.credentialSource.kind === 'aliyun-cli' && p.target.credentialSource.profileName ? ` profile ${p.target.credentialSource.profileName}` : ''}` : ''}`,
+    `  service       ${p.service.name}${p.service.create ? ' (created if missing)' : ''}`,
+    `  function      ${f.functionName}: ${f.runtime}, handler ${f.handler}`,
+    `  memory        ${f.memorySize ?? '(default)'} MB, timeout ${f.timeout ?? '(default)'} s`,
+  ];
+  if (f.initializer) lines.push(`  initializer   ${f.initializer} (timeout ${f.initializationTimeout ?? '(default)'} s)`);
+  if (f.description) lines.push(`  description   ${f.description}`);
+  if (f.environmentVariables && Object.keys(f.environmentVariables).length) lines.push(`  env           ${Object.keys(f.environmentVariables).join(', ')}`);
+  if (f.layers?.length) lines.push(`  layers        ${f.layers.join(', ')}`);
+  if (f.caPort !== undefined) lines.push(`  caPort        ${f.caPort}`);
+  lines.push(`  code          ${codeText(p)}`);
+  lines.push(`  last deploy   ${lastText(p)}`);
+  if (p.lastDeploy?.functionId) lines.push(`                functionId ${p.lastDeploy.functionId}, codeChecksum ${p.lastDeploy.codeChecksum ?? '-'}`);
+  lines.push(`  redeploy      fcw deploy --profile ${p.name}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs('profiles', args, {});
+  const flags = globalFlags(values);
+  const [sub, name, ...extra] = positionals;
+  if (flags.help || sub === undefined || sub === 'help') {
+    io.stdout.write(PROFILES_HELP);
+    return sub === undefined && !flags.help ? EXIT.usage : EXIT.ok;
+  }
+  if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`, 'Run `fcw profiles --help`.');
+  const store = new ProfileStore({ env: io.env, stderr: io.stderr });
+  switch (sub) {
+    case 'list':
+    case 'ls': {
+      if (name !== undefined) throw new UsageError('`fcw profiles list` takes no name.');
+      const profiles = store.list();
+      const malformed = store.malformed();
+      if (flags.json) {
+        io.stdout.write(`${JSON.stringify({ path: store.path, profiles, malformed })}\n`);
+        return EXIT.ok;
+      }
+      if (profiles.length === 0 && malformed.length === 0) {
+        io.stdout.write(`No saved profiles (in ${store.path}). Save one with \`fcw deploy ... --save-profile NAME\` or the wizard.\n`);
+        return EXIT.ok;
+      }
+      const width = Math.max(4, ...profiles.map((p) => p.name.length));
+      for (const p of profiles) {
+        io.stdout.write(`${p.name.padEnd(width)}  ${p.service.name}/${p.function.functionName}  ${p.function.runtime}  ${targetText(p)}  ${lastText(p)}\n`);
+      }
+      for (const m of malformed) io.stdout.write(`${m.name.padEnd(width)}  (malformed: ${m.problems.join('; ')})\n`);
+      return EXIT.ok;
+    }
+    case 'show': {
+      if (name === undefined) throw new UsageError('`fcw profiles show` needs a NAME.', `Known profiles: ${store.names().join(', ') || '(none)'}.`);
+      const profile = store.require(name);
+      io.stdout.write(flags.json ? `${JSON.stringify(profile)}\n` : showText(profile, store.path));
+      return EXIT.ok;
+    }
+    case 'rm':
+    case 'remove':
+    case 'delete': {
+      if (name === undefined) throw new UsageError('`fcw profiles rm` needs a NAME.', `Known profiles: ${store.names().join(', ') || '(none)'}.`);
+      if (!store.names().includes(name)) store.require(name); // throws, listing the known ones
+      store.remove(name);
+      if (flags.json) io.stdout.write(`${JSON.stringify({ removed: name })}\n`);
+      else io.stdout.write(`Removed profile "${name}".\n`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`Unknown subcommand "${sub}".`, 'Use `fcw profiles list`, `fcw profiles show NAME` or `fcw profiles rm NAME`.');
+  }
 }
