@@ -9,6 +9,7 @@ import { CancelledError, UsageError } from '../../src/cli/errors.js';
 import { buildSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import { deploy, type DeployDeps, type DeployPackager, type DeployPhase } from '../../src/deploy/run.js';
 import { FcClient } from '../../src/fc/client.js';
+import { buildPackage } from '../../src/package/build.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { ProfileStore } from '../../src/profiles/store.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -37,11 +38,9 @@ async function zipFolder(dir: string): Promise<Buffer> {
   return zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE' });
 }
 
+// The real packager for folders; .zip files are not used by these tests.
 const packager: DeployPackager = {
-  async buildPackage({ root: dir }) {
-    const zip = await zipFolder(dir);
-    return { zip, checksum: crc64(zip), files: fs.readdirSync(dir).length, bytes: 0, zipBytes: zip.length };
-  },
+  buildPackage,
   async loadZipPackage(file) {
     const zip = fs.readFileSync(file);
     return { zip, checksum: crc64(zip), files: 1, bytes: zip.length, zipBytes: zip.length };
