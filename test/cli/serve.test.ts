@@ -1,0 +1,136 @@
+// `fcw serve` as a user runs it: the built bin, spawned, on port 0. It must print where it listens
+// and where the secret is (never the secret), answer signed requests, and stop cleanly on SIGINT.
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
+import { json, signed, tempDir } from '../e2e/sandbox-support.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+interface Served {
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first stdout text that matches. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Served {
+  const child = spawn(process.execPath, [FCW_BIN, 'serve', ...args], {
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', FCW_SANDBOX_SECRET: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    stdout += d;
+    waiters.forEach((w) => w());
+  });
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  cleanups.push(async () => {
+    clearTimeout(killer);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = stdout.match(pattern);
+          if (m) resolve(m);
+        };
+        waiters.push(check);
+        check();
+        exited.then(() => reject(new Error(`fcw serve exited before printing ${pattern}: ${stderr}`)));
+      }),
+    stop: (signal) => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+describe('fcw serve', () => {
+  it('prints endpoint, account, key id and the secret file (not the secret), answers requests, and stops on SIGINT with 0', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const served = serve(['--port', '0', '--data', dir]);
+    const [, url] = await served.waitFor(/endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    await served.waitFor(/Ctrl-C stops it/);
+    const file = path.join(dir, 'credentials.json');
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const out = served.stdout();
+    expect(out).toContain(stored.accessKeyId);
+    expect(out).toMatch(new RegExp(`account id\\s+${stored.accountId ?? '\\d+'}`));
+    expect(out).toContain(file);
+    expect(out).toContain('@alicloud/fc2');
+
+    const accountId = out.match(/account id\s+(\d+)/)![1];
+    const sandbox = { url, accountId, credentials: stored } as RunningSandbox;
+    const created = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'from-cli' }) });
+    expect(created.status).toBe(200);
+    const listed = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' });
+    expect(listed.json.services.map((s: { serviceName: string }) => s.serviceName)).toEqual(['from-cli']);
+
+    const { code } = await served.stop('SIGINT');
+    expect(code).toBe(0);
+    expect(served.stderr()).toMatch(/POST \/2016-08-15\/services 200/);
+    expect(served.stderr()).toContain('stopped');
+    for (const text of [served.stdout(), served.stderr()]) expect(text).not.toContain(stored.accessKeySecret);
+  });
+
+  it('takes an explicit key pair (secret from FCW_SANDBOX_SECRET, never printed), prints JSON, stops on SIGTERM', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const secret = 'explicit-secret-value-1234567890';
+    const served = serve(['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit', '--account-id', '1234567890', '--json'], { FCW_SANDBOX_SECRET: secret });
+    const [line] = await served.waitFor(/^\{.*\}\n/);
+    const info = JSON.parse(line);
+    expect(info).toMatchObject({ accountId: '1234567890', accessKeyId: 'LTAIexplicit', secretFile: null, secretEnv: 'FCW_SANDBOX_SECRET' });
+    const sandbox = { url: info.endpoint, accountId: '1234567890', credentials: { accessKeyId: 'LTAIexplicit', accessKeySecret: secret } } as RunningSandbox;
+    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' })).status).toBe(200);
+    await expect(stat(path.join(dir, 'credentials.json'))).rejects.toThrow(); // an explicit secret is never written
+    const { code } = await served.stop('SIGTERM');
+    expect(code).toBe(0);
+    for (const text of [served.stdout(), served.stderr()]) expect(text).not.toContain(secret);
+  });
+
+  it('refuses bad usage with exit 2 and a port in use with exit 1', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const open = await runFcw(['serve', '--host', '0.0.0.0', '--port', '0', '--data', dir], { env: { FCW_SANDBOX_SECRET: '' } });
+    expect(open.code).toBe(2);
+    expect(open.stderr).toContain('FCW_SANDBOX_SECRET');
+    const noSecret = await runFcw(['serve', '--access-key-id', 'LTAIx', '--port', '0', '--data', dir], { env: { FCW_SANDBOX_SECRET: '' } });
+    expect(noSecret.code).toBe(2);
+    const badPort = await runFcw(['serve', '--port', 'http', '--data', dir]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port');
+
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const busy = await runFcw(['serve', '--port', String(port), '--data', dir]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain('already in use');
+
+    const help = await runFcw(['serve', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--access-key-id');
+  });
+});
