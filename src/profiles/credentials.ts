@@ -164,7 +164,16 @@ async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Pro
   const file = path.join(ctx.home, ...ALIYUN_FILE);
   const shown = displayPath(ctx.home, file);
   const text = await readConfigFile(file, shown);
-  if (text === undefined) return { absent: `${shown}: no such file` };
+  const fromEnv = envValue(ctx.env, ENV.profile);
+  if (text === undefined) {
+    if (fromEnv) {
+      throw new UsageError(
+        `${ENV.profile} is "${safeName(fromEnv)}", but there is no ${shown}.`,
+        `Create the profile with \`aliyun configure --profile ${safeName(fromEnv)}\`, or unset ${ENV.profile}.`,
+      );
+    }
+    return { absent: `${shown}: no such file` };
+  }
 
   let config: unknown;
   try {
@@ -185,7 +194,6 @@ async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Pro
   const known = names.length > 0 ? `it has: ${names.map((n) => `"${safeName(n)}"`).join(', ')}` : 'it has no profiles';
 
   // Which profile: ALIBABA_CLOUD_PROFILE (asked for now), else the saved profile's, else the CLI's current.
-  const fromEnv = envValue(ctx.env, ENV.profile);
   const current = typeof config.current === 'string' && config.current.trim() !== '' ? config.current.trim() : undefined;
   const name = fromEnv ?? preferredProfile ?? current ?? 'default';
   const profile = profiles.find((p) => p.name === name);

@@ -215,6 +215,49 @@ describe('aliyun CLI config', () => {
     expect(e.message).toContain('"default", "work"');
   });
 
+  it('ALIBABA_CLOUD_PROFILE without any aliyun config is an error, not a silent fallback', async () => {
+    await writeFcli(FCLI_OK);
+    const e = await usageError(resolveCredentials(opts({ ALIBABA_CLOUD_PROFILE: 'work' })));
+    expect(e.message).toContain('ALIBABA_CLOUD_PROFILE is "work", but there is no ~/.aliyun/config.json');
+  });
+
+  it('reads a config as the aliyun CLI writes it (every field, numbers, meta_path)', async () => {
+    await writeAliyun({
+      current: 'default',
+      profiles: [
+        {
+          name: 'default',
+          mode: 'AK',
+          access_key_id: 'LTAI5tRealistic',
+          access_key_secret: 'cliSecretValue789',
+          sts_token: '',
+          sts_region: '',
+          ram_role_name: '',
+          ram_role_arn: '',
+          ram_session_name: '',
+          source_profile: '',
+          private_key: '',
+          key_pair_name: '',
+          expired_seconds: 0,
+          verified: '',
+          region_id: 'cn-hangzhou',
+          output_format: 'json',
+          language: 'en',
+          site: '',
+          retry_timeout: 0,
+          connect_timeout: 0,
+          retry_count: 0,
+          process_command: '',
+          credentials_uri: '',
+        },
+      ],
+      meta_path: '',
+    });
+    const r = await resolveCredentials(opts({}));
+    expect(r.credentials).toEqual({ accessKeyId: 'LTAI5tRealistic', accessKeySecret: 'cliSecretValue789' });
+    expect(r.region).toBe('cn-hangzhou');
+  });
+
   it('a current naming a missing profile falls through to fcli', async () => {
     await writeAliyun({ current: 'gone', profiles: [aliyunProfile('default')] });
     await writeFcli(FCLI_OK);
@@ -226,6 +269,20 @@ describe('aliyun CLI config', () => {
     await writeAliyun('{"current": "default", "profiles": [{"name": "default", "access_key_secret": "cliSecretValue789", }]}');
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('~/.aliyun/config.json is not valid JSON');
+  });
+
+  it('a parser message that would quote the secret is never passed on', async () => {
+    // V8 quotes the text around an unexpected token: "Unexpected token 'c', "..cliSecretV".." is not valid JSON".
+    await writeAliyun('{"profiles": [{"name": "default", "access_key_secret": cliSecretValue789}]}');
+    const e = await usageError(resolveCredentials(opts({})));
+    expect(e.message).toContain('~/.aliyun/config.json is not valid JSON');
+    expect(e.message).not.toContain('cliSecretV');
+  });
+
+  it('an error position becomes a line and column', async () => {
+    await writeAliyun('{\n  "current": "default",\n  "profiles": [] x\n}');
+    const e = await usageError(resolveCredentials(opts({})));
+    expect(e.message).toContain('(near line 3, column 18)');
   });
 
   it('truncated JSON with the secret near the cut is an error without the secret', async () => {
@@ -312,6 +369,13 @@ describe('funcraft config', () => {
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('~/.fcli/config.yaml is not valid YAML');
     expect(e.message).toMatch(/line \d+/);
+  });
+
+  it('a YAML error on the line of the secret does not quote that line', async () => {
+    // yaml's message shows the offending line: "...at line 2, column 20:\n\naccess_key_secret: fcliSecret..."
+    await writeFcli('access_key_id: LTAI\naccess_key_secret: fcliSecretValueDEF: bad\n');
+    const e = await usageError(resolveCredentials(opts({})));
+    expect(e.message).toBe('~/.fcli/config.yaml is not valid YAML (near line 2, column 20).');
   });
 
   it('a YAML list is an error, an empty file is "nothing here"', async () => {
