@@ -1,7 +1,277 @@
-// Placeholder until the issue that owns `fcw deploy` lands: it says so plainly and fails with exit 1.
-import type { Io } from '../cli/io.js';
-import { FailedError } from '../cli/errors.js';
+// `fcw deploy`: the quick redeploy from a saved profile, or a deploy with every field as a flag.
+// Plain text and readline only (no Ink): this is CI's path and it should start fast.
+import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
+import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
+import { isInteractive, type Io } from '../cli/io.js';
+import { buildSpec, formatDiff, validateSpec, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
+import { deploy, type DeployPhase, type DeployResult, type PhaseDetail } from '../deploy/run.js';
+import { resolveTarget, type ResolvedTarget } from '../deploy/target.js';
+import { formatSummary, toJsonOutput } from '../deploy/report.js';
+import { profileNameProblem, type Profile } from '../profiles/schema.js';
+import { ProfileStore } from '../profiles/store.js';
 
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new FailedError('`fcw deploy` is not built yet.');
+export const DEPLOY_OPTIONS = {
+  profile: { type: 'string', short: 'p' },
+  'save-profile': { type: 'string' },
+  target: { type: 'string' },
+  service: { type: 'string' },
+  'create-service': { type: 'boolean' },
+  function: { type: 'string' },
+  runtime: { type: 'string' },
+  handler: { type: 'string' },
+  code: { type: 'string' },
+  memory: { type: 'string' },
+  timeout: { type: 'string' },
+  initializer: { type: 'string' },
+  'init-timeout': { type: 'string' },
+  description: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  layer: { type: 'string', multiple: true },
+  'ca-port': { type: 'string' },
+  'instance-type': { type: 'string' },
+  image: { type: 'string' },
+  command: { type: 'string' },
+  args: { type: 'string' },
+  acceleration: { type: 'string' },
+  'oss-bucket': { type: 'string' },
+  'oss-object': { type: 'string' },
+} as const;
+
+export const DEPLOY_HELP = `Usage
+  fcw deploy --profile NAME [flags]   redeploy a saved profile; flags override its fields
+  fcw deploy [flags]                  deploy with every field given as a flag
+
+Creates the function when it does not exist, updates it (If-Match: never over a change made since
+fcw read it) when something differs, and does nothing when nothing changed. The code is sent only
+when its CRC-64 differs from the deployed codeChecksum.
+
+Profile
+  -p, --profile NAME        start from a saved profile (fcw profiles list)
+  --save-profile NAME       save what this deploy used as a profile (no secret is stored)
+
+Target (default: the profile's, else Alibaba Cloud)
+  --target local|cloud      local: the built-in sandbox, started in process (data under the config dir)
+  --endpoint URL            any FC 2.0 compatible endpoint (e.g. fcw serve)
+  --region ID --account-id ID
+
+Function
+  --service NAME            --create-service   create the service when it does not exist
+  --function NAME           --runtime ID       --handler H
+  --code DIR|FILE.zip       the code folder (packaged here) or an existing .zip/.jar
+  --oss-bucket B --oss-object O                code already in OSS (always sent on update)
+  --image IMAGE [--command JSON] [--args JSON] [--acceleration Default|None]   custom-container
+  --memory MB               --timeout S        --instance-type e1|c1
+  --initializer H           --init-timeout S
+  --description TEXT        --env K=V (repeat; merges with the profile's by key)
+  --layer REF (repeat; replaces the profile's list)          --ca-port N (custom runtimes)
+
+Credentials (cloud): ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, else the aliyun CLI's
+~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE or its current profile), else ~/.fcli/config.yaml.
+A loopback --endpoint uses the local sandbox's own key (in the config dir) when it has one.
+
+Also: -y/--yes (do not ask), --dry-run (no writes; print the plan and the exact requests),
+--json (one JSON object on stdout), --no-animation.
+Exit codes: 0 created/updated/unchanged, 1 failed, 2 bad input, 130 cancelled.
+`;
+
+type Values = Record<string, unknown>;
+
+function intFlag(values: Values, flag: string): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`--${flag} must be a whole number, not "${raw}".`);
+  return Number(text);
+}
+
+function str(values: Values, flag: string): string | undefined {
+  return values[flag] as string | undefined;
+}
+
+/** The field flags as overrides of the profile's fields. */
+export function overridesFromFlags(values: Values): FieldOverrides {
+  let environmentVariables: Record<string, string> | undefined;
+  for (const pair of (values.env as string[] | undefined) ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env takes KEY=VALUE, not "${pair}".`);
+    environmentVariables ??= {};
+    environmentVariables[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const o: FieldOverrides = {
+    service: str(values, 'service'),
+    createService: values['create-service'] === true ? true : undefined,
+    functionName: str(values, 'function'),
+    runtime: str(values, 'runtime'),
+    handler: str(values, 'handler'),
+    code: str(values, 'code'),
+    memorySize: intFlag(values, 'memory'),
+    timeout: intFlag(values, 'timeout'),
+    initializer: str(values, 'initializer'),
+    initializationTimeout: intFlag(values, 'init-timeout'),
+    description: str(values, 'description'),
+    environmentVariables,
+    layers: values.layer as string[] | undefined,
+    caPort: intFlag(values, 'ca-port'),
+    instanceType: str(values, 'instance-type'),
+    image: str(values, 'image'),
+    command: str(values, 'command'),
+    args: str(values, 'args'),
+    accelerationType: str(values, 'acceleration'),
+    ossBucket: str(values, 'oss-bucket'),
+    ossObject: str(values, 'oss-object'),
+  };
+  for (const key of Object.keys(o) as (keyof FieldOverrides)[]) if (o[key] === undefined) delete o[key];
+  return o;
+}
+
+function err(io: Io, text: string): void {
+  io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** y/N on the terminal, with plain readline. Ctrl-C at the prompt cancels. */
+async function askYesNo(io: Io, question: string): Promise<boolean> {
+  const readline = await import('node:readline');
+  const rl = readline.createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream, terminal: true });
+  try {
+    return await new Promise<boolean>((resolve) => {
+      rl.on('SIGINT', () => resolve(false));
+      rl.on('close', () => resolve(false));
+      rl.question(question, (answer) => resolve(/^y(es)?$/i.test(answer.trim())));
+    });
+  } finally {
+    rl.close();
+  }
+}
+
+function confirmText(plan: DeployPlan, spec: DeploySpec): string {
+  const what = plan.action === 'create' ? `Create function ${spec.service.name}/${spec.function.functionName}` : `Update function ${spec.service.name}/${spec.function.functionName}`;
+  return `${what}:\n${formatDiff(plan.diff)}\n  code: ${plan.codeReason}\n`;
+}
+
+function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
+  if (d.state === 'skipped') return `  ${phase}: skipped (${d.message})`;
+  if (d.state !== 'done') return undefined;
+  const ms = d.ms !== undefined ? ` (${d.ms} ms)` : '';
+  switch (phase) {
+    case 'package':
+      return d.package ? `  package: ${d.package.files} files, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${ms}` : undefined;
+    case 'read':
+      return `  read: ${d.message ?? ''}${ms}`;
+    case 'create-service':
+      return `  service created${ms}`;
+    case 'create':
+    case 'update':
+      return `  ${phase}: done${d.requestId ? `, request ${d.requestId}` : ''}${ms}`;
+    case 'reread':
+      return `  read again${ms}`;
+    default:
+      return undefined;
+  }
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);
+  const flags: GlobalFlags = globalFlags(values);
+  if (flags.help) {
+    io.stdout.write(DEPLOY_HELP);
+    return EXIT.ok;
+  }
+  try {
+    return await runDeploy(values, flags, io);
+  } catch (error) {
+    // --json promises exactly one object on stdout, also when the deploy never started.
+    if (flags.json) io.stdout.write(`${JSON.stringify(toJsonOutput(undefined, { error }))}\n`);
+    throw error;
+  }
+}
+
+async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<number> {
+  const profileName = str(values, 'profile');
+  const saveName = str(values, 'save-profile');
+  if (saveName !== undefined) {
+    const problem = profileNameProblem(saveName);
+    if (problem) throw new UsageError(`--save-profile: ${problem}.`);
+  }
+  const store = profileName !== undefined || saveName !== undefined ? new ProfileStore({ env: io.env, stderr: io.stderr }) : undefined;
+  const profile: Profile | undefined = profileName !== undefined ? store!.require(profileName) : undefined;
+  const source = profile ? `profile "${profile.name}" (${store!.path}) with the flags` : 'the flags';
+
+  // Everything the user can get wrong is checked here, before a sandbox starts or a byte is sent.
+  const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
+  for (const warning of validateSpec(spec, source)) err(io, `warning: ${warning.message}`);
+
+  const target: ResolvedTarget = await resolveTarget(
+    { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
+    profile?.target,
+    { env: io.env },
+  );
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    err(io, target.description);
+    const { FcClient } = await import('../fc/client.js');
+    const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
+    const { buildPackage } = await import('../package/build.js');
+    // TEMPORARY until the packager's loadZipPackage lands.
+    const loadZipPackage = async (_file: string): Promise<never> => {
+      throw new UsageError('Deploying an existing .zip is not wired yet.');
+    };
+
+    let recordName = profileName;
+    if (saveName !== undefined && !flags.dryRun) {
+      store!.save({ name: saveName, target: target.profileTarget, service: spec.service, function: spec.function, code: spec.code });
+      err(io, `Saved profile "${saveName}" in ${store!.path}.`);
+      recordName = saveName;
+    }
+
+    const interactive = isInteractive(io);
+    const result: DeployResult = await deploy(
+      {
+        spec,
+        source,
+        dryRun: flags.dryRun,
+        signal: controller.signal,
+        onPhase: (phase, detail) => {
+          const line = phaseLine(phase, detail);
+          if (line) err(io, line);
+        },
+        confirm:
+          interactive && !flags.yes
+            ? async (plan) => {
+                err(io, confirmText(plan, spec));
+                return askYesNo(io, 'Deploy? [y/N] ');
+              }
+            : undefined,
+        record: recordName !== undefined && store ? { store, name: recordName } : undefined,
+      },
+      { client, packager: { buildPackage, loadZipPackage } },
+    );
+    if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
+    for (const warning of result.warnings) err(io, `warning: ${warning}`);
+
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify(toJsonOutput(result, { profile: recordName, target }))}\n`);
+      if (result.error) err(io, `fcw: ${result.error.message}${result.error.hint ? `\n  ${result.error.hint}` : ''}`);
+    } else {
+      const lines = formatSummary(result, { spec, profile: recordName, target });
+      const out = result.status === 'failed' ? io.stderr : io.stdout;
+      await printLines(out, lines, flags.animation && Boolean((out as { isTTY?: boolean }).isTTY));
+    }
+    return result.status === 'failed' ? (result.error?.exitCode ?? EXIT.failed) : EXIT.ok;
+  } catch (error) {
+    if (controller.signal.aborted && !(error instanceof CancelledError) && !(error instanceof UsageError)) throw new CancelledError('Deploy cancelled.');
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await target.close();
+  }
+}
+
+/** Prints the summary; in a terminal, line by line with a short pause (the wizard's reveal, without Ink). */
+async function printLines(out: Io['stdout'], lines: string[], animate: boolean): Promise<void> {
+  for (const line of lines) {
+    out.write(`${line}\n`);
+    if (animate) await new Promise((resolve) => setTimeout(resolve, 35));
+  }
 }
