@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import type { Credentials } from '../fc/types.js';
 import { loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
-import { createSandboxServer } from './server.js';
+import { createSandboxServer, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
 
 export { credentialsPath } from './credentials.js';
@@ -26,6 +26,8 @@ export interface StartSandboxOptions {
   maxBodyBytes?: number;
   /** The clock (tests move it). */
   now?: () => number;
+  /** Overrides of the server's time limits (tests shorten them). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningSandbox {
@@ -55,7 +57,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
 
   let url = '';
   const { server, idle } = createSandboxServer(
-    { store, accountId, credentials, log: options.log, maxBodyBytes: options.maxBodyBytes, now: options.now },
+    { store, accountId, credentials, log: options.log, maxBodyBytes: options.maxBodyBytes, now: options.now, timeouts: options.timeouts },
     () => url,
   );
   await new Promise<void>((resolve, reject) => {

@@ -26,10 +26,19 @@ export interface SandboxServerOptions {
   now?: () => number;
   /** One line per answered request (method, path without query, status, time, request id). Never headers or bodies. */
   log?: (line: string) => void;
+  /** Overrides of SERVER_TIMEOUTS (tests shorten them). */
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+  idleMs: number;
+  keepAliveMs: number;
 }
 
 /** Time limits that keep slow or stuck clients from holding sockets forever. */
-export const SERVER_TIMEOUTS = {
+export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
   /** All headers must arrive within this. */
   headersMs: 20_000,
   /** The whole request, body included (a 134 MB body over a slow link needs a while). */
@@ -147,7 +156,11 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     });
   }
 
-  const server = http.createServer((req, res) => {
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  // Node checks the headers and request deadlines on this interval (default 30 s): make it fine
+  // enough that a deadline is kept to within a quarter of the shortest one.
+  const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4)));
+  const server = http.createServer({ connectionsCheckingInterval: checkEveryMs }, (req, res) => {
     const started = Date.now();
     const requestId = randomUUID();
     res.setHeader('x-fc-request-id', requestId);
@@ -171,10 +184,10 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     inFlight.add(work);
   });
 
-  server.headersTimeout = SERVER_TIMEOUTS.headersMs;
-  server.requestTimeout = SERVER_TIMEOUTS.requestMs;
-  server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs;
-  server.setTimeout(SERVER_TIMEOUTS.idleMs);
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.setTimeout(timeouts.idleMs);
   server.maxHeadersCount = 200;
 
   // Malformed HTTP never reaches the handler; answer it in FC's shape instead of Node's plain text.
