@@ -1,0 +1,81 @@
+// The deploy command in process, with fake terminal streams: the y/N question in a TTY, and the
+// flag parsing that turns values into fields.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CancelledError, UsageError } from '../../src/cli/errors.js';
+import type { Io } from '../../src/cli/io.js';
+import { overridesFromFlags, run } from '../../src/commands/deploy.js';
+
+let root: string;
+let codeDir: string;
+
+function tty(): PassThrough & { isTTY: boolean; columns: number } {
+  return Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+}
+
+function makeIo(answer: string): { io: Io; out: () => string; err: () => string } {
+  const stdin = tty();
+  const stdout = tty();
+  const stderr = tty();
+  let out = '';
+  let err = '';
+  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    // Answer once the question is on screen, as a person would.
+    if (d.includes('Deploy? [y/N]')) stdin.write(`${answer}\n`);
+  });
+  const env = { FCW_CONFIG_DIR: path.join(root, 'cfg'), HOME: root, CI: undefined } as NodeJS.ProcessEnv;
+  return { io: { stdin, stdout, stderr, env, cwd: root }, out: () => out, err: () => err };
+}
+
+const FLAGS = ['--target', 'local', '--service', 'svc', '--create-service', '--function', 'asked', '--runtime', 'nodejs18', '--handler', 'index.handler', '--no-animation'];
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-deploy-cmd-'));
+  codeDir = path.join(root, 'app');
+  fs.mkdirSync(codeDir);
+  fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = () => {};\n');
+});
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('fcw deploy in a terminal', () => {
+  it('shows the diff and asks; "n" cancels with nothing sent (exit 130)', async () => {
+    const { io, err } = makeIo('n');
+    await expect(run([...FLAGS, '--code', codeDir, '--memory', '512'], io)).rejects.toBeInstanceOf(CancelledError);
+    expect(err()).toMatch(/Create function svc\/asked:/);
+    expect(err()).toMatch(/memorySize: \(not set\) → 512/);
+    // Nothing was created: the next run still plans a create.
+    const again = makeIo('y');
+    expect(await run([...FLAGS, '--code', codeDir, '--memory', '512'], again.io)).toBe(0);
+    expect(again.err()).toMatch(/Create function svc\/asked:/);
+    expect(again.out()).toMatch(/^Created svc\/asked/);
+  });
+
+  it('--yes does not ask', async () => {
+    const { io, err, out } = makeIo('n');
+    expect(await run([...FLAGS, '--code', codeDir, '--memory', '1024', '--yes'], io)).toBe(0);
+    expect(err()).not.toMatch(/Deploy\? \[y\/N\]/);
+    expect(out()).toMatch(/^Updated svc\/asked/);
+    expect(out()).toMatch(/memorySize: 512 → 1024/);
+  });
+});
+
+describe('overridesFromFlags', () => {
+  it('turns flag values into fields; repeatable --env and --layer', () => {
+    expect(
+      overridesFromFlags({ memory: '256', timeout: '30', env: ['A=1', 'B=x=y'], layer: ['l1', 'l2'], 'create-service': true, 'oss-bucket': 'b', 'oss-object': 'o', 'ca-port': '9000' }),
+    ).toEqual({ memorySize: 256, timeout: 30, environmentVariables: { A: '1', B: 'x=y' }, layers: ['l1', 'l2'], createService: true, ossBucket: 'b', ossObject: 'o', caPort: 9000 });
+  });
+  it('refuses a number that is not whole and an --env without =', () => {
+    expect(() => overridesFromFlags({ memory: '256MB' })).toThrow(UsageError);
+    expect(() => overridesFromFlags({ memory: '256MB' })).toThrow(/--memory must be a whole number, not "256MB"/);
+    expect(() => overridesFromFlags({ env: ['NOEQUALS'] })).toThrow(/KEY=VALUE/);
+  });
+});
