@@ -132,7 +132,8 @@ function probeEnv(ctx: Context): Probe {
 /** The file's text; undefined when it does not exist; a clear UsageError when it cannot be read. */
 async function readConfigFile(file: string, shown: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    // A byte-order mark (editors on Windows add one) is not JSON: drop it.
+    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -258,6 +258,11 @@ describe('aliyun CLI config', () => {
     expect(r.region).toBe('cn-hangzhou');
   });
 
+  it('a byte-order mark at the start is accepted', async () => {
+    await writeAliyun(`\uFEFF${JSON.stringify({ current: 'default', profiles: [aliyunProfile('default')] })}`);
+    expect((await resolveCredentials(opts({}))).source.profileName).toBe('default');
+  });
+
   it('a current naming a missing profile falls through to fcli', async () => {
     await writeAliyun({ current: 'gone', profiles: [aliyunProfile('default')] });
     await writeFcli(FCLI_OK);
