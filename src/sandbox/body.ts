@@ -16,7 +16,11 @@ export const MAX_BODY_BYTES = Math.ceil(CODE_INLINE_MAX_BYTES / 3) * 4 + 1024 * 
 export class BodyTooLargeError extends SandboxError {
   constructor(maxBytes: number) {
     const e = entityTooLarge(maxBytes);
-    super(e.status, e.code, e.message);
+    super(
+      e.status,
+      e.code,
+      `${e.message}; an inline code.zipFile may hold at most ${CODE_INLINE_MAX_BYTES} bytes of zip before base64 encoding. Larger packages go through OSS on Function Compute (the sandbox has no OSS)`,
+    );
   }
 }
 
