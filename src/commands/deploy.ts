@@ -3,12 +3,12 @@
 import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
-import { buildSpec, formatDiff, validateSpec, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
-import { deploy, type DeployPhase, type DeployResult, type PhaseDetail } from '../deploy/run.js';
-import { resolveTarget, type ResolvedTarget } from '../deploy/target.js';
-import { formatSummary, toJsonOutput } from '../deploy/report.js';
+import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
+import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
+import type { ResolvedTarget } from '../deploy/target.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
-import { ProfileStore } from '../profiles/store.js';
+// Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
+// when it is needed, so `fcw deploy --help` and a bad flag answer at once.
 
 export const DEPLOY_OPTIONS = {
   profile: { type: 'string', short: 'p' },
@@ -143,7 +143,7 @@ async function askYesNo(io: Io, question: string): Promise<boolean> {
   }
 }
 
-function confirmText(plan: DeployPlan, spec: DeploySpec): string {
+function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployPlan['diff']) => string): string {
   const what = plan.action === 'create' ? `Create function ${spec.service.name}/${spec.function.functionName}` : `Update function ${spec.service.name}/${spec.function.functionName}`;
   return `${what}:\n${formatDiff(plan.diff)}\n  code: ${plan.codeReason}\n`;
 }
@@ -180,7 +180,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     return await runDeploy(values, flags, io);
   } catch (error) {
     // --json promises exactly one object on stdout, also when the deploy never started.
-    if (flags.json) io.stdout.write(`${JSON.stringify(toJsonOutput(undefined, { error }))}\n`);
+    if (flags.json) {
+      const { toJsonOutput } = await import('../deploy/report.js');
+      io.stdout.write(`${JSON.stringify(toJsonOutput(undefined, { error }))}\n`);
+    }
     throw error;
   }
 }
@@ -192,7 +195,14 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     const problem = profileNameProblem(saveName);
     if (problem) throw new UsageError(`--save-profile: ${problem}.`);
   }
-  const store = profileName !== undefined || saveName !== undefined ? new ProfileStore({ env: io.env, stderr: io.stderr }) : undefined;
+  const [{ buildSpec, formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] = await Promise.all([
+    import('../deploy/plan.js'),
+    import('../deploy/run.js'),
+    import('../deploy/target.js'),
+    import('../deploy/report.js'),
+  ]);
+  const ProfileStore = profileName !== undefined || saveName !== undefined ? (await import('../profiles/store.js')).ProfileStore : undefined;
+  const store = ProfileStore ? new ProfileStore({ env: io.env, stderr: io.stderr }) : undefined;
   const profile: Profile | undefined = profileName !== undefined ? store!.require(profileName) : undefined;
   const source = profile ? `profile "${profile.name}" (${store!.path}) with the flags` : 'the flags';
 
@@ -239,7 +249,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
         confirm:
           interactive && !flags.yes
             ? async (plan) => {
-                err(io, confirmText(plan, spec));
+                err(io, confirmText(plan, spec, formatDiff));
                 return askYesNo(io, 'Deploy? [y/N] ');
               }
             : undefined,
