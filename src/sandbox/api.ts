@@ -229,7 +229,7 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
         throw error;
       }
       // Only now that the new record is durable is the old zip unreferenced.
-      if (code && current.codeFile && current.codeFile !== code.codeFile) await ctx.store.removeCode(service, current.codeFile);
+      if (current.codeFile && current.codeFile !== next.codeFile) await ctx.store.removeCode(service, current.codeFile);
       return next;
     });
     return ok(publicFunction(record), record.etag);

@@ -99,6 +99,12 @@ export function updatedFunctionRecord(current: FunctionRecord, req: UpdateFuncti
     next.codeChecksum = code.codeChecksum;
     next.codeSize = code.codeSize;
   }
+  if (getRuntime(next.runtime)?.usesImage) {
+    // Moved onto custom-container: the image is the code now, the old zip is no longer its code.
+    delete next.codeFile;
+    delete next.codeChecksum;
+    next.codeSize = 0;
+  }
   next.lastModifiedTime = fcTime(now);
   next.etag = etagOf(next);
   return next;

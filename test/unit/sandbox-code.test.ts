@@ -117,3 +117,14 @@ describe('records', () => {
     expect(ifMatchAllows('abd', 'abc')).toBe(false);
   });
 });
+
+describe('records across runtimes', () => {
+  it('drops the zip when a function moves onto custom-container', () => {
+    const now = Date.parse('2024-05-06T07:08:09Z');
+    const before = newFunctionRecord({ functionName: 'f', runtime: 'custom', handler: 'x' }, { codeSize: 5, codeChecksum: '5', codeFile: 'f.a.zip' }, now);
+    const after = updatedFunctionRecord(before, { runtime: 'custom-container', customContainerConfig: { image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1' } }, undefined, now);
+    expect(after).toMatchObject({ runtime: 'custom-container', codeSize: 0, caPort: 9000 });
+    expect(after).not.toHaveProperty('codeFile');
+    expect(after).not.toHaveProperty('codeChecksum');
+  });
+});
