@@ -170,17 +170,19 @@ function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);
-  const flags: GlobalFlags = globalFlags(values);
-  if (flags.help) {
-    io.stdout.write(DEPLOY_HELP);
-    return EXIT.ok;
-  }
+  let json = args.includes('--json');
   try {
+    const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);
+    const flags: GlobalFlags = globalFlags(values);
+    json = flags.json;
+    if (flags.help) {
+      io.stdout.write(DEPLOY_HELP);
+      return EXIT.ok;
+    }
     return await runDeploy(values, flags, io);
   } catch (error) {
     // --json promises exactly one object on stdout, also when the deploy never started.
-    if (flags.json) {
+    if (json) {
       const { toJsonOutput } = await import('../deploy/report.js');
       io.stdout.write(`${JSON.stringify(toJsonOutput(undefined, { error }))}\n`);
     }

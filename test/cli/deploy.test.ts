@@ -134,6 +134,13 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     expect(result.stderr).toMatch(/Known profiles: web/);
   });
 
+  it('exit 2 for an unknown flag, still one JSON object with --json', async () => {
+    const result = await runFcw(['deploy', '--profile', 'web', '--memroy', '256', '--json'], { env });
+    expect(result.code).toBe(2);
+    expect(json(result.stdout)).toMatchObject({ status: 'failed', error: { exitCode: 2 } });
+    expect(result.stderr).toMatch(/memroy/);
+  });
+
   it('exit 2 for missing fields without a profile, naming the flags', async () => {
     const result = await runFcw(['deploy', '--target', 'local', '--service', 'svc'], { env });
     expect(result.code).toBe(2);
