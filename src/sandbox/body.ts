@@ -61,6 +61,37 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+/**
+ * Bounds how many large bodies are held in memory at once. A 100 MB zip costs several times its
+ * size while it is read, parsed, decoded and checked (about 0.8 GB measured at the cap), so ten
+ * at once could exhaust memory; past the limit a request waits, unread, for a turn (TCP
+ * back-pressure holds its client) and the server's request timeout still applies.
+ */
+export class BodyGate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Waits for a turn; call the returned function exactly once when the body's memory is released. */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the turn passes straight on; `active` stays the same
+      else this.active--;
+    };
+  }
+}
+
+/** Bodies above this size (or of unknown size) need a turn from the gate. */
+export const LARGE_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_CONCURRENT_LARGE_BODIES = 2;
+
 /** Parses a JSON object body; anything else is a 400 that says what was wrong. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw invalidArgument('the request body is empty; it must be a JSON object');

@@ -11,7 +11,7 @@ import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
 import { handleApi, type ApiResult } from './api.js';
 import { authenticate } from './auth.js';
-import { BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from './body.js';
+import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { errorBody, internalError, pathNotSupported, SandboxError } from './errors.js';
 import type { SandboxStore } from './store.js';
@@ -91,6 +91,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
   const now = options.now ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const inFlight = new Set<Promise<void>>();
+  const largeBodies = new BodyGate(MAX_CONCURRENT_LARGE_BODIES);
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -115,19 +116,23 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     } catch {
       throw pathNotSupported(method, path);
     }
-    const result: ApiResult = await handleApi(
-      { store: options.store, secret: options.credentials.accessKeySecret, now },
-      {
-        method,
-        path,
-        segments,
-        query,
-        headers: req.headers,
-        readJson: async () => parseJsonObject(await readBody(req, maxBodyBytes)),
-        baseUrl: baseUrlOf(req, fallbackBaseUrl()),
-      },
-    );
-    sendJson(res, result.status, result.body, result.headers);
+    // A large body keeps its turn until the whole request is handled: its memory lives that long.
+    let releaseTurn: (() => void) | undefined;
+    const readJson = async () => {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
+      if (!(declared <= LARGE_BODY_BYTES)) releaseTurn = await largeBodies.acquire();
+      return parseJsonObject(await readBody(req, maxBodyBytes));
+    };
+    try {
+      const result: ApiResult = await handleApi(
+        { store: options.store, secret: options.credentials.accessKeySecret, now },
+        { method, path, segments, query, headers: req.headers, readJson, baseUrl: baseUrlOf(req, fallbackBaseUrl()) },
+      );
+      sendJson(res, result.status, result.body, result.headers);
+    } finally {
+      releaseTurn?.();
+    }
   }
 
   async function serveCode(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {

@@ -1,0 +1,71 @@
+// The body reader's cap and the gate that bounds how many large bodies are in memory at once.
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+
+import { BodyGate, BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from '../../src/sandbox/body.js';
+import { CODE_INLINE_MAX_BYTES } from '../../src/fc/limits.js';
+import { SandboxError } from '../../src/sandbox/errors.js';
+
+function fakeRequest(headers: Record<string, string> = {}): PassThrough & { headers: Record<string, string> } {
+  return Object.assign(new PassThrough(), { headers });
+}
+
+describe('readBody', () => {
+  it('reads a body under the cap', async () => {
+    const req = fakeRequest();
+    const body = readBody(req as unknown as IncomingMessage, 10);
+    req.end('{"a":1}');
+    expect((await body).toString()).toBe('{"a":1}');
+  });
+
+  it('refuses a declared length over the cap without reading, and a streamed one at the cap', async () => {
+    await expect(readBody(fakeRequest({ 'content-length': '11' }) as unknown as IncomingMessage, 10)).rejects.toBeInstanceOf(BodyTooLargeError);
+    const req = fakeRequest();
+    const body = readBody(req as unknown as IncomingMessage, 10);
+    req.write('123456');
+    req.write('789012');
+    const error = await body.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BodyTooLargeError);
+    expect((error as SandboxError).code).toBe('EntityTooLarge');
+    expect((error as SandboxError).status).toBe(400);
+  });
+
+  it('caps bodies at a 100 MB zip in base64 plus room for the JSON', () => {
+    expect(MAX_BODY_BYTES).toBeGreaterThan((CODE_INLINE_MAX_BYTES * 4) / 3);
+    expect(MAX_BODY_BYTES).toBeLessThan((CODE_INLINE_MAX_BYTES * 4) / 3 + 2 * 1024 * 1024);
+  });
+
+  it('parses only JSON objects', () => {
+    expect(parseJsonObject(Buffer.from('{"x":1}'))).toEqual({ x: 1 });
+    for (const bad of ['', '[]', 'null', '{', '3']) expect(() => parseJsonObject(Buffer.from(bad))).toThrow(SandboxError);
+  });
+});
+
+describe('BodyGate', () => {
+  it('lets `limit` holders in at once, queues the rest in order, and ignores a double release', async () => {
+    const gate = new BodyGate(2);
+    const order: string[] = [];
+    const a = await gate.acquire();
+    const b = await gate.acquire();
+    const c = gate.acquire().then((release) => (order.push('c'), release));
+    const d = gate.acquire().then((release) => (order.push('d'), release));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    a();
+    a(); // a second call must not free another turn
+    const releaseC = await c;
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['c']);
+    b();
+    const releaseD = await d;
+    expect(order).toEqual(['c', 'd']);
+    releaseC();
+    releaseD();
+    // Both turns free again: two immediate acquisitions.
+    const e = await gate.acquire();
+    const f = await gate.acquire();
+    e();
+    f();
+  });
+});
