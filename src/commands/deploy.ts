@@ -6,6 +6,7 @@ import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
+import type { PackageResult } from '../package/types.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 // Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
 // when it is needed, so `fcw deploy --help` and a bad flag answer at once.
@@ -224,11 +225,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     err(io, target.description);
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
-    const { buildPackage } = await import('../package/build.js');
-    // TEMPORARY until the packager's loadZipPackage lands.
-    const loadZipPackage = async (_file: string): Promise<never> => {
-      throw new UsageError('Deploying an existing .zip is not wired yet.');
-    };
+    const { buildPackage, loadZipPackage, checkHandler } = await import('../package/index.js');
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
@@ -257,7 +254,15 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
             : undefined,
         record: recordName !== undefined && store ? { store, name: recordName } : undefined,
       },
-      { client, packager: { buildPackage, loadZipPackage } },
+      {
+        client,
+        packager: {
+          buildPackage,
+          loadZipPackage,
+          // deploy() hands back the very PackageResult the packager built.
+          checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),
+        },
+      },
     );
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
     for (const warning of result.warnings) err(io, `warning: ${warning}`);

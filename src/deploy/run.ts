@@ -46,6 +46,8 @@ export interface BuiltPackage {
 export interface DeployPackager {
   buildPackage(options: { root: string; runtime?: string; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<BuiltPackage>;
   loadZipPackage(file: string): Promise<BuiltPackage>;
+  /** Checks the handler (and initializer) against the package; problems become warnings, not failures. */
+  checkHandler?(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<{ status: 'ok' | 'warning' | 'error'; message: string }>;
 }
 
 export interface DeployClock {
@@ -210,6 +212,13 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       const size = validateCodeSize(pkg.zipBytes, 'inline');
       if (size?.severity === 'error') throw new UsageError(`The code package is too large to send inline:\n${formatIssues([size])}`, 'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.');
       if (size) result.warnings.push(size.message);
+      // A handler the package does not hold fails at the first invocation, not at deploy: say so now,
+      // but do not refuse (it may come from a layer).
+      if (deps.packager.checkHandler) {
+        const checks = [deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.handler, 'handler')];
+        if (spec.function.initializer) checks.push(deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.initializer, 'initializer'));
+        for (const check of await Promise.all(checks)) if (check.status !== 'ok') result.warnings.push(check.message);
+      }
       code = { kind: 'zip', zip: pkg.zip, checksum: pkg.checksum };
     } else {
       phase('package', { state: 'skipped', message: spec.code.kind === 'oss' ? 'code is in OSS' : 'code is the container image' });

@@ -9,7 +9,8 @@ import { CancelledError, UsageError } from '../../src/cli/errors.js';
 import { buildSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import { deploy, type DeployDeps, type DeployPackager, type DeployPhase } from '../../src/deploy/run.js';
 import { FcClient } from '../../src/fc/client.js';
-import { buildPackage } from '../../src/package/build.js';
+import { buildPackage, checkHandler, loadZipPackage } from '../../src/package/index.js';
+import type { PackageResult } from '../../src/package/types.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { ProfileStore } from '../../src/profiles/store.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -38,13 +39,11 @@ async function zipFolder(dir: string): Promise<Buffer> {
   return zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE' });
 }
 
-// The real packager for folders; .zip files are not used by these tests.
+// The real packager.
 const packager: DeployPackager = {
   buildPackage,
-  async loadZipPackage(file) {
-    const zip = fs.readFileSync(file);
-    return { zip, checksum: crc64(zip), files: 1, bytes: zip.length, zipBytes: zip.length };
-  },
+  loadZipPackage,
+  checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),
 };
 
 /** A fetch that records what our client sends, so tests can see the writes (and their absence). */
@@ -233,6 +232,17 @@ describe('deploy() against the sandbox', () => {
     const text = fs.readFileSync(store.path, 'utf8');
     expect(text).not.toContain(sandbox.credentials.accessKeySecret);
     expect(text).not.toContain(sandbox.credentials.accessKeyId);
+  });
+
+  it('deploys an existing .zip as it is (its CRC-64 is the checksum), and warns about a handler the package lacks', async () => {
+    const file = path.join(root, `given-${counter}.zip`);
+    const bytes = await zipFolder(codeDir);
+    fs.writeFileSync(file, bytes);
+    const result = await deploy({ spec: specFor('zipped', { code: file, handler: 'main.handler' }) }, deps());
+    expect(result.status).toBe('created');
+    expect(result.checksum.local).toBe(crc64(bytes));
+    expect(result.function?.codeChecksum).toBe(crc64(bytes));
+    expect(result.warnings.join('\n')).toMatch(/main/);
   });
 
   it('an invalid field is refused before any request (UsageError, exit 2)', async () => {
