@@ -1,7 +1,232 @@
-// Placeholder until the issue that owns `fcw package` lands: it says so plainly and fails with exit 1.
-import type { Io } from '../cli/io.js';
-import { FailedError } from '../cli/errors.js';
+// `fcw package DIR|FILE.zip [--runtime R] [--handler H] [--initializer I] [--out FILE] [--json]`:
+// build (or load) the code package and report on it: files, sizes, the largest paths, the CRC-64,
+// the verdict against FC's size limits, and the handler check. Nothing is sent anywhere.
+//
+// With --out the zip streams into a temporary file beside FILE and is renamed over it only when
+// everything passed, so FILE is never a partial zip. Without --out the zip is produced (for its
+// size and checksum) and thrown away as it streams.
+import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, UsageError } from '../cli/errors.js';
+import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
+import { stderrIsTty, type Io } from '../cli/io.js';
+import { getRuntime } from '../fc/rules.js';
+import { suggestRuntime } from '../fc/validate.js';
+import { packageFolder, type PackageSummary } from '../package/build.js';
+import { checkHandler } from '../package/handler-check.js';
+import { loadZipPackage } from '../package/load-zip.js';
+import { formatSize } from '../package/size.js';
+import type { HandlerCheck, PackageProgress } from '../package/types.js';
+import { DiscardSink, FileSink } from '../package/zip-writer.js';
 
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new FailedError('`fcw package` is not built yet.');
+export const PACKAGE_OPTIONS = {
+  runtime: { type: 'string', short: 'r' },
+  handler: { type: 'string' },
+  initializer: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+} as const;
+
+export const PACKAGE_HELP = `Usage
+  fcw package DIR [--runtime R] [--handler H] [--initializer I] [--out FILE] [--json]
+  fcw package FILE.zip|FILE.jar [same flags]
+
+Builds the code package of DIR exactly as a deploy would (or checks an existing .zip/.jar) and
+reports: files, raw size, zip size, base64 size, the ten largest paths, the CRC-64 checksum FC
+will compare, the verdict against FC's size limits, and with --runtime the handler check.
+Nothing is sent.
+
+What goes in: every file under DIR, dot files included, except .git, .svn, .env, .DS_Store
+(and node_modules for Python runtimes) and whatever DIR/.fcignore excludes (gitignore syntax;
+"!pattern" brings a file back). Symlinks are kept as symlinks when they point inside DIR;
+file modes are kept; a root \`bootstrap\` is made executable. Same tree, same zip, same checksum.
+
+Flags
+  -r, --runtime R      the FC runtime (nodejs20, python3.10, java11, custom, ...): Python leaves out
+                       node_modules; the handler is checked against the package for it
+  --handler H          the handler to check (default: the runtime's default, e.g. index.handler)
+  --initializer I      the initializer to check, same format as the handler
+  -o, --out FILE       write the zip to FILE (atomically: a temporary file, then a rename)
+  --json               one JSON object on stdout: files, bytes, zipBytes, base64Bytes, checksum,
+                       largest, verdict, handler, initializer, out
+
+Exit codes: 0 packaged (size warnings included), 2 bad input: a missing or empty folder, an
+unreadable file, a file that changed while it was read, a symlink leaving DIR, too many entries,
+or a handler/initializer the package does not contain.
+`;
+
+interface NamedCheck extends HandlerCheck {
+  value: string;
+}
+
+function progressPrinter(io: Io): ((p: PackageProgress) => void) | undefined {
+  if (!stderrIsTty(io)) return undefined;
+  return (p) => {
+    const line =
+      p.phase === 'scan'
+        ? `  scanned ${p.totalFiles.toLocaleString('en-US')} files, ${formatSize(p.totalBytes)}`
+        : `  zipping ${p.files.toLocaleString('en-US')}/${p.totalFiles.toLocaleString('en-US')} files, ${formatSize(p.bytes)}/${formatSize(p.totalBytes)}`;
+    io.stderr.write(`\r\x1b[2K${line}`);
+  };
+}
+
+function clearProgress(io: Io): void {
+  if (stderrIsTty(io)) io.stderr.write('\r\x1b[2K');
+}
+
+/** A temporary file beside `out`, renamed over it on success and removed on failure. */
+class AtomicOut {
+  readonly temp: string;
+  readonly fd: number;
+  constructor(readonly target: string) {
+    const dir = path.dirname(target);
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    } catch {
+      throw new UsageError(`--out: the folder ${dir} does not exist.`, 'Create it first, or write the zip somewhere else.');
+    }
+    this.temp = path.join(dir, `.${path.basename(target)}.fcw-${process.pid}-${Date.now().toString(36)}.tmp`);
+    try {
+      this.fd = openSync(this.temp, 'wx', 0o644);
+    } catch (error) {
+      throw new UsageError(`--out: cannot write in ${dir}: ${(error as Error).message}.`);
+    }
+  }
+  commit(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    renameSync(this.temp, this.target);
+  }
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(this.temp);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function buildOrLoad(source: string, runtime: string | undefined, out: AtomicOut | undefined, io: Io): Promise<PackageSummary> {
+  if (isFolder(source)) {
+    const sink = out ? new FileSink(out.fd) : new DiscardSink();
+    try {
+      // The zip (and its temporary file) may be inside the folder: never package them.
+      const excludePaths = out ? [out.target, out.temp] : [];
+      return await packageFolder({ root: source, runtime, onProgress: progressPrinter(io) }, sink, { excludePaths });
+    } finally {
+      clearProgress(io);
+    }
+  }
+  const loaded = await loadZipPackage(source);
+  if (out) copyFileSync(source, out.temp);
+  return loaded;
+}
+
+function runtimeOrThrow(value: string | undefined) {
+  if (value === undefined) return undefined;
+  const info = getRuntime(value);
+  if (!info) {
+    const suggestion = suggestRuntime(value);
+    throw new UsageError(
+      `--runtime: unknown runtime "${value}".`,
+      suggestion ? `Did you mean ${suggestion}?` : 'Use an FC 2.0 runtime id such as nodejs20, python3.10, java11, go1 or custom.',
+    );
+  }
+  return info;
+}
+
+function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined): string {
+  const lines: string[] = [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  lines.push(pkg.source === 'folder' ? `Package of ${pkg.root}` : `Package ${pkg.root} (an existing zip, sent as it is)`);
+  lines.push(`  files       ${n(pkg.files)}, ${formatSize(pkg.bytes)} (${n(pkg.bytes)} bytes)`);
+  lines.push(`  zip         ${formatSize(pkg.zipBytes)} (${n(pkg.zipBytes)} bytes); base64 ${formatSize(pkg.base64Bytes)}`);
+  lines.push(`  checksum    ${pkg.checksum} (CRC-64, as FC's codeChecksum)`);
+  lines.push(`  size        ${pkg.verdict.status}: ${pkg.verdict.message}`);
+  if (pkg.largest.length) {
+    const width = Math.max(...pkg.largest.map((l) => formatSize(l.bytes).length));
+    pkg.largest.forEach((l, i) => lines.push(`  ${i === 0 ? 'largest' : '       '}     ${formatSize(l.bytes).padStart(width)}  ${l.path}`));
+  }
+  for (const [label, check] of [['handler', checks.handler], ['initializer', checks.initializer]] as const) {
+    if (check) lines.push(`  ${label.padEnd(11)} ${check.status}: ${check.value}: ${check.message}`);
+  }
+  if (out) lines.push(`  written     ${out}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined) {
+  return {
+    source: pkg.source,
+    root: pkg.root ?? null,
+    runtime: runtime ?? null,
+    files: pkg.files,
+    bytes: pkg.bytes,
+    zipBytes: pkg.zipBytes,
+    base64Bytes: pkg.base64Bytes,
+    checksum: pkg.checksum,
+    largest: pkg.largest,
+    verdict: pkg.verdict,
+    handler: checks.handler ?? null,
+    initializer: checks.initializer ?? null,
+    out: out ?? null,
+  };
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs('package', args, PACKAGE_OPTIONS);
+  const flags = globalFlags(values);
+  if (flags.help) {
+    io.stdout.write(PACKAGE_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'fcw package: give the code folder (or a .zip/.jar) to package.' : `fcw package: one folder or file, got ${positionals.length}.`,
+      'Usage: fcw package DIR [--runtime R] [--handler H] [--out FILE] [--json]',
+    );
+  }
+  const runtime = runtimeOrThrow(values.runtime);
+  if (!runtime && (values.handler !== undefined || values.initializer !== undefined)) {
+    throw new UsageError('--handler and --initializer need --runtime: the handler format depends on it.', 'Add --runtime, e.g. --runtime nodejs20.');
+  }
+  const source = path.resolve(io.cwd, positionals[0]!);
+  const outPath = values.out !== undefined ? path.resolve(io.cwd, values.out) : undefined;
+  const out = outPath ? new AtomicOut(outPath) : undefined;
+  try {
+    const pkg = await buildOrLoad(source, runtime?.id, out, io);
+    const checks: { handler?: NamedCheck; initializer?: NamedCheck } = {};
+    if (runtime) {
+      const handler = values.handler ?? runtime.defaultHandler;
+      if (!runtime.usesImage) checks.handler = { value: handler, ...(await checkHandler(pkg, runtime.id, handler, 'handler')) };
+      if (values.initializer !== undefined) {
+        checks.initializer = { value: values.initializer, ...(await checkHandler(pkg, runtime.id, values.initializer, 'initializer')) };
+      }
+    }
+    const failed = checks.handler?.status === 'error' || checks.initializer?.status === 'error';
+    if (out && !failed) out.commit();
+    else out?.abandon();
+    const written = out && !failed ? out.target : undefined;
+    if (flags.json) io.stdout.write(`${JSON.stringify(jsonReport(pkg, runtime?.id, checks, written))}\n`);
+    else io.stdout.write(formatHuman(pkg, checks, written));
+    if (failed) {
+      io.stderr.write(`fcw: the package does not contain what the ${checks.handler?.status === 'error' ? 'handler' : 'initializer'} names${out ? `; ${out.target} was not written` : ''}.\n`);
+      return EXIT.usage;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    out?.abandon();
+    throw error;
+  }
 }

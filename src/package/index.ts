@@ -1,0 +1,16 @@
+// The packager's public surface (common.md): build a package from a folder, load an existing zip,
+// scan a folder for the wizard, check a handler against a package, judge a size.
+export { buildPackage, packageFolder, scanFolder, type BuildInternals, type PackageSummary } from './build.js';
+export { checkHandler, type CheckablePackage } from './handler-check.js';
+export { loadZipPackage } from './load-zip.js';
+export { base64Size, formatSize, sizeVerdict } from './size.js';
+export type {
+  BuildPackageOptions,
+  HandlerCheck,
+  LargestEntry,
+  PackageEntry,
+  PackageProgress,
+  PackageResult,
+  ScanResult,
+  SizeVerdict,
+} from './types.js';

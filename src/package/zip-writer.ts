@@ -1,0 +1,271 @@
+// Writes the zip with jszip (the user's choice of writer) from entries already selected and sorted,
+// deterministically: a fixed date on every entry, Unix modes with `platform: 'UNIX'`, entries in
+// the given order, no folders invented by jszip. The CRC-64 of the zip is computed from jszip's
+// output chunks as they are produced, not in a second pass over the finished zip.
+//
+// Speed: jszip does not compress here. Each file goes into jszip as a subclass of jszip's internal
+// `CompressedObject` whose bytes, CRC-32 and sizes come from Node's native zlib (PrepareQueue), so
+// jszip only frames them. Its worker resolves lazily, when jszip reaches that file, so compression
+// runs ahead of the writer on both cores while the writer streams. jszip is pinned to exactly
+// 3.10.2 (package.json) for these internals; on any other version we fall back to jszip's own
+// deflate: slower, still correct. test/unit/package-zip.test.ts unzips with Info-ZIP and jszip and
+// compares the trees.
+import { writeSync } from 'node:fs';
+import JSZip from 'jszip';
+import CompressedObject from 'jszip/lib/compressedObject.js';
+import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
+import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
+import { Crc64 } from './crc64.js';
+import { PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
+import { readEntry } from './read-file.js';
+import type { SelectedEntry } from './select.js';
+
+/** Every entry's date. DOS dates start in 1980; a later fixed date survives any time zone shift. */
+export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
+
+/** The jszip version whose internals the native path relies on. */
+export const JSZIP_INTERNALS_VERSION = '3.10.2';
+
+export function nativePathAvailable(): boolean {
+  return (JSZip as unknown as { version?: string }).version === JSZIP_INTERNALS_VERSION;
+}
+
+/**
+ * Hands jszip one prepared file when jszip asks for it (when the zip reaches it), then ends.
+ * Sets the sizes, CRC-32 and method on its stream info first, which is where ZipFileWorker reads
+ * them when it writes the headers.
+ */
+class PreparedWorker extends GenericWorker {
+  private started = false;
+  private pending: Prepared | undefined;
+
+  constructor(private readonly load: () => Promise<Prepared>) {
+    super('FcwPreparedWorker');
+  }
+
+  override resume(): boolean {
+    if (!super.resume()) return false;
+    if (!this.started) {
+      this.started = true;
+      this.load().then(
+        (prepared) => this.deliver(prepared),
+        (error: unknown) => this.error(error),
+      );
+    } else if (this.pending) {
+      this.deliver(this.pending);
+    }
+    return true;
+  }
+
+  private deliver(prepared: Prepared): void {
+    if (this.isFinished) return;
+    if (this.isPaused) {
+      this.pending = prepared;
+      return;
+    }
+    this.pending = undefined;
+    this.streamInfo.crc32 = prepared.crc32;
+    this.streamInfo.compressedSize = prepared.data.length;
+    this.streamInfo.uncompressedSize = prepared.size;
+    this.streamInfo.compression = prepared.deflated ? DEFLATE : STORE;
+    this.push({ data: prepared.data, meta: { percent: 100 } });
+    this.end();
+  }
+}
+
+/** jszip's compressed-object, but with the bytes still to come from the queue. */
+class PreparedObject extends CompressedObject {
+  constructor(private readonly queue: PrepareQueue, private readonly index: number, size: number) {
+    // compressedSize and crc32 are unknown until the queue delivers; the worker supplies them.
+    super(0, size, 0, DEFLATE, null);
+  }
+
+  override getCompressedWorker(): GenericWorker {
+    return new PreparedWorker(() => this.queue.take(this.index));
+  }
+}
+
+/** An upper bound of the zip's size, so the output buffer is allocated once (pages are touched only as written). */
+export function zipSizeBound(entries: SelectedEntry[]): number {
+  let total = 22; // end of central directory, no comment
+  for (const entry of entries) {
+    const name = Buffer.byteLength(entry.path) + (entry.kind === 'dir' ? 1 : 0);
+    // Local header 30 + central header 46, the name twice, and jszip's Unicode path extra field
+    // (4 + 1 + 4 + name) twice when the name is not ASCII. Data: never more than the original.
+    total += 76 + 2 * name + 2 * (9 + name) + entry.size;
+  }
+  return total;
+}
+
+/** Where the zip's bytes go as jszip produces them. */
+export interface ZipSink {
+  write(chunk: Uint8Array): void;
+  /** Called once after the last chunk; returns the zip when the sink keeps it in memory. */
+  close(): Buffer | undefined;
+}
+
+/** Keeps the zip in one buffer sized by the bound (pages are touched only as they are written). */
+export class MemorySink implements ZipSink {
+  private buffer: Buffer;
+  private written = 0;
+
+  constructor(bound: number) {
+    this.buffer = Buffer.allocUnsafe(bound);
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.written + chunk.length > this.buffer.length) {
+      // Not expected (the bound is an upper bound); grow rather than fail.
+      const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.written + chunk.length));
+      this.buffer.copy(bigger, 0, 0, this.written);
+      this.buffer = bigger;
+    }
+    this.buffer.set(chunk, this.written);
+    this.written += chunk.length;
+  }
+
+  close(): Buffer {
+    return this.buffer.subarray(0, this.written);
+  }
+}
+
+/** Writes the zip to an open file descriptor through a 1 MB staging buffer (`fcw package --out`). */
+export class FileSink implements ZipSink {
+  private readonly staging = Buffer.allocUnsafe(1024 * 1024);
+  private staged = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(chunk: Uint8Array): void {
+    if (this.staged + chunk.length > this.staging.length) this.flush();
+    if (chunk.length >= this.staging.length) {
+      writeFully(this.fd, chunk);
+      return;
+    }
+    this.staging.set(chunk, this.staged);
+    this.staged += chunk.length;
+  }
+
+  private flush(): void {
+    if (this.staged > 0) writeFully(this.fd, this.staging.subarray(0, this.staged));
+    this.staged = 0;
+  }
+
+  close(): undefined {
+    this.flush();
+    return undefined;
+  }
+}
+
+function writeFully(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/** Keeps nothing: for a report that needs only the size and checksum. */
+export class DiscardSink implements ZipSink {
+  write(): void {}
+  close(): undefined {
+    return undefined;
+  }
+}
+
+/** Counts, checksums and forwards the bytes: the CRC-64 is computed on the stream, never on the finished zip. */
+class ChecksumTap {
+  readonly crc = new Crc64();
+  bytes = 0;
+  constructor(private readonly sink: ZipSink) {}
+  write(chunk: Uint8Array): void {
+    this.crc.update(chunk);
+    this.bytes += chunk.length;
+    this.sink.write(chunk);
+  }
+}
+
+/**
+ * jszip's ZipFileWorker takes its next file with `Array.prototype.shift` on the list of all files,
+ * O(n) each, so O(n²) in all: 0.3 s at 24k entries, over 2 s at 65k. Its only other uses of the
+ * list are `push` (all done by now), `length`, and loops over every element (order irrelevant), so
+ * the list is reversed and `shift` becomes an O(1) `pop`.
+ */
+function avoidQuadraticShift(stream: unknown): void {
+  const zipWorker = (stream as { _worker?: { previous?: { _sources?: unknown } } })._worker?.previous;
+  const sources = zipWorker?._sources;
+  if (!zipWorker || !Array.isArray(sources)) return;
+  const reversed = sources.slice().reverse() as unknown[] & { shift: () => unknown };
+  reversed.shift = function shift(this: unknown[]) {
+    return Array.prototype.pop.call(this);
+  };
+  zipWorker._sources = reversed;
+}
+
+export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
+  /** Default: a MemorySink sized for these entries. */
+  sink?: ZipSink;
+  onFileDone?: (entry: SelectedEntry) => void;
+  /** Force jszip's own deflate (tests compare the two paths). */
+  useJszipDeflate?: boolean;
+}
+
+export interface ZipOutput {
+  /** The zip, when the sink keeps it in memory. */
+  zip: Buffer | undefined;
+  zipBytes: number;
+  checksum: string;
+}
+
+export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
+  const native = !options.useJszipDeflate && nativePathAvailable();
+  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0);
+  const queue = new PrepareQueue(native ? fileJobs : [], { ...options, onTaken: options.onFileDone });
+  const archive = new JSZip();
+  let jobIndex = 0;
+  for (const entry of entries) {
+    const common = { date: FIXED_DATE, unixPermissions: entry.mode, createFolders: false, binary: true };
+    if (entry.kind === 'dir') {
+      archive.file(`${entry.path}/`, null, { ...common, dir: true });
+    } else if (entry.kind === 'symlink') {
+      // Info-ZIP's convention: a symlink is an entry with S_IFLNK in its mode and the target as its data.
+      archive.file(entry.path, Buffer.from(entry.target!, 'utf8'), { ...common, compression: 'STORE' });
+      options.onFileDone?.(entry);
+    } else if (entry.size === 0) {
+      readEntry(entry, options.fs); // still proves it exists, is readable and is still empty
+      archive.file(entry.path, '', { ...common, compression: 'STORE' });
+      options.onFileDone?.(entry);
+    } else if (native) {
+      const data = new PreparedObject(queue, jobIndex++, entry.size) as unknown as Uint8Array;
+      archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
+    } else {
+      archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? 6 } });
+      options.onFileDone?.(entry);
+    }
+  }
+  queue.start();
+  const sink = options.sink ?? new MemorySink(zipSizeBound(entries));
+  const tap = new ChecksumTap(sink);
+  await new Promise<void>((resolve, reject) => {
+    const stream = archive.generateInternalStream({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE', streamFiles: false });
+    if (native) avoidQuadraticShift(stream);
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      stream.pause();
+      reject(error);
+    };
+    stream
+      .on('data', (chunk: Uint8Array) => {
+        if (failed) return;
+        try {
+          tap.write(chunk);
+        } catch (error) {
+          fail(error); // a full disk, say: stop jszip and report it
+        }
+      })
+      .on('error', fail)
+      .on('end', () => resolve())
+      .resume();
+  });
+  const zip = sink.close();
+  return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
+}
