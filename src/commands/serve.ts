@@ -5,6 +5,8 @@
 // Exit codes: 0 after Ctrl-C / SIGTERM (stopping a server is its normal end, not a cancelled
 // task); 2 for bad flags, or a non-loopback --host without an explicit key pair; 1 when it cannot
 // start (port in use, data directory not writable).
+import path from 'node:path';
+
 import type { Io } from '../cli/io.js';
 import { FailedError, UsageError } from '../cli/errors.js';
 import { parseCommandArgs } from '../cli/global-options.js';
@@ -60,11 +62,19 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: string | undefined): string {
+function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: string | undefined, isDefaultDir: boolean): string {
   const { url, accountId, credentials } = sandbox;
   const secretCommand = secretFile
     ? `"$(node -p 'require(${JSON.stringify(secretFile).replace(/'/g, `'\\''`)}).accessKeySecret')"`
     : `"$${SECRET_ENV}"`;
+  const exports = `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}
+  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${secretCommand}
+`;
+  // fcw reads the key of a loopback endpoint from the default sandbox directory by itself.
+  const fcwKey =
+    isDefaultDir && secretFile
+      ? 'Point fcw at it (fcw reads this sandbox\'s key from its data directory):\n'
+      : `Point fcw at it (export the key first):\n${exports}`;
   return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores functions, does not run them)
 
   endpoint     ${url}
@@ -73,14 +83,11 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
   secret       ${secretWhere}
   data         ${sandbox.dataDir}
 
-Point fcw at it:
-  export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}
-  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${secretCommand}
-  fcw --endpoint ${url} --account-id ${accountId}
+${fcwKey}  fcw --endpoint ${url} --account-id ${accountId}
   fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
 
-Or the official SDK (npm @alicloud/fc2):
-  const FC = require('@alicloud/fc2');
+Or the official SDK (npm @alicloud/fc2), with the key exported as above:
+${isDefaultDir && secretFile ? exports : ''}  const FC = require('@alicloud/fc2');
   const client = new FC('${accountId}', { accessKeyID: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
     accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, region: 'cn-hangzhou', endpoint: '${url}' });
 
@@ -98,7 +105,8 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   const port = parsePort(values.port);
   const host = values.host ?? '127.0.0.1';
-  const dataDir = values.data ?? sandboxDataDir(io.env);
+  const defaultDir = sandboxDataDir(io.env);
+  const dataDir = values.data ?? defaultDir;
   const keyId = values['access-key-id'];
   const secret = io.env[SECRET_ENV];
   const accountId = values['account-id'];
@@ -152,7 +160,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       })}\n`,
     );
   } else {
-    io.stdout.write(describe(sandbox, secretWhere, secretFile));
+    io.stdout.write(describe(sandbox, secretWhere, secretFile, path.resolve(dataDir) === path.resolve(defaultDir)));
   }
 
   await new Promise<void>((resolve) => {
