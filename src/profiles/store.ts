@@ -174,8 +174,15 @@ export class ProfileStore {
       throw error;
     }
     if (Object.keys(raw).length === 0) return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
-    const profiles = isRecord(raw.profiles) ? (raw.profiles as Record<string, Profile>) : {};
-    return { version: typeof raw.version === 'number' ? raw.version : PROFILE_SCHEMA_VERSION, profiles };
+    // Edited since we opened it into something we cannot use: set it aside rather than write over it.
+    if (raw.version !== PROFILE_SCHEMA_VERSION || !isRecord(raw.profiles)) {
+      if (typeof raw.version === 'number' && raw.version > PROFILE_SCHEMA_VERSION) {
+        throw new UsageError(`Cannot use the profiles in ${this.path}: it was written by a newer fcw (schema version ${raw.version}).`, 'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.');
+      }
+      this.setAside(`its shape changed while fcw was running (version ${JSON.stringify(raw.version)}, profiles ${isRecord(raw.profiles) ? 'an object' : 'not an object'})`);
+      return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
+    }
+    return { version: PROFILE_SCHEMA_VERSION, profiles: raw.profiles as Record<string, Profile> };
   }
 
   private write(file: ProfileFile): void {

@@ -166,6 +166,16 @@ describe('ProfileStore', () => {
     expect(stderrText).toContain('not valid JSON');
   });
 
+  it('never writes over a file edited into the wrong shape after it was opened', () => {
+    const store = open();
+    store.save(sample());
+    fs.writeFileSync(store.path, JSON.stringify({ version: 1, profiles: ['oops'] }));
+    expect(store.names()).toEqual([]);
+    const aside = fs.readdirSync(dir).find((f) => f.startsWith('config.json.corrupt-'));
+    expect(aside && JSON.parse(fs.readFileSync(path.join(dir, aside), 'utf8'))).toEqual({ version: 1, profiles: ['oops'] });
+    expect(stderrText).toContain('shape changed');
+  });
+
   it('sets aside a file that is JSON but not an object', () => {
     fs.writeFileSync(path.join(dir, 'config.json'), '[1,2]');
     expect(open().names()).toEqual([]);
