@@ -86,7 +86,7 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
 ${fcwKey}  fcw --endpoint ${url} --account-id ${accountId}
   fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
 
-Or the official SDK (npm @alicloud/fc2), with the key exported as above:
+Or the official SDK (npm @alicloud/fc2), with the key exported:
 ${isDefaultDir && secretFile ? exports : ''}  const FC = require('@alicloud/fc2');
   const client = new FC('${accountId}', { accessKeyID: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
     accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, region: 'cn-hangzhou', endpoint: '${url}' });
