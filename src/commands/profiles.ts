@@ -48,9 +48,9 @@ function showText(p: Profile, path: string): string {
     `  target        ${targetText(p)}${p.target.credentialSource ? `; credentials from ${p.target.credentialSource.kind}${p.target.credentialSource.kind === 'aliyun-cli' && p.target.credentialSource.profileName ? ` profile ${p.target.credentialSource.profileName}` : ''}` : ''}`,
     `  service       ${p.service.name}${p.service.create ? ' (created if missing)' : ''}`,
     `  function      ${f.functionName}: ${f.runtime}, handler ${f.handler}`,
-    `  memory        ${f.memorySize ?? '(default)'} MB, timeout ${f.timeout ?? '(default)'} s`,
+    `  memory        ${f.memorySize !== undefined ? `${f.memorySize} MB` : 'the service default'}, timeout ${f.timeout !== undefined ? `${f.timeout} s` : 'the service default'}`,
   ];
-  if (f.initializer) lines.push(`  initializer   ${f.initializer} (timeout ${f.initializationTimeout ?? '(default)'} s)`);
+  if (f.initializer) lines.push(`  initializer   ${f.initializer}${f.initializationTimeout !== undefined ? ` (timeout ${f.initializationTimeout} s)` : ''}`);
   if (f.description) lines.push(`  description   ${f.description}`);
   if (f.environmentVariables && Object.keys(f.environmentVariables).length) lines.push(`  env           ${Object.keys(f.environmentVariables).join(', ')}`);
   if (f.layers?.length) lines.push(`  layers        ${f.layers.join(', ')}`);
