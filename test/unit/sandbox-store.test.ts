@@ -146,3 +146,27 @@ describe('the stored identity', () => {
     await expect(loadOrCreateCredentials(dir)).rejects.toThrow(credentialsPath(dir));
   });
 });
+
+describe('withLock under two names for one file', () => {
+  it('still serialises holders in this process (the lock file, not the path string, decides)', async () => {
+    const { symlink, mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'real'));
+    await symlink(path.join(dir, 'real'), path.join(dir, 'alias'));
+    const events: string[] = [];
+    const hold = (base: string, name: string) =>
+      withLock(path.join(dir, base, 's.lock'), 's', async () => {
+        events.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 30));
+        events.push(`${name}-`);
+      });
+    await Promise.all([hold('real', 'a'), hold('alias', 'b')]);
+    expect(events.join(' ')).toMatch(/^(a\+ a- b\+ b-|b\+ b- a\+ a-)$/);
+  });
+
+  it('takes over a lock file of this process that no holder has (leaked)', async () => {
+    const file = path.join(dir, 'locks', 'leak.lock');
+    await withLock(file, 's', async () => {});
+    await writeFile(file, JSON.stringify({ pid: process.pid, token: 'nobody-holds-this' }));
+    expect(await withLock(file, 's', async () => 'ran', { timeoutMs: 500 })).toBe('ran');
+  });
+});
