@@ -149,7 +149,16 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
         close: async () => {},
       };
     }
-    const resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
+    let resolved: Awaited<ReturnType<NonNullable<TargetDeps['resolveCredentials']>>>;
+    try {
+      resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
+    } catch (error) {
+      if (!(error instanceof UsageError) || !LOOPBACK.has(host)) throw error;
+      throw new UsageError(
+        `${error.message}\nNor is there a local sandbox key in ${path.join(sandboxDataDir(env), 'credentials.json')} for ${endpoint}.`,
+        'For `fcw serve`, run it with the same FCW_CONFIG_DIR (its default data directory), or export the key it printed as ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.',
+      );
+    }
     const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
     if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id or set ALIBABA_CLOUD_ACCOUNT_ID.');
     const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);

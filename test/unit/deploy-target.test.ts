@@ -64,6 +64,11 @@ describe('resolveTarget', () => {
     expect(far.profileTarget).toEqual({ kind: 'endpoint', endpoint: 'https://fc.example.com', accountId: '5', credentialSource: { kind: 'env' } });
   });
 
+  it('a loopback endpoint with neither a sandbox key nor a cloud key says where both were looked for', async () => {
+    const env = { HOME: home, FCW_CONFIG_DIR: path.join(home, 'empty') };
+    await expect(resolveTarget({ endpoint: 'http://127.0.0.1:9000', accountId: '1' }, undefined, { env, home })).rejects.toThrow(/Nor is there a local sandbox key in .*empty\/sandbox\/credentials\.json/);
+  });
+
   it('local: starts the sandbox in the config dir, and close() stops it', async () => {
     let closed = false;
     let started: { port: number; dataDir: string } | undefined;
