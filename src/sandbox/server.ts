@@ -93,7 +93,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
   const inFlight = new Set<Promise<void>>();
   const largeBodies = new BodyGate(MAX_CONCURRENT_LARGE_BODIES);
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const { path, query } = splitTarget(req.url ?? '/');
 
@@ -169,17 +169,22 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const started = Date.now();
     const requestId = randomUUID();
     res.setHeader('x-fc-request-id', requestId);
-    const work = handle(req, res, requestId)
+    const work = handle(req, res)
       .catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) {
-          // The rest of the body is not read: close the connection once the answer is out.
-          res.setHeader('Connection', 'close');
-          res.on('finish', () => req.destroy());
+        try {
+          if (error instanceof BodyTooLargeError && !res.headersSent) {
+            // The rest of the body is not read: close the connection once the answer is out.
+            res.setHeader('Connection', 'close');
+            res.on('finish', () => req.destroy());
+          }
+          if (error instanceof SandboxError) return sendError(res, error);
+          if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer
+          options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
+          sendError(res, internalError());
+        } catch {
+          // Answering failed too (the socket is gone): never let it escape as an unhandled rejection.
+          res.destroy();
         }
-        if (error instanceof SandboxError) return sendError(res, error);
-        if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer
-        options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
-        sendError(res, internalError());
       })
       .finally(() => {
         const { path } = splitTarget(req.url ?? '/');
