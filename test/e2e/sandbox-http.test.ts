@@ -311,7 +311,7 @@ describe('the function lifecycle', () => {
     expect(download.status).toBe(200);
     expect(download.headers['content-type']).toBe('application/zip');
     expect(crc64(download.body)).toBe(crc64(zip2));
-    const tampered = await rawRequest(sandbox.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '').replace(/signature=(.)/, (_m, c: string) => `signature=${c === '0' ? '1' : '0'}`) });
+    const tampered = await rawRequest(sandbox.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '').replace(/signature=(.)/, (_m: string, c: string) => `signature=${c === '0' ? '1' : '0'}`) });
     expect(tampered.status).toBe(403);
 
     const invoke = await signed(sandbox, { method: 'POST', path: `${base}/f1/invocations`, body: '{}' });
