@@ -94,6 +94,11 @@ export interface DeployInput {
   confirm?: (plan: DeployPlan, deployed: FunctionInfo | undefined) => Promise<boolean>;
   /** Where to record the outcome (also a failure). Not for a dry run. */
   record?: DeployRecordTarget;
+  /**
+   * A package already built from `spec.code` (the wizard builds it for its review screen): used
+   * as is instead of packaging again. Ignored for OSS and image code.
+   */
+  prebuilt?: BuiltPackage;
   /** Runs after the read and the confirmation, right before the first write (tests use it to race). */
   beforeWrite?: () => Promise<void>;
 }
@@ -202,8 +207,10 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       const source = spec.code;
       const pkg = await timed(
         'package',
-        () =>
-          source.kind === 'folder'
+        async () =>
+          input.prebuilt
+            ? input.prebuilt
+            : source.kind === 'folder'
             ? deps.packager.buildPackage({ root: source.path, runtime: spec.function.runtime, signal, onProgress: (progress) => phase('package', { state: 'start', progress }) })
             : deps.packager.loadZipPackage(source.path),
         (p) => ({ package: { files: p.files, bytes: p.bytes, zipBytes: p.zipBytes, checksum: p.checksum } }),

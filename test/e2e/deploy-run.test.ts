@@ -245,6 +245,17 @@ describe('deploy() against the sandbox', () => {
     expect(result.warnings.join('\n')).toMatch(/main/);
   });
 
+  it('uses a prebuilt package as is, without packaging again', async () => {
+    const prebuilt = await buildPackage({ root: codeDir });
+    const noPackager: DeployPackager = {
+      buildPackage: () => Promise.reject(new Error('must not package again')),
+      loadZipPackage: () => Promise.reject(new Error('must not package again')),
+    };
+    const result = await deploy({ spec: specFor('prebuilt'), prebuilt }, { client, packager: noPackager });
+    expect(result.status).toBe('created');
+    expect(result.function?.codeChecksum).toBe(prebuilt.checksum);
+  });
+
   it('an invalid field is refused before any request (UsageError, exit 2)', async () => {
     await expect(deploy({ spec: specFor('bad', { memorySize: 100 }) }, deps())).rejects.toBeInstanceOf(UsageError);
     expect(sent).toEqual([]);
