@@ -14,6 +14,7 @@ export interface BuildInternals {
   fs?: FsOps;
   maxInFlight?: number;
   maxAheadBytes?: number;
+  asyncMinBytes?: number;
   useJszipDeflate?: boolean;
   /** Minimum milliseconds between progress reports (default 100). */
   progressEveryMs?: number;
@@ -35,7 +36,7 @@ function toPackageEntry(entry: SelectedEntry): PackageEntry {
 
 /** Files, bytes and the largest paths, without building the zip; the verdict uses the raw size as an upper bound. */
 export async function scanFolder(root: string, runtime?: string): Promise<ScanResult> {
-  const selection = await selectEntries(root, runtime);
+  const selection = await selectEntries(root, { runtime });
   return {
     files: selection.files,
     bytes: selection.bytes,
@@ -82,7 +83,7 @@ export async function packageFolder(
   internals: BuildInternals = {},
 ): Promise<PackageSummary> {
   options.signal?.throwIfAborted();
-  const selection = await selectEntries(options.root, options.runtime, internals.excludePaths);
+  const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
   options.onProgress?.({ phase: 'scan', files: 0, totalFiles: selection.files, bytes: 0, totalBytes: selection.bytes });
   const progress = progressReporter(selection, options, internals.progressEveryMs ?? 100);
   const { zip, zipBytes, checksum } = await writeZip(selection.entries, {
@@ -90,6 +91,7 @@ export async function packageFolder(
     fs: internals.fs,
     maxInFlight: internals.maxInFlight,
     maxAheadBytes: internals.maxAheadBytes,
+    asyncMinBytes: internals.asyncMinBytes,
     useJszipDeflate: internals.useJszipDeflate,
     signal: options.signal,
     onFileDone: progress?.done,

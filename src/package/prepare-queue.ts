@@ -30,6 +30,8 @@ export interface QueueOptions {
   /** Raw bytes read ahead of the writer and not yet handed to it. */
   maxAheadBytes?: number;
   maxAheadFiles?: number;
+  /** Files smaller than this are compressed on the main thread (default 32 KB). */
+  asyncMinBytes?: number;
   /** zlib level; 6 is zlib's and Info-ZIP's default. */
   level?: number;
   fs?: FsOps;
@@ -47,8 +49,35 @@ export interface QueueOptions {
  */
 export function deflateOptions(size: number, level: number): zlib.ZlibOptions {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(size + 1))));
+  // The hash table scales with memLevel (128 KB at 8, cleared on every set-up); a small input
+  // needs no more buckets than its window has positions.
+  const memLevel = Math.min(8, Math.max(1, windowBits - 6));
   const chunkSize = Math.max(1024, size + (size >>> 8) + 64);
-  return { level, windowBits, chunkSize };
+  return { level, windowBits, memLevel, chunkSize };
+}
+
+/** Files at least this big are probed before deflating; smaller ones are cheap to just try. */
+export const PROBE_MIN_BYTES = 128 * 1024;
+const PROBE_SAMPLE = 32 * 1024;
+
+/**
+ * True when three samples (start, middle, end) do not shrink even by 2% at level 1: already
+ * compressed data (images, archives, fonts, random). zlib spends as long on such bytes as on text
+ * (about 50 MB/s) only to produce stored blocks, so these go in as STORE without the full deflate,
+ * which is what the full deflate would have ended in anyway. A file with compressible parts passes
+ * at least one sample and is deflated.
+ */
+export function looksIncompressible(raw: Buffer): boolean {
+  if (raw.length < PROBE_MIN_BYTES) return false;
+  const starts = [0, (raw.length >> 1) - (PROBE_SAMPLE >> 1), raw.length - PROBE_SAMPLE];
+  return starts.every((start) => {
+    const sample = raw.subarray(start, start + PROBE_SAMPLE);
+    return zlib.deflateRawSync(sample, { level: 1 }).length >= sample.length * 0.98;
+  });
+}
+
+function stored(raw: Buffer, crc: number): Prepared {
+  return { data: raw, deflated: false, crc32: crc, size: raw.length };
 }
 
 function finish(raw: Buffer, deflated: Buffer, crc: number): Prepared {
@@ -60,30 +89,37 @@ function finish(raw: Buffer, deflated: Buffer, crc: number): Prepared {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Slot {
+  started: boolean;
+  settled: boolean;
   promise?: Promise<Prepared>;
   result?: Prepared;
   error?: unknown;
-  settled: boolean;
 }
 
 export class PrepareQueue {
   private readonly slots: Slot[];
-  private nextStart = 0;
+  /** The next file the writer takes. */
   private head = 0;
+  /** No file before this one is waiting to be started (sync side). */
+  private syncCursor = 0;
+  /** No threadpool-sized file before this one is waiting to be started (async side). */
+  private asyncCursor = 0;
   private inFlight = 0;
   private aheadBytes = 0;
   private failure: unknown;
   private readonly maxInFlight: number;
   private readonly maxAheadBytes: number;
   private readonly maxAheadFiles: number;
+  private readonly asyncMinBytes: number;
   private readonly level: number;
   private readonly fs: FsOps;
 
   constructor(private readonly jobs: SelectedEntry[], private readonly options: QueueOptions = {}) {
-    this.slots = jobs.map(() => ({ settled: false }));
+    this.slots = jobs.map(() => ({ started: false, settled: false }));
     this.maxInFlight = options.maxInFlight ?? 3;
     this.maxAheadBytes = options.maxAheadBytes ?? 32 * 1024 * 1024;
-    this.maxAheadFiles = options.maxAheadFiles ?? 256;
+    this.maxAheadFiles = options.maxAheadFiles ?? 512;
+    this.asyncMinBytes = options.asyncMinBytes ?? 32 * 1024;
     this.level = options.level ?? 6;
     this.fs = options.fs ?? realFs;
   }
@@ -97,15 +133,32 @@ export class PrepareQueue {
     this.pump();
   }
 
-  private mayStart(index: number): boolean {
+  private inWindow(index: number): boolean {
     if (index >= this.jobs.length || this.failure !== undefined) return false;
     if (index === this.head) return true;
     return index - this.head < this.maxAheadFiles && this.aheadBytes + this.jobs[index]!.size <= this.maxAheadBytes;
   }
 
+  /** The next not-yet-started file at or after `from` that satisfies `want`, within the window. */
+  private nextIdle(from: number, want: (index: number) => boolean): number | undefined {
+    for (let i = Math.max(from, this.head); i < this.jobs.length && i - this.head < this.maxAheadFiles; i++) {
+      if (this.slots[i]!.started || !want(i)) continue;
+      return this.inWindow(i) ? i : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Threadpool jobs go to files of at least asyncMinBytes: for small files the cost of handing a
+   * job to the pool (a zlib stream, its state set up on the main thread) is close to compressing
+   * them, so the main thread does those itself while the pool works on the big ones.
+   */
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.mayStart(this.nextStart)) {
-      this.startAsync(this.nextStart++);
+    while (this.inFlight < this.maxInFlight) {
+      const i = this.nextIdle(this.asyncCursor, (j) => this.jobs[j]!.size >= this.asyncMinBytes);
+      if (i === undefined) return;
+      this.asyncCursor = i + 1;
+      this.startAsync(i);
     }
   }
 
@@ -120,48 +173,49 @@ export class PrepareQueue {
     }
   }
 
-  private startAsync(index: number): void {
+  /** Reads, checksums and probes on the main thread; returns the raw bytes to deflate, or settles. */
+  private readAndProbe(index: number): { raw: Buffer; crc: number } | undefined {
     const entry = this.jobs[index]!;
-    const slot = this.slots[index]!;
-    this.aheadBytes += entry.size;
-    let raw: Buffer;
-    let crc: number;
-    try {
-      raw = readEntry(entry, this.fs);
-      crc = crc32(raw);
-    } catch (error) {
-      this.settle(index, undefined, error);
-      slot.promise = Promise.reject(error);
-      slot.promise.catch(() => undefined);
-      return;
-    }
-    this.inFlight++;
-    slot.promise = new Promise<Prepared>((resolve, reject) => {
-      zlib.deflateRaw(raw, deflateOptions(raw.length, this.level), (error, deflated) => {
-        this.inFlight--;
-        if (error) {
-          this.settle(index, undefined, error);
-          reject(error);
-        } else {
-          const result = finish(raw, deflated, crc);
-          this.settle(index, result);
-          resolve(result);
-        }
-        this.pump();
-      });
-    });
-    slot.promise.catch(() => undefined);
-  }
-
-  /** Reads and compresses on the main thread (used when the main thread would otherwise wait). */
-  private runSync(index: number): void {
-    const entry = this.jobs[index]!;
+    this.slots[index]!.started = true;
     this.aheadBytes += entry.size;
     try {
       const raw = readEntry(entry, this.fs);
       const crc = crc32(raw);
-      const deflated = zlib.deflateRawSync(raw, deflateOptions(raw.length, this.level));
-      this.settle(index, finish(raw, deflated, crc));
+      if (looksIncompressible(raw)) {
+        this.settle(index, stored(raw, crc));
+        return undefined;
+      }
+      return { raw, crc };
+    } catch (error) {
+      this.settle(index, undefined, error);
+      return undefined;
+    }
+  }
+
+  private startAsync(index: number): void {
+    const slot = this.slots[index]!;
+    const input = this.readAndProbe(index);
+    if (!input) return;
+    const { raw, crc } = input;
+    this.inFlight++;
+    slot.promise = new Promise<Prepared>((resolve) => {
+      zlib.deflateRaw(raw, deflateOptions(raw.length, this.level), (error, deflated) => {
+        this.inFlight--;
+        if (error) this.settle(index, undefined, error);
+        else this.settle(index, finish(raw, deflated, crc));
+        resolve(slot.result!); // the taker reads the slot; errors are reported from it
+        this.pump();
+      });
+    });
+  }
+
+  /** Reads and compresses on the main thread. */
+  private runSync(index: number): void {
+    const input = this.readAndProbe(index);
+    if (!input) return;
+    try {
+      const deflated = zlib.deflateRawSync(input.raw, deflateOptions(input.raw.length, this.level));
+      this.settle(index, finish(input.raw, deflated, input.crc));
     } catch (error) {
       this.settle(index, undefined, error);
     }
@@ -180,26 +234,23 @@ export class PrepareQueue {
     for (;;) {
       this.checkFailure();
       if (slot.settled) break;
-      if (index === this.nextStart) {
-        // Not started yet (the pool is busy): do it here rather than wait.
-        this.nextStart++;
+      if (!slot.started) {
         this.runSync(index);
         break;
       }
-      if (this.mayStart(this.nextStart)) {
-        // The head is on the pool; help with the next file meanwhile, then let callbacks run.
-        this.runSync(this.nextStart++);
+      // The head is on the pool: compress the next waiting file here meanwhile, then let the
+      // pool's callbacks run; or, with nothing to do, wait for the head.
+      const j = this.nextIdle(this.syncCursor, () => true);
+      if (j !== undefined) {
+        this.syncCursor = j + 1;
+        this.runSync(j);
         this.pump();
         await yieldToEventLoop();
         continue;
       }
-      try {
-        await slot.promise;
-      } catch {
-        // Reported below from the slot.
-      }
+      await slot.promise;
     }
-    if (slot.error !== undefined) throw slot.error;
+    this.checkFailure();
     const result = slot.result!;
     slot.result = undefined;
     slot.promise = undefined;

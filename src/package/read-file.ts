@@ -62,7 +62,8 @@ export function readEntry(entry: SelectedEntry, fs: FsOps = realFs): Buffer {
     throw readError(entry, error as NodeJS.ErrnoException);
   }
   try {
-    if (!sameAsScanned(entry, fs.fstatSync(fd))) throw changedError(entry);
+    // No fstat before the read: the one after it, against the scan's size and mtime, already
+    // covers any change since the scan (and one syscall per file less is measurable on 20k files).
     // One byte more than expected, so a file that grew is noticed by the read itself.
     const buffer = Buffer.allocUnsafe(entry.size + 1);
     let offset = 0;

@@ -108,21 +108,34 @@ function checkLinkTarget(root: string, relPath: string, abs: string, target: str
 }
 
 /** Walks `root` and returns the entries to package, sorted, or throws a UsageError naming the problem. */
-export async function selectEntries(rootIn: string, runtime?: string, excludeAbs: readonly string[] = []): Promise<Selection> {
+export interface SelectOptions {
+  runtime?: string;
+  /** Absolute paths left out (the zip being written, when it is inside the folder). */
+  exclude?: readonly string[];
+  /**
+   * Walk synchronously: about twice as fast as fast-glob's async walk (no threadpool round trip
+   * per lstat), so packaging uses it; the wizard's live scan walks async to keep the screen alive.
+   */
+  sync?: boolean;
+}
+
+export async function selectEntries(rootIn: string, options: SelectOptions = {}): Promise<Selection> {
+  const { runtime, exclude = [], sync = false } = options;
   const root = resolveRoot(rootIn);
   const rules = makeIgnoreRules(readIgnoreFile(root), runtime);
+  const globOptions: fg.Options = {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    stats: true,
+    unique: true,
+    ignore: rules.pruneGlobs,
+    suppressErrors: false,
+  };
   let found: fg.Entry[];
   try {
-    found = await fg('**', {
-      cwd: root,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      stats: true,
-      unique: true,
-      ignore: rules.pruneGlobs,
-      suppressErrors: false,
-    });
+    found = sync ? fg.sync('**', { ...globOptions, objectMode: true }) : await fg('**', { ...globOptions, objectMode: true });
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     throw new UsageError(
@@ -132,7 +145,7 @@ export async function selectEntries(rootIn: string, runtime?: string, excludeAbs
   }
 
   // The zip being written (fcw package . --out app.zip) must not package itself.
-  const excluded = new Set(excludeAbs.map((p) => path.resolve(p)));
+  const excluded = new Set(exclude.map((p) => path.resolve(p)));
   const entries: SelectedEntry[] = [];
   let files = 0;
   let bytes = 0;

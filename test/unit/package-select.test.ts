@@ -14,7 +14,7 @@ beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
 async function paths(root: string, runtime?: string): Promise<string[]> {
-  return (await selectEntries(root, runtime)).entries.map((e) => (e.kind === 'dir' ? `${e.path}/` : e.path));
+  return (await selectEntries(root, { runtime })).entries.map((e) => (e.kind === 'dir' ? `${e.path}/` : e.path));
 }
 
 async function usageError(promise: Promise<unknown>): Promise<UsageError> {
@@ -233,6 +233,16 @@ describe('what is refused', () => {
     const error = await usageError(selectEntries(root));
     expect(error.message).toContain('65792 entries');
     expect(error.message).toContain(`at most ${ZIP_MAX_ENTRIES}`);
+  });
+});
+
+describe('walking', () => {
+  it('the sync walk (packaging) and the async walk (the live scan) select the same entries', async () => {
+    const root = makeTree(path.join(dir, 'code'), { 'a.js': 'x', 'b/c.js': 'x', '.env': 'x', 'd/e/f.txt': 'x', link: { link: 'a.js' }, '.fcignore': 'd/e\n' });
+    const a = await selectEntries(root, { sync: true });
+    const b = await selectEntries(root, { sync: false });
+    expect(a.entries).toEqual(b.entries);
+    expect(a.entries.map((e) => e.path)).toEqual(['.fcignore', 'a.js', 'b', 'b/c.js', 'd', 'link']);
   });
 });
 

@@ -21,6 +21,8 @@ const spec: TreeSpec = {
   'index.js': text(5000, 1),
   'big/text.txt': text(300_000, 2),
   'big/noise.bin': noise(200_000, 3),
+  // Random at the start, text after: the incompressibility probe must not store it.
+  'big/mixed.bin': Buffer.concat([noise(100_000, 4), text(200_000, 5)]),
   'empty.txt': '',
   'tiny.txt': 'a',
   'a b/c d.txt': 'spaces in names',
@@ -167,7 +169,7 @@ describe('round trip', () => {
     expect(pkg.root).toBe(root);
     expect(pkg.zipBytes).toBe(pkg.zip.length);
     expect(pkg.base64Bytes).toBe(pkg.zip.toString('base64').length);
-    expect(pkg.largest.map((l) => l.path).slice(0, 2)).toEqual(['big/text.txt', 'big/noise.bin']);
+    expect(pkg.largest.map((l) => l.path).slice(0, 3)).toEqual(['big/mixed.bin', 'big/text.txt', 'big/noise.bin']);
     expect(pkg.largest).toHaveLength(10);
     expect(pkg.entries.find((e) => e.path === 'emptydir')).toMatchObject({ kind: 'dir', mode: 0o040750 });
     expect(pkg.verdict.status).toBe('ok');
@@ -195,6 +197,8 @@ describe('format details', () => {
     expect(byName.get('big/text.txt')!.compressedSize).toBeLessThan(300_000 / 2);
     expect(byName.get('big/noise.bin')!.method).toBe(0);
     expect(byName.get('big/noise.bin')!.compressedSize).toBe(200_000);
+    expect(byName.get('big/mixed.bin')!.method).toBe(8);
+    expect(byName.get('big/mixed.bin')!.compressedSize).toBeLessThan(200_000);
     expect(byName.get('tiny.txt')!.method).toBe(0);
     expect(byName.get('empty.txt')!.method).toBe(0);
     expect(byName.get('lib/alias.js')!.method).toBe(0);
