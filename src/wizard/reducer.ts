@@ -65,11 +65,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       const issues = errorsOnly(validateWholeRequest(state));
       if (issues.length) return { ...state, issues };
       const history = state.step === 'review' ? [...state.history, 'review' as StepId] : state.history;
-      return { ...state, step: 'deploy', history, issues: [], deploy: { status: 'running', progress: [] } };
+      return { ...state, step: 'deploy', history, issues: [], deploy: { status: 'running', attempt: (state.deployAttempts ?? 0) + 1, progress: [] }, deployAttempts: (state.deployAttempts ?? 0) + 1 };
     }
     case 'deploy-progress':
       if (state.deploy.status !== 'running') return state;
-      return { ...state, deploy: { status: 'running', progress: mergeProgress(state.deploy.progress, action.progress) } };
+      return { ...state, deploy: { ...state.deploy, progress: mergeProgress(state.deploy.progress, action.progress) } };
     case 'deploy-succeeded':
       if (state.deploy.status !== 'running') return state;
       return { ...state, step: 'summary', deploy: { status: 'done', outcome: action.outcome } };

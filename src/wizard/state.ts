@@ -81,7 +81,8 @@ export interface DeployProgress {
 
 export type DeployStatus =
   | { status: 'idle' }
-  | { status: 'running'; progress: DeployProgress[] }
+  /** `attempt` counts the deploy runs of this wizard: progress keeps it, a retry makes a new one. */
+  | { status: 'running'; attempt: number; progress: DeployProgress[] }
   | { status: 'failed'; progress: DeployProgress[]; error: ErrorView }
   | { status: 'done'; outcome: DeployOutcome };
 
@@ -114,6 +115,8 @@ export interface WizardState {
   /** Validation issues that stopped the last confirm, shown under the input. */
   issues: ValidationIssue[];
   deploy: DeployStatus;
+  /** How many deploys this wizard started (Retry after a failure starts another). */
+  deployAttempts?: number;
 }
 
 export function initialState(): WizardState {

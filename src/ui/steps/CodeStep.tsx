@@ -85,7 +85,7 @@ function PackageCode() {
     ];
     const initialValue: Kind | undefined = code?.kind === 'folder' ? (code.sample ? 'sample' : 'folder') : code?.kind === 'zip' || code?.kind === 'oss' ? code.kind : undefined;
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Rule rule={FIELD_RULES.code.rule} />
         <Menu
           items={items}
@@ -103,7 +103,7 @@ function PackageCode() {
 
   if (phase === 'folder') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field
           label="Folder"
           value={folder}
@@ -142,7 +142,7 @@ function PackageCode() {
   if (phase === 'zip') {
     if (load.status === 'running') return <Spinner label={`Reading ${zipPath}…`} />;
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field
           label=".zip or .jar file"
           value={zipPath}
@@ -167,7 +167,7 @@ function PackageCode() {
 
   if (phase === 'oss' || phase === 'oss-object') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field label="OSS bucket" value={bucket} onChange={setBucket} isActive={phase === 'oss'} rule="the bucket, in the same region as the function" check={(v) => (v.trim() ? undefined : 'required')} onSubmit={() => go('oss-object')} />
         {phase === 'oss-object' && (
           <Field

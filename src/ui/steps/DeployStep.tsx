@@ -19,12 +19,13 @@ export function DeployStep() {
   const deploy = state.deploy;
   const running = deploy.status === 'running';
   const elapsed = useElapsed(running, options.animation);
-  const startedFor = useRef<object | undefined>(undefined);
+  const startedFor = useRef<number | undefined>(undefined);
+  const attempt = deploy.status === 'running' ? deploy.attempt : undefined;
 
   useEffect(() => {
-    // One deploy per 'running' state object: a retry makes a new one.
-    if (deploy.status !== 'running' || startedFor.current === deploy) return;
-    startedFor.current = deploy;
+    // One deploy per attempt: progress updates must not start another; a retry does.
+    if (attempt === undefined || startedFor.current === attempt) return;
+    startedFor.current = attempt;
     const connection = session.connection;
     const controller = new AbortController();
     session.controllers.add(controller);
@@ -43,9 +44,9 @@ export function DeployStep() {
         },
       )
       .finally(() => session.controllers.delete(controller));
-    // The deploy runs for this state object only; later renders must not restart it.
+    // The deploy reads the state as it is when the attempt starts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [deploy]);
+  }, [attempt]);
 
   const progress = deploy.status === 'running' || deploy.status === 'failed' ? deploy.progress : [];
   const lines = progress.map((p) => {

@@ -2,7 +2,7 @@
 // against the package (e.g. `index.handler` on python3 needs index.py defining handler).
 import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { getRuntime, handlerRuleText, HANDLER_FORMATS } from '../../fc/rules.js';
+import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { ErrorPanel, Field, Issues, KeyHelp, Spinner, useColor } from '../components.js';
@@ -40,7 +40,6 @@ export function HandlerStep() {
     };
   }, [pkg, runtime, settled, services]);
 
-  const format = info ? HANDLER_FORMATS[info.handlerFormat] : undefined;
   // The check must be of what is in the field now, not of a value typed a moment ago.
   const current = check && settled === handler ? check : undefined;
   return (
@@ -66,7 +65,6 @@ export function HandlerStep() {
           dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
         }}
       />
-      {format && <Text dimColor>format: {format.description}</Text>}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text dimColor>

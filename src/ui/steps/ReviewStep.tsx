@@ -84,11 +84,13 @@ export function ReviewStep() {
       <Box marginTop={1} flexDirection="column">
         {editing ? (
           <Menu
+            key="edit"
             items={INPUT_STEPS.map((s) => ({ label: STEPS[s].title, value: s }))}
             onSelect={(item) => dispatch({ type: 'edit', step: item.value as InputStepId })}
           />
         ) : (
           <Menu
+            key="main"
             items={[
               { label: state.mode === 'update' ? 'Deploy (update the function)' : 'Deploy', value: 'deploy' },
               { label: 'Edit a step', value: 'edit' },

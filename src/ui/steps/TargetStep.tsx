@@ -89,6 +89,7 @@ export function TargetStep() {
   const failure = work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
   const hasCloud = found.creds.length > 0;
 
+  // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
     const items: MenuItem<Choice>[] = [
       {
@@ -110,7 +111,7 @@ export function TargetStep() {
     }
     const initialValue: Choice = previous?.kind ?? (hasCloud ? 'cloud' : 'sandbox');
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Text>Where should the function go?</Text>
         <Menu
           items={items}
@@ -132,7 +133,7 @@ export function TargetStep() {
 
   if (phase === 'profiles') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Text>Which profile?</Text>
         <Menu
           items={found.profiles.map((p) => ({ label: p.name, value: p.name, note: p.summary }))}
@@ -155,7 +156,7 @@ export function TargetStep() {
   if (phase === 'region') {
     const regions = services.regions.includes(region) || !region ? services.regions : [region, ...services.regions];
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Text>Region</Text>
         <Menu
           items={regions.map((r) => ({ label: r, value: r }))}
@@ -173,7 +174,7 @@ export function TargetStep() {
 
   if (phase === 'endpoint') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field
           label="Endpoint URL"
           value={endpoint}
@@ -196,7 +197,7 @@ export function TargetStep() {
 
   if (phase === 'account') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field
           label="Account id"
           value={accountId}
@@ -215,7 +216,7 @@ export function TargetStep() {
     const items: MenuItem<number>[] = found.creds.map((c, i) => ({ label: c.source, value: i, note: `AccessKey ${c.accessKeyIdHint}` }));
     items.push({ label: 'Type an AccessKey for this session', value: -1, note: 'kept in memory only, never saved' });
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Text>Credentials</Text>
         <Menu
           items={items}
@@ -235,7 +236,7 @@ export function TargetStep() {
   const typed = (): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: secret, ...(token ? { securityToken: token } : {}) });
   if (phase === 'key-id') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Field
           label="AccessKey id"
           value={keyId}
@@ -250,7 +251,7 @@ export function TargetStep() {
   }
   if (phase === 'key-secret') {
     return (
-      <Box flexDirection="column">
+      <Box key={phase} flexDirection="column">
         <Text dimColor>AccessKey id: {maskKeyId(keyId.trim())}</Text>
         <Field
           label="AccessKey secret"
@@ -267,7 +268,7 @@ export function TargetStep() {
     );
   }
   return (
-    <Box flexDirection="column">
+    <Box key={phase} flexDirection="column">
       <Field
         label="Security token"
         value={token}
