@@ -96,7 +96,12 @@ export interface WizardServices {
   checkHandler(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<HandlerCheckResult>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
-  deploy(state: WizardState, connection: Connection, options: Signal & { onProgress: (p: DeployProgress) => void }): Promise<DeployOutcome>;
+  /** Deploys what the state describes. `prebuilt` is the package the review showed, sent as is. */
+  deploy(
+    state: WizardState,
+    connection: Connection,
+    options: Signal & { onProgress: (p: DeployProgress) => void; prebuilt?: BuiltPackage },
+  ): Promise<DeployOutcome>;
   listProfiles(): Promise<ProfileListing[]>;
   /** Loads a profile and connects to its target (starting the sandbox for a local one). */
   openProfile(name: string, options?: Signal): Promise<{ values: ProfileValues; connection: Connection }>;

@@ -72,7 +72,9 @@ export function deployCommand(state: Partial<WizardState>, extra: { endpoint?: s
     if (value === undefined || value === '') return;
     words.push(`--${name}`, shellQuote(String(value)));
   };
-  const endpoint = extra.endpoint ?? (state.target && state.target.kind !== 'cloud' ? state.target.endpoint : undefined);
+  // The in-process sandbox gets a new port each run: `--target local` starts it again.
+  if (state.target?.kind === 'sandbox' && !extra.endpoint) words.push('--target', 'local');
+  const endpoint = extra.endpoint ?? (state.target?.kind === 'endpoint' ? state.target.endpoint : undefined);
   flag('endpoint', endpoint);
   flag('region', extra.region ?? state.target?.region);
   flag('account-id', extra.accountId ?? (state.target?.kind === 'cloud' ? state.target.accountId : undefined));

@@ -67,6 +67,8 @@ export interface DeployOutcome {
   checksumMatch: boolean;
   timings: PhaseTiming[];
   requestIds: string[];
+  /** What the deploy noticed but did not refuse (a handler not found in the package, a large zip). */
+  warnings?: string[];
 }
 
 /** One line of the deploy screen: a phase (package, CreateFunction, …), running or done. */

@@ -194,9 +194,9 @@ describe('handler', () => {
     expect(frame).toContain('CRC-64 1234567890');
     await type(app, 'x');
     frame = await waitForFrame(app, '✗ no file for index.handlerx');
-    // Enter is refused while the package cannot serve the handler.
-    await press(app, KEY.enter, 'no file for index.handlerx');
-    expect(app.lastFrame()).toContain('Handler:');
+    // Enter is refused once while the package cannot serve the handler, then kept on a second Enter.
+    await press(app, KEY.enter, 'Press Enter again to keep this handler anyway');
+    expect(app.lastFrame()).toContain('Handler: index.handlerx');
     await press(app, KEY.backspace, '✓ index.js exports handler');
     await press(app, KEY.enter, 'Memory');
   });

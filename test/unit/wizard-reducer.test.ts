@@ -297,7 +297,7 @@ describe('request and command', () => {
   it('the equivalent fcw deploy command, and placeholders when nothing is chosen', () => {
     const s = reduce(initialState(), ...toReview);
     expect(deployCommand(s)).toBe(
-      "fcw deploy --endpoint http://127.0.0.1:9000 --service demo --function hello --runtime nodejs20 --handler index.handler --code ./app --memory 256 --timeout 30 --description hi --env A=1",
+      "fcw deploy --target local --service demo --function hello --runtime nodejs20 --handler index.handler --code ./app --memory 256 --timeout 30 --description hi --env A=1",
     );
     expect(deployCommand({})).toBe('fcw deploy --service SERVICE --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR');
     expect(deployCommand({ ...s, description: "it's" })).toContain(`--description 'it'\\''s'`);

@@ -10,6 +10,7 @@ import { useWizard } from '../context.js';
 import { EXIT_FAILED } from '../exit-codes.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
 import { formatBytes } from '../format.js';
+import { packageKey } from '../hooks/use-package.js';
 
 type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
 
@@ -33,8 +34,20 @@ export function DeployStep() {
       dispatch({ type: 'deploy-failed', error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' } });
       return;
     }
-    services
-      .deploy(state, connection, { signal: controller.signal, onProgress: (progress) => dispatch({ type: 'deploy-progress', progress }) })
+    // The package the review showed is the one sent (same bytes, same checksum); without one,
+    // deploy() packages the folder itself and reports the progress.
+    const key = packageKey(state.code, state.runtime);
+    const prebuilt = key && session.pkg?.key === key ? session.pkg.built.catch(() => undefined) : Promise.resolve(undefined);
+    prebuilt
+      .then((pkg) =>
+        services.deploy(state, connection, {
+          signal: controller.signal,
+          prebuilt: pkg,
+          onProgress: (progress) => {
+            if (!controller.signal.aborted) dispatch({ type: 'deploy-progress', progress });
+          },
+        }),
+      )
       .then(
         (outcome) => {
           if (!controller.signal.aborted) dispatch({ type: 'deploy-succeeded', outcome });

@@ -24,6 +24,7 @@ export function HandlerStep() {
   const pkg = usePackage();
   const settled = useDebounced(handler, 120);
   const [check, setCheck] = useState<HandlerCheckResult | undefined>();
+  const [refused, setRefused] = useState<string | undefined>();
 
   useEffect(() => {
     if (pkg.status !== 'built' || validateHandler(runtime, settled, 'handler')) {
@@ -59,7 +60,11 @@ export function HandlerStep() {
             const result = await services.checkHandler(pkg.pkg, runtime, v, 'handler').catch(() => undefined);
             if (result) {
               setCheck(result);
-              if (result.status === 'error') return;
+              // Refused once; a second Enter on the same value keeps it (the file may come from a layer).
+              if (result.status === 'error' && refused !== v) {
+                setRefused(v);
+                return;
+              }
             }
           }
           dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
@@ -78,6 +83,7 @@ export function HandlerStep() {
           {MARK[current.status]} {current.message}
         </Text>
       )}
+      {current?.status === 'error' && refused === handler && <Text wrap="wrap">Press Enter again to keep this handler anyway (e.g. when a layer provides it).</Text>}
       <Issues issues={state.issues} />
       <KeyHelp />
     </Box>

@@ -34,12 +34,15 @@ export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
   ];
   if (fn.initializer) lines.push({ label: 'initializer', value: `${fn.initializer} (${fn.initializationTimeout ?? '?'} s)` });
   if (fn.codeSize !== undefined) lines.push({ label: 'codeSize', value: `${fn.codeSize} bytes (${formatBytes(fn.codeSize)})` });
-  if (fn.codeChecksum !== undefined || outcome.localChecksum !== undefined) {
-    const value = fn.codeChecksum ?? '(none)';
+  if (outcome.localChecksum === undefined) {
+    // Code from OSS or an image: there is no zip here to compare with.
+    if (fn.codeChecksum !== undefined) lines.push({ label: 'codeChecksum', value: `${fn.codeChecksum}  (no local package to compare)` });
+  } else {
+    const value = fn.codeChecksum ?? '(none in the answer)';
     lines.push(
-      outcome.checksumMatch
+      outcome.checksumMatch && fn.codeChecksum === outcome.localChecksum
         ? { label: 'codeChecksum', value: `${value}  ✓ equals our CRC-64`, mark: 'ok' }
-        : { label: 'codeChecksum', value: `${value}  ✗ ours is ${outcome.localChecksum ?? '(not computed)'}`, mark: 'bad' },
+        : { label: 'codeChecksum', value: `${value}  ✗ ours is ${outcome.localChecksum}`, mark: 'bad' },
     );
   }
   lines.push({ label: 'lastModified', value: fn.lastModifiedTime });
@@ -93,6 +96,12 @@ export function SummaryStep() {
         </Text>
       ))}
       {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
+      {revealed &&
+        (outcome.warnings ?? []).map((w, i) => (
+          <Text key={i} color={color('yellow')} wrap="wrap">
+            ! {w}
+          </Text>
+        ))}
       {asking && (
         <Box flexDirection="column" marginTop={1}>
           <Field

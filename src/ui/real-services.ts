@@ -1,0 +1,265 @@
+// The real WizardServices: the FC client, the packager, the in-process sandbox, the credential
+// finder, deploy() and the profile store, adapted to what the screens ask. The only file under
+// src/ui that touches the world; the components get it through <App services>.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sandboxDataDir } from '../cli/config-dir.js';
+import { UsageError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import { FcClient } from '../fc/client.js';
+import { cloudEndpoint } from '../fc/endpoint.js';
+import { FcApiError } from '../fc/errors.js';
+import type { Credentials } from '../fc/types.js';
+import { deploy, type DeployPhase, type PhaseDetail } from '../deploy/run.js';
+import { resolveTarget, sourceRef } from '../deploy/target.js';
+import { buildPackage, checkHandler, loadZipPackage, scanFolder, type PackageProgress, type PackageResult } from '../package/index.js';
+import { findCloudCredentials } from '../profiles/credentials.js';
+import { profileNameProblem } from '../profiles/schema.js';
+import { ProfileStore } from '../profiles/store.js';
+import { startSandbox } from '../sandbox/index.js';
+import { profileValues, toProfile } from '../wizard/profile.js';
+import { FC_REGIONS } from '../wizard/regions.js';
+import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
+import type { DeployOutcome, DeployProgress, TargetValues, WizardState } from '../wizard/state.js';
+import { maskKeyId } from './format.js';
+import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
+
+export interface RealServicesOptions {
+  endpoint?: string;
+  region?: string;
+  accountId?: string;
+}
+
+/** Phases of deploy() as the screen names them; the others (validate, plan, confirm) are instant. */
+const PHASE_LABELS: Partial<Record<DeployPhase, string>> = {
+  package: 'package',
+  read: 'GetFunction',
+  'create-service': 'CreateService',
+  create: 'CreateFunction',
+  update: 'UpdateFunction',
+  reread: 'GetFunction (read back)',
+};
+
+export function createRealServices(io: Io, options: RealServicesOptions = {}): WizardServices {
+  const env = io.env;
+  const home = env.HOME || os.homedir();
+  const clients = new WeakMap<Connection, FcClient>();
+  let store: ProfileStore | undefined;
+  const profiles = () => (store ??= new ProfileStore({ env, stderr: io.stderr }));
+  const resolve = (p: string) => path.resolve(io.cwd, p);
+
+  function connection(target: TargetValues, client: FcClient, close: () => Promise<void> = async () => {}): Connection {
+    let closed = false;
+    const conn: Connection = {
+      target,
+      async listServices({ signal } = {}) {
+        return (await client.listServices({ signal })).data;
+      },
+      async createService(name, { signal } = {}) {
+        return (await client.createService({ serviceName: name }, { signal })).data;
+      },
+      async getFunction(service, fn, { signal } = {}) {
+        try {
+          return (await client.getFunction(service, fn, { signal })).data;
+        } catch (error) {
+          if (error instanceof FcApiError && error.code === 'FunctionNotFound') return undefined;
+          throw error;
+        }
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await close();
+      },
+    };
+    clients.set(conn, client);
+    return conn;
+  }
+
+  const regions = options.region && !FC_REGIONS.includes(options.region) ? [options.region, ...FC_REGIONS] : FC_REGIONS;
+
+  return {
+    cwd: io.cwd,
+    regions,
+
+    async findCredentials(): Promise<FoundCredentials[]> {
+      const found = await findCloudCredentials({ env, home });
+      if (!found) return [];
+      return [
+        {
+          source: found.source.label,
+          ref: sourceRef(found.source),
+          accessKeyIdHint: maskKeyId(found.credentials.accessKeyId),
+          region: options.region ?? found.region,
+          accountId: options.accountId ?? found.accountId,
+          credentials: found.credentials,
+        },
+      ];
+    },
+
+    connectCloud({ region, accountId, credentials, source, ref }) {
+      const endpoint = cloudEndpoint(accountId, region);
+      const client = new FcClient({ endpoint, accountId, credentials, env });
+      return connection({ kind: 'cloud', endpoint, accountId, region, credentialSource: source, credentialRef: ref }, client);
+    },
+
+    connectEndpoint({ endpoint, accountId, credentials, source, ref }) {
+      const client = new FcClient({ endpoint, accountId, credentials, env });
+      return connection({ kind: 'endpoint', endpoint: client.endpoint, accountId, credentialSource: source, credentialRef: ref }, client);
+    },
+
+    async startSandbox({ signal } = {}) {
+      const dataDir = sandboxDataDir(env);
+      const sandbox = await startSandbox({ port: 0, dataDir });
+      if (signal?.aborted) {
+        await sandbox.close();
+        throw new Error('cancelled');
+      }
+      const client = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, env });
+      return connection(
+        { kind: 'sandbox', endpoint: sandbox.url, accountId: sandbox.accountId, credentialSource: `the sandbox's own key (${dataDir})` },
+        client,
+        () => sandbox.close(),
+      );
+    },
+
+    async scanFolder(folder, runtime) {
+      const scan = await scanFolder(resolve(folder), runtime);
+      return { files: scan.files, bytes: scan.bytes, largest: scan.largest, verdict: { level: scan.verdict.status, text: scan.verdict.message } };
+    },
+
+    async buildPackage(code, runtime, { signal, onProgress } = {}): Promise<BuiltPackage> {
+      const result: PackageResult =
+        code.kind === 'folder'
+          ? await buildPackage({ root: resolve(code.path), runtime, signal, onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }) })
+          : await loadZipPackage(resolve(code.path));
+      return {
+        facts: { files: result.files, bytes: result.bytes, zipBytes: result.zipBytes, checksum: result.checksum },
+        verdict: { level: result.verdict.status, text: result.verdict.message },
+        handle: result,
+      };
+    },
+
+    checkHandler(pkg, runtime, handler, field = 'handler') {
+      return checkHandler(pkg.handle as PackageResult, runtime, handler, field);
+    },
+
+    async writeSample(runtime, dir) {
+      const files = sampleFiles(runtime);
+      if (!files) throw new UsageError(`No sample for ${runtime}: ${sampleUnavailableReason(runtime)}.`);
+      const target = resolve(dir);
+      const existing = await fs.readdir(target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      if (existing.length > 0) throw new UsageError(`${target} already exists and is not empty: the sample goes into a new folder.`, 'Give another folder name.');
+      await fs.mkdir(target, { recursive: true });
+      for (const file of files) {
+        await fs.writeFile(path.join(target, file.path), file.content, { mode: file.mode ?? 0o644 });
+        // The umask may have taken bits off; a custom runtime's bootstrap must be executable.
+        if (file.mode) await fs.chmod(path.join(target, file.path), file.mode);
+      }
+      return { dir, files: files.map((f) => f.path) };
+    },
+
+    async deploy(state: WizardState, conn, { signal, onProgress, prebuilt }): Promise<DeployOutcome> {
+      const client = clients.get(conn);
+      if (!client) throw new Error('deploy: the connection was not made by these services');
+      const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
+      const pkg = prebuilt?.handle as PackageResult | undefined;
+      const result = await deploy(
+        {
+          spec: { service: profile.service, function: profile.function, code: profile.code },
+          source: 'the wizard',
+          signal,
+          prebuilt: pkg,
+          record: state.fromProfile ? { store: profiles(), name: state.fromProfile } : undefined,
+          onPhase: (phase, detail) => {
+            const progress = progressOf(phase, detail);
+            if (progress) onProgress(progress);
+          },
+        },
+        {
+          client,
+          // deploy() hands back the packages these functions built: full PackageResults.
+          packager: { buildPackage, loadZipPackage, checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageResult, runtime, handler, field) },
+        },
+      );
+      if (result.status === 'failed' || !result.function) {
+        const e = result.error;
+        throw Object.assign(new Error(e?.message ?? 'the deploy failed'), {
+          name: 'DeployFailed',
+          code: e?.code ?? 'DeployFailed',
+          status: e?.status,
+          requestId: e?.requestId,
+          hint: e?.hint,
+        });
+      }
+      const fn = result.function;
+      return {
+        status: result.status,
+        fn,
+        localChecksum: result.checksum.local,
+        remoteChecksum: result.checksum.remote ?? fn.codeChecksum,
+        checksumMatch: result.checksum.match,
+        timings: Object.entries(result.timings).map(([phase, ms]) => ({ phase: PHASE_LABELS[phase as DeployPhase] ?? phase, ms })),
+        requestIds: result.requestIds,
+        warnings: result.warnings,
+      };
+    },
+
+    async listProfiles() {
+      return profiles()
+        .list()
+        .map((p) => ({
+          name: p.name,
+          summary: `${p.service.name}/${p.function.functionName} · ${p.function.runtime} · ${p.target.kind === 'local' ? 'local sandbox' : p.target.kind === 'endpoint' ? p.target.endpoint : p.target.region}`,
+        }));
+    },
+
+    async openProfile(name, { signal } = {}) {
+      const profile = profiles().require(name);
+      const target = await resolveTarget({}, profile.target, { env, home });
+      if (signal?.aborted) {
+        await target.close();
+        throw new Error('cancelled');
+      }
+      const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials as Credentials, env });
+      const values: TargetValues = {
+        kind: target.kind === 'local' ? 'sandbox' : target.kind,
+        endpoint: target.endpoint,
+        accountId: target.accountId,
+        region: target.region,
+        credentialSource: credentialLabel(target.description),
+        credentialRef: target.profileTarget.credentialSource,
+      };
+      const conn = connection(values, client, () => target.close());
+      return { values: profileValues(profile, values), connection: conn };
+    },
+
+    async saveProfile(name, state) {
+      profiles().save(toProfile(state, name, resolve));
+    },
+
+    profileNameProblem,
+  };
+}
+
+/** The "credentials from X" part of resolveTarget's description line (it never holds a secret). */
+function credentialLabel(description: string): string {
+  const m = /credentials from (.*?)(?:\.\s*$|\.\n|$)/m.exec(description);
+  return m ? m[1] : 'resolved for the profile';
+}
+
+function progressOf(phase: DeployPhase, detail: PhaseDetail): DeployProgress | undefined {
+  const label = PHASE_LABELS[phase];
+  if (!label) return undefined;
+  if (detail.state === 'skipped') return { phase: label, done: true, detail: detail.message ? `skipped: ${detail.message}` : 'skipped' };
+  if (detail.state === 'done') {
+    const pkg = detail.package;
+    return { phase: label, done: true, ms: detail.ms, ...(pkg ? { files: pkg.files, bytes: pkg.bytes } : {}) };
+  }
+  const progress = detail.progress as PackageProgress | undefined;
+  return progress ? { phase: label, files: progress.files, bytes: progress.bytes } : { phase: label };
+}

@@ -1,0 +1,40 @@
+// Renders the wizard on the terminal and waits for its exit code. The only place the wizard ends:
+// <App> calls onExit once (0 done, 1 failed, 130 cancelled), we unmount, close what the session
+// opened (the in-process sandbox), and hand the code to main.
+import React from 'react';
+import { render } from 'ink';
+import type { Io } from '../cli/io.js';
+import { App } from './App.js';
+import type { Session } from './context.js';
+import { createRealServices } from './real-services.js';
+
+export interface WizardFlags {
+  animation: boolean;
+  endpoint?: string;
+  region?: string;
+  accountId?: string;
+}
+
+export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
+  const services = createRealServices(io, flags);
+  const session: Session = { controllers: new Set() };
+  // NO_COLOR (any non-empty value, no-color.org) turns colour off; so does FORCE_COLOR=0.
+  const color = !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const instance = render(<App services={services} options={{ color, animation: flags.animation }} onExit={resolveExit} session={session} />, {
+    stdin: io.stdin as NodeJS.ReadStream,
+    stdout: io.stdout as NodeJS.WriteStream,
+    stderr: io.stderr as NodeJS.WriteStream,
+    // Ctrl-C is ours: abort the work in flight and exit 130 (ink-notes.md trap 4).
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const code = await exited;
+  instance.unmount();
+  await instance.waitUntilExit().catch(() => undefined);
+  for (const controller of session.controllers) controller.abort();
+  await session.connection?.close().catch(() => undefined);
+  if (code === 130) io.stderr.write('fcw: cancelled.\n');
+  return code;
+}

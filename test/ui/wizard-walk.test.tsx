@@ -1,0 +1,90 @@
+// The whole wizard by keyboard, against the real services: the in-process sandbox, the packager,
+// deploy() and the profile store, in a temporary config directory. Then the function is read back
+// from the sandbox with a separate client, and the saved profile from the store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { cleanup } from 'ink-testing-library';
+import { createRealServices } from '../../src/ui/real-services.js';
+import { FcClient } from '../../src/fc/client.js';
+import { ProfileStore } from '../../src/profiles/store.js';
+import { KEY, press, renderApp, type, waitForFrame } from './helpers.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fcw-walk-'));
+});
+
+afterAll(async () => {
+  cleanup();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('a first deploy, by keyboard, to the in-process sandbox', () => {
+  it('creates the service, writes a sample, deploys it, reads it back, saves a profile', async () => {
+    // No cloud key anywhere: HOME is the temp dir and the environment has none.
+    const env = { FCW_CONFIG_DIR: path.join(dir, 'config'), HOME: dir };
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: dir };
+    const services = createRealServices(io);
+    const app = renderApp(services);
+    try {
+      let frame = await waitForFrame(app, 'Where should the function go?');
+      expect(frame).toMatch(/❯ Local sandbox/);
+      await press(app, KEY.enter, '0 services');
+      frame = app.lastFrame() ?? '';
+      expect(frame).toMatch(/local sandbox · account \d+ · credentials: the sandbox's own key/);
+
+      await press(app, KEY.enter, 'New service name');
+      await type(app, 'demo');
+      await press(app, KEY.enter, 'Function name:');
+      await type(app, 'hello');
+      await press(app, KEY.enter, /❯ nodejs20/);
+      await press(app, KEY.enter, 'A folder');
+      for (let i = 0; i < 3; i++) await press(app, KEY.down);
+      await press(app, KEY.enter, 'New folder for the sample');
+      await press(app, KEY.enter, 'Handler: index.handler');
+      await waitForFrame(app, /✓ .*handler/, 10_000);
+      await press(app, KEY.enter, /❯ 128 MB/);
+      await press(app, KEY.down, /❯ 192 MB/);
+      await press(app, KEY.enter, 'Timeout (s):');
+      await press(app, KEY.enter, 'Initializer:');
+      await press(app, KEY.enter, 'Description:');
+      await press(app, KEY.enter, 'Add KEY=value');
+      await type(app, 'GREETING=hi');
+      await press(app, KEY.enter, 'Environment variables: GREETING=hi');
+      await press(app, KEY.enter, 'Add a layer');
+      frame = await press(app, KEY.enter, 'CRC-64');
+      const checksum = /CRC-64\s+(\d+)/.exec(frame)?.[1];
+      expect(checksum).toMatch(/^\d+$/);
+      expect(frame).toContain('192 MB');
+      expect(frame).toContain('fcw-sample-nodejs20');
+
+      frame = await press(app, KEY.enter, 'Save as profile');
+      expect(frame).toContain('Created: demo/hello');
+      expect(frame).toContain(`${checksum}  ✓ equals our CRC-64`);
+      expect(frame).toMatch(/functionId\s+\S+/);
+
+      // Read it back from the sandbox with a client of our own.
+      const connection = app.session.connection!;
+      const key = JSON.parse(await fs.readFile(path.join(env.FCW_CONFIG_DIR, 'sandbox', 'credentials.json'), 'utf8'));
+      const client = new FcClient({ endpoint: connection.target.endpoint, accountId: connection.target.accountId, credentials: key, env: {} });
+      const fn = (await client.getFunction('demo', 'hello')).data;
+      expect(fn).toMatchObject({ functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 192, codeChecksum: checksum, environmentVariables: { GREETING: 'hi' } });
+      expect(frame).toContain(fn.functionId);
+
+      await press(app, KEY.enter, 'fcw deploy --profile hello');
+      const saved = new ProfileStore({ env }).get('hello');
+      expect(saved).toMatchObject({ target: { kind: 'local' }, service: { name: 'demo' }, function: { functionName: 'hello', memorySize: 192 }, code: { kind: 'folder', path: path.join(dir, 'fcw-sample-nodejs20') } });
+      expect(JSON.stringify(saved)).not.toContain(key.accessKeySecret);
+
+      app.stdin.write(KEY.enter);
+      await waitForFrame(app, () => app.exits.length > 0);
+      expect(app.exits).toEqual([0]);
+    } finally {
+      await app.session.connection?.close();
+    }
+  });
+});
