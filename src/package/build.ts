@@ -1,5 +1,6 @@
 // buildPackage: folder → selected entries → zip (with its CRC-64) → the size report.
 // scanFolder: the same selection without the zip, for the wizard's live scan.
+import { CancelledError } from '../cli/errors.js';
 import type { FsOps } from './read-file.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size, LargestTracker, sizeVerdict } from './size.js';
@@ -16,6 +17,9 @@ export interface BuildInternals {
   maxAheadBytes?: number;
   asyncMinBytes?: number;
   useJszipDeflate?: boolean;
+  /** Worker threads (default: for big packages); false forces the in-process threadpool queue. */
+  useWorkers?: boolean;
+  workers?: number;
   /** Minimum milliseconds between progress reports (default 100). */
   progressEveryMs?: number;
   /** Absolute paths left out (the zip being written, when it is inside the folder). */
@@ -82,7 +86,7 @@ export async function packageFolder(
   sink: ZipSink | undefined,
   internals: BuildInternals = {},
 ): Promise<PackageSummary> {
-  options.signal?.throwIfAborted();
+  if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
   const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
   options.onProgress?.({ phase: 'scan', files: 0, totalFiles: selection.files, bytes: 0, totalBytes: selection.bytes });
   const progress = progressReporter(selection, options, internals.progressEveryMs ?? 100);
@@ -92,6 +96,8 @@ export async function packageFolder(
     maxInFlight: internals.maxInFlight,
     maxAheadBytes: internals.maxAheadBytes,
     asyncMinBytes: internals.asyncMinBytes,
+    useWorkers: internals.useWorkers,
+    workers: internals.workers,
     useJszipDeflate: internals.useJszipDeflate,
     signal: options.signal,
     onFileDone: progress?.done,

@@ -58,22 +58,27 @@ export function deflateOptions(size: number, level: number): zlib.ZlibOptions {
 
 /** Files at least this big are probed before deflating; smaller ones are cheap to just try. */
 export const PROBE_MIN_BYTES = 128 * 1024;
-const PROBE_SAMPLE = 32 * 1024;
+export const PROBE_SAMPLE = 32 * 1024;
 
 /**
  * True when three samples (start, middle, end) do not shrink even by 2% at level 1: already
  * compressed data (images, archives, fonts, random). zlib spends as long on such bytes as on text
  * (about 50 MB/s) only to produce stored blocks, so these go in as STORE without the full deflate,
  * which is what the full deflate would have ended in anyway. A file with compressible parts passes
- * at least one sample and is deflated.
+ * at least one sample and is deflated. Self-contained (zlib passed in): the workers run it too.
  */
+export function looksIncompressibleWith(z: typeof zlib, raw: Buffer, minBytes: number, sampleBytes: number): boolean {
+  if (raw.length < minBytes) return false;
+  const starts = [0, (raw.length >> 1) - (sampleBytes >> 1), raw.length - sampleBytes];
+  for (const start of starts) {
+    const sample = raw.subarray(start, start + sampleBytes);
+    if (z.deflateRawSync(sample, { level: 1 }).length < sample.length * 0.98) return false;
+  }
+  return true;
+}
+
 export function looksIncompressible(raw: Buffer): boolean {
-  if (raw.length < PROBE_MIN_BYTES) return false;
-  const starts = [0, (raw.length >> 1) - (PROBE_SAMPLE >> 1), raw.length - PROBE_SAMPLE];
-  return starts.every((start) => {
-    const sample = raw.subarray(start, start + PROBE_SAMPLE);
-    return zlib.deflateRawSync(sample, { level: 1 }).length >= sample.length * 0.98;
-  });
+  return looksIncompressibleWith(zlib, raw, PROBE_MIN_BYTES, PROBE_SAMPLE);
 }
 
 function stored(raw: Buffer, crc: number): Prepared {

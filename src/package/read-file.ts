@@ -18,7 +18,7 @@ export interface FsOps {
 
 export const realFs: FsOps = { openSync, fstatSync, readSync, closeSync };
 
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
 
 export function changedError(entry: Pick<SelectedEntry, 'path'>): UsageError {
   return new UsageError(
@@ -27,7 +27,7 @@ export function changedError(entry: Pick<SelectedEntry, 'path'>): UsageError {
   );
 }
 
-function readError(entry: SelectedEntry, error: NodeJS.ErrnoException): UsageError {
+function readError(entry: Pick<SelectedEntry, 'path' | 'abs'>, error: NodeJS.ErrnoException): UsageError {
   switch (error.code) {
     case 'EACCES':
     case 'EPERM':
@@ -49,41 +49,64 @@ function readError(entry: SelectedEntry, error: NodeJS.ErrnoException): UsageErr
   }
 }
 
-function sameAsScanned(entry: SelectedEntry, stats: Stats): boolean {
-  return stats.isFile() && stats.size === entry.size && stats.mtimeMs === entry.mtimeMs;
+/** What `readVerifiedCore` throws when the file is not the one the scan saw. */
+export interface ChangedMarker {
+  fcwChanged: true;
 }
 
-/** The file's bytes, exactly `entry.size` of them, or a UsageError that names the file. */
-export function readEntry(entry: SelectedEntry, fs: FsOps = realFs): Buffer {
-  let fd: number;
+/**
+ * The read itself, with no imports and no closures: it only uses its parameters, so the worker
+ * threads run this very function (its source is sent to them) and both paths detect the same
+ * changes. Throws `{ fcwChanged: true }` for a change, or the fs error as it came.
+ */
+export function readVerifiedCore(
+  fs: FsOps,
+  alloc: (size: number) => Buffer,
+  flags: number,
+  abs: string,
+  size: number,
+  mtimeMs: number,
+): Buffer {
+  const changed = { fcwChanged: true };
+  const fd = fs.openSync(abs, flags);
   try {
-    fd = fs.openSync(entry.abs, OPEN_FLAGS);
-  } catch (error) {
-    throw readError(entry, error as NodeJS.ErrnoException);
-  }
-  try {
-    // No fstat before the read: the one after it, against the scan's size and mtime, already
-    // covers any change since the scan (and one syscall per file less is measurable on 20k files).
-    // One byte more than expected, so a file that grew is noticed by the read itself.
-    const buffer = Buffer.allocUnsafe(entry.size + 1);
+    // No fstat before the read: the one after it, against the scan's size and mtime, covers any
+    // change since the scan (and one syscall per file less is measurable on 20k files). One byte
+    // more than expected is asked for, so a file that grew is noticed by the read itself.
+    const buffer = alloc(size + 1);
     let offset = 0;
     for (;;) {
       const n = fs.readSync(fd, buffer, offset, buffer.length - offset, offset);
       if (n === 0) break;
       offset += n;
-      if (offset > entry.size) throw changedError(entry);
+      if (offset > size) throw changed;
     }
-    if (offset !== entry.size) throw changedError(entry);
-    if (!sameAsScanned(entry, fs.fstatSync(fd))) throw changedError(entry);
-    return buffer.subarray(0, entry.size);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw readError(entry, error as NodeJS.ErrnoException);
+    if (offset !== size) throw changed;
+    const after = fs.fstatSync(fd);
+    if (!after.isFile() || after.size !== size || after.mtimeMs !== mtimeMs) throw changed;
+    return buffer.subarray(0, size);
   } finally {
     try {
       fs.closeSync(fd);
     } catch {
       // Closing a read-only descriptor cannot lose data; the read's outcome stands.
     }
+  }
+}
+
+/** Turns what the core threw into the user's error for this entry. */
+export function readFailure(entry: Pick<SelectedEntry, 'path' | 'abs'>, error: unknown): UsageError {
+  if ((error as Partial<ChangedMarker>)?.fcwChanged) return changedError(entry);
+  return readError(entry, error as NodeJS.ErrnoException);
+}
+
+const alloc = (size: number) => Buffer.allocUnsafe(size);
+
+/** The file's bytes, exactly `entry.size` of them, or a UsageError that names the file. */
+export function readEntry(entry: SelectedEntry, fs: FsOps = realFs): Buffer {
+  try {
+    return readVerifiedCore(fs, alloc, OPEN_FLAGS, entry.abs, entry.size, entry.mtimeMs);
+  } catch (error) {
+    throw readFailure(entry, error);
   }
 }

@@ -17,6 +17,7 @@ import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
 import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
 import { Crc64 } from './crc64.js';
 import { PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
+import { WorkerQueue, workersAvailable } from './worker-queue.js';
 import { readEntry } from './read-file.js';
 import type { SelectedEntry } from './select.js';
 
@@ -73,9 +74,20 @@ class PreparedWorker extends GenericWorker {
   }
 }
 
+/** Either queue: files prepared in order, taken once each. */
+interface FileQueue {
+  start(): void;
+  take(index: number): Promise<Prepared>;
+  close?(): Promise<void>;
+}
+
+/** Below this much work, starting worker threads (tens of ms) costs more than it saves. */
+const WORKERS_MIN_BYTES = 4 * 1024 * 1024;
+const WORKERS_MIN_FILES = 500;
+
 /** jszip's compressed-object, but with the bytes still to come from the queue. */
 class PreparedObject extends CompressedObject {
-  constructor(private readonly queue: PrepareQueue, private readonly index: number, size: number) {
+  constructor(private readonly queue: FileQueue, private readonly index: number, size: number) {
     // compressedSize and crc32 are unknown until the queue delivers; the worker supplies them.
     super(0, size, 0, DEFLATE, null);
   }
@@ -205,6 +217,9 @@ export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
   onFileDone?: (entry: SelectedEntry) => void;
   /** Force jszip's own deflate (tests compare the two paths). */
   useJszipDeflate?: boolean;
+  /** Worker threads: by default for big packages when no fs is injected; false forces the threadpool queue. */
+  useWorkers?: boolean;
+  workers?: number;
 }
 
 export interface ZipOutput {
@@ -217,7 +232,13 @@ export interface ZipOutput {
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
   const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0);
-  const queue = new PrepareQueue(native ? fileJobs : [], { ...options, onTaken: options.onFileDone });
+  const jobs = native ? fileJobs : [];
+  const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
+  const workers =
+    options.useWorkers ?? (options.fs === undefined && workersAvailable() && (jobBytes >= WORKERS_MIN_BYTES || jobs.length >= WORKERS_MIN_FILES));
+  const queue: FileQueue = workers
+    ? new WorkerQueue(jobs, { ...options, onTaken: options.onFileDone })
+    : new PrepareQueue(jobs, { ...options, onTaken: options.onFileDone });
   const archive = new JSZip();
   let jobIndex = 0;
   for (const entry of entries) {
@@ -240,10 +261,20 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
       options.onFileDone?.(entry);
     }
   }
-  queue.start();
   const sink = options.sink ?? new MemorySink(zipSizeBound(entries));
   const tap = new ChecksumTap(sink);
-  await new Promise<void>((resolve, reject) => {
+  queue.start();
+  try {
+    await generate(archive, native, tap);
+  } finally {
+    await queue.close?.();
+  }
+  const zip = sink.close();
+  return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
+}
+
+function generate(archive: JSZip, native: boolean, tap: ChecksumTap): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const stream = archive.generateInternalStream({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE', streamFiles: false });
     if (native) avoidQuadraticShift(stream);
     let failed = false;
@@ -266,6 +297,4 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
       .on('end', () => resolve())
       .resume();
   });
-  const zip = sink.close();
-  return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
 }

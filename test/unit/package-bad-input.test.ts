@@ -158,3 +158,26 @@ describe('odd names work', () => {
     for (const n of names) expect(pkg.entries.some((e) => e.path === n), n).toBe(true);
   });
 });
+
+describe('the worker-thread path detects the same problems', () => {
+  it('a file changed or removed after the scan, an unreadable one', async () => {
+    const { writeZip } = await import('../../src/package/zip-writer.js');
+    const selection = await selectEntries(root);
+    appendFileSync(path.join(root, 'many/10.txt'), 'grown');
+    const changed = await rejection(writeZip(selection.entries, { useWorkers: true, workers: 2 }));
+    expect(changed.message).toContain('many/10.txt changed while it was being packaged');
+
+    const again = await selectEntries(root);
+    unlinkSync(path.join(root, 'many/20.txt'));
+    const gone = await rejection(writeZip(again.entries, { useWorkers: true, workers: 1 }));
+    expect(gone.message).toBe('many/20.txt disappeared while the package was being built; no zip was written.');
+
+    // As root, chmod 000 does not stop a read: a folder in the file's place makes the read fail
+    // with EISDIR inside the worker instead, which must surface as a change, not a crash.
+    const third = await selectEntries(root);
+    rmSync(path.join(root, 'many/30.txt'));
+    mkdirSync(path.join(root, 'many/30.txt'));
+    const swapped = await rejection(writeZip(third.entries, { useWorkers: true }));
+    expect(swapped.message).toContain('many/30.txt changed');
+  });
+});

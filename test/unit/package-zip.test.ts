@@ -276,3 +276,34 @@ describe('progress', () => {
     await expect(run).rejects.toMatchObject({ name: 'CancelledError', exitCode: 130 });
   });
 });
+
+describe('worker threads and the in-process queue', () => {
+  it('give the same bytes', async () => {
+    const viaWorkers = await buildPackage({ root }, { useWorkers: true, workers: 2, maxAheadBytes: 128 * 1024 });
+    const inProcess = await buildPackage({ root }, { useWorkers: false });
+    expect(viaWorkers.zip.equals(inProcess.zip)).toBe(true);
+    expect(viaWorkers.zip.equals(pkg.zip)).toBe(true);
+  });
+
+  it('a cancel stops the workers too', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(buildPackage({ root, signal: controller.signal }, { useWorkers: true })).rejects.toBeTruthy();
+    const c2 = new AbortController();
+    const run = buildPackage(
+      { root, signal: c2.signal, onProgress: (p) => p.phase === 'zip' && p.files > 20 && c2.abort() },
+      { useWorkers: true, workers: 1, progressEveryMs: 0, maxAheadBytes: 64 * 1024 },
+    );
+    await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+  });
+});
+
+describe('the incompressibility probe', () => {
+  it('stores noise, deflates text and mixed files, leaves small files to deflate', async () => {
+    const { looksIncompressible } = await import('../../src/package/prepare-queue.js');
+    expect(looksIncompressible(noise(300_000, 9))).toBe(true);
+    expect(looksIncompressible(text(300_000, 9))).toBe(false);
+    expect(looksIncompressible(Buffer.concat([noise(200_000, 1), text(100_000, 2)]))).toBe(false);
+    expect(looksIncompressible(noise(100_000, 9))).toBe(false); // below the probe's minimum
+  });
+});

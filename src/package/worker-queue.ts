@@ -1,0 +1,213 @@
+// Reads and compresses a package's files in worker threads, ahead of the zip writer, for big
+// packages. Why workers and not only the libuv threadpool (PrepareQueue): on a node_modules-like
+// tree most files are a few KB, and for those the main thread's cost of handing one file to the
+// pool (a zlib stream object and its setup) is about the cost of compressing it, so the main thread
+// ended up doing most of the compression itself while also running jszip. Workers take files in
+// batches (up to 64 files or 1 MB), read them, check they did not change, CRC-32 them and deflate
+// them with the same code and options as the in-process path, and send back one transferred buffer
+// per batch; the main thread only frames the results with jszip and writes the zip.
+//
+// The worker's code is built from the same functions the in-process path uses (their source is
+// sent with the worker), so both detect the same changes and produce the same bytes.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import zlib from 'node:zlib';
+import { CancelledError } from '../cli/errors.js';
+import { deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
+import { OPEN_FLAGS, readFailure, readVerifiedCore } from './read-file.js';
+import type { SelectedEntry } from './select.js';
+
+/** Only Node versions with a native zlib.crc32 (20.15+) use workers; others use the in-process queue. */
+export function workersAvailable(): boolean {
+  return typeof (zlib as unknown as { crc32?: unknown }).crc32 === 'function';
+}
+
+interface JobMessage {
+  index: number;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+type ResultMessage =
+  | { index: number; ok: true; crc: number; deflated: boolean; length: number; size: number }
+  | { index: number; ok: false; changed: boolean; code?: string; message?: string };
+
+function workerSource(): string {
+  return `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+const fs = require('node:fs');
+const readVerifiedCore = ${readVerifiedCore.toString()};
+const deflateOptions = ${deflateOptions.toString()};
+const looksIncompressibleWith = ${looksIncompressibleWith.toString()};
+const alloc = (n) => Buffer.allocUnsafe(n);
+parentPort.on('message', (message) => {
+  const { jobs, level, flags } = message;
+  const results = [];
+  const parts = [];
+  let total = 0;
+  for (const job of jobs) {
+    try {
+      const raw = readVerifiedCore(fs, alloc, flags, job.abs, job.size, job.mtimeMs);
+      const crc = zlib.crc32(raw) >>> 0;
+      let data = raw;
+      let deflated = false;
+      if (!looksIncompressibleWith(zlib, raw, ${PROBE_MIN_BYTES}, ${PROBE_SAMPLE})) {
+        const d = zlib.deflateRawSync(raw, deflateOptions(raw.length, level));
+        if (d.length < raw.length) { data = d; deflated = true; }
+      }
+      results.push({ index: job.index, ok: true, crc, deflated, length: data.length, size: raw.length });
+      parts.push(data);
+      total += data.length;
+    } catch (e) {
+      results.push({ index: job.index, ok: false, changed: Boolean(e && e.fcwChanged), code: e && e.code, message: e && e.message });
+    }
+  }
+  const packed = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) { packed.set(p, at); at += p.length; }
+  parentPort.postMessage({ results, packed: packed.buffer }, [packed.buffer]);
+});
+`;
+}
+
+interface Slot {
+  dispatched: boolean;
+  settled: boolean;
+  result?: Prepared;
+  error?: unknown;
+  waiter?: () => void;
+}
+
+export interface WorkerQueueOptions {
+  workers?: number;
+  maxAheadBytes?: number;
+  maxAheadFiles?: number;
+  level?: number;
+  signal?: AbortSignal;
+  onTaken?: (entry: SelectedEntry) => void;
+}
+
+const BATCH_FILES = 64;
+const BATCH_BYTES = 1024 * 1024;
+const BATCHES_PER_WORKER = 2;
+
+export class WorkerQueue {
+  private readonly slots: Slot[];
+  private readonly workers: { worker: Worker; pending: number }[] = [];
+  private head = 0;
+  private nextDispatch = 0;
+  private aheadBytes = 0;
+  private failure: unknown;
+  private readonly maxAheadBytes: number;
+  private readonly maxAheadFiles: number;
+  private readonly level: number;
+
+  constructor(private readonly jobs: SelectedEntry[], private readonly options: WorkerQueueOptions = {}) {
+    this.slots = jobs.map(() => ({ dispatched: false, settled: false }));
+    // Raw bytes read ahead of the writer: enough to keep two workers busy, little enough to keep
+    // peak memory near the zip's size (issue 4's budget: 1.5 × zip + 150 MB).
+    this.maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
+    this.maxAheadFiles = options.maxAheadFiles ?? 4096;
+    this.level = options.level ?? 6;
+  }
+
+  start(): void {
+    this.options.signal?.addEventListener('abort', () => this.fail(new CancelledError('Packaging was cancelled.')), { once: true });
+    // Two workers (with the main thread, three threads): more would add ~25 MB of memory each for
+    // little gain on the two cores this was measured on.
+    const count = this.options.workers ?? Math.max(1, Math.min(2, availableParallelism()));
+    const source = workerSource();
+    for (let i = 0; i < count; i++) {
+      // A small young generation: a worker's garbage is mostly Buffers handed on at once.
+      const worker = new Worker(source, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      worker.unref();
+      const holder = { worker, pending: 0 };
+      worker.on('message', (message: { results: ResultMessage[]; packed: ArrayBuffer }) => this.receive(holder, message));
+      worker.on('error', (error) => this.fail(error));
+      this.workers.push(holder);
+    }
+    this.dispatch();
+  }
+
+  /** Terminates the workers; call once the zip is written or has failed. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    for (const slot of this.slots) slot.waiter?.();
+  }
+
+  private dispatch(): void {
+    for (const holder of this.workers) {
+      while (holder.pending < BATCHES_PER_WORKER && this.failure === undefined) {
+        const jobs: JobMessage[] = [];
+        let bytes = 0;
+        while (this.nextDispatch < this.jobs.length && jobs.length < BATCH_FILES && bytes < BATCH_BYTES) {
+          const i = this.nextDispatch;
+          const entry = this.jobs[i]!;
+          const fits = i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + entry.size <= this.maxAheadBytes);
+          if (!fits) break;
+          jobs.push({ index: i, abs: entry.abs, size: entry.size, mtimeMs: entry.mtimeMs });
+          this.slots[i]!.dispatched = true;
+          this.aheadBytes += entry.size;
+          bytes += entry.size;
+          this.nextDispatch++;
+        }
+        if (jobs.length === 0) return;
+        holder.pending++;
+        holder.worker.postMessage({ jobs, level: this.level, flags: OPEN_FLAGS });
+      }
+    }
+  }
+
+  private receive(holder: { pending: number }, message: { results: ResultMessage[]; packed: ArrayBuffer }): void {
+    holder.pending--;
+    let at = 0;
+    for (const r of message.results) {
+      const slot = this.slots[r.index]!;
+      if (r.ok) {
+        slot.result = { data: Buffer.from(message.packed, at, r.length), deflated: r.deflated, crc32: r.crc, size: r.size };
+        at += r.length;
+      } else {
+        const entry = this.jobs[r.index]!;
+        slot.error = readFailure(entry, r.changed ? { fcwChanged: true } : Object.assign(new Error(r.message ?? 'read failed'), { code: r.code }));
+        this.failure ??= slot.error;
+      }
+      slot.settled = true;
+      slot.waiter?.();
+    }
+    if (this.failure !== undefined) this.fail(this.failure);
+    this.dispatch();
+  }
+
+  private checkFailure(): void {
+    if (this.options.signal?.aborted) this.failure ??= new CancelledError('Packaging was cancelled.');
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  async take(index: number): Promise<Prepared> {
+    if (index !== this.head) throw new Error(`WorkerQueue: asked for file ${index}, expected ${this.head}`);
+    const slot = this.slots[index]!;
+    while (!slot.settled) {
+      this.checkFailure();
+      if (!slot.dispatched) this.dispatch();
+      await new Promise<void>((resolve) => {
+        slot.waiter = resolve;
+      });
+      slot.waiter = undefined;
+    }
+    this.checkFailure();
+    const result = slot.result!;
+    slot.result = undefined;
+    this.aheadBytes -= this.jobs[index]!.size;
+    this.head++;
+    this.options.onTaken?.(this.jobs[index]!);
+    this.dispatch();
+    return result;
+  }
+}
