@@ -117,10 +117,12 @@ export interface SelectOptions {
    * per lstat), so packaging uses it; the wizard's live scan walks async to keep the screen alive.
    */
   sync?: boolean;
+  /** The most entries a zip may hold (tests lower it: 65k files take tens of seconds to create). */
+  maxEntries?: number;
 }
 
 export async function selectEntries(rootIn: string, options: SelectOptions = {}): Promise<Selection> {
-  const { runtime, exclude = [], sync = false } = options;
+  const { runtime, exclude = [], sync = false, maxEntries = ZIP_MAX_ENTRIES } = options;
   const root = resolveRoot(rootIn);
   const rules = makeIgnoreRules(readIgnoreFile(root), runtime);
   const globOptions: fg.Options = {
@@ -185,9 +187,9 @@ export async function selectEntries(rootIn: string, options: SelectOptions = {})
       'Point at the folder that holds your function code.',
     );
   }
-  if (entries.length > ZIP_MAX_ENTRIES) {
+  if (entries.length > maxEntries) {
     throw new UsageError(
-      `The package would hold ${entries.length} entries (files and folders); a zip without ZIP64 holds at most ${ZIP_MAX_ENTRIES}.`,
+      `The package would hold ${entries.length} entries (files and folders); a zip without ZIP64 holds at most ${maxEntries}.`,
       `Leave out what the function does not need with ${IGNORE_FILE} (tests, docs, source maps, dev dependencies), or build the zip yourself and pass the .zip.`,
     );
   }
