@@ -1,6 +1,6 @@
 // Shared building blocks: a keyboard menu with group headings, a text field with its rule and a
 // live check, the issue list, the service-error panel and a spinner that respects --no-animation.
-import React, { useState, type ReactNode } from 'react';
+import React, { useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import InkSpinner from 'ink-spinner';
@@ -43,19 +43,23 @@ export function Menu<V>(props: {
   const { items, limit = 10, isActive = true } = props;
   const initial = Math.max(0, props.initialValue === undefined ? 0 : items.findIndex((i) => i.value === props.initialValue));
   const [index, setIndex] = useState(initial);
-  const move = (to: number) => {
-    const next = (to + items.length) % items.length;
+  // Several keys can arrive in one chunk (a held arrow key, a fast typist) and reach this handler
+  // before React re-renders: the ref holds the index as moved so far, not as last drawn.
+  const at = useRef(initial);
+  const move = (by: (i: number) => number) => {
+    const next = (by(at.current) + items.length) % items.length;
+    at.current = next;
     setIndex(next);
     props.onHighlight?.(items[next]);
   };
   useInput(
     (_input, key) => {
       if (items.length === 0) return;
-      if (key.upArrow) move(index - 1);
-      else if (key.downArrow) move(index + 1);
-      else if (key.pageDown) move(Math.min(index + limit, items.length - 1));
-      else if (key.pageUp) move(Math.max(index - limit, 0));
-      else if (key.return) props.onSelect(items[Math.min(index, items.length - 1)]);
+      if (key.upArrow) move((i) => i - 1);
+      else if (key.downArrow) move((i) => i + 1);
+      else if (key.pageDown) move((i) => Math.min(i + limit, items.length - 1));
+      else if (key.pageUp) move((i) => Math.max(i - limit, 0));
+      else if (key.return) props.onSelect(items[Math.min(at.current, items.length - 1)]);
     },
     { isActive },
   );
@@ -189,11 +193,11 @@ export function Spinner({ label }: { label: string }) {
 }
 
 /** The keys that work on every screen, at the bottom. */
-export function KeyHelp({ extra }: { extra?: string }) {
+export function KeyHelp({ extra, only }: { extra?: string; only?: string }) {
   return (
     <Box marginTop={1}>
       <Text dimColor wrap="wrap">
-        {extra ? `${extra} · ` : ''}Enter confirm · Esc back · Ctrl-C quit
+        {only ?? `${extra ? `${extra} · ` : ''}Enter confirm · Esc back · Ctrl-C quit`}
       </Text>
     </Box>
   );

@@ -9,3 +9,7 @@ export function formatBytes(bytes: number): string {
 export function maskKeyId(id: string): string {
   return id.length <= 8 ? '****' : `${id.slice(0, 4)}****${id.slice(-4)}`;
 }
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -13,7 +13,7 @@ import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { useTask } from '../hooks/use-task.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import type { BuiltPackage, ScanSummary } from '../services.js';
 
 type Kind = 'folder' | 'zip' | 'oss' | 'sample';
@@ -121,7 +121,7 @@ function PackageCode() {
         {scan.status === 'done' && (
           <Box flexDirection="column">
             <Text>
-              {scan.value.files} files · {formatBytes(scan.value.bytes)} ·{' '}
+              {plural(scan.value.files, 'file')} · {formatBytes(scan.value.bytes)} ·{' '}
               <Text color={color(VERDICT_COLOR[scan.value.verdict.level])}>{scan.value.verdict.text}</Text>
             </Text>
             {scan.value.largest.slice(0, 3).map((f) => (

@@ -9,7 +9,7 @@ import { ErrorPanel, Field, Issues, KeyHelp, Spinner, useColor } from '../compon
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { usePackage } from '../hooks/use-package.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import type { HandlerCheckResult } from '../services.js';
 
 const MARK = { ok: '✓', warning: '!', error: '✗' } as const;
@@ -73,7 +73,7 @@ export function HandlerStep() {
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text dimColor>
-          package: {pkg.pkg.facts.files} files · {formatBytes(pkg.pkg.facts.zipBytes)} zipped · CRC-64 {pkg.pkg.facts.checksum}
+          package: {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.zipBytes)} zipped · CRC-64 {pkg.pkg.facts.checksum}
         </Text>
       )}
       {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built (Esc to change the code)" />}

@@ -11,7 +11,7 @@ import { EXIT_CANCELLED } from '../exit-codes.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { usePackage } from '../hooks/use-package.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 
 /** The request as label/value lines (also used by tests and the summary). */
 export function reviewLines(state: WizardState): [string, string][] {
@@ -69,7 +69,7 @@ export function ReviewStep() {
       {pkg.status === 'built' && (
         <Text wrap="wrap">
           <Text dimColor>{'package'.padEnd(width)}</Text>
-          {pkg.pkg.facts.files} files · {formatBytes(pkg.pkg.facts.bytes)} → {formatBytes(pkg.pkg.facts.zipBytes)} zip ·{' '}
+          {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.bytes)} → {formatBytes(pkg.pkg.facts.zipBytes)} zip ·{' '}
           <Text color={color(pkg.pkg.verdict.level === 'ok' ? 'green' : pkg.pkg.verdict.level === 'warning' ? 'yellow' : 'red')}>{pkg.pkg.verdict.text}</Text>
         </Text>
       )}

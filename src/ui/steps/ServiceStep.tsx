@@ -1,6 +1,6 @@
 // Step 2: the service. Every page of ListServices, filtered as the person types (↑/↓ pick, Enter
 // takes), or "create a new service" with its name checked as typed, then CreateService.
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { FIELD_RULES } from '../../fc/rules.js';
@@ -58,7 +58,13 @@ export function ServiceStep() {
   const [list, runList] = useTask<ServiceInfo[]>();
   const [creation, runCreate, resetCreate] = useTask<void>();
   const [query, setQuery] = useState('');
-  const [highlighted, setHighlighted] = useState(0);
+  const [highlighted, setHighlightedState] = useState(0);
+  // Keys in one chunk (Down then Enter) reach the handlers before a re-render: the ref is current.
+  const highlightedRef = useRef(0);
+  const setHighlighted = (next: number | ((h: number) => number)) => {
+    highlightedRef.current = typeof next === 'function' ? next(highlightedRef.current) : next;
+    setHighlightedState(highlightedRef.current);
+  };
   const [creating, setCreating] = useState(false);
   const [newName, setNewName] = useState('');
 
@@ -89,7 +95,7 @@ export function ServiceStep() {
   });
 
   const choose = () => {
-    const h = Math.min(highlighted, count - 1);
+    const h = Math.min(highlightedRef.current, count - 1);
     if (h === 0) {
       setCreating(true);
       setNewName(query && !validateServiceName(query) ? query : '');

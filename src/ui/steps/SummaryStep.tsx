@@ -49,6 +49,8 @@ export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
   return lines;
 }
 
+const LABEL_WIDTH = 14;
+
 export function SummaryStep() {
   const { state, services, options, dispatch, exit } = useWizard();
   const color = useColor();
@@ -76,7 +78,7 @@ export function SummaryStep() {
     { isActive: revealed && !asking },
   );
   if (!outcome) return <Text>Nothing was deployed.</Text>;
-  const width = 14;
+  const width = 24;
   return (
     <Box flexDirection="column">
       <Text color={color('green')} bold>
@@ -84,15 +86,15 @@ export function SummaryStep() {
       </Text>
       {lines.slice(0, shown).map((l) => (
         <Text key={l.label} wrap="wrap">
-          <Text dimColor>{l.label.padEnd(width)}</Text>
+          <Text dimColor>{l.label.padEnd(LABEL_WIDTH)}</Text>
           <Text color={l.mark === 'ok' ? color('green') : l.mark === 'bad' ? color('red') : undefined}>{l.value}</Text>
         </Text>
       ))}
       {shown > lines.length && <Text bold>time</Text>}
       {timings.slice(0, Math.max(0, shown - lines.length)).map((t) => (
         <Text key={t.phase}>
-          <Text dimColor>{`  ${t.phase}`.padEnd(width)}</Text>
-          {formatMs(t.ms)}
+          <Text dimColor>{`  ${t.phase}`.padEnd(width)} </Text>
+          {formatMs(t.ms).padStart(8)}
         </Text>
       ))}
       {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
@@ -135,7 +137,7 @@ export function SummaryStep() {
               <Text bold wrap="wrap">  {deployCommand(state)}</Text>
             </>
           )}
-          <KeyHelp extra="Enter: exit" />
+          <KeyHelp only="Enter: exit" />
         </Box>
       )}
     </Box>

@@ -1,0 +1,137 @@
+// The built fcw in a real terminal (tmux): a sample deployed to the in-process sandbox by
+// keystrokes, the summary checked on screen, the exit code captured through a wrapper shell;
+// and Ctrl-C in the middle exiting 130. Needs `npm run build` first (npm test does it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const sessions: string[] = [];
+let dir: string;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function start(name: string, width: number, height: number, exitFile: string, extraArgs = ''): void {
+  const config = path.join(dir, 'config');
+  // CI is unset for the child: the wizard refuses to run under CI, and this IS a terminal.
+  const command = `cd ${dir} && env -u CI FCW_CONFIG_DIR=${config} HOME=${dir} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
+  sessions.push(name);
+}
+
+function screen(name: string): string {
+  return tmux('capture-pane', '-p', '-t', name);
+}
+
+async function waitFor(test: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last screen:\n${what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitForScreen(name: string, text: string | RegExp, timeoutMs?: number): Promise<string> {
+  let last = '';
+  await waitFor(
+    () => {
+      last = screen(name);
+      return typeof text === 'string' ? last.includes(text) : text.test(last);
+    },
+    () => last,
+    timeoutMs,
+  );
+  return last;
+}
+
+/** Sends keys, then waits for the screen to show `until`. */
+async function keys(name: string, until: string | RegExp, ...k: string[]): Promise<string> {
+  tmux('send-keys', '-t', name, ...k);
+  return waitForScreen(name, until);
+}
+
+async function exitCode(file: string): Promise<string> {
+  await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('EXIT='), () => `no ${file}`);
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+let tmuxMissing = false;
+try {
+  execFileSync('tmux', ['-V']);
+} catch {
+  tmuxMissing = true;
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-tmux-'));
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
+});
+
+afterAll(() => {
+  for (const s of sessions) {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', s], { stdio: 'ignore' });
+    } catch {
+      // already gone: the wizard exited
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
+  it('deploys a sample to the local sandbox by keystrokes and shows the summary', async () => {
+    const name = `fcw-wizard-${process.pid}-deploy`;
+    const exitFile = path.join(dir, 'deploy.exit');
+    start(name, 120, 40, exitFile);
+    await waitForScreen(name, /❯ Local sandbox/);
+    await keys(name, 'Create a new service', 'Enter');
+    await keys(name, 'New service name', 'Enter');
+    tmux('send-keys', '-t', name, '-l', 'demo');
+    await keys(name, 'Function name:', 'Enter');
+    tmux('send-keys', '-t', name, '-l', 'hello');
+    await keys(name, /❯ nodejs20/, 'Enter');
+    await keys(name, 'A folder', 'Enter');
+    await keys(name, /❯ A sample handler/, 'Down', 'Down', 'Down');
+    await keys(name, 'New folder for the sample', 'Enter');
+    await keys(name, /✓ index\.js/, 'Enter');
+    await keys(name, /❯ 128 MB/, 'Enter');
+    await keys(name, 'Timeout (s):', 'Enter');
+    await keys(name, 'Initializer:', 'Enter');
+    await keys(name, 'Description:', 'Enter');
+    await keys(name, 'Add KEY=value', 'Enter');
+    await keys(name, 'Add a layer', 'Enter');
+    const review = await keys(name, /CRC-64\s+\d+/, 'Enter');
+    const checksum = /CRC-64\s+(\d+)/.exec(review)![1];
+    const summary = await keys(name, 'Save as profile', 'Enter');
+    expect(summary).toContain('Created: demo/hello');
+    expect(summary).toMatch(/functionId\s+[0-9a-f-]{36}/);
+    expect(summary).toContain(`codeChecksum  ${checksum}  ✓ equals our CRC-64`);
+    expect(summary).toContain('CreateFunction');
+    await keys(name, 'fcw deploy --profile hello', 'Enter');
+    tmux('send-keys', '-t', name, 'Enter');
+    expect(await exitCode(exitFile)).toBe('EXIT=0');
+  });
+
+  it('Ctrl-C in the middle cancels and exits 130, readable at 60 columns', async () => {
+    const name = `fcw-wizard-${process.pid}-cancel`;
+    const exitFile = path.join(dir, 'cancel.exit');
+    start(name, 60, 30, exitFile, ' --no-animation');
+    const first = await waitForScreen(name, /❯ Local sandbox/);
+    expect(first).toContain('Where should the function go?');
+    // At 60 columns the menu rows and the key help stay whole lines (long text wraps, rows do not).
+    const lines = first.split('\n').map((l) => l.trimEnd());
+    expect(lines).toContain('❯ Local sandbox  no account needed');
+    expect(lines).toContain('↑/↓ move · Enter confirm · Esc back · Ctrl-C quit');
+    await keys(name, 'Create a new service', 'Enter');
+    await keys(name, 'New service name', 'Enter');
+    tmux('send-keys', '-t', name, '-l', 'half');
+    await waitForScreen(name, 'New service name: half');
+    tmux('send-keys', '-t', name, 'C-c');
+    expect(await exitCode(exitFile)).toBe('EXIT=130');
+  });
+});
