@@ -296,7 +296,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
         // Created by someone else between our read and our create: read it, and update it instead.
         if (error.requestId) result.requestIds.push(error.requestId);
         result.warnings.push(`Function "${functionName}" appeared between the read and the create; updating it instead.`);
-        read = await timed('reread', () => readFunction(service, functionName));
+        read = await readFunction(service, functionName, 'reread');
         if (!read.info) throw error;
         plan = planFor(read.info, localChecksum);
         checkUpdate(read.info, plan, code);
@@ -336,8 +336,12 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
   // ---- helpers over the closure ---------------------------------------------------------------
 
-  async function readFunction(svc: string, fn: string): Promise<{ info?: FunctionInfo; etag?: string; serviceMissing: boolean; requestId?: string }> {
-    return timed('read', async () => {
+  async function readFunction(
+    svc: string,
+    fn: string,
+    phaseName: 'read' | 'reread' = 'read',
+  ): Promise<{ info?: FunctionInfo; etag?: string; serviceMissing: boolean; requestId?: string }> {
+    return timed(phaseName, async () => {
       try {
         const r = await client.getFunction(svc, fn, opts);
         noteRequest(r);
@@ -397,7 +401,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       // Never overwrite a change we did not see: read again to show what moved, and stop.
       let now: FunctionInfo | undefined;
       try {
-        now = (await timed('reread', () => readFunction(service, functionName))).info;
+        now = (await readFunction(service, functionName, 'reread')).info;
       } catch {
         now = undefined;
       }
