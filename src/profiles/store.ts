@@ -13,7 +13,7 @@ import path from 'node:path';
 import Conf from 'conf';
 
 import { fcwConfigDir } from '../cli/config-dir.js';
-import { UsageError } from '../cli/errors.js';
+import { FailedError, UsageError } from '../cli/errors.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
 import {
@@ -34,9 +34,17 @@ export interface ProfileStoreOptions {
   /** Where notices go (the corrupt file set aside, a migration). Default process.stderr. */
   stderr?: NodeJS.WritableStream;
   now?: () => Date;
+  /** How long a write waits for another fcw process's lock (default 5 s). */
+  lockWaitMs?: number;
 }
 
 const CONFIG_NAME = 'config';
+/** A lock older than this is left over from a process that died mid-write: writes take milliseconds. */
+const STALE_LOCK_MS = 10_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,12 +60,14 @@ export class ProfileStore {
   private readonly conf: Conf<Record<string, unknown>>;
   private readonly stderr: NodeJS.WritableStream;
   private readonly now: () => Date;
+  private readonly lockWaitMs: number;
 
   constructor(options: ProfileStoreOptions = {}) {
     this.dir = options.dir ?? fcwConfigDir(options.env ?? process.env);
     this.path = path.join(this.dir, `${CONFIG_NAME}.json`);
     this.stderr = options.stderr ?? process.stderr;
     this.now = options.now ?? (() => new Date());
+    this.lockWaitMs = options.lockWaitMs ?? 5_000;
     // Checked BEFORE conf opens the file: conf throws on a file that does not parse.
     const migrated = this.loadOrRecover();
     this.conf = new Conf<Record<string, unknown>>({
@@ -68,7 +78,7 @@ export class ProfileStore {
       clearInvalidConfig: false,
       configFileMode: 0o600,
     });
-    if (migrated) this.conf.store = migrated as unknown as Record<string, unknown>;
+    if (migrated) this.withLock(() => (this.conf.store = migrated as unknown as Record<string, unknown>));
   }
 
   /** Every stored profile name, sorted. */
@@ -130,33 +140,77 @@ export class ProfileStore {
     const problems = profileProblems(profile);
     if (problems.length > 0) throw new UsageError(`Cannot save profile "${profile.name}": ${problems.join('; ')}.`);
     const clean = sanitizeProfile(profile);
-    const file = this.read();
-    const previous = file.profiles[profile.name];
-    const stamp = this.now().toISOString();
-    clean.createdAt = isRecord(previous) && typeof previous.createdAt === 'string' ? previous.createdAt : stamp;
-    clean.updatedAt = stamp;
-    this.write({ ...file, profiles: { ...file.profiles, [profile.name]: clean } });
-    return clean;
+    return this.withLock(() => {
+      const file = this.read();
+      const previous = file.profiles[profile.name];
+      const stamp = this.now().toISOString();
+      clean.createdAt = isRecord(previous) && typeof previous.createdAt === 'string' ? previous.createdAt : stamp;
+      clean.updatedAt = stamp;
+      this.write({ ...file, profiles: { ...file.profiles, [profile.name]: clean } });
+      return clean;
+    });
   }
 
   /** Removes a profile; false when there was none. */
   remove(name: string): boolean {
-    const file = this.read();
-    if (!Object.hasOwn(file.profiles, name)) return false;
-    const profiles = { ...file.profiles };
-    delete profiles[name];
-    this.write({ ...file, profiles });
-    return true;
+    return this.withLock(() => {
+      const file = this.read();
+      if (!Object.hasOwn(file.profiles, name)) return false;
+      const profiles = { ...file.profiles };
+      delete profiles[name];
+      this.write({ ...file, profiles });
+      return true;
+    });
   }
 
   /** Records the outcome of a deploy in the profile (also a failed one). False when the profile is gone. */
   recordDeploy(name: string, lastDeploy: LastDeploy): boolean {
-    const file = this.read();
-    const profile = file.profiles[name];
-    if (!isRecord(profile)) return false;
     const clean = sanitizeLastDeploy(lastDeploy);
-    this.write({ ...file, profiles: { ...file.profiles, [name]: { ...profile, lastDeploy: clean } } });
-    return true;
+    return this.withLock(() => {
+      const file = this.read();
+      const profile = file.profiles[name];
+      if (!isRecord(profile)) return false;
+      this.write({ ...file, profiles: { ...file.profiles, [name]: { ...profile, lastDeploy: clean } } });
+      return true;
+    });
+  }
+
+  /**
+   * Runs a read-modify-write under `config.json.lock` (created exclusively), so two fcw processes
+   * saving at once (parallel CI jobs, say) cannot lose each other's changes. Bounded wait; a lock
+   * left by a process that died is taken over once it is clearly stale.
+   */
+  private withLock<T>(work: () => T): T {
+    const lock = `${this.path}.lock`;
+    fs.mkdirSync(this.dir, { recursive: true });
+    const deadline = Date.now() + this.lockWaitMs;
+    for (;;) {
+      try {
+        fs.writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      let age: number;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile: try again at once
+      }
+      if (age > STALE_LOCK_MS) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new FailedError(`The profile file ${this.path} is locked by another fcw process (${lock}).`, `If no other fcw is running, delete ${lock}.`);
+      }
+      sleepSync(5 + Math.floor(Math.random() * 10));
+    }
+    try {
+      return work();
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
   }
 
   // ---- file handling ------------------------------------------------------------------------

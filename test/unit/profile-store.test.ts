@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import * as esbuild from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/cli/errors.js';
@@ -227,6 +229,52 @@ describe('ProfileStore', () => {
   it('migrateProfileFile leaves a current file as it is', () => {
     const current = { version: PROFILE_SCHEMA_VERSION, profiles: { a: sample('a') } };
     expect(migrateProfileFile(current)).toEqual({ file: current, from: PROFILE_SCHEMA_VERSION, migrated: false });
+  });
+
+  it('waits for another process\'s lock, bounded, and takes over a stale one', () => {
+    const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
+    const lock = path.join(dir, 'config.json.lock');
+    fs.writeFileSync(lock, '99999');
+    const t0 = Date.now();
+    expect(() => store.save(sample())).toThrow(/locked by another fcw process/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    store.save(sample());
+    expect(store.names()).toEqual(['demo']);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('parallel processes saving different profiles lose none of them', async () => {
+    // A small program on the real store, bundled like src/build/run-ts.mjs does (deps external).
+    const outDir = path.resolve('node_modules/.cache/fcw-profile-lock-test');
+    fs.mkdirSync(outDir, { recursive: true });
+    const outfile = path.join(outDir, 'writer.mjs');
+    const storePath = path.resolve('src/profiles/store.ts');
+    await esbuild.build({
+      stdin: {
+        contents: `import { ProfileStore } from ${JSON.stringify(storePath)};
+          const [dir, who] = process.argv.slice(2);
+          const store = new ProfileStore({ dir });
+          for (let i = 0; i < 15; i++) {
+            store.save({ name: who + '-' + i, target: { kind: 'local' }, service: { name: 's' },
+              function: { functionName: 'f', runtime: 'nodejs18', handler: 'index.handler' }, code: { kind: 'folder', path: '/x' } });
+          }`,
+        resolveDir: path.resolve('.'),
+        loader: 'ts',
+      },
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    const run = (who: string) =>
+      new Promise<number | null>((resolve) => spawn(process.execPath, [outfile, dir, who], { stdio: 'inherit' }).on('close', resolve));
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map(run))).toEqual([0, 0, 0, 0]);
+    expect(open().names()).toHaveLength(60);
   });
 
   it('uses FCW_CONFIG_DIR when no dir is given', () => {
