@@ -3,12 +3,15 @@
 // in a fraction of that, and paths that draw nothing (--version, --help, --json) never load the
 // chunk that holds Ink, because main() imports the UI lazily.
 import { build } from 'esbuild';
-import { rm, chmod, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, rm, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
   metafile: true,
+  // Written in memory, then put in place file by file with rename: dist/ is never empty or half
+  // written, so a test that spawns dist/cli.js while someone rebuilds still runs a whole build.
+  write: false,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
@@ -31,6 +34,22 @@ const result = await build({
   },
   logLevel: 'warning',
 });
+const distDir = path.resolve('dist');
+const fresh = new Set();
+for (const file of result.outputFiles) {
+  await mkdir(path.dirname(file.path), { recursive: true });
+  const temp = `${file.path}.${process.pid}.tmp`;
+  await writeFile(temp, file.contents, { mode: file.path.endsWith(`${path.sep}cli.js`) ? 0o755 : 0o644 });
+  await rename(temp, file.path);
+  fresh.add(file.path);
+}
+// Chunk names carry a content hash, so old chunks pile up: remove those no build wrote in the last
+// five minutes (a process started from the previous build may still import one lazily).
+const staleBefore = Date.now() - 5 * 60_000;
+for (const entry of await readdir(distDir, { recursive: true, withFileTypes: true })) {
+  const full = path.join(entry.parentPath ?? entry.path, entry.name);
+  if (!entry.isFile() || fresh.has(full) || !/\.(js|tmp)$/.test(full)) continue;
+  if ((await stat(full)).mtimeMs < staleBefore) await rm(full, { force: true });
+}
 // The import graph, so a test can prove that --version and --help load no Ink (test/cli/startup-graph).
 await writeFile(new URL('../../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
-await chmod(new URL('../../dist/cli.js', import.meta.url), 0o755);
