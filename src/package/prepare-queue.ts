@@ -16,6 +16,13 @@ import { crc32 } from './crc32.js';
 import { readEntry, realFs, type FsOps } from './read-file.js';
 import type { SelectedEntry } from './select.js';
 
+/**
+ * zlib level for every file: 6, like `zip -6` and zlib's default. Measured on the bench corpus
+ * (150 MB, 20k files; a busy shared machine): level 5 gives a 0.2% bigger zip for ~8% less CPU,
+ * level 4 a 0.4% bigger zip (still 1% smaller than Info-ZIP's -6) for ~15% less CPU.
+ */
+export const DEFLATE_LEVEL = 6;
+
 export interface Prepared {
   /** The bytes that go into the zip: deflated, or the original when that is not larger. */
   data: Buffer;
@@ -32,7 +39,7 @@ export interface QueueOptions {
   maxAheadFiles?: number;
   /** Files smaller than this are compressed on the main thread (default 32 KB). */
   asyncMinBytes?: number;
-  /** zlib level; 6 is zlib's and Info-ZIP's default. */
+  /** zlib level (default DEFLATE_LEVEL). */
   level?: number;
   fs?: FsOps;
   signal?: AbortSignal;
@@ -125,7 +132,7 @@ export class PrepareQueue {
     this.maxAheadBytes = options.maxAheadBytes ?? 32 * 1024 * 1024;
     this.maxAheadFiles = options.maxAheadFiles ?? 512;
     this.asyncMinBytes = options.asyncMinBytes ?? 32 * 1024;
-    this.level = options.level ?? 6;
+    this.level = options.level ?? DEFLATE_LEVEL;
     this.fs = options.fs ?? realFs;
   }
 

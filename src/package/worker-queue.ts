@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { CancelledError } from '../cli/errors.js';
-import { deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
+import { DEFLATE_LEVEL, deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
 import { OPEN_FLAGS, readFailure, readVerifiedCore } from './read-file.js';
 import type { SelectedEntry } from './select.js';
 
@@ -111,7 +111,7 @@ export class WorkerQueue {
     // peak memory near the zip's size (issue 4's budget: 1.5 × zip + 150 MB).
     this.maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
     this.maxAheadFiles = options.maxAheadFiles ?? 4096;
-    this.level = options.level ?? 6;
+    this.level = options.level ?? DEFLATE_LEVEL;
   }
 
   start(): void {

@@ -16,7 +16,7 @@ import CompressedObject from 'jszip/lib/compressedObject.js';
 import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
 import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
 import { Crc64 } from './crc64.js';
-import { PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
+import { DEFLATE_LEVEL, PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
 import { WorkerQueue, workersAvailable } from './worker-queue.js';
 import { readEntry } from './read-file.js';
 import type { SelectedEntry } from './select.js';
@@ -239,6 +239,17 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
   const queue: FileQueue = workers
     ? new WorkerQueue(jobs, { ...options, onTaken: options.onFileDone })
     : new PrepareQueue(jobs, { ...options, onTaken: options.onFileDone });
+  // Start compressing now: building jszip's entries for a big tree takes a while (and most of the
+  // main thread's garbage collection), and the workers can fill their window meanwhile.
+  queue.start();
+  try {
+    return await writeWithQueue(entries, options, native, queue);
+  } finally {
+    await queue.close?.();
+  }
+}
+
+async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions, native: boolean, queue: FileQueue): Promise<ZipOutput> {
   const archive = new JSZip();
   let jobIndex = 0;
   for (const entry of entries) {
@@ -257,18 +268,13 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
       const data = new PreparedObject(queue, jobIndex++, entry.size) as unknown as Uint8Array;
       archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
     } else {
-      archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? 6 } });
+      archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? DEFLATE_LEVEL } });
       options.onFileDone?.(entry);
     }
   }
   const sink = options.sink ?? new MemorySink(zipSizeBound(entries));
   const tap = new ChecksumTap(sink);
-  queue.start();
-  try {
-    await generate(archive, native, tap);
-  } finally {
-    await queue.close?.();
-  }
+  await generate(archive, native, tap);
   const zip = sink.close();
   return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
 }
