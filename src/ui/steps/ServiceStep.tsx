@@ -8,7 +8,7 @@ import type { ServiceInfo } from '../../fc/types.js';
 import { validateServiceName } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { filterNames, visibleWindow } from '../../wizard/filter.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useTask } from '../hooks/use-task.js';
@@ -16,30 +16,37 @@ import { useTask } from '../hooks/use-task.js';
 const CREATE = '\u0000create';
 const LIST_ROWS = 8;
 
-/** The filtered list with its highlight: pure enough to measure (test/bench/startup.bench.ts). */
+/** The filtered list with its highlight; the matches come filtered (once, by the step). */
 export function ServiceList({
-  services,
+  total,
+  matches,
   query,
   highlighted,
   rows = LIST_ROWS,
+  color: colorOn = true,
 }: {
-  services: readonly ServiceInfo[];
+  total: number;
+  matches: readonly ServiceInfo[];
   query: string;
   highlighted: number;
   rows?: number;
+  color?: boolean;
 }) {
-  const color = useColor();
-  const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
-  const entries = [CREATE, ...matches.map((s) => s.serviceName)];
-  const { start, end } = visibleWindow(entries.length, highlighted, rows);
+  // No context here (the benchmark renders this alone): colour comes as a prop.
+  const color = (name: string) => (colorOn ? name : undefined);
+  // Only the rows on screen are mapped: a 2,000-entry list costs a window, not the list.
+  const count = matches.length + 1;
+  const { start, end } = visibleWindow(count, highlighted, rows);
+  const entries: string[] = [];
+  for (let i = start; i < end; i++) entries.push(i === 0 ? CREATE : matches[i - 1].serviceName);
   return (
     <Box flexDirection="column">
       <Text dimColor>
-        {services.length} service{services.length === 1 ? '' : 's'}
+        {total} service{total === 1 ? '' : 's'}
         {query ? ` · ${matches.length} match "${query}"` : ''}
       </Text>
       {start > 0 && <Text dimColor>  ↑ {start} more</Text>}
-      {entries.slice(start, end).map((name, offset) => {
+      {entries.map((name, offset) => {
         const selected = start + offset === highlighted;
         return (
           <Text key={name} color={selected ? color('cyan') : undefined} wrap="truncate-end">
@@ -48,13 +55,13 @@ export function ServiceList({
           </Text>
         );
       })}
-      {end < entries.length && <Text dimColor>  ↓ {entries.length - end} more</Text>}
+      {end < count && <Text dimColor>  ↓ {count - end} more</Text>}
     </Box>
   );
 }
 
 export function ServiceStep() {
-  const { state, session, dispatch } = useWizard();
+  const { state, session, dispatch, options } = useWizard();
   const [list, runList] = useTask<ServiceInfo[]>();
   const [creation, runCreate, resetCreate] = useTask<void>();
   const [query, setQuery] = useState('');
@@ -175,7 +182,7 @@ export function ServiceStep() {
           placeholder="type to filter"
         />
       </Box>
-      <ServiceList services={services} query={query} highlighted={Math.min(highlighted, count - 1)} />
+      <ServiceList total={services.length} matches={matches} query={query} highlighted={Math.min(highlighted, count - 1)} color={options.color} />
       <Issues issues={state.issues} />
       <KeyHelp extra="type to filter · ↑/↓ move" />
     </Box>
