@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/cli/errors.js';
@@ -75,6 +79,36 @@ async function usageError(p: Promise<unknown>): Promise<UsageError> {
     expect(u.hint ?? '').not.toContain(s);
   }
   return u;
+}
+
+/**
+ * resolveCredentials with an empty environment, run as nobody. Only the file's own mode may stop
+ * the read: home and .aliyun are opened up to others. Returns what the child caught.
+ */
+async function resolveAsNobody(homeDir: string): Promise<{ name: string; message: string; hint?: string }> {
+  await chmod(homeDir, 0o755);
+  await chmod(path.join(homeDir, '.aliyun'), 0o755);
+  const moduleFile = path.join(homeDir, 'credentials.cjs');
+  // Everything bundled in (yaml too, which needs CommonJS): nobody runs it from a folder with no node_modules.
+  await build({
+    entryPoints: [fileURLToPath(new URL('../../src/profiles/credentials.ts', import.meta.url))],
+    outfile: moduleFile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const script = [
+    `const { resolveCredentials } = require(${JSON.stringify(moduleFile)});`,
+    `resolveCredentials({ env: {}, home: ${JSON.stringify(homeDir)} }).then(`,
+    `  () => console.log(JSON.stringify({ name: 'resolved' })),`,
+    `  (e) => console.log(JSON.stringify({ name: e.name, message: e.message, hint: e.hint })));`,
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: homeDir, env: { PATH: process.env.PATH }, uid: 65534, gid: 65534, timeout: 15_000 });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stdout) as { name: string; message: string; hint?: string };
 }
 
 function expectNoSecretsIn(text: string) {
@@ -310,12 +344,16 @@ describe('aliyun CLI config', () => {
     expect(e.message).toContain('"access_key_secret" must be a string');
   });
 
-  // root reads any file whatever its mode, so this one can only run as another user.
-  it.skipIf(process.getuid?.() === 0)('an unreadable file is an error naming it', async () => {
+  // root reads any file whatever its mode, and CI runs as root: there the check runs in a child
+  // process as nobody (uid/gid 65534, supplementary groups dropped by Node's spawn), on credentials.ts
+  // bundled with esbuild, so it is never skipped.
+  it('an unreadable file is an error naming it', async () => {
     await writeAliyun({ current: 'default', profiles: [aliyunProfile('default')] });
     await chmod(path.join(home, '.aliyun', 'config.json'), 0o000);
-    const e = await usageError(resolveCredentials(opts({})));
+    const e = process.getuid?.() === 0 ? await resolveAsNobody(home) : await usageError(resolveCredentials(opts({})));
+    expect(e.name).toBe('UsageError');
     expect(e.message).toContain('Cannot read ~/.aliyun/config.json (permission denied)');
+    for (const s of SECRETS) expect(`${e.message}\n${e.hint ?? ''}`).not.toContain(s);
   });
 
   it('a directory where the file should be is an error naming it', async () => {
