@@ -16,16 +16,27 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(name: string, width: number, height: number, exitFile: string, extraArgs = ''): void {
+function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = ''): void {
   const config = path.join(dir, 'config');
-  // CI is unset for the child: the wizard refuses to run under CI, and this IS a terminal.
-  const command = `cd ${dir} && env -u CI FCW_CONFIG_DIR=${config} HOME=${dir} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
+  // CI and NO_COLOR are unset for the child unless given: the wizard refuses to run under CI,
+  // and this IS a terminal.
+  const command = `cd ${dir} && env -u CI -u NO_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
   sessions.push(name);
 }
 
 function screen(name: string): string {
   return tmux('capture-pane', '-p', '-t', name);
+}
+
+/** The SGR colour parameters (30–37, 38, 90–97, and backgrounds) on the screen, from capture-pane -e. */
+function colours(name: string): string[] {
+  const text = tmux('capture-pane', '-e', '-p', '-t', name);
+  const found: string[] = [];
+  for (const m of text.matchAll(/\u001b\[([0-9;]*)m/g)) {
+    for (const p of m[1].split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
+  }
+  return found;
 }
 
 async function waitFor(test: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
@@ -89,6 +100,8 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     const exitFile = path.join(dir, 'deploy.exit');
     start(name, 120, 40, exitFile);
     await waitForScreen(name, /❯ Local sandbox/);
+    // With colour on, the highlighted row is cyan (36): the NO_COLOR check below can fail.
+    expect(colours(name)).toContain('36');
     await keys(name, 'Create a new service', 'Enter');
     await keys(name, 'New service name', 'Enter');
     tmux('send-keys', '-t', name, '-l', 'demo');
@@ -117,11 +130,12 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     expect(await exitCode(exitFile)).toBe('EXIT=0');
   });
 
-  it('Ctrl-C in the middle cancels and exits 130, readable at 60 columns', async () => {
+  it('Ctrl-C in the middle cancels and exits 130; readable at 60 columns; NO_COLOR honoured', async () => {
     const name = `fcw-wizard-${process.pid}-cancel`;
     const exitFile = path.join(dir, 'cancel.exit');
-    start(name, 60, 30, exitFile, ' --no-animation');
+    start(name, 60, 30, exitFile, ' --no-animation', 'NO_COLOR=1');
     const first = await waitForScreen(name, /❯ Local sandbox/);
+    expect(colours(name)).toEqual([]);
     expect(first).toContain('Where should the function go?');
     // At 60 columns the menu rows and the key help stay whole lines (long text wraps, rows do not).
     const lines = first.split('\n').map((l) => l.trimEnd());

@@ -87,4 +87,26 @@ describe('a first deploy, by keyboard, to the in-process sandbox', () => {
       await app.session.connection?.close();
     }
   });
+
+  it('redeploys the saved profile: review, deploy, nothing changed', async () => {
+    const env = { FCW_CONFIG_DIR: path.join(dir, 'config'), HOME: dir };
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: dir };
+    const app = renderApp(createRealServices(io));
+    try {
+      let frame = await waitForFrame(app, 'Redeploy a saved profile');
+      expect(frame).toMatch(/❯ Local sandbox/);
+      await press(app, KEY.up, /❯ Alibaba Cloud/);
+      await press(app, KEY.up, /❯ Redeploy a saved profile/);
+      frame = await press(app, KEY.enter, /❯ hello\s+demo\/hello · nodejs20 · local sandbox/);
+      frame = await press(app, KEY.enter, 'CRC-64');
+      expect(frame).toContain('from profile hello');
+      expect(frame).toContain('192 MB');
+      frame = await press(app, KEY.enter, 'Unchanged (already deployed): demo/hello');
+      expect(frame).toContain('✓ equals our CRC-64');
+      // Started from a profile: it is offered under its own name.
+      expect(frame).toContain('Save as profile: hello');
+    } finally {
+      await app.session.connection?.close();
+    }
+  });
 });
