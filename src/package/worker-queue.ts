@@ -109,7 +109,7 @@ export class WorkerQueue {
     this.slots = jobs.map(() => ({ dispatched: false, settled: false }));
     // Raw bytes read ahead of the writer: enough to keep two workers busy, little enough to keep
     // peak memory near the zip's size (issue 4's budget: 1.5 × zip + 150 MB).
-    this.maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
+    this.maxAheadBytes = options.maxAheadBytes ?? 12 * 1024 * 1024;
     this.maxAheadFiles = options.maxAheadFiles ?? 4096;
     this.level = options.level ?? DEFLATE_LEVEL;
   }

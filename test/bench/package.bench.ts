@@ -145,19 +145,27 @@ function median(values: number[]): number {
 
 const TIME = '/usr/bin/time';
 
-/** Runs a command, returns wall ms and (with /usr/bin/time) the peak RSS in KB. */
-function timed(cmd: string, args: string[], cwd: string): { ms: number; rssKb?: number; stdout: string } {
+/**
+ * Runs a command; returns wall ms and, with /usr/bin/time, the peak RSS in KB and the CPU seconds
+ * (user + system, all threads): on a shared machine CPU time is the steadier comparison.
+ */
+function timed(cmd: string, args: string[], cwd: string): { ms: number; rssKb?: number; cpuS?: number; stdout: string } {
   const useTime = existsSync(TIME);
   const started = process.hrtime.bigint();
   const result = useTime
-    ? spawnSync(TIME, ['-f', 'FCW_BENCH_RSS_KB=%M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })
+    ? spawnSync(TIME, ['-f', 'FCW_BENCH_RSS_KB=%M FCW_BENCH_CPU=%U+%S', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })
     : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   }
-  const match = /FCW_BENCH_RSS_KB=(\d+)/.exec(result.stderr ?? '');
-  return { ms, rssKb: match ? Number(match[1]) : undefined, stdout: result.stdout };
+  const match = /FCW_BENCH_RSS_KB=(\d+) FCW_BENCH_CPU=([\d.]+)\+([\d.]+)/.exec(result.stderr ?? '');
+  return {
+    ms,
+    rssKb: match ? Number(match[1]) : undefined,
+    cpuS: match ? Number(match[2]) + Number(match[3]) : undefined,
+    stdout: result.stdout,
+  };
 }
 
 function mb(bytes: number): string {
@@ -192,6 +200,8 @@ function main(): void {
     const ours: number[] = [];
     const theirs: number[] = [];
     const rss: number[] = [];
+    const ourCpu: number[] = [];
+    const zipCpu: number[] = [];
     const ourOut = path.join(work, 'fcw.zip');
     const zipOut = path.join(work, 'zip.zip');
     let checksum = '';
@@ -203,11 +213,16 @@ function main(): void {
         const r = timed(process.execPath, [cli, 'package', corpus, '--out', ourOut, '--json'], work);
         ours.push(r.ms);
         if (r.rssKb !== undefined) rss.push(r.rssKb * 1024);
+        if (r.cpuS !== undefined) ourCpu.push(r.cpuS);
         const report = JSON.parse(r.stdout) as { checksum: string };
         if (checksum && checksum !== report.checksum) throw new Error('checksum differs between runs: not deterministic');
         checksum = report.checksum;
       };
-      const runZip = () => theirs.push(timed('zip', ['-qr', '-6', zipOut, '.'], corpus).ms);
+      const runZip = () => {
+        const r = timed('zip', ['-qr', '-6', zipOut, '.'], corpus);
+        theirs.push(r.ms);
+        if (r.cpuS !== undefined) zipCpu.push(r.cpuS);
+      };
       if (i % 2 === 0) { runOurs(); runZip(); } else { runZip(); runOurs(); }
       console.log(`run ${i + 1}/${runs}: fcw ${ours.at(-1)!.toFixed(0)} ms, zip ${theirs.at(-1)!.toFixed(0)} ms`);
     }
@@ -225,6 +240,10 @@ function main(): void {
       const peak = Math.max(...rss);
       console.log(`fcw peak RSS ${mb(peak)} (max of runs; median ${mb(median(rss))}); budget 1.5 × zip + 150 MB = ${mb(rssBudget)}`);
     }
+    if (ourCpu.length && zipCpu.length) {
+      console.log(`CPU time     fcw median ${median(ourCpu).toFixed(2)} s, zip median ${median(zipCpu).toFixed(2)} s (user + system, all threads)`);
+    }
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`);
     console.log(`checksum     ${checksum} (same in every run)`);
   } finally {
     if (process.env.FCW_BENCH_KEEP === '1') console.log(`kept ${work}`);
