@@ -7,7 +7,7 @@
 // size and checksum) and thrown away as it streams.
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, UsageError } from '../cli/errors.js';
+import { EXIT, exitCodeOf, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
@@ -185,6 +185,19 @@ function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { 
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
+  try {
+    return await runPackage(args, io);
+  } catch (error) {
+    // --json promises one object on stdout, also when packaging never finished (as fcw deploy).
+    if (args.includes('--json')) {
+      const e = error as { message?: string; hint?: string; name?: string };
+      io.stdout.write(`${JSON.stringify({ error: { message: e?.message ?? String(error), hint: e?.hint ?? null, code: e?.name ?? null, exitCode: exitCodeOf(error) } })}\n`);
+    }
+    throw error;
+  }
+}
+
+async function runPackage(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('package', args, PACKAGE_OPTIONS);
   const flags = globalFlags(values);
   if (flags.help) {

@@ -124,6 +124,13 @@ describe('bad input: exit 2, a message, no zip', () => {
     expect(readdirSync(dir).some((n) => n.includes('never.zip'))).toBe(false);
   });
 
+  it('--json still prints one object, with the error, on bad input', async () => {
+    const r = await runFcw(['package', path.join(dir, 'nope'), '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'UsageError', exitCode: 2 } });
+    expect(JSON.parse(r.stdout).error.message).toContain('does not exist');
+  });
+
   it('a missing folder, an empty one, a symlink leaving the folder', async () => {
     const missing = await runFcw(['package', path.join(dir, 'nope')]);
     expect(missing.code).toBe(2);
