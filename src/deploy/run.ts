@@ -193,6 +193,9 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   const cancelledCheck = () => {
     if (signal?.aborted) throw new CancelledError('Deploy cancelled.');
   };
+  // The write in flight when a cancel came: aborting our side does not take back a request the
+  // service already has, so a cancel from here on must not read as "nothing happened".
+  let writing: string | undefined;
 
   // 1. Validate: before anything touches the disk or the network.
   phase('validate', { state: 'start' });
@@ -271,6 +274,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
     // 6. Write.
     if (serviceMissing) {
+      writing = 'CreateService';
       await timed('create-service', async () => {
         try {
           const r = await client.createService({ serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) }, opts);
@@ -287,12 +291,14 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
     let answer: ApiResult<FunctionInfo>;
     if (plan.action === 'create') {
+      writing = 'CreateFunction';
       try {
         answer = await timed('create', () => client.createFunction(service, spec.function, plan.sendCode ? code : undefined, opts), (r) => ({ requestId: r.requestId }));
         noteRequest(answer);
         result.status = 'created';
       } catch (error) {
         if (!(error instanceof FcApiError && error.status === 409 && error.code === 'FunctionAlreadyExists')) throw error;
+        writing = undefined; // refused: our create did not happen
         // Created by someone else between our read and our create: read it, and update it instead.
         if (error.requestId) result.requestIds.push(error.requestId);
         result.warnings.push(`Function "${functionName}" appeared between the read and the create; updating it instead.`);
@@ -308,9 +314,11 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
           result.checksum = plan.checksum;
           return finish();
         }
+        writing = 'UpdateFunction';
         answer = await update(plan, read, code);
       }
     } else {
+      writing = 'UpdateFunction';
       answer = await update(plan, read, code);
     }
 
@@ -326,6 +334,11 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (error instanceof CancelledError || signal?.aborted) {
+      if (writing && signal?.aborted) {
+        throw Object.assign(new CancelledError(`Deploy cancelled during ${writing}: the request was already sent, so the service may have applied it.`), {
+          hint: 'Run the same command with --dry-run to see what is deployed now; running it again changes only what still differs.',
+        });
+      }
       throw error instanceof CancelledError ? error : new CancelledError('Deploy cancelled.');
     }
     result.status = 'failed';

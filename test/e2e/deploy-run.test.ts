@@ -268,4 +268,25 @@ describe('deploy() against the sandbox', () => {
     await expect(deploy({ spec: specFor('nope'), signal: controller.signal }, deps())).rejects.toBeInstanceOf(CancelledError);
     expect(writes()).toEqual([]);
   });
+
+  it('a cancel after the write reached the service says it may have been applied (it was)', async () => {
+    const controller = new AbortController();
+    // The service takes and answers the create; the cancel lands before fcw reads the answer.
+    const lateCancel: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method !== 'POST' || !String(input).endsWith('/functions')) return response;
+      controller.abort();
+      throw new DOMException('This operation was aborted', 'AbortError');
+    };
+    const cancelling = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, fetch: lateCancel, retries: 0 });
+    const error = await deploy({ spec: specFor('landed'), signal: controller.signal }, { client: cancelling, packager }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).toContain('during CreateFunction');
+    expect((error as Error).message).toContain('may have applied it');
+    expect((error as { hint?: string }).hint).toContain('--dry-run');
+    expect((await other.getFunction('svc', 'landed')).data.functionName).toBe('landed');
+  });
 });
