@@ -302,6 +302,19 @@ describe('review', () => {
     expect(app.exits).toEqual([0]);
   });
 
+  it('with animation the summary is revealed line by line; without, at once', async () => {
+    const animated = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: true });
+    await waitForFrame(animated, 'CRC-64');
+    await press(animated, KEY.enter, 'Save as profile');
+    const partial = animated.frames.filter((f) => f.includes('functionId') && !f.includes('codeChecksum'));
+    expect(partial.length).toBeGreaterThan(0);
+    animated.unmount();
+    const still = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: false });
+    await waitForFrame(still, 'CRC-64');
+    await press(still, KEY.enter, 'Save as profile');
+    expect(still.frames.filter((f) => f.includes('functionId') && !f.includes('codeChecksum'))).toEqual([]);
+  });
+
   it('a failed deploy shows code, message, request id, hint, and goes back to the step to fix', async () => {
     const { FcApiError } = await import('../../src/fc/errors.js');
     const services = fakeServices({

@@ -1,0 +1,124 @@
+// The wizard's other pure pieces: the service filter and its window, error views and the step that
+// fixes them, the sample handlers, and the profile a wizard run saves (no secret in it).
+import { describe, expect, it } from 'vitest';
+import { filterNames, visibleWindow } from '../../src/wizard/filter.js';
+import { fixStepOf, toErrorView } from '../../src/wizard/errors.js';
+import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../src/wizard/samples.js';
+import { profileValues, toProfile } from '../../src/wizard/profile.js';
+import { initialState, type WizardState } from '../../src/wizard/state.js';
+import { FcApiError, FcNetworkError } from '../../src/fc/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { getRuntime } from '../../src/fc/rules.js';
+
+describe('filterNames', () => {
+  const names = ['web-api', 'api', 'jobs', 'API-gateway', 'legacy-web'];
+  it('puts names starting with the query first, then names containing it, case-insensitively', () => {
+    expect(filterNames(names, 'api', (n) => n)).toEqual(['api', 'API-gateway', 'web-api']);
+    expect(filterNames(names, 'WEB', (n) => n)).toEqual(['web-api', 'legacy-web']);
+  });
+  it('an empty or blank query keeps the whole list in order; no match gives none', () => {
+    expect(filterNames(names, '  ', (n) => n)).toEqual(names);
+    expect(filterNames(names, 'zzz', (n) => n)).toEqual([]);
+  });
+  it('filters 2,000 names well inside a keystroke', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `svc-${i}`);
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) filterNames(many, `svc-1${i % 10}`, (n) => n);
+    expect((performance.now() - t0) / 20).toBeLessThan(50);
+  });
+});
+
+describe('visibleWindow', () => {
+  it('shows everything when it fits, else keeps the highlighted row inside', () => {
+    expect(visibleWindow(5, 4, 8)).toEqual({ start: 0, end: 5 });
+    expect(visibleWindow(100, 0, 8)).toEqual({ start: 0, end: 8 });
+    expect(visibleWindow(100, 50, 8)).toEqual({ start: 46, end: 54 });
+    expect(visibleWindow(100, 99, 8)).toEqual({ start: 92, end: 100 });
+  });
+});
+
+describe('error views', () => {
+  it('a service error keeps code, message, request id, status and hint, and names the step', () => {
+    const view = toErrorView(new FcApiError('CreateFunction', 400, 'InvalidArgument', 'timeout must be between 1 and 600', 'req-1'));
+    expect(view).toEqual({
+      code: 'InvalidArgument',
+      message: 'timeout must be between 1 and 600',
+      requestId: 'req-1',
+      status: 400,
+      hint: expect.stringContaining('field'),
+      fixStep: 'limits',
+    });
+  });
+  it.each([
+    [new FcApiError('x', 403, 'SignatureNotMatch', 'bad', 'r'), 'target'],
+    [new FcApiError('x', 404, 'ServiceNotFound', 'no', 'r'), 'service'],
+    [new FcApiError('x', 409, 'FunctionAlreadyExists', 'exists', 'r'), 'function'],
+    [new FcApiError('x', 400, 'EntityTooLarge', 'big', 'r'), 'code'],
+    [new FcApiError('x', 400, 'InvalidArgument', 'handler index is invalid', 'r'), 'handler'],
+    [Object.assign(new Error('bad'), { issues: [{ field: 'customContainerConfig.image' }] }), 'code'],
+    [new Error('something odd'), undefined],
+  ])('%s → %s', (error, step) => {
+    expect(fixStepOf(error)).toBe(step);
+  });
+  it('network and usage errors get a code a person can read', () => {
+    expect(toErrorView(new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect failed', true)).code).toBe('ECONNREFUSED');
+    expect(toErrorView(new UsageError('folder x does not exist', 'check the path'))).toMatchObject({ code: 'UsageError', hint: 'check the path' });
+    expect(toErrorView('plain')).toMatchObject({ code: 'Error', message: 'plain' });
+  });
+});
+
+describe('samples', () => {
+  it('match the runtime default handler', () => {
+    for (const runtime of ['nodejs20', 'python3.10', 'php7.2']) {
+      const files = sampleFiles(runtime)!;
+      const handler = getRuntime(runtime)!.defaultHandler; // index.handler
+      expect(files.map((f) => f.path)).toEqual([`index.${runtime.startsWith('nodejs') ? 'js' : runtime.startsWith('python') ? 'py' : 'php'}`]);
+      expect(files[0].content).toContain(handler.split('.')[1]);
+    }
+  });
+  it('custom runtimes get an executable bootstrap that serves on the caPort', () => {
+    const files = sampleFiles('custom.debian10')!;
+    expect(files.find((f) => f.path === 'bootstrap')?.mode).toBe(0o755);
+    expect(files.find((f) => f.path === 'server.py')?.content).toContain('0.0.0.0');
+  });
+  it('compiled runtimes and images get none, with the reason', () => {
+    expect(sampleFiles('java11')).toBeUndefined();
+    expect(sampleUnavailableReason('java11')).toContain('built first');
+    expect(sampleFiles('custom-container')).toBeUndefined();
+    expect(sampleUnavailableReason('custom-container')).toContain('image');
+    expect(defaultSampleDir('python3.10')).toBe('fcw-sample-python3-10');
+  });
+});
+
+describe('the profile a wizard run saves', () => {
+  const state: WizardState = {
+    ...initialState(),
+    step: 'summary',
+    target: { kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com', accountId: '1', region: 'cn-hangzhou', credentialSource: 'environment', credentialRef: { kind: 'env' } },
+    service: { name: 'demo', created: true },
+    functionName: 'hello',
+    runtime: 'nodejs20',
+    handler: 'index.handler',
+    code: { kind: 'folder', path: 'app' },
+    memorySize: 256,
+    environmentVariables: { MODE: 'prod' },
+  };
+  it('holds the target, the credential source (not a key), absolute code paths and the function', () => {
+    const profile = toProfile(state, 'web', (p) => `/abs/${p}`);
+    expect(profile).toEqual({
+      name: 'web',
+      target: { kind: 'cloud', accountId: '1', region: 'cn-hangzhou', credentialSource: { kind: 'env' } },
+      service: { name: 'demo', create: true },
+      function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 256, timeout: 60, environmentVariables: { MODE: 'prod' } },
+      code: { kind: 'folder', path: '/abs/app' },
+    });
+  });
+  it('a sandbox target is stored as local (its port changes every run)', () => {
+    const sandbox = { ...state, target: { kind: 'sandbox' as const, endpoint: 'http://127.0.0.1:4000', accountId: '9', credentialSource: 'sandbox key' } };
+    expect(toProfile(sandbox, 'x', (p) => p).target).toEqual({ kind: 'local' });
+  });
+  it('reads back into the wizard fields', () => {
+    const profile = toProfile(state, 'web', (p) => `/abs/${p}`);
+    expect(profileValues(profile, state.target!)).toMatchObject({ name: 'web', service: 'demo', functionName: 'hello', memorySize: 256, code: { kind: 'folder', path: '/abs/app' } });
+  });
+});
