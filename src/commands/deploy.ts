@@ -133,14 +133,21 @@ function err(io: Io, text: string): void {
 async function askYesNo(io: Io, question: string): Promise<boolean> {
   const readline = await import('node:readline');
   const rl = readline.createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream, terminal: true });
+  let answered = false;
   try {
     return await new Promise<boolean>((resolve) => {
       rl.on('SIGINT', () => resolve(false));
       rl.on('close', () => resolve(false));
-      rl.question(question, (answer) => resolve(/^y(es)?$/i.test(answer.trim())));
+      rl.question(question, (answer) => {
+        answered = true;
+        resolve(/^y(es)?$/i.test(answer.trim()));
+      });
     });
   } finally {
     rl.close();
+    // Ctrl-C or end of input leaves the cursor after the question: end that line (after readline's
+    // own last cursor move), so the cancel message that follows starts on a line of its own.
+    if (!answered) io.stderr.write('\n');
   }
 }
 

@@ -17,6 +17,8 @@ function tty(): PassThrough & { isTTY: boolean; columns: number } {
   return Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
 }
 
+const CTRL_C = '\x03';
+
 function makeIo(answer: string): { io: Io; out: () => string; err: () => string } {
   const stdin = tty();
   const stdout = tty();
@@ -27,7 +29,7 @@ function makeIo(answer: string): { io: Io; out: () => string; err: () => string 
   stderr.setEncoding('utf8').on('data', (d: string) => {
     err += d;
     // Answer once the question is on screen, as a person would.
-    if (d.includes('Deploy? [y/N]')) stdin.write(`${answer}\n`);
+    if (d.includes('Deploy? [y/N]')) stdin.write(answer === CTRL_C ? answer : `${answer}\n`);
   });
   const env = { FCW_CONFIG_DIR: path.join(root, 'cfg'), HOME: root, CI: undefined } as NodeJS.ProcessEnv;
   return { io: { stdin, stdout, stderr, env, cwd: root }, out: () => out, err: () => err };
@@ -56,6 +58,13 @@ describe('fcw deploy in a terminal', () => {
     expect(await run([...FLAGS, '--code', codeDir, '--memory', '512'], again.io)).toBe(0);
     expect(again.err()).toMatch(/Create function svc\/asked:/);
     expect(again.out()).toMatch(/^Created svc\/asked/);
+  });
+
+  it('Ctrl-C at the question cancels (exit 130) and ends the prompt line, so the message starts on its own', async () => {
+    const { io, err } = makeIo(CTRL_C);
+    await expect(run([...FLAGS, '--function', 'interrupted', '--code', codeDir], io)).rejects.toBeInstanceOf(CancelledError);
+    // Whatever cursor moves readline writes after the question, the last thing written is a newline.
+    expect(err()).toMatch(/Deploy\? \[y\/N\] (\x1b\[\d*[A-Za-z])*\n$/);
   });
 
   it('--yes does not ask', async () => {
