@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { CancelledError } from '../cli/errors.js';
 import { DEFLATE_LEVEL, deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
-import { OPEN_FLAGS, readFailure, readVerifiedCore } from './read-file.js';
+import { OPEN_FLAGS, readEntry, readFailure, readVerifiedCore } from './read-file.js';
 import type { SelectedEntry } from './select.js';
 
 /** Only Node versions with a native zlib.crc32 (20.15+) use workers; others use the in-process queue. */
@@ -190,12 +190,52 @@ export class WorkerQueue {
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** The next file no worker has, if the window allows: the main thread may do it itself. */
+  private claimNext(): number | undefined {
+    const i = this.nextDispatch;
+    if (i >= this.jobs.length || this.failure !== undefined) return undefined;
+    const entry = this.jobs[i]!;
+    const fits = i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + entry.size <= this.maxAheadBytes);
+    if (!fits) return undefined;
+    this.slots[i]!.dispatched = true;
+    this.aheadBytes += entry.size;
+    this.nextDispatch++;
+    return i;
+  }
+
+  /** Reads and compresses one file on the main thread, with the same code the workers run. */
+  private runHere(index: number): void {
+    const slot = this.slots[index]!;
+    const entry = this.jobs[index]!;
+    try {
+      const raw = readEntry(entry);
+      const crc = zlib.crc32(raw) >>> 0;
+      let result: Prepared = { data: raw, deflated: false, crc32: crc, size: raw.length };
+      if (!looksIncompressibleWith(zlib, raw, PROBE_MIN_BYTES, PROBE_SAMPLE)) {
+        const deflated = zlib.deflateRawSync(raw, deflateOptions(raw.length, this.level));
+        if (deflated.length < raw.length) result = { data: deflated, deflated: true, crc32: crc, size: raw.length };
+      }
+      slot.result = result;
+    } catch (error) {
+      slot.error = error;
+      this.failure ??= error;
+    }
+    slot.settled = true;
+  }
+
   async take(index: number): Promise<Prepared> {
     if (index !== this.head) throw new Error(`WorkerQueue: asked for file ${index}, expected ${this.head}`);
     const slot = this.slots[index]!;
     while (!slot.settled) {
       this.checkFailure();
-      if (!slot.dispatched) this.dispatch();
+      // While the head is with a worker, the main thread (otherwise idle here) compresses the next
+      // file nobody has yet, then lets the workers' answers in.
+      const next = this.claimNext();
+      if (next !== undefined) {
+        this.runHere(next);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         slot.waiter = resolve;
       });
