@@ -17,7 +17,7 @@ import { buildPackage, checkHandler, loadZipPackage, scanFolder, type PackagePro
 import { findCloudCredentials } from '../profiles/credentials.js';
 import { profileNameProblem } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
-import { startSandbox } from '../sandbox/index.js';
+import { credentialsPath, startSandbox } from '../sandbox/index.js';
 import { profileValues, toProfile } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
@@ -82,11 +82,14 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
   return {
     cwd: io.cwd,
     regions,
+    defaults: { endpoint: options.endpoint, region: options.region, accountId: options.accountId },
 
     async findCredentials(): Promise<FoundCredentials[]> {
       const found = await findCloudCredentials({ env, home });
-      if (!found) return [];
+      const sandbox = await sandboxKey(sandboxDataDir(env));
+      if (!found) return sandbox ? [sandbox] : [];
       return [
+        ...(sandbox ? [sandbox] : []),
         {
           source: found.source.label,
           ref: sourceRef(found.source),
@@ -244,6 +247,32 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
 
     profileNameProblem,
   };
+}
+
+/**
+ * The key `fcw serve` (and the in-process sandbox) keeps in its data directory, offered for a
+ * loopback endpoint. Read only: never created here.
+ */
+async function sandboxKey(dataDir: string): Promise<FoundCredentials | undefined> {
+  try {
+    const key = JSON.parse(await fs.readFile(credentialsPath(dataDir), 'utf8'));
+    if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
+    let accountId: string | undefined;
+    try {
+      accountId = JSON.parse(await fs.readFile(path.join(dataDir, 'account.json'), 'utf8'))?.accountId;
+    } catch {
+      accountId = undefined;
+    }
+    return {
+      source: `the local sandbox's own key (${dataDir})`,
+      accessKeyIdHint: maskKeyId(key.accessKeyId),
+      accountId: typeof accountId === 'string' ? accountId : undefined,
+      credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret },
+      sandbox: true,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The "credentials from X" part of resolveTarget's description line (it never holds a secret). */

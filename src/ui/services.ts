@@ -20,6 +20,15 @@ export interface FoundCredentials {
   region?: string;
   accountId?: string;
   credentials: Credentials;
+  /** The local sandbox's own key (for `fcw serve` on a loopback endpoint), not a cloud key. */
+  sandbox?: boolean;
+}
+
+/** Values given as flags (`fcw --endpoint URL --region R --account-id N`): the target step starts from them. */
+export interface TargetDefaults {
+  endpoint?: string;
+  region?: string;
+  accountId?: string;
 }
 
 /** A target the wizard can talk to. Holds its credentials privately: the state only sees `target`. */
@@ -81,6 +90,7 @@ export interface WizardServices {
   readonly cwd: string;
   /** Regions for the picker, most used first. */
   readonly regions: readonly string[];
+  readonly defaults: TargetDefaults;
   findCredentials(): Promise<FoundCredentials[]>;
   connectCloud(input: CloudConnectInput): Connection;
   connectEndpoint(input: EndpointConnectInput): Connection;

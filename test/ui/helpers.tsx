@@ -77,6 +77,7 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
     log,
     cwd: '/work/app',
     regions: ['cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'],
+    defaults: {},
     async findCredentials() {
       return creds;
     },

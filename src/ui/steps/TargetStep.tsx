@@ -27,10 +27,11 @@ export function TargetStep() {
   const phase = phases[phases.length - 1];
   const go = (p: Phase) => setPhases((list) => [...list, p]);
   const previous = state.target;
+  const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
-  const [region, setRegion] = useState(previous?.region ?? '');
-  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : 'http://127.0.0.1:9000');
-  const [accountId, setAccountId] = useState(previous?.accountId ?? '');
+  const [region, setRegion] = useState(previous?.region ?? defaults.region ?? '');
+  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? 'http://127.0.0.1:9000'));
+  const [accountId, setAccountId] = useState(previous?.accountId ?? defaults.accountId ?? '');
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
   const [token, setToken] = useState('');
@@ -41,8 +42,9 @@ export function TargetStep() {
     Promise.all([services.findCredentials().catch(() => []), services.listProfiles().catch(() => [])]).then(([creds, profiles]) => {
       if (!live) return;
       setFound({ creds, profiles });
-      if (!region) setRegion(creds.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
-      if (!accountId) setAccountId(creds.find((c) => c.accountId)?.accountId ?? '');
+      const cloud = creds.filter((c) => !c.sandbox);
+      if (!region) setRegion(cloud.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
+      if (!accountId) setAccountId(cloud.find((c) => c.accountId)?.accountId ?? '');
     });
     return () => {
       live = false;
@@ -87,7 +89,10 @@ export function TargetStep() {
   }
 
   const failure = work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
-  const hasCloud = found.creds.length > 0;
+  // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
+  const cloudCreds = found.creds.filter((c) => !c.sandbox);
+  const hasCloud = cloudCreds.length > 0;
+  const usable = kind === 'cloud' ? cloudCreds : found.creds;
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
@@ -95,7 +100,7 @@ export function TargetStep() {
       {
         label: 'Alibaba Cloud',
         value: 'cloud',
-        note: hasCloud ? `credentials found: ${found.creds[0].source}` : 'no credentials found: you can type them',
+        note: hasCloud ? `credentials found: ${cloudCreds[0].source}` : 'no credentials found: you can type them',
         detail: 'Deploy to your account: pick a region, the account id and the credentials to use.',
       },
       {
@@ -109,7 +114,7 @@ export function TargetStep() {
     if (found.profiles.length) {
       items.unshift({ label: 'Redeploy a saved profile', value: 'profile', note: `${found.profiles.length} saved`, detail: 'Load a profile, review it, deploy.' });
     }
-    const initialValue: Choice = previous?.kind ?? (hasCloud ? 'cloud' : 'sandbox');
+    const initialValue: Choice = previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox');
     return (
       <Box key={phase} flexDirection="column">
         <Text>Where should the function go?</Text>
@@ -188,7 +193,12 @@ export function TargetStep() {
               return 'not a URL yet';
             }
           }}
-          onSubmit={() => go('account')}
+          onSubmit={() => {
+            // `fcw serve` keeps its account id next to its key: start from it.
+            const sandboxAccount = found.creds.find((c) => c.sandbox)?.accountId;
+            if (!ACCOUNT_ID.test(accountId) && sandboxAccount) setAccountId(sandboxAccount);
+            go('account');
+          }}
         />
         <KeyHelp />
       </Box>
@@ -213,7 +223,7 @@ export function TargetStep() {
   }
 
   if (phase === 'creds') {
-    const items: MenuItem<number>[] = found.creds.map((c, i) => ({ label: c.source, value: i, note: `AccessKey ${c.accessKeyIdHint}` }));
+    const items: MenuItem<number>[] = usable.map((c, i) => ({ label: c.source, value: i, note: `AccessKey ${c.accessKeyIdHint}` }));
     items.push({ label: 'Type an AccessKey for this session', value: -1, note: 'kept in memory only, never saved' });
     return (
       <Box key={phase} flexDirection="column">
@@ -222,7 +232,7 @@ export function TargetStep() {
           items={items}
           onSelect={(item) => {
             if (item.value === -1) return go('key-id');
-            const c = found.creds[item.value];
+            const c = usable[item.value];
             connectWith(c.credentials, c.source, c.ref);
           }}
         />

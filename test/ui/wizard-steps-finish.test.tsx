@@ -1,0 +1,184 @@
+// Each step of the wizard alone (handler to summary) and the global keys, with fake services.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { handlerRuleText } from '../../src/fc/rules.js';
+import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, waitForFrame } from './helpers.js';
+
+afterEach(() => cleanup());
+
+describe('handler', () => {
+  it('is prefilled with the default, shows the format and checks it against the package', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('handler', { runtime: 'nodejs20', code: { kind: 'folder', path: '.' } }) });
+    let frame = await waitForFrame(app, '✓ index.js exports handler');
+    expect(frame).toContain('Handler: index.handler');
+    expect(frame).toContain(`rule: ${handlerRuleText('nodejs20').slice(0, 40)}`);
+    expect(frame).toContain('CRC-64 1234567890');
+    await type(app, 'x');
+    frame = await waitForFrame(app, '✗ no file for index.handlerx');
+    // Enter is refused once while the package cannot serve the handler, then kept on a second Enter.
+    await press(app, KEY.enter, 'Press Enter again to keep this handler anyway');
+    expect(app.lastFrame()).toContain('Handler: index.handlerx');
+    await press(app, KEY.backspace, '✓ index.js exports handler');
+    await press(app, KEY.enter, 'Memory');
+  });
+});
+
+describe('limits', () => {
+  it('memory from the list or typed and checked, timeout, initializer and its timeout', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    let frame = await waitForFrame(app, '❯ 128 MB');
+    expect(frame).toContain('a multiple of 64 MB between 128 and 3072');
+    expect(frame).toContain('default: 128');
+    await press(app, KEY.up, /❯ Type a number/);
+    await press(app, KEY.enter, 'Memory (MB):');
+    for (let i = 0; i < 3; i++) app.stdin.write(KEY.backspace);
+    await type(app, '100');
+    expect(app.lastFrame()).toContain('✗');
+    await press(app, KEY.backspace);
+    await press(app, KEY.backspace);
+    await type(app, '28');
+    await waitForFrame(app, (f) => !f.includes('✗'));
+    await press(app, KEY.enter, 'Timeout (s):');
+    expect(app.lastFrame()).toContain('whole seconds from 1 to 600');
+    await press(app, KEY.enter, 'Initializer:');
+    await type(app, 'index.init');
+    await press(app, KEY.enter, 'Initializer timeout (s):');
+    frame = await press(app, KEY.enter, 'Description');
+    expect(frame).toBeTruthy();
+  });
+});
+
+describe('more', () => {
+  it('adds environment variables and layers one per Enter, caPort for custom runtimes', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('more', { runtime: 'custom.debian10' }) });
+    await waitForFrame(app, 'Description:');
+    await press(app, KEY.enter, 'Add KEY=value');
+    await type(app, 'FC_X=1');
+    expect(app.lastFrame()).toContain('✗');
+    for (let i = 0; i < 6; i++) app.stdin.write(KEY.backspace);
+    await waitForFrame(app, (f) => !f.includes('FC_X'));
+    await type(app, 'MODE=prod');
+    await press(app, KEY.enter, 'Environment variables: MODE=prod');
+    await press(app, KEY.enter, 'Add a layer');
+    await press(app, KEY.enter, 'Listening port');
+    expect(app.lastFrame()).toContain('default: 9000');
+  });
+});
+
+describe('review', () => {
+  const ready = stateAt('review', {
+    service: { name: 'demo', created: false },
+    functionName: 'hello',
+    runtime: 'nodejs20',
+    code: { kind: 'folder', path: './app' },
+    handler: 'index.handler',
+    history: ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'],
+  });
+
+  it('shows the whole request, the package size and checksum, and the target', async () => {
+    const app = renderApp(fakeServices(), { initial: ready });
+    const frame = await waitForFrame(app, 'CRC-64');
+    for (const text of ['local sandbox', 'demo', 'hello (create)', 'nodejs20', 'index.handler', 'folder ./app', '128 MB', '60 s', '1234567890', '❯ Deploy']) {
+      expect(frame).toContain(text);
+    }
+  });
+
+  it('edit a step returns to the review after it', async () => {
+    const app = renderApp(fakeServices(), { initial: ready });
+    await waitForFrame(app, 'CRC-64');
+    await press(app, KEY.down, /❯ Edit a step/);
+    await press(app, KEY.enter, 'Where to deploy');
+    for (let i = 0; i < 6; i++) await press(app, KEY.down);
+    await press(app, KEY.enter, /❯ 128 MB/);
+    await press(app, KEY.down, /❯ 192 MB/);
+    await press(app, KEY.enter, 'Timeout');
+    await press(app, KEY.enter, 'Initializer');
+    await press(app, KEY.enter, 'CRC-64');
+    expect(app.lastFrame()).toContain('192 MB');
+  });
+
+  it('cancel exits 130 and sends nothing', async () => {
+    const services = fakeServices();
+    const app = renderApp(services, { initial: ready });
+    await waitForFrame(app, 'CRC-64');
+    await press(app, KEY.down);
+    await press(app, KEY.down, /❯ Cancel/);
+    app.stdin.write(KEY.enter);
+    await waitForFrame(app, () => app.exits.length > 0);
+    expect(app.exits).toEqual([130]);
+    expect(services.log.calls.some((c) => c.startsWith('deploy'))).toBe(false);
+  });
+
+  it('deploys, then the summary reveals the answer, the checksum mark, timings, and saves a profile', async () => {
+    const services = fakeServices();
+    const app = renderApp(services, { initial: ready, connection: fakeConnection() });
+    await waitForFrame(app, 'CRC-64');
+    await press(app, KEY.enter, 'Save as profile');
+    const frame = app.lastFrame() ?? '';
+    for (const text of ['functionId', 'fid-1', 'codeSize', '250 bytes', 'codeChecksum', '✓ equals our CRC-64', 'package', 'create']) expect(frame).toContain(text);
+    await press(app, KEY.enter, 'fcw deploy --profile hello');
+    expect(services.log.calls).toContain('saveProfile hello');
+    app.stdin.write(KEY.enter);
+    await waitForFrame(app, () => app.exits.length > 0);
+    expect(app.exits).toEqual([0]);
+  });
+
+  it('with animation the summary is revealed line by line; without, at once', async () => {
+    const animated = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: true });
+    await waitForFrame(animated, 'CRC-64');
+    await press(animated, KEY.enter, 'Save as profile');
+    const partial = animated.frames.filter((f) => f.includes('functionId') && !f.includes('codeChecksum'));
+    expect(partial.length).toBeGreaterThan(0);
+    animated.unmount();
+    const still = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: false });
+    await waitForFrame(still, 'CRC-64');
+    await press(still, KEY.enter, 'Save as profile');
+    expect(still.frames.filter((f) => f.includes('functionId') && !f.includes('codeChecksum'))).toEqual([]);
+  });
+
+  it('a failed deploy shows code, message, request id, hint, and goes back to the step to fix', async () => {
+    const { FcApiError } = await import('../../src/fc/errors.js');
+    const services = fakeServices({
+      async deploy() {
+        throw new FcApiError('CreateFunction', 400, 'InvalidArgument', 'memorySize must be a multiple of 64', 'req-42');
+      },
+    });
+    const app = renderApp(services, { initial: ready, connection: fakeConnection() });
+    await waitForFrame(app, 'CRC-64');
+    const frame = await press(app, KEY.enter, 'The deploy failed');
+    for (const text of ['InvalidArgument', 'HTTP 400', 'memorySize must be a multiple of 64', 'request id: req-42', 'hint:', 'Go back and fix: Memory, timeout, initializer']) {
+      expect(frame).toContain(text);
+    }
+    await press(app, KEY.enter, /❯ 128 MB/);
+  });
+});
+
+describe('keys', () => {
+  it('Ctrl-C exits 130 from any step and aborts work in flight', async () => {
+    let aborted = false;
+    const services = fakeServices({
+      startSandbox: (options) =>
+        new Promise((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted'));
+          });
+        }),
+    });
+    const app = renderApp(services);
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Starting the local sandbox');
+    app.stdin.write(KEY.ctrlC);
+    await waitForFrame(app, () => app.exits.length > 0);
+    expect(app.exits).toEqual([130]);
+    expect(aborted).toBe(true);
+  });
+
+  it('Esc goes back one step with the typed value kept', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', created: true }, history: ['target', 'service'] }), connection: fakeConnection() });
+    await waitForFrame(app, 'Function name');
+    await type(app, 'keepme');
+    await press(app, KEY.enter, 'Runtime');
+    await press(app, KEY.esc, 'Function name: keepme');
+  });
+});
