@@ -143,6 +143,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (code === 'EADDRINUSE') throw new FailedError(`port ${port} on ${host} is already in use.`, 'Pick another with --port N, or --port 0 for any free port.');
     if (code === 'EADDRNOTAVAIL') throw new FailedError(`cannot bind to ${host}: no such local address.`);
     if (code === 'EACCES' || code === 'EPERM') throw new FailedError(`not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`, 'Use a port above 1023, or --data DIR somewhere writable.');
+    // A file where the data directory (or one of its parents) should be is the user's to fix.
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new UsageError(
+        `${values.data !== undefined ? '--data' : 'the sandbox data directory'} ${dataDir} is not a directory: a file is in the way (${code}).`,
+        values.data !== undefined ? 'Give a directory, or a path that does not exist yet (fcw serve creates it).' : 'Move that file, or give another place with --data DIR.',
+      );
+    }
     throw new FailedError(`the sandbox could not start: ${(error as Error).message}`);
   }
 

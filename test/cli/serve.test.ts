@@ -1,7 +1,7 @@
 // `fcw serve` as a user runs it: the built bin, spawned, on port 0. It must print where it listens
 // and where the secret is (never the secret), answer signed requests, and stop cleanly on SIGINT.
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,6 +121,15 @@ describe('fcw serve', () => {
     const badPort = await runFcw(['serve', '--port', 'http', '--data', dir]);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('--port');
+
+    // A file where the data directory should be (or one of its parents): exit 2, naming it.
+    await writeFile(path.join(dir, 'a-file'), 'x');
+    for (const data of [path.join(dir, 'a-file'), path.join(dir, 'a-file', 'sandbox')]) {
+      const notDir = await runFcw(['serve', '--port', '0', '--data', data]);
+      expect(notDir.code, data).toBe(2);
+      expect(notDir.stderr, data).toContain(`--data ${data} is not a directory`);
+      expect(notDir.stderr, data).not.toMatch(/\n\s+at /);
+    }
 
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
