@@ -1,4 +1,6 @@
 // Reads and compresses a package's files ahead of the zip writer, on both cores, in bounded memory.
+// Used for small packages (below a few MB or 500 files, where starting worker threads costs more
+// than it saves) and when tests inject fs calls; big packages go through worker-queue.ts.
 //
 // Why this shape: jszip's own deflate is single-threaded JavaScript (about 3.5x Info-ZIP's time).
 // Node's zlib is native, and its async `deflateRaw` runs on libuv's threadpool, so compression can
