@@ -53,7 +53,16 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** The kind asked for: --target, else --endpoint means a custom endpoint, else the profile's, else cloud. */
 export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetKind {
   if (flags.target !== undefined) {
-    if (flags.target === 'local' || flags.target === 'cloud') return flags.target;
+    if (flags.target === 'local' || flags.target === 'cloud') {
+      // Two flags naming two different places: going to either one silently would surprise.
+      if (flags.endpoint) {
+        throw new UsageError(
+          `--target ${flags.target} and --endpoint ${flags.endpoint} name two different places to deploy to.`,
+          flags.target === 'local' ? 'Drop --endpoint to use the built-in sandbox, or drop --target to use that endpoint (e.g. fcw serve).' : 'Drop --endpoint to deploy to Alibaba Cloud, or drop --target to use that endpoint.',
+        );
+      }
+      return flags.target;
+    }
     if (flags.target === 'endpoint') {
       if (!flags.endpoint && !profile?.endpoint) throw new UsageError('--target endpoint needs --endpoint URL.');
       return 'endpoint';

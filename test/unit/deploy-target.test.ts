@@ -27,6 +27,14 @@ describe('targetKind', () => {
     expect(() => targetKind({ target: 'mars' })).toThrow(UsageError);
     expect(() => targetKind({ target: 'endpoint' })).toThrow(/--endpoint/);
   });
+
+  it('--target local or cloud with --endpoint is a usage error, not one of them silently ignored', () => {
+    for (const target of ['local', 'cloud']) {
+      expect(() => targetKind({ target, endpoint: 'http://127.0.0.1:9420' })).toThrow(UsageError);
+      expect(() => targetKind({ target, endpoint: 'http://127.0.0.1:9420' })).toThrow(`--target ${target} and --endpoint http://127.0.0.1:9420 name two different places`);
+    }
+    expect(targetKind({ target: 'endpoint', endpoint: 'http://127.0.0.1:9420' })).toBe('endpoint');
+  });
 });
 
 describe('resolveTarget', () => {
