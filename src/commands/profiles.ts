@@ -1,5 +1,5 @@
 // `fcw profiles list | show NAME | rm NAME [--json]`: the saved profiles. Plain text, no Ink.
-import { EXIT, UsageError } from '../cli/errors.js';
+import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
 import type { Profile } from '../profiles/schema.js';
@@ -8,7 +8,9 @@ import { ProfileStore } from '../profiles/store.js';
 export const PROFILES_HELP = `Usage
   fcw profiles list [--json]        the saved profiles, with their last deploy
   fcw profiles show NAME [--json]   one profile in full (it holds no secret)
-  fcw profiles rm NAME              delete a profile
+  fcw profiles rm NAME [--json]     delete a profile
+
+With --json, stdout holds one JSON object, also on an error ({"error": {message, hint, exitCode}}).
 
 Profiles live in config.json under FCW_CONFIG_DIR (default: the OS config directory).
 Save one with \`fcw deploy ... --save-profile NAME\` or at the end of the wizard; redeploy with
@@ -63,6 +65,19 @@ function showText(p: Profile, path: string): string {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
+  try {
+    return await runProfiles(args, io);
+  } catch (error) {
+    // --json promises one object on stdout, so a script piping to a JSON parser sees the error too.
+    if (args.includes('--json')) {
+      const e = error as { message?: string; hint?: string };
+      io.stdout.write(`${JSON.stringify({ error: { message: e?.message ?? String(error), ...(e?.hint ? { hint: e.hint } : {}), exitCode: exitCodeOf(error) } })}\n`);
+    }
+    throw error;
+  }
+}
+
+async function runProfiles(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('profiles', args, {});
   const flags = globalFlags(values);
   const [sub, name, ...extra] = positionals;

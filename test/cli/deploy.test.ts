@@ -197,6 +197,14 @@ describe('fcw profiles', () => {
     expect(unknown.stderr).toMatch(/Known profiles: web/);
 
     expect((await runFcw(['profiles', 'rm', 'nope'], { env })).code).toBe(2);
+    // --json: one object on stdout also for an error, the message on stderr as well.
+    for (const args of [['show', 'nope'], ['rm', 'nope'], ['show'], ['frob']]) {
+      const failed = await runFcw(['profiles', ...args, '--json'], { env });
+      expect(failed.code, args.join(' ')).toBe(2);
+      expect(json(failed.stdout).error, args.join(' ')).toMatchObject({ exitCode: 2, message: expect.any(String) });
+      expect(failed.stderr, args.join(' ')).toMatch(/^fcw: /);
+    }
+    expect(json((await runFcw(['profiles', 'show', 'nope', '--json'], { env })).stdout).error.hint).toMatch(/Known profiles: web/);
     const rm = await runFcw(['profiles', 'rm', 'web'], { env });
     expect(rm.code).toBe(0);
     const list = await runFcw(['profiles', 'list'], { env });
