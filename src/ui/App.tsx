@@ -1,7 +1,7 @@
 // The wizard's root: owns the reducer, the session and the one key handler that is active the
 // whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
 // component, remounted by key, so only the current step's inputs listen (ink-notes.md trap 5).
-import React, { useCallback, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { Box, useInput } from 'ink';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
 import { initialState, type WizardState } from '../wizard/state.js';

@@ -1,6 +1,6 @@
 // Shared building blocks: a keyboard menu with group headings, a text field with its rule and a
 // live check, the issue list, the service-error panel and a spinner that respects --no-animation.
-import React, { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import InkSpinner from 'ink-spinner';

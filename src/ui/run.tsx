@@ -1,7 +1,6 @@
 // Renders the wizard on the terminal and waits for its exit code. The only place the wizard ends:
 // <App> calls onExit once (0 done, 1 failed, 130 cancelled), we unmount, close what the session
 // opened (the in-process sandbox), and hand the code to main.
-import React from 'react';
 import { render } from 'ink';
 import type { Io } from '../cli/io.js';
 import { App } from './App.js';

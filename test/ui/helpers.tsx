@@ -1,7 +1,7 @@
 // Shared by the wizard's ink-testing-library tests: fake services that record what the screens
 // asked for, a render helper with the App's context, key codes, and a bounded frame poll
 // (ink-notes.md trap 1: never one fixed tick).
-import React, { act } from 'react';
+import { act } from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
 import type { Session } from '../../src/ui/context.js';

@@ -1,7 +1,7 @@
 // Step 5: the code. A folder (scanned live: files, size, the limit verdict), an existing .zip/.jar,
 // an OSS bucket and object, or a sample handler for the chosen runtime written into a new folder.
 // For custom-container: the image, command, args and acceleration.
-import React, { useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES, getRuntime } from '../../fc/rules.js';
 import type { AccelerationType } from '../../fc/types.js';

@@ -1,7 +1,7 @@
 // Step 10: the deploy. Progress for packaging (files, bytes) and for each call, with the elapsed
 // time. On failure: the service's code, message, request id and hint, and the way back to the
 // step that fixes it (values kept) rather than starting over.
-import React, { useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { toErrorView } from '../../wizard/errors.js';
 import { STEPS, type InputStepId } from '../../wizard/steps.js';

@@ -1,6 +1,6 @@
 // Step 3: the function name, checked as typed. If the service already has a function of that
 // name, say so and offer to update it (its deployed settings become the defaults) or rename.
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { FunctionInfo } from '../../fc/types.js';

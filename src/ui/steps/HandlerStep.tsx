@@ -1,6 +1,6 @@
 // Step 6: the handler, prefilled with the runtime's default, its format beside it, and checked
 // against the package (e.g. `index.handler` on python3 needs index.py defining handler).
-import React, { useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';

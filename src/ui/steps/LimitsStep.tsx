@@ -1,6 +1,6 @@
 // Step 7: memory (pick a valid size, or type a number checked as typed), timeout, initializer and
 // its timeout. Each shows its rule and default from FIELD_RULES, the table the validators read.
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';

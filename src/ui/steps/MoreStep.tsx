@@ -1,6 +1,6 @@
 // Step 8 (optional): description, environment variables (one KEY=value per Enter; an empty Enter
 // moves on), layers (the same), and caPort for custom runtimes. Enter on an empty field skips it.
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES, getRuntime } from '../../fc/rules.js';
 import { CA_PORT_DEFAULT } from '../../fc/limits.js';

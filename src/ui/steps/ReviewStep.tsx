@@ -1,6 +1,6 @@
 // Step 9: the whole request, the package's size and checksum, and where it goes. Deploy / edit a
 // step / cancel. Deploy is gated by the same whole-request validation `fcw deploy` runs.
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { toErrorView } from '../../wizard/errors.js';
 import { buildFunctionConfig } from '../../wizard/request.js';

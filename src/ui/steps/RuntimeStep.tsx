@@ -1,7 +1,6 @@
 // Step 4: the runtime, grouped by language with current ones first; deprecated ones stay visible,
 // marked with what that means (no new functions; then no updates either).
-import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { DEFAULT_RUNTIME, FIELD_RULES, runtimeAllows, runtimesByLanguage, type RuntimeInfo } from '../../fc/rules.js';
 import { Issues, KeyHelp, Menu, Rule, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';

@@ -1,6 +1,6 @@
 // Step 2: the service. Every page of ListServices, filtered as the person types (↑/↓ pick, Enter
 // takes), or "create a new service" with its name checked as typed, then CreateService.
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { FIELD_RULES } from '../../fc/rules.js';

@@ -1,7 +1,7 @@
 // Step 11: what the service answered, revealed line by line: functionId, runtime, handler, memory,
 // timeout, codeSize, codeChecksum with a mark that it equals the checksum computed here; how long
 // each phase took; an offer to save a profile; then the one-line redeploy command.
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { deployCommand } from '../../wizard/request.js';
 import type { DeployOutcome } from '../../wizard/state.js';

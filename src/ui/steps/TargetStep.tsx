@@ -1,7 +1,7 @@
 // Step 1: where to deploy. Alibaba Cloud (region, account id, credentials found or typed for this
 // session), the local sandbox (the default when no cloud credentials are found), a custom
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
-import React, { useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
