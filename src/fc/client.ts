@@ -164,13 +164,17 @@ function userAgent(): string {
 
 /** The system/undici code of a fetch failure: `fetch failed` hides it in `cause`. */
 function networkCode(error: unknown): string {
-  const e = error as { code?: unknown; cause?: { code?: unknown; errors?: { code?: unknown }[] } };
+  const e = error as { code?: unknown; cause?: { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } };
   const code = e?.cause?.code ?? e?.cause?.errors?.[0]?.code ?? e?.code;
-  return typeof code === 'string' ? code : '';
+  if (typeof code === 'string') return code;
+  // Node's fetch refuses the Fetch standard's blocked ports (1, 9, 6000, 6665-6669, 10080, ...)
+  // before connecting, with no code: name it, so the hint can say what to change.
+  if (e?.cause?.message === 'bad port') return 'BAD_PORT';
+  return '';
 }
 
 /** Codes that mean no byte of the request reached the service. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BAD_PORT']);
 
 function maskKeyId(id: string): string {
   return id.length <= 8 ? '****' : `${id.slice(0, 4)}****${id.slice(-4)}`;

@@ -79,7 +79,9 @@ export class FcNetworkError extends Error {
         ? 'The endpoint host name does not resolve: check the region, the account id, or --endpoint.'
         : causeCode === 'ECONNREFUSED'
           ? 'Nothing is listening at the endpoint: check --endpoint (is the sandbox running?).'
-          : 'Check the network connection and try again.';
+          : causeCode === 'BAD_PORT'
+            ? "Node's fetch never connects to this port (a port the Fetch standard blocks): run the sandbox on another one (fcw serve --port 0) and use that."
+            : 'Check the network connection and try again.';
   }
 }
 

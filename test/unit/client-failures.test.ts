@@ -230,6 +230,14 @@ describe('retries', () => {
     expect(delays).toEqual([0, 1]);
   });
 
+  it("a port fetch blocks (port 1) is named as such, not as a network problem, and nothing was sent", async () => {
+    // Real fetch: it refuses the port before connecting, so no server is needed.
+    const error = await failure(new FcClient({ endpoint: 'http://127.0.0.1:1', accountId: ACCOUNT_ID, credentials: STS, retries: 0 }).getFunction('s', 'f'));
+    expect(error).toBeInstanceOf(FcNetworkError);
+    expect(error).toMatchObject({ causeCode: 'BAD_PORT', notSent: true });
+    expect((error as FcNetworkError).hint).toMatch(/fcw serve --port 0/);
+  });
+
   it('backoff grows exponentially with jitter, capped', () => {
     expect(backoffDelayMs(0, () => 0)).toBe(100);
     expect(backoffDelayMs(0, () => 1)).toBe(200);
