@@ -70,6 +70,19 @@ describe('target', () => {
     expect(menu).not.toContain('sandbox');
   });
 
+  it('back on the target, the sandbox already started is kept, with the service chosen on it', async () => {
+    const services = fakeServices();
+    const app = renderApp(services);
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Filter:');
+    await press(app, KEY.down, /❯ demo/);
+    await press(app, KEY.enter, 'Function name');
+    await press(app, KEY.esc, 'Filter:');
+    await press(app, KEY.esc, 'Where should the function go?');
+    await press(app, KEY.enter, /❯ demo/);
+    expect(services.log.calls.filter((c) => c === 'startSandbox')).toHaveLength(1);
+  });
+
   it('Esc inside the target step goes back to the previous question', async () => {
     const app = renderApp(fakeServices());
     await waitForFrame(app, 'Where should the function go?');

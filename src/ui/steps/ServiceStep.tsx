@@ -86,7 +86,7 @@ export function ServiceStep() {
 
   // Start on the service chosen before (Esc back, edit from review).
   useEffect(() => {
-    if (list.status !== 'done' || !state.service || state.service.created) return;
+    if (list.status !== 'done' || !state.service) return;
     const i = list.value.findIndex((s) => s.serviceName === state.service?.name);
     if (i >= 0) setHighlighted(i + 1);
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -126,6 +126,8 @@ export function TargetStep() {
             setKind(item.value);
             if (item.value === 'cloud') go('region');
             else if (item.value === 'endpoint') go('endpoint');
+            // The sandbox this run started is still up (Esc back): keep it, and what was chosen there.
+            else if (session.connection?.target.kind === 'sandbox') dispatch({ type: 'submit', step: 'target', values: { target: session.connection.target } });
             else finish((signal) => services.startSandbox({ signal }));
           }}
         />
