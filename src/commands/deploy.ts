@@ -241,7 +241,9 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       recordName = saveName;
     }
 
-    const interactive = isInteractive(io);
+    // The question goes to stderr and the answer comes from stdin: a piped stdout
+    // (`fcw deploy --json | jq` at a terminal) must not skip it.
+    const interactive = isInteractive({ ...io, stdout: io.stderr });
     const result: DeployResult = await deploy(
       {
         spec,

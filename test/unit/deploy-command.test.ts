@@ -19,9 +19,9 @@ function tty(): PassThrough & { isTTY: boolean; columns: number } {
 
 const CTRL_C = '\x03';
 
-function makeIo(answer: string): { io: Io; out: () => string; err: () => string } {
+function makeIo(answer: string, options: { stdoutTty?: boolean } = {}): { io: Io; out: () => string; err: () => string } {
   const stdin = tty();
-  const stdout = tty();
+  const stdout = options.stdoutTty === false ? new PassThrough() : tty();
   const stderr = tty();
   let out = '';
   let err = '';
@@ -65,6 +65,13 @@ describe('fcw deploy in a terminal', () => {
     await expect(run([...FLAGS, '--function', 'interrupted', '--code', codeDir], io)).rejects.toBeInstanceOf(CancelledError);
     // Whatever cursor moves readline writes after the question, the last thing written is a newline.
     expect(err()).toMatch(/Deploy\? \[y\/N\] (\x1b\[\d*[A-Za-z])*\n$/);
+  });
+
+  it('still asks when only stdout is piped (fcw deploy --json | jq at a terminal)', async () => {
+    const { io, err, out } = makeIo('n', { stdoutTty: false });
+    await expect(run([...FLAGS, '--function', 'piped', '--code', codeDir, '--json'], io)).rejects.toBeInstanceOf(CancelledError);
+    expect(err()).toMatch(/Deploy\? \[y\/N\]/);
+    expect(JSON.parse(out())).toMatchObject({ status: 'failed', error: { exitCode: 130 } });
   });
 
   it('--yes does not ask', async () => {
