@@ -68,11 +68,18 @@ Function
 
 Credentials (cloud): ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, else the aliyun CLI's
 ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE or its current profile), else ~/.fcli/config.yaml.
-A loopback --endpoint uses the local sandbox's own key (in the config dir) when it has one.
+A loopback --endpoint uses the local sandbox's own key (in the config dir) when it has one, before
+any ALIBABA_CLOUD_* key.
 
+An update changes only the fields given (flags or profile); a field left out keeps its deployed value.
+
+Before a write fcw shows the changes and asks y/N when stdin and stderr are a terminal (not with
+CI set); n, Enter or Ctrl-C cancels with nothing written (exit 130). Elsewhere it goes ahead.
 Also: -y/--yes (do not ask), --dry-run (no writes; print the plan and the exact requests),
---json (one JSON object on stdout), --no-animation.
-Exit codes: 0 created/updated/unchanged, 1 failed, 2 bad input, 130 cancelled.
+--json (one JSON object on stdout; with --dry-run read "action", as "status" stays "unchanged"),
+--no-animation.
+Exit codes: 0 created/updated/unchanged, 1 failed, 2 bad input, 130 cancelled (also Ctrl-C during
+a write: the service may have applied it; the message says so).
 `;
 
 type Values = Record<string, unknown>;
