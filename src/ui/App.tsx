@@ -48,6 +48,12 @@ const SCREENS = {
   summary: SummaryStep,
 } as const;
 
+/** Each step remounts on entry; each deploy attempt too (its elapsed time starts again on Retry). */
+function screenKey(state: WizardState): string {
+  const d = state.deploy;
+  return state.step === 'deploy' && (d.status === 'running' || d.status === 'failed') ? `deploy-${d.attempt}` : state.step;
+}
+
 export function App({ services, options, onExit, initial, session: given }: AppProps) {
   const [state, dispatch] = useReducer(wizardReducer as (s: WizardState, a: WizardAction) => WizardState, initial ?? initialState());
   const sessionRef = useRef<Session>(given ?? { controllers: new Set() });
@@ -88,7 +94,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
     <WizardContext.Provider value={value}>
       <Box flexDirection="column">
         <Header target={state.target} step={Math.min(stepNumber, INPUT_STEPS.length + 1)} total={INPUT_STEPS.length + 1} title={STEPS[state.step].title} />
-        <Screen key={state.step} />
+        <Screen key={screenKey(state)} />
       </Box>
     </WizardContext.Provider>
   );

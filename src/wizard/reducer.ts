@@ -75,7 +75,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, step: 'summary', deploy: { status: 'done', outcome: action.outcome } };
     case 'deploy-failed':
       if (state.deploy.status !== 'running') return state;
-      return { ...state, deploy: { status: 'failed', progress: state.deploy.progress, error: action.error } };
+      return { ...state, deploy: { status: 'failed', attempt: state.deploy.attempt, progress: state.deploy.progress, error: action.error } };
     case 'profile-saved':
       return state.step === 'summary' ? { ...state, savedProfile: action.name } : state;
   }

@@ -85,7 +85,7 @@ export type DeployStatus =
   | { status: 'idle' }
   /** `attempt` counts the deploy runs of this wizard: progress keeps it, a retry makes a new one. */
   | { status: 'running'; attempt: number; progress: DeployProgress[] }
-  | { status: 'failed'; progress: DeployProgress[]; error: ErrorView }
+  | { status: 'failed'; attempt: number; progress: DeployProgress[]; error: ErrorView }
   | { status: 'done'; outcome: DeployOutcome };
 
 export interface WizardState {

@@ -153,6 +153,37 @@ describe('review', () => {
   });
 });
 
+describe('retry', () => {
+  it('Try again after a failure deploys once more and reaches the summary', async () => {
+    const { FcApiError } = await import('../../src/fc/errors.js');
+    const base = fakeServices();
+    let calls = 0;
+    const services = fakeServices({
+      async deploy(state, conn, options) {
+        calls += 1;
+        if (calls === 1) throw new FcApiError('CreateFunction', 503, 'ResourceThrottled', 'slow down', 'req-1');
+        return base.deploy(state, conn, options);
+      },
+    });
+    const ready = stateAt('review', {
+      service: { name: 'demo', created: false },
+      functionName: 'hello',
+      runtime: 'nodejs20',
+      code: { kind: 'oss', bucket: 'my-bucket', object: 'code/o.zip' },
+      handler: 'index.handler',
+      history: ['target'],
+    });
+    const app = renderApp(services, { initial: ready, connection: fakeConnection() });
+    await waitForFrame(app, '❯ Deploy');
+    const failed = await press(app, KEY.enter, 'ResourceThrottled');
+    // Nothing in the error names a field: no "fix" entry, the review comes first.
+    expect(failed).toMatch(/❯ Back to the review/);
+    await press(app, KEY.down, /❯ Try again/);
+    await press(app, KEY.enter, 'Save as profile');
+    expect(calls).toBe(2);
+  });
+});
+
 describe('keys', () => {
   it('Ctrl-C exits 130 from any step and aborts work in flight', async () => {
     let aborted = false;
