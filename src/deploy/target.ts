@@ -116,7 +116,20 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
   if (kind === 'local') {
     const dataDir = sandboxDataDir(env);
     const start = deps.startSandbox ?? (await import('../sandbox/index.js')).startSandbox;
-    const sandbox = await start({ port: 0, dataDir });
+    let sandbox: Awaited<ReturnType<typeof start>>;
+    try {
+      sandbox = await start({ port: 0, dataDir });
+    } catch (error) {
+      // The data directory is the user's to fix (permissions, a file in the way): say which one.
+      const code = (error as NodeJS.ErrnoException)?.code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EEXIST' || code === 'ENOTDIR') {
+        throw new UsageError(
+          `Cannot start the local sandbox: its data directory ${dataDir} cannot be created or written (${code}).`,
+          'Check the owner and mode of that folder and its parents, or point FCW_CONFIG_DIR at a folder of your own.',
+        );
+      }
+      throw error;
+    }
     return {
       kind,
       endpoint: sandbox.url,

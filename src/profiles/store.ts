@@ -50,6 +50,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A file-system refusal (permission, read-only disk) as the user's to fix, naming the file, instead
+ * of a bare "EACCES: permission denied, open ..." with exit 1. Anything else is passed on as it is.
+ */
+function asPermissionProblem(error: unknown, doing: string, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return error;
+  return new UsageError(
+    `Cannot ${doing} ${file} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}).`,
+    `Check its owner and mode and those of its folder (ls -ld ${path.dirname(file)}; ls -l ${file}), or point FCW_CONFIG_DIR at a folder of your own.`,
+  );
+}
+
 function fileStamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
@@ -70,14 +83,18 @@ export class ProfileStore {
     this.lockWaitMs = options.lockWaitMs ?? 5_000;
     // Checked BEFORE conf opens the file: conf throws on a file that does not parse.
     const migrated = this.loadOrRecover();
-    this.conf = new Conf<Record<string, unknown>>({
-      cwd: this.dir,
-      configName: CONFIG_NAME,
-      projectSuffix: '',
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      configFileMode: 0o600,
-    });
+    try {
+      this.conf = new Conf<Record<string, unknown>>({
+        cwd: this.dir,
+        configName: CONFIG_NAME,
+        projectSuffix: '',
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+        configFileMode: 0o600,
+      });
+    } catch (error) {
+      throw asPermissionProblem(error, 'open the profile file', this.path);
+    }
     if (migrated) this.withLock(() => (this.conf.store = migrated as unknown as Record<string, unknown>));
   }
 
@@ -182,14 +199,18 @@ export class ProfileStore {
    */
   private withLock<T>(work: () => T): T {
     const lock = `${this.path}.lock`;
-    fs.mkdirSync(this.dir, { recursive: true });
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      throw asPermissionProblem(error, 'create the config folder', this.dir);
+    }
     const deadline = Date.now() + this.lockWaitMs;
     for (;;) {
       try {
         fs.writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw asPermissionProblem(error, 'write the profile lock', lock);
       }
       let age: number;
       try {
@@ -225,7 +246,7 @@ export class ProfileStore {
         this.setAside(`it is not valid JSON (${error.message})`);
         return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
       }
-      throw error;
+      throw asPermissionProblem(error, 'read the profile file', this.path);
     }
     if (Object.keys(raw).length === 0) return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
     // Edited since we opened it into something we cannot use: set it aside rather than write over it.
@@ -240,7 +261,11 @@ export class ProfileStore {
   }
 
   private write(file: ProfileFile): void {
-    this.conf.store = { version: PROFILE_SCHEMA_VERSION, profiles: file.profiles } as unknown as Record<string, unknown>;
+    try {
+      this.conf.store = { version: PROFILE_SCHEMA_VERSION, profiles: file.profiles } as unknown as Record<string, unknown>;
+    } catch (error) {
+      throw asPermissionProblem(error, 'write the profile file', this.path);
+    }
   }
 
   /**
@@ -254,7 +279,7 @@ export class ProfileStore {
       text = fs.readFileSync(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+      throw asPermissionProblem(error, 'read the profile file', this.path);
     }
     if (text.trim() === '') {
       this.setAside('it is empty');

@@ -1,12 +1,13 @@
 // `fcw deploy` and `fcw profiles` as a user (or CI) runs them: the built bin, piped stdio, a temp
 // FCW_CONFIG_DIR, the in-process sandbox (--target local) or a sandbox on a loopback endpoint.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { runFcw } from '../helpers/run-fcw.js';
+import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
 
 let root: string;
 let configDir: string;
@@ -209,6 +210,42 @@ describe('fcw profiles', () => {
     expect(rm.code).toBe(0);
     const list = await runFcw(['profiles', 'list'], { env });
     expect(list.stdout).toMatch(/No saved profiles/);
+  });
+
+  it('a config folder fcw may not read or write: exit 2 naming the file and the fix, and the profiles are kept', async () => {
+    // root reads and writes anything, so as root (CI) fcw runs as nobody; otherwise as ourselves.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = (args: string[], dir: string) =>
+      spawnSync(process.execPath, [FCW_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, CI: 'true', FCW_CONFIG_DIR: dir }, timeout: 20_000, ...asNobody });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-cli-perm-'));
+    try {
+      fs.chmodSync(dir, 0o755);
+      const file = path.join(dir, 'config.json');
+      const web = { name: 'web', target: { kind: 'local' }, service: { name: 'svc' }, function: { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' }, code: { kind: 'folder', path: codeDir } };
+      const stored = JSON.stringify({ version: 1, profiles: { web } });
+      fs.writeFileSync(file, stored, { mode: 0o000 });
+      fs.chmodSync(file, 0o000);
+      const unreadable = run(['profiles', 'list'], dir);
+      expect(unreadable.status).toBe(2);
+      expect(unreadable.stderr).toContain(`Cannot read the profile file ${file} (permission denied).`);
+      expect(unreadable.stderr).toContain('FCW_CONFIG_DIR');
+      expect(unreadable.stderr).not.toMatch(/\n\s+at /);
+
+      // Readable, but the folder is not writable: reading works, a change is refused, nothing lost.
+      fs.chmodSync(file, 0o644);
+      fs.chmodSync(dir, 0o555);
+      expect(run(['profiles', 'list'], dir).status).toBe(0);
+      const rm = run(['profiles', 'rm', 'web'], dir);
+      expect(rm.status).toBe(2);
+      expect(rm.stderr).toContain('Cannot write the profile lock');
+      const local = run(['deploy', '--target', 'local', '--service', 's', '--function', 'f', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir], dir);
+      expect(local.status).toBe(2);
+      expect(local.stderr).toContain('Cannot start the local sandbox: its data directory');
+      expect(fs.readFileSync(file, 'utf8')).toBe(stored);
+    } finally {
+      fs.chmodSync(dir, 0o755);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a corrupt profile file is set aside with a message, and the command still works', async () => {
