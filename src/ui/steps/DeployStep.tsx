@@ -9,7 +9,7 @@ import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../
 import { useWizard } from '../context.js';
 import { EXIT_FAILED } from '../exit-codes.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import { packageKey } from '../hooks/use-package.js';
 
 type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
@@ -63,7 +63,7 @@ export function DeployStep() {
 
   const progress = deploy.status === 'running' || deploy.status === 'failed' ? deploy.progress : [];
   const lines = progress.map((p) => {
-    const size = p.files !== undefined ? ` ${p.files} files · ${formatBytes(p.bytes ?? 0)}` : '';
+    const size = p.files !== undefined ? ` ${plural(p.files, 'file')} · ${formatBytes(p.bytes ?? 0)}` : '';
     const detail = p.detail ? ` ${p.detail}` : '';
     const time = p.ms !== undefined ? ` (${formatMs(p.ms)})` : '';
     if (p.done) {
