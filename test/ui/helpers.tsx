@@ -168,7 +168,7 @@ export function renderApp(services: WizardServices, options: { initial?: WizardS
 }
 
 /** Polls the last frame until `match` holds (bounded), and returns it; fails with the frame seen. */
-export async function waitForFrame(app: { lastFrame: () => string | undefined }, match: string | RegExp | ((f: string) => boolean), timeoutMs = 4000): Promise<string> {
+export async function waitForFrame(app: { lastFrame: () => string | undefined }, match: string | RegExp | ((f: string) => boolean), timeoutMs = 8000): Promise<string> {
   const test = typeof match === 'function' ? match : (f: string) => (typeof match === 'string' ? f.includes(match) : match.test(f));
   const deadline = Date.now() + timeoutMs;
   let frame = app.lastFrame() ?? '';
