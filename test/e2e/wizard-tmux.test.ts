@@ -18,9 +18,10 @@ function tmux(...args: string[]): string {
 
 function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = ''): void {
   const config = path.join(dir, 'config');
-  // CI and NO_COLOR are unset for the child unless given: the wizard refuses to run under CI,
-  // and this IS a terminal.
-  const command = `cd ${dir} && env -u CI -u NO_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
+  // CI, NO_COLOR and FORCE_COLOR are unset for the child unless given: the wizard refuses to run
+  // under CI, and this IS a terminal. The environment is spelled out because a tmux server that
+  // is already running gives new sessions ITS environment, not ours (vitest sets FORCE_COLOR=0).
+  const command = `cd ${dir} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
   sessions.push(name);
 }
