@@ -73,7 +73,8 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   // The root handler: active for the app's whole life, so raw mode stays on and Ctrl-C always
   // reaches us (ink-notes.md trap 4). Ink's own Ctrl-C exit is off (exitOnCtrlC: false).
   useInput((input, key) => {
-    if (key.ctrl && input === 'c') {
+    // A Ctrl-C inside a chunk of other keys comes as a raw \x03 in `input`, not as key.ctrl.
+    if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
       exit(EXIT_CANCELLED);
       return;
     }

@@ -2,12 +2,12 @@
 // live check, the issue list, the service-error panel and a spinner that respects --no-animation.
 import { useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
 import InkSpinner from 'ink-spinner';
 import type { ValidationIssue } from '../fc/validate.js';
 import type { ErrorView } from '../wizard/state.js';
 import { visibleWindow } from '../wizard/filter.js';
 import { useWizard } from './context.js';
+import { TextField } from './TextField.js';
 
 /** A colour name, or undefined when colour is off (NO_COLOR). */
 export function useColor(): (name: string) => string | undefined {
@@ -123,7 +123,7 @@ export function Field(props: {
     <Box flexDirection="column">
       <Box>
         <Text bold>{props.label}: </Text>
-        <TextInput
+        <TextField
           value={props.value}
           onChange={props.onChange}
           onSubmit={(v) => {

@@ -26,6 +26,8 @@ export const KEY = {
   esc: '\u001B',
   up: '\u001B[A',
   down: '\u001B[B',
+  left: '\u001B[D',
+  right: '\u001B[C',
   ctrlC: '\u0003',
   backspace: '\u007F',
 };

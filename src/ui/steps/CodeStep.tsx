@@ -112,8 +112,10 @@ function PackageCode() {
           check={(v) => (v.trim() ? undefined : 'required')}
           onSubmit={(v) => {
             // Enter on a folder that scans as unusable (missing, too large) stays here.
-            if (scan.status === 'failed' && settledFolder === v) return;
-            if (scan.status === 'done' && scan.value.verdict.level === 'error') return;
+            // Only a scan of this very folder counts (a pasted "path\r" confirms before any scan).
+            const scanned = settledFolder === v;
+            if (scanned && scan.status === 'failed') return;
+            if (scanned && scan.status === 'done' && scan.value.verdict.level === 'error') return;
             submit({ kind: 'folder', path: v.trim() });
           }}
         />

@@ -2,7 +2,6 @@
 // takes), or "create a new service" with its name checked as typed, then CreateService.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { ServiceInfo } from '../../fc/types.js';
 import { validateServiceName } from '../../fc/validate.js';
@@ -10,6 +9,7 @@ import { toErrorView } from '../../wizard/errors.js';
 import { filterNames, visibleWindow } from '../../wizard/filter.js';
 import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
+import { TextField } from '../TextField.js';
 import { useBack } from '../hooks/use-back.js';
 import { useTask } from '../hooks/use-task.js';
 
@@ -101,14 +101,17 @@ export function ServiceStep() {
     return false;
   });
 
-  const choose = () => {
-    const h = Math.min(highlightedRef.current, count - 1);
+  // Filters with the query as typed up to the Enter: a pasted "name\r" arrives in one chunk, before
+  // the render that would have filtered with it.
+  const choose = (typed: string) => {
+    const found = typed === query ? matches : filterNames(services, typed, (s) => s.serviceName);
+    const h = Math.min(highlightedRef.current, found.length);
     if (h === 0) {
       setCreating(true);
-      setNewName(query && !validateServiceName(query) ? query : '');
+      setNewName(typed && !validateServiceName(typed) ? typed : '');
       return;
     }
-    const picked = matches[h - 1];
+    const picked = found[h - 1];
     if (picked) dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, created: false } } });
   };
 
@@ -172,7 +175,7 @@ export function ServiceStep() {
     <Box flexDirection="column">
       <Box>
         <Text bold>Filter: </Text>
-        <TextInput
+        <TextField
           value={query}
           onChange={(q) => {
             setQuery(q);

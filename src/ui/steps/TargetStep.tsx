@@ -245,7 +245,8 @@ export function TargetStep() {
     );
   }
 
-  const typed = (): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: secret, ...(token ? { securityToken: token } : {}) });
+  // From the values as submitted: a pasted "secret\r" confirms before the state has caught up.
+  const typed = (s: string, t: string): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: s, ...(t ? { securityToken: t } : {}) });
   if (phase === 'key-id') {
     return (
       <Box key={phase} flexDirection="column">
@@ -272,7 +273,7 @@ export function TargetStep() {
           mask="*"
           rule="shown masked; kept in memory for this session, never written anywhere"
           check={(v) => (v ? undefined : 'required')}
-          onSubmit={() => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(), 'typed for this session'))}
+          onSubmit={(v) => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
         />
         {failure}
         <KeyHelp />
@@ -288,7 +289,7 @@ export function TargetStep() {
         mask="*"
         rule="an STS key needs its token; kept in memory only"
         check={(v) => (v ? undefined : 'required for an STS. key')}
-        onSubmit={() => connectWith(typed(), 'typed for this session (STS)')}
+        onSubmit={(v) => connectWith(typed(secret, v), 'typed for this session (STS)')}
       />
       {failure}
       <Text color={color('gray')}> </Text>
