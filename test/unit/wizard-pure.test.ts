@@ -122,3 +122,18 @@ describe('the profile a wizard run saves', () => {
     expect(profileValues(profile, state.target!)).toMatchObject({ name: 'web', service: 'demo', functionName: 'hello', memorySize: 256, code: { kind: 'folder', path: '/abs/app' } });
   });
 });
+
+describe('runtime marks', () => {
+  it('come from the rules table status: every deprecated-no-update runtime says no updates, no-create says updates only', async () => {
+    const { RUNTIMES } = await import('../../src/fc/rules.js');
+    const { runtimeMark } = await import('../../src/ui/steps/RuntimeStep.js');
+    for (const r of RUNTIMES) {
+      const mark = runtimeMark(r);
+      if (r.status === 'deprecated-no-update') expect(mark, r.id).toBe('deprecated: no new functions, no updates');
+      else if (r.status === 'deprecated-no-create') expect(mark, r.id).toBe('deprecated: no new functions, updates only');
+      else if (r.status === 'preview') expect(mark, r.id).toBe('preview');
+      else expect(mark, r.id).toBe('');
+    }
+    expect(RUNTIMES.filter((r) => r.status === 'deprecated-no-update').map((r) => r.id)).toEqual(expect.arrayContaining(['nodejs6', 'nodejs4.4']));
+  });
+});

@@ -1,20 +1,27 @@
 // Step 4: the runtime, grouped by language with current ones first; deprecated ones stay visible,
-// marked with what that means (no new functions; then no updates either).
+// marked with what that means. The mark follows the rules table's status (src/fc/rules.ts), the
+// same table the validators read, and the highlighted runtime shows its statusNote in full.
 import { Box } from 'ink';
-import { DEFAULT_RUNTIME, FIELD_RULES, runtimeAllows, runtimesByLanguage, type RuntimeInfo } from '../../fc/rules.js';
+import { DEFAULT_RUNTIME, FIELD_RULES, runtimesByLanguage, type RuntimeInfo, type RuntimeStatus } from '../../fc/rules.js';
 import { Issues, KeyHelp, Menu, Rule, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 
-function note(r: RuntimeInfo, mode: 'create' | 'update'): string {
-  if (r.status === 'current') return '';
-  if (r.status === 'preview') return 'preview';
-  return runtimeAllows(r.id, mode) ? 'deprecated: update only' : `deprecated: no ${mode === 'create' ? 'new functions' : 'updates'}`;
+/** The short mark beside a runtime, one per status of the rules table. */
+export const RUNTIME_STATUS_MARKS: Readonly<Record<RuntimeStatus, string>> = {
+  current: '',
+  preview: 'preview',
+  'deprecated-no-create': 'deprecated: no new functions, updates only',
+  'deprecated-no-update': 'deprecated: no new functions, no updates',
+};
+
+export function runtimeMark(r: RuntimeInfo): string {
+  return RUNTIME_STATUS_MARKS[r.status];
 }
 
 export function RuntimeStep() {
   const { state, dispatch } = useWizard();
   const items: MenuItem<string>[] = runtimesByLanguage().flatMap((group) =>
-    group.runtimes.map((r) => ({ label: `${r.id.padEnd(16)} ${r.label}`, value: r.id, group: group.label, note: note(r, state.mode), detail: r.statusNote })),
+    group.runtimes.map((r) => ({ label: `${r.id.padEnd(16)} ${r.label}`, value: r.id, group: group.label, note: runtimeMark(r), detail: r.statusNote })),
   );
   return (
     <Box flexDirection="column">
