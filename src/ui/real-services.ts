@@ -11,7 +11,7 @@ import { FcClient } from '../fc/client.js';
 import { cloudEndpoint } from '../fc/endpoint.js';
 import { FcApiError } from '../fc/errors.js';
 import type { Credentials } from '../fc/types.js';
-import { deploy, type DeployPhase, type PhaseDetail } from '../deploy/run.js';
+import { deploy, lastDeployOf, type DeployPhase, type PhaseDetail } from '../deploy/run.js';
 import { resolveTarget, sourceRef } from '../deploy/target.js';
 import { buildPackage, checkHandler, loadZipPackage, scanFolder, type PackageProgress, type PackageResult } from '../package/index.js';
 import { findCloudCredentials } from '../profiles/credentials.js';
@@ -209,6 +209,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         timings: Object.entries(result.timings).map(([phase, ms]) => ({ phase: PHASE_LABELS[phase as DeployPhase] ?? phase, ms })),
         requestIds: result.requestIds,
         warnings: result.warnings,
+        lastDeploy: lastDeployOf(result, new Date()),
       };
     },
 

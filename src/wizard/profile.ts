@@ -23,13 +23,18 @@ export function toProfile(state: WizardState, name: string, resolvePath: (p: str
       : state.code.kind === 'oss'
         ? { kind: 'oss', bucket: state.code.bucket, object: state.code.object }
         : { kind: 'image' };
-  return {
+  const profile: Profile = {
     name,
     target: profileTargetOf(state.target),
     service: state.service.created ? { name: state.service.name, create: true } : { name: state.service.name },
     function: buildFunctionConfig(state),
     code,
   };
+  // Saved at the summary: the deploy just made is the profile's last deploy, as `fcw deploy
+  // --save-profile` records it (a later `fcw deploy --profile` compares against it).
+  const last = state.deploy.status === 'done' ? state.deploy.outcome.lastDeploy : undefined;
+  if (last) profile.lastDeploy = last;
+  return profile;
 }
 
 /** The wizard's fields from a profile; the target comes from connecting to it (the UI's job). */

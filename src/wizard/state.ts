@@ -2,7 +2,7 @@
 // deploy went. Plain data, no React, no I/O: the reducer (reducer.ts) is its only writer.
 import type { AccelerationType, FunctionInfo } from '../fc/types.js';
 import type { ValidationIssue } from '../fc/validate.js';
-import type { CredentialSourceRef } from '../profiles/schema.js';
+import type { CredentialSourceRef, LastDeploy } from '../profiles/schema.js';
 import { INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
 
 export const STEP_IDS = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more', 'review', 'deploy', 'summary'] as const;
@@ -69,6 +69,8 @@ export interface DeployOutcome {
   requestIds: string[];
   /** What the deploy noticed but did not refuse (a handler not found in the package, a large zip). */
   warnings?: string[];
+  /** The outcome as a profile records it (time, status, functionId, codeChecksum, etag, request ids). */
+  lastDeploy?: LastDeploy;
 }
 
 /** One line of the deploy screen: a phase (package, CreateFunction, …), running or done. */

@@ -79,6 +79,10 @@ describe('a first deploy, by keyboard, to the in-process sandbox', () => {
       const saved = new ProfileStore({ env }).get('hello');
       expect(saved).toMatchObject({ target: { kind: 'local' }, service: { name: 'demo' }, function: { functionName: 'hello', memorySize: 192 }, code: { kind: 'folder', path: path.join(dir, 'fcw-sample-nodejs20') } });
       expect(JSON.stringify(saved)).not.toContain(key.accessKeySecret);
+      // The last deploy is recorded as \`fcw deploy --save-profile\` records it.
+      expect(saved?.lastDeploy).toMatchObject({ status: 'created', functionId: fn.functionId, codeChecksum: checksum });
+      expect(saved?.lastDeploy?.etag).toMatch(/\S/);
+      expect(Date.now() - Date.parse(saved?.lastDeploy?.time ?? '')).toBeLessThan(120_000);
 
       app.stdin.write(KEY.enter);
       await waitForFrame(app, () => app.exits.length > 0);

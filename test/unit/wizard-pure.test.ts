@@ -113,6 +113,13 @@ describe('the profile a wizard run saves', () => {
       code: { kind: 'folder', path: '/abs/app' },
     });
   });
+  it('saved at the summary, it carries the deploy just made as its last deploy', () => {
+    const lastDeploy = { time: '2026-11-28T18:00:00.000Z', status: 'created' as const, functionId: 'fid-1', codeChecksum: '123', etag: 'e1', requestIds: ['r1'] };
+    const fn = { functionId: 'fid-1', functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', createdTime: '', lastModifiedTime: '' };
+    const deployed: WizardState = { ...state, deploy: { status: 'done', outcome: { status: 'created', fn, checksumMatch: true, timings: [], requestIds: ['r1'], lastDeploy } } };
+    expect(toProfile(deployed, 'web', (p) => p).lastDeploy).toEqual(lastDeploy);
+    expect(toProfile(state, 'web', (p) => p).lastDeploy).toBeUndefined();
+  });
   it('a sandbox target is stored as local (its port changes every run)', () => {
     const sandbox = { ...state, target: { kind: 'sandbox' as const, endpoint: 'http://127.0.0.1:4000', accountId: '9', credentialSource: 'sandbox key' } };
     expect(toProfile(sandbox, 'x', (p) => p).target).toEqual({ kind: 'local' });
