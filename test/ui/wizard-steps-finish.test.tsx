@@ -29,7 +29,7 @@ describe('limits', () => {
     let frame = await waitForFrame(app, '❯ 128 MB');
     expect(frame).toContain('a multiple of 64 MB between 128 and 3072');
     expect(frame).toContain('default: 128');
-    await press(app, KEY.up, /❯ Type a number/);
+    await press(app, KEY.up, /❯ Type a size in MB/);
     await press(app, KEY.enter, 'Memory (MB):');
     for (let i = 0; i < 3; i++) app.stdin.write(KEY.backspace);
     await type(app, '100');
@@ -45,6 +45,38 @@ describe('limits', () => {
     await press(app, KEY.enter, 'Initializer timeout (s):');
     frame = await press(app, KEY.enter, 'Description');
     expect(frame).toBeTruthy();
+  });
+
+  it('memory: digits typed on the list open the field with them, checked as typed', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    expect(app.lastFrame()).toContain('or type a size');
+    await press(app, '1', 'Memory (MB): 1');
+    await type(app, '000');
+    let frame = await waitForFrame(app, /Memory \(MB\): 1000/);
+    expect(frame).toMatch(/✗ .*memorySize.*1000/s);
+    // Enter on a size the rules refuse stays on the field.
+    await app.stdin.write(KEY.enter);
+    await type(app, '0');
+    expect(app.lastFrame()).toMatch(/Memory \(MB\): 10000/);
+    expect(app.lastFrame()).not.toContain('Timeout (s):');
+    await app.stdin.write(KEY.backspace);
+    for (let i = 0; i < 3; i++) await app.stdin.write(KEY.backspace);
+    await type(app, '024');
+    await waitForFrame(app, (f) => !f.includes('✗'));
+    await press(app, KEY.enter, 'Timeout (s):');
+    expect(app.lastFrame()).toContain('Memory (MB): 1024');
+    // Esc goes back to the field, value kept; again to the list.
+    frame = await press(app, KEY.esc, /Memory \(MB\): 1024/);
+    // Back on the list, the size chosen is highlighted.
+    await press(app, KEY.esc, /❯ 1024 MB/);
+  });
+
+  it('memory: a valid size arriving with its Enter in one chunk is taken', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    await press(app, '2048\r', 'Timeout (s):');
+    expect(app.lastFrame()).toContain('Memory (MB): 2048');
   });
 });
 

@@ -1,7 +1,7 @@
 // Step 7: memory (pick a valid size, or type a number checked as typed), timeout, initializer and
 // its timeout. Each shows its rule and default from FIELD_RULES, the table the validators read.
 import { useState } from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
 import { Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
@@ -36,6 +36,26 @@ export function LimitsStep() {
     return false;
   });
 
+  // On the list, a digit starts typing a size (design.md: "the valid sizes to pick from, or a number
+  // checked as typed"): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
+  // pasted) is taken whole when the number is valid.
+  useInput(
+    (input) => {
+      const digits = /^\d+/.exec(input)?.[0];
+      if (!digits) return;
+      const rest = input.slice(digits.length);
+      if (/^[\r\n]/.test(rest) && !validateMemorySize(Number(digits))) {
+        setMemoryText(digits);
+        setMemory(Number(digits));
+        setSubs((l) => [...l, 'memory-typed', 'timeout']);
+        return;
+      }
+      setMemoryText(digits);
+      go('memory-typed');
+    },
+    { isActive: sub === 'memory' },
+  );
+
   const submit = (init: string, initTimeoutValue: number) =>
     dispatch({
       type: 'submit',
@@ -52,7 +72,7 @@ export function LimitsStep() {
           <Text bold>{FIELD_RULES.memorySize.label}</Text>
           <Rule rule={FIELD_RULES.memorySize.rule} defaultValue={FIELD_RULES.memorySize.default} />
           <Menu
-            items={[...choices.map((mb) => ({ label: `${mb} MB`, value: mb })), { label: 'Type a number…', value: TYPE }]}
+            items={[...choices.map((mb) => ({ label: `${mb} MB`, value: mb })), { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' }]}
             initialValue={choices.includes(memory) ? memory : TYPE}
             limit={6}
             onSelect={(item) => {
@@ -124,7 +144,7 @@ export function LimitsStep() {
         />
       )}
       <Issues issues={state.issues} />
-      <KeyHelp extra={sub === 'memory' ? '↑/↓ move' : undefined} />
+      <KeyHelp extra={sub === 'memory' ? '↑/↓ move · or type a size' : undefined} />
     </Box>
   );
 }
