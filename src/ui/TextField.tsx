@@ -19,8 +19,13 @@ import { applyEdits, editsOf, fromValue, type TextState } from './text-edit.js';
 export interface TextFieldProps {
   value: string;
   onChange: (value: string) => void;
-  /** Enter: gets the value as edited up to the Enter (the parent's state may not have caught up). */
-  onSubmit?: (value: string) => void;
+  /**
+   * Enter: gets the value as edited up to the Enter (the parent's state may not have caught up).
+   * Returning false says the value was refused: keys after the Enter in the same chunk then still
+   * edit this field (they were typed at it); otherwise they are dropped, as they were not meant
+   * for the next screen.
+   */
+  onSubmit?: (value: string) => boolean | void;
   placeholder?: string;
   mask?: string;
   focus?: boolean;
@@ -40,14 +45,20 @@ export function TextField({ value, onChange, onSubmit, placeholder = '', mask, f
   useInput(
     (input, key) => {
       const before = edit.current;
-      const result = applyEdits(before, editsOf(input, key));
-      edit.current = result.state;
-      if (result.state.value !== before.value) {
-        seen.current = result.state.value;
-        onChange(result.state.value);
+      let edits = editsOf(input, key);
+      // Bounded: every round consumes at least the Enter that ended the previous one.
+      while (edits.length > 0) {
+        const from = edit.current;
+        const result = applyEdits(from, edits);
+        edit.current = result.state;
+        if (result.state.value !== from.value) {
+          seen.current = result.state.value;
+          onChange(result.state.value);
+        }
+        edits = [];
+        if (result.submitted && onSubmit?.(result.state.value) === false) edits = result.rest;
       }
-      if (result.state.cursor !== before.cursor) setTick((t) => t + 1);
-      if (result.submitted) onSubmit?.(result.state.value);
+      if (edit.current.cursor !== before.cursor) setTick((t) => t + 1);
     },
     { isActive: focus },
   );

@@ -108,7 +108,8 @@ export function Field(props: {
   label: string;
   value: string;
   onChange: (v: string) => void;
-  onSubmit: (v: string) => void;
+  /** False: refused (the field stays, and keys typed after the Enter still edit it). */
+  onSubmit: (v: string) => unknown;
   rule?: string;
   defaultValue?: string | number;
   check?: (v: string) => string | undefined;
@@ -127,7 +128,8 @@ export function Field(props: {
           value={props.value}
           onChange={props.onChange}
           onSubmit={(v) => {
-            if (!props.check?.(v)) props.onSubmit(v);
+            if (props.check?.(v)) return false;
+            return props.onSubmit(v) === false ? false : undefined;
           }}
           mask={props.mask}
           placeholder={props.placeholder}

@@ -131,13 +131,16 @@ export interface EditResult {
   /** Set when an Enter came; edits after it in the same chunk are not applied (they are not this field's). */
   submitted: boolean;
   cancelled: boolean;
+  /** The edits after the Enter: the field applies them when its owner refused the value. */
+  rest: Edit[];
 }
 
 /** Applies edits in order; stops at the first submit or cancel. */
 export function applyEdits(start: TextState, edits: readonly Edit[]): EditResult {
   let { value, cursor } = start;
   cursor = Math.max(0, Math.min(cursor, value.length));
-  for (const edit of edits) {
+  for (let i = 0; i < edits.length; i++) {
+    const edit = edits[i];
     switch (edit.kind) {
       case 'insert':
         value = value.slice(0, cursor) + edit.text + value.slice(cursor);
@@ -177,12 +180,12 @@ export function applyEdits(start: TextState, edits: readonly Edit[]): EditResult
         break;
       }
       case 'submit':
-        return { state: { value, cursor }, submitted: true, cancelled: false };
+        return { state: { value, cursor }, submitted: true, cancelled: false, rest: edits.slice(i + 1) };
       case 'cancel':
-        return { state: { value, cursor }, submitted: false, cancelled: true };
+        return { state: { value, cursor }, submitted: false, cancelled: true, rest: [] };
     }
   }
-  return { state: { value, cursor }, submitted: false, cancelled: false };
+  return { state: { value, cursor }, submitted: false, cancelled: false, rest: [] };
 }
 
 /**

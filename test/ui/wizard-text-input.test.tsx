@@ -55,6 +55,18 @@ describe('text fields and chunks of keys', () => {
     expect(app.lastFrame()).toContain('in service other');
   });
 
+  it('an Enter the field refuses does not swallow the keys after it in the same chunk', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('more', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, 'Description:');
+    await press(app, KEY.enter, 'Add KEY=value');
+    await type(app, 'FC_X=1');
+    expect(app.lastFrame()).toContain('✗');
+    // Enter (refused: FC_ is reserved), Ctrl-U (clear), then a good entry: one chunk.
+    await app.stdin.write('\r\u0015OK=1');
+    await waitForFrame(app, 'Add KEY=value: OK=1');
+    await press(app, KEY.enter, 'Environment variables: OK=1');
+  });
+
   it('Ctrl-C inside a chunk of typed text still cancels (exit 130)', async () => {
     const app = atFunction();
     await waitForFrame(app, 'Function name');

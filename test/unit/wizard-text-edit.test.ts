@@ -91,3 +91,12 @@ describe('text field editing', () => {
     for (const key of [{ upArrow: true }, { downArrow: true }, { tab: true }, { escape: true }]) expect(editsOf('', key)).toEqual([]);
   });
 });
+
+describe('keys after an Enter in the same chunk', () => {
+  it('are handed back, so a field whose value was refused can still apply them', () => {
+    const r = applyEdits(fromValue('FC_X=1'), editsOfText('\r\x15ok=1'));
+    expect(r.submitted).toBe(true);
+    expect(r.state.value).toBe('FC_X=1');
+    expect(applyEdits(r.state, r.rest).state.value).toBe('ok=1');
+  });
+});

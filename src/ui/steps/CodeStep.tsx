@@ -114,8 +114,8 @@ function PackageCode() {
             // Enter on a folder that scans as unusable (missing, too large) stays here.
             // Only a scan of this very folder counts (a pasted "path\r" confirms before any scan).
             const scanned = settledFolder === v;
-            if (scanned && scan.status === 'failed') return;
-            if (scanned && scan.status === 'done' && scan.value.verdict.level === 'error') return;
+            if (scanned && scan.status === 'failed') return false;
+            if (scanned && scan.status === 'done' && scan.value.verdict.level === 'error') return false;
             submit({ kind: 'folder', path: v.trim() });
           }}
         />
