@@ -13,3 +13,11 @@ export function maskKeyId(id: string): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * The number typed into a numeric field, or why it is not one. The validators take numbers and
+ * would say "got NaN" for "abc": the person should read what they typed and the rule instead.
+ */
+export function wholeNumberProblem(field: string, typed: string, rule: string): string | undefined {
+  return /^\s*\d+\s*$/.test(typed) ? undefined : `${field}: "${typed}" is not a whole number; ${rule}`;
+}

@@ -72,6 +72,17 @@ describe('limits', () => {
     await press(app, KEY.esc, /❯ 1024 MB/);
   });
 
+  it('a timeout that is not a number says what was typed and the rule, not NaN', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    await press(app, KEY.enter, 'Timeout (s): 60');
+    for (let i = 0; i < 2; i++) await app.stdin.write(KEY.backspace);
+    await type(app, 'abc');
+    const frame = await waitForFrame(app, 'is not a whole number');
+    expect(frame).toContain('timeout: "abc" is not a whole number; whole seconds from 1 to 600');
+    expect(frame).not.toContain('NaN');
+  });
+
   it('memory: a valid size arriving with its Enter in one chunk is taken', async () => {
     const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
     await waitForFrame(app, '❯ 128 MB');

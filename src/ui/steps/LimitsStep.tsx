@@ -7,6 +7,7 @@ import { validateHandler, validateInitializationTimeout, validateMemorySize, val
 import { Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
+import { wholeNumberProblem } from '../format.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
 const TYPE = -1;
@@ -89,7 +90,7 @@ export function LimitsStep() {
           onChange={setMemoryText}
           rule={FIELD_RULES.memorySize.rule}
           defaultValue={FIELD_RULES.memorySize.default}
-          check={(v) => validateMemorySize(toInt(v))?.message}
+          check={(v) => wholeNumberProblem('memorySize', v, FIELD_RULES.memorySize.rule) ?? validateMemorySize(toInt(v))?.message}
           onSubmit={(v) => {
             setMemory(toInt(v));
             go('timeout');
@@ -107,7 +108,7 @@ export function LimitsStep() {
           onChange={setTimeoutText}
           rule={FIELD_RULES.timeout.rule}
           defaultValue={FIELD_RULES.timeout.default}
-          check={(v) => validateTimeout(toInt(v))?.message}
+          check={(v) => wholeNumberProblem('timeout', v, FIELD_RULES.timeout.rule) ?? validateTimeout(toInt(v))?.message}
           onSubmit={() => go('initializer')}
         />
       )}
@@ -139,7 +140,7 @@ export function LimitsStep() {
           onChange={setInitTimeout}
           rule={FIELD_RULES.initializationTimeout.rule}
           defaultValue={FIELD_RULES.initializationTimeout.default}
-          check={(v) => validateInitializationTimeout(toInt(v))?.message}
+          check={(v) => wholeNumberProblem('initializationTimeout', v, FIELD_RULES.initializationTimeout.rule) ?? validateInitializationTimeout(toInt(v))?.message}
           onSubmit={(v) => submit(initializer, toInt(v))}
         />
       )}

@@ -8,6 +8,7 @@ import { validateCaPort, validateEnvironmentVariables, validateLayers } from '..
 import { Field, Issues, KeyHelp } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
+import { wholeNumberProblem } from '../format.js';
 
 type Sub = 'description' | 'env' | 'layers' | 'caPort';
 
@@ -111,7 +112,7 @@ export function MoreStep() {
           onChange={setCaPort}
           rule={FIELD_RULES.caPort.rule}
           defaultValue={FIELD_RULES.caPort.default}
-          check={(v) => validateCaPort(state.runtime ?? '', /^\d+$/.test(v) ? Number(v) : Number.NaN)?.message}
+          check={(v) => wholeNumberProblem('caPort', v, FIELD_RULES.caPort.rule) ?? validateCaPort(state.runtime ?? '', Number(v))?.message}
           onSubmit={(v) => finish(Number(v))}
         />
       )}
