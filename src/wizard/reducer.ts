@@ -115,13 +115,13 @@ function apply(state: WizardState, action: SubmitAction): WizardState {
       const targetChanged = state.target && state.target.endpoint !== action.values.target.endpoint;
       // Another endpoint means another set of services: what was picked there means nothing here.
       return targetChanged
-        ? { ...state, target: action.values.target, service: undefined, functionName: undefined, mode: 'create' }
+        ? { ...state, target: action.values.target, service: undefined, functionName: undefined, draftFunctionName: state.functionName ?? state.draftFunctionName, mode: 'create' }
         : { ...state, target: action.values.target };
     }
     case 'service': {
       const changed = state.service?.name !== action.values.service.name;
       return changed
-        ? { ...state, service: action.values.service, functionName: undefined, mode: 'create' }
+        ? { ...state, service: action.values.service, functionName: undefined, draftFunctionName: state.functionName ?? state.draftFunctionName, mode: 'create' }
         : { ...state, service: action.values.service };
     }
     case 'function':

@@ -99,6 +99,11 @@ export interface WizardState {
   target?: TargetValues;
   service?: ServiceChoice;
   functionName?: string;
+  /**
+   * The name typed before the service (or target) changed: no longer confirmed (the function must
+   * be looked up in the new service), but offered again in the field rather than typed anew.
+   */
+  draftFunctionName?: string;
   /** 'update' when the function already exists and the person chose to update it. */
   mode: 'create' | 'update';
   runtime?: string;

@@ -143,6 +143,12 @@ describe('service', () => {
 });
 
 describe('function', () => {
+  it('after the service changed, the name typed before is offered again', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'fresh', created: true }, draftFunctionName: 'hello' }), connection: fakeConnection() });
+    await waitForFrame(app, 'Function name: hello');
+    await press(app, KEY.enter, 'nodejs20');
+  });
+
   it('an existing function is offered for update and brings its settings', async () => {
     const fn = { functionId: 'f', functionName: 'hello', runtime: 'python3.10', handler: 'main.handler', memorySize: 512, createdTime: '', lastModifiedTime: 'yesterday' };
     const app = renderApp(fakeServices(), {

@@ -184,6 +184,17 @@ describe('changing an earlier answer', () => {
     expect(s.step).toBe('service');
   });
 
+  it('another service (the fix for ServiceNotFound) asks for the function again, offering the name typed before', () => {
+    let s = reduce(initialState(), ...toReview, { type: 'edit', step: 'service' });
+    s = wizardReducer(s, { type: 'submit', step: 'service', values: { service: { name: 'fresh', created: true } } });
+    expect(s.step).toBe('function');
+    expect(s.functionName).toBeUndefined();
+    expect(s.draftFunctionName).toBe('hello');
+    s = wizardReducer(s, { type: 'submit', step: 'function', values: { functionName: 'hello' } });
+    expect(s.step).toBe('review');
+    expect(s.memorySize).toBe(256);
+  });
+
   it('an existing function brings its deployed settings', () => {
     const existing: FunctionInfo = {
       functionId: 'id',

@@ -14,7 +14,7 @@ import { useTask } from '../hooks/use-task.js';
 export function FunctionStep() {
   const { state, session, dispatch } = useWizard();
   const color = useColor();
-  const [name, setName] = useState(state.functionName ?? '');
+  const [name, setName] = useState(state.functionName ?? state.draftFunctionName ?? '');
   const [lookup, runLookup, resetLookup] = useTask<FunctionInfo | undefined>();
   const service = state.service;
 
