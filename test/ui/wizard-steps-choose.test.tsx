@@ -184,12 +184,11 @@ describe('runtime', () => {
     let frame = await waitForFrame(app, 'Node.js');
     expect(frame).toMatch(/❯ nodejs10/);
     frame = await press(app, KEY.down, /❯ nodejs8/);
-    expect(frame).toContain('deprecated: no new functions');
     expect(frame).toContain('FC no longer accepts new functions on nodejs8');
-    expect(frame).toMatch(/nodejs8 .*deprecated: no new functions, updates only/);
+    expect(frame).toMatch(/nodejs8 .*deprecated: update only/);
     // nodejs6 is 'deprecated-no-update' in the rules table: neither new functions nor updates.
-    expect(frame).toMatch(/nodejs6 .*deprecated: no new functions, no updates/);
-    expect(frame).toMatch(/nodejs4\.4 .*deprecated: no new functions, no updates/);
+    expect(frame).toMatch(/nodejs6 .*deprecated: no create\/update/);
+    expect(frame).toMatch(/nodejs4\.4 .*deprecated: no create\/update/);
     frame = await press(app, KEY.down, /❯ nodejs6/);
     expect(frame).toContain('FC accepts neither new functions nor updates on nodejs6');
     await press(app, KEY.up, /❯ nodejs8/);

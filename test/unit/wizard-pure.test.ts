@@ -136,8 +136,8 @@ describe('runtime marks', () => {
     const { runtimeMark } = await import('../../src/ui/steps/RuntimeStep.js');
     for (const r of RUNTIMES) {
       const mark = runtimeMark(r);
-      if (r.status === 'deprecated-no-update') expect(mark, r.id).toBe('deprecated: no new functions, no updates');
-      else if (r.status === 'deprecated-no-create') expect(mark, r.id).toBe('deprecated: no new functions, updates only');
+      if (r.status === 'deprecated-no-update') expect(mark, r.id).toBe('deprecated: no create/update');
+      else if (r.status === 'deprecated-no-create') expect(mark, r.id).toBe('deprecated: update only');
       else if (r.status === 'preview') expect(mark, r.id).toBe('preview');
       else expect(mark, r.id).toBe('');
     }

@@ -10,8 +10,8 @@ import { useWizard } from '../context.js';
 export const RUNTIME_STATUS_MARKS: Readonly<Record<RuntimeStatus, string>> = {
   current: '',
   preview: 'preview',
-  'deprecated-no-create': 'deprecated: no new functions, updates only',
-  'deprecated-no-update': 'deprecated: no new functions, no updates',
+  'deprecated-no-create': 'deprecated: update only',
+  'deprecated-no-update': 'deprecated: no create/update',
 };
 
 export function runtimeMark(r: RuntimeInfo): string {
