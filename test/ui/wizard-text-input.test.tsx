@@ -67,6 +67,28 @@ describe('text fields and chunks of keys', () => {
     await press(app, KEY.enter, 'Environment variables: OK=1');
   });
 
+  it('Enter on a folder that does not exist stays on the folder field', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('code', { service: { name: 'demo', created: false }, functionName: 'f', runtime: 'nodejs20' }) });
+    await press(app, KEY.enter, 'Folder: .');
+    await app.stdin.write(KEY.backspace);
+    await type(app, 'missing');
+    await waitForFrame(app, 'folder missing does not exist');
+    await app.stdin.write(KEY.enter);
+    await type(app, 'x');
+    expect(app.lastFrame()).toContain('Folder: missingx');
+    expect(app.lastFrame()).not.toContain('Handler');
+    // Typed and confirmed in one chunk, before the live scan: still refused.
+    await app.stdin.write(KEY.backspace);
+    await app.stdin.write('\r');
+    await app.stdin.write(`${KEY.backspace.repeat(7)}missing\r`);
+    await type(app, 'y');
+    expect(app.lastFrame()).toContain('Folder: missingy');
+    expect(app.lastFrame()).not.toContain('Handler');
+    // And a good folder typed the same way goes on.
+    await app.stdin.write(`${KEY.backspace.repeat(8)}app\r`);
+    await waitForFrame(app, 'Handler');
+  });
+
   it('Ctrl-C inside a chunk of typed text still cancels (exit 130)', async () => {
     const app = atFunction();
     await waitForFrame(app, 'Function name');

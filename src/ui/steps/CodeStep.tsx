@@ -112,11 +112,20 @@ function PackageCode() {
           check={(v) => (v.trim() ? undefined : 'required')}
           onSubmit={(v) => {
             // Enter on a folder that scans as unusable (missing, too large) stays here.
-            // Only a scan of this very folder counts (a pasted "path\r" confirms before any scan).
-            const scanned = settledFolder === v;
-            if (scanned && scan.status === 'failed') return false;
-            if (scanned && scan.status === 'done' && scan.value.verdict.level === 'error') return false;
-            submit({ kind: 'folder', path: v.trim() });
+            const next: CodeSource = { kind: 'folder', path: v.trim() };
+            if (settledFolder === v && (scan.status === 'done' || scan.status === 'failed')) {
+              if (scan.status === 'failed' || scan.value.verdict.level === 'error') return false;
+              submit(next);
+              return;
+            }
+            // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
+            // scan it now and go on only if it is usable; otherwise the live scan shows why.
+            const connection = new AbortController();
+            session.controllers.add(connection);
+            services
+              .scanFolder(v, runtime, { signal: connection.signal })
+              .then((r) => r.verdict.level !== 'error' && !connection.signal.aborted && submit(next), () => undefined)
+              .finally(() => session.controllers.delete(connection));
           }}
         />
         {scan.status === 'running' && <Spinner label="Scanning…" />}
