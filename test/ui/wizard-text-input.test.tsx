@@ -77,10 +77,12 @@ describe('text fields and chunks of keys', () => {
     await type(app, 'x');
     expect(app.lastFrame()).toContain('Folder: missingx');
     expect(app.lastFrame()).not.toContain('Handler');
-    // Typed and confirmed in one chunk, before the live scan: still refused.
-    await app.stdin.write(KEY.backspace);
-    await app.stdin.write('\r');
-    await app.stdin.write(`${KEY.backspace.repeat(7)}missing\r`);
+    // Typed and confirmed in one chunk, before the live scan of it: the last scan was of a good
+    // folder, yet this one is scanned first and refused.
+    await app.stdin.write(`${KEY.backspace.repeat(8)}app`);
+    await waitForFrame(app, /Folder: app[\s\S]*2 files/);
+    await app.stdin.write(`${KEY.backspace.repeat(3)}missing\r`);
+    await waitForFrame(app, 'folder missing does not exist');
     await type(app, 'y');
     expect(app.lastFrame()).toContain('Folder: missingy');
     expect(app.lastFrame()).not.toContain('Handler');
