@@ -95,6 +95,10 @@ Ctrl-C stops it.
 `;
 }
 
+function ignoreOutputError(): void {
+  // Nothing to do: there is no one left to tell, and the sandbox keeps serving.
+}
+
 export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', args, OPTIONS, false);
   if (values.help) {
@@ -102,6 +106,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`fcw serve takes no arguments, got '${positionals[0]}'.`, 'Run `fcw serve --help`.');
+  // The log is best effort: when whatever reads our output goes away (`fcw serve | head`, a closed
+  // log pipe), a write fails with EPIPE, and an unhandled stream error would stop the sandbox.
+  for (const stream of [io.stdout, io.stderr]) stream.on?.('error', ignoreOutputError);
 
   const port = parsePort(values.port);
   const host = values.host ?? '127.0.0.1';

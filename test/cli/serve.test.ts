@@ -21,6 +21,8 @@ interface Served {
   /** Resolves with the first stdout text that matches. */
   waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
   stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Closes our end of its stdout and stderr, as `fcw serve | head` does once head is done. */
+  closeOutput(): void;
 }
 
 function serve(args: string[], env: NodeJS.ProcessEnv = {}): Served {
@@ -59,6 +61,10 @@ function serve(args: string[], env: NodeJS.ProcessEnv = {}): Served {
     stop: (signal) => {
       child.kill(signal);
       return exited;
+    },
+    closeOutput: () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
     },
   };
 }
@@ -108,6 +114,24 @@ describe('fcw serve', () => {
     const { code } = await served.stop('SIGTERM');
     expect(code).toBe(0);
     for (const text of [served.stdout(), served.stderr()]) expect(text).not.toContain(secret);
+  });
+
+  it('keeps serving when its output pipe is closed (fcw serve | head), and still stops with 0', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const served = serve(['--port', '0', '--data', dir, '--json']);
+    const [, url] = await served.waitFor(/"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"/);
+    const info = JSON.parse(served.stdout());
+    const stored = JSON.parse(await readFile(path.join(dir, 'credentials.json'), 'utf8'));
+    const sandbox = { url, accountId: info.accountId, credentials: stored } as RunningSandbox;
+    served.closeOutput();
+    // Each request writes a log line into the closed pipe; the sandbox must answer them all.
+    for (let i = 0; i < 3; i++) {
+      const listed = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' });
+      expect(listed.status).toBe(200);
+    }
+    const { code } = await served.stop('SIGINT');
+    expect(code).toBe(0);
   });
 
   it('refuses bad usage with exit 2 and a port in use with exit 1', async () => {
