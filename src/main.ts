@@ -17,9 +17,16 @@ const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const first = argv[0];
-  if (first === '--version' || first === '-v') {
+  // `--version` wins wherever it stands (`fcw deploy --version`), as users expect of any CLI;
+  // arguments after `--` are values, not flags.
+  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (first === '-v' || flags.includes('--version')) {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
+  }
+  if (first === 'help' && argv[1] && COMMANDS[argv[1]]) {
+    // `fcw help deploy` is `fcw deploy --help`.
+    return main([argv[1], '--help'], io);
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(MAIN_HELP);

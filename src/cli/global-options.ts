@@ -34,7 +34,9 @@ export function parseCommandArgs<O extends Options>(command: string, args: strin
     return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.replace(/\.$/, '')} (in \`fcw ${command}\`).`, `Run \`fcw ${command} --help\` to see its flags.`);
+    // The wizard is what a bare `fcw` runs: name it the way the user typed it.
+    const typed = command === 'wizard' ? 'fcw' : `fcw ${command}`;
+    throw new UsageError(`${message.replace(/\.$/, '')} (in \`${typed}\`).`, `Run \`${typed} --help\` to see its flags.`);
   }
 }
 

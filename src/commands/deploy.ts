@@ -169,7 +169,7 @@ function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
   const ms = d.ms !== undefined ? ` (${d.ms} ms)` : '';
   switch (phase) {
     case 'package':
-      return d.package ? `  package: ${d.package.files} files, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${ms}` : undefined;
+      return d.package ? `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${ms}` : undefined;
     case 'read':
       return `  read: ${d.message ?? ''}${ms}`;
     case 'create-service':

@@ -40,3 +40,27 @@ describe('fcw --version / --help (built bin)', () => {
     expect(inputs.filter((i) => /node_modules\/(ink|react|ink-[a-z-]+)\//.test(i))).toEqual([]);
   });
 });
+
+describe('fcw argv conventions', () => {
+  it('--version after a command still prints the version', async () => {
+    const r = await runFcw(['deploy', '--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('`fcw help deploy` prints the deploy help, not the main help', async () => {
+    const r = await runFcw(['help', 'deploy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('fcw deploy --profile NAME');
+    expect(r.stdout).toContain('--save-profile');
+    expect(r.stdout).not.toContain('fcw profiles list|show');
+  });
+
+  it('an unknown flag to the bare wizard names `fcw`, not an internal command name', async () => {
+    const r = await runFcw(['--frob']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--frob');
+    expect(r.stderr).toContain('`fcw --help`');
+    expect(r.stderr).not.toContain('wizard');
+  });
+});
