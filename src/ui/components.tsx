@@ -8,6 +8,7 @@ import type { ErrorView } from '../wizard/state.js';
 import { visibleWindow } from '../wizard/filter.js';
 import { useWizard } from './context.js';
 import { TextField } from './TextField.js';
+import { isEnter } from './text-edit.js';
 
 /** A colour name, or undefined when colour is off (NO_COLOR). */
 export function useColor(): (name: string) => string | undefined {
@@ -53,13 +54,13 @@ export function Menu<V>(props: {
     props.onHighlight?.(items[next]);
   };
   useInput(
-    (_input, key) => {
+    (input, key) => {
       if (items.length === 0) return;
       if (key.upArrow) move((i) => i - 1);
       else if (key.downArrow) move((i) => i + 1);
       else if (key.pageDown) move((i) => Math.min(i + limit, items.length - 1));
       else if (key.pageUp) move((i) => Math.max(i - limit, 0));
-      else if (key.return) props.onSelect(items[Math.min(at.current, items.length - 1)]);
+      else if (isEnter(input, key)) props.onSelect(items[Math.min(at.current, items.length - 1)]);
     },
     { isActive },
   );

@@ -195,3 +195,11 @@ export function applyEdits(start: TextState, edits: readonly Edit[]): EditResult
 export function fromValue(value: string): TextState {
   return { value, cursor: value.length };
 }
+
+/**
+ * Enter for a list or a screen: a lone Enter, or a chunk of Enters only (a key held or typed
+ * twice over a slow link), which Ink passes as raw "\r\r" without key.return. One confirm.
+ */
+export function isEnter(input: string, key: KeyFlags): boolean {
+  return Boolean(key.return) || (input.length > 0 && /^[\r\n]+$/.test(input));
+}

@@ -91,6 +91,14 @@ describe('text fields and chunks of keys', () => {
     await waitForFrame(app, 'Handler');
   });
 
+  it('a list takes a chunk of Enters as one Enter (it ignored it before)', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('runtime', { service: { name: 'demo', created: false }, functionName: 'f' }) });
+    await waitForFrame(app, '❯ nodejs20');
+    await app.stdin.write('\r\r');
+    await waitForFrame(app, '❯ A folder');
+    expect(app.lastFrame()).not.toContain('Folder:');
+  });
+
   it('Ctrl-C inside a chunk of typed text still cancels (exit 130)', async () => {
     const app = atFunction();
     await waitForFrame(app, 'Function name');

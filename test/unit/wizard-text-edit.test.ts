@@ -100,3 +100,14 @@ describe('keys after an Enter in the same chunk', () => {
     expect(applyEdits(r.state, r.rest).state.value).toBe('ok=1');
   });
 });
+
+describe('isEnter', () => {
+  it('is a lone Enter or a chunk of Enters only', async () => {
+    const { isEnter } = await import('../../src/ui/text-edit.js');
+    expect(isEnter('\r', { return: true })).toBe(true);
+    expect(isEnter('\r\r', {})).toBe(true);
+    expect(isEnter('\r\n', {})).toBe(true);
+    expect(isEnter('a\r', {})).toBe(false);
+    expect(isEnter('', {})).toBe(false);
+  });
+});

@@ -7,6 +7,7 @@ import { deployCommand } from '../../wizard/request.js';
 import type { DeployOutcome } from '../../wizard/state.js';
 import { ErrorPanel, Field, KeyHelp, useColor } from '../components.js';
 import { useWizard } from '../context.js';
+import { isEnter } from '../text-edit.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { useBack } from '../hooks/use-back.js';
 import { formatMs } from '../hooks/use-elapsed.js';
@@ -72,8 +73,8 @@ export function SummaryStep() {
     return true;
   });
   useInput(
-    (_input, key) => {
-      if (key.return) exit(EXIT_OK);
+    (input, key) => {
+      if (isEnter(input, key)) exit(EXIT_OK);
     },
     { isActive: revealed && !asking },
   );
