@@ -21,7 +21,9 @@ function start(name: string, width: number, height: number, exitFile: string, ex
   // CI, NO_COLOR and FORCE_COLOR are unset for the child unless given: the wizard refuses to run
   // under CI, and this IS a terminal. The environment is spelled out because a tmux server that
   // is already running gives new sessions ITS environment, not ours (vitest sets FORCE_COLOR=0).
-  const command = `cd ${dir} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}'`;
+  // After the exit, the terminal's mode goes into the same file: raw mode must be off again. The
+  // session then stays a while so its cursor can be read (afterAll ends it).
+  const command = `cd ${dir} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}.tmp; stty -a >> ${exitFile}.tmp; mv ${exitFile}.tmp ${exitFile}; sleep 30'`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
   sessions.push(name);
 }
@@ -69,7 +71,12 @@ async function keys(name: string, until: string | RegExp, ...k: string[]): Promi
 
 async function exitCode(file: string): Promise<string> {
   await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('EXIT='), () => `no ${file}`);
-  return fs.readFileSync(file, 'utf8').trim();
+  const [first, ...stty] = fs.readFileSync(file, 'utf8').split('\n');
+  // The terminal is handed back as it was: line editing and echo on (no raw mode left behind).
+  const modes = stty.join(' ').split(/[\s;]+/);
+  expect(modes).toContain('icanon');
+  expect(modes).toContain('echo');
+  return first.trim();
 }
 
 let tmuxMissing = false;
@@ -107,7 +114,13 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await keys(name, 'New service name', 'Enter');
     tmux('send-keys', '-t', name, '-l', 'demo');
     await keys(name, 'Function name:', 'Enter');
+    // Four Backspaces in one write (what tmux, key repeat or ssh deliver) are four deletions, and
+    // the name deployed is the one on screen.
+    tmux('send-keys', '-t', name, '-l', '1bad');
+    await waitForScreen(name, 'Function name: 1bad');
+    tmux('send-keys', '-t', name, 'BSpace', 'BSpace', 'BSpace', 'BSpace');
     tmux('send-keys', '-t', name, '-l', 'hello');
+    await waitForScreen(name, /Function name: hello\s*\n/);
     await keys(name, /❯ nodejs20/, 'Enter');
     await keys(name, 'A folder', 'Enter');
     await keys(name, /❯ A sample handler/, 'Down', 'Down', 'Down');
@@ -148,5 +161,7 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await waitForScreen(name, 'New service name: half');
     tmux('send-keys', '-t', name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
+    // The cursor Ink hid while drawing is shown again.
+    expect(tmux('display', '-p', '-t', name, '#{cursor_flag}').trim()).toBe('1');
   });
 });

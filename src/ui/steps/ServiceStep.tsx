@@ -166,7 +166,7 @@ export function ServiceStep() {
         />
         {creation.status === 'failed' && <ErrorPanel error={toErrorView(creation.error)} title="CreateService failed" />}
         <Issues issues={state.issues} />
-        <KeyHelp extra="Esc back to the list" />
+        <KeyHelp only="Enter create · Esc back to the list · Ctrl-C quit" />
       </Box>
     );
   }
