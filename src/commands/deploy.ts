@@ -280,6 +280,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
         },
       },
     );
+    if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
     for (const warning of result.warnings) err(io, `warning: ${warning}`);
 
@@ -299,6 +300,14 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     process.off('SIGINT', onSigint);
     await target.close();
   }
+}
+
+/** A refused key: name the source this deploy actually signed with, not a generic place. */
+function keyHint(code: string | undefined, target: ResolvedTarget): string | undefined {
+  const used = `This deploy signed with the key from ${target.credentialSource}.`;
+  if (code === 'InvalidAccessKeyID') return `${used} The service does not know that key id: check it is the key for ${target.endpoint} (and enabled, in the cloud).`;
+  if (code === 'SignatureNotMatch') return `${used} The service computed a different signature: check that key's secret, and this machine's clock (at most 15 minutes off).`;
+  return undefined;
 }
 
 /** Prints the summary; in a terminal, line by line with a short pause (the wizard's reveal, without Ink). */

@@ -27,6 +27,8 @@ export interface ResolvedTarget {
   credentials: Credentials;
   /** The line shown before any write. Never holds a secret. */
   description: string;
+  /** Where the key came from, e.g. "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)": named when the key is refused. */
+  credentialSource: string;
   /** What a profile stores about this target (no secret). */
   profileTarget: ProfileTarget;
   /** Stops what was started for this deploy (the in-process sandbox). */
@@ -46,6 +48,31 @@ export interface TargetDeps {
     note?: string;
   }>;
   describeTarget?: (t: { accountId: string; region?: string; endpoint: string; source: { kind: string; label: string; profileName?: string } }) => string;
+  /** Asks a loopback endpoint which key it expects (fcw serve's /sandbox-info); undefined when it does not say. */
+  probeSandbox?: (endpoint: string) => Promise<SandboxInfo | undefined>;
+}
+
+/** What `fcw serve` tells about itself without authentication (never the secret). */
+export interface SandboxInfo {
+  accountId: string;
+  accessKeyId: string;
+  /** The key file when its key pair lives in its data directory (not with --access-key-id). */
+  keyFile?: string;
+}
+
+const PROBE_TIMEOUT_MS = 1_500;
+
+/** GET /sandbox-info on a loopback endpoint; any failure (not fcw, not up) is "no answer". */
+export async function probeSandbox(endpoint: string): Promise<SandboxInfo | undefined> {
+  try {
+    const response = await fetch(new URL('/sandbox-info', endpoint), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as Record<string, unknown>;
+    if (body?.sandbox !== 'fcw' || typeof body.accessKeyId !== 'string' || typeof body.accountId !== 'string') return undefined;
+    return { accountId: body.accountId, accessKeyId: body.accessKeyId, ...(typeof body.keyFile === 'string' ? { keyFile: body.keyFile } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -89,6 +116,54 @@ function readSandboxKey(dataDir: string): { credentials: Credentials; accountId?
   } catch {
     return undefined;
   }
+}
+
+interface LocalKey {
+  credentials: Credentials;
+  accountId?: string;
+  source: { kind: string; label: string; profileName?: string };
+  credentialSource?: CredentialSourceRef;
+  note?: string;
+}
+
+function sandboxKeyAt(file: string): LocalKey | undefined {
+  const key = readSandboxKey(path.dirname(file));
+  return key ? { ...key, source: { kind: 'sandbox', label: `the local sandbox's own key (${file})` } } : undefined;
+}
+
+/**
+ * The key whose id the running sandbox expects: its key file in the config dir, the key file it
+ * named, then the environment or aliyun CLI key. None matching is exit 2 naming the id and the
+ * places looked, rather than a request sure to be refused.
+ */
+async function pickSandboxKey(
+  endpoint: string,
+  info: SandboxInfo,
+  defaultKeyFile: string,
+  chain: { env: NodeJS.ProcessEnv; home: string; preferSource?: CredentialSourceRef },
+  deps: TargetDeps,
+): Promise<LocalKey> {
+  const looked: string[] = [];
+  const files = [defaultKeyFile, ...(info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [])];
+  for (const file of files) {
+    const key = sandboxKeyAt(file);
+    if (key?.credentials.accessKeyId === info.accessKeyId) return key;
+    looked.push(`${file} (${key ? `key id ${key.credentials.accessKeyId}` : 'no key'})`);
+  }
+  try {
+    const resolved = await (await loadResolveCredentials(deps))(chain);
+    if (resolved.credentials.accessKeyId === info.accessKeyId) {
+      return { credentials: resolved.credentials, accountId: resolved.accountId, source: resolved.source, credentialSource: sourceRef(resolved.source), note: resolved.note };
+    }
+    looked.push(`${resolved.source.label} (key id ${resolved.credentials.accessKeyId})`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    looked.push('ALIBABA_CLOUD_ACCESS_KEY_ID, the aliyun CLI and fcli configs (no key)');
+  }
+  throw new UsageError(
+    `The sandbox at ${endpoint} expects key id ${info.accessKeyId}, and fcw found no key with that id. Looked in:\n${looked.map((l) => `  ${l}`).join('\n')}`,
+    `Export that key: ALIBABA_CLOUD_ACCESS_KEY_ID=${info.accessKeyId} and ALIBABA_CLOUD_ACCESS_KEY_SECRET=its secret (the FCW_SANDBOX_SECRET it was started with, or accessKeySecret in the credentials.json of its --data directory).`,
+  );
 }
 
 function firstOf(...values: (string | undefined)[]): string | undefined {
@@ -135,6 +210,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
       endpoint: sandbox.url,
       accountId: sandbox.accountId,
       credentials: sandbox.credentials,
+      credentialSource: `the local sandbox's own key (${path.join(dataDir, 'credentials.json')})`,
       description: (await loadDescribe(deps))({
         accountId: sandbox.accountId,
         endpoint: sandbox.url,
@@ -151,25 +227,27 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
   if (kind === 'endpoint') {
     const endpoint = checkEndpoint(firstOf(flags.endpoint, profile?.endpoint) as string);
     const host = new URL(endpoint).hostname;
-    // A local endpoint is most likely `fcw serve`: its own key (in the sandbox data directory) is
-    // the one it accepts, so it wins over cloud keys that may sit in the environment.
-    const sandboxKey = LOOPBACK.has(host) ? readSandboxKey(sandboxDataDir(env)) : undefined;
-    if (sandboxKey) {
-      const accountId = firstOf(accountFlag, sandboxKey.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
-      if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id.');
-      return {
-        kind,
-        endpoint,
-        accountId,
-        credentials: sandboxKey.credentials,
-        description: (await loadDescribe(deps))({
-          accountId,
+    // A local endpoint is most likely `fcw serve`. Several may run with different keys, so ask it
+    // which key id it expects and use the key with that id; without an answer, the sandbox key in
+    // the config dir wins over cloud keys that may sit in the environment.
+    if (LOOPBACK.has(host)) {
+      const info = await (deps.probeSandbox ?? probeSandbox)(endpoint);
+      const defaultKeyFile = path.join(sandboxDataDir(env), 'credentials.json');
+      const local = info ? await pickSandboxKey(endpoint, info, defaultKeyFile, { env, home, preferSource }, deps) : sandboxKeyAt(defaultKeyFile);
+      if (local) {
+        const accountId = firstOf(accountFlag, info?.accountId, local.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
+        if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id.');
+        return {
+          kind,
           endpoint,
-          source: { kind: 'sandbox', label: `the local sandbox's own key (${path.join(sandboxDataDir(env), 'credentials.json')})` },
-        }),
-        profileTarget: { kind: 'endpoint', endpoint, accountId },
-        close: async () => {},
-      };
+          accountId,
+          credentials: local.credentials,
+          credentialSource: local.source.label,
+          description: withNote((await loadDescribe(deps))({ accountId, endpoint, source: local.source }), local.note),
+          profileTarget: { kind: 'endpoint', endpoint, accountId, ...(local.credentialSource ? { credentialSource: local.credentialSource } : {}) },
+          close: async () => {},
+        };
+      }
     }
     let resolved: Awaited<ReturnType<NonNullable<TargetDeps['resolveCredentials']>>>;
     try {
@@ -191,6 +269,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
       accountId,
       region,
       credentials: resolved.credentials,
+      credentialSource: resolved.source.label,
       description: withNote(describe({ accountId, region, endpoint, source: resolved.source }), resolved.note),
       profileTarget: { kind: 'endpoint', endpoint, accountId, ...(region ? { region } : {}), credentialSource: sourceRef(resolved.source) },
       close: async () => {},
@@ -213,6 +292,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
     accountId: accountId as string,
     region,
     credentials: resolved.credentials,
+    credentialSource: resolved.source.label,
     description: withNote(describe({ accountId: accountId as string, region, endpoint, source: resolved.source }), resolved.note),
     profileTarget: { kind: 'cloud', accountId: accountId as string, region, credentialSource: sourceRef(resolved.source) },
     close: async () => {},

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { Credentials } from '../fc/types.js';
-import { loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
+import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
 import { createSandboxServer, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
 
@@ -57,7 +57,16 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
 
   let url = '';
   const { server, idle } = createSandboxServer(
-    { store, accountId, credentials, log: options.log, maxBodyBytes: options.maxBodyBytes, now: options.now, timeouts: options.timeouts },
+    {
+      store,
+      accountId,
+      credentials,
+      log: options.log,
+      maxBodyBytes: options.maxBodyBytes,
+      now: options.now,
+      timeouts: options.timeouts,
+      keyFile: options.credentials ? undefined : credentialsPath(dataDir),
+    },
     () => url,
   );
   await new Promise<void>((resolve, reject) => {

@@ -28,7 +28,12 @@ export interface SandboxServerOptions {
   log?: (line: string) => void;
   /** Overrides of SERVER_TIMEOUTS (tests shorten them). */
   timeouts?: Partial<ServerTimeouts>;
+  /** Where the key pair is kept when it came from the data directory; told by /sandbox-info. */
+  keyFile?: string;
 }
+
+/** Unauthenticated: tells a client which key this sandbox expects (never the secret). */
+export const SANDBOX_INFO_PATH = '/sandbox-info';
 
 export interface ServerTimeouts {
   headersMs: number;
@@ -98,6 +103,13 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const { path, query } = splitTarget(req.url ?? '/');
 
     if (path.startsWith(CODE_URL_PREFIX) && method === 'GET') return serveCode(res, path, query);
+    // fcw deploy --endpoint asks this first, so it signs with the key this sandbox expects (several
+    // sandboxes with different keys can run on one machine). The key id and account id are not
+    // secrets; the key file is told only when the key lives in the data directory (loopback only:
+    // any other --host needs an explicit key pair).
+    if (path === SANDBOX_INFO_PATH && method === 'GET') {
+      return sendJson(res, 200, { sandbox: 'fcw', accountId: options.accountId, accessKeyId: options.credentials.accessKeyId, keyFile: options.keyFile ?? null });
+    }
 
     if (path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) throw pathNotSupported(method, path);
     authenticate({

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, UsageError } from '../../src/cli/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { overridesFromFlags, run } from '../../src/commands/deploy.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 
 let root: string;
 let codeDir: string;
@@ -80,6 +81,28 @@ describe('fcw deploy in a terminal', () => {
     expect(err()).not.toMatch(/Deploy\? \[y\/N\]/);
     expect(out()).toMatch(/^Updated svc\/asked/);
     expect(out()).toMatch(/memorySize: 512 → 1024/);
+  });
+});
+
+describe('fcw deploy --endpoint to a sandbox started with its own key', () => {
+  it('signs with the environment key the sandbox expects over the config dir sandbox key; a refused key names the source used', async () => {
+    // The config dir's default sandbox key exists (the tests above started the local sandbox).
+    const sandbox = await startSandbox({ dataDir: path.join(root, 'x'), credentials: { accessKeyId: 'LTAImine', accessKeySecret: 's' } });
+    try {
+      const args = ['--endpoint', sandbox.url, '--service', 'svc', '--create-service', '--function', 'own-key', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir, '--yes', '--no-animation'];
+      const good = makeIo('y');
+      Object.assign(good.io.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
+      expect(await run(args, good.io)).toBe(0);
+      expect(good.err()).toMatch(/credentials from environment \(ALIBABA_CLOUD_ACCESS_KEY_ID\)/);
+
+      const bad = makeIo('y');
+      Object.assign(bad.io.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong' });
+      expect(await run(args, bad.io)).toBe(1);
+      expect(bad.err()).toMatch(/SignatureNotMatch/);
+      expect(bad.err()).toMatch(/signed with the key from environment \(ALIBABA_CLOUD_ACCESS_KEY_ID\)/);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/cli/errors.js';
-import { resolveTarget, sourceRef, targetKind } from '../../src/deploy/target.js';
+import { probeSandbox, resolveTarget, sourceRef, targetKind } from '../../src/deploy/target.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 
 let home: string;
 
@@ -75,6 +76,55 @@ describe('resolveTarget', () => {
   it('a loopback endpoint with neither a sandbox key nor a cloud key says where both were looked for', async () => {
     const env = { HOME: home, FCW_CONFIG_DIR: path.join(home, 'empty') };
     await expect(resolveTarget({ endpoint: 'http://127.0.0.1:9000', accountId: '1' }, undefined, { env, home })).rejects.toThrow(/Nor is there a local sandbox key in .*empty\/sandbox\/credentials\.json/);
+  });
+
+  describe('a loopback endpoint asks the running sandbox which key it expects', () => {
+    function defaultSandboxKey(): Record<string, string> {
+      const sandboxDir = path.join(home, 'cfg', 'sandbox');
+      fs.mkdirSync(sandboxDir, { recursive: true });
+      fs.writeFileSync(path.join(sandboxDir, 'credentials.json'), JSON.stringify({ accessKeyId: 'LTAIsandboxDefault', accessKeySecret: 'default-secret' }));
+      return { HOME: home, FCW_CONFIG_DIR: path.join(home, 'cfg') };
+    }
+
+    it('started with --access-key-id: the environment key with that id is used, not the config dir sandbox key', async () => {
+      const env = defaultSandboxKey();
+      const sandbox = await startSandbox({ dataDir: path.join(home, 'x'), credentials: { accessKeyId: 'LTAImine', accessKeySecret: 's' } });
+      try {
+        expect(await probeSandbox(sandbox.url)).toEqual({ accountId: sandbox.accountId, accessKeyId: 'LTAImine' });
+        const t = await resolveTarget({ endpoint: sandbox.url }, undefined, { env: { ...env, ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' }, home });
+        expect(t.credentials).toEqual({ accessKeyId: 'LTAImine', accessKeySecret: 's' });
+        expect(t.accountId).toBe(sandbox.accountId);
+        expect(t.credentialSource).toBe('environment (ALIBABA_CLOUD_ACCESS_KEY_ID)');
+        expect(t.description).toContain('credentials from environment (ALIBABA_CLOUD_ACCESS_KEY_ID)');
+      } finally {
+        await sandbox.close();
+      }
+    });
+
+    it('started with --data elsewhere: the key file it names is read', async () => {
+      const env = defaultSandboxKey();
+      const sandbox = await startSandbox({ dataDir: path.join(home, 'elsewhere') });
+      try {
+        const t = await resolveTarget({ endpoint: sandbox.url }, undefined, { env: { ...env, ...envKeys, HOME: home }, home });
+        expect(t.credentials).toEqual(sandbox.credentials);
+        expect(t.credentialSource).toBe(`the local sandbox's own key (${path.join(home, 'elsewhere', 'credentials.json')})`);
+      } finally {
+        await sandbox.close();
+      }
+    });
+
+    it('no key with the expected id anywhere: exit 2 naming the id and every place looked, no request sent', async () => {
+      const env = defaultSandboxKey();
+      const sandbox = await startSandbox({ dataDir: path.join(home, 'x'), credentials: { accessKeyId: 'LTAIother', accessKeySecret: 's' } });
+      try {
+        const attempt = resolveTarget({ endpoint: sandbox.url }, undefined, { env: { ...env, ...envKeys, HOME: home }, home });
+        await expect(attempt).rejects.toThrow(UsageError);
+        await expect(attempt).rejects.toThrow(/expects key id LTAIother.*\n.*cfg\/sandbox\/credentials\.json \(key id LTAIsandboxDefault\)\n.*environment \(ALIBABA_CLOUD_ACCESS_KEY_ID\) \(key id LTAIenvKeyId\)/);
+        await attempt.catch((error: UsageError) => expect(`${error.message}${error.hint}`).not.toMatch(/default-secret|super-secret/));
+      } finally {
+        await sandbox.close();
+      }
+    });
   });
 
   it('local: starts the sandbox in the config dir, and close() stops it', async () => {
