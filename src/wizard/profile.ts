@@ -26,7 +26,7 @@ export function toProfile(state: WizardState, name: string, resolvePath: (p: str
   const profile: Profile = {
     name,
     target: profileTargetOf(state.target),
-    service: state.service.created ? { name: state.service.name, create: true } : { name: state.service.name },
+    service: state.service.created || state.service.createIfMissing ? { name: state.service.name, create: true } : { name: state.service.name },
     function: buildFunctionConfig(state),
     code,
   };
@@ -51,6 +51,7 @@ export function profileValues(profile: Profile, target: TargetValues): ProfileVa
     name: profile.name,
     target,
     service: profile.service.name,
+    ...(profile.service.create ? { createService: true } : {}),
     functionName: fn.functionName,
     runtime: fn.runtime,
     handler: fn.handler,

@@ -14,6 +14,8 @@ export interface ProfileValues {
   name: string;
   target: WizardState['target'];
   service: string;
+  /** The profile creates its service when missing (`service.create`). */
+  createService?: boolean;
   functionName: string;
   runtime: string;
   handler: string;
@@ -217,7 +219,7 @@ function loadProfile(state: WizardState, p: ProfileValues): WizardState {
   const next: WizardState = {
     ...state,
     target: p.target ?? state.target,
-    service: { name: p.service, created: false },
+    service: p.createService ? { name: p.service, created: false, createIfMissing: true } : { name: p.service, created: false },
     functionName: p.functionName,
     mode: 'create',
     runtime: p.runtime,

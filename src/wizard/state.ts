@@ -41,6 +41,8 @@ export interface ServiceChoice {
   name: string;
   /** True when the wizard created it in this session (so no function can exist in it yet). */
   created: boolean;
+  /** From a profile saved with `create: true`: the deploy creates the service when it is missing. */
+  createIfMissing?: boolean;
 }
 
 /** A failure from the service or the deploy, as a person needs to read it. */

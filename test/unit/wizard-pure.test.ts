@@ -120,6 +120,17 @@ describe('the profile a wizard run saves', () => {
     expect(toProfile(deployed, 'web', (p) => p).lastDeploy).toEqual(lastDeploy);
     expect(toProfile(state, 'web', (p) => p).lastDeploy).toBeUndefined();
   });
+  it('a profile whose service the wizard created keeps creating it when missing, when redeployed from the wizard', async () => {
+    const { wizardReducer } = await import('../../src/wizard/reducer.js');
+    const saved = toProfile(state, 'web', (p) => `/abs/${p}`);
+    expect(saved.service).toEqual({ name: 'demo', create: true });
+    const loaded = wizardReducer(initialState(), { type: 'load-profile', profile: profileValues(saved, state.target!) });
+    expect(loaded.step).toBe('review');
+    expect(toProfile(loaded, 'web', (p) => p).service).toEqual({ name: 'demo', create: true });
+    // A profile without create stays without it.
+    const plain = wizardReducer(initialState(), { type: 'load-profile', profile: profileValues({ ...saved, service: { name: 'demo' } }, state.target!) });
+    expect(toProfile(plain, 'web', (p) => p).service).toEqual({ name: 'demo' });
+  });
   it('a sandbox target is stored as local (its port changes every run)', () => {
     const sandbox = { ...state, target: { kind: 'sandbox' as const, endpoint: 'http://127.0.0.1:4000', accountId: '9', credentialSource: 'sandbox key' } };
     expect(toProfile(sandbox, 'x', (p) => p).target).toEqual({ kind: 'local' });

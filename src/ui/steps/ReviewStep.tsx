@@ -20,7 +20,7 @@ export function reviewLines(state: WizardState): [string, string][] {
   const lines: [string, string][] = [];
   if (t) lines.push(['target', `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`]);
   if (t) lines.push(['account', `${t.accountId} · credentials: ${t.credentialSource}`]);
-  if (state.service) lines.push(['service', `${state.service.name}${state.service.created ? ' (created in this session)' : ''}`]);
+  if (state.service) lines.push(['service', `${state.service.name}${state.service.created ? ' (created in this session)' : state.service.createIfMissing ? ' (created if missing)' : ''}`]);
   lines.push(['function', `${config.functionName} (${state.mode === 'update' ? 'update the existing function' : 'create'})`]);
   lines.push(['runtime', config.runtime]);
   lines.push(['handler', config.handler]);
