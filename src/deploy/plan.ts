@@ -173,10 +173,10 @@ export function validateSpec(spec: DeploySpec, source = 'the flags'): Validation
   if (code) request.code = code;
   let issues = validateCreateFunction(request);
   const asUpdate = validateRuntime(spec.function.runtime, 'update');
-  if (issues.some((i) => i.field === 'runtime') && asUpdate?.severity !== 'error') {
-    issues = issues.filter((i) => i.field !== 'runtime');
-    if (asUpdate) issues.push(asUpdate);
-  }
+  // A runtime closed for new functions: whether that matters depends on the read. A create is
+  // refused by checkCreatable() and an update gets updateOnlyRuntimeWarning(); warning now as well
+  // would print "existing ones can still be updated" right before "cannot be created".
+  if (issues.some((i) => i.field === 'runtime') && asUpdate?.severity !== 'error') issues = issues.filter((i) => i.field !== 'runtime');
   if (spec.service.create) issues = issues.concat(validateCreateService({ serviceName: spec.service.name, description: spec.service.description }));
   else {
     issues = issues.concat(validateCreateService({ serviceName: spec.service.name }).filter((i) => i.field === 'serviceName'));
@@ -186,6 +186,14 @@ export function validateSpec(spec: DeploySpec, source = 'the flags'): Validation
     throw new UsageError(`Invalid ${errors.length === 1 ? 'field' : 'fields'} in ${source}:\n${formatIssues(errors)}`, 'Nothing was sent. Fix the value and run the deploy again.');
   }
   return issues.filter((i) => i.severity !== 'error');
+}
+
+/** For an existing function on a runtime closed for new functions: the note to plan a move. */
+export function updateOnlyRuntimeWarning(spec: DeploySpec): ValidationIssue | undefined {
+  const asCreate = validateRuntime(spec.function.runtime, 'create');
+  if (asCreate?.severity !== 'error') return undefined;
+  const asUpdate = validateRuntime(spec.function.runtime, 'update');
+  return asUpdate?.severity === 'warning' ? asUpdate : undefined;
 }
 
 /** The create rule for the runtime, once we know the function does not exist yet. */

@@ -14,7 +14,7 @@ import { FcApiError } from '../fc/errors.js';
 import type { CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo } from '../fc/types.js';
 import { formatIssues, validateCodeSize, validateUpdateFunction } from '../fc/validate.js';
 import type { LastDeploy } from '../profiles/schema.js';
-import { changedSince, checkCreatable, formatDiff, planDeploy, validateSpec, type ChecksumComparison, type DeployPlan, type DeploySpec, type FieldChange } from './plan.js';
+import { changedSince, checkCreatable, formatDiff, updateOnlyRuntimeWarning, planDeploy, validateSpec, type ChecksumComparison, type DeployPlan, type DeploySpec, type FieldChange } from './plan.js';
 
 type CallOptions = { signal?: AbortSignal };
 
@@ -248,7 +248,11 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     // 4. Plan.
     let plan = planFor(read.info, localChecksum);
     if (!read.info) checkCreatable(spec);
-    else checkUpdate(read.info, plan, code);
+    else {
+      checkUpdate(read.info, plan, code);
+      const runtimeNote = updateOnlyRuntimeWarning(spec);
+      if (runtimeNote) result.warnings.push(runtimeNote.message);
+    }
     phase('plan', { state: 'done', plan });
     result.diff = plan.diff;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/cli/errors.js';
-import { buildSpec, checkCreatable, codeSourceFromPath, diffConfig, formatDiff, planDeploy, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
+import { buildSpec, checkCreatable, codeSourceFromPath, diffConfig, formatDiff, planDeploy, updateOnlyRuntimeWarning, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import type { FunctionInfo } from '../../src/fc/types.js';
 import type { Profile } from '../../src/profiles/schema.js';
 
@@ -106,6 +106,14 @@ describe('validateSpec', () => {
     expect(() => validateSpec(old)).not.toThrow();
     expect(() => checkCreatable(old)).toThrow(/nodejs8/);
     expect(() => checkCreatable(base)).not.toThrow();
+  });
+
+  it('a runtime closed for new functions: no warning before the read (a create gets only the refusal), the move note only for an existing function', () => {
+    const old: DeploySpec = buildSpec(profile, { runtime: 'nodejs8' }, '/');
+    expect(validateSpec(old).filter((i) => i.field === 'runtime')).toEqual([]);
+    expect(updateOnlyRuntimeWarning(old)?.message).toMatch(/existing ones can still be updated/);
+    expect(updateOnlyRuntimeWarning(base)).toBeUndefined();
+    expect(updateOnlyRuntimeWarning(buildSpec(profile, { runtime: 'nodejs6' }, '/'))).toBeUndefined();
   });
 });
 
