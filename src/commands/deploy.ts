@@ -2,6 +2,7 @@
 // Plain text and readline only (no Ink): this is CI's path and it should start fast.
 import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
+import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
@@ -188,6 +189,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let json = args.includes('--json');
   try {
     const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);
+    refuseRepeatedFlags('deploy', args, DEPLOY_OPTIONS);
     const flags: GlobalFlags = globalFlags(values);
     json = flags.json;
     if (flags.help) {

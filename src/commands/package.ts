@@ -9,6 +9,7 @@ import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unl
 import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
+import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
 import { suggestRuntime } from '../fc/validate.js';
@@ -199,6 +200,7 @@ export async function run(args: string[], io: Io): Promise<number> {
 
 async function runPackage(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('package', args, PACKAGE_OPTIONS);
+  refuseRepeatedFlags('package', args, PACKAGE_OPTIONS);
   const flags = globalFlags(values);
   if (flags.help) {
     io.stdout.write(PACKAGE_HELP);

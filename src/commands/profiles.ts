@@ -1,6 +1,7 @@
 // `fcw profiles list | show NAME | rm NAME [--json]`: the saved profiles. Plain text, no Ink.
 import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
+import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import type { Io } from '../cli/io.js';
 import type { Profile } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
@@ -79,6 +80,7 @@ export async function run(args: string[], io: Io): Promise<number> {
 
 async function runProfiles(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('profiles', args, {});
+  refuseRepeatedFlags('profiles', args, {});
   const flags = globalFlags(values);
   const [sub, name, ...extra] = positionals;
   if (flags.help || sub === undefined || sub === 'help') {

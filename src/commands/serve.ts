@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Io } from '../cli/io.js';
 import { FailedError, UsageError } from '../cli/errors.js';
 import { parseCommandArgs } from '../cli/global-options.js';
+import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import { sandboxDataDir } from '../cli/config-dir.js';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
@@ -101,6 +102,7 @@ function ignoreOutputError(): void {
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', args, OPTIONS, false);
+  refuseRepeatedFlags('serve', args, OPTIONS);
   if (values.help) {
     io.stdout.write(SERVE_HELP);
     return 0;
