@@ -166,6 +166,19 @@ describe('review', () => {
     expect(app.exits).toEqual([0]);
   });
 
+  it('an update whose function was deleted meanwhile (created anew) says so on the summary', async () => {
+    const app = renderApp(fakeServices(), { initial: { ...ready, mode: 'update' }, connection: fakeConnection() });
+    await waitForFrame(app, 'Deploy (update the function)');
+    const frame = await press(app, KEY.enter, 'Save as profile');
+    expect(frame).toContain('Created: demo/hello');
+    expect(frame).toContain('hello was no longer in demo when the deploy ran');
+    // A plain create says nothing of the kind.
+    cleanup();
+    const plain = renderApp(fakeServices(), { initial: ready, connection: fakeConnection() });
+    await waitForFrame(plain, 'CRC-64');
+    expect(await press(plain, KEY.enter, 'Save as profile')).not.toContain('no longer in');
+  });
+
   it('with animation the summary is revealed line by line; without, at once', async () => {
     const animated = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: true });
     await waitForFrame(animated, 'CRC-64');

@@ -99,6 +99,11 @@ export function SummaryStep() {
         </Text>
       ))}
       {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
+      {revealed && state.mode === 'update' && outcome.status === 'created' && (
+        <Text color={color('yellow')} wrap="wrap">
+          ! {outcome.fn.functionName} was no longer in {state.service?.name} when the deploy ran (deleted since you chose to update it): it was created anew, with a new functionId.
+        </Text>
+      )}
       {revealed &&
         (outcome.warnings ?? []).map((w, i) => (
           <Text key={i} color={color('yellow')} wrap="wrap">
