@@ -12,6 +12,7 @@ import { FailedError, UsageError } from '../cli/errors.js';
 import { parseCommandArgs } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import { sandboxDataDir } from '../cli/config-dir.js';
+import { FETCH_BLOCKED_PORTS } from '../fc/blocked-ports.js';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
 
@@ -55,7 +56,14 @@ function parsePort(value: string | undefined): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got '${value}'.`, 'Use --port 0 to pick any free port.');
   }
-  return Number(value);
+  const port = Number(value);
+  if (FETCH_BLOCKED_PORTS.has(port)) {
+    throw new UsageError(
+      `--port ${port} is one of the ports web clients refuse to connect to (the Fetch standard's blocked ports): fcw deploy and the wizard could not reach the sandbox there.`,
+      `Pick another port, e.g. --port ${DEFAULT_SANDBOX_PORT}, or --port 0 for any free one.`,
+    );
+  }
+  return port;
 }
 
 /** Single quotes for a POSIX shell. */

@@ -514,7 +514,7 @@ export class FcClient {
       );
       this.#log(`fcw debug: ${spec.method} ${url.href} -> ${code || 'network error'} (${detail}) ${elapsed()} ms`);
       return new AttemptFailure(
-        notSent ? 'not-sent' : 'dropped',
+        code === 'BAD_PORT' ? 'unsendable' : notSent ? 'not-sent' : 'dropped',
         new FcNetworkError(spec.action, code, detail, notSent),
       );
     } finally {

@@ -11,7 +11,9 @@ export type FailureKind =
   | 'not-sent'
   /** Reset, dropped or closed connection after (part of) the request was sent. */
   | 'dropped'
-  | 'timeout';
+  | 'timeout'
+  /** Never sendable: fetch refuses the URL itself (a blocked port). Trying again cannot help. */
+  | 'unsendable';
 
 export type Attempt = { kind: 'status'; status: number } | { kind: 'network'; failure: FailureKind };
 
@@ -21,6 +23,7 @@ export function isRetryable(method: string, attempt: Attempt): boolean {
     if (attempt.status === 429 || attempt.status === 503) return true;
     return read && attempt.status >= 500;
   }
+  if (attempt.failure === 'unsendable') return false;
   return read || attempt.failure === 'not-sent';
 }
 

@@ -238,6 +238,14 @@ describe('retries', () => {
     expect((error as FcNetworkError).hint).toMatch(/fcw serve --port 0/);
   });
 
+  it('a blocked port (6000) is not retried: the same URL can never be fetched', async () => {
+    delays.length = 0;
+    const error = await failure(client({ endpoint: 'http://127.0.0.1:6000', retries: 3 }).getFunction('s', 'f'));
+    expect(error).toMatchObject({ causeCode: 'BAD_PORT', notSent: true });
+    expect(delays).toEqual([]);
+    expect(isRetryable('GET', { kind: 'network', failure: 'unsendable' })).toBe(false);
+  });
+
   it('backoff grows exponentially with jitter, capped', () => {
     expect(backoffDelayMs(0, () => 0)).toBe(100);
     expect(backoffDelayMs(0, () => 1)).toBe(200);
