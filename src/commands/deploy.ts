@@ -227,7 +227,8 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
 
   // Everything the user can get wrong is checked here, before a sandbox starts or a byte is sent.
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
-  for (const warning of validateSpec(spec, source)) err(io, `warning: ${warning.message}`);
+  // Its warnings are printed by deploy() below as they arise (once, before any write).
+  validateSpec(spec, source);
 
   const target: ResolvedTarget = await resolveTarget(
     { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
@@ -259,6 +260,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
         source,
         dryRun: flags.dryRun,
         signal: controller.signal,
+        onWarning: (message) => err(io, `warning: ${message}`),
         onPhase: (phase, detail) => {
           const line = phaseLine(phase, detail);
           if (line) err(io, line);
@@ -284,7 +286,6 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     );
     if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
-    for (const warning of result.warnings) err(io, `warning: ${warning}`);
 
     if (flags.json) {
       io.stdout.write(`${JSON.stringify(toJsonOutput(result, { profile: recordName, target }))}\n`);

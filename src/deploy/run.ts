@@ -101,6 +101,11 @@ export interface DeployInput {
   prebuilt?: BuiltPackage;
   /** Runs after the read and the confirmation, right before the first write (tests use it to race). */
   beforeWrite?: () => Promise<void>;
+  /**
+   * Each warning as it arises (also kept in result.warnings): the package size and handler
+   * warnings come before the confirmation and before any write, so a person sees them in time.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface DeployError {
@@ -177,6 +182,14 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   const service = spec.service.name;
   const functionName = spec.function.functionName;
   const opts = { signal };
+  const warn = (...messages: string[]) => {
+    for (const message of messages) {
+      result.warnings.push(message);
+      input.onWarning?.(message);
+    }
+  };
+  // Time spent waiting for the person at the y/N question: not part of the deploy's own time.
+  let waitedMs = 0;
 
   const timed = async <T>(name: DeployPhase, work: () => Promise<T>, detail: (value: T) => Partial<PhaseDetail> = () => ({})): Promise<T> => {
     phase(name, { state: 'start' });
@@ -199,7 +212,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
   // 1. Validate: before anything touches the disk or the network.
   phase('validate', { state: 'start' });
-  result.warnings.push(...validateSpec(spec, input.source).map((i) => i.message));
+  warn(...validateSpec(spec, input.source).map((i) => i.message));
   phase('validate', { state: 'done' });
 
   try {
@@ -221,13 +234,13 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       result.package = { files: pkg.files, bytes: pkg.bytes, zipBytes: pkg.zipBytes, checksum: pkg.checksum };
       const size = validateCodeSize(pkg.zipBytes, 'inline');
       if (size?.severity === 'error') throw new UsageError(`The code package is too large to send inline:\n${formatIssues([size])}`, 'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.');
-      if (size) result.warnings.push(size.message);
+      if (size) warn(size.message);
       // A handler the package does not hold fails at the first invocation, not at deploy: say so now,
       // but do not refuse (it may come from a layer).
       if (deps.packager.checkHandler) {
         const checks = [deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.handler, 'handler')];
         if (spec.function.initializer) checks.push(deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.initializer, 'initializer'));
-        for (const check of await Promise.all(checks)) if (check.status !== 'ok') result.warnings.push(check.message);
+        for (const check of await Promise.all(checks)) if (check.status !== 'ok') warn(check.message);
       }
       code = { kind: 'zip', zip: pkg.zip, checksum: pkg.checksum };
     } else {
@@ -251,7 +264,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     else {
       checkUpdate(read.info, plan, code);
       const runtimeNote = updateOnlyRuntimeWarning(spec);
-      if (runtimeNote) result.warnings.push(runtimeNote.message);
+      if (runtimeNote) warn(runtimeNote.message);
     }
     phase('plan', { state: 'done', plan });
     result.diff = plan.diff;
@@ -269,7 +282,9 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     // 5. Confirm.
     if (input.confirm) {
       phase('confirm', { state: 'start', plan });
+      const askedAt = clock.now();
       const yes = await input.confirm(plan, read.info);
+      waitedMs = clock.now() - askedAt;
       phase('confirm', { state: 'done' });
       if (!yes) throw new CancelledError('Deploy cancelled: nothing was sent.');
     }
@@ -305,7 +320,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
         writing = undefined; // refused: our create did not happen
         // Created by someone else between our read and our create: read it, and update it instead.
         if (error.requestId) result.requestIds.push(error.requestId);
-        result.warnings.push(`Function "${functionName}" appeared between the read and the create; updating it instead.`);
+        warn(`Function "${functionName}" appeared between the read and the create; updating it instead.`);
         read = await readFunction(service, functionName, 'reread');
         if (!read.info) throw error;
         plan = planFor(read.info, localChecksum);
@@ -332,7 +347,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     const remote = answer.data.codeChecksum;
     result.checksum = { local: localChecksum, remote, match: localChecksum !== undefined && localChecksum === remote };
     if (localChecksum !== undefined && remote !== undefined && !result.checksum.match) {
-      result.warnings.push(`The service reports code checksum ${remote}, not ${localChecksum} as built: check the deployed code.`);
+      warn(`The service reports code checksum ${remote}, not ${localChecksum} as built: check the deployed code.`);
     }
     return finish();
   } catch (error) {
@@ -401,7 +416,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
   async function update(plan: DeployPlan, read: { info?: FunctionInfo; etag?: string }, code: CodeUpload | undefined): Promise<ApiResult<FunctionInfo>> {
     if (!read.etag) {
-      result.warnings.push('The endpoint gave no etag for the function: this update cannot detect a change made since the read.');
+      warn('The endpoint gave no etag for the function: this update cannot detect a change made since the read.');
     }
     try {
       const answer = await timed(
@@ -458,12 +473,12 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   }
 
   function finish(): DeployResult {
-    result.timings.total = Math.round(clock.now() - started);
+    result.timings.total = Math.round(clock.now() - started - waitedMs);
     if (input.record) {
       try {
         input.record.store.recordDeploy(input.record.name, lastDeployOf(result, clock.date()));
       } catch (error) {
-        result.warnings.push(`Could not record the deploy in profile "${input.record.name}": ${(error as Error).message}`);
+        warn(`Could not record the deploy in profile "${input.record.name}": ${(error as Error).message}`);
       }
     }
     phase('done', { state: 'done', message: result.status });

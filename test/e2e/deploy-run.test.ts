@@ -126,6 +126,30 @@ describe('deploy() against the sandbox', () => {
     expect((await other.getFunction('svc', 'fresh')).data.lastModifiedTime).toBe(before.lastModifiedTime);
   });
 
+  it('warnings reach onWarning before the question and any write; the time at the question is not in total', async () => {
+    const events: string[] = [];
+    let offset = 0;
+    const clock = { now: () => performance.now() + offset, date: () => new Date() };
+    const result = await deploy(
+      {
+        spec: specFor('warned', { handler: 'nothere.handler' }),
+        onWarning: (message) => events.push(`warning ${message.slice(0, 20)} writes=${writes().length}`),
+        confirm: async () => {
+          events.push('confirm');
+          offset += 60_000; // a minute at the y/N question
+          return true;
+        },
+      },
+      { ...deps(), clock },
+    );
+    expect(result.status).toBe('created');
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events.indexOf('confirm')).toBeGreaterThan(0);
+    expect(events.slice(0, events.indexOf('confirm')).every((e) => e.startsWith('warning ') && e.endsWith('writes=0'))).toBe(true);
+    expect(result.warnings.length).toBe(events.indexOf('confirm'));
+    expect(result.timings.total).toBeLessThan(60_000);
+  });
+
   it('a code change updates with the checksum header and the code; a config-only change sends no code', async () => {
     await deploy({ spec: specFor('codey') }, deps());
     fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "v2");\n');

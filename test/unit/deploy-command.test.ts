@@ -36,7 +36,7 @@ function makeIo(answer: string, options: { stdoutTty?: boolean } = {}): { io: Io
   return { io: { stdin, stdout, stderr, env, cwd: root }, out: () => out, err: () => err };
 }
 
-const FLAGS = ['--target', 'local', '--service', 'svc', '--create-service', '--function', 'asked', '--runtime', 'nodejs18', '--handler', 'index.handler', '--no-animation'];
+const FLAGS = ['--target', 'local', '--service', 'svc', '--create-service', '--runtime', 'nodejs18', '--handler', 'index.handler', '--no-animation'];
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-deploy-cmd-'));
@@ -51,12 +51,12 @@ afterAll(() => {
 describe('fcw deploy in a terminal', () => {
   it('shows the diff and asks; "n" cancels with nothing sent (exit 130)', async () => {
     const { io, err } = makeIo('n');
-    await expect(run([...FLAGS, '--code', codeDir, '--memory', '512'], io)).rejects.toBeInstanceOf(CancelledError);
+    await expect(run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], io)).rejects.toBeInstanceOf(CancelledError);
     expect(err()).toMatch(/Create function svc\/asked:/);
     expect(err()).toMatch(/memorySize: \(not set\) → 512/);
     // Nothing was created: the next run still plans a create.
     const again = makeIo('y');
-    expect(await run([...FLAGS, '--code', codeDir, '--memory', '512'], again.io)).toBe(0);
+    expect(await run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], again.io)).toBe(0);
     expect(again.err()).toMatch(/Create function svc\/asked:/);
     expect(again.out()).toMatch(/^Created svc\/asked/);
   });
@@ -75,9 +75,19 @@ describe('fcw deploy in a terminal', () => {
     expect(JSON.parse(out())).toMatchObject({ status: 'failed', error: { exitCode: 130 } });
   });
 
+  it('prints a warning once, before the question (not after the write)', async () => {
+    const { io, err } = makeIo('y');
+    expect(await run([...FLAGS, '--function', 'warned', '--handler', 'nothere.handler', '--code', codeDir].filter((a, i, all) => !(a === 'index.handler' || (a === '--handler' && all[i + 1] === 'index.handler'))), io)).toBe(0);
+    const text = err();
+    const warning = text.indexOf('warning: ');
+    expect(warning).toBeGreaterThan(-1);
+    expect(warning).toBeLessThan(text.indexOf('Deploy? [y/N]'));
+    expect(text.indexOf('warning: ', warning + 1)).toBe(-1);
+  });
+
   it('--yes does not ask', async () => {
     const { io, err, out } = makeIo('n');
-    expect(await run([...FLAGS, '--code', codeDir, '--memory', '1024', '--yes'], io)).toBe(0);
+    expect(await run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '1024', '--yes'], io)).toBe(0);
     expect(err()).not.toMatch(/Deploy\? \[y\/N\]/);
     expect(out()).toMatch(/^Updated svc\/asked/);
     expect(out()).toMatch(/memorySize: 512 → 1024/);
