@@ -3,7 +3,7 @@ import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import type { Io } from '../cli/io.js';
-import type { Profile } from '../profiles/schema.js';
+import { profileNameProblem, type Profile } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
 
 export const PROFILES_HELP = `Usage
@@ -83,9 +83,13 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
   refuseRepeatedFlags('profiles', args, {});
   const flags = globalFlags(values);
   const [sub, name, ...extra] = positionals;
-  if (flags.help || sub === undefined || sub === 'help') {
+  if (flags.help || sub === 'help') {
     io.stdout.write(PROFILES_HELP);
-    return sub === undefined && !flags.help ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
+  }
+  // Like \`fcw package\` without DIR: bad usage is exit 2 with the usage on stderr (main prints it).
+  if (sub === undefined) {
+    throw new UsageError('`fcw profiles` needs a subcommand: list, show NAME or rm NAME.', 'Usage: fcw profiles list | show NAME | rm NAME [--json]; `fcw profiles --help` says more.');
   }
   if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`, 'Run `fcw profiles --help`.');
   const store = new ProfileStore({ env: io.env, stderr: io.stderr });
@@ -112,6 +116,21 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
     }
     case 'show': {
       if (name === undefined) throw new UsageError('`fcw profiles show` needs a NAME.', `Known profiles: ${store.names().join(', ') || '(none)'}.`);
+      // A stored profile that is malformed (edited by hand, a dotted name from an older fcw) is
+      // shown as it is stored, with what is wrong and how to get rid of it: \`list\` names it, so
+      // \`show\` must not answer "invalid name".
+      const broken = store.malformed().find((m) => m.name === name);
+      if (broken) {
+        if (!flags.json) io.stdout.write(`profile ${name}   (${store.path}), as stored:\n${JSON.stringify(store.stored(name), null, 2)}\n`);
+        const fixed = name.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[-_]+/, '') || 'web';
+        const nameBad = profileNameProblem(name) !== undefined;
+        throw new UsageError(
+          `Profile "${name}" in ${store.path} is malformed: ${broken.problems.join('; ')}.`,
+          nameBad
+            ? `fcw cannot use or save a profile under this name: remove it with \`fcw profiles rm ${name}\`, and save it again under a valid one (\`fcw deploy ... --save-profile ${fixed}\`).`
+            : `Fix it in that file by hand, save it again (\`fcw deploy ... --save-profile ${name}\`), or remove it with \`fcw profiles rm ${name}\`.`,
+        );
+      }
       const profile = store.require(name);
       io.stdout.write(flags.json ? `${JSON.stringify(profile)}\n` : showText(profile, store.path));
       return EXIT.ok;

@@ -121,6 +121,12 @@ export class ProfileStore {
       .filter((p) => p.problems.length > 0);
   }
 
+  /** What is stored under `name`, as is (no check), or undefined: for showing a malformed profile. */
+  stored(name: string): unknown {
+    const { profiles } = this.read();
+    return Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  }
+
   /** The profile, or undefined. A stored profile that is malformed is a UsageError naming what is wrong. */
   get(name: string): Profile | undefined {
     const { profiles } = this.read();
