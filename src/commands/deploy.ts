@@ -1,5 +1,7 @@
 // `fcw deploy`: the quick redeploy from a saved profile, or a deploy with every field as a flag.
 // Plain text and readline only (no Ink): this is CI's path and it should start fast.
+import fs from 'node:fs';
+
 import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
@@ -229,6 +231,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
   // Its warnings are printed by deploy() below as they arise (once, before any write).
   validateSpec(spec, source);
+  if (profile && values.code === undefined) checkProfileCode(profile.name, spec);
 
   const target: ResolvedTarget = await resolveTarget(
     { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
@@ -303,6 +306,20 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     process.off('SIGINT', onSigint);
     await target.close();
   }
+}
+
+/**
+ * The profile's code folder or zip is gone (moved, renamed, a fresh checkout elsewhere): say which
+ * profile holds the path and the two ways on, before a sandbox starts or a byte is sent.
+ */
+function checkProfileCode(name: string, spec: DeploySpec): void {
+  if (spec.code.kind !== 'folder' && spec.code.kind !== 'zip') return;
+  if (fs.existsSync(spec.code.path)) return;
+  const what = spec.code.kind === 'folder' ? 'code folder' : 'code file';
+  throw new UsageError(
+    `The ${what} of profile "${name}", ${spec.code.path}, does not exist.`,
+    `Give the code for this deploy with --code DIR, or update the profile: fcw deploy --profile ${name} --code NEWDIR --save-profile ${name}`,
+  );
 }
 
 /** A refused key: name the source this deploy actually signed with, not a generic place. */

@@ -116,6 +116,26 @@ describe('fcw deploy --endpoint to a sandbox started with its own key', () => {
   });
 });
 
+describe('fcw deploy --profile whose code folder is gone', () => {
+  it('names the profile and both ways on (--code DIR, or --save-profile to update it); --code overrides it', async () => {
+    const { ProfileStore } = await import('../../src/profiles/store.js');
+    const { io } = makeIo('y');
+    new ProfileStore({ env: io.env, stderr: new PassThrough() }).save({
+      name: 'gone',
+      target: { kind: 'local' },
+      service: { name: 'svc', create: true },
+      function: { functionName: 'gone-fn', runtime: 'nodejs18', handler: 'index.handler' },
+      code: { kind: 'folder', path: path.join(root, 'moved-away') },
+    });
+    const attempt = run(['--profile', 'gone', '--yes', '--no-animation'], io);
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toThrow(`The code folder of profile "gone", ${path.join(root, 'moved-away')}, does not exist.`);
+    await expect(attempt).rejects.toMatchObject({ hint: expect.stringMatching(/--code DIR.*fcw deploy --profile gone --code NEWDIR --save-profile gone/) });
+    const again = makeIo('y');
+    expect(await run(['--profile', 'gone', '--code', codeDir, '--yes', '--no-animation'], again.io)).toBe(0);
+  });
+});
+
 describe('overridesFromFlags', () => {
   it('turns flag values into fields; repeatable --env and --layer', () => {
     expect(
