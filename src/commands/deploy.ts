@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
+import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
@@ -188,6 +189,7 @@ function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
+  tolerateClosedOutput(io.stdout, io.stderr);
   let json = args.includes('--json');
   try {
     const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);

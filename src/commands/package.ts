@@ -10,6 +10,7 @@ import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
+import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
 import { suggestRuntime } from '../fc/validate.js';
@@ -186,6 +187,7 @@ function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { 
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
+  tolerateClosedOutput(io.stdout, io.stderr);
   try {
     return await runPackage(args, io);
   } catch (error) {

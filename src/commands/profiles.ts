@@ -2,6 +2,7 @@
 import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
+import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import type { Io } from '../cli/io.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
@@ -66,6 +67,7 @@ function showText(p: Profile, path: string): string {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
+  tolerateClosedOutput(io.stdout, io.stderr);
   try {
     return await runProfiles(args, io);
   } catch (error) {
