@@ -235,14 +235,27 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   validateSpec(spec, source);
   if (profile && values.code === undefined) checkProfileCode(profile.name, spec);
 
-  const target: ResolvedTarget = await resolveTarget(
-    { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
-    profile?.target,
-    { env: io.env },
-  );
+  // Ctrl-C is ours from here: resolving a loopback target already asks the sandbox (/sandbox-info).
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
+  const cancelledBeforeSending = () => new CancelledError('Deploy cancelled: nothing was sent.');
+  let target: ResolvedTarget;
+  try {
+    target = await resolveTarget(
+      { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
+      profile?.target,
+      { env: io.env, signal: controller.signal },
+    );
+  } catch (error) {
+    process.off('SIGINT', onSigint);
+    throw controller.signal.aborted && !(error instanceof UsageError) ? cancelledBeforeSending() : error;
+  }
+  if (controller.signal.aborted) {
+    process.off('SIGINT', onSigint);
+    await target.close();
+    throw cancelledBeforeSending();
+  }
   try {
     err(io, target.description);
     const { FcClient } = await import('../fc/client.js');

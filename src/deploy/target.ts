@@ -49,7 +49,9 @@ export interface TargetDeps {
   }>;
   describeTarget?: (t: { accountId: string; region?: string; endpoint: string; source: { kind: string; label: string; profileName?: string } }) => string;
   /** Asks a loopback endpoint which key it expects (fcw serve's /sandbox-info); undefined when it does not say. */
-  probeSandbox?: (endpoint: string) => Promise<SandboxInfo | undefined>;
+  probeSandbox?: (endpoint: string, signal?: AbortSignal) => Promise<SandboxInfo | undefined>;
+  /** Ctrl-C: ends the sandbox probe at once. */
+  signal?: AbortSignal;
 }
 
 /** What `fcw serve` tells about itself without authentication (never the secret). */
@@ -63,15 +65,23 @@ export interface SandboxInfo {
 const PROBE_TIMEOUT_MS = 1_500;
 
 /** GET /sandbox-info on a loopback endpoint; any failure (not fcw, not up) is "no answer". */
-export async function probeSandbox(endpoint: string): Promise<SandboxInfo | undefined> {
+export async function probeSandbox(endpoint: string, signal?: AbortSignal): Promise<SandboxInfo | undefined> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, PROBE_TIMEOUT_MS);
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   try {
-    const response = await fetch(new URL('/sandbox-info', endpoint), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const response = await fetch(new URL('/sandbox-info', endpoint), { signal: controller.signal, redirect: 'manual' });
     if (!response.ok) return undefined;
     const body = (await response.json()) as Record<string, unknown>;
     if (body?.sandbox !== 'fcw' || typeof body.accessKeyId !== 'string' || typeof body.accountId !== 'string') return undefined;
     return { accountId: body.accountId, accessKeyId: body.accessKeyId, ...(typeof body.keyFile === 'string' ? { keyFile: body.keyFile } : {}) };
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
   }
 }
 
@@ -231,7 +241,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
     // which key id it expects and use the key with that id; without an answer, the sandbox key in
     // the config dir wins over cloud keys that may sit in the environment.
     if (LOOPBACK.has(host)) {
-      const info = await (deps.probeSandbox ?? probeSandbox)(endpoint);
+      const info = await (deps.probeSandbox ?? probeSandbox)(endpoint, deps.signal);
       const defaultKeyFile = path.join(sandboxDataDir(env), 'credentials.json');
       const local = info ? await pickSandboxKey(endpoint, info, defaultKeyFile, { env, home, preferSource }, deps) : sandboxKeyAt(defaultKeyFile);
       if (local) {

@@ -12,16 +12,21 @@ import { FCW_BIN } from '../helpers/run-fcw.js';
 let root: string;
 let server: http.Server;
 let sawRequest: Promise<void>;
+let seen: () => void;
+/** Whether the endpoint answers fcw's GET /sandbox-info (404, as a non-fcw endpoint) or hangs it too. */
+let answerProbe = true;
 const sockets = new Set<import('node:net').Socket>();
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-sigint-'));
   fs.mkdirSync(path.join(root, 'app'));
   fs.writeFileSync(path.join(root, 'app', 'index.js'), 'exports.handler = () => {};\n');
-  let seen: () => void;
   sawRequest = new Promise((resolve) => (seen = resolve));
   // An endpoint that takes the request and never answers.
-  server = http.createServer(() => seen());
+  server = http.createServer((req, res) => {
+    if (answerProbe && req.url === '/sandbox-info') res.writeHead(404).end();
+    else seen();
+  });
   server.on('connection', (s) => sockets.add(s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
@@ -32,7 +37,7 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-it('SIGINT while waiting for the service exits 130 with one JSON object', async () => {
+async function interruptDeploy(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const child = spawn(
     process.execPath,
@@ -57,4 +62,14 @@ it('SIGINT while waiting for the service exits 130 with one JSON object', async 
   expect(JSON.parse(stdout.trim())).toMatchObject({ status: 'failed', error: { exitCode: 130 } });
   expect(stderr).toMatch(/cancelled/i);
   expect(stdout + stderr).not.toContain('test-secret-xyz');
+}
+
+it('SIGINT while waiting for the service exits 130 with one JSON object', async () => {
+  await interruptDeploy();
+});
+
+it('SIGINT while fcw asks a loopback endpoint which key it expects (/sandbox-info) exits 130 too', async () => {
+  answerProbe = false;
+  sawRequest = new Promise((resolve) => (seen = resolve));
+  await interruptDeploy();
 });
