@@ -5,7 +5,6 @@
 // Exit codes: 0 after Ctrl-C / SIGTERM (stopping a server is its normal end, not a cancelled
 // task); 2 for bad flags, or a non-loopback --host without an explicit key pair; 1 when it cannot
 // start (port in use, data directory not writable).
-import path from 'node:path';
 
 import type { Io } from '../cli/io.js';
 import { FailedError, UsageError } from '../cli/errors.js';
@@ -71,7 +70,7 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: string | undefined, isDefaultDir: boolean): string {
+function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: string | undefined): string {
   const { url, accountId, credentials } = sandbox;
   const secretCommand = secretFile
     ? `"$(node -p 'require(${JSON.stringify(secretFile).replace(/'/g, `'\\''`)}).accessKeySecret')"`
@@ -79,9 +78,11 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
   const exports = `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}
   export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${secretCommand}
 `;
-  // fcw reads the key of a loopback endpoint from the default sandbox directory by itself.
+  // fcw asks a loopback sandbox which key id it expects (/sandbox-info) and reads a key kept in a
+  // data directory by itself, wherever --data put it (also when bound to a non-loopback --host, an
+  // explicit key is needed, so there is no key file to read).
   const fcwKey =
-    isDefaultDir && secretFile
+    secretFile
       ? 'Point fcw at it (fcw reads this sandbox\'s key from its data directory):\n'
       : `Point fcw at it (export the key first):\n${exports}`;
   return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores functions, does not run them)
@@ -96,7 +97,7 @@ ${fcwKey}  fcw --endpoint ${url} --account-id ${accountId}
   fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
 
 Or the official SDK (npm @alicloud/fc2), with the key exported:
-${isDefaultDir && secretFile ? exports : ''}  const FC = require('@alicloud/fc2');
+${secretFile ? exports : ''}  const FC = require('@alicloud/fc2');
   const client = new FC('${accountId}', { accessKeyID: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,
     accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, region: 'cn-hangzhou', endpoint: '${url}' });
 
@@ -184,7 +185,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       })}\n`,
     );
   } else {
-    io.stdout.write(describe(sandbox, secretWhere, secretFile, path.resolve(dataDir) === path.resolve(defaultDir)));
+    io.stdout.write(describe(sandbox, secretWhere, secretFile));
   }
 
   await new Promise<void>((resolve) => {
