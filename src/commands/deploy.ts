@@ -72,10 +72,12 @@ Function
 
 Credentials (cloud): ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, else the aliyun CLI's
 ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE or its current profile), else ~/.fcli/config.yaml.
-A loopback --endpoint uses the local sandbox's own key (in the config dir) when it has one, before
-any ALIBABA_CLOUD_* key.
+A loopback --endpoint (fcw serve) is asked which key id it expects (GET /sandbox-info); fcw signs
+with the key that has that id: the sandbox key in the config dir, the key file of its --data
+directory, else the key above. None with that id: exit 2 naming the id and the places looked.
 
 An update changes only the fields given (flags or profile); a field left out keeps its deployed value.
+A flag that takes a value is given once (twice is exit 2); only --env and --layer repeat.
 
 Before a write fcw shows the changes and asks y/N when stdin and stderr are a terminal (not with
 CI set); n, Enter or Ctrl-C cancels with nothing written (exit 130). Elsewhere it goes ahead.
