@@ -219,6 +219,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     // 2. Package.
     cancelledCheck();
     let code: CodeUpload | undefined;
+    let sizeWarning: string | undefined;
     if (spec.code.kind === 'folder' || spec.code.kind === 'zip') {
       const source = spec.code;
       const pkg = await timed(
@@ -234,7 +235,8 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       result.package = { files: pkg.files, bytes: pkg.bytes, zipBytes: pkg.zipBytes, checksum: pkg.checksum };
       const size = validateCodeSize(pkg.zipBytes, 'inline');
       if (size?.severity === 'error') throw new UsageError(`The code package is too large to send inline:\n${formatIssues([size])}`, 'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.');
-      if (size) warn(size.message);
+      // The "slow upload" warning matters only when the code is sent: said once the plan is known.
+      if (size) sizeWarning = size.message;
       // A handler the package does not hold fails at the first invocation, not at deploy: say so now,
       // but do not refuse (it may come from a layer).
       if (deps.packager.checkHandler) {
@@ -268,6 +270,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     }
     phase('plan', { state: 'done', plan });
     result.diff = plan.diff;
+    if (sizeWarning && plan.sendCode) warn(sizeWarning);
 
     if (input.dryRun) return dryRunResult(plan, read, code, serviceMissing);
 

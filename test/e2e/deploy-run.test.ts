@@ -150,6 +150,25 @@ describe('deploy() against the sandbox', () => {
     expect(result.timings.total).toBeLessThan(60_000);
   });
 
+  it('the inline-size warning comes before the question when the code is sent, and not at all when it is not', async () => {
+    // The packager reports a 60 MB zip (the sizes are what the warning reads; the bytes stay small).
+    const big: DeployPackager = { ...packager, buildPackage: async (options) => ({ ...(await buildPackage(options)), zipBytes: 60 * 1024 * 1024 }) };
+    const events: string[] = [];
+    const input = (memorySize: number) => ({
+      spec: specFor('sized', { memorySize }),
+      onWarning: (message: string) => events.push(/inline zip/.test(message) ? 'size warning' : 'other warning'),
+      confirm: async () => (events.push('confirm'), true),
+    });
+    expect((await deploy(input(256), { client, packager: big })).status).toBe('created');
+    expect(events).toEqual(['size warning', 'confirm']);
+    events.length = 0;
+    // Same code, another memory size: an update that does not send the code.
+    const second = await deploy(input(512), { client, packager: big });
+    expect(second.status).toBe('updated');
+    expect(second.codeSent).toBe(false);
+    expect(events).toEqual(['confirm']);
+  });
+
   it('a code change updates with the checksum header and the code; a config-only change sends no code', async () => {
     await deploy({ spec: specFor('codey') }, deps());
     fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "v2");\n');
