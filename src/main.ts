@@ -4,6 +4,7 @@ import { EXIT, exitCodeOf } from './cli/errors.js';
 import { MAIN_HELP, VERSION } from './cli/help.js';
 import type { Io } from './cli/io.js';
 import { reportError } from './cli/report-error.js';
+import { tolerateClosedOutput } from './cli/closed-output.js';
 
 export type CommandRunner = (args: string[], io: Io) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  tolerateClosedOutput(io.stdout, io.stderr);
   const first = argv[0];
   // `--version` wins wherever it stands (`fcw deploy --version`), as users expect of any CLI;
   // arguments after `--` are values, not flags.

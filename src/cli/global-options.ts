@@ -2,6 +2,7 @@
 // with node:util parseArgs, so an unknown flag is an error (exit 2) everywhere.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
+import { refuseRepeatedFlags } from './repeated-flags.js';
 
 export const GLOBAL_OPTIONS = {
   endpoint: { type: 'string' },
@@ -30,14 +31,18 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's argv with the global flags added; unknown flags become a UsageError. */
 export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O, allowPositionals = true) {
+  // The wizard is what a bare `fcw` runs: name it the way the user typed it.
+  const typed = command === 'wizard' ? 'fcw' : `fcw ${command}`;
+  const all = { ...GLOBAL_OPTIONS, ...options };
+  let parsed;
   try {
-    return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options: all, allowPositionals, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // The wizard is what a bare `fcw` runs: name it the way the user typed it.
-    const typed = command === 'wizard' ? 'fcw' : `fcw ${command}`;
     throw new UsageError(`${message.replace(/\.$/, '')} (in \`${typed}\`).`, `Run \`${typed} --help\` to see its flags.`);
   }
+  refuseRepeatedFlags(typed, args, all);
+  return parsed;
 }
 
 export function globalFlags(values: Record<string, unknown>): GlobalFlags {

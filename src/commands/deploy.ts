@@ -4,8 +4,6 @@ import fs from 'node:fs';
 
 import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
-import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
-import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
@@ -191,11 +189,9 @@ function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  tolerateClosedOutput(io.stdout, io.stderr);
   let json = args.includes('--json');
   try {
     const { values } = parseCommandArgs('deploy', args, DEPLOY_OPTIONS, false);
-    refuseRepeatedFlags('deploy', args, DEPLOY_OPTIONS);
     const flags: GlobalFlags = globalFlags(values);
     json = flags.json;
     if (flags.help) {

@@ -9,8 +9,6 @@ import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unl
 import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
-import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
-import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
 import { suggestRuntime } from '../fc/validate.js';
@@ -187,7 +185,6 @@ function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { 
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  tolerateClosedOutput(io.stdout, io.stderr);
   try {
     return await runPackage(args, io);
   } catch (error) {
@@ -202,7 +199,6 @@ export async function run(args: string[], io: Io): Promise<number> {
 
 async function runPackage(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('package', args, PACKAGE_OPTIONS);
-  refuseRepeatedFlags('package', args, PACKAGE_OPTIONS);
   const flags = globalFlags(values);
   if (flags.help) {
     io.stdout.write(PACKAGE_HELP);

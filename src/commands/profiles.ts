@@ -1,8 +1,6 @@
 // `fcw profiles list | show NAME | rm NAME [--json]`: the saved profiles. Plain text, no Ink.
 import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
-import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
-import { tolerateClosedOutput } from '../deploy/closed-output.js';
 import type { Io } from '../cli/io.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
@@ -67,7 +65,6 @@ function showText(p: Profile, path: string): string {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  tolerateClosedOutput(io.stdout, io.stderr);
   try {
     return await runProfiles(args, io);
   } catch (error) {
@@ -82,7 +79,6 @@ export async function run(args: string[], io: Io): Promise<number> {
 
 async function runProfiles(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('profiles', args, {});
-  refuseRepeatedFlags('profiles', args, {});
   const flags = globalFlags(values);
   const [sub, name, ...extra] = positionals;
   if (flags.help || sub === 'help') {

@@ -9,7 +9,6 @@
 import type { Io } from '../cli/io.js';
 import { FailedError, UsageError } from '../cli/errors.js';
 import { parseCommandArgs } from '../cli/global-options.js';
-import { refuseRepeatedFlags } from '../deploy/repeated-flags.js';
 import { sandboxDataDir } from '../cli/config-dir.js';
 import { FETCH_BLOCKED_PORTS } from '../fc/blocked-ports.js';
 import type { Credentials } from '../fc/types.js';
@@ -111,7 +110,6 @@ function ignoreOutputError(): void {
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', args, OPTIONS, false);
-  refuseRepeatedFlags('serve', args, OPTIONS);
   if (values.help) {
     io.stdout.write(SERVE_HELP);
     return 0;

@@ -1,7 +1,7 @@
 // `fcw deploy | head -1`, `fcw profiles list | head -1`: the reader goes away and the next write
 // fails with EPIPE. Without a listener that is an unhandled 'error' event: a stack trace and exit 1
 // after a deploy that worked. Like other CLI tools, stop writing there and keep the command's own
-// outcome (its exit code). (Belongs in src/cli.ts for every command; here until the lead moves it.)
+// outcome (its exit code). main() installs it once for every command.
 type Stream = { on?(event: 'error', listener: (error: Error) => void): unknown };
 
 function ignore(): void {
