@@ -11,19 +11,29 @@ import { FcClient } from '../fc/client.js';
 import { cloudEndpoint } from '../fc/endpoint.js';
 import { FcApiError } from '../fc/errors.js';
 import type { Credentials } from '../fc/types.js';
-import { deploy, lastDeployOf, type DeployPhase, type PhaseDetail } from '../deploy/run.js';
-import { resolveTarget, sourceRef } from '../deploy/target.js';
-import { buildPackage, checkHandler, loadZipPackage, scanFolder, type PackageProgress, type PackageResult } from '../package/index.js';
-import { findCloudCredentials } from '../profiles/credentials.js';
+import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
+import type { PackageProgress, PackageResult } from '../package/index.js';
 import { profileNameProblem } from '../profiles/schema.js';
-import { ProfileStore } from '../profiles/store.js';
-import { credentialsPath, startSandbox } from '../sandbox/index.js';
+import type { ProfileStore } from '../profiles/store.js';
+import { credentialsPath } from '../sandbox/credentials.js';
 import { profileValues, toProfile } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
 import type { DeployOutcome, DeployProgress, TargetValues, WizardState } from '../wizard/state.js';
 import { maskKeyId } from './format.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
+
+// Loaded on first use, not before the first frame: together these pull in conf (with ajv), yaml,
+// jszip, fast-glob and the sandbox, about half of the wizard's code, and the target screen needs
+// none of them to draw (bench:startup's first-frame figure). esbuild keeps each a lazy chunk.
+const load = {
+  deploy: () => import('../deploy/run.js'),
+  target: () => import('../deploy/target.js'),
+  packager: () => import('../package/index.js'),
+  credentials: () => import('../profiles/credentials.js'),
+  store: () => import('../profiles/store.js'),
+  sandbox: () => import('../sandbox/index.js'),
+};
 
 export interface RealServicesOptions {
   endpoint?: string;
@@ -46,7 +56,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
   const home = env.HOME || os.homedir();
   const clients = new WeakMap<Connection, FcClient>();
   let store: ProfileStore | undefined;
-  const profiles = () => (store ??= new ProfileStore({ env, stderr: io.stderr }));
+  const profiles = async () => (store ??= new (await load.store()).ProfileStore({ env, stderr: io.stderr }));
   const resolve = (p: string) => path.resolve(io.cwd, p);
 
   function connection(target: TargetValues, client: FcClient, close: () => Promise<void> = async () => {}): Connection {
@@ -85,6 +95,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     defaults: { endpoint: options.endpoint, region: options.region, accountId: options.accountId },
 
     async findCredentials(): Promise<FoundCredentials[]> {
+      const [{ findCloudCredentials }, { sourceRef }] = await Promise.all([load.credentials(), load.target()]);
       const found = await findCloudCredentials({ env, home });
       const sandbox = await sandboxKey(sandboxDataDir(env));
       if (!found) return sandbox ? [sandbox] : [];
@@ -114,6 +125,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
 
     async startSandbox({ signal } = {}) {
       const dataDir = sandboxDataDir(env);
+      const { startSandbox } = await load.sandbox();
       const sandbox = await startSandbox({ port: 0, dataDir });
       if (signal?.aborted) {
         await sandbox.close();
@@ -128,11 +140,13 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async scanFolder(folder, runtime) {
+      const { scanFolder } = await load.packager();
       const scan = await scanFolder(resolve(folder), runtime);
       return { files: scan.files, bytes: scan.bytes, largest: scan.largest, verdict: { level: scan.verdict.status, text: scan.verdict.message } };
     },
 
     async buildPackage(code, runtime, { signal, onProgress } = {}): Promise<BuiltPackage> {
+      const { buildPackage, loadZipPackage } = await load.packager();
       const result: PackageResult =
         code.kind === 'folder'
           ? await buildPackage({ root: resolve(code.path), runtime, signal, onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }) })
@@ -144,7 +158,8 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       };
     },
 
-    checkHandler(pkg, runtime, handler, field = 'handler') {
+    async checkHandler(pkg, runtime, handler, field = 'handler') {
+      const { checkHandler } = await load.packager();
       return checkHandler(pkg.handle as PackageResult, runtime, handler, field);
     },
 
@@ -171,13 +186,14 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       if (!client) throw new Error('deploy: the connection was not made by these services');
       const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
       const pkg = prebuilt?.handle as PackageResult | undefined;
+      const [{ deploy, lastDeployOf }, { buildPackage, loadZipPackage, checkHandler }] = await Promise.all([load.deploy(), load.packager()]);
       const result = await deploy(
         {
           spec: { service: profile.service, function: profile.function, code: profile.code },
           source: 'the wizard',
           signal,
           prebuilt: pkg,
-          record: state.fromProfile ? { store: profiles(), name: state.fromProfile } : undefined,
+          record: state.fromProfile ? { store: await profiles(), name: state.fromProfile } : undefined,
           onPhase: (phase, detail) => {
             const progress = progressOf(phase, detail);
             if (progress) onProgress(progress);
@@ -214,7 +230,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async listProfiles() {
-      return profiles()
+      return (await profiles())
         .list()
         .map((p) => ({
           name: p.name,
@@ -223,7 +239,8 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async openProfile(name, { signal } = {}) {
-      const profile = profiles().require(name);
+      const profile = (await profiles()).require(name);
+      const { resolveTarget } = await load.target();
       const target = await resolveTarget({}, profile.target, { env, home });
       if (signal?.aborted) {
         await target.close();
@@ -243,7 +260,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async saveProfile(name, state) {
-      profiles().save(toProfile(state, name, resolve));
+      (await profiles()).save(toProfile(state, name, resolve));
     },
 
     profileNameProblem,
