@@ -7,7 +7,7 @@ import { UsageError } from '../cli/errors.js';
 import { getRuntime } from '../fc/rules.js';
 import type { AccelerationType, CreateFunctionRequest, CustomContainerConfig, FunctionCode, FunctionConfig, FunctionInfo } from '../fc/types.js';
 import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';
-import type { CodeSource, Profile, ProfileService, ProfileTarget } from '../profiles/schema.js';
+import type { CodeSource, Profile, ProfileService } from '../profiles/schema.js';
 
 /** What a deploy should leave behind: the service, the function's configuration, where its code is. */
 export interface DeploySpec {

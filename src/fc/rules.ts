@@ -271,11 +271,6 @@ export function runtimesByLanguage(): RuntimeGroup[] {
   })).filter((g) => g.runtimes.length > 0);
 }
 
-/** The ids a runtime may be spelled as in messages: the list of usable runtimes for a mode. */
-export function usableRuntimeIds(mode: 'create' | 'update'): string[] {
-  return RUNTIMES.filter((r) => runtimeAllows(r.id, mode)).map((r) => r.id);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Instance types, memory and timeout ranges
 
