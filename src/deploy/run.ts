@@ -274,13 +274,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
 
     if (input.dryRun) return dryRunResult(plan, read, code, serviceMissing);
 
-    if (plan.action === 'unchanged') {
-      result.status = 'unchanged';
-      result.function = read.info;
-      result.etag = read.etag;
-      result.checksum = plan.checksum;
-      return finish();
-    }
+    if (plan.action === 'unchanged') return finishUnchanged(plan, read);
 
     // 5. Confirm.
     if (input.confirm) {
@@ -329,13 +323,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
         plan = planFor(read.info, localChecksum);
         checkUpdate(read.info, plan, code);
         result.diff = plan.diff;
-        if (plan.action === 'unchanged') {
-          result.status = 'unchanged';
-          result.function = read.info;
-          result.etag = read.etag;
-          result.checksum = plan.checksum;
-          return finish();
-        }
+        if (plan.action === 'unchanged') return finishUnchanged(plan, read);
         writing = 'UpdateFunction';
         answer = await update(plan, read, code);
       }
@@ -473,6 +461,15 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     result.timings.total = Math.round(clock.now() - started);
     phase('done', { state: 'done', message: 'dry run: nothing was written' });
     return result;
+  }
+
+  /** Nothing to write: the function as read already is what the spec asks for. */
+  function finishUnchanged(plan: DeployPlan, read: { info?: FunctionInfo; etag?: string }): DeployResult {
+    result.status = 'unchanged';
+    result.function = read.info;
+    result.etag = read.etag;
+    result.checksum = plan.checksum;
+    return finish();
   }
 
   function finish(): DeployResult {
