@@ -181,6 +181,8 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   const result: DeployResult = { status: 'failed', checksum: { match: false }, requestIds: [], timings: {}, diff: [], warnings: [] };
   const service = spec.service.name;
   const functionName = spec.function.functionName;
+  // Sent (or, for --dry-run, described) when the service is missing and the spec may create it.
+  const createServiceRequest: CreateServiceRequest = { serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) };
   const opts = { signal };
   const warn = (...messages: string[]) => {
     for (const message of messages) {
@@ -293,7 +295,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
       writing = 'CreateService';
       await timed('create-service', async () => {
         try {
-          const r = await client.createService({ serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) }, opts);
+          const r = await client.createService(createServiceRequest, opts);
           noteRequest(r);
           return r;
         } catch (error) {
@@ -448,7 +450,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   function dryRunResult(plan: DeployPlan, read: { info?: FunctionInfo; etag?: string }, code: CodeUpload | undefined, svcMissing: boolean): DeployResult {
     const requests: RequestDescription[] = [];
     if (plan.action !== 'unchanged') {
-      if (svcMissing) requests.push(client.describeRequest({ action: 'CreateService', request: { serviceName: service, ...(spec.service.description ? { description: spec.service.description } : {}) } }));
+      if (svcMissing) requests.push(client.describeRequest({ action: 'CreateService', request: createServiceRequest }));
       if (plan.action === 'create') requests.push(client.describeRequest({ action: 'CreateFunction', service, config: spec.function, code: plan.sendCode ? code : undefined }));
       else requests.push(client.describeRequest({ action: 'UpdateFunction', service, functionName, config: plan.config, code: plan.sendCode ? code : undefined, ifMatch: read.etag }));
     }
