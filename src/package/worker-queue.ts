@@ -74,7 +74,6 @@ parentPort.on('message', (message) => {
 }
 
 interface Slot {
-  dispatched: boolean;
   settled: boolean;
   result?: Prepared;
   error?: unknown;
@@ -106,7 +105,7 @@ export class WorkerQueue {
   private readonly level: number;
 
   constructor(private readonly jobs: SelectedEntry[], private readonly options: WorkerQueueOptions = {}) {
-    this.slots = jobs.map(() => ({ dispatched: false, settled: false }));
+    this.slots = jobs.map(() => ({ settled: false }));
     // Raw bytes read ahead of the writer: enough to keep two workers busy, little enough to keep
     // peak memory near the zip's size (issue 4's budget: 1.5 × zip + 150 MB).
     this.maxAheadBytes = options.maxAheadBytes ?? 12 * 1024 * 1024;
@@ -143,21 +142,22 @@ export class WorkerQueue {
     for (const slot of this.slots) slot.waiter?.();
   }
 
+  /** File `i` may be read now: it is the head, or within the read-ahead window in files and bytes. */
+  private fitsWindow(i: number): boolean {
+    return i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + this.jobs[i]!.size <= this.maxAheadBytes);
+  }
+
   private dispatch(): void {
     for (const holder of this.workers) {
       while (holder.pending < BATCHES_PER_WORKER && this.failure === undefined) {
         const jobs: JobMessage[] = [];
         let bytes = 0;
-        while (this.nextDispatch < this.jobs.length && jobs.length < BATCH_FILES && bytes < BATCH_BYTES) {
-          const i = this.nextDispatch;
+        while (jobs.length < BATCH_FILES && bytes < BATCH_BYTES) {
+          const i = this.claimNext();
+          if (i === undefined) break;
           const entry = this.jobs[i]!;
-          const fits = i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + entry.size <= this.maxAheadBytes);
-          if (!fits) break;
           jobs.push({ index: i, abs: entry.abs, size: entry.size, mtimeMs: entry.mtimeMs });
-          this.slots[i]!.dispatched = true;
-          this.aheadBytes += entry.size;
           bytes += entry.size;
-          this.nextDispatch++;
         }
         if (jobs.length === 0) return;
         holder.pending++;
@@ -191,15 +191,15 @@ export class WorkerQueue {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** The next file no worker has, if the window allows: the main thread may do it itself. */
+  /**
+   * Claims the next file no worker has, if the window allows: for a worker's batch, or for the main
+   * thread to do itself while it waits.
+   */
   private claimNext(): number | undefined {
     const i = this.nextDispatch;
     if (i >= this.jobs.length || this.failure !== undefined) return undefined;
-    const entry = this.jobs[i]!;
-    const fits = i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + entry.size <= this.maxAheadBytes);
-    if (!fits) return undefined;
-    this.slots[i]!.dispatched = true;
-    this.aheadBytes += entry.size;
+    if (!this.fitsWindow(i)) return undefined;
+    this.aheadBytes += this.jobs[i]!.size;
     this.nextDispatch++;
     return i;
   }
