@@ -16,25 +16,22 @@ export interface DeploySpec {
   code: CodeSource;
 }
 
-/** Field values given as flags; each one replaces the profile's (environment variables merge by key). */
-export interface FieldOverrides {
+/**
+ * Field values given as flags; each one replaces the profile's (environment variables merge by key).
+ * The function's own fields are FunctionConfig's, so their names and types follow the API's.
+ */
+export interface FieldOverrides
+  extends Partial<
+    Pick<
+      FunctionConfig,
+      'functionName' | 'runtime' | 'handler' | 'memorySize' | 'timeout' | 'initializer' | 'initializationTimeout' | 'description' | 'environmentVariables' | 'layers' | 'caPort' | 'instanceType'
+    >
+  > {
   service?: string;
   createService?: boolean;
   serviceDescription?: string;
-  functionName?: string;
-  runtime?: string;
-  handler?: string;
   /** A folder, or a .zip / .jar file. */
   code?: string;
-  memorySize?: number;
-  timeout?: number;
-  initializer?: string;
-  initializationTimeout?: number;
-  description?: string;
-  environmentVariables?: Record<string, string>;
-  layers?: string[];
-  caPort?: number;
-  instanceType?: string;
   image?: string;
   command?: string;
   args?: string;

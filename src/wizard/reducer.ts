@@ -1,7 +1,7 @@
 // The wizard's only state transition function. Pure: the screens dispatch actions, the reducer
 // checks the values against the step table and decides where to go; nothing here draws or waits.
 import type { ValidationIssue } from '../fc/validate.js';
-import type { FunctionInfo } from '../fc/types.js';
+import type { FunctionConfig, FunctionInfo } from '../fc/types.js';
 import { getRuntime } from '../fc/rules.js';
 import { CA_PORT_DEFAULT, INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
 import { firstMissingStep, isInputStep, nextStep, STEPS, validateWholeRequest, type InputStepId, type StepValues } from './steps.js';
@@ -9,25 +9,21 @@ import type { DeployOutcome, DeployProgress, ErrorView, StepId, WizardState } fr
 
 export type SubmitAction = { [K in InputStepId]: { type: 'submit'; step: K; values: StepValues[K] } }[InputStepId];
 
-/** Fields a saved profile fills in (redeploy a saved profile). */
-export interface ProfileValues {
+/**
+ * Fields a saved profile fills in (redeploy a saved profile). The function's own fields are
+ * FunctionConfig's, so their names and types follow the API's.
+ */
+export interface ProfileValues
+  extends Pick<
+    FunctionConfig,
+    'functionName' | 'runtime' | 'handler' | 'memorySize' | 'timeout' | 'initializer' | 'initializationTimeout' | 'description' | 'environmentVariables' | 'layers' | 'caPort'
+  > {
   name: string;
   target: WizardState['target'];
   service: string;
   /** The profile creates its service when missing (`service.create`). */
   createService?: boolean;
-  functionName: string;
-  runtime: string;
-  handler: string;
   code: WizardState['code'];
-  memorySize?: number;
-  timeout?: number;
-  initializer?: string;
-  initializationTimeout?: number;
-  description?: string;
-  environmentVariables?: Record<string, string>;
-  layers?: string[];
-  caPort?: number;
 }
 
 export type WizardAction =
