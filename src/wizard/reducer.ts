@@ -160,14 +160,23 @@ function applyFunction(state: WizardState, functionName: string, existing: Funct
     runtime: existing.runtime,
     handler: existing.handler,
     code,
-    memorySize: existing.memorySize ?? MEMORY_DEFAULT_MB,
-    timeout: existing.timeout ?? TIMEOUT_DEFAULT_S,
-    initializer: existing.initializer ?? '',
-    initializationTimeout: existing.initializationTimeout ?? INIT_TIMEOUT_DEFAULT_S,
-    description: existing.description ?? '',
-    environmentVariables: { ...(existing.environmentVariables ?? {}) },
-    layers: [...(existing.layers ?? [])],
-    caPort: existing.caPort,
+    ...settingsFrom(existing),
+  };
+}
+
+type SettingField = 'memorySize' | 'timeout' | 'initializer' | 'initializationTimeout' | 'description' | 'environmentVariables' | 'layers' | 'caPort';
+
+/** The settings steps' values from a deployed function or a saved profile; a missing one takes fcw's default. */
+function settingsFrom(source: Pick<FunctionConfig, SettingField>): Pick<WizardState, SettingField> {
+  return {
+    memorySize: source.memorySize ?? MEMORY_DEFAULT_MB,
+    timeout: source.timeout ?? TIMEOUT_DEFAULT_S,
+    initializer: source.initializer ?? '',
+    initializationTimeout: source.initializationTimeout ?? INIT_TIMEOUT_DEFAULT_S,
+    description: source.description ?? '',
+    environmentVariables: { ...(source.environmentVariables ?? {}) },
+    layers: [...(source.layers ?? [])],
+    caPort: source.caPort,
   };
 }
 
@@ -221,14 +230,7 @@ function loadProfile(state: WizardState, p: ProfileValues): WizardState {
     runtime: p.runtime,
     handler: p.handler,
     code: p.code,
-    memorySize: p.memorySize ?? MEMORY_DEFAULT_MB,
-    timeout: p.timeout ?? TIMEOUT_DEFAULT_S,
-    initializer: p.initializer ?? '',
-    initializationTimeout: p.initializationTimeout ?? INIT_TIMEOUT_DEFAULT_S,
-    description: p.description ?? '',
-    environmentVariables: { ...(p.environmentVariables ?? {}) },
-    layers: [...(p.layers ?? [])],
-    caPort: p.caPort,
+    ...settingsFrom(p),
     fromProfile: p.name,
     issues: [],
   };
