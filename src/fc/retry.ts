@@ -27,13 +27,6 @@ export function isRetryable(method: string, attempt: Attempt): boolean {
   return read || attempt.failure === 'not-sent';
 }
 
-export interface RetryPolicy {
-  /** Retries after the first attempt (so attempts = retries + 1). */
-  retries: number;
-  /** The wait before retry number `retry` (0-based), in ms. */
-  delayMs(retry: number): number;
-}
-
 const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;
 /** A Retry-After longer than this is not waited for: the caller gets the error instead. */
