@@ -11,6 +11,7 @@ import { checkEndpoint, cloudEndpoint } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import { describeTarget as describeTargetLine, resolveCredentials as resolveCloudCredentials } from '../profiles/credentials.js';
 import type { CredentialSourceRef, ProfileTarget, TargetKind } from '../profiles/schema.js';
+import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
 
 export interface TargetFlags {
   target?: string;
@@ -113,11 +114,11 @@ export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetK
 /** The sandbox's own key and account, as `fcw serve` keeps them in its data directory; read only. */
 function readSandboxKey(dataDir: string): { credentials: Credentials; accountId?: string } | undefined {
   try {
-    const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
+    const key = JSON.parse(fs.readFileSync(credentialsPath(dataDir), 'utf8'));
     if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
     let accountId: string | undefined;
     try {
-      const account = JSON.parse(fs.readFileSync(path.join(dataDir, 'account.json'), 'utf8'));
+      const account = JSON.parse(fs.readFileSync(path.join(dataDir, ACCOUNT_FILE), 'utf8'));
       if (typeof account?.accountId === 'string') accountId = account.accountId;
     } catch {
       accountId = undefined;
@@ -220,11 +221,11 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
       endpoint: sandbox.url,
       accountId: sandbox.accountId,
       credentials: sandbox.credentials,
-      credentialSource: `the local sandbox's own key (${path.join(dataDir, 'credentials.json')})`,
+      credentialSource: `the local sandbox's own key (${credentialsPath(dataDir)})`,
       description: (await loadDescribe(deps))({
         accountId: sandbox.accountId,
         endpoint: sandbox.url,
-        source: { kind: 'sandbox', label: `the local sandbox's own key (${path.join(dataDir, 'credentials.json')}); data in ${dataDir}` },
+        source: { kind: 'sandbox', label: `the local sandbox's own key (${credentialsPath(dataDir)}); data in ${dataDir}` },
       }),
       profileTarget: { kind: 'local' },
       close: () => sandbox.close(),
@@ -242,7 +243,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
     // the config dir wins over cloud keys that may sit in the environment.
     if (LOOPBACK.has(host)) {
       const info = await (deps.probeSandbox ?? probeSandbox)(endpoint, deps.signal);
-      const defaultKeyFile = path.join(sandboxDataDir(env), 'credentials.json');
+      const defaultKeyFile = credentialsPath(sandboxDataDir(env));
       const local = info ? await pickSandboxKey(endpoint, info, defaultKeyFile, { env, home, preferSource }, deps) : sandboxKeyAt(defaultKeyFile);
       if (local) {
         const accountId = firstOf(accountFlag, info?.accountId, local.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
@@ -265,7 +266,7 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
     } catch (error) {
       if (!(error instanceof UsageError) || !LOOPBACK.has(host)) throw error;
       throw new UsageError(
-        `${error.message}\nNor is there a local sandbox key in ${path.join(sandboxDataDir(env), 'credentials.json')} for ${endpoint}.`,
+        `${error.message}\nNor is there a local sandbox key in ${credentialsPath(sandboxDataDir(env))} for ${endpoint}.`,
         'For `fcw serve`, run it with the same FCW_CONFIG_DIR (its default data directory), or export the key it printed as ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.',
       );
     }
