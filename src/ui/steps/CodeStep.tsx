@@ -11,6 +11,7 @@ import type { CodeSource } from '../../wizard/state.js';
 import { ErrorPanel, Field, Issues, KeyHelp, Menu, Rule, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
+import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { useTask } from '../hooks/use-task.js';
 import { formatBytes, plural } from '../format.js';
@@ -40,9 +41,7 @@ function PackageCode() {
   const color = useColor();
   const runtime = state.runtime ?? '';
   const code = state.code;
-  const [phases, setPhases] = useState<Phase[]>(['menu']);
-  const phase = phases[phases.length - 1];
-  const go = (p: Phase) => setPhases((l) => [...l, p]);
+  const { current: phase, go } = useSubScreens<Phase>('menu');
   const [folder, setFolder] = useState(code?.kind === 'folder' ? code.path : '.');
   const [zipPath, setZipPath] = useState(code?.kind === 'zip' ? code.path : '');
   const [bucket, setBucket] = useState(code?.kind === 'oss' ? code.bucket : '');
@@ -57,14 +56,6 @@ function PackageCode() {
     if (phase !== 'folder' || !settledFolder.trim()) return;
     runScan((signal) => services.scanFolder(settledFolder, runtime, { signal }));
   }, [phase, settledFolder, runtime, services, runScan]);
-
-  useBack(() => {
-    if (phases.length > 1) {
-      setPhases((l) => l.slice(0, -1));
-      return true;
-    }
-    return false;
-  });
 
   const submit = (next: CodeSource, facts?: BuiltPackage) => {
     dispatch({ type: 'submit', step: 'code', values: { code: next, packageFacts: facts?.facts } });

@@ -6,7 +6,7 @@ import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
 import { Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
-import { useBack } from '../hooks/use-back.js';
+import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { wholeNumberProblem } from '../format.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
@@ -20,22 +20,12 @@ function toInt(v: string): number {
 export function LimitsStep() {
   const { state, dispatch } = useWizard();
   const runtime = state.runtime ?? '';
-  const [subs, setSubs] = useState<Sub[]>(['memory']);
-  const sub = subs[subs.length - 1];
-  const go = (s: Sub) => setSubs((l) => [...l, s]);
+  const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
   const [memory, setMemory] = useState(state.memorySize);
   const [memoryText, setMemoryText] = useState(String(state.memorySize));
   const [timeout, setTimeoutText] = useState(String(state.timeout));
   const [initializer, setInitializer] = useState(state.initializer);
   const [initTimeout, setInitTimeout] = useState(String(state.initializationTimeout));
-
-  useBack(() => {
-    if (subs.length > 1) {
-      setSubs((l) => l.slice(0, -1));
-      return true;
-    }
-    return false;
-  });
 
   // On the list, a digit starts typing a size (design.md: "the valid sizes to pick from, or a number
   // checked as typed"): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
@@ -48,7 +38,7 @@ export function LimitsStep() {
       if (/^[\r\n]/.test(rest) && !validateMemorySize(Number(digits))) {
         setMemoryText(digits);
         setMemory(Number(digits));
-        setSubs((l) => [...l, 'memory-typed', 'timeout']);
+        go('memory-typed', 'timeout');
         return;
       }
       setMemoryText(digits);

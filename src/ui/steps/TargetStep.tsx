@@ -9,7 +9,7 @@ import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
 import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
-import { useBack } from '../hooks/use-back.js';
+import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { maskKeyId } from '../format.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
@@ -23,9 +23,6 @@ export function TargetStep() {
   const { state, services, session, dispatch } = useWizard();
   const color = useColor();
   const [found, setFound] = useState<{ creds: FoundCredentials[]; profiles: ProfileListing[] } | undefined>();
-  const [phases, setPhases] = useState<Phase[]>(['menu']);
-  const phase = phases[phases.length - 1];
-  const go = (p: Phase) => setPhases((list) => [...list, p]);
   const previous = state.target;
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
@@ -36,6 +33,8 @@ export function TargetStep() {
   const [secret, setSecret] = useState('');
   const [token, setToken] = useState('');
   const [work, run] = useTask<void>();
+  // Esc does nothing while a connection is being made.
+  const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
 
   useEffect(() => {
     let live = true;
@@ -52,15 +51,6 @@ export function TargetStep() {
     // Once, on entering the step.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-
-  useBack(() => {
-    if (work.status === 'running') return true;
-    if (phases.length > 1) {
-      setPhases((list) => list.slice(0, -1));
-      return true;
-    }
-    return false;
-  });
 
   const finish = (connect: (signal: AbortSignal) => Promise<Connection>) =>
     run(async (signal) => {
