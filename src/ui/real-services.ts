@@ -15,7 +15,7 @@ import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
 import type { PackageProgress, PackageResult } from '../package/index.js';
 import { profileNameProblem } from '../profiles/schema.js';
 import type { ProfileStore } from '../profiles/store.js';
-import { credentialsPath } from '../sandbox/credentials.js';
+import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
 import { profileValues, toProfile } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
@@ -277,7 +277,7 @@ async function sandboxKey(dataDir: string): Promise<FoundCredentials | undefined
     if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
     let accountId: string | undefined;
     try {
-      accountId = JSON.parse(await fs.readFile(path.join(dataDir, 'account.json'), 'utf8'))?.accountId;
+      accountId = JSON.parse(await fs.readFile(path.join(dataDir, ACCOUNT_FILE), 'utf8'))?.accountId;
     } catch {
       accountId = undefined;
     }
