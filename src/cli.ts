@@ -1,6 +1,7 @@
 // The bin entry: runs main() and sets the exit code; nothing else (ink-notes.md trap 8).
 import { main } from './main.js';
 import { processIo } from './cli/io.js';
+import { EXIT } from './core/errors.js';
 
 main(process.argv.slice(2), processIo()).then(
   (code) => {
@@ -9,6 +10,6 @@ main(process.argv.slice(2), processIo()).then(
   (error: unknown) => {
     // main() maps every expected failure to a code; reaching here is a bug in fcw.
     process.stderr.write(`fcw: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   },
 );

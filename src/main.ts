@@ -1,6 +1,6 @@
 // Parses the first word of argv, picks the wizard or a command, and maps the outcome to an exit
 // code. Commands are imported lazily so `--version` and `--help` load nothing but this file.
-import { EXIT, exitCodeOf } from './cli/errors.js';
+import { EXIT, exitCodeOf } from './core/errors.js';
 import { MAIN_HELP, VERSION } from './cli/help.js';
 import type { Io } from './cli/io.js';
 import { reportError } from './cli/report-error.js';

@@ -1,7 +1,7 @@
 // Flags every command accepts (design.md, "global"). Commands merge these with their own and parse
 // with node:util parseArgs, so an unknown flag is an error (exit 2) everywhere.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { refuseRepeatedFlags } from './repeated-flags.js';
 
 export const GLOBAL_OPTIONS = {

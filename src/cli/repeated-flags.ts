@@ -4,7 +4,7 @@
 // `multiple` (--env, --layer) stay repeatable. Booleans repeated (-y -y) mean the same thing: allowed.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,7 +2,7 @@
 // Plain text and readline only (no Ink): this is CI's path and it should start fast.
 import fs from 'node:fs';
 
-import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
+import { CancelledError, ConfigError, EXIT, isUsageError, UsageError, type ConfigField } from '../core/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
@@ -247,7 +247,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     );
   } catch (error) {
     process.off('SIGINT', onSigint);
-    throw controller.signal.aborted && !(error instanceof UsageError) ? cancelledBeforeSending() : error;
+    throw controller.signal.aborted && !isUsageError(error) ? cancelledBeforeSending() : withFlagHint(error);
   }
   if (controller.signal.aborted) {
     process.off('SIGINT', onSigint);
@@ -313,8 +313,10 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     }
     return result.status === 'failed' ? (result.error?.exitCode ?? EXIT.failed) : EXIT.ok;
   } catch (error) {
-    if (controller.signal.aborted && !(error instanceof CancelledError) && !(error instanceof UsageError)) throw new CancelledError('Deploy cancelled.');
-    throw error;
+    if (controller.signal.aborted && !(error instanceof CancelledError) && !isUsageError(error)) {
+      throw new CancelledError('Deploy cancelled.');
+    }
+    throw withFlagHint(error);
   } finally {
     process.off('SIGINT', onSigint);
     await target.close();
@@ -333,6 +335,23 @@ function checkProfileCode(name: string, spec: DeploySpec): void {
     `The ${what} of profile "${name}", ${spec.code.path}, does not exist.`,
     `Give the code for this deploy with --code DIR, or update the profile: fcw deploy --profile ${name} --code NEWDIR --save-profile ${name}`,
   );
+}
+
+/** Where this command line sets each connection setting a ConfigError from below names. */
+const CONFIG_FLAGS: Record<ConfigField, string> = {
+  endpoint: 'Set it with --endpoint URL (or the profile\'s endpoint).',
+  accountId: 'Set it with --account-id or ALIBABA_CLOUD_ACCOUNT_ID.',
+  region: 'Set it with --region or ALIBABA_CLOUD_REGION_ID.',
+  credentials:
+    'Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN ' +
+    'for an STS key), or keep them in the aliyun CLI config.',
+};
+
+/** A ConfigError names a field; on the command line, the hint also names the flag that sets it. */
+function withFlagHint(error: unknown): unknown {
+  if (!(error instanceof ConfigError)) return error;
+  const where = CONFIG_FLAGS[error.field];
+  return new ConfigError(error.field, error.message, error.hint ? `${error.hint} ${where}` : where);
 }
 
 /** A refused key: name the source this deploy actually signed with, not a generic place. */

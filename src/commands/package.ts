@@ -7,7 +7,7 @@
 // size and checksum) and thrown away as it streams.
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, exitCodeOf, UsageError } from '../cli/errors.js';
+import { EXIT, exitCodeOf, UsageError } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';

@@ -1,5 +1,5 @@
 // `fcw profiles list | show NAME | rm NAME [--json]`: the saved profiles. Plain text, no Ink.
-import { EXIT, UsageError, exitCodeOf } from '../cli/errors.js';
+import { EXIT, UsageError, exitCodeOf } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';

@@ -7,9 +7,9 @@
 // start (port in use, data directory not writable).
 
 import type { Io } from '../cli/io.js';
-import { FailedError, UsageError } from '../cli/errors.js';
+import { EXIT, EXIT_TERMINATED, FailedError, UsageError } from '../core/errors.js';
 import { parseCommandArgs } from '../cli/global-options.js';
-import { sandboxDataDir } from '../cli/config-dir.js';
+import { sandboxDataDir } from '../core/config-dir.js';
 import { FETCH_BLOCKED_PORTS } from '../fc/blocked-ports.js';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
@@ -112,7 +112,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', args, OPTIONS, false);
   if (values.help) {
     io.stdout.write(SERVE_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`fcw serve takes no arguments, got '${positionals[0]}'.`, 'Run `fcw serve --help`.');
   // The log is best effort: when whatever reads our output goes away (`fcw serve | head`, a closed
@@ -188,7 +188,7 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   await new Promise<void>((resolve) => {
     // A second signal while closing ends the process at once.
-    const force = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+    const force = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? EXIT.cancelled : EXIT_TERMINATED);
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -206,5 +206,5 @@ export async function run(args: string[], io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   io.stderr.write('fcw serve: stopped.\n');
-  return 0;
+  return EXIT.ok;
 }

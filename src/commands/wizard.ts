@@ -3,7 +3,7 @@
 // one it imports the Ink UI lazily, so --help and the no-TTY path stay fast.
 import type { Io } from '../cli/io.js';
 import { isInteractive } from '../cli/io.js';
-import { UsageError } from '../cli/errors.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import { deployCommand } from '../wizard/request.js';
 
@@ -30,7 +30,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const flags = globalFlags(values);
   if (flags.help) {
     io.stdout.write(WIZARD_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (!isInteractive(io)) throw nonInteractiveError(flags);
   const { runWizard } = await import('../ui/run.js');

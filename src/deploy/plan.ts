@@ -3,7 +3,7 @@
 // deployed (field by field, and the code by checksum), hence what to send. No I/O here.
 import path from 'node:path';
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { getRuntime } from '../fc/rules.js';
 import type { AccelerationType, CreateFunctionRequest, CustomContainerConfig, FunctionCode, FunctionConfig, FunctionInfo } from '../fc/types.js';
 import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';

@@ -1,6 +1,6 @@
 // How a deploy's outcome is told: the one JSON object of --json, and the lines a person reads.
 // Pure: no I/O. Neither ever includes a credential (the target is shown by endpoint and account).
-import { exitCodeOf } from '../cli/errors.js';
+import { exitCodeOf } from '../core/errors.js';
 import { formatRequestDescription } from '../fc/client.js';
 import { formatDiff, type DeploySpec } from './plan.js';
 import type { DeployResult } from './run.js';

@@ -8,7 +8,7 @@
 // - throws CancelledError when the signal aborts or the confirmation is declined;
 // - returns status 'failed' (with `error`) when the service said no or did not answer: the result
 //   still carries the request ids, timings and diff, and the profile records it.
-import { CancelledError, UsageError } from '../cli/errors.js';
+import { CancelledError, isUsageError, UsageError } from '../core/errors.js';
 import type { ApiResult, CodeUpload, PlannedCall, RequestDescription } from '../fc/client.js';
 import { FcApiError } from '../fc/errors.js';
 import type { CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo } from '../fc/types.js';
@@ -344,7 +344,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     }
     return finish();
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (isUsageError(error)) throw error;
     if (error instanceof CancelledError || signal?.aborted) {
       if (writing && signal?.aborted) {
         throw Object.assign(new CancelledError(`Deploy cancelled during ${writing}: the request was already sent, so the service may have applied it.`), {

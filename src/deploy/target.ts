@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { sandboxDataDir } from '../cli/config-dir.js';
-import { UsageError } from '../cli/errors.js';
+import { sandboxDataDir } from '../core/config-dir.js';
+import { UsageError } from '../core/errors.js';
 import { checkEndpoint, cloudEndpoint } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import { describeTarget as describeTargetLine, resolveCredentials as resolveCloudCredentials } from '../profiles/credentials.js';

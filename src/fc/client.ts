@@ -2,8 +2,8 @@
 // timeout combined with the caller's AbortSignal, retried only when that is safe (retry.ts), and
 // fails with a typed error (errors.ts) that holds no secret. Calls that carry a zip stream their
 // JSON body in chunks (request-body.ts).
-import { CancelledError, UsageError } from '../cli/errors.js';
-import { checkEndpoint } from './endpoint.js';
+import { CancelledError, ConfigError } from '../core/errors.js';
+import { ACCOUNT_ID, checkEndpoint } from './endpoint.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError } from './errors.js';
 import { API_VERSION, TIMEOUT_MAX_S } from './limits.js';
 import { base64Length, zipJsonBody, type ChunkedJsonBody } from './request-body.js';
@@ -212,18 +212,19 @@ export class FcClient {
 
   constructor(options: FcClientOptions) {
     this.endpoint = checkEndpoint(options.endpoint);
-    if (!/^\d+$/.test(options.accountId)) {
-      throw new UsageError(`Account id "${options.accountId}" is not valid: it is a number.`);
+    if (!ACCOUNT_ID.test(options.accountId)) {
+      throw new ConfigError('accountId', `Account id "${options.accountId}" is not valid: it is a number.`);
     }
     this.accountId = options.accountId;
     const { accessKeyId, accessKeySecret, securityToken } = options.credentials;
     if (!accessKeyId || !accessKeySecret) {
-      throw new UsageError('An AccessKey id and secret are needed to sign requests.');
+      throw new ConfigError('credentials', 'An AccessKey id and secret are needed to sign requests.');
     }
     if (accessKeyId.startsWith('STS.') && !securityToken) {
-      throw new UsageError(
+      throw new ConfigError(
+        'credentials',
         'The AccessKey id starts with "STS." but no security token was given.',
-        'Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile\'s sts_token) together with the STS key.',
+        'An STS key is signed together with its security token (ALIBABA_CLOUD_SECURITY_TOKEN).',
       );
     }
     this.#credentials = { ...options.credentials };

@@ -1,8 +1,9 @@
 // Where the FC 2.0 API lives: the public or internal endpoint of an account and region, and the
 // check that a given endpoint URL is usable (https for real FC hosts, any URL for a custom one).
-import { UsageError } from '../cli/errors.js';
+import { ConfigError } from '../core/errors.js';
 
-const ACCOUNT_ID = /^\d{1,32}$/;
+/** An Alibaba Cloud account id: the number shown top right in the console. */
+export const ACCOUNT_ID = /^\d{1,32}$/;
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
 /** Real FC hosts: `{accountId}.{region}[-internal].fc.aliyuncs.com`. */
 const FC_HOST_SUFFIX = '.fc.aliyuncs.com';
@@ -10,16 +11,13 @@ const FC_HOST_SUFFIX = '.fc.aliyuncs.com';
 /** `https://{accountId}.{region}.fc.aliyuncs.com` (or `{region}-internal` from inside Alibaba Cloud). */
 export function cloudEndpoint(accountId: string, region: string, options: { internal?: boolean } = {}): string {
   if (!ACCOUNT_ID.test(accountId)) {
-    throw new UsageError(
+    throw new ConfigError(
+      'accountId',
       `Account id "${accountId}" is not valid: it is the number shown top right in the Alibaba Cloud console.`,
-      'Set it with --account-id or ALIBABA_CLOUD_ACCOUNT_ID.',
     );
   }
   if (!REGION.test(region)) {
-    throw new UsageError(
-      `Region "${region}" is not a region id (like cn-hangzhou or ap-southeast-1).`,
-      'Set it with --region or ALIBABA_CLOUD_REGION_ID.',
-    );
+    throw new ConfigError('region', `Region "${region}" is not a region id (like cn-hangzhou or ap-southeast-1).`);
   }
   return `https://${accountId}.${region}${options.internal ? '-internal' : ''}${FC_HOST_SUFFIX}`;
 }
@@ -39,22 +37,24 @@ export function checkEndpoint(endpoint: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new UsageError(`Endpoint "${endpoint}" is not a URL.`, 'Give it as http://host:port or https://host.');
+    throw new ConfigError('endpoint', `Endpoint "${endpoint}" is not a URL.`, 'Give it as http://host:port or https://host.');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`Endpoint "${endpoint}" must use http or https, not ${url.protocol}`);
+    throw new ConfigError('endpoint', `Endpoint "${endpoint}" must use http or https, not ${url.protocol}`);
   }
   if (url.username || url.password) {
-    throw new UsageError('The endpoint URL must not contain a user name or password.');
+    throw new ConfigError('endpoint', 'The endpoint URL must not contain a user name or password.');
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw new UsageError(
+    throw new ConfigError(
+      'endpoint',
       `Endpoint "${url.origin}${url.pathname}" has a path: give only the scheme, host and port.`,
       'fcw adds the API path (/2016-08-15/...) itself.',
     );
   }
   if (isFcCloudHost(url.hostname) && url.protocol !== 'https:') {
-    throw new UsageError(
+    throw new ConfigError(
+      'endpoint',
       `Endpoint ${url.origin} is a Function Compute host: it must use https.`,
       `Use https://${url.host}`,
     );

@@ -2,6 +2,7 @@
 // a message plus a hint that says what to do. Every one exits 1 ("the deploy or the service failed").
 // None of them holds a request, its headers or a credential: only what the service answered and
 // what happened on the wire, already scrubbed of secrets by the client.
+import { EXIT } from '../core/errors.js';
 
 const HINTS: Record<string, string> = {
   SignatureNotMatch:
@@ -39,7 +40,7 @@ export function hintFor(code: string): string | undefined {
 
 /** The service answered with an error status. */
 export class FcApiError extends Error {
-  readonly exitCode = 1 as const;
+  readonly exitCode = EXIT.failed;
   readonly hint?: string;
   constructor(
     /** The operation, e.g. `CreateFunction`. */
@@ -62,7 +63,7 @@ export class FcApiError extends Error {
 
 /** The request did not get an answer: connection refused, reset, dropped, DNS failure. */
 export class FcNetworkError extends Error {
-  readonly exitCode = 1 as const;
+  readonly exitCode = EXIT.failed;
   readonly hint?: string;
   constructor(
     readonly action: string,
@@ -76,9 +77,9 @@ export class FcNetworkError extends Error {
     this.name = 'FcNetworkError';
     this.hint =
       causeCode === 'ENOTFOUND'
-        ? 'The endpoint host name does not resolve: check the region, the account id, or --endpoint.'
+        ? 'The endpoint host name does not resolve: check the region, the account id, or the endpoint.'
         : causeCode === 'ECONNREFUSED'
-          ? 'Nothing is listening at the endpoint: check --endpoint (is the sandbox running?).'
+          ? 'Nothing is listening at the endpoint: check its host and port (is the sandbox running?).'
           : causeCode === 'BAD_PORT'
             ? "Node's fetch never connects to this port (a port the Fetch standard blocks): run the sandbox on another one (fcw serve --port 0) and use that."
             : 'Check the network connection and try again.';
@@ -87,7 +88,7 @@ export class FcNetworkError extends Error {
 
 /** No answer within the time limit. */
 export class FcTimeoutError extends Error {
-  readonly exitCode = 1 as const;
+  readonly exitCode = EXIT.failed;
   readonly hint =
     'The service did not answer in time. Check the network; for large code packages, upload through OSS.';
   constructor(
@@ -104,7 +105,7 @@ export class FcTimeoutError extends Error {
  * back did not show our change. It may or may not have been applied: never assume either.
  */
 export class FcOutcomeUnknownError extends Error {
-  readonly exitCode = 1 as const;
+  readonly exitCode = EXIT.failed;
   readonly hint: string;
   constructor(
     readonly action: string,

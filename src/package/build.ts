@@ -1,6 +1,6 @@
 // buildPackage: folder → selected entries → zip (with its CRC-64) → the size report.
 // scanFolder: the same selection without the zip, for the wizard's live scan.
-import { CancelledError } from '../cli/errors.js';
+import { CancelledError } from '../core/errors.js';
 import type { FsOps } from './read-file.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size, LargestTracker, sizeVerdict } from './size.js';

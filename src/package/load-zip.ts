@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { crc64 } from './crc64.js';
 import { S_IFLNK, S_IFMT, comparePaths } from './select.js';
 import { base64Size, LargestTracker, sizeVerdict } from './size.js';

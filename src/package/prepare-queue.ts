@@ -13,7 +13,7 @@
 //
 // A file whose deflated form is not smaller than the original is stored (STORE), as zip does.
 import zlib from 'node:zlib';
-import { CancelledError } from '../cli/errors.js';
+import { CancelledError } from '../core/errors.js';
 import { crc32 } from './crc32.js';
 import { readEntry, realFs, type FsOps } from './read-file.js';
 import type { SelectedEntry } from './select.js';

@@ -4,7 +4,7 @@
 // a partial zip. Opened with O_NONBLOCK and O_NOFOLLOW so a file swapped for a FIFO cannot hang us
 // and one swapped for a symlink is noticed.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { IGNORE_FILE } from './ignore-rules.js';
 import type { SelectedEntry } from './select.js';
 

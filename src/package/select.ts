@@ -5,7 +5,7 @@
 import fg from 'fast-glob';
 import { lstatSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { ZIP_MAX_ENTRIES } from '../fc/limits.js';
 import { IGNORE_FILE, makeIgnoreRules } from './ignore-rules.js';
 import type { EntryKind } from './types.js';

@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
-import { CancelledError } from '../cli/errors.js';
+import { CancelledError } from '../core/errors.js';
 import { DEFLATE_LEVEL, deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
 import { OPEN_FLAGS, readEntry, readFailure, readVerifiedCore } from './read-file.js';
 import type { SelectedEntry } from './select.js';

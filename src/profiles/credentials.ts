@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Credentials } from '../fc/types.js';
 
 export type CredentialSourceKind = 'env' | 'aliyun-cli' | 'fcli';

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 
-import { fcwConfigDir } from '../cli/config-dir.js';
-import { FailedError, UsageError } from '../cli/errors.js';
+import { fcwConfigDir } from '../core/config-dir.js';
+import { FailedError, UsageError } from '../core/errors.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
 import {

@@ -21,8 +21,7 @@ import { ReviewStep } from './steps/ReviewStep.js';
 import { DeployStep } from './steps/DeployStep.js';
 import { SummaryStep } from './steps/SummaryStep.js';
 
-export { EXIT_CANCELLED } from './exit-codes.js';
-import { EXIT_CANCELLED } from './exit-codes.js';
+import { EXIT } from '../core/errors.js';
 
 export interface AppProps {
   services: WizardServices;
@@ -75,7 +74,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   useInput((input, key) => {
     // A Ctrl-C inside a chunk of other keys comes as a raw \x03 in `input`, not as key.ctrl.
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
-      exit(EXIT_CANCELLED);
+      exit(EXIT.cancelled);
       return;
     }
     if (key.escape) {

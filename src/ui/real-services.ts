@@ -4,8 +4,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxDataDir } from '../cli/config-dir.js';
-import { UsageError } from '../cli/errors.js';
+import { sandboxDataDir } from '../core/config-dir.js';
+import { UsageError } from '../core/errors.js';
 import type { Io } from '../cli/io.js';
 import { FcClient } from '../fc/client.js';
 import { cloudEndpoint } from '../fc/endpoint.js';

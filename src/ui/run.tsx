@@ -1,8 +1,9 @@
 // Renders the wizard on the terminal and waits for its exit code. The only place the wizard ends:
-// <App> calls onExit once (0 done, 1 failed, 130 cancelled), we unmount, close what the session
+// <App> calls onExit once with a code of the EXIT table (done, failed or cancelled), we unmount, close what the session
 // opened (the in-process sandbox), and hand the code to main.
 import { render } from 'ink';
 import type { Io } from '../cli/io.js';
+import { EXIT } from '../core/errors.js';
 import { App } from './App.js';
 import type { Session } from './context.js';
 import { createRealServices } from './real-services.js';
@@ -34,6 +35,6 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   await instance.waitUntilExit().catch(() => undefined);
   for (const controller of session.controllers) controller.abort();
   await session.connection?.close().catch(() => undefined);
-  if (code === 130) io.stderr.write('fcw: cancelled.\n');
+  if (code === EXIT.cancelled) io.stderr.write('fcw: cancelled.\n');
   return code;
 }

@@ -148,6 +148,18 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     expect(result.stderr).toMatch(/Missing --function, --runtime, --handler, --code/);
   });
 
+  it('exit 2 for a malformed endpoint or region: the hint names the flag that sets it', async () => {
+    const badEndpoint = await runFcw(['deploy', '--endpoint', 'ftp://x', ...FLAGS, '--code', codeDir], { env });
+    expect(badEndpoint.code).toBe(2);
+    expect(badEndpoint.stderr).toMatch(/must use http or https/);
+    expect(badEndpoint.stderr).toMatch(/Set it with --endpoint URL/);
+    const keys = { ...env, ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIsomeTestKeyId', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'some-secret' };
+    const badRegion = await runFcw(['deploy', '--region', 'Hangzhou', '--account-id', '123', ...FLAGS, '--code', codeDir], { env: keys });
+    expect(badRegion.code).toBe(2);
+    expect(badRegion.stderr).toMatch(/Region "Hangzhou" is not a region id/);
+    expect(badRegion.stderr).toMatch(/Set it with --region or ALIBABA_CLOUD_REGION_ID/);
+  });
+
   it('exit 1 when the service fails (missing service without --create-service)', async () => {
     const result = await runFcw(['deploy', '--target', 'local', ...FLAGS.filter((f) => f !== '--create-service').map((f) => (f === 'svc' ? 'other' : f)), '--code', codeDir, '--json'], { env });
     expect(result.code).toBe(1);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { CancelledError, UsageError } from '../../src/cli/errors.js';
+import { CancelledError, UsageError } from '../../src/core/errors.js';
 import { buildSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import { deploy, type DeployDeps, type DeployPackager, type DeployPhase } from '../../src/deploy/run.js';
 import { FcClient } from '../../src/fc/client.js';

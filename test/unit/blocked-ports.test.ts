@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/commands/serve.js';
 import { FETCH_BLOCKED_PORTS } from '../../src/fc/blocked-ports.js';

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { CancelledError } from '../../src/cli/errors.js';
+import { CancelledError } from '../../src/core/errors.js';
 import { FcClient, type CodeUpload } from '../../src/fc/client.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError, hintFor } from '../../src/fc/errors.js';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from '../../src/fc/retry.js';

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { FcClient, formatRequestDescription, type CodeUpload } from '../../src/fc/client.js';
+import { ConfigError, EXIT, exitCodeOf, UsageError } from '../../src/core/errors.js';
 import { checkEndpoint, cloudEndpoint } from '../../src/fc/endpoint.js';
 import { BASE64_SLICE_BYTES, zipJsonBody } from '../../src/fc/request-body.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
@@ -324,6 +325,35 @@ describe('endpoints', () => {
   it('refuses an STS key without its token, and a non-numeric account id', () => {
     expect(() => client({ credentials: { accessKeyId: 'STS.X', accessKeySecret: 's' } })).toThrow(/no security token/);
     expect(() => client({ accountId: 'acc' })).toThrow(/Account id/);
+  });
+});
+
+describe('configuration errors from the client layer', () => {
+  // The client sits below the commands and the wizard: it names the field, never a flag, and is
+  // not a UsageError (a command-line concept), yet still exits 2.
+  function thrown(run: () => unknown): unknown {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected a throw');
+  }
+
+  it.each([
+    ['accountId', () => cloudEndpoint('abc', 'cn-hangzhou')],
+    ['region', () => cloudEndpoint('1', 'Hangzhou')],
+    ['endpoint', () => checkEndpoint('ftp://x')],
+    ['endpoint', () => client({ endpoint: 'http://1.cn-shanghai.fc.aliyuncs.com' })],
+    ['accountId', () => client({ accountId: 'acc' })],
+    ['credentials', () => client({ credentials: { accessKeyId: 'STS.X', accessKeySecret: 's' } })],
+  ] as const)('%s: a ConfigError naming the field, exit 2, no flag in the hint', (field, run) => {
+    const error = thrown(run);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect((error as ConfigError).field).toBe(field);
+    expect(exitCodeOf(error)).toBe(EXIT.usage);
+    expect((error as ConfigError).hint ?? '').not.toMatch(/--/);
   });
 });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CancelledError, UsageError } from '../../src/cli/errors.js';
+import { CancelledError, UsageError } from '../../src/core/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { overridesFromFlags, run } from '../../src/commands/deploy.js';
 import { startSandbox } from '../../src/sandbox/index.js';

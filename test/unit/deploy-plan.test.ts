@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { buildSpec, checkCreatable, codeSourceFromPath, diffConfig, formatDiff, planDeploy, updateOnlyRuntimeWarning, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import type { FunctionInfo } from '../../src/fc/types.js';
 import type { Profile } from '../../src/profiles/schema.js';

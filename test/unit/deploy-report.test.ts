@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CancelledError, UsageError } from '../../src/cli/errors.js';
+import { CancelledError, UsageError } from '../../src/core/errors.js';
 import { buildSpec } from '../../src/deploy/plan.js';
 import { formatSummary, toJsonOutput } from '../../src/deploy/report.js';
 import type { DeployResult } from '../../src/deploy/run.js';

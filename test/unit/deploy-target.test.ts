@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { probeSandbox, resolveTarget, sourceRef, targetKind } from '../../src/deploy/target.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 

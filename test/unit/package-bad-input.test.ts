@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { buildPackage } from '../../src/package/build.js';
 import { readEntry, realFs, type FsOps } from '../../src/package/read-file.js';
 import { selectEntries } from '../../src/package/select.js';

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { loadZipPackage } from '../../src/package/load-zip.js';
 import { scanFolder } from '../../src/package/build.js';
 import { makeTree, noise, tempDir, text } from '../fixtures/package/tree.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { ZIP_MAX_ENTRIES } from '../../src/fc/limits.js';
 import { selectEntries } from '../../src/package/select.js';
 import { makeTree, tempDir } from '../fixtures/package/tree.js';

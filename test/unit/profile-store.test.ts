@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import * as esbuild from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { migrateProfileFile } from '../../src/profiles/migrate.js';
 import { PROFILE_SCHEMA_VERSION, profileNameProblem, type Profile } from '../../src/profiles/schema.js';
 import { ProfileStore } from '../../src/profiles/store.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/commands/profiles.js';
 import { ProfileStore } from '../../src/profiles/store.js';

@@ -7,7 +7,7 @@ import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../sr
 import { profileValues, toProfile } from '../../src/wizard/profile.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { FcApiError, FcNetworkError } from '../../src/fc/errors.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { getRuntime } from '../../src/fc/rules.js';
 
 describe('filterNames', () => {

@@ -7,7 +7,7 @@ import { toErrorView } from '../../wizard/errors.js';
 import { STEPS, type InputStepId } from '../../wizard/steps.js';
 import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
-import { EXIT_FAILED } from '../exit-codes.js';
+import { EXIT } from '../../core/errors.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
 import { formatBytes, plural } from '../format.js';
 import { packageKey } from '../hooks/use-package.js';
@@ -105,7 +105,7 @@ export function DeployStep() {
               if (value.kind === 'fix') dispatch({ type: 'edit', step: value.step });
               else if (value.kind === 'review') dispatch({ type: 'back' });
               else if (value.kind === 'retry') dispatch({ type: 'deploy-start' });
-              else exit(EXIT_FAILED);
+              else exit(EXIT.failed);
             }}
           />
         </Box>

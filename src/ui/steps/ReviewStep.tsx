@@ -7,7 +7,7 @@ import { buildFunctionConfig } from '../../wizard/request.js';
 import { INPUT_STEPS, STEPS, type InputStepId } from '../../wizard/steps.js';
 import type { WizardState } from '../../wizard/state.js';
 import { ErrorPanel, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
-import { EXIT_CANCELLED } from '../exit-codes.js';
+import { EXIT } from '../../core/errors.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { usePackage } from '../hooks/use-package.js';
@@ -99,7 +99,7 @@ export function ReviewStep() {
             onSelect={(item) => {
               if (item.value === 'deploy') dispatch({ type: 'deploy-start' });
               else if (item.value === 'edit') setEditing(true);
-              else exit(EXIT_CANCELLED);
+              else exit(EXIT.cancelled);
             }}
           />
         )}

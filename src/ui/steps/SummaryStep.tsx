@@ -8,7 +8,7 @@ import type { DeployOutcome } from '../../wizard/state.js';
 import { ErrorPanel, Field, KeyHelp, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { isEnter } from '../text-edit.js';
-import { EXIT_OK } from '../exit-codes.js';
+import { EXIT } from '../../core/errors.js';
 import { useBack } from '../hooks/use-back.js';
 import { formatMs } from '../hooks/use-elapsed.js';
 import { useReveal } from '../hooks/use-reveal.js';
@@ -74,7 +74,7 @@ export function SummaryStep() {
   });
   useInput(
     (input, key) => {
-      if (isEnter(input, key)) exit(EXIT_OK);
+      if (isEnter(input, key)) exit(EXIT.ok);
     },
     { isActive: revealed && !asking },
   );
