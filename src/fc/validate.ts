@@ -190,17 +190,17 @@ export function validateFunctionName(v: unknown): ValidationIssue | undefined {
 // Runtime
 
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // One row of the table at a time: above[j] is the distance from a's prefix so far to b's first j
+  // characters, so it has b.length + 1 entries and every index below is in range.
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      row.push(Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     }
+    above = row;
   }
-  return row[b.length];
+  return above[b.length]!;
 }
 
 const STATUS_ORDER = ['current', 'preview', 'deprecated-no-create', 'deprecated-no-update'];

@@ -147,14 +147,14 @@ function assembleModule(): Uint8Array {
   const i64 = (n: number) => [op.i64Const, ...sleb(n)];
   const load64 = (offset: number) => [op.i64Load, 3, ...uleb(offset)]; // alignment is only a hint
   const load32 = (offset: number) => [op.i32Load, 2, ...uleb(offset)];
-  // Locals: the four params, then per stream s a register R[s] (i64) and the two 32-bit words of its
+  // Locals: the four params, then per stream s a register R(s) (i64) and the two 32-bit words of its
   // current 8-byte block, then the loop bounds.
   const [LO, HI, PTR, LEN] = [0, 1, 2, 3];
-  let next = 4;
-  const R = Array.from({ length: STREAMS }, () => next++);
-  const W0 = Array.from({ length: STREAMS }, () => next++);
-  const W1 = Array.from({ length: STREAMS }, () => next++);
-  const [END, STOP] = [next++, next++];
+  const R = (s: number) => 4 + s;
+  const W0 = (s: number) => 4 + STREAMS + s;
+  const W1 = (s: number) => 4 + 2 * STREAMS + s;
+  const [END, STOP] = [4 + 3 * STREAMS, 5 + 3 * STREAMS];
+  const streams = Array.from({ length: STREAMS }, (_, s) => s);
 
   // T[byte b of the 32-bit word in local w], T being the table at `base`: the byte times 8 is the
   // address, the table's base is the load's static offset.
@@ -167,7 +167,7 @@ function assembleModule(): Uint8Array {
   ];
   // A balanced xor tree keeps the dependency chain short (3 xors for 8 terms, not 7).
   const tree = (xs: number[][]): number[] =>
-    xs.length === 1 ? xs[0] : [...tree(xs.slice(0, xs.length >> 1)), ...tree(xs.slice(xs.length >> 1)), op.i64Xor];
+    xs.length <= 1 ? (xs[0] ?? []) : [...tree(xs.slice(0, xs.length >> 1)), ...tree(xs.slice(xs.length >> 1)), op.i64Xor];
   // The 8 lookups that map the 64-bit value in words (w0, w1) through the 8 tables starting at `base`:
   // byte j (little-endian) goes through table 7-j.
   const eightLookups = (base: number, w0: number, w1: number) =>
@@ -175,15 +175,15 @@ function assembleModule(): Uint8Array {
 
   // Slicing-by-8 step of stream s over the 8 bytes at ptr + offset: R = T(R ^ bytes).
   const step8 = (s: number, offset: number) => [
-    ...get(PTR), ...load32(offset), ...get(R[s]), op.i32WrapI64, op.i32Xor, ...set(W0[s]),
-    ...get(PTR), ...load32(offset + 4), ...get(R[s]), ...i64(32), op.i64ShrU, op.i32WrapI64, op.i32Xor, ...set(W1[s]),
-    ...eightLookups(TABLES_AT, W0[s], W1[s]), ...set(R[s]),
+    ...get(PTR), ...load32(offset), ...get(R(s)), op.i32WrapI64, op.i32Xor, ...set(W0(s)),
+    ...get(PTR), ...load32(offset + 4), ...get(R(s)), ...i64(32), op.i64ShrU, op.i32WrapI64, op.i32Xor, ...set(W1(s)),
+    ...eightLookups(TABLES_AT, W0(s), W1(s)), ...set(R(s)),
   ];
-  // R[0] = L(R[0]) ^ R[s]: L advances a register over STRIDE zero bytes (the SHIFT tables).
+  // R(0) = L(R(0)) ^ R(s): L advances a register over STRIDE zero bytes (the SHIFT tables).
   const combine = (s: number) => [
-    ...get(R[0]), op.i32WrapI64, ...set(W0[0]),
-    ...get(R[0]), ...i64(32), op.i64ShrU, op.i32WrapI64, ...set(W1[0]),
-    ...eightLookups(SHIFT_AT, W0[0], W1[0]), ...get(R[s]), op.i64Xor, ...set(R[0]),
+    ...get(R(0)), op.i32WrapI64, ...set(W0(0)),
+    ...get(R(0)), ...i64(32), op.i64ShrU, op.i32WrapI64, ...set(W1(0)),
+    ...eightLookups(SHIFT_AT, W0(0), W1(0)), ...get(R(s)), op.i64Xor, ...set(R(0)),
   ];
   const whileLoop = (condExit: number[], body: number[]) => [
     op.block, op.void, op.loop, op.void, ...condExit, op.brIf, 1, ...body, op.br, 0, op.end, op.end,
@@ -195,34 +195,34 @@ function assembleModule(): Uint8Array {
   // chains overlap in the CPU. Stream 0 carries the register in; the others start from 0 (the CRC
   // register is affine: R(A‖B) = L_|B|(R(A)) ^ R_0(B)), and are folded in at the end of the group.
   const group = [
-    ...Array.from({ length: STREAMS - 1 }, (_, k) => [...i64(0), ...set(R[k + 1])]).flat(),
+    ...Array.from({ length: STREAMS - 1 }, (_, k) => [...i64(0), ...set(R(k + 1))]).flat(),
     ...get(PTR), ...i32(STRIDE), op.i32Add, ...set(STOP),
     ...whileLoop([...get(PTR), ...get(STOP), op.i32GeU], [
-      ...R.flatMap((_, s) => step8(s, s * STRIDE)),
+      ...streams.flatMap((s) => step8(s, s * STRIDE)),
       ...addPtr(8),
     ]),
-    ...R.slice(1).flatMap((_, k) => combine(k + 1)),
+    ...streams.slice(1).flatMap((s) => combine(s)),
     ...addPtr((STREAMS - 1) * STRIDE),
   ];
 
   // One byte: R = T0[(R ^ byte) & 0xff] ^ (R >>> 8).
   const byte1 = [
-    ...get(R[0]), op.i32WrapI64, ...get(PTR), op.i32Load8U, 0, 0, op.i32Xor,
+    ...get(R(0)), op.i32WrapI64, ...get(PTR), op.i32Load8U, 0, 0, op.i32Xor,
     ...i32(0xff), op.i32And, ...i32(3), op.i32Shl, ...load64(TABLES_AT),
-    ...get(R[0]), ...i64(8), op.i64ShrU, op.i64Xor, ...set(R[0]),
+    ...get(R(0)), ...i64(8), op.i64ShrU, op.i64Xor, ...set(R(0)),
     ...addPtr(1),
   ];
 
   const body = [
     // R0 = (u64(hi) << 32) | u64(lo); end = ptr + len
-    ...get(HI), op.i64ExtendI32U, ...i64(32), op.i64Shl, ...get(LO), op.i64ExtendI32U, op.i64Or, ...set(R[0]),
+    ...get(HI), op.i64ExtendI32U, ...i64(32), op.i64Shl, ...get(LO), op.i64ExtendI32U, op.i64Or, ...set(R(0)),
     ...get(PTR), ...get(LEN), op.i32Add, ...set(END),
     // whole groups of STREAMS × STRIDE bytes, then 8 bytes at a time, then single bytes
     ...(STREAMS > 1 ? whileLoop(remainingBelow(STREAMS * STRIDE), group) : []),
     ...whileLoop(remainingBelow(8), [...step8(0, 0), ...addPtr(8)]),
     ...whileLoop([...get(PTR), ...get(END), op.i32GeU], byte1),
     // memory[RESULT_AT] = R0
-    ...i32(RESULT_AT), ...get(R[0]), op.i64Store, 3, 0,
+    ...i32(RESULT_AT), ...get(R(0)), op.i64Store, 3, 0,
     op.end,
   ];
   const locals = vec([
@@ -243,18 +243,18 @@ function assembleModule(): Uint8Array {
 
 /** Advances a register (lo, hi) over one zero byte. */
 function zeroByte(lo: number, hi: number): [number, number] {
-  const idx = lo & 0xff;
-  return [(((lo >>> 8) | (hi << 24)) ^ T_LO[idx]) >>> 0, ((hi >>> 8) ^ T_HI[idx]) >>> 0];
+  const idx = lo & 0xff; // < 256, the tables' length
+  return [(((lo >>> 8) | (hi << 24)) ^ T_LO[idx]!) >>> 0, ((hi >>> 8) ^ T_HI[idx]!) >>> 0];
 }
 
-/** A linear map on 64-bit registers as its 64 columns (images of bit i), [lo, hi] pairs. */
+/** A linear map on 64-bit registers as its 64 columns (images of bit i), [lo, hi] pairs: 128 words. */
 function applyMatrix(m: Uint32Array, lo: number, hi: number): [number, number] {
   let rlo = 0;
   let rhi = 0;
   for (let i = 0; i < 64; i++) {
     if ((i < 32 ? lo >>> i : hi >>> (i - 32)) & 1) {
-      rlo ^= m[2 * i];
-      rhi ^= m[2 * i + 1];
+      rlo ^= m[2 * i]!;
+      rhi ^= m[2 * i + 1]!;
     }
   }
   return [rlo >>> 0, rhi >>> 0];
@@ -267,7 +267,7 @@ function writeTables(words: Uint32Array): void {
     words[at / 4 + 1] = hi;
   };
   for (let i = 0; i < 256; i++) {
-    let r: [number, number] = [T_LO[i], T_HI[i]];
+    let r: [number, number] = [T_LO[i]!, T_HI[i]!]; // i < 256, the tables' length
     for (let k = 0; k < 8; k++) {
       put(TABLES_AT + k * TABLE_BYTES + i * 8, r);
       r = zeroByte(r[0], r[1]);
@@ -283,7 +283,7 @@ function writeTables(words: Uint32Array): void {
   for (let n = 1; n < STRIDE; n *= 2) {
     const squared = new Uint32Array(128);
     for (let i = 0; i < 64; i++) {
-      const [lo, hi] = applyMatrix(m, m[2 * i], m[2 * i + 1]);
+      const [lo, hi] = applyMatrix(m, m[2 * i]!, m[2 * i + 1]!); // i < 64: m has 128 words
       squared[2 * i] = lo;
       squared[2 * i + 1] = hi;
     }
@@ -339,8 +339,9 @@ export class Crc64 {
       const slice = data.subarray(at, at + DATA_SLICE);
       bytes.set(slice, DATA_AT);
       update(lo, hi, DATA_AT, slice.length);
-      lo = words[RESULT_AT / 4];
-      hi = words[RESULT_AT / 4 + 1];
+      // The module's memory is fixed and RESULT_AT lies inside it.
+      lo = words[RESULT_AT / 4]!;
+      hi = words[RESULT_AT / 4 + 1]!;
     }
     this.lo = lo;
     this.hi = hi;
@@ -351,10 +352,10 @@ export class Crc64 {
   private updateJs(data: Uint8Array): this {
     let hi = this.hi;
     let lo = this.lo;
-    for (let i = 0; i < data.length; i++) {
-      const idx = (lo ^ data[i]) & 0xff;
-      lo = ((lo >>> 8) | (hi << 24)) ^ T_LO[idx];
-      hi = (hi >>> 8) ^ T_HI[idx];
+    for (const byte of data) {
+      const idx = (lo ^ byte) & 0xff; // < 256, the tables' length
+      lo = ((lo >>> 8) | (hi << 24)) ^ T_LO[idx]!;
+      hi = (hi >>> 8) ^ T_HI[idx]!;
     }
     this.hi = hi >>> 0;
     this.lo = lo >>> 0;

@@ -145,7 +145,7 @@ async function readConfigFile(file: string, shown: string): Promise<string | und
 /** Line and column of a character offset, for parse errors (their own messages quote the file: never shown). */
 function lineColumn(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  return `line ${before.length}, column ${(before.at(-1) ?? '').length + 1}`;
 }
 
 /** A string field of a parsed file; a wrong type is an error naming the field (never its value). */
@@ -244,7 +244,8 @@ async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Pro
 /** `https://{accountId}.{region}[-internal].fc.aliyuncs.com` → its account id and region. */
 export function parseFcEndpoint(endpoint: string): { accountId: string; region: string } | undefined {
   const m = /^https?:\/\/([0-9]+)\.([a-z0-9-]+?)(?:-internal)?\.fc\.aliyuncs\.com\/?$/i.exec(endpoint.trim());
-  return m ? { accountId: m[1], region: m[2].toLowerCase() } : undefined;
+  const [, accountId, region] = m ?? [];
+  return accountId && region ? { accountId, region: region.toLowerCase() } : undefined;
 }
 
 async function probeFcli(ctx: Context): Promise<Probe> {

@@ -106,10 +106,10 @@ export class ProfileStore {
   /** Every well-formed profile, sorted by name; malformed ones are reported by get(). */
   list(): Profile[] {
     const { profiles } = this.read();
-    return Object.keys(profiles)
-      .sort()
-      .filter((name) => profileProblems(profiles[name]).length === 0)
-      .map((name) => profiles[name]);
+    return Object.entries(profiles)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .filter(([, profile]) => profileProblems(profile).length === 0)
+      .map(([, profile]) => profile);
   }
 
   /** The names of stored profiles that are malformed (edited by hand), with what is wrong. */
@@ -130,8 +130,9 @@ export class ProfileStore {
   /** The profile, or undefined. A stored profile that is malformed is a UsageError naming what is wrong. */
   get(name: string): Profile | undefined {
     const { profiles } = this.read();
-    if (!Object.hasOwn(profiles, name)) return undefined;
-    const profile = profiles[name];
+    // hasOwn: a name like "constructor" must not find the object prototype's member.
+    const profile = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+    if (profile === undefined) return undefined;
     const problems = profileProblems(profile);
     if (problems.length > 0) {
       throw new UsageError(

@@ -70,7 +70,10 @@ function checkIfMatch(req: ApiRequest, current: string): void {
   if (!ifMatchAllows(given, current)) throw preconditionFailed(given ?? '', current);
 }
 
-type Handler = (ctx: ApiContext, req: ApiRequest, params: string[]) => Promise<ApiResult>;
+/** The parameter segments of a path, in order: one per `:` of its route's pattern. */
+type ServicePath = [service: string];
+type FunctionPath = [service: string, fn: string];
+type Handler<P extends string[] = string[]> = (ctx: ApiContext, req: ApiRequest, params: P) => Promise<ApiResult>;
 
 // ---- services ----
 
@@ -99,12 +102,12 @@ async function requireService(ctx: ApiContext, name: string): Promise<ServiceRec
   return record;
 }
 
-async function getService(ctx: ApiContext, _req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function getService(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const record = await requireService(ctx, service);
   return ok(publicService(record), record.etag);
 }
 
-async function updateService(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function updateService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const body = (await req.readJson()) as Partial<CreateServiceRequest>;
   if (body.serviceName !== undefined && body.serviceName !== service) {
     throw invalidArgument(`serviceName cannot be changed by UpdateService (path says '${service}', body says '${String(body.serviceName)}')`);
@@ -121,7 +124,7 @@ async function updateService(ctx: ApiContext, req: ApiRequest, [service]: string
   return ok(publicService(record), record.etag);
 }
 
-async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireService(ctx, service);
     checkIfMatch(req, current.etag);
@@ -141,7 +144,7 @@ async function requireFunction(ctx: ApiContext, service: string, fn: string): Pr
   return record;
 }
 
-async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
   const page = pageOf(await ctx.store.listFunctionNames(service), parsePageQuery(req.query));
   const functions = [];
@@ -160,7 +163,7 @@ async function stageZip(ctx: ApiContext, req: ApiRequest, code: unknown, runtime
   return { decoded, staged: await ctx.store.stageCode(decoded.zip) };
 }
 
-async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const body = (await req.readJson()) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
   checkCreateFunction(body);
@@ -193,12 +196,12 @@ async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: strin
   }
 }
 
-async function getFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const record = await requireFunction(ctx, service, fn);
   return ok(publicFunction(record), record.etag);
 }
 
-async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
     throw invalidArgument(`functionName cannot be changed by UpdateFunction (path says '${fn}', body says '${String(body.functionName)}')`);
@@ -238,7 +241,7 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   }
 }
 
-async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireFunction(ctx, service, fn);
     checkIfMatch(req, current.etag);
@@ -248,7 +251,7 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   return noContent();
 }
 
-async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const record = await requireFunction(ctx, service, fn);
   if (!record.codeFile || record.codeChecksum === undefined) {
     throw invalidArgument(`function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`);
@@ -256,7 +259,7 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function invokeFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   await requireFunction(ctx, service, fn);
   throw new SandboxError(
     501,
@@ -265,7 +268,7 @@ async function invokeFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: 
   );
 }
 
-async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
   throw invalidArgument('the fcw sandbox holds no OSS buckets, so it has no temporary code bucket; send the zip inline as code.zipFile (up to 100 MB)');
 }
@@ -274,7 +277,8 @@ async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]:
 
 interface Route {
   pattern: string[];
-  methods: Record<string, Handler>;
+  // Each handler takes the tuple its pattern yields (ServicePath for one `:`, FunctionPath for two).
+  methods: Record<string, Handler<never>>;
 }
 
 // `:` marks a parameter segment.
@@ -291,11 +295,11 @@ const ROUTES: Route[] = [
 function match(pattern: string[], segments: string[]): string[] | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: string[] = [];
-  for (let i = 0; i < pattern.length; i++) {
+  for (const [i, segment] of segments.entries()) {
     if (pattern[i] === ':') {
-      if (segments[i] === '') return undefined;
-      params.push(segments[i]);
-    } else if (pattern[i] !== segments[i]) return undefined;
+      if (segment === '') return undefined;
+      params.push(segment);
+    } else if (pattern[i] !== segment) return undefined;
   }
   return params;
 }
@@ -307,7 +311,8 @@ export async function handleApi(ctx: ApiContext, req: ApiRequest): Promise<ApiRe
     if (!params) continue;
     const handler = route.methods[req.method];
     if (!handler) throw pathNotSupported(req.method, req.path);
-    return handler(ctx, req, params);
+    // match() returned one segment per `:` of this route's pattern: the tuple its handlers take.
+    return (handler as Handler)(ctx, req, params);
   }
   throw pathNotSupported(req.method, req.path);
 }

@@ -49,10 +49,11 @@ export function authenticate(input: AuthInput): void {
   const date = headers.date;
   if (!date) throw missingHeader('Date');
 
-  const match = /^FC ([^:\s]+):(\S+)$/.exec(authorization.trim());
+  const [, keyId, signature] = /^FC ([^:\s]+):(\S+)$/.exec(authorization.trim()) ?? [];
   // Inferred: FC's answer to a malformed Authorization header is not documented; OSS answers 400 InvalidArgument.
-  if (!match) throw invalidArgument("the Authorization header must look like 'FC <AccessKeyId>:<Signature>'");
-  const [, keyId, signature] = match;
+  if (!keyId || !signature) {
+    throw invalidArgument("the Authorization header must look like 'FC <AccessKeyId>:<Signature>'");
+  }
 
   const sent = Date.parse(date);
   // Inferred code for a stale or unreadable Date: FC documents only that it allows 15 minutes of skew.

@@ -24,16 +24,15 @@ export interface CodeUrlParts {
 
 /** The parts of a valid, unexpired code URL path + query, or a reason it is not one. */
 export function verifyCodeUrl(secret: string, path: string, query: URLSearchParams, nowMs: number): CodeUrlParts | { error: string } {
-  const segments = path.slice(CODE_URL_PREFIX.length).split('/');
-  if (segments.length !== 3) return { error: 'not a code download URL' };
-  let service: string;
-  let fn: string;
-  let codeFile: string;
+  const notCodeUrl = { error: 'not a code download URL' };
+  let segments: string[];
   try {
-    [service, fn, codeFile] = segments.map(decodeURIComponent);
+    segments = path.slice(CODE_URL_PREFIX.length).split('/').map(decodeURIComponent);
   } catch {
-    return { error: 'not a code download URL' };
+    return notCodeUrl;
   }
+  const [service, fn, codeFile] = segments;
+  if (segments.length !== 3 || service === undefined || fn === undefined || codeFile === undefined) return notCodeUrl;
   const expires = Number(query.get('expires'));
   const signature = query.get('signature') ?? '';
   const expected = mac(secret, service, fn, codeFile, expires);

@@ -17,7 +17,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function randomText(length: number): string {
   const bytes = randomBytes(length);
   let out = '';
-  for (let i = 0; i < length; i++) out += ALNUM[bytes[i] % ALNUM.length]; // 256 % 62 bias is irrelevant here
+  for (const byte of bytes) out += ALNUM.charAt(byte % ALNUM.length); // 256 % 62 bias is irrelevant here
   return out;
 }
 

@@ -51,7 +51,8 @@ export function Menu<V>(props: {
     const next = (by(at.current) + items.length) % items.length;
     at.current = next;
     setIndex(next);
-    props.onHighlight?.(items[next]);
+    const item = items[next];
+    if (item) props.onHighlight?.(item);
   };
   useInput(
     (input, key) => {
@@ -60,7 +61,10 @@ export function Menu<V>(props: {
       else if (key.downArrow) move((i) => i + 1);
       else if (key.pageDown) move((i) => Math.min(i + limit, items.length - 1));
       else if (key.pageUp) move((i) => Math.max(i - limit, 0));
-      else if (isEnter(input, key)) props.onSelect(items[Math.min(at.current, items.length - 1)]);
+      else if (isEnter(input, key)) {
+        const item = items[Math.min(at.current, items.length - 1)];
+        if (item) props.onSelect(item);
+      }
     },
     { isActive },
   );

@@ -296,7 +296,7 @@ async function sandboxKey(dataDir: string): Promise<FoundCredentials | undefined
 /** The "credentials from X" part of resolveTarget's description line (it never holds a secret). */
 function credentialLabel(description: string): string {
   const m = /credentials from (.*?)(?:\.\s*$|\.\n|$)/m.exec(description);
-  return m ? m[1] : 'resolved for the profile';
+  return m?.[1] ?? 'resolved for the profile';
 }
 
 function progressOf(phase: DeployPhase, detail: PhaseDetail): DeployProgress | undefined {

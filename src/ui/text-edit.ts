@@ -66,7 +66,7 @@ export function editsOfText(raw: string): Edit[] {
   };
   const chars = [...raw];
   for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
+    const ch = chars[i]!; // i < chars.length
     const code = ch.codePointAt(0) ?? 0;
     if (!isControl(code)) {
       text += ch;
@@ -139,8 +139,7 @@ export interface EditResult {
 export function applyEdits(start: TextState, edits: readonly Edit[]): EditResult {
   let { value, cursor } = start;
   cursor = Math.max(0, Math.min(cursor, value.length));
-  for (let i = 0; i < edits.length; i++) {
-    const edit = edits[i];
+  for (const [i, edit] of edits.entries()) {
     switch (edit.kind) {
       case 'insert':
         value = value.slice(0, cursor) + edit.text + value.slice(cursor);

@@ -23,7 +23,7 @@ export function fixStepOf(error: unknown): InputStepId | undefined {
   const e = (error ?? {}) as ErrorLike;
   if (Array.isArray(e.issues)) {
     for (const i of e.issues as { field?: unknown }[]) {
-      const step = typeof i?.field === 'string' ? stepForField(i.field.split('.')[0]) : undefined;
+      const step = typeof i?.field === 'string' ? stepForField(i.field.split('.')[0] ?? '') : undefined;
       if (step) return step;
     }
   }
@@ -34,7 +34,7 @@ export function fixStepOf(error: unknown): InputStepId | undefined {
   if (['SignatureNotMatch', 'InvalidAccessKeyID', 'AccessDenied'].includes(code)) return 'target';
   const text = typeof e.errorMessage === 'string' ? e.errorMessage : (e.message ?? '');
   const match = FIELD_WORDS.exec(text);
-  return match ? stepForField(match[1]) : undefined;
+  return match?.[1] ? stepForField(match[1]) : undefined;
 }
 
 export function toErrorView(error: unknown): ErrorView {

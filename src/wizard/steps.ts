@@ -157,8 +157,7 @@ export function isInputStep(step: StepId): step is InputStepId {
 
 export function nextStep(step: StepId): StepId {
   const order: StepId[] = [...INPUT_STEPS, 'review', 'deploy', 'summary'];
-  const i = order.indexOf(step);
-  return order[Math.min(i + 1, order.length - 1)];
+  return order[order.indexOf(step) + 1] ?? 'summary';
 }
 
 /** The whole request checked with the validators `fcw deploy` uses: the review's gate before Deploy. */

@@ -39,7 +39,10 @@ function referenceChunked(buf: Buffer): string {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const mid = s.length >> 1;
+  const upper = s[mid];
+  if (upper === undefined) throw new Error('no samples');
+  return s.length % 2 ? upper : ((s[mid - 1] ?? upper) + upper) / 2;
 };
 const mbPerS = (ms: number) => size / (1024 * 1024) / (ms / 1000);
 

@@ -29,8 +29,10 @@ for (const k of Object.keys(childEnv)) if (k.startsWith('ALIBABA_CLOUD_')) delet
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const mid = s.length >> 1;
+  const upper = s[mid];
+  if (upper === undefined) throw new Error('no samples');
+  return s.length % 2 ? upper : ((s[mid - 1] ?? upper) + upper) / 2;
 }
 
 function timeProcess(args: string[]): number {
@@ -42,7 +44,8 @@ function timeProcess(args: string[]): number {
 }
 
 /** Spawns `command` in a pty; resolves with the ms until each marker first shows in its output. */
-function timePty(command: string, markers: string[], timeoutMs = 15_000): Promise<number[]> {
+/** Milliseconds until each marker showed, one per marker (it rejects unless all showed). */
+function timePty<M extends readonly string[]>(command: string, markers: M, timeoutMs = 15_000): Promise<{ [K in keyof M]: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn('script', ['-qfec', `stty cols 100 rows 40; ${command}`, '/dev/null'], {
@@ -61,7 +64,7 @@ function timePty(command: string, markers: string[], timeoutMs = 15_000): Promis
         // already gone
       }
       if (error) reject(error);
-      else resolve(seen as number[]);
+      else resolve(seen as { [K in keyof M]: number });
     };
     const timer = setTimeout(() => stop(new Error(`no ${markers.join(' / ')} within ${timeoutMs} ms; output: ${JSON.stringify(out.slice(-400))}`)), timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -79,8 +82,8 @@ function timePty(command: string, markers: string[], timeoutMs = 15_000): Promis
 }
 
 /** `script` itself costs something: the same pty around `node -e 0` that prints a marker. */
-function ptyBaseline(): Promise<number[]> {
-  return timePty(`${process.execPath} -e "process.stdout.write('READY')"; sleep 5`, ['READY']);
+function ptyBaseline(): Promise<readonly [number]> {
+  return timePty(`${process.execPath} -e "process.stdout.write('READY')"; sleep 5`, ['READY'] as const);
 }
 
 function service(i: number): ServiceInfo {
@@ -100,7 +103,7 @@ async function main() {
   for (let i = 0; i < RUNS; i++) {
     bare.push(timeProcess(['-e', '0']));
     version.push(timeProcess([CLI, '--version']));
-    const [frame, ready] = await timePty(`${process.execPath} ${CLI}`, ['fcw · step 1/9', 'Where should the function go?']);
+    const [frame, ready] = await timePty(`${process.execPath} ${CLI}`, ['fcw · step 1/9', 'Where should the function go?'] as const);
     firstFrame.push(frame);
     menu.push(ready);
     ptyBare.push((await ptyBaseline())[0]);
@@ -128,7 +131,7 @@ async function main() {
   const b = median(bare);
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   const lines = [
-    `fcw startup, medians of ${RUNS} runs (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+    `fcw startup, medians of ${RUNS} runs (${os.cpus().length} cores, load ${(os.loadavg()[0] ?? 0).toFixed(1)})`,
     `  node -e 0                         ${fmt(b)}`,
     `  fcw --version                     ${fmt(median(version))}  ${(median(version) / b).toFixed(2)}x bare node  (target ≤ 1.5x)`,
     `  pty + node -e 0 (script overhead) ${fmt(median(ptyBare))}`,

@@ -35,7 +35,7 @@ describe('fcw --version / --help (built bin)', () => {
       for (const imp of meta.outputs[file].imports) if (imp.kind === 'import-statement') visit(imp.path);
     };
     visit('dist/cli.js');
-    const inputs = [...seen].flatMap((f) => Object.keys(meta.outputs[f].inputs));
+    const inputs = [...seen].flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {}));
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.filter((i) => /node_modules\/(ink|react|ink-[a-z-]+)\//.test(i))).toEqual([]);
   });

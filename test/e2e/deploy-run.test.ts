@@ -179,10 +179,10 @@ describe('deploy() against the sandbox', () => {
     expect(code.diff).toEqual([]);
     const put = writes();
     expect(put).toHaveLength(1);
-    expect(put[0].method).toBe('PUT');
-    expect(put[0].headers['x-fc-code-checksum']).toBe(code.checksum.local);
-    expect(put[0].headers['if-match']).toBeTruthy();
-    expect(put[0].body).toContain('"zipFile"');
+    expect(put[0]?.method).toBe('PUT');
+    expect(put[0]?.headers['x-fc-code-checksum']).toBe(code.checksum.local);
+    expect(put[0]?.headers['if-match']).toBeTruthy();
+    expect(put[0]?.body).toContain('"zipFile"');
     expect(code.function?.codeChecksum).toBe(code.checksum.local);
 
     sent = [];
@@ -192,8 +192,8 @@ describe('deploy() against the sandbox', () => {
     expect(config.diff.map((d) => d.field)).toEqual(['memorySize', 'timeout']);
     const put2 = writes();
     expect(put2).toHaveLength(1);
-    expect(put2[0].headers['x-fc-code-checksum']).toBeUndefined();
-    expect(JSON.parse(put2[0].body)).toEqual({ memorySize: 512, timeout: 20 });
+    expect(put2[0]?.headers['x-fc-code-checksum']).toBeUndefined();
+    expect(JSON.parse(put2[0]?.body ?? '')).toEqual({ memorySize: 512, timeout: 20 });
     expect(config.function?.memorySize).toBe(512);
     expect(config.checksum.match).toBe(true);
   });

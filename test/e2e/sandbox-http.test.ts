@@ -220,10 +220,13 @@ describe('bodies', () => {
       req.on('error', reject);
       req.write('{"serviceName":"chunky","description":"');
       let sent = 0;
-      const pump = () => {
+      const pump = (): void => {
         while (sent < MAX_BODY * 4) {
           sent += 4096;
-          if (!req.write('y'.repeat(4096))) return req.once('drain', pump);
+          if (!req.write('y'.repeat(4096))) {
+            req.once('drain', pump);
+            return;
+          }
         }
         req.end('"}');
       };

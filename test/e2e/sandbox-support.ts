@@ -82,7 +82,7 @@ export function signed(sandbox: RunningSandbox, request: SignedRequest): Promise
     ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
     ...request.headers,
   };
-  const signPath = request.path.split('?')[0];
+  const signPath = request.path.split('?')[0] ?? request.path;
   headers.authorization = authorizationHeader(request.credentials ?? sandbox.credentials, { method: request.method, path: signPath, headers });
   for (const name of request.omit ?? []) delete headers[name];
   return rawRequest(sandbox.url, { method: request.method, path: request.path, headers, body });

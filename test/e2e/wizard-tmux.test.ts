@@ -37,7 +37,7 @@ function colours(name: string): string[] {
   const text = tmux('capture-pane', '-e', '-p', '-t', name);
   const found: string[] = [];
   for (const m of text.matchAll(/\u001b\[([0-9;]*)m/g)) {
-    for (const p of m[1].split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
+    for (const p of (m[1] ?? '').split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
   }
   return found;
 }
@@ -76,7 +76,7 @@ async function exitCode(file: string): Promise<string> {
   const modes = stty.join(' ').split(/[\s;]+/);
   expect(modes).toContain('icanon');
   expect(modes).toContain('echo');
-  return first.trim();
+  return (first ?? '').trim();
 }
 
 let tmuxMissing = false;

@@ -165,7 +165,7 @@ describe('retries', () => {
     expect(result.data.functionName).toBe('hello');
     expect(fc.received.map((r) => r.method)).toEqual(['POST', 'POST']);
     // The retry carries the whole body again (a fresh stream) and a fresh signature.
-    expect(fc.received[1].body.equals(fc.received[0].body)).toBe(true);
+    expect(fc.request(1).body.equals(fc.request(0).body)).toBe(true);
   });
 
   it('429 is retried; after the retries run out the error is thrown', async () => {

@@ -31,6 +31,8 @@ export type Route = (req: Received, index: number) => Reply | Promise<Reply>;
 export interface FakeFc {
   url: string;
   received: Received[];
+  /** The request received n-th (from 0); fails the test when there is none. */
+  request(n: number): Received;
   /** Requests whose signature did not verify. */
   badSignatures: number;
   setRoute(route: Route): void;
@@ -105,6 +107,11 @@ export async function startFakeFc(credentials: Credentials, route: Route = () =>
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    request(n) {
+      const req = received[n];
+      if (!req) throw new Error(`the fake FC received ${received.length} requests, not ${n + 1}`);
+      return req;
+    },
     get badSignatures() {
       return state.badSignatures;
     },

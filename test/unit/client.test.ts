@@ -67,32 +67,32 @@ describe('common headers', () => {
   it('sends Date, x-fc-account-id, accept, user-agent fcw/<version>; no security token with a plain key', async () => {
     fc.setRoute(() => ({ status: 200, json: { serviceName: 's' } }));
     await client().getService('s');
-    const h = fc.received[0].headers;
+    const h = fc.request(0).headers;
     expect(new Date(h.date as string).toUTCString()).toBe(h.date);
     expect(h['x-fc-account-id']).toBe(ACCOUNT_ID);
     expect(h['user-agent']).toMatch(/^fcw\/\S+$/);
     expect(h.accept).toBe('application/json');
     expect(h['x-fc-security-token']).toBeUndefined();
     expect(h['content-type']).toBeUndefined();
-    expect(fc.received[0].path).toBe('/2016-08-15/services/s');
+    expect(fc.request(0).path).toBe('/2016-08-15/services/s');
   });
 
   it('sends x-fc-security-token with STS credentials, and it is signed', async () => {
     sts.setRoute(() => ({ status: 200, json: { serviceName: 's' } }));
     await new FcClient({ endpoint: sts.url, accountId: ACCOUNT_ID, credentials: STS }).getService('s');
-    expect(sts.received[0].headers['x-fc-security-token']).toBe(STS.securityToken);
+    expect(sts.request(0).headers['x-fc-security-token']).toBe(STS.securityToken);
   });
 
   it('uses the Date of the injected clock', async () => {
     fc.setRoute(() => ({ status: 200, json: {} }));
     await client({ now: () => new Date(Date.UTC(2024, 0, 1)) }).getService('s');
-    expect(fc.received[0].headers.date).toBe('Mon, 01 Jan 2024 00:00:00 GMT');
+    expect(fc.request(0).headers.date).toBe('Mon, 01 Jan 2024 00:00:00 GMT');
   });
 
   it('encodes names in the path and signs the encoded path', async () => {
     fc.setRoute(() => ({ status: 200, json: {} }));
     await client().getFunction('svc one', 'fn/ü');
-    expect(fc.received[0].path).toBe('/2016-08-15/services/svc%20one/functions/fn%2F%C3%BC');
+    expect(fc.request(0).path).toBe('/2016-08-15/services/svc%20one/functions/fn%2F%C3%BC');
   });
 });
 
@@ -123,7 +123,7 @@ describe('paging', () => {
     expect(fc.received.map((r) => r.query.get('startKey'))).toEqual(['n0', null, null]);
     fc.received.length = 0;
     await client().listFunctions('svc', { limit: 1000 });
-    expect(fc.received[0].query.get('limit')).toBe('100');
+    expect(fc.request(0).query.get('limit')).toBe('100');
   });
 
   it('an empty listing (no list key at all) is an empty array', async () => {
@@ -142,7 +142,7 @@ describe('services and functions', () => {
   it('CreateService posts JSON with content-type application/json', async () => {
     fc.setRoute((req) => ({ status: 200, json: { ...JSON.parse(req.body.toString()), serviceId: 'sid' } }));
     const result = await client().createService({ serviceName: 'svc', description: 'd' });
-    const req = fc.received[0];
+    const req = fc.request(0);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/2016-08-15/services');
     expect(req.headers['content-type']).toBe('application/json');
@@ -162,7 +162,7 @@ describe('services and functions', () => {
     fc.setRoute((req) => ({ status: 201, json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] } }));
     const withStrayCode = { ...CONFIG, code: { zipFile: 'ignored' } } as FunctionConfig;
     const result = await client().createFunction('svc', withStrayCode, { kind: 'zip', zip, checksum: '42' });
-    const req = fc.received[0];
+    const req = fc.request(0);
     const expected = JSON.stringify({ ...CONFIG, code: { zipFile: zip.toString('base64') } });
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/2016-08-15/services/svc/functions');
@@ -178,8 +178,8 @@ describe('services and functions', () => {
   it('CreateFunction with OSS code sends the bucket and object and no checksum header', async () => {
     fc.setRoute(() => ({ status: 201, json: { functionName: 'hello' } }));
     await client().createFunction('svc', CONFIG, { kind: 'oss', bucket: 'b', object: 'o.zip' });
-    expect(JSON.parse(fc.received[0].body.toString())).toEqual({ ...CONFIG, code: { ossBucketName: 'b', ossObjectName: 'o.zip' } });
-    expect(fc.received[0].headers['x-fc-code-checksum']).toBeUndefined();
+    expect(JSON.parse(fc.request(0).body.toString())).toEqual({ ...CONFIG, code: { ossBucketName: 'b', ossObjectName: 'o.zip' } });
+    expect(fc.request(0).headers['x-fc-code-checksum']).toBeUndefined();
   });
 
   it('CreateFunction without code (custom-container) sends the config only', async () => {
@@ -191,14 +191,14 @@ describe('services and functions', () => {
       customContainerConfig: { image: 'registry/x:1', command: '["/app"]' },
     };
     await client().createFunction('svc', config, undefined);
-    expect(fc.received[0].body.toString()).toBe(JSON.stringify(config));
+    expect(fc.request(0).body.toString()).toBe(JSON.stringify(config));
   });
 
   it('UpdateFunction PUTs with If-Match and the checksum, without functionName in the body', async () => {
     fc.setRoute(() => ({ status: 200, json: { functionName: 'hello' }, headers: { etag: 'etag-2' } }));
     const code: CodeUpload = { kind: 'zip', zip: EMPTY_ZIP, checksum: EMPTY_ZIP_CRC };
     const result = await client().updateFunction('svc', 'hello', { ...CONFIG }, code, { ifMatch: 'etag-1' });
-    const req = fc.received[0];
+    const req = fc.request(0);
     const { functionName: _n, ...rest } = CONFIG;
     expect(req.method).toBe('PUT');
     expect(req.path).toBe('/2016-08-15/services/svc/functions/hello');
@@ -211,14 +211,14 @@ describe('services and functions', () => {
   it('UpdateFunction without ifMatch sends no If-Match', async () => {
     fc.setRoute(() => ({ status: 200, json: {} }));
     await client().updateFunction('svc', 'hello', { memorySize: 512 }, undefined);
-    expect(fc.received[0].headers['if-match']).toBeUndefined();
-    expect(fc.received[0].body.toString()).toBe('{"memorySize":512}');
+    expect(fc.request(0).headers['if-match']).toBeUndefined();
+    expect(fc.request(0).body.toString()).toBe('{"memorySize":512}');
   });
 
   it('DeleteFunction sends DELETE and accepts 204', async () => {
     fc.setRoute(() => ({ status: 204 }));
     const result = await client().deleteFunction('svc', 'hello');
-    expect(fc.received[0].method).toBe('DELETE');
+    expect(fc.request(0).method).toBe('DELETE');
     expect(result).toEqual({ data: undefined, requestId: 'req-1' });
   });
 
@@ -230,7 +230,7 @@ describe('services and functions', () => {
       headers: { 'x-fc-log-result': Buffer.from(log).toString('base64'), 'x-fc-error-type': 'UnhandledInvocationError' },
     }));
     const result = await client().invokeFunction('svc', 'hello', '{"k":1}');
-    const req = fc.received[0];
+    const req = fc.request(0);
     expect(req.path).toBe('/2016-08-15/services/svc/functions/hello/invocations');
     expect(req.headers['x-fc-invocation-type']).toBe('Sync');
     expect(req.headers['x-fc-log-type']).toBe('Tail');

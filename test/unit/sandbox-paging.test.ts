@@ -46,6 +46,7 @@ describe('sandbox paging', () => {
         } catch (e) {
           return e;
         }
+        return undefined;
       })();
       expect(error).toBeInstanceOf(SandboxError);
       expect((error as SandboxError).status).toBe(400);

@@ -147,7 +147,7 @@ interface Case {
 }
 
 function generateCase(rand: () => number): Case {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const pick = <T>(items: readonly [T, ...T[]]): T => items[Math.floor(rand() * items.length)] ?? items[0];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const word = (alphabet: string, lo: number, hi: number) =>
     Array.from({ length: int(lo, hi) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
@@ -194,8 +194,8 @@ function generateCase(rand: () => number): Case {
   if (rand() < 0.5) headers.accept = 'application/json';
   // Mixed case on the x-fc-account-id/security-token names too.
   for (const name of ['x-fc-account-id', 'x-fc-security-token']) {
-    if (name in headers && rand() < 0.5) {
-      const value = headers[name];
+    const value = headers[name];
+    if (value !== undefined && rand() < 0.5) {
       delete headers[name];
       headers[mixCase(name)] = value;
     }

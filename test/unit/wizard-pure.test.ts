@@ -73,7 +73,7 @@ describe('samples', () => {
       const files = sampleFiles(runtime)!;
       const handler = getRuntime(runtime)!.defaultHandler; // index.handler
       expect(files.map((f) => f.path)).toEqual([`index.${runtime.startsWith('nodejs') ? 'js' : runtime.startsWith('python') ? 'py' : 'php'}`]);
-      expect(files[0].content).toContain(handler.split('.')[1]);
+      expect(files[0]?.content).toContain(handler.split('.')[1]);
     }
   });
   it('custom runtimes get an executable bootstrap that serves on the caPort', () => {

@@ -110,7 +110,7 @@ describe('validation gates', () => {
     s = reduce(s, { type: 'submit', step: 'code', values: { code: { kind: 'folder', path: '.' } } }, { type: 'submit', step: 'handler', values: { handler: 'anything' } });
     s = wizardReducer(s, { type: 'submit', step: 'limits', values: { memorySize: 128, timeout: 60, initializer: '', initializationTimeout: 3 } });
     const bad = wizardReducer(s, { type: 'submit', step: 'more', values: { description: '', environmentVariables: {}, layers: [], caPort: 70000 } });
-    expect(bad.issues[0].field).toBe('caPort');
+    expect(bad.issues[0]?.field).toBe('caPort');
     const good = wizardReducer(s, { type: 'submit', step: 'more', values: { description: '', environmentVariables: {}, layers: [], caPort: 8080 } });
     expect(good.step).toBe('review');
     expect(buildCreateRequest(good).caPort).toBe(8080);
@@ -229,7 +229,7 @@ describe('review, deploy and summary', () => {
     const broken = { ...review, handler: undefined };
     const s = wizardReducer(broken, { type: 'deploy-start' });
     expect(s.step).toBe('review');
-    expect(s.issues[0].field).toBe('handler');
+    expect(s.issues[0]?.field).toBe('handler');
   });
 
   it('runs, records progress per phase, fails, and edits a step from the failure', () => {

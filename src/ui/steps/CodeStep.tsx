@@ -107,7 +107,7 @@ function PackageCode() {
             if (settledFolder === v && (scan.status === 'done' || scan.status === 'failed')) {
               if (scan.status === 'failed' || scan.value.verdict.level === 'error') return false;
               submit(next);
-              return;
+              return true;
             }
             // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
             // scan it now and go on only if it is usable; otherwise the live scan shows why.
@@ -117,6 +117,7 @@ function PackageCode() {
               .scanFolder(v, runtime, { signal: connection.signal })
               .then((r) => r.verdict.level !== 'error' && !connection.signal.aborted && submit(next), () => undefined)
               .finally(() => session.controllers.delete(connection));
+            return true; // not false: the field does not refuse the value; the scan decides
           }}
         />
         {scan.status === 'running' && <Spinner label="Scanning…" />}

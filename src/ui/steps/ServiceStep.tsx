@@ -38,7 +38,7 @@ export function ServiceList({
   const count = matches.length + 1;
   const { start, end } = visibleWindow(count, highlighted, rows);
   const entries: string[] = [];
-  for (let i = start; i < end; i++) entries.push(i === 0 ? CREATE : matches[i - 1].serviceName);
+  for (let i = start; i < end; i++) entries.push(i === 0 ? CREATE : (matches[i - 1]?.serviceName ?? ''));
   return (
     <Box flexDirection="column">
       <Text dimColor>

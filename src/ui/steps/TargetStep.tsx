@@ -90,7 +90,7 @@ export function TargetStep() {
       {
         label: 'Alibaba Cloud',
         value: 'cloud',
-        note: hasCloud ? `credentials found: ${cloudCreds[0].source}` : 'no credentials found: you can type them',
+        note: cloudCreds[0] ? `credentials found: ${cloudCreds[0].source}` : 'no credentials found: you can type them',
         detail: 'Deploy to your account: pick a region, the account id and the credentials to use.',
       },
       {
@@ -225,7 +225,7 @@ export function TargetStep() {
           onSelect={(item) => {
             if (item.value === -1) return go('key-id');
             const c = usable[item.value];
-            connectWith(c.credentials, c.source, c.ref);
+            if (c) connectWith(c.credentials, c.source, c.ref);
           }}
         />
         {failure}
