@@ -246,7 +246,7 @@ describe('ProfileStore', () => {
   });
 
   it('parallel processes saving different profiles lose none of them', async () => {
-    // A small program on the real store, bundled like src/build/run-ts.mjs does (deps external).
+    // A small program on the real store, bundled like scripts/run-ts.mjs does (deps external).
     const outDir = path.resolve('node_modules/.cache/fcw-profile-lock-test');
     fs.mkdirSync(outDir, { recursive: true });
     const outfile = path.join(outDir, 'writer.mjs');

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
-  console.error('usage: node src/build/run-ts.mjs FILE.ts [args...]');
+  console.error('usage: node scripts/run-ts.mjs FILE.ts [args...]');
   process.exit(2);
 }
 const outDir = path.resolve('node_modules/.cache/fcw-run-ts');

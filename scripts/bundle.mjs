@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { mkdir, rm, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 const result = await build({
   metafile: true,
   // Written in memory, then put in place file by file with rename: dist/ is never empty or half
@@ -31,7 +31,7 @@ const result = await build({
     __FCW_VERSION__: JSON.stringify(pkg.version),
   },
   // ink imports react-devtools-core only when DEV is set; it is not installed, so stub it.
-  alias: { 'react-devtools-core': './src/build/empty-module.mjs' },
+  alias: { 'react-devtools-core': './scripts/empty-module.mjs' },
   // CommonJS dependencies (jszip, fast-glob) call require() for Node built-ins; give ESM a require.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __fcwCreateRequire } from 'node:module';\nconst require = __fcwCreateRequire(import.meta.url);",
@@ -56,4 +56,4 @@ for (const entry of await readdir(distDir, { recursive: true, withFileTypes: tru
   if ((await stat(full)).mtimeMs < staleBefore) await rm(full, { force: true });
 }
 // The import graph, so a test can prove that --version and --help load no Ink (test/cli/startup-graph).
-await writeFile(new URL('../../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
+await writeFile(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
