@@ -1,4 +1,4 @@
-// Bundles fcw into dist/ with esbuild. Why a bundle: start-up is module loading (ink-notes.md §10):
+// Bundles fcw into dist/ with esbuild. Why a bundle: start-up is module loading (docs/terminal-notes.md, 7):
 // Ink + React unbundled take ~0.7 s to resolve and compile; one bundle with code splitting loads
 // in a fraction of that, and paths that draw nothing (--version, --help, --json) never load the
 // chunk that holds Ink, because main() imports the UI lazily.

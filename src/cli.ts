@@ -1,4 +1,5 @@
-// The bin entry: runs main() and sets the exit code; nothing else (ink-notes.md trap 8).
+// The bin entry: runs main() and sets the exit code; nothing else: a module that renders at import
+// time would crash under vitest (docs/terminal-notes.md, 6).
 import { main } from './main.js';
 import { processIo } from './cli/io.js';
 import { EXIT } from './core/errors.js';

@@ -8,7 +8,7 @@ export default defineConfig({
   root,
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    // ink reads CI when first imported (ink-notes.md trap 2): set it here, not in a setup file.
+    // ink reads CI when first imported (docs/terminal-notes.md, 2): set it here, not in a setup file.
     env: { CI: 'false', FORCE_COLOR: '0', NO_COLOR: '' },
     testTimeout: 30_000,
     hookTimeout: 30_000,

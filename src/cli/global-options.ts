@@ -1,5 +1,6 @@
-// Flags every command accepts (design.md, "global"). Commands merge these with their own and parse
-// with node:util parseArgs, so an unknown flag is an error (exit 2) everywhere.
+// Flags every command accepts (--endpoint, --region, --account-id, --no-animation, --help).
+// Commands merge these with their own and parse with node:util parseArgs, so an unknown flag is
+// an error (exit 2) everywhere.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import { refuseRepeatedFlags } from './repeated-flags.js';

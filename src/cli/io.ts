@@ -16,7 +16,8 @@ function isTty(stream: unknown): boolean {
   return Boolean((stream as { isTTY?: boolean }).isTTY);
 }
 
-/** Interactive means a person at a terminal on both ends and not CI (ink-notes.md trap 3). */
+/** Interactive means a person at a terminal on both ends and not CI: Ink itself does not
+ * notice a piped stdout (docs/terminal-notes.md, 3). */
 export function isInteractive(io: Io): boolean {
   const ci = io.env.CI;
   const inCi = ci !== undefined && ci !== 'false' && ci !== '0';

@@ -1,5 +1,6 @@
 // `fcw` with no command: the wizard. Decides interactive or not BEFORE anything loads Ink
-// (ink-notes.md trap 3 and §10): without a TTY it exits 2 naming the non-interactive command; with
+// (Ink does not notice a piped stdout, and loading it is most of start-up: docs/terminal-notes.md,
+// 3 and 7): without a TTY it exits 2 naming the non-interactive command; with
 // one it imports the Ink UI lazily, so --help and the no-TTY path stay fast.
 import type { Io } from '../cli/io.js';
 import { isInteractive } from '../cli/io.js';

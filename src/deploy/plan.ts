@@ -149,7 +149,8 @@ function codeShape(code: CodeSource): FunctionCode | undefined {
   switch (code.kind) {
     case 'folder':
     case 'zip':
-      // A valid 22-byte empty zip (fc-facts.md): the real package is checked after it is built.
+      // A valid 22-byte empty zip (docs/fc-api-notes.md, "The empty zip"): the real package is
+      // checked after it is built.
       return { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' };
     case 'oss':
       return { ossBucketName: code.bucket, ossObjectName: code.object };

@@ -1,4 +1,4 @@
-// Every numeric cap FC 2.0 enforces, one named constant each (fc-facts.md, "Validation rules").
+// Every numeric cap FC 2.0 enforces, one named constant each (docs/fc-api-notes.md, "Validation rules").
 // The validators, the wizard's hints, the sandbox's checks and the error messages all read these.
 // Where the facts are uncertain the constant says so: change it here and everything follows.
 

@@ -1,5 +1,5 @@
 // The FC 2.0 rules as data: runtimes, handler formats and the per-field rule texts.
-// One source of truth (design.md): the validators (validate.ts), the wizard's hints, the CLI's
+// One source of truth: the validators (validate.ts), the wizard's hints, the CLI's
 // errors and the sandbox's checks all read these tables, and every number comes from limits.ts.
 
 import {

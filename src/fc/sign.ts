@@ -1,4 +1,4 @@
-// The FC 2.0 request signature (fc-facts.md, "Request signing"). Pure: no clock, no I/O.
+// The FC 2.0 request signature (docs/fc-api-notes.md, "Request signing"). Pure: no clock, no I/O.
 // The client signs with it, and the sandbox verifies incoming requests with the same function,
 // so a request the sandbox accepts is one the real service would accept too.
 import { createHmac } from 'node:crypto';

@@ -1,5 +1,5 @@
 // The FC 2.0 API's data shapes (API version 2016-08-15), as CreateFunction and its neighbours send
-// and answer them (shared/reference/createfunction-api.txt, fc-facts.md). Types only: no logic.
+// and answer them (docs/fc-api-notes.md). Types only: no logic.
 
 /** An AccessKey pair, with an STS token when the key id starts with `STS.`. Never persisted. */
 export interface Credentials {

@@ -1,6 +1,6 @@
 // CRC-64/XZ (what Alibaba and OSS call "CRC64-ECMA182"): polynomial 0x42F0E1EBA9EA3693, reflected
 // (0xC96C5795D7870F42), init and xorout all ones. FC sends it as `X-Fc-Code-Checksum` and answers it
-// as `codeChecksum`, an unsigned decimal string, over the raw zip bytes (fc-facts.md).
+// as `codeChecksum`, an unsigned decimal string, over the raw zip bytes (docs/fc-api-notes.md, "The code checksum").
 //
 // Written by hand rather than using `crc64-ecma182.js` (which the official tools use), because this
 // checksum runs over every package we build and that package is too slow and too small for it: it is

@@ -3,7 +3,7 @@
 // patterns, and "a file under an excluded folder cannot be re-included", as git does).
 import ignore, { type Ignore } from 'ignore';
 
-/** Left out of every package, at any depth (fc-facts.md, "How the official tools package code"). */
+/** Left out of every package, at any depth (docs/fc-api-notes.md, "How the official tools package code"). */
 export const DEFAULT_EXCLUDES = ['.git', '.svn', '.env', '.DS_Store'] as const;
 /** Python packages also leave out node_modules (front-end tooling next to the function). */
 export const PYTHON_EXCLUDES = ['node_modules'] as const;

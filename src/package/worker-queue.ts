@@ -107,7 +107,7 @@ export class WorkerQueue {
   constructor(private readonly jobs: SelectedEntry[], private readonly options: WorkerQueueOptions = {}) {
     this.slots = jobs.map(() => ({ settled: false }));
     // Raw bytes read ahead of the writer: enough to keep two workers busy, little enough to keep
-    // peak memory near the zip's size (issue 4's budget: 1.5 × zip + 150 MB).
+    // peak memory near the zip's size (the budget npm run bench:package checks: 1.5 × zip + 150 MB).
     this.maxAheadBytes = options.maxAheadBytes ?? 12 * 1024 * 1024;
     this.maxAheadFiles = options.maxAheadFiles ?? 4096;
     this.level = options.level ?? DEFLATE_LEVEL;

@@ -1,4 +1,4 @@
-// Where the Alibaba Cloud key comes from. Users already keep one somewhere (fc-facts.md): the
+// Where the Alibaba Cloud key comes from. Users already keep one somewhere (docs/fc-api-notes.md, "Credentials"): the
 // environment (the official default chain), the aliyun CLI's ~/.aliyun/config.json, or funcraft's
 // ~/.fcli/config.yaml. We read those, in that order, and say which one we used; we never store a
 // secret, and no message, error or label built here ever contains a secret or token: values read

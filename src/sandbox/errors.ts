@@ -1,5 +1,5 @@
 // The errors the sandbox answers, shaped as FC answers them: an HTTP status and a JSON body
-// `{ErrorCode, ErrorMessage}` (fc-facts.md, "Errors"). Message texts follow FC's documented error
+// `{ErrorCode, ErrorMessage}` (docs/fc-api-notes.md, "Errors"). Message texts follow FC's documented error
 // table where it gives one ("service '%s' does not exist"); where FC documents nothing the code and
 // status are inferred and say so here.
 
@@ -33,7 +33,7 @@ export const serviceNotFound = (service: string) =>
 export const functionNotFound = (service: string, fn: string) =>
   new SandboxError(404, 'FunctionNotFound', `function '${fn}' does not exist in service '${service}'`);
 
-// 409 for "already exists" is inferred (fc-facts.md): FC documents the codes, not their statuses.
+// 409 for "already exists" is inferred: FC documents the codes, not their statuses.
 export const serviceAlreadyExists = (service: string) =>
   new SandboxError(409, 'ServiceAlreadyExists', `service '${service}' already exists`);
 
@@ -41,7 +41,7 @@ export const functionAlreadyExists = (service: string, fn: string) =>
   new SandboxError(409, 'FunctionAlreadyExists', `function '${fn}' already exists in service '${service}'`);
 
 // Inferred: FC refuses to delete a service that still holds functions; the code name and the 409 are
-// not documented in fc-facts.md. fcw only reads the status class and the message.
+// not documented. fcw only reads the status class and the message.
 export const serviceNotEmpty = (service: string, count: number) =>
   new SandboxError(
     409,
@@ -49,7 +49,7 @@ export const serviceNotEmpty = (service: string, count: number) =>
     `service '${service}' still has ${count} function(s); delete them before deleting the service`,
   );
 
-// 412 for a stale If-Match is inferred (fc-facts.md).
+// 412 for a stale If-Match is inferred: FC documents the code PreconditionFailed, not its status.
 export const preconditionFailed = (given: string, current: string) =>
   new SandboxError(
     412,

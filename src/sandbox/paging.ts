@@ -1,6 +1,6 @@
 // ListServices / ListFunctions paging, as FC does it: names in ascending order, `prefix` filters,
 // `startKey` starts at a name (inclusive), `limit` (default 20, at most 100) caps the page, and the
-// answer carries `nextToken` only when more remain (fc-facts.md, "The neighbouring APIs").
+// answer carries `nextToken` only when more remain (docs/fc-api-notes.md, "Neighbouring APIs and paging").
 // The token is the name the next page starts at; clients treat it as opaque.
 import { invalidArgument } from './errors.js';
 

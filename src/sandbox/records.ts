@@ -1,5 +1,5 @@
 // Pure building of the records the sandbox stores and answers: defaults filled the way FC fills
-// them (createfunction-api.txt: memorySize 128, timeout 60, initializationTimeout 3; caPort 9000 for
+// them (CreateFunction's documented defaults: memorySize 128, timeout 60, initializationTimeout 3; caPort 9000 for
 // custom runtimes), the update merge, the etag, and the public view without internal fields.
 import { createHash, randomUUID } from 'node:crypto';
 

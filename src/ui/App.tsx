@@ -1,6 +1,7 @@
 // The wizard's root: owns the reducer, the session and the one key handler that is active the
 // whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
-// component, remounted by key, so only the current step's inputs listen (ink-notes.md trap 5).
+// component, remounted by key, so only the current step's inputs listen (every active useInput
+// sees every key: docs/terminal-notes.md, 5).
 import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { Box, useInput } from 'ink';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
@@ -70,7 +71,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   );
 
   // The root handler: active for the app's whole life, so raw mode stays on and Ctrl-C always
-  // reaches us (ink-notes.md trap 4). Ink's own Ctrl-C exit is off (exitOnCtrlC: false).
+  // reaches us (docs/terminal-notes.md, 4). Ink's own Ctrl-C exit is off (exitOnCtrlC: false).
   useInput((input, key) => {
     // A Ctrl-C inside a chunk of other keys comes as a raw \x03 in `input`, not as key.ctrl.
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {

@@ -1,5 +1,5 @@
 // The line that stays at the top once the target is chosen: which account, region and credential
-// source every call will use (fc-facts.md: show them before any write).
+// source every call will use (users asked to see them before any write).
 import { Box, Text } from 'ink';
 import type { TargetValues } from '../wizard/state.js';
 import { useColor } from './components.js';

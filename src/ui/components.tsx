@@ -30,7 +30,7 @@ export interface MenuItem<V> {
 /**
  * A list picked with ↑/↓ and Enter. Written here rather than ink-select-input because it needs
  * group headings, a detail line and a window over long lists, and it must not take j/k or digits
- * (those belong to text fields on other steps; ink-notes.md trap 5).
+ * (those belong to text fields on other steps; every active useInput sees every key).
  */
 export function Menu<V>(props: {
   items: MenuItem<V>[];

@@ -26,7 +26,8 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
-    // Ctrl-C is ours: abort the work in flight and exit 130 (ink-notes.md trap 4).
+    // Ctrl-C is ours: abort the work in flight and exit 130: Ink's own Ctrl-C exit
+    // would end with 0 and make a cancelled deploy look like success (docs/terminal-notes.md, 4).
     exitOnCtrlC: false,
     patchConsole: false,
   });

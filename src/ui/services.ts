@@ -1,7 +1,7 @@
 // What the wizard's screens need from the world, as one object handed to <App>. Components never
-// import fs, http or conf (design.md): they call these, and tests hand them fakes. The real
-// implementation, createRealServices(), adapts the client, packager, sandbox, credentials, deploy
-// and profile modules; it lives in real-services.ts so that this file stays types only.
+// import fs, http or conf, so the screens stay testable without I/O: they call these, and tests
+// hand them fakes. The real implementation, createRealServices(), adapts the client, packager,
+// sandbox, credentials, deploy and profile modules; it lives in real-services.ts so that this file stays types only.
 import type { Credentials, FunctionInfo, ServiceInfo } from '../fc/types.js';
 import type { CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileValues } from '../wizard/reducer.js';

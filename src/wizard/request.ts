@@ -5,7 +5,10 @@ import { getRuntime } from '../fc/rules.js';
 import { CA_PORT_DEFAULT, INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
 import type { WizardState } from './state.js';
 
-/** A valid 22-byte empty zip, base64 (fc-facts.md): stands in for the package before it is built. */
+/**
+ * A valid 22-byte empty zip, base64 (docs/fc-api-notes.md, "The empty zip"): stands in for the
+ * package before it is built.
+ */
 export const EMPTY_ZIP_BASE64 = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
 
 /** The function's configuration as chosen; fields left at nothing are omitted. */

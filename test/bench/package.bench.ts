@@ -9,7 +9,7 @@
 // Options (env): FCW_BENCH_RUNS (default 5), FCW_BENCH_FILES (20000), FCW_BENCH_MB (150),
 // FCW_BENCH_KEEP=1 keeps the work directory; FCW_BENCH_CORPUS=DIR builds the corpus there once and
 // reuses it on later runs (handy while tuning; DIR is never deleted).
-// Targets (issue 4): time ≤ 1.0x zip, size within 3% of zip's, peak RSS < 1.5 × zip size + 150 MB.
+// Targets: time ≤ 1.0x zip, size within 3% of zip's, peak RSS < 1.5 × zip size + 150 MB.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -7,7 +7,7 @@
 // - the service filter: 2,000 services, each keystroke of a query filtered and the list rendered
 //   (ink's renderToString), per keystroke.
 // Medians over FCW_BENCH_RUNS runs (default 15), runs of the different commands interleaved so that
-// load on the machine hits them alike. Targets (issue 5): --version ≤ 1.5x bare node; first frame
+// load on the machine hits them alike. Targets: --version ≤ 1.5x bare node; first frame
 // ≤ 3x; a keystroke filters in < 50 ms.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { authorizationHeader } from '../../src/fc/sign.js';
 import type { Credentials } from '../../src/fc/types.js';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
 
-/** A valid empty zip (22 bytes) and its CRC-64 (fc-facts.md). */
+/** A valid empty zip (22 bytes) and its CRC-64 (docs/fc-api-notes.md, "The empty zip"). */
 export const EMPTY_ZIP_B64 = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
 export const EMPTY_ZIP_CRC = '2220831586920633690';
 

@@ -1,6 +1,6 @@
 // Shared by the wizard's ink-testing-library tests: fake services that record what the screens
 // asked for, a render helper with the App's context, key codes, and a bounded frame poll
-// (ink-notes.md trap 1: never one fixed tick).
+// (docs/terminal-notes.md, 1: never one fixed tick).
 import { act } from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
@@ -11,7 +11,7 @@ import { initialState, type TargetValues, type WizardState } from '../../src/wiz
 import { FcApiError } from '../../src/fc/errors.js';
 
 // Keys are written inside act() and every poll step is an act() scope, so React has flushed the
-// render AND its effects (useInput's listeners) before the next key arrives (ink-notes.md trap 1).
+// render AND its effects (useInput's listeners) before the next key arrives (docs/terminal-notes.md, 1).
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 // Services answer asynchronously (a promise resolves between two act scopes); React warns about
 // each such update. The next poll's act scope flushes it, so the warning is noise here: drop it alone.

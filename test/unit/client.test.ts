@@ -21,7 +21,7 @@ const STS: Credentials = {
   accessKeySecret: 'sts-secret-value-5678',
   securityToken: 'sts-security-token-abcdefgh',
 };
-// The 22-byte empty zip of fc-facts.md and its CRC-64.
+// The 22-byte empty zip and its CRC-64 (docs/fc-api-notes.md, "The empty zip").
 const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
 const EMPTY_ZIP_CRC = '2220831586920633690';
 

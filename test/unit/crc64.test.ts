@@ -24,7 +24,7 @@ function randomBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-describe('crc64 check values (fc-facts.md)', () => {
+describe('crc64 check values (docs/fc-api-notes.md)', () => {
   it('"123456789" gives the CRC-64/XZ check value', () => {
     expect(crc64(ascii('123456789'))).toBe('11051210869376104954');
     expect(new Crc64().update(ascii('123456789')).value()).toBe(0x995dc9bbdf1939fan);

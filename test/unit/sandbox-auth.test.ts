@@ -1,4 +1,4 @@
-// The sandbox's authentication against the official SDK's test vectors (fc-facts.md).
+// The sandbox's authentication against the official SDK's test vectors (docs/fc-api-notes.md, "Request signing").
 import { describe, expect, it } from 'vitest';
 
 import { authenticate, type AuthInput } from '../../src/sandbox/auth.js';

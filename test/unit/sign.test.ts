@@ -1,4 +1,4 @@
-// The FC signer: the fixed vectors of fc-facts.md, and equality with the official SDK's own
+// The FC signer: the fixed vectors of docs/fc-api-notes.md, and equality with the official SDK's own
 // signing function (@alicloud/fc2 `FC.getSignature`) on a few hundred generated requests.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const DATE = 'Mon, 01 Jan 2024 00:00:00 GMT';
 const ACCOUNT = '123456789012';
 const KEY = { accessKeyId: 'LTAI_TEST_ID', accessKeySecret: 'test-secret' };
 
-describe('the vectors of fc-facts.md', () => {
+describe('the vectors of docs/fc-api-notes.md', () => {
   it('GET /2016-08-15/services', () => {
     const input: SignInput = {
       method: 'GET',
@@ -61,7 +61,7 @@ describe('the vectors of fc-facts.md', () => {
     expect(authorizationHeader(KEY, input)).toBe('FC LTAI_TEST_ID:xGgMQg90TRkvH8sB7cF87JlgPJXxUQrzRzpbmMmmqDY=');
   });
 
-  it('agrees with the openssl cross-check of fc-facts.md', () => {
+  it('agrees with the openssl cross-check of docs/fc-api-notes.md', () => {
     let openssl: string;
     try {
       openssl = execFileSync(

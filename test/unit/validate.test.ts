@@ -28,7 +28,7 @@ import {
 } from '../../src/fc/validate.js';
 
 const MB = 1024 * 1024;
-/** The 22-byte empty zip of fc-facts.md. */
+/** The 22-byte empty zip (docs/fc-api-notes.md, "The empty zip"). */
 const EMPTY_ZIP = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
 
 interface Expect {
@@ -64,7 +64,7 @@ function table(title: string, cases: Case[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One passing and at least one failing case per rule of fc-facts.md's "Validation rules" table
+// One passing and at least one failing case per rule of the rules table (src/fc/rules.ts)
 
 table('serviceName: letters, digits, _, -; not starting with a digit or -; 1–128', [
   ['plain name', () => validateServiceName('my-service_1'), undefined],

@@ -27,8 +27,8 @@ export function LimitsStep() {
   const [initializer, setInitializer] = useState(state.initializer);
   const [initTimeout, setInitTimeout] = useState(String(state.initializationTimeout));
 
-  // On the list, a digit starts typing a size (design.md: "the valid sizes to pick from, or a number
-  // checked as typed"): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
+  // On the list, a digit starts typing a size (the valid sizes are offered as a list, and any
+  // number is checked as it is typed): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
   // pasted) is taken whole when the number is valid.
   useInput(
     (input) => {
