@@ -23,7 +23,7 @@ declare module 'jszip/lib/stream/GenericWorker.js' {
 }
 
 declare module 'jszip/lib/compressedObject.js' {
-  import GenericWorker = require('jszip/lib/stream/GenericWorker.js');
+  import type GenericWorker from 'jszip/lib/stream/GenericWorker.js';
   interface Compression {
     magic: string;
   }

@@ -13,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import React from 'react';
 import { renderToString } from 'ink';
 import { ServiceList } from '../../src/ui/steps/ServiceStep.js';
@@ -71,7 +72,7 @@ function timePty<M extends readonly string[]>(command: string, markers: M, timeo
       out += d;
       const now = performance.now() - t0;
       // Colour and cursor sequences sit between the words: match on the text alone.
-      const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+      const text = stripVTControlCharacters(out);
       markers.forEach((m, i) => {
         if (seen[i] === undefined && text.includes(m)) seen[i] = now;
       });

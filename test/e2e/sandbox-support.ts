@@ -34,6 +34,8 @@ export interface RawResponse {
   headers: http.IncomingHttpHeaders;
   text: string;
   body: Buffer;
+  /** The parsed body; tests walk it field by field and a missing field fails its expectation. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
 }
 

@@ -33,10 +33,13 @@ function screen(name: string): string {
 }
 
 /** The SGR colour parameters (30–37, 38, 90–97, and backgrounds) on the screen, from capture-pane -e. */
+/** The escape character that starts an SGR (colour) sequence. */
+const ESC = String.fromCharCode(0x1b);
+
 function colours(name: string): string[] {
   const text = tmux('capture-pane', '-e', '-p', '-t', name);
   const found: string[] = [];
-  for (const m of text.matchAll(/\u001b\[([0-9;]*)m/g)) {
+  for (const m of text.matchAll(new RegExp(`${ESC}\\[([0-9;]*)m`, 'g'))) {
     for (const p of (m[1] ?? '').split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) found.push(p);
   }
   return found;

@@ -9,12 +9,12 @@ afterEach(() => cleanup());
 describe('handler', () => {
   it('is prefilled with the default, shows the format and checks it against the package', async () => {
     const app = renderApp(fakeServices(), { initial: stateAt('handler', { runtime: 'nodejs20', code: { kind: 'folder', path: '.' } }) });
-    let frame = await waitForFrame(app, '✓ index.js exports handler');
+    const frame = await waitForFrame(app, '✓ index.js exports handler');
     expect(frame).toContain('Handler: index.handler');
     expect(frame).toContain(`rule: ${handlerRuleText('nodejs20').slice(0, 40)}`);
     expect(frame).toContain('CRC-64 1234567890');
     await type(app, 'x');
-    frame = await waitForFrame(app, '✗ no file for index.handlerx');
+    await waitForFrame(app, '✗ no file for index.handlerx');
     // Enter is refused once while the package cannot serve the handler, then kept on a second Enter.
     await press(app, KEY.enter, 'Press Enter again to keep this handler anyway');
     expect(app.lastFrame()).toContain('Handler: index.handlerx');
@@ -53,7 +53,7 @@ describe('limits', () => {
     expect(app.lastFrame()).toContain('or type a size');
     await press(app, '1', 'Memory (MB): 1');
     await type(app, '000');
-    let frame = await waitForFrame(app, /Memory \(MB\): 1000/);
+    const frame = await waitForFrame(app, /Memory \(MB\): 1000/);
     expect(frame).toMatch(/✗ .*memorySize.*1000/s);
     // Enter on a size the rules refuse stays on the field.
     await app.stdin.write(KEY.enter);
@@ -67,7 +67,7 @@ describe('limits', () => {
     await press(app, KEY.enter, 'Timeout (s):');
     expect(app.lastFrame()).toContain('Memory (MB): 1024');
     // Esc goes back to the field, value kept; again to the list.
-    frame = await press(app, KEY.esc, /Memory \(MB\): 1024/);
+    await press(app, KEY.esc, /Memory \(MB\): 1024/);
     // Back on the list, the size chosen is highlighted.
     await press(app, KEY.esc, /❯ 1024 MB/);
   });

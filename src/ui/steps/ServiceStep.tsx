@@ -80,7 +80,7 @@ export function ServiceStep() {
     if (connection) runList((signal) => connection.listServices({ signal }));
   }, [session, runList]);
 
-  const services = list.status === 'done' ? list.value : [];
+  const services = useMemo(() => (list.status === 'done' ? list.value : []), [list]);
   const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
   const count = matches.length + 1;
 
@@ -89,6 +89,7 @@ export function ServiceStep() {
     if (list.status !== 'done' || !state.service) return;
     const i = list.value.findIndex((s) => s.serviceName === state.service?.name);
     if (i >= 0) setHighlighted(i + 1);
+    // Only when the list arrives: later the highlight is the user's, not the earlier choice's.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.status]);
 
