@@ -15,7 +15,7 @@ import { suggestRuntime } from '../fc/validate.js';
 import { packageFolder, type PackageSummary } from '../package/build.js';
 import { checkHandler } from '../package/handler-check.js';
 import { loadZipPackage } from '../package/load-zip.js';
-import { formatSize } from '../package/size.js';
+import { formatBytes } from '../core/bytes.js';
 import type { HandlerCheck, PackageProgress } from '../package/types.js';
 import { DiscardSink, FileSink } from '../package/zip-writer.js';
 
@@ -63,8 +63,8 @@ function progressPrinter(io: Io): ((p: PackageProgress) => void) | undefined {
   return (p) => {
     const line =
       p.phase === 'scan'
-        ? `  scanned ${p.totalFiles.toLocaleString('en-US')} files, ${formatSize(p.totalBytes)}`
-        : `  zipping ${p.files.toLocaleString('en-US')}/${p.totalFiles.toLocaleString('en-US')} files, ${formatSize(p.bytes)}/${formatSize(p.totalBytes)}`;
+        ? `  scanned ${p.totalFiles.toLocaleString('en-US')} files, ${formatBytes(p.totalBytes)}`
+        : `  zipping ${p.files.toLocaleString('en-US')}/${p.totalFiles.toLocaleString('en-US')} files, ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}`;
     io.stderr.write(`\r\x1b[2K${line}`);
   };
 }
@@ -151,13 +151,13 @@ function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initia
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
   lines.push(pkg.source === 'folder' ? `Package of ${pkg.root}` : `Package ${pkg.root} (an existing zip, sent as it is)`);
-  lines.push(`  files       ${n(pkg.files)}, ${formatSize(pkg.bytes)} (${n(pkg.bytes)} bytes)`);
-  lines.push(`  zip         ${formatSize(pkg.zipBytes)} (${n(pkg.zipBytes)} bytes); base64 ${formatSize(pkg.base64Bytes)}`);
+  lines.push(`  files       ${n(pkg.files)}, ${formatBytes(pkg.bytes)} (${n(pkg.bytes)} bytes)`);
+  lines.push(`  zip         ${formatBytes(pkg.zipBytes)} (${n(pkg.zipBytes)} bytes); base64 ${formatBytes(pkg.base64Bytes)}`);
   lines.push(`  checksum    ${pkg.checksum} (CRC-64, as FC's codeChecksum)`);
   lines.push(`  size        ${pkg.verdict.status}: ${pkg.verdict.message}`);
   if (pkg.largest.length) {
-    const width = Math.max(...pkg.largest.map((l) => formatSize(l.bytes).length));
-    pkg.largest.forEach((l, i) => lines.push(`  ${i === 0 ? 'largest' : '       '}     ${formatSize(l.bytes).padStart(width)}  ${l.path}`));
+    const width = Math.max(...pkg.largest.map((l) => formatBytes(l.bytes).length));
+    pkg.largest.forEach((l, i) => lines.push(`  ${i === 0 ? 'largest' : '       '}     ${formatBytes(l.bytes).padStart(width)}  ${l.path}`));
   }
   for (const [label, check] of [['handler', checks.handler], ['initializer', checks.initializer]] as const) {
     if (check) lines.push(`  ${label.padEnd(11)} ${check.status}: ${check.value}: ${check.message}`);

@@ -11,6 +11,7 @@ import { EXIT, EXIT_TERMINATED, FailedError, UsageError } from '../core/errors.j
 import { parseCommandArgs } from '../cli/global-options.js';
 import { sandboxDataDir } from '../core/config-dir.js';
 import { FETCH_BLOCKED_PORTS } from '../fc/blocked-ports.js';
+import { ACCOUNT_ID } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
 
@@ -126,7 +127,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const keyId = values['access-key-id'];
   const secret = io.env[SECRET_ENV];
   const accountId = values['account-id'];
-  if (accountId !== undefined && !/^\d{1,32}$/.test(accountId)) {
+  if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
     throw new UsageError(`--account-id must be the digits of an account id, got '${accountId}'.`);
   }
 

@@ -1,5 +1,6 @@
 // How a deploy's outcome is told: the one JSON object of --json, and the lines a person reads.
 // Pure: no I/O. Neither ever includes a credential (the target is shown by endpoint and account).
+import { formatBytes } from '../core/bytes.js';
 import { exitCodeOf } from '../core/errors.js';
 import { formatRequestDescription } from '../fc/client.js';
 import { formatDiff, type DeploySpec } from './plan.js';
@@ -52,8 +53,7 @@ export function toJsonOutput(result: DeployResult | undefined, context: { profil
 }
 
 function kb(bytes: number | undefined): string {
-  if (bytes === undefined) return '?';
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes === undefined ? '?' : formatBytes(bytes);
 }
 
 /** The summary a person reads, one line each. */

@@ -2,11 +2,13 @@
 // timeout combined with the caller's AbortSignal, retried only when that is safe (retry.ts), and
 // fails with a typed error (errors.ts) that holds no secret. Calls that carry a zip stream their
 // JSON body in chunks (request-body.ts).
+import { base64Size } from '../core/bytes.js';
 import { CancelledError, ConfigError } from '../core/errors.js';
+import { maskKeyId } from '../core/key-id.js';
 import { ACCOUNT_ID, checkEndpoint } from './endpoint.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError } from './errors.js';
 import { API_VERSION, TIMEOUT_MAX_S } from './limits.js';
-import { base64Length, zipJsonBody, type ChunkedJsonBody } from './request-body.js';
+import { zipJsonBody, type ChunkedJsonBody } from './request-body.js';
 import {
   MAX_RETRY_AFTER_MS,
   backoffDelayMs,
@@ -175,10 +177,6 @@ function networkCode(error: unknown): string {
 
 /** Codes that mean no byte of the request reached the service. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BAD_PORT']);
-
-function maskKeyId(id: string): string {
-  return id.length <= 8 ? '****' : `${id.slice(0, 4)}****${id.slice(-4)}`;
-}
 
 /** True for values a service may echo as absent: undefined, null, '', {}, []. */
 function isEmpty(value: unknown): boolean {
@@ -438,7 +436,7 @@ export class FcClient {
     const body = this.#prepareBody(spec.body);
     let timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     if (spec.body?.kind === 'zip-json' && options.timeoutMs === undefined) {
-      timeoutMs += Math.ceil((base64Length(spec.body.zip.byteLength) / MIN_UPLOAD_BYTES_PER_S) * 1000);
+      timeoutMs += Math.ceil((base64Size(spec.body.zip.byteLength) / MIN_UPLOAD_BYTES_PER_S) * 1000);
     }
     for (let retry = 0; ; retry++) {
       this.#throwIfAborted(spec.action, options.signal);

@@ -2,6 +2,7 @@
 // the JSON before the base64, the zip's base64 in slices, the JSON after it. It is never built as
 // one string: for a 52 MB zip one string took 2.3x the time and 4x the memory, and a string
 // cannot exceed V8's ~384 MiB limit. The bytes equal JSON.stringify of the same object exactly.
+import { base64Size } from '../core/bytes.js';
 
 /** Input bytes per base64 slice: a multiple of 3, so slices encode without padding in between. */
 export const BASE64_SLICE_BYTES = 3 * 1024 * 1024;
@@ -15,9 +16,6 @@ export interface ChunkedJsonBody {
   chunks(): Iterable<Uint8Array>;
 }
 
-export function base64Length(bytes: number): number {
-  return 4 * Math.ceil(bytes / 3);
-}
 
 /**
  * `JSON.stringify({ ...fields, code: { zipFile: base64(zip) } })`, in chunks. `fields` must not
@@ -47,7 +45,7 @@ export function zipJsonBody(
   }
 
   return {
-    length: prefix.length + base64Length(view.length) + suffix.length,
+    length: prefix.length + base64Size(view.length) + suffix.length,
     chunks,
     stream() {
       const iterator = chunks();

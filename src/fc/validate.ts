@@ -4,6 +4,8 @@
 //   memorySize: must be a multiple of 64 MB between 128 and 3072 (elastic instance); got 100. Try 128.
 // Environment variable VALUES are never put into a message or an issue's `value` (they may be secrets).
 
+import { formatBytes } from '../core/bytes.js';
+import { isRecord } from '../core/is-record.js';
 import {
   CA_PORT_MAX,
   CA_PORT_MIN,
@@ -107,23 +109,12 @@ function isMissing(v: unknown): boolean {
   return v === undefined || v === null;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function clamp(n: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, n));
-}
-
-function formatBytes(bytes: number): string {
-  const mib = bytes / (1024 * 1024);
-  if (mib >= 1) return `${mib.toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
 }
 
 /**
@@ -476,7 +467,7 @@ export function validateEnvKey(key: unknown): ValidationIssue | undefined {
 export function validateEnvironmentVariables(obj: unknown): ValidationIssue | undefined {
   const field = 'environmentVariables';
   if (isMissing(obj)) return undefined;
-  if (!isPlainObject(obj)) {
+  if (!isRecord(obj)) {
     const kind = Array.isArray(obj) ? 'an array' : `a ${typeof obj}`;
     return issue(field, 'type', kind, `${field}: must be an object of string keys to string values; got ${kind}. Send {"KEY": "value"}.`);
   }
@@ -575,7 +566,7 @@ export function validateCustomContainerConfig(runtime: unknown, cfg: unknown): V
       'customContainerConfig.image: is required for runtime custom-container; got nothing. Give the image address, e.g. registry.cn-hangzhou.aliyuncs.com/ns/repo:tag.',
     );
   }
-  if (!isPlainObject(cfg)) return must('customContainerConfig', 'type', cfg, 'an object {image, command?, args?, accelerationType?}');
+  if (!isRecord(cfg)) return must('customContainerConfig', 'type', cfg, 'an object {image, command?, args?, accelerationType?}');
   const image = cfg.image;
   if (isMissing(image) || image === '') {
     return issue(
@@ -620,7 +611,7 @@ export function base64DecodedBytes(b64: string): number {
 
 export function validateCode(runtime: unknown, code: unknown): ValidationIssue | undefined {
   const info = getRuntime(runtime);
-  const given = isPlainObject(code) && Object.values(code).some((x) => !isMissing(x) && x !== '');
+  const given = isRecord(code) && Object.values(code).some((x) => !isMissing(x) && x !== '');
   if (info?.usesImage) {
     if (!given) return undefined;
     return issue(
@@ -633,7 +624,7 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
   if (isMissing(code)) {
     return issue('code', 'required', undefined, 'code: is required: a zip (zipFile, base64) or an OSS bucket and object; got nothing. Point fcw at your code folder or a .zip.');
   }
-  if (!isPlainObject(code)) return must('code', 'type', code, 'an object {zipFile} or {ossBucketName, ossObjectName}');
+  if (!isRecord(code)) return must('code', 'type', code, 'an object {zipFile} or {ossBucketName, ossObjectName}');
   const { zipFile, ossBucketName, ossObjectName } = code;
   const hasZip = !isMissing(zipFile);
   const hasBucket = !isMissing(ossBucketName) && ossBucketName !== '';
@@ -697,7 +688,7 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
 
 /** What an issue's `value` holds for code: never the base64 itself (too big to carry around). */
 function summarizeCode(code: unknown): unknown {
-  if (!isPlainObject(code)) return code;
+  if (!isRecord(code)) return code;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(code)) {
     out[k] = k === 'zipFile' && typeof v === 'string' ? `<${v.length} base64 characters>` : v;
@@ -706,7 +697,7 @@ function summarizeCode(code: unknown): unknown {
 }
 
 function describeCode(code: unknown): string {
-  if (!isPlainObject(code)) return showValue(code);
+  if (!isRecord(code)) return showValue(code);
   const parts = Object.entries(code)
     .filter(([, v]) => !isMissing(v) && v !== '')
     .map(([k, v]) => (k === 'zipFile' ? 'zipFile' : `${k} ${showValue(v)}`));
@@ -801,7 +792,7 @@ function checkCommonFields(
 }
 
 function checkZipSize(code: unknown, out: ValidationIssue[]): void {
-  if (isPlainObject(code) && typeof code.zipFile === 'string' && code.zipFile !== '') {
+  if (isRecord(code) && typeof code.zipFile === 'string' && code.zipFile !== '') {
     push(out, validateCodeSize(base64DecodedBytes(code.zipFile), 'inline'));
   }
 }
@@ -821,7 +812,7 @@ function initTimeoutWithoutInitializer(v: unknown): ValidationIssue {
 }
 
 export function validateCreateFunction(req: CreateFunctionRequest | unknown): ValidationIssue[] {
-  if (!isPlainObject(req)) return notAnObject('CreateFunction', req);
+  if (!isRecord(req)) return notAnObject('CreateFunction', req);
   const out: ValidationIssue[] = [];
   const runtime = req.runtime;
   const instanceType = typeof req.instanceType === 'string' ? req.instanceType : undefined;
@@ -850,7 +841,7 @@ export function validateUpdateFunction(
   req: UpdateFunctionRequest | unknown,
   current?: { instanceType?: string },
 ): ValidationIssue[] {
-  if (!isPlainObject(req)) return notAnObject('UpdateFunction', req);
+  if (!isRecord(req)) return notAnObject('UpdateFunction', req);
   const out: ValidationIssue[] = [];
   const moving = !isMissing(req.runtime) && req.runtime !== runtime;
   const target: unknown = moving ? req.runtime : runtime;
@@ -898,7 +889,7 @@ const SERVICE_FIELDS = new Set([
 const ROLE_ARN = /^acs:ram::[0-9]+:role\/[A-Za-z0-9._\-/]+$/i;
 
 export function validateCreateService(req: CreateServiceRequest | unknown): ValidationIssue[] {
-  if (!isPlainObject(req)) return notAnObject('CreateService', req);
+  if (!isRecord(req)) return notAnObject('CreateService', req);
   const out: ValidationIssue[] = [];
   push(out, validateServiceName(req.serviceName));
   push(out, checkDescription(req.description));
@@ -912,10 +903,10 @@ export function validateCreateService(req: CreateServiceRequest | unknown): Vali
   }
   for (const key of ['logConfig', 'vpcConfig', 'nasConfig'] as const) {
     const v = req[key];
-    if (!isMissing(v) && !isPlainObject(v)) push(out, must(key, 'type', v, 'an object'));
+    if (!isMissing(v) && !isRecord(v)) push(out, must(key, 'type', v, 'an object'));
   }
   const log = req.logConfig;
-  if (isPlainObject(log)) {
+  if (isRecord(log)) {
     const hasProject = typeof log.project === 'string' && log.project !== '';
     const hasStore = typeof log.logstore === 'string' && log.logstore !== '';
     if (hasProject !== hasStore) {

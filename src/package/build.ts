@@ -3,7 +3,8 @@
 import { CancelledError } from '../core/errors.js';
 import type { FsOps } from './read-file.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
-import { base64Size, LargestTracker, sizeVerdict } from './size.js';
+import { base64Size } from '../core/bytes.js';
+import { LargestTracker, sizeVerdict } from './size.js';
 import type { BuildPackageOptions, PackageEntry, PackageResult, ScanResult } from './types.js';
 import { writeZip, type ZipSink } from './zip-writer.js';
 

@@ -3,7 +3,7 @@
 export { buildPackage, packageFolder, scanFolder, type BuildInternals, type PackageSummary } from './build.js';
 export { checkHandler, type CheckablePackage } from './handler-check.js';
 export { loadZipPackage } from './load-zip.js';
-export { base64Size, formatSize, sizeVerdict } from './size.js';
+export { sizeVerdict } from './size.js';
 export type {
   BuildPackageOptions,
   HandlerCheck,

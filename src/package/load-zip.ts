@@ -7,7 +7,8 @@ import JSZip from 'jszip';
 import { UsageError } from '../core/errors.js';
 import { crc64 } from './crc64.js';
 import { S_IFLNK, S_IFMT, comparePaths } from './select.js';
-import { base64Size, LargestTracker, sizeVerdict } from './size.js';
+import { base64Size } from '../core/bytes.js';
+import { LargestTracker, sizeVerdict } from './size.js';
 import type { PackageEntry, PackageResult } from './types.js';
 
 /** Opens a zip with jszip; a UsageError naming the file when it is not one. */

@@ -1,21 +1,12 @@
 // The size report's numbers: base64 size, the largest entries, and the verdict against FC's limits
 // (validate.ts's validateCodeSize words it, from the constants in limits.ts).
+import { formatBytes } from '../core/bytes.js';
 import { CODE_INLINE_MAX_BYTES, CODE_INLINE_WARN_BYTES, CODE_OSS_MAX_BYTES } from '../fc/limits.js';
 import { validateCodeSize } from '../fc/validate.js';
 import type { LargestEntry, SizeVerdict } from './types.js';
 
 export const LARGEST_COUNT = 10;
 
-/** Bytes of `bytes` once base64-encoded (with padding), as the zip travels in the JSON body. */
-export function base64Size(bytes: number): number {
-  return 4 * Math.ceil(bytes / 3);
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
 
 /** Keeps the `count` largest of what it is offered, largest first, ties by path (deterministic). */
 export class LargestTracker {
@@ -46,7 +37,7 @@ export function sizeVerdict(zipBytes: number): SizeVerdict {
     return {
       status: 'ok',
       via: 'inline',
-      message: `${formatSize(zipBytes)} fits inline (warning from ${formatSize(CODE_INLINE_WARN_BYTES)}, limit ${formatSize(CODE_INLINE_MAX_BYTES)}).`,
+      message: `${formatBytes(zipBytes)} fits inline (warning from ${formatBytes(CODE_INLINE_WARN_BYTES)}, limit ${formatBytes(CODE_INLINE_MAX_BYTES)}).`,
     };
   }
   if (inline.severity === 'warning') return { status: 'warning', via: 'inline', message: inline.message };
@@ -55,6 +46,6 @@ export function sizeVerdict(zipBytes: number): SizeVerdict {
   return {
     status: 'error',
     via: 'none',
-    message: oss.message || `over ${formatSize(CODE_OSS_MAX_BYTES)}: too large even through OSS.`,
+    message: oss.message || `over ${formatBytes(CODE_OSS_MAX_BYTES)}: too large even through OSS.`,
   };
 }

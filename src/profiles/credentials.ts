@@ -4,6 +4,7 @@
 // secret, and no message, error or label built here ever contains a secret or token: values read
 // from the files appear in messages only when they are names (profile names, modes), never keys, and
 // parser messages (which quote the file's text) are never passed on.
+import { isRecord } from '../core/is-record.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -157,7 +158,6 @@ function stringField(obj: Record<string, unknown>, key: string, where: string): 
   return v.trim() === '' ? undefined : v.trim();
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- aliyun CLI ----------------------------------------------------------------------------------
 
@@ -186,9 +186,9 @@ async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Pro
       `Fix the file or write it again with \`aliyun configure\`; or set ${ENV.id} and ${ENV.secret} instead.`,
     );
   }
-  if (!isObject(config)) throw new UsageError(`${shown} must hold a JSON object with "profiles".`, 'Write it again with `aliyun configure`.');
+  if (!isRecord(config)) throw new UsageError(`${shown} must hold a JSON object with "profiles".`, 'Write it again with `aliyun configure`.');
   const profiles = config.profiles ?? [];
-  if (!Array.isArray(profiles) || !profiles.every(isObject)) {
+  if (!Array.isArray(profiles) || !profiles.every(isRecord)) {
     throw new UsageError(`${shown}: "profiles" must be a list of objects.`, 'Write it again with `aliyun configure`.');
   }
   const names = profiles.map((p) => (typeof p.name === 'string' ? p.name : '')).filter(Boolean);
@@ -265,7 +265,7 @@ async function probeFcli(ctx: Context): Promise<Probe> {
     );
   }
   if (config === null || config === undefined) return { absent: `${shown}: empty` };
-  if (!isObject(config)) throw new UsageError(`${shown} must be a YAML mapping (endpoint, access_key_id, ...).`, 'Write it again with `fun config`.');
+  if (!isRecord(config)) throw new UsageError(`${shown} must be a YAML mapping (endpoint, access_key_id, ...).`, 'Write it again with `fun config`.');
 
   const where = `funcraft config ${shown}`;
   const id = stringField(config, 'access_key_id', where);

@@ -5,15 +5,13 @@
 // name, and a profile was flat (`{ endpoint, region, accountId, serviceName, createService,
 // functionName, runtime, handler, memorySize, timeout, ..., codeDir | codeZip }`). Version 1
 // nests it into target / service / function / code and keeps all profiles in one `profiles` record.
+import { isRecord } from '../core/is-record.js';
 import { PROFILE_SCHEMA_VERSION, type CodeSource, type Profile, type ProfileFile } from './schema.js';
 
 export class MigrationError extends Error {}
 
 type Json = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const FUNCTION_FIELDS_V0 = [
   'runtime', 'handler', 'description', 'memorySize', 'timeout', 'initializer', 'initializationTimeout',

@@ -2,6 +2,7 @@
 // comes back from disk (a person may have edited it). Field VALUES (memory a multiple of 64, ...)
 // are checked by the shared validators in deploy/plan.ts, so the rules live in one place.
 // A profile never holds a secret: only where the credentials come FROM.
+import { isRecord } from '../core/is-record.js';
 import type { FunctionConfig } from '../fc/types.js';
 
 /** The schema version this build writes. Older files are migrated (migrate.ts), newer ones refused. */
@@ -98,9 +99,6 @@ export function profileNameProblem(name: unknown): string | undefined {
 
 type Problems = string[];
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function expectType(problems: Problems, path: string, value: unknown, type: 'string' | 'number' | 'boolean', optional = true): void {
   if (value === undefined && optional) return;

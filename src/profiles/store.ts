@@ -8,6 +8,7 @@
 //   on stderr: never a crash, never a silent reset that loses someone's profiles.
 // - Mode 0600, and save() copies only the known fields, so nothing that rides along on the object
 //   handed in (credentials, say) can land on disk.
+import { isRecord } from '../core/is-record.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
@@ -46,9 +47,6 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * A file-system refusal (permission, read-only disk) as the user's to fix, naming the file, instead

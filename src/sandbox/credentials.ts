@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { chmod, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+import { ACCOUNT_ID } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import { syncDir, writeTemp } from './atomic.js';
 
@@ -85,7 +86,7 @@ export async function loadOrCreateCredentials(dataDir: string): Promise<Credenti
 export async function loadOrCreateAccountId(dataDir: string): Promise<string> {
   const file = path.join(dataDir, ACCOUNT_FILE);
   const { accountId } = await readOrCreate(dataDir, file, () => ({ accountId: newAccountId() }), 0o644);
-  if (typeof accountId !== 'string' || !/^\d+$/.test(accountId)) {
+  if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
     throw new Error(`${file} lacks a numeric accountId; delete it to have the sandbox create a new one`);
   }
   return accountId;

@@ -1,14 +1,4 @@
-// Small display helpers shared by the screens.
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** An AccessKey id as it may be shown: the first 4 and last 4 characters. */
-export function maskKeyId(id: string): string {
-  return id.length <= 8 ? '****' : `${id.slice(0, 4)}****${id.slice(-4)}`;
-}
+// Small display helpers shared by the screens (sizes: core/bytes.ts, key ids: core/key-id.ts).
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -20,7 +20,7 @@ import { profileValues, toProfile } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
 import type { DeployOutcome, DeployProgress, TargetValues, WizardState } from '../wizard/state.js';
-import { maskKeyId } from './format.js';
+import { maskKeyId } from '../core/key-id.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
 
 // Loaded on first use, not before the first frame: together these pull in conf (with ajv), yaml,

@@ -3,6 +3,7 @@
 // this table; the screens read the titles. The checks are the shared validators (fc/validate.ts),
 // so the wizard gates on exactly the rules that `fcw deploy` and the sandbox enforce.
 import type { FunctionInfo } from '../fc/types.js';
+import { ACCOUNT_ID } from '../fc/endpoint.js';
 import { getRuntime } from '../fc/rules.js';
 import {
   validateCaPort,
@@ -50,8 +51,6 @@ function issue(field: string, rule: string, value: unknown, message: string): Va
 function compact(list: (ValidationIssue | undefined)[]): ValidationIssue[] {
   return list.filter((i): i is ValidationIssue => i !== undefined);
 }
-
-const ACCOUNT_ID = /^\d{1,32}$/;
 
 function validateTarget({ target }: StepValues['target']): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

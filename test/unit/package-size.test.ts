@@ -1,7 +1,8 @@
 // The size report: base64 size, the largest paths, and the verdict at FC's limits.
 import { describe, expect, it } from 'vitest';
 import { CODE_INLINE_MAX_BYTES, CODE_INLINE_WARN_BYTES, CODE_OSS_MAX_BYTES } from '../../src/fc/limits.js';
-import { base64Size, LargestTracker, sizeVerdict } from '../../src/package/size.js';
+import { base64Size } from '../../src/core/bytes.js';
+import { LargestTracker, sizeVerdict } from '../../src/package/size.js';
 
 describe('base64Size', () => {
   it('matches Buffer base64 lengths, padding included', () => {

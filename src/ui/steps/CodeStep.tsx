@@ -14,7 +14,8 @@ import { useBack } from '../hooks/use-back.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { useTask } from '../hooks/use-task.js';
-import { formatBytes, plural } from '../format.js';
+import { formatBytes } from '../../core/bytes.js';
+import { plural } from '../format.js';
 import type { BuiltPackage, ScanSummary } from '../services.js';
 
 type Kind = 'folder' | 'zip' | 'oss' | 'sample';

@@ -9,7 +9,8 @@ import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../
 import { useWizard } from '../context.js';
 import { EXIT } from '../../core/errors.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
-import { formatBytes, plural } from '../format.js';
+import { formatBytes } from '../../core/bytes.js';
+import { plural } from '../format.js';
 import { packageKey } from '../hooks/use-package.js';
 
 type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };

@@ -9,7 +9,8 @@ import { ErrorPanel, Field, Issues, KeyHelp, Spinner, useColor } from '../compon
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { usePackage } from '../hooks/use-package.js';
-import { formatBytes, plural } from '../format.js';
+import { formatBytes } from '../../core/bytes.js';
+import { plural } from '../format.js';
 import type { HandlerCheckResult } from '../services.js';
 
 const MARK = { ok: '✓', warning: '!', error: '✗' } as const;

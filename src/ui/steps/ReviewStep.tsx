@@ -11,7 +11,8 @@ import { EXIT } from '../../core/errors.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { usePackage } from '../hooks/use-package.js';
-import { formatBytes, plural } from '../format.js';
+import { formatBytes } from '../../core/bytes.js';
+import { plural } from '../format.js';
 
 /** The request as label/value lines (also used by tests and the summary). */
 export function reviewLines(state: WizardState): [string, string][] {

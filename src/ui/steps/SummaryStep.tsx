@@ -13,7 +13,7 @@ import { useBack } from '../hooks/use-back.js';
 import { formatMs } from '../hooks/use-elapsed.js';
 import { useReveal } from '../hooks/use-reveal.js';
 import { useTask } from '../hooks/use-task.js';
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../../core/bytes.js';
 import { toErrorView } from '../../wizard/errors.js';
 
 export interface SummaryLine {

@@ -3,7 +3,7 @@
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { cloudEndpoint } from '../../fc/endpoint.js';
+import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
@@ -11,13 +11,12 @@ import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor, type MenuI
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
-import { maskKeyId } from '../format.js';
+import { maskKeyId } from '../../core/key-id.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
 type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
 type Choice = TargetKind | 'profile';
 
-const ACCOUNT_ID = /^\d{1,32}$/;
 
 export function TargetStep() {
   const { state, services, session, dispatch } = useWizard();
