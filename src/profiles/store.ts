@@ -1,13 +1,28 @@
-// The saved profiles, in conf's `config.json` under the fcw config directory (FCW_CONFIG_DIR or the
-// OS config directory). Why these choices:
-// - One `profiles` record keyed by name, with dot notation off: conf would read "a.b" as a path.
-// - A `version` field and our own migration chain (migrate.ts), tested on a version-0 file; conf's
-//   own migrations key on the package version, which says nothing about the file's shape.
-// - conf writes through `atomically` (temp file + rename), so a crash mid-write leaves the old file.
-// - A file that does not parse is moved aside to `config.json.corrupt-<timestamp>` with a message
-//   on stderr: never a crash, never a silent reset that loses someone's profiles.
-// - Mode 0600, and save() copies only the known fields, so nothing that rides along on the object
-//   handed in (credentials, say) can land on disk.
+// The saved profiles, in `config.json` under the fcw config directory (FCW_CONFIG_DIR or the OS
+// config directory). conf is the store: every read is conf's (it reads the file afresh each time and
+// parses it with parseProfileFileText), every write is conf's (through `atomically`: a temp file and
+// a rename, so a crash mid-write leaves the old file; mode 0600 on every write, also over a file that
+// was 0644; the folder made on demand). What conf does not do is ours (measured with conf 15.1.0):
+// - A lock around each read-modify-write (withLock). conf has none: two processes each calling set()
+//   200 times on distinct keys kept 200 to 236 of the 400 keys. (No read saw a half-written file.)
+// - Setting aside a file it cannot use, with a message. conf throws a bare SyntaxError without the
+//   file's name on bad JSON, or, with clearInvalidConfig, reads {} and the next write destroys the
+//   file; `42` and `null` read as {} and `[1,2]` as {"0":1,"1":2} either way. We move the file to
+//   `config.json.corrupt-<time>`: never a crash, never a silent reset that loses someone's profiles.
+// - Migrations (migrate.ts). conf's key on the app's semver, kept in an `__internal__` key it writes
+//   into the file as soon as it is opened (a read-only `fcw profiles list` too), run outside any
+//   lock, keep no backup, and an older build opening a newer file rewrites that key back. Ours key on
+//   the file's own `version`, keep `config.json.v<N>.bak`, and refuse a file from a newer fcw.
+// - The shape check (schema.ts). conf's `schema` is ajv, compiled on every open (80 to 190 ms for a
+//   two-field schema on a loaded 2-core machine, under 1 ms without), and it checks the whole file
+//   on every read and write, so one hand-edited profile would lock out all the others. Ours names
+//   what is wrong with a profile on get() and leaves the others usable.
+// - A file-system refusal at config.json (permission, read-only disk) is the user's to fix, naming
+//   the file (asPermissionProblem); conf passes the bare errno error on.
+// Also ours: dot notation off (conf would read "a.b" as a path), and save() copies only the known
+// fields, so nothing riding along on the object handed in (credentials, say) can land on disk.
+// With SNAP set (a snap-packaged Node) conf writes in place, not atomically: the lock still orders
+// writers, and a file a crash left half-written is set aside like any other unreadable one.
 import { isRecord } from '../core/is-record.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +32,7 @@ import { fcwConfigDir } from '../core/config-dir.js';
 import { FailedError, UsageError } from '../core/errors.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
+import { UnreadableProfileFileError, parseProfileFileText } from './parse-file.js';
 import {
   PROFILE_SCHEMA_VERSION,
   profileNameProblem,
@@ -79,21 +95,9 @@ export class ProfileStore {
     this.stderr = options.stderr ?? process.stderr;
     this.now = options.now ?? (() => new Date());
     this.lockWaitMs = options.lockWaitMs ?? 5_000;
-    // Checked BEFORE conf opens the file: conf throws on a file that does not parse.
-    const migrated = this.loadOrRecover();
-    try {
-      this.conf = new Conf<Record<string, unknown>>({
-        cwd: this.dir,
-        configName: CONFIG_NAME,
-        projectSuffix: '',
-        accessPropertiesByDotNotation: false,
-        clearInvalidConfig: false,
-        configFileMode: 0o600,
-      });
-    } catch (error) {
-      throw asPermissionProblem(error, 'open the profile file', this.path);
-    }
-    if (migrated) this.withLock(() => (this.conf.store = migrated as unknown as Record<string, unknown>));
+    this.conf = this.openConf();
+    const migrated = this.migrateOnOpen();
+    if (migrated) this.withLock(() => this.write(migrated));
   }
 
   /** Every stored profile name, sorted. */
@@ -239,20 +243,53 @@ export class ProfileStore {
     }
   }
 
-  // ---- file handling ------------------------------------------------------------------------
+  // ---- file handling: conf reads and writes, we decide what a file we cannot use becomes ----------
 
-  private read(): ProfileFile {
-    let raw: Record<string, unknown>;
+  /**
+   * conf reads the file once as it opens (and throws if our parser refuses it): such a file is set
+   * aside and conf opened again on the empty place. Opening is reading, and a refusal is worded so.
+   */
+  private openConf(): Conf<Record<string, unknown>> {
+    const options = {
+      cwd: this.dir,
+      configName: CONFIG_NAME,
+      projectSuffix: '',
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+      configFileMode: 0o600,
+      deserialize: parseProfileFileText,
+    };
     try {
-      raw = this.conf.store;
+      return new Conf<Record<string, unknown>>(options);
     } catch (error) {
-      // The file was damaged after we opened it (another process, a hand edit): same recovery.
-      if (error instanceof SyntaxError) {
-        this.setAside(`it is not valid JSON (${error.message})`);
-        return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
+      if (!(error instanceof UnreadableProfileFileError)) {
+        throw asPermissionProblem(error, 'read the profile file', this.path);
+      }
+      this.setAside(error.reason);
+    }
+    try {
+      return new Conf<Record<string, unknown>>(options);
+    } catch (error) {
+      throw asPermissionProblem(error, 'read the profile file', this.path);
+    }
+  }
+
+  /** The file's top-level object as conf reads it now ({} when there is none); unreadable: set aside. */
+  private readRaw(): Record<string, unknown> {
+    try {
+      return this.conf.store;
+    } catch (error) {
+      // Damaged since conf opened it (another process, a hand edit): set aside, like at open.
+      if (error instanceof UnreadableProfileFileError) {
+        this.setAside(error.reason);
+        return {};
       }
       throw asPermissionProblem(error, 'read the profile file', this.path);
     }
+  }
+
+  private read(): ProfileFile {
+    const raw = this.readRaw();
     if (Object.keys(raw).length === 0) return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
     // Edited since we opened it into something we cannot use: set it aside rather than write over it.
     if (raw.version !== PROFILE_SCHEMA_VERSION || !isRecord(raw.profiles)) {
@@ -274,35 +311,15 @@ export class ProfileStore {
   }
 
   /**
-   * Reads the file as it is on disk: a file that does not parse, or is not the expected shape, is
-   * set aside; an old version is migrated (the original kept as `config.json.v<N>.bak`) and
-   * returned for writing; a newer version is refused, untouched.
+   * The file as conf opened it, brought to this version: an old version is migrated (the original
+   * kept as `config.json.v<N>.bak`) and returned for writing; a file the migration cannot read is
+   * set aside; a newer version is refused, untouched.
    */
-  private loadOrRecover(): ProfileFile | undefined {
-    let text: string;
+  private migrateOnOpen(): ProfileFile | undefined {
+    const raw = this.readRaw();
+    if (Object.keys(raw).length === 0) return undefined;
     try {
-      text = fs.readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw asPermissionProblem(error, 'read the profile file', this.path);
-    }
-    if (text.trim() === '') {
-      this.setAside('it is empty');
-      return undefined;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      this.setAside(`it is not valid JSON (${(error as Error).message})`);
-      return undefined;
-    }
-    if (!isRecord(parsed)) {
-      this.setAside('it does not hold a JSON object');
-      return undefined;
-    }
-    try {
-      const { file, from, migrated } = migrateProfileFile(parsed);
+      const { file, from, migrated } = migrateProfileFile(raw);
       if (!migrated) return undefined;
       fs.copyFileSync(this.path, `${this.path}.v${from}.bak`);
       this.stderr.write(`fcw: upgraded ${this.path} from profile schema version ${from} to ${PROFILE_SCHEMA_VERSION} (the original is kept as ${path.basename(this.path)}.v${from}.bak).\n`);

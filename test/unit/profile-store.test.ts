@@ -184,6 +184,38 @@ describe('ProfileStore', () => {
     expect(stderrText).toContain('does not hold a JSON object');
   });
 
+  it('sets aside a file edited after it was opened into JSON that is not an object, never writing over it', () => {
+    // conf alone reads 42 and null as an empty store, and the next save would write over the file.
+    for (const text of ['42', 'null', '"str"']) {
+      const store = open();
+      store.save(sample());
+      fs.writeFileSync(store.path, text);
+      stderrText = '';
+      store.save(sample('next'));
+      const aside = fs.readdirSync(dir).find((f) => f.startsWith('config.json.corrupt-'));
+      expect(aside && fs.readFileSync(path.join(dir, aside), 'utf8')).toBe(text);
+      expect(stderrText).toContain('does not hold a JSON object');
+      expect(store.names()).toEqual(['next']);
+      for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+    }
+  });
+
+  it('an empty object file is an empty store: no upgrade notice, no backup', () => {
+    fs.writeFileSync(path.join(dir, 'config.json'), '{}');
+    const store = open();
+    expect(store.names()).toEqual([]);
+    expect(stderrText).toBe('');
+    expect(fs.readdirSync(dir)).toEqual(['config.json']);
+  });
+
+  it('a config.json made by hand with mode 0644 is 0600 after the next save', () => {
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ version: PROFILE_SCHEMA_VERSION, profiles: {} }));
+    fs.chmodSync(file, 0o644);
+    open().save(sample());
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('refuses, untouched, a file from a newer fcw', () => {
     const text = JSON.stringify({ version: PROFILE_SCHEMA_VERSION + 1, profiles: {} });
     fs.writeFileSync(path.join(dir, 'config.json'), text);
