@@ -8,7 +8,7 @@ import { maskKeyId } from '../core/key-id.js';
 import { ACCOUNT_ID, checkEndpoint } from './endpoint.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError } from './errors.js';
 import { API_VERSION, TIMEOUT_MAX_S } from './limits.js';
-import { zipJsonBody, type ChunkedJsonBody } from './request-body.js';
+import { contentMd5, zipJsonBody, type ChunkedJsonBody } from './request-body.js';
 import {
   MAX_RETRY_AFTER_MS,
   backoffDelayMs,
@@ -133,10 +133,12 @@ interface RequestSpec {
   body?: SpecBody;
 }
 
-/** A body ready to send: its length and a fresh stream or buffer per attempt. */
+/** A body ready to send: its length, its digest and a fresh stream or buffer per attempt. */
 interface PreparedBody {
   length: number;
   contentType: string;
+  /** Signed: see contentMd5 in request-body.ts. */
+  contentMd5: string;
   open(): Uint8Array | ReadableStream<Uint8Array>;
 }
 
@@ -393,11 +395,18 @@ export class FcClient {
     if (!body) return undefined;
     if (body.kind === 'zip-json') {
       const chunked: ChunkedJsonBody = zipJsonBody(body.fields, body.zip);
-      return { length: chunked.length, contentType: 'application/json', open: () => chunked.stream() };
+      return {
+        length: chunked.length,
+        contentType: 'application/json',
+        // A first pass over the same chunks the stream will send: the digest must be in the signed
+        // headers before the first byte of the body goes out.
+        contentMd5: contentMd5(chunked.chunks()),
+        open: () => chunked.stream(),
+      };
     }
     const bytes = body.kind === 'json' ? Buffer.from(JSON.stringify(body.value), 'utf8') : body.bytes;
     const contentType = body.kind === 'json' ? 'application/json' : body.contentType;
-    return { length: bytes.byteLength, contentType, open: () => bytes };
+    return { length: bytes.byteLength, contentType, contentMd5: contentMd5([bytes]), open: () => bytes };
   }
 
   /** The URL and the signed headers, with a fresh Date (each retry signs anew). */
@@ -419,6 +428,7 @@ export class FcClient {
     if (body) {
       headers['content-type'] = body.contentType;
       headers['content-length'] = String(body.length);
+      headers['content-md5'] = body.contentMd5;
     }
     // Sign the path exactly as the URL will send it (the URL parser may normalise it).
     headers.authorization = authorizationHeader(this.#credentials, {

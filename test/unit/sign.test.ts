@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 
 import { describe, expect, it } from 'vitest';
 
+import { contentMd5 } from '../../src/fc/request-body.js';
 import { authorizationHeader, buildStringToSign, computeSignature, type SignInput } from '../../src/fc/sign.js';
 
 const require = createRequire(import.meta.url);
@@ -80,6 +81,25 @@ describe('the vectors of docs/fc-api-notes.md', () => {
         headers: { date: DATE, 'x-fc-account-id': ACCOUNT },
       }),
     ).toBe(openssl);
+  });
+});
+
+describe('a body with Content-MD5, as the official SDK sends it', () => {
+  it("the SDK's signature of CreateFunction with its Content-MD5 equals ours, and the digest changes it", () => {
+    const body = '{"functionName":"hello","runtime":"nodejs14","handler":"index.handler","code":{"zipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}';
+    const headers = {
+      date: DATE,
+      'content-type': 'application/json',
+      'content-md5': contentMd5([Buffer.from(body)]),
+      'x-fc-account-id': ACCOUNT,
+      'x-fc-code-checksum': '2220831586920633690',
+    };
+    const path = '/2016-08-15/services/demo/functions';
+    const sdk = FC.getSignature(KEY.accessKeyId, KEY.accessKeySecret, 'POST', path, headers, null);
+    expect(authorizationHeader(KEY, { method: 'POST', path, headers })).toBe(sdk);
+    expect(buildStringToSign({ method: 'POST', path, headers }).split('\n')[1]).toBe(headers['content-md5']);
+    // Without the digest this is the documented vector: the digest is what ties the body in.
+    expect(sdk).not.toBe('FC LTAI_TEST_ID:xGgMQg90TRkvH8sB7cF87JlgPJXxUQrzRzpbmMmmqDY=');
   });
 });
 
