@@ -84,7 +84,9 @@ export function formatSummary(result: DeployResult, context: { spec: DeploySpec;
       break;
   }
   const fn = result.function;
-  if (fn && result.status !== 'failed') {
+  // A write the service took but with other code than the package: show what it holds now.
+  const writtenButWrong = result.status === 'failed' && result.error?.code === 'CodeChecksumMismatch';
+  if (fn && (result.status !== 'failed' || writtenButWrong)) {
     lines.push(`  functionId    ${fn.functionId}`);
     lines.push(`  runtime       ${fn.runtime}, handler ${fn.handler}, ${fn.memorySize ?? '?'} MB, ${fn.timeout ?? '?'} s`);
     if (result.checksum.local !== undefined) {

@@ -6,8 +6,10 @@
 // - throws UsageError for input the user must fix (invalid field, missing folder, runtime closed
 //   for new functions): found before any write, nothing was changed;
 // - throws CancelledError when the signal aborts or the confirmation is declined;
-// - returns status 'failed' (with `error`) when the service said no or did not answer: the result
-//   still carries the request ids, timings and diff, and the profile records it.
+// - returns status 'failed' (with `error`) when the service said no or did not answer, or when
+//   it took the write but reports another codeChecksum than the package's: the result still
+//   carries the request ids, timings and diff (and the function as answered), and the profile
+//   records it.
 import { CancelledError, isUsageError, UsageError } from '../core/errors.js';
 import type { ApiResult, CodeUpload, PlannedCall, RequestDescription } from '../fc/client.js';
 import { FcApiError } from '../fc/errors.js';
@@ -169,6 +171,20 @@ function errorOf(error: unknown): DeployError {
     if (error.requestId) out.requestId = error.requestId;
   }
   return out;
+}
+
+/**
+ * The service's codeChecksum after a write differs from the CRC-64 of the package. The message
+ * names both values and avoids the bare word for the code step: nothing in the inputs is wrong.
+ */
+function checksumMismatch(local: string, remote: string, requestId: string): DeployError {
+  return {
+    message: `the service reports codeChecksum ${remote}, but the package sent has CRC-64 ${local}: the function does not hold the package that was sent`,
+    hint: 'Deploy again to send the package once more. If the two differ again, something between fcw and the service changes the upload (a proxy?): check it before relying on this function.',
+    code: 'CodeChecksumMismatch',
+    ...(requestId ? { requestId } : {}),
+    exitCode: 1,
+  };
 }
 
 /** Deploys `input.spec`. See the file comment for what throws and what returns 'failed'. */
@@ -340,7 +356,10 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
     const remote = answer.data.codeChecksum;
     result.checksum = { local: localChecksum, remote, match: localChecksum !== undefined && localChecksum === remote };
     if (localChecksum !== undefined && remote !== undefined && !result.checksum.match) {
-      warn(`The service reports code checksum ${remote}, not ${localChecksum} as built: check the deployed code.`);
+      // The write was accepted but the function does not hold the package we built: whatever it
+      // runs now is not what was asked for, so this is a failed deploy, not a success with a note.
+      result.status = 'failed';
+      result.error = checksumMismatch(localChecksum, remote, answer.requestId);
     }
     return finish();
   } catch (error) {

@@ -1,6 +1,7 @@
 // Step 11: what the service answered, revealed line by line: functionId, runtime, handler, memory,
-// timeout, codeSize, codeChecksum with a mark that it equals the checksum computed here; how long
-// each phase took; an offer to save a profile; then the one-line redeploy command.
+// timeout, codeSize, codeChecksum with a mark that it equals the checksum computed here (one that
+// differs heads the screen as a failed deploy and exits 1); how long each phase took; an offer to
+// save a profile; then the one-line redeploy command.
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { deployCommand } from '../../wizard/request.js';
@@ -20,6 +21,15 @@ export interface SummaryLine {
   label: string;
   value: string;
   mark?: 'ok' | 'bad';
+}
+
+/**
+ * The answer's codeChecksum is not the CRC-64 of the package sent: the function does not hold
+ * that package, so the deploy failed whatever the status says.
+ */
+export function checksumDiffers(outcome: DeployOutcome): boolean {
+  const remote = outcome.fn.codeChecksum;
+  return outcome.localChecksum !== undefined && remote !== undefined && remote !== outcome.localChecksum;
 }
 
 export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
@@ -63,7 +73,9 @@ export function SummaryStep() {
   const [name, setName] = useState(state.fromProfile ?? state.functionName ?? '');
   const [skipped, setSkipped] = useState(false);
   const [save, runSave] = useTask<void>();
-  const asking = revealed && !state.savedProfile && !skipped;
+  const failed = outcome !== undefined && checksumDiffers(outcome);
+  // A failed deploy is not worth a profile: the offer is for what works.
+  const asking = revealed && !failed && !state.savedProfile && !skipped;
 
   useBack(() => {
     if (asking) {
@@ -74,7 +86,7 @@ export function SummaryStep() {
   });
   useInput(
     (input, key) => {
-      if (isEnter(input, key)) exit(EXIT.ok);
+      if (isEnter(input, key)) exit(failed ? EXIT.failed : EXIT.ok);
     },
     { isActive: revealed && !asking },
   );
@@ -82,9 +94,16 @@ export function SummaryStep() {
   const width = 24;
   return (
     <Box flexDirection="column">
-      <Text color={color('green')} bold>
-        ✓ {outcome.status === 'created' ? 'Created' : outcome.status === 'updated' ? 'Updated' : 'Unchanged (already deployed)'}: {state.service?.name}/{outcome.fn.functionName}
-      </Text>
+      {failed ? (
+        <Text color={color('red')} bold wrap="wrap">
+          ✗ Deploy failed: the service reports codeChecksum {outcome.fn.codeChecksum}, not our CRC-64 {outcome.localChecksum}: {state.service?.name}/
+          {outcome.fn.functionName}
+        </Text>
+      ) : (
+        <Text color={color('green')} bold>
+          ✓ {outcome.status === 'created' ? 'Created' : outcome.status === 'updated' ? 'Updated' : 'Unchanged (already deployed)'}: {state.service?.name}/{outcome.fn.functionName}
+        </Text>
+      )}
       {lines.slice(0, shown).map((l) => (
         <Text key={l.label} wrap="wrap">
           <Text dimColor>{l.label.padEnd(LABEL_WIDTH)}</Text>
