@@ -63,8 +63,15 @@ export interface FcClientOptions {
   endpoint: string;
   accountId: string;
   credentials: Credentials;
-  /** Per attempt, default 60 s. Calls carrying code get extra time for the upload. */
+  /**
+   * Per attempt, default 60 s; calls carrying code get extra time for the upload. Also caps a
+   * read's attempt (see readTimeoutMs).
+   */
   timeoutMs?: number;
+  /** Per attempt of a read (GET); default 15 s, never more than timeoutMs. */
+  readTimeoutMs?: number;
+  /** All attempts of one read and the pauses between them; default 50 s. */
+  readTotalMs?: number;
   /** Retries after the first attempt where retrying is safe; default 3. */
   retries?: number;
   fetch?: typeof fetch;
@@ -106,7 +113,18 @@ export interface RequestDescription {
   body?: unknown;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** Per attempt of a write. Long, because a write that times out is never sent again. */
+const WRITE_TIMEOUT_MS = 60_000;
+/**
+ * Per attempt of a read. FC answers a GET in well under a second; a silent server is better met
+ * by asking again soon than by one long wait.
+ */
+const READ_ATTEMPT_TIMEOUT_MS = 15_000;
+/**
+ * A read's attempts and pauses together stop here: a server that never answers costs about 46 s
+ * (three 15 s attempts), not the 4 minutes of four 60 s attempts.
+ */
+const READ_TOTAL_TIMEOUT_MS = 50_000;
 const DEFAULT_RETRIES = 3;
 /** Uploads get their timeout stretched as if the link moved at least this fast. */
 const MIN_UPLOAD_BYTES_PER_S = 256 * 1024;
@@ -204,6 +222,8 @@ export class FcClient {
   readonly accountId: string;
   readonly #credentials: Credentials;
   readonly #timeoutMs: number;
+  readonly #readTimeoutMs: number;
+  readonly #readTotalMs: number;
   readonly #retries: number;
   readonly #fetch: typeof fetch;
   readonly #retryDelayMs: (retry: number) => number;
@@ -228,7 +248,9 @@ export class FcClient {
       );
     }
     this.#credentials = { ...options.credentials };
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeoutMs = options.timeoutMs ?? WRITE_TIMEOUT_MS;
+    this.#readTimeoutMs = options.readTimeoutMs ?? Math.min(this.#timeoutMs, READ_ATTEMPT_TIMEOUT_MS);
+    this.#readTotalMs = options.readTotalMs ?? READ_TOTAL_TIMEOUT_MS;
     this.#retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#retryDelayMs = options.retryDelayMs ?? ((retry) => backoffDelayMs(retry));
@@ -444,18 +466,29 @@ export class FcClient {
   /** Sends with retries where safe; resolves with a 2xx answer or throws a typed error. */
   async #send(spec: RequestSpec, options: CallOptions): Promise<Answer> {
     const body = this.#prepareBody(spec.body);
-    let timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const read = spec.method === 'GET';
+    let timeoutMs = options.timeoutMs ?? (read ? this.#readTimeoutMs : this.#timeoutMs);
     if (spec.body?.kind === 'zip-json' && options.timeoutMs === undefined) {
       timeoutMs += Math.ceil((base64Size(spec.body.zip.byteLength) / MIN_UPLOAD_BYTES_PER_S) * 1000);
     }
+    // What this call has waited: a timed-out attempt counts its limit (it waited at least that
+    // long), any other its measured time, plus the pauses. Bounds a read's retries, and is the
+    // figure a timeout message gives.
+    let waitedMs = 0;
     for (let retry = 0; ; retry++) {
       this.#throwIfAborted(spec.action, options.signal);
+      const started = performance.now();
       const outcome = await this.#attempt(spec, body, timeoutMs, options.signal);
+      const timedOut = outcome instanceof AttemptFailure && outcome.kind === 'timeout';
+      waitedMs += timedOut ? timeoutMs : Math.min(timeoutMs, performance.now() - started);
       let waitMs: number;
       if (outcome instanceof AttemptFailure) {
+        const error = timedOut && retry > 0 ? new FcTimeoutError(spec.action, timeoutMs, retry + 1, waitedMs) : outcome.error;
         const retryable = isRetryable(spec.method, { kind: 'network', failure: outcome.kind });
-        if (!retryable || retry >= this.#retries) throw outcome.error;
+        if (!retryable || retry >= this.#retries) throw error;
         waitMs = this.#retryDelayMs(retry);
+        // A read stops before another whole attempt would take it past its total.
+        if (read && waitedMs + waitMs + timeoutMs > this.#readTotalMs) throw error;
       } else {
         if (outcome.status >= 200 && outcome.status < 300) return outcome;
         const error = this.#apiError(spec.action, outcome);
@@ -464,6 +497,7 @@ export class FcClient {
         const retryAfter = parseRetryAfter(outcome.headers.get('retry-after'), this.#now().getTime());
         if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) throw error;
         waitMs = Math.max(this.#retryDelayMs(retry), retryAfter ?? 0);
+        if (read && waitedMs + waitMs + timeoutMs > this.#readTotalMs) throw error;
       }
       this.#log(`fcw debug: ${spec.action} retry ${retry + 1}/${this.#retries} in ${waitMs} ms`);
       try {
@@ -471,6 +505,7 @@ export class FcClient {
       } catch {
         this.#throwIfAborted(spec.action, options.signal);
       }
+      waitedMs += waitMs;
     }
   }
 

@@ -86,16 +86,24 @@ export class FcNetworkError extends Error {
   }
 }
 
-/** No answer within the time limit. */
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** No answer within the time limit (of the last of `attempts` attempts, when a read was retried). */
 export class FcTimeoutError extends Error {
   readonly exitCode = EXIT.failed;
   readonly hint =
     'The service did not answer in time. Check the network; for large code packages, upload through OSS.';
   constructor(
     readonly action: string,
+    /** The last attempt's limit. */
     readonly timeoutMs: number,
+    readonly attempts = 1,
+    /** The whole wait of the call: every attempt and the pauses between them. */
+    readonly waitedMs = timeoutMs,
   ) {
-    super(`${action} failed: no answer within ${Math.round(timeoutMs / 100) / 10} s`);
+    // After retries, the last attempt's limit alone would understate the wait: say both.
+    const wait = attempts > 1 ? ` on the last of ${attempts} attempts, ${seconds(waitedMs)} in all` : '';
+    super(`${action} failed: no answer within ${seconds(timeoutMs)}${wait}`);
     this.name = 'FcTimeoutError';
   }
 }

@@ -1,0 +1,104 @@
+// A server that never answers: a read gets a shorter timeout per attempt and a bounded total, a
+// write one long attempt and no retry, and the message gives the whole wait, not one attempt's.
+// Small timeouts are injected; nothing here asserts on elapsed time, only on the message and on
+// how many requests reached the server.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { deploy } from '../../src/deploy/run.js';
+import { FcClient, type CodeUpload } from '../../src/fc/client.js';
+import { FcOutcomeUnknownError, FcTimeoutError } from '../../src/fc/errors.js';
+import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
+import { ACCOUNT_ID, startFakeFc, type FakeFc } from './client-fake-fc.js';
+
+const KEY: Credentials = { accessKeyId: 'LTAI_TIMEOUT_TEST', accessKeySecret: 'timeout-test-secret' };
+const CONFIG: FunctionConfig = { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' };
+const ZIP: CodeUpload = { kind: 'zip', zip: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'), checksum: '2220831586920633690' };
+
+let fc: FakeFc;
+beforeAll(async () => {
+  fc = await startFakeFc(KEY, () => ({ hang: true }));
+});
+afterAll(() => fc.close());
+afterEach(() => {
+  vi.useRealTimers();
+  expect(fc.badSignatures).toBe(0);
+  fc.received.length = 0;
+});
+
+const client = (overrides: Partial<ConstructorParameters<typeof FcClient>[0]> = {}) =>
+  new FcClient({ endpoint: fc.url, accountId: ACCOUNT_ID, credentials: KEY, retryDelayMs: () => 1, ...overrides });
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('a server that never answers', () => {
+  it('a read stops at its total, not at its retry count, and says how long it waited in all', async () => {
+    // 100 ms attempts within 330 ms: three fit (100 + 1 + 100 + 1 + 100 = 302), a fourth would not.
+    const error = await failure(client({ readTimeoutMs: 100, readTotalMs: 330, retries: 5 }).getFunction('svc', 'hello'));
+    expect(error).toBeInstanceOf(FcTimeoutError);
+    expect(error.message).toBe('GetFunction failed: no answer within 0.1 s on the last of 3 attempts, 0.3 s in all');
+    expect(error).toMatchObject({ attempts: 3, timeoutMs: 100, waitedMs: 302 });
+    expect(fc.received.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  it('a read that is not retried says the one limit it waited', async () => {
+    const error = await failure(client({ readTimeoutMs: 100, retries: 0 }).getService('svc'));
+    expect(error.message).toBe('GetService failed: no answer within 0.1 s');
+    expect(fc.received).toHaveLength(1);
+  });
+
+  it('a write keeps its own, longer timeout and is sent once; the read-back uses the read limits', async () => {
+    const error = await failure(client({ timeoutMs: 300, readTimeoutMs: 100, readTotalMs: 250 }).createFunction('svc', CONFIG, ZIP, { timeoutMs: 300 }));
+    expect(error).toBeInstanceOf(FcOutcomeUnknownError);
+    expect(error.message).toMatch(/^CreateFunction: the outcome is unknown\. CreateFunction failed: no answer within 0\.3 s; reading the function back failed too \(GetFunction failed: no answer within 0\.1 s on the last of 2 attempts, 0\.2 s in all\)$/);
+    expect(fc.received.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+  });
+
+  it("a deploy's read that gets no answer fails with the whole wait in its message, and writes nothing", async () => {
+    const result = await deploy(
+      { spec: { service: { name: 'svc', create: true }, function: CONFIG, code: { kind: 'oss', bucket: 'code-bucket', object: 'o.zip' } } },
+      {
+        client: client({ readTimeoutMs: 100, readTotalMs: 330 }),
+        packager: { buildPackage: () => Promise.reject(new Error('not used')), loadZipPackage: () => Promise.reject(new Error('not used')) },
+      },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error?.message).toBe('GetFunction failed: no answer within 0.1 s on the last of 3 attempts, 0.3 s in all');
+    expect(fc.received.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  it('without injected limits: three 15 s attempts of a read, and the message says 45 s in all', async () => {
+    // Fake clocks for the client's timers only (the server and sockets keep real ones): each step
+    // waits until the attempt has reached the server, then moves the clock past its limit.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let settled: Error | undefined;
+    const pending = failure(client().getFunction('svc', 'hello')).then((e) => (settled = e));
+    for (let attempt = 1; settled === undefined && attempt <= 10; attempt++) {
+      // A millisecond at a time: the pause before a retry is a (fake) timer too.
+      while (fc.received.length < attempt && settled === undefined) await vi.advanceTimersByTimeAsync(1);
+      await vi.advanceTimersByTimeAsync(15_000);
+    }
+    const error = await pending;
+    expect(error.message).toBe('GetFunction failed: no answer within 15 s on the last of 3 attempts, 45 s in all');
+    expect(fc.received).toHaveLength(3);
+  });
+
+  it('without injected limits a write waits 60 s once (plus upload time for code)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let settled: Error | undefined;
+    const pending = failure(client().deleteFunction('svc', 'hello')).then((e) => (settled = e));
+    while (fc.received.length < 1) await new Promise((r) => setImmediate(r));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    const error = await pending;
+    expect(error.message).toBe('DeleteFunction failed: no answer within 60 s');
+    expect(fc.received).toHaveLength(1);
+  });
+});
