@@ -179,8 +179,12 @@ function errorOf(error: unknown): DeployError {
  */
 function checksumMismatch(local: string, remote: string, requestId: string): DeployError {
   return {
-    message: `the service reports codeChecksum ${remote}, but the package sent has CRC-64 ${local}: the function does not hold the package that was sent`,
-    hint: 'Deploy again to send the package once more. If the two differ again, something between fcw and the service changes the upload (a proxy?): check it before relying on this function.',
+    message:
+      `the service reports codeChecksum ${remote}, but the package sent has CRC-64 ${local}: ` +
+      'the function does not hold the package that was sent',
+    hint:
+      'Deploy again to send the package once more. If the two differ again, something between fcw and the ' +
+      'service changes the upload (a proxy?): check it before relying on this function.',
     code: 'CodeChecksumMismatch',
     ...(requestId ? { requestId } : {}),
     exitCode: 1,

@@ -121,7 +121,7 @@ const WRITE_TIMEOUT_MS = 60_000;
  */
 const READ_ATTEMPT_TIMEOUT_MS = 15_000;
 /**
- * A read's attempts and pauses together stop here: a server that never answers costs about 46 s
+ * A read's attempts and pauses together stop here: a server that never answers costs about 45 s
  * (three 15 s attempts), not the 4 minutes of four 60 s attempts.
  */
 const READ_TOTAL_TIMEOUT_MS = 50_000;
@@ -483,7 +483,8 @@ export class FcClient {
       waitedMs += timedOut ? timeoutMs : Math.min(timeoutMs, performance.now() - started);
       let waitMs: number;
       if (outcome instanceof AttemptFailure) {
-        const error = timedOut && retry > 0 ? new FcTimeoutError(spec.action, timeoutMs, retry + 1, waitedMs) : outcome.error;
+        const error =
+          timedOut && retry > 0 ? new FcTimeoutError(spec.action, timeoutMs, retry + 1, waitedMs) : outcome.error;
         const retryable = isRetryable(spec.method, { kind: 'network', failure: outcome.kind });
         if (!retryable || retry >= this.#retries) throw error;
         waitMs = this.#retryDelayMs(retry);

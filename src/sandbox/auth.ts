@@ -107,6 +107,7 @@ export function checkContentMd5(headers: IncomingHttpHeaders, body: Uint8Array):
   if (sameText(value, sdkForm) || sameText(value, digest.toString('base64'))) return;
   // Inferred: FC does not document its answer to a wrong Content-MD5; OSS answers 400 InvalidDigest.
   throw invalidArgument(
-    `the Content-MD5 header '${sent}' does not match the body: its MD5 is '${sdkForm}' (base64 of the hex digest, as the official SDK sends it)`,
+    `the Content-MD5 header '${sent}' does not match the body: its MD5 is '${sdkForm}' ` +
+      '(base64 of the hex digest, as the official SDK sends it)',
   );
 }

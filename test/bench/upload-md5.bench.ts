@@ -63,7 +63,8 @@ function parent(mb: number, runs: number): void {
   };
   for (let r = 0; r < runs; r++) {
     for (const mode of ['stream', 'string'] as const) {
-      const run = spawnSync(process.execPath, ['--expose-gc', process.argv[1], '--child', mode, '--mb', String(mb)], { encoding: 'utf8' });
+      const args = ['--expose-gc', process.argv[1], '--child', mode, '--mb', String(mb)];
+      const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`${mode} run failed: ${run.stderr}`);
       const [digest, ms, peak] = run.stdout.trim().split(' ');
       results[mode].digest = digest;
@@ -76,10 +77,16 @@ function parent(mb: number, runs: number): void {
   }
   const s = results.stream;
   const o = results.string;
-  console.log(`Content-MD5 of a CreateFunction body with a ${mb} MB zip, ${runs} runs each (node ${process.version}), digest ${s.digest}`);
-  console.log(`  fcw, streamed slices       median ${median(s.ms).toFixed(0).padStart(6)} ms, peak RSS above the zip ${median(s.mb).toFixed(0).padStart(5)} MB   [${s.ms.join(', ')} ms]`);
-  console.log(`  one string (SDK's way)     median ${median(o.ms).toFixed(0).padStart(6)} ms, peak RSS above the zip ${median(o.mb).toFixed(0).padStart(5)} MB   [${o.ms.join(', ')} ms]`);
-  console.log(`  ratio fcw / one string: time ${(median(s.ms) / median(o.ms)).toFixed(2)}x, memory ${(median(s.mb) / median(o.mb)).toFixed(2)}x (target: memory < 0.5x)`);
+  const line = (label: string, r: { ms: number[]; mb: number[] }) =>
+    `  ${label.padEnd(26)} median ${median(r.ms).toFixed(0).padStart(6)} ms, ` +
+    `peak RSS above the zip ${median(r.mb).toFixed(0).padStart(5)} MB   [${r.ms.join(', ')} ms]`;
+  console.log(`Content-MD5 of a CreateFunction body with a ${mb} MB zip, ${runs} runs each (node ${process.version})`);
+  console.log(`  digest ${s.digest} (both ways)`);
+  console.log(line('fcw, streamed slices', s));
+  console.log(line("one string (SDK's way)", o));
+  const time = (median(s.ms) / median(o.ms)).toFixed(2);
+  const memory = (median(s.mb) / median(o.mb)).toFixed(2);
+  console.log(`  ratio fcw / one string: time ${time}x, memory ${memory}x (target: memory < 0.5x)`);
 }
 
 const childAt = process.argv.indexOf('--child');

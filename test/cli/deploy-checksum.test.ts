@@ -69,7 +69,9 @@ it('--json: exit 1, status failed, both checksums in the checksum object and in 
 it('text: exit 1, "failed" with both values, and the function as the service holds it', async () => {
   const result = await runFcw(deployArgs('text'), { env });
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/Deploy of svc\/text failed: the service reports codeChecksum 1234567890, but the package sent has CRC-64 \d+/);
+  expect(result.stderr).toMatch(
+    /Deploy of svc\/text failed: the service reports codeChecksum 1234567890, but the package sent has CRC-64 \d+/,
+  );
   expect(result.stderr).toMatch(/codeChecksum {2}1234567890 \(the package is \d+\)/);
   expect(result.stdout).not.toMatch(/Created/);
 });

@@ -265,25 +265,30 @@ describe('deploy() against the sandbox', () => {
     expect(writes()).toEqual([]);
   });
 
-  it('an update the service takes but answers with another codeChecksum is a failed deploy, recorded as such', async () => {
+  it('an update the service takes but answers with another codeChecksum fails, and is recorded so', async () => {
     await deploy({ spec: specFor('wrongsum') }, deps());
     fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "v2");\n');
     const proxy = await startChecksumTamperingProxy(sandbox.url, '999');
     try {
-      const tampered = new FcClient({ endpoint: proxy.url, accountId: sandbox.accountId, credentials: sandbox.credentials, retries: 0 });
+      const { accountId, credentials } = sandbox;
+      const tampered = new FcClient({ endpoint: proxy.url, accountId, credentials, retries: 0 });
       const store = new ProfileStore({ dir: path.join(root, `profiles-${counter}`), stderr: process.stderr });
       const spec = specFor('wrongsum');
-      store.save({ name: 'ws', target: { kind: 'local' }, service: spec.service, function: spec.function, code: spec.code });
+      store.save({ name: 'ws', target: { kind: 'local' }, ...spec });
       const result = await deploy({ spec, record: { store, name: 'ws' } }, { client: tampered, packager });
+      const local = result.package?.checksum;
       expect(result.status).toBe('failed');
       expect(result.action).toBe('update');
-      expect(result.checksum).toEqual({ local: result.package?.checksum, remote: '999', match: false });
+      expect(result.checksum).toEqual({ local, remote: '999', match: false });
       expect(result.error).toMatchObject({ code: 'CodeChecksumMismatch', exitCode: 1 });
       expect(result.error?.message).toBe(
-        `the service reports codeChecksum 999, but the package sent has CRC-64 ${result.package?.checksum}: the function does not hold the package that was sent`,
+        `the service reports codeChecksum 999, but the package sent has CRC-64 ${local}: ` +
+          'the function does not hold the package that was sent',
       );
       expect(result.warnings.join('\n')).not.toMatch(/checksum/);
-      expect(store.get('ws')?.lastDeploy).toMatchObject({ status: 'failed', codeChecksum: '999', error: expect.stringMatching(/codeChecksum 999/) });
+      const recorded = store.get('ws')?.lastDeploy;
+      expect(recorded).toMatchObject({ status: 'failed', codeChecksum: '999' });
+      expect(recorded?.error).toMatch(/codeChecksum 999/);
     } finally {
       await proxy.close();
     }

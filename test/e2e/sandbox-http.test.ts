@@ -267,50 +267,58 @@ describe('bodies', () => {
 describe('Content-MD5', () => {
   /** Base64 of the hex MD5 digest: what the official Node SDK and fcw send. */
   const md5 = (body: string) => Buffer.from(createHash('md5').update(body).digest('hex')).toString('base64');
+  const SERVICES = '/2016-08-15/services';
+  type Captured = { headers: Record<string, string>; body: string };
 
   /** One CreateService as our client sends it, captured (headers and body) on its way out. */
-  async function capturedCreateService(serviceName: string): Promise<{ headers: Record<string, string>; body: string }> {
-    let captured: { headers: Record<string, string>; body: string } | undefined;
+  async function capturedCreateService(serviceName: string): Promise<Captured> {
+    let captured: Captured | undefined;
     const capture: typeof fetch = async (input, init) => {
       const headers: Record<string, string> = {};
       new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
       captured = { headers, body: Buffer.from(init?.body as Uint8Array).toString('utf8') };
       return fetch(input, init);
     };
-    const client = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, fetch: capture, retries: 0 });
-    await client.createService({ serviceName });
+    const { url: endpoint, accountId, credentials } = sandbox;
+    await new FcClient({ endpoint, accountId, credentials, fetch: capture, retries: 0 }).createService({ serviceName });
     return captured!;
   }
 
-  it("a captured request replayed with another body is refused, and dropping the header breaks the signature", async () => {
+  it('a captured request replayed with another body is refused; without the header the signature fails', async () => {
     const original = await capturedCreateService('md5-original');
     expect(original.headers['content-md5']).toBe(md5(original.body));
     // Same length, other service: only the digest can tell.
     const forged = original.body.replace('md5-original', 'md5-forged00');
     expect(forged.length).toBe(original.body.length);
-    const replayed = await rawRequest(sandbox.url, { method: 'POST', path: '/2016-08-15/services', headers: original.headers, body: forged });
+    const post = (headers: Record<string, string>) =>
+      rawRequest(sandbox.url, { method: 'POST', path: SERVICES, headers, body: forged });
+    const replayed = await post(original.headers);
     expect([replayed.status, replayed.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
     expect(replayed.json.ErrorMessage).toMatch(/Content-MD5 header '[^']+' does not match the body/);
     const { 'content-md5': _dropped, ...withoutDigest } = original.headers;
-    const stripped = await rawRequest(sandbox.url, { method: 'POST', path: '/2016-08-15/services', headers: withoutDigest, body: forged });
+    const stripped = await post(withoutDigest);
     expect([stripped.status, stripped.json.ErrorCode]).toEqual([403, 'SignatureNotMatch']);
-    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/md5-forged00' })).status).toBe(404);
+    expect((await signed(sandbox, { method: 'GET', path: `${SERVICES}/md5-forged00` })).status).toBe(404);
   });
 
   it('a signed but wrong Content-MD5 gets 400 InvalidArgument naming the header; nothing is stored', async () => {
     const body = json({ serviceName: 'md5-wrong' });
-    const res = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body, headers: { 'content-md5': md5('something else') } });
+    const wrong = md5('something else');
+    const res = await signed(sandbox, { method: 'POST', path: SERVICES, body, headers: { 'content-md5': wrong } });
     expect([res.status, res.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
-    expect(res.json.ErrorMessage).toContain(`the Content-MD5 header '${md5('something else')}' does not match the body: its MD5 is '${md5(body)}'`);
-    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/md5-wrong' })).status).toBe(404);
+    expect(res.json.ErrorMessage).toContain(
+      `the Content-MD5 header '${wrong}' does not match the body: its MD5 is '${md5(body)}'`,
+    );
+    expect((await signed(sandbox, { method: 'GET', path: `${SERVICES}/md5-wrong` })).status).toBe(404);
   });
 
-  it('a request without Content-MD5 (as the official Python SDK sends) still works; RFC 1864 base64 is accepted too', async () => {
-    const plain = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'md5-none' }) });
+  it('no Content-MD5 (as the official Python SDK sends) still works; RFC 1864 base64 is accepted too', async () => {
+    const plain = await signed(sandbox, { method: 'POST', path: SERVICES, body: json({ serviceName: 'md5-none' }) });
     expect(plain.status).toBe(200);
     const body = json({ serviceName: 'md5-rfc' });
     const rfc = createHash('md5').update(body).digest('base64');
-    expect((await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body, headers: { 'content-md5': rfc } })).status).toBe(200);
+    const withRfc = await signed(sandbox, { method: 'POST', path: SERVICES, body, headers: { 'content-md5': rfc } });
+    expect(withRfc.status).toBe(200);
   });
 });
 

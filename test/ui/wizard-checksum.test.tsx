@@ -25,7 +25,9 @@ beforeAll(async () => {
   await fs.mkdir(path.join(dir, 'app'));
   await fs.writeFile(path.join(dir, 'app', 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "hi");\n');
   sandbox = await startSandbox({ port: 0, dataDir: path.join(dir, 'served') });
-  await new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials }).createService({ serviceName: 'demo' });
+  const { url: endpoint, accountId, credentials } = sandbox;
+  const direct = new FcClient({ endpoint, accountId, credentials });
+  await direct.createService({ serviceName: 'demo' });
   proxy = await startChecksumTamperingProxy(sandbox.url, WRONG);
 });
 
@@ -79,7 +81,15 @@ describe('a codeChecksum in the answer that differs from ours', () => {
       async deploy(state) {
         return {
           status: 'created',
-          fn: { functionId: 'fid-1', functionName: state.functionName ?? '', runtime: 'nodejs20', handler: 'index.handler', codeChecksum: WRONG, createdTime: 'now', lastModifiedTime: 'now' },
+          fn: {
+            functionId: 'fid-1',
+            functionName: state.functionName ?? '',
+            runtime: 'nodejs20',
+            handler: 'index.handler',
+            codeChecksum: WRONG,
+            createdTime: 'now',
+            lastModifiedTime: 'now',
+          },
           localChecksum: '42',
           remoteChecksum: WRONG,
           checksumMatch: false,
@@ -99,7 +109,9 @@ describe('a codeChecksum in the answer that differs from ours', () => {
     const app = renderApp(services, { initial: ready, connection: fakeConnection() });
     await waitForFrame(app, 'CRC-64');
     const frame = await press(app, KEY.enter, `✗ ours is 42`);
-    expect(frame).toContain(`✗ Deploy failed: the service reports codeChecksum ${WRONG}, not our CRC-64 42: demo/hello`);
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      `✗ Deploy failed: the service reports codeChecksum ${WRONG}, not our CRC-64 42: demo/hello`,
+    );
     expect(frame).not.toContain('✓ Created');
     expect(frame).not.toContain('Save as profile');
     app.stdin.write(KEY.enter);

@@ -23,8 +23,18 @@ const FC = createRequire(import.meta.url)('@alicloud/fc2') as new (
   config: { accessKeyID: string; accessKeySecret: string; securityToken?: string; region: string; endpoint: string },
 ) => SdkClient;
 
-const KEY: Credentials = { accessKeyId: 'STS.MD5_TEST', accessKeySecret: 'md5-test-secret-value', securityToken: 'md5-test-token' };
-const CONFIG: FunctionConfig = { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler', memorySize: 256, description: 'héllo 世界' };
+const KEY: Credentials = {
+  accessKeyId: 'STS.MD5_TEST',
+  accessKeySecret: 'md5-test-secret-value',
+  securityToken: 'md5-test-token',
+};
+const CONFIG: FunctionConfig = {
+  functionName: 'hello',
+  runtime: 'nodejs18',
+  handler: 'index.handler',
+  memorySize: 256,
+  description: 'héllo 世界',
+};
 
 /** Deterministic bytes (mulberry32 with a fixed seed): the same body on every run. */
 function seededBytes(length: number, seed = 20240101): Buffer {
@@ -44,7 +54,10 @@ const sdkMd5 = (body: Buffer) => Buffer.from(createHash('md5').update(body).dige
 
 let fc: FakeFc;
 beforeAll(async () => {
-  fc = await startFakeFc(KEY, (req) => ({ status: 200, json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] ?? '1' } }));
+  fc = await startFakeFc(KEY, (req) => ({
+    status: 200,
+    json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] ?? '1' },
+  }));
 });
 afterAll(() => fc.close());
 afterEach(() => {
@@ -53,12 +66,27 @@ afterEach(() => {
 });
 
 const ours = (now?: Date) =>
-  new FcClient({ endpoint: fc.url, accountId: ACCOUNT_ID, credentials: KEY, retries: 0, ...(now ? { now: () => now } : {}) });
+  new FcClient({
+    endpoint: fc.url,
+    accountId: ACCOUNT_ID,
+    credentials: KEY,
+    retries: 0,
+    ...(now ? { now: () => now } : {}),
+  });
 const theirs = () =>
-  new FC(ACCOUNT_ID, { accessKeyID: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret, securityToken: KEY.securityToken, region: 'cn-hangzhou', endpoint: fc.url });
+  new FC(ACCOUNT_ID, {
+    accessKeyID: KEY.accessKeyId,
+    accessKeySecret: KEY.accessKeySecret,
+    securityToken: KEY.securityToken,
+    region: 'cn-hangzhou',
+    endpoint: fc.url,
+  });
 
 /** Sends a call through the SDK, then the same through our client with the SDK's Date: the two requests as received. */
-async function both(sdkCall: (c: SdkClient) => Promise<unknown>, ourCall: (c: FcClient) => Promise<unknown>): Promise<[Received, Received]> {
+async function both(
+  sdkCall: (c: SdkClient) => Promise<unknown>,
+  ourCall: (c: FcClient) => Promise<unknown>,
+): Promise<[Received, Received]> {
   await sdkCall(theirs());
   const sdkRequest = fc.received[fc.received.length - 1];
   await ourCall(ours(new Date(sdkRequest.headers.date as string)));
@@ -88,7 +116,10 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
     const zip = seededBytes(7 * 1024 * 1024 + 1001);
     const code: CodeUpload = { kind: 'zip', zip, checksum: '4242' };
     const [sdk, our] = await both(
-      (c) => c.createFunction('svc', { ...CONFIG, code: { zipFile: zip.toString('base64') } }, { 'x-fc-code-checksum': '4242' }),
+      (c) =>
+        c.createFunction('svc', { ...CONFIG, code: { zipFile: zip.toString('base64') } }, {
+          'x-fc-code-checksum': '4242',
+        }),
       (c) => c.createFunction('svc', CONFIG, code),
     );
     expectSameSignedRequest(sdk, our);
@@ -98,7 +129,10 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
     const zip = seededBytes(5000, 7);
     const { functionName: _n, ...fields } = CONFIG;
     const [sdk, our] = await both(
-      (c) => c.updateFunction('svc', 'hello', { ...fields, code: { zipFile: zip.toString('base64') } }, { 'x-fc-code-checksum': '77' }),
+      (c) =>
+        c.updateFunction('svc', 'hello', { ...fields, code: { zipFile: zip.toString('base64') } }, {
+          'x-fc-code-checksum': '77',
+        }),
       (c) => c.updateFunction('svc', 'hello', fields, { kind: 'zip', zip, checksum: '77' }),
     );
     expectSameSignedRequest(sdk, our);
@@ -137,13 +171,15 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
 
   it('dry-run descriptions show the Content-MD5 that would be sent', () => {
     const zip = seededBytes(1000, 3);
-    const d = ours().describeRequest({ action: 'CreateFunction', service: 'svc', config: CONFIG, code: { kind: 'zip', zip, checksum: '1' } });
-    expect(d.headers['content-md5']).toBe(sdkMd5(Buffer.from(JSON.stringify({ ...CONFIG, code: { zipFile: zip.toString('base64') } }))));
+    const code: CodeUpload = { kind: 'zip', zip, checksum: '1' };
+    const d = ours().describeRequest({ action: 'CreateFunction', service: 'svc', config: CONFIG, code });
+    const body = JSON.stringify({ ...CONFIG, code: { zipFile: zip.toString('base64') } });
+    expect(d.headers['content-md5']).toBe(sdkMd5(Buffer.from(body)));
   });
 });
 
 describe('contentMd5 over chunks', () => {
-  it('a zip body digested slice by slice equals the digest of the whole body, with no chunk larger than a slice', () => {
+  it('a zip body digested slice by slice equals the whole body\'s digest; no chunk is larger than a slice', () => {
     // The path a 100 MB zip takes, at a size a test can afford: 300-byte slices over 1 MB.
     const zip = seededBytes(1024 * 1024 + 2, 11);
     const body = zipJsonBody({ functionName: 'f', runtime: 'nodejs18' }, zip, 300);

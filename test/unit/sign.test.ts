@@ -86,7 +86,12 @@ describe('the vectors of docs/fc-api-notes.md', () => {
 
 describe('a body with Content-MD5, as the official SDK sends it', () => {
   it("the SDK's signature of CreateFunction with its Content-MD5 equals ours, and the digest changes it", () => {
-    const body = '{"functionName":"hello","runtime":"nodejs14","handler":"index.handler","code":{"zipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}';
+    const body = JSON.stringify({
+      functionName: 'hello',
+      runtime: 'nodejs14',
+      handler: 'index.handler',
+      code: { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' },
+    });
     const headers = {
       date: DATE,
       'content-type': 'application/json',

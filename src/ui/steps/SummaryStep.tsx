@@ -61,6 +61,11 @@ export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
 }
 
 const LABEL_WIDTH = 14;
+const DONE_WORDS: Record<DeployOutcome['status'], string> = {
+  created: 'Created',
+  updated: 'Updated',
+  unchanged: 'Unchanged (already deployed)',
+};
 
 export function SummaryStep() {
   const { state, services, options, dispatch, exit } = useWizard();
@@ -96,12 +101,12 @@ export function SummaryStep() {
     <Box flexDirection="column">
       {failed ? (
         <Text color={color('red')} bold wrap="wrap">
-          ✗ Deploy failed: the service reports codeChecksum {outcome.fn.codeChecksum}, not our CRC-64 {outcome.localChecksum}: {state.service?.name}/
-          {outcome.fn.functionName}
+          ✗ Deploy failed: the service reports codeChecksum {outcome.fn.codeChecksum}, not our CRC-64{' '}
+          {outcome.localChecksum}: {state.service?.name}/{outcome.fn.functionName}
         </Text>
       ) : (
         <Text color={color('green')} bold>
-          ✓ {outcome.status === 'created' ? 'Created' : outcome.status === 'updated' ? 'Updated' : 'Unchanged (already deployed)'}: {state.service?.name}/{outcome.fn.functionName}
+          ✓ {DONE_WORDS[outcome.status]}: {state.service?.name}/{outcome.fn.functionName}
         </Text>
       )}
       {lines.slice(0, shown).map((l) => (
