@@ -1,7 +1,7 @@
 // The sandbox's request authentication: the FC signature recomputed over the request as received,
 // with the same signer the client uses (fc/sign.ts), plus the Date window and the account header.
 // Pure apart from the clock, which is passed in.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 import { DATE_SKEW_MAX_MS } from '../fc/limits.js';
@@ -92,16 +92,19 @@ export function authenticate(input: AuthInput): void {
   }
 }
 
+/** The request's `Content-MD5`, or undefined when it sent none. */
+export function contentMd5Header(headers: IncomingHttpHeaders): string | undefined {
+  return flatHeaders(headers)['content-md5'];
+}
+
 /**
- * Checks a body against its `Content-MD5`, when the request has one (the official Python SDK
- * sends none, and that is fine). The header is signed, so this is what keeps a captured request
- * from being replayed with another body. Accepted: what the official Node SDK and fcw send, base64
- * of the hex digest, and RFC 1864's base64 of the raw digest.
+ * Checks a body's MD5 `digest` against the `Content-MD5` it was `sent` with, when there was one
+ * (the official Python SDK sends none, and that is fine). The header is signed, so this is what
+ * keeps a captured request from being replayed with another body. Accepted: what the official
+ * Node SDK and fcw send, base64 of the hex digest, and RFC 1864's base64 of the raw digest.
  */
-export function checkContentMd5(headers: IncomingHttpHeaders, body: Uint8Array): void {
-  const sent = flatHeaders(headers)['content-md5'];
+export function checkContentMd5(sent: string | undefined, digest: Buffer): void {
   if (sent === undefined) return;
-  const digest = createHash('md5').update(body).digest();
   const sdkForm = Buffer.from(digest.toString('hex'), 'utf8').toString('base64');
   const value = sent.trim();
   if (sameText(value, sdkForm) || sameText(value, digest.toString('base64'))) return;

@@ -1,9 +1,12 @@
 // Reads a request body with a hard cap, so an oversized or endless upload cannot exhaust memory:
 // a Content-Length above the cap is refused before a byte is read, and a chunked body is counted
-// as it streams and refused the moment it passes the cap.
+// as it streams and refused the moment it passes the cap. A body sent with a Content-MD5 is
+// hashed as it streams and refused when it does not match.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 import { CODE_INLINE_MAX_BYTES } from '../fc/limits.js';
+import { checkContentMd5, contentMd5Header } from './auth.js';
 import { entityTooLarge, invalidArgument, SandboxError } from './errors.js';
 
 /**
@@ -27,6 +30,8 @@ export class BodyTooLargeError extends SandboxError {
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(new BodyTooLargeError(maxBytes));
+  const sentMd5 = contentMd5Header(req.headers);
+  const hash = sentMd5 === undefined ? undefined : createHash('md5');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -38,8 +43,13 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks, size));
+      if (error) return reject(error);
+      try {
+        if (hash) checkContentMd5(sentMd5, hash.digest());
+      } catch (mismatch) {
+        return reject(mismatch);
+      }
+      resolve(Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -50,6 +60,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
         return;
       }
       chunks.push(chunk);
+      hash?.update(chunk);
     };
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
 import { handleApi, type ApiResult } from './api.js';
-import { authenticate, checkContentMd5 } from './auth.js';
+import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { errorBody, internalError, pathNotSupported, SandboxError } from './errors.js';
@@ -134,9 +134,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
       if (!(declared <= LARGE_BODY_BYTES)) releaseTurn = await largeBodies.acquire();
-      const body = await readBody(req, maxBodyBytes);
-      checkContentMd5(req.headers, body);
-      return parseJsonObject(body);
+      return parseJsonObject(await readBody(req, maxBodyBytes));
     };
     try {
       const result: ApiResult = await handleApi(
