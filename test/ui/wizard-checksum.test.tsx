@@ -12,10 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FcClient } from '../../src/fc/client.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createRealServices } from '../../src/ui/real-services.js';
+import type { ServiceChoice } from '../../src/wizard/state.js';
 import { startChecksumTamperingProxy, type TamperingProxy } from '../helpers/tampering-proxy.js';
 import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, waitForFrame } from './helpers.js';
 
 const WRONG = '1234567890';
+/** An existing service (its flag for "new" left unset, which reads as false). */
+const DEMO = { name: 'demo' } as ServiceChoice;
 let dir: string;
 let sandbox: RunningSandbox;
 let proxy: TamperingProxy;
@@ -51,7 +54,7 @@ describe('a codeChecksum in the answer that differs from ours', () => {
     });
     const ready = stateAt('review', {
       target: connection.target,
-      service: { name: 'demo', created: false },
+      service: DEMO,
       functionName: 'hello',
       runtime: 'nodejs20',
       code: { kind: 'folder', path: path.join(dir, 'app') },
@@ -99,7 +102,7 @@ describe('a codeChecksum in the answer that differs from ours', () => {
       },
     });
     const ready = stateAt('review', {
-      service: { name: 'demo', created: false },
+      service: DEMO,
       functionName: 'hello',
       runtime: 'nodejs20',
       code: { kind: 'folder', path: './app' },
