@@ -51,33 +51,35 @@ function child(mode: string, mb: number): void {
   console.log(`${digest} ${ms.toFixed(0)} ${((peak - baseline) / 1048576).toFixed(0)}`);
 }
 
-const median = (xs: number[]) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+interface Runs {
+  ms: number[];
+  mb: number[];
+  digest: string;
+}
+
 function parent(mb: number, runs: number): void {
-  const results: Record<string, { ms: number[]; mb: number[]; digest: string }> = {
-    stream: { ms: [], mb: [], digest: '' },
-    string: { ms: [], mb: [], digest: '' },
-  };
+  const s: Runs = { ms: [], mb: [], digest: '' };
+  const o: Runs = { ms: [], mb: [], digest: '' };
+  const results = { stream: s, string: o };
   for (let r = 0; r < runs; r++) {
     for (const mode of ['stream', 'string'] as const) {
-      const args = ['--expose-gc', process.argv[1], '--child', mode, '--mb', String(mb)];
+      const args = ['--expose-gc', process.argv[1] ?? '', '--child', mode, '--mb', String(mb)];
       const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`${mode} run failed: ${run.stderr}`);
-      const [digest, ms, peak] = run.stdout.trim().split(' ');
+      const [digest = '', ms, peak] = run.stdout.trim().split(' ');
       results[mode].digest = digest;
       results[mode].ms.push(Number(ms));
       results[mode].mb.push(Number(peak));
     }
   }
-  if (results.stream.digest !== results.string.digest) {
-    throw new Error(`digests differ: streamed ${results.stream.digest}, one string ${results.string.digest}`);
-  }
-  const s = results.stream;
-  const o = results.string;
-  const line = (label: string, r: { ms: number[]; mb: number[] }) =>
+  if (s.digest !== o.digest) throw new Error(`digests differ: streamed ${s.digest}, one string ${o.digest}`);
+  const line = (label: string, r: Runs) =>
     `  ${label.padEnd(26)} median ${median(r.ms).toFixed(0).padStart(6)} ms, ` +
     `peak RSS above the zip ${median(r.mb).toFixed(0).padStart(5)} MB   [${r.ms.join(', ')} ms]`;
   console.log(`Content-MD5 of a CreateFunction body with a ${mb} MB zip, ${runs} runs each (node ${process.version})`);
@@ -90,5 +92,5 @@ function parent(mb: number, runs: number): void {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) child(process.argv[childAt + 1], option('mb', 100));
+if (childAt >= 0) child(process.argv[childAt + 1] ?? '', option('mb', 100));
 else parent(option('mb', 100), Math.floor(option('runs', 3)));

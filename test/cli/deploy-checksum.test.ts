@@ -45,8 +45,20 @@ afterAll(async () => {
 });
 
 const deployArgs = (fn: string) => [
-  'deploy', '--endpoint', proxyUrl, '--service', 'svc', '--create-service', '--function', fn,
-  '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', path.join(root, 'app'),
+  'deploy',
+  '--endpoint',
+  proxyUrl,
+  '--service',
+  'svc',
+  '--create-service',
+  '--function',
+  fn,
+  '--runtime',
+  'nodejs18',
+  '--handler',
+  'index.handler',
+  '--code',
+  path.join(root, 'app'),
 ];
 
 it('--json: exit 1, status failed, both checksums in the checksum object and in the error', async () => {

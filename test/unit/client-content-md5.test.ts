@@ -88,9 +88,9 @@ async function both(
   ourCall: (c: FcClient) => Promise<unknown>,
 ): Promise<[Received, Received]> {
   await sdkCall(theirs());
-  const sdkRequest = fc.received[fc.received.length - 1];
+  const sdkRequest = fc.received.at(-1)!;
   await ourCall(ours(new Date(sdkRequest.headers.date as string)));
-  return [sdkRequest, fc.received[fc.received.length - 1]];
+  return [sdkRequest, fc.received.at(-1)!];
 }
 
 function expectSameSignedRequest(sdk: Received, our: Received): void {
@@ -117,9 +117,13 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
     const code: CodeUpload = { kind: 'zip', zip, checksum: '4242' };
     const [sdk, our] = await both(
       (c) =>
-        c.createFunction('svc', { ...CONFIG, code: { zipFile: zip.toString('base64') } }, {
-          'x-fc-code-checksum': '4242',
-        }),
+        c.createFunction(
+          'svc',
+          { ...CONFIG, code: { zipFile: zip.toString('base64') } },
+          {
+            'x-fc-code-checksum': '4242',
+          },
+        ),
       (c) => c.createFunction('svc', CONFIG, code),
     );
     expectSameSignedRequest(sdk, our);
@@ -130,9 +134,14 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
     const { functionName: _n, ...fields } = CONFIG;
     const [sdk, our] = await both(
       (c) =>
-        c.updateFunction('svc', 'hello', { ...fields, code: { zipFile: zip.toString('base64') } }, {
-          'x-fc-code-checksum': '77',
-        }),
+        c.updateFunction(
+          'svc',
+          'hello',
+          { ...fields, code: { zipFile: zip.toString('base64') } },
+          {
+            'x-fc-code-checksum': '77',
+          },
+        ),
       (c) => c.updateFunction('svc', 'hello', fields, { kind: 'zip', zip, checksum: '77' }),
     );
     expectSameSignedRequest(sdk, our);
@@ -162,7 +171,7 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
     const now = new Date(Date.UTC(2024, 0, 1));
     await ours(now).createService({ serviceName: 'a' });
     await ours(now).createService({ serviceName: 'b' });
-    const [a, b] = fc.received;
+    const [a, b] = fc.received as [Received, Received];
     expect(a.headers.date).toBe(b.headers.date);
     expect(a.headers['content-length']).toBe(b.headers['content-length']);
     expect(a.headers['content-md5']).not.toBe(b.headers['content-md5']);
@@ -179,7 +188,7 @@ describe('Content-MD5 equals the official SDK, and so does the signature', () =>
 });
 
 describe('contentMd5 over chunks', () => {
-  it('a zip body digested slice by slice equals the whole body\'s digest; no chunk is larger than a slice', () => {
+  it("a zip body digested slice by slice equals the whole body's digest; no chunk is larger than a slice", () => {
     // The path a 100 MB zip takes, at a size a test can afford: 300-byte slices over 1 MB.
     const zip = seededBytes(1024 * 1024 + 2, 11);
     const body = zipJsonBody({ functionName: 'f', runtime: 'nodejs18' }, zip, 300);
