@@ -30,6 +30,7 @@ import Conf from 'conf';
 
 import { fcwConfigDir } from '../core/config-dir.js';
 import { FailedError, UsageError } from '../core/errors.js';
+import { LockBusyError, withFileLockSync } from '../fs/lock-file.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
 import { UnreadableProfileFileError, parseProfileFileText } from './parse-file.js';
@@ -56,12 +57,6 @@ export interface ProfileStoreOptions {
 }
 
 const CONFIG_NAME = 'config';
-/** A lock older than this is left over from a process that died mid-write: writes take milliseconds. */
-const STALE_LOCK_MS = 10_000;
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 
 /**
@@ -202,9 +197,9 @@ export class ProfileStore {
   }
 
   /**
-   * Runs a read-modify-write under `config.json.lock` (created exclusively), so two fcw processes
+   * Runs a read-modify-write under `config.json.lock` (the shared lock file), so two fcw processes
    * saving at once (parallel CI jobs, say) cannot lose each other's changes. Bounded wait; a lock
-   * left by a process that died is taken over once it is clearly stale.
+   * left by a process that died is taken over.
    */
   private withLock<T>(work: () => T): T {
     const lock = `${this.path}.lock`;
@@ -213,33 +208,24 @@ export class ProfileStore {
     } catch (error) {
       throw asPermissionProblem(error, 'create the config folder', this.dir);
     }
-    const deadline = Date.now() + this.lockWaitMs;
-    for (;;) {
+    let workFailed = false;
+    const guarded = () => {
       try {
-        fs.writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
-        break;
+        return work();
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw asPermissionProblem(error, 'write the profile lock', lock);
+        workFailed = true;
+        throw error;
       }
-      let age: number;
-      try {
-        age = Date.now() - fs.statSync(lock).mtimeMs;
-      } catch {
-        continue; // released meanwhile: try again at once
-      }
-      if (age > STALE_LOCK_MS) {
-        fs.rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        throw new FailedError(`The profile file ${this.path} is locked by another fcw process (${lock}).`, `If no other fcw is running, delete ${lock}.`);
-      }
-      sleepSync(5 + Math.floor(Math.random() * 10));
-    }
+    };
     try {
-      return work();
-    } finally {
-      fs.rmSync(lock, { force: true });
+      return withFileLockSync(lock, guarded, { timeoutMs: this.lockWaitMs });
+    } catch (error) {
+      if (workFailed) throw error;
+      if (error instanceof LockBusyError && error.file === lock) {
+        const owner = error.ownerPid === undefined ? 'another fcw process' : `another fcw process (pid ${error.ownerPid})`;
+        throw new FailedError(`The profile file ${this.path} is locked by ${owner} (${lock}).`, `If no other fcw is running, delete ${lock}.`);
+      }
+      throw asPermissionProblem(error, 'write the profile lock', lock);
     }
   }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -263,14 +263,25 @@ describe('ProfileStore', () => {
     expect(migrateProfileFile(current)).toEqual({ file: current, from: PROFILE_SCHEMA_VERSION, migrated: false });
   });
 
-  it('waits for another process\'s lock, bounded, and takes over a stale one', () => {
+  it('waits for another live process\'s lock, bounded, naming it, and takes over a dead one\'s', () => {
     const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
     const lock = path.join(dir, 'config.json.lock');
-    fs.writeFileSync(lock, '99999');
+    fs.writeFileSync(lock, String(process.ppid)); // alive and not us, as an older fcw writes it
     const t0 = Date.now();
-    expect(() => store.save(sample())).toThrow(/locked by another fcw process/);
+    expect(() => store.save(sample())).toThrow(new RegExp(`locked by another fcw process \\(pid ${process.ppid}\\)`));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
-    const old = new Date(Date.now() - 60_000);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    fs.writeFileSync(lock, JSON.stringify({ pid: dead, token: 't' }));
+    store.save(sample());
+    expect(store.names()).toEqual(['demo']);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('takes over an empty lock older than a few seconds (a kill -9 between create and write)', () => {
+    const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
+    const lock = path.join(dir, 'config.json.lock');
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 5_000);
     fs.utimesSync(lock, old, old);
     store.save(sample());
     expect(store.names()).toEqual(['demo']);

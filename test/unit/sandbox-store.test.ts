@@ -1,7 +1,7 @@
 // The sandbox's persistence primitives: name encoding, atomic writes, the per-service lock and the
 // stored key pair.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,6 +116,23 @@ describe('withLock', () => {
     await writeFile(file, JSON.stringify({ pid: dead, since: 'then' }));
     expect(await withLock(file, 's', async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
   });
+});
+
+describe('a lock file a crash left empty or cut short', () => {
+  // What a kill -9 between the exclusive create and the write leaves: it used to wedge the service
+  // for good (409 after 10 s on every write, across restarts).
+  for (const [what, text] of [['empty', ''], ['truncated', '{"pid":1234,"tok']] as const) {
+    it(`is taken over once older than a few seconds (${what})`, async () => {
+      const store = new SandboxStore(dir);
+      await store.init();
+      const file = path.join(dir, 'locks', 'svc.lock');
+      await writeFile(file, text);
+      const old = new Date(Date.now() - 60_000);
+      await utimes(file, old, old);
+      expect(await store.withServiceLock('svc', async () => 'ran')).toBe('ran');
+      await expect(stat(file)).rejects.toThrow(); // released
+    });
+  }
 });
 
 describe('the stored identity', () => {

@@ -1,0 +1,224 @@
+// A lock held by creating a file exclusively (O_EXCL): mutual exclusion between processes sharing
+// a directory (two `fcw serve` on one data directory, parallel CI jobs saving profiles). Used by the
+// sandbox's per-service lock (async, a server must not block) and the profile store (sync, as the
+// `conf` library it guards is); both go through the same file format and the same staleness rule.
+//
+// The file holds `{pid, token, since}`. A waiter polls until it is gone, and takes it over when it
+// is stale:
+// - its owner pid is no longer alive (a crashed or SIGKILLed process);
+// - it names this process with a token no holder here has (leaked);
+// - it cannot be read as a lock (empty or cut short: a kill -9 between the exclusive create and the
+//   write leaves that) and is older than UNREADABLE_LOCK_STALE_MS. A live owner writes its pid
+//   within microseconds of creating the file, so an unreadable lock of that age has no owner.
+// A lock whose owner is alive is respected however old it is: holders keep it for milliseconds,
+// but a slow disk must not let a second writer in.
+// Known gaps: a crashed owner's pid reused by an unrelated live process keeps the lock until the
+// file is deleted (the timeout message names it); two waiters taking over the same stale lock at the
+// same instant may both get it (this needs a crash plus a race; writes under these locks are
+// atomic, so the data stays well-formed even then).
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import { processAlive } from './process-alive.js';
+
+/** An unreadable lock file older than this is what a crashed process left mid-create (see above). */
+export const UNREADABLE_LOCK_STALE_MS = 3_000;
+
+/** Tokens of the lock files this process holds right now (one path may reach a file under two names). */
+const heldTokens = new Set<string>();
+
+/** Thrown when the lock stayed held past the wait; callers turn it into their own error. */
+export class LockBusyError extends Error {
+  constructor(
+    readonly file: string,
+    /** The pid the lock file names, when it could be read. */
+    readonly ownerPid: number | undefined,
+  ) {
+    super(`${file} is held by ${ownerPid === undefined ? 'another process' : `process ${ownerPid}`}`);
+    this.name = 'LockBusyError';
+  }
+}
+
+export interface LockOwner {
+  pid: number;
+  token?: string;
+}
+
+/** The owner a lock file names: `{pid, token}` JSON, or a bare pid (what older fcw profile locks hold). */
+export function parseLockOwner(text: string): LockOwner | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? { pid: value } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  const { pid, token } = value as { pid?: unknown; token?: unknown };
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return typeof token === 'string' ? { pid, token } : { pid };
+}
+
+/** Pure: may a lock file with this owner (undefined: unreadable) and age be taken over? */
+export function isStaleLock(owner: LockOwner | undefined, ageMs: number, alive: (pid: number) => boolean = processAlive): boolean {
+  if (owner === undefined) return ageMs > UNREADABLE_LOCK_STALE_MS;
+  if (owner.pid === process.pid) return !(owner.token !== undefined && heldTokens.has(owner.token));
+  return !alive(owner.pid);
+}
+
+function lockContent(token: string): string {
+  return JSON.stringify({ pid: process.pid, token, since: new Date().toISOString() });
+}
+
+const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException)?.code === code;
+
+/** What a waiter saw: the lock is gone (try again now), stale (remove it), or held by `owner`. */
+type Seen = { state: 'gone' } | { state: 'stale' } | { state: 'held'; owner: LockOwner | undefined };
+
+function judge(text: string, mtimeMs: number): Seen {
+  const owner = parseLockOwner(text);
+  return isStaleLock(owner, Date.now() - mtimeMs) ? { state: 'stale' } : { state: 'held', owner };
+}
+
+// ---- async: the sandbox --------------------------------------------------------------------------
+
+/** In process: a promise chain per lock path, so holders here queue instead of polling the file. */
+const chains = new Map<string, Promise<void>>();
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function tryCreate(file: string, token: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'wx', 0o600);
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(lockContent(token));
+  } catch (error) {
+    // A lock we could not fill (a full disk) is removed at once rather than left for others to age out.
+    await handle.close().catch(() => {});
+    await rm(file, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return true;
+}
+
+async function look(file: string): Promise<Seen> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return judge(text, info.mtimeMs);
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { state: 'gone' };
+    throw error;
+  }
+}
+
+async function acquire(file: string, timeoutMs: number): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const token = randomUUID();
+  const deadline = Date.now() + timeoutMs;
+  let wait = 5;
+  for (;;) {
+    if (await tryCreate(file, token)) {
+      heldTokens.add(token);
+      return token;
+    }
+    const seen = await look(file);
+    if (seen.state === 'gone') continue;
+    if (seen.state === 'stale') {
+      await rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);
+    await delay(wait);
+    wait = Math.min(wait * 2, 100);
+  }
+}
+
+/** Runs `fn` while holding the lock at `file`; LockBusyError when it stays held past `timeoutMs`. */
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T> {
+  const previous = chains.get(file) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
+  chains.set(file, tail);
+  await previous;
+  try {
+    const token = await acquire(file, options.timeoutMs);
+    try {
+      return await fn();
+    } finally {
+      heldTokens.delete(token);
+      await rm(file, { force: true });
+    }
+  } finally {
+    release();
+    if (chains.get(file) === tail) chains.delete(file);
+  }
+}
+
+// ---- sync: the profile store ---------------------------------------------------------------------
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function tryCreateSync(file: string, token: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
+  }
+  try {
+    fs.writeFileSync(fd, lockContent(token));
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
+  fs.closeSync(fd);
+  return true;
+}
+
+function lookSync(file: string): Seen {
+  try {
+    return judge(fs.readFileSync(file, 'utf8'), fs.statSync(file).mtimeMs);
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { state: 'gone' };
+    throw error;
+  }
+}
+
+/** The same lock for synchronous callers: blocks the thread while it waits (a few ms at a time). */
+export function withFileLockSync<T>(file: string, fn: () => T, options: { timeoutMs: number }): T {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const token = randomUUID();
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (tryCreateSync(file, token)) break;
+    const seen = lookSync(file);
+    if (seen.state === 'gone') continue;
+    if (seen.state === 'stale') {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);
+    // Jittered, so parallel processes do not retry in step.
+    sleepSync(5 + Math.floor(Math.random() * 10));
+  }
+  heldTokens.add(token);
+  try {
+    return fn();
+  } finally {
+    heldTokens.delete(token);
+    fs.rmSync(file, { force: true });
+  }
+}
