@@ -60,8 +60,9 @@ export const preconditionFailed = (given: string, current: string) =>
 export const concurrentUpdate = (what: string) =>
   new SandboxError(409, 'ConcurrentUpdateError', `${what} is being changed by another request; retry`);
 
-export const internalError = () =>
-  new SandboxError(500, 'InternalServerError', 'the sandbox failed to handle the request; see its log');
+/** The request id goes in the message too, so the matching line of the sandbox's log can be found. */
+export const internalError = (requestId: string) =>
+  new SandboxError(500, 'InternalServerError', `the sandbox failed to handle the request; see its log for request id ${requestId}`);
 
 /** The JSON body FC sends with an error. */
 export function errorBody(error: SandboxError): { ErrorCode: string; ErrorMessage: string } {

@@ -190,9 +190,15 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
             res.on('finish', () => req.destroy());
           }
           if (error instanceof SandboxError) return sendError(res, error);
-          if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer
+          // Whether the client is still there is told by the socket. Not by `req.destroyed`: Node sets
+          // that as soon as the body has been read, so a failure after it (a full disk) went unanswered.
+          if (res.destroyed || res.socket?.destroyed !== false) {
+            options.log?.(`client gone ${requestId}: ${(error as Error)?.message ?? String(error)}`);
+            return;
+          }
           options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
-          sendError(res, internalError());
+          if (res.headersSent) res.destroy(); // half an answer is out: cutting it is the only honest end
+          else sendError(res, internalError(requestId));
         } catch {
           // Answering failed too (the socket is gone): never let it escape as an unhandled rejection.
           res.destroy();

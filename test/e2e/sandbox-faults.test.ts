@@ -1,0 +1,92 @@
+// The sandbox under faults: a write that fails after the body was read still gets an answer (500,
+// request id, cause in the log); a corrupt function record does not break its service; an upload
+// that finds every large-body slot taken is told 503 with Retry-After at once.
+import http, { type Server } from 'node:http';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { authorizationHeader } from '../../src/fc/sign.js';
+import { crc64 } from '../../src/package/crc64.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { createSandboxServer } from '../../src/sandbox/server.js';
+import { SandboxStore, type StagedCode } from '../../src/sandbox/store.js';
+import { json, signed, tempDir } from './sandbox-support.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function zipOf(text: string): Promise<Buffer> {
+  const z = new JSZip();
+  z.file('index.py', text, { date: new Date('2024-01-01T00:00:00Z') });
+  return z.generateAsync({ type: 'nodebuffer' });
+}
+
+const createFunction = (sandbox: Pick<RunningSandbox, 'url' | 'accountId' | 'credentials'>, service: string, name: string, zip: Buffer) =>
+  signed(sandbox as RunningSandbox, {
+    method: 'POST',
+    path: `/2016-08-15/services/${service}/functions`,
+    body: json({ functionName: name, runtime: 'python3', handler: 'index.handler', code: { zipFile: zip.toString('base64') } }),
+    headers: { 'x-fc-code-checksum': crc64(zip) },
+  });
+
+/** A sandbox whose log lines are kept; a short idle timeout makes a missing answer fail fast. */
+async function loggedSandbox(): Promise<{ sandbox: RunningSandbox; dir: string; log: string[] }> {
+  const { dir, remove } = await tempDir();
+  cleanups.push(remove);
+  const log: string[] = [];
+  const sandbox = await startSandbox({ dataDir: dir, log: (line) => log.push(line), timeouts: { idleMs: 3_000 } });
+  cleanups.push(() => sandbox.close());
+  expect((await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 's' }) })).status).toBe(200);
+  return { sandbox, dir, log };
+}
+
+describe('an internal error after the body was read', () => {
+  it('is answered 500 InternalServerError with a request id, and logged with its cause (a file where staging should be)', async () => {
+    const { sandbox, dir, log } = await loggedSandbox();
+    await rm(path.join(dir, 'staging'), { recursive: true });
+    await writeFile(path.join(dir, 'staging'), 'not a folder');
+    const res = await createFunction(sandbox, 's', 'f', await zipOf('x = 1\n'));
+    expect(res.status).toBe(500);
+    expect(res.json.ErrorCode).toBe('InternalServerError');
+    const requestId = res.headers['x-fc-request-id'] as string;
+    expect(requestId).toMatch(UUID);
+    expect(res.json.ErrorMessage).toContain(requestId);
+    const logged = log.find((line) => line.startsWith(`internal error ${requestId}`));
+    expect(logged).toMatch(/ENOTDIR/);
+    expect(log).toContain(log.find((line) => line.startsWith('POST /2016-08-15/services/s/functions 500 ') && line.endsWith(requestId)));
+    // Nothing half-made: no record, and the service still serves.
+    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions/f' })).status).toBe(404);
+  });
+
+  it('is answered 500 when the disk is full (an injected ENOSPC while staging)', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    class FullDisk extends SandboxStore {
+      override async stageCode(): Promise<StagedCode> {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+      }
+    }
+    const store = new FullDisk(dir);
+    await store.init();
+    const credentials = { accessKeyId: 'LTAIsandboxfaultsABCDEF', accessKeySecret: 'secret-for-the-faults-test-000' };
+    const log: string[] = [];
+    let url = '';
+    const { server } = createSandboxServer({ store, accountId: '1234567890123456', credentials, log: (l) => log.push(l), timeouts: { idleMs: 3_000 } }, () => url);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sandbox = { url, accountId: '1234567890123456', credentials };
+    expect((await signed(sandbox as RunningSandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 's' }) })).status).toBe(200);
+    const res = await createFunction(sandbox, 's', 'f', await zipOf('x = 1\n'));
+    expect([res.status, res.json.ErrorCode]).toEqual([500, 'InternalServerError']);
+    expect(log.find((line) => line.startsWith(`internal error ${res.headers['x-fc-request-id']}`))).toMatch(/ENOSPC/);
+    server.closeAllConnections();
+  });
+});
