@@ -29,7 +29,7 @@ import {
   updatedServiceRecord,
   type StoredCode,
 } from './records.js';
-import type { FunctionRecord, SandboxStore, ServiceRecord, StagedCode } from './store.js';
+import { CorruptRecordError, type FunctionRecord, type SandboxStore, type ServiceRecord, type StagedCode } from './store.js';
 
 export interface ApiRequest {
   method: string;
@@ -81,8 +81,8 @@ async function listServices(ctx: ApiContext, req: ApiRequest): Promise<ApiResult
   const page = pageOf(await ctx.store.listServiceNames(), parsePageQuery(req.query));
   const services = [];
   for (const name of page.names) {
-    const record = await ctx.store.getService(name);
-    if (record) services.push(publicService(record)); // deleted since the listing: left out
+    const record = await ctx.store.listedService(name);
+    if (record) services.push(publicService(record)); // deleted since the listing, or corrupt: left out
   }
   return ok(page.nextToken === undefined ? { services } : { services, nextToken: page.nextToken });
 }
@@ -149,7 +149,7 @@ async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: Servic
   const page = pageOf(await ctx.store.listFunctionNames(service), parsePageQuery(req.query));
   const functions = [];
   for (const name of page.names) {
-    const record = await ctx.store.getFunction(service, name);
+    const record = await ctx.store.listedFunction(service, name);
     if (record) functions.push(publicFunction(record));
   }
   return ok(page.nextToken === undefined ? { functions } : { functions, nextToken: page.nextToken });
@@ -243,10 +243,13 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
 
 async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
-    const current = await requireFunction(ctx, service, fn);
-    checkIfMatch(req, current.etag);
-    await ctx.store.removeFunction(service, fn);
-    if (current.codeFile) await ctx.store.removeCode(service, current.codeFile);
+    // A corrupt record has no etag to match: deleting it is the way out, so If-Match is not checked.
+    const current = await requireFunction(ctx, service, fn).catch((error: unknown) => {
+      if (error instanceof CorruptRecordError) return undefined;
+      throw error;
+    });
+    if (current) checkIfMatch(req, current.etag);
+    await ctx.store.removeFunction(service, fn); // its zips too
   });
   return noContent();
 }

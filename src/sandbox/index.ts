@@ -50,7 +50,7 @@ function hostForUrl(host: string): string {
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const dataDir = path.resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
-  const store = new SandboxStore(dataDir);
+  const store = new SandboxStore(dataDir, { log: options.log });
   await store.init();
   const credentials = options.credentials ?? (await loadOrCreateCredentials(dataDir));
   const accountId = options.accountId ?? (await loadOrCreateAccountId(dataDir));

@@ -17,7 +17,9 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { FunctionInfo, ServiceInfo } from '../fc/types.js';
+import { processAlive } from '../fs/process-alive.js';
 import { commitTemp, syncDir, TEMP_PREFIX, writeJsonAtomic, writeTemp } from './atomic.js';
+import { SandboxError } from './errors.js';
 import { withLock } from './lock.js';
 
 export interface ServiceRecord extends ServiceInfo {
@@ -52,13 +54,56 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
+/** A zip under code/: `<encoded function name>.<revision>.zip`. */
+const CODE_FILE = /^([A-Za-z0-9_^-]+)\.[0-9a-f-]+\.zip$/;
+
+/**
+ * A stored record that cannot be used (cut short by a disk error, edited by hand). Answered as a
+ * 500 naming the file, so one bad record is found and removed instead of breaking its neighbours.
+ */
+export class CorruptRecordError extends SandboxError {
+  constructor(what: string, file: string, problem: string, remedy: string) {
+    super(500, 'InternalServerError', `the stored record of ${what} (${file}) is corrupt: ${problem}; ${remedy}`);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+/** The file's JSON, undefined when it does not exist, or the reason it cannot be read as JSON. */
+async function readJson(file: string): Promise<{ value: unknown } | { problem: string } | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
+    text = await readFile(file, 'utf8');
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { problem: `it is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What makes a parsed function record unusable, or undefined when it can be served. */
+function functionRecordProblem(value: unknown, fn: string): string | undefined {
+  if (!isObject(value)) return 'it is not a JSON object';
+  if (value.functionName !== fn) return `its functionName is ${JSON.stringify(value.functionName)}, not '${fn}'`;
+  if (typeof value.runtime !== 'string' || typeof value.etag !== 'string') return 'its runtime or etag is missing';
+  if (value.codeFile !== undefined && (typeof value.codeFile !== 'string' || CODE_FILE.exec(value.codeFile)?.[1] !== encodeName(fn))) {
+    return `its codeFile ${JSON.stringify(value.codeFile)} is not a code file of this function`;
+  }
+  return undefined;
+}
+
+function serviceRecordProblem(value: unknown, service: string): string | undefined {
+  if (!isObject(value)) return 'it is not a JSON object';
+  if (value.serviceName !== service) return `its serviceName is ${JSON.stringify(value.serviceName)}, not '${service}'`;
+  if (typeof value.etag !== 'string') return 'its etag is missing';
+  return undefined;
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -67,15 +112,6 @@ async function listDir(dir: string): Promise<string[]> {
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -91,7 +127,14 @@ export class SandboxStore {
   private readonly locksDir: string;
   private readonly trashDir: string;
 
-  constructor(readonly dataDir: string) {
+  private readonly log: (line: string) => void;
+
+  constructor(
+    readonly dataDir: string,
+    /** Where a skipped corrupt record or a crash's leftovers cleared at start are told. */
+    options: { log?: (line: string) => void } = {},
+  ) {
+    this.log = options.log ?? (() => {});
     this.servicesDir = path.join(dataDir, 'services');
     this.stagingDir = path.join(dataDir, 'staging');
     this.locksDir = path.join(dataDir, 'locks');
@@ -104,11 +147,11 @@ export class SandboxStore {
     for (const dir of [this.servicesDir, this.stagingDir, this.locksDir, this.trashDir]) await mkdir(dir, { recursive: true });
     for (const name of await listDir(this.stagingDir)) {
       const pid = Number(name.split('-')[0]);
-      if (!pidAlive(pid)) await rm(path.join(this.stagingDir, name), { force: true });
+      if (!processAlive(pid)) await rm(path.join(this.stagingDir, name), { force: true });
     }
     for (const name of await listDir(this.trashDir)) {
       const pid = Number(name.split('-')[0]);
-      if (!pidAlive(pid)) await rm(path.join(this.trashDir, name), { recursive: true, force: true });
+      if (!processAlive(pid)) await rm(path.join(this.trashDir, name), { recursive: true, force: true });
     }
   }
 
@@ -121,7 +164,7 @@ export class SandboxStore {
   }
 
   codePath(service: string, codeFile: string): string {
-    if (!/^[A-Za-z0-9_^-]+\.[0-9a-f-]+\.zip$/.test(codeFile)) throw new Error(`not a code file name: ${codeFile}`);
+    if (!CODE_FILE.test(codeFile)) throw new Error(`not a code file name: ${codeFile}`);
     return path.join(this.serviceDir(service), 'code', codeFile);
   }
 
@@ -142,9 +185,15 @@ export class SandboxStore {
     return names;
   }
 
+  /** The service's record, undefined when there is none; CorruptRecordError when it cannot be used. */
   async getService(service: string): Promise<ServiceRecord | undefined> {
     if (!isStorableName(service)) return undefined;
-    return readJson<ServiceRecord>(path.join(this.serviceDir(service), 'service.json'));
+    const file = path.join(this.serviceDir(service), 'service.json');
+    const read = await readJson(file);
+    if (read === undefined) return undefined;
+    const problem = 'problem' in read ? read.problem : serviceRecordProblem(read.value, service);
+    if (problem !== undefined) throw new CorruptRecordError(`service '${service}'`, path.relative(this.dataDir, file), problem, 'repair or remove that file by hand');
+    return (read as { value: ServiceRecord }).value;
   }
 
   /** Creates the service's directory complete, then renames it into place: false if the name is taken. */
@@ -192,18 +241,50 @@ export class SandboxStore {
     return names;
   }
 
+  /** The function's record, undefined when there is none; CorruptRecordError when it cannot be used. */
   async getFunction(service: string, fn: string): Promise<FunctionRecord | undefined> {
     if (!isStorableName(service) || !isStorableName(fn)) return undefined;
-    return readJson<FunctionRecord>(this.functionFile(service, fn));
+    const file = this.functionFile(service, fn);
+    const read = await readJson(file);
+    if (read === undefined) return undefined;
+    const problem = 'problem' in read ? read.problem : functionRecordProblem(read.value, fn);
+    if (problem !== undefined) {
+      throw new CorruptRecordError(`function '${fn}' in service '${service}'`, path.relative(this.dataDir, file), problem, 'DeleteFunction removes it');
+    }
+    return (read as { value: FunctionRecord }).value;
+  }
+
+  /** For listings: a corrupt record is logged and left out (undefined), so its neighbours are still listed. */
+  async listedFunction(service: string, fn: string): Promise<FunctionRecord | undefined> {
+    return this.skippingCorrupt(() => this.getFunction(service, fn));
+  }
+
+  async listedService(service: string): Promise<ServiceRecord | undefined> {
+    return this.skippingCorrupt(() => this.getService(service));
+  }
+
+  private async skippingCorrupt<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof CorruptRecordError)) throw error;
+      this.log(`skipped in a listing: ${error.message}`);
+      return undefined;
+    }
   }
 
   async writeFunction(service: string, record: FunctionRecord): Promise<void> {
     await writeJsonAtomic(this.functionFile(service, record.functionName), record);
   }
 
+  /** Removes the record, then every zip of the function (also one a corrupt record no longer names). */
   async removeFunction(service: string, fn: string): Promise<void> {
     await rm(this.functionFile(service, fn), { force: true });
     await syncDir(path.dirname(this.functionFile(service, fn)));
+    const codeDir = path.join(this.serviceDir(service), 'code');
+    for (const name of await listDir(codeDir)) {
+      if (CODE_FILE.exec(name)?.[1] === encodeName(fn)) await rm(path.join(codeDir, name), { force: true });
+    }
   }
 
   // ---- code ----

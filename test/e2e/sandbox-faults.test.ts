@@ -90,3 +90,52 @@ describe('an internal error after the body was read', () => {
     server.closeAllConnections();
   });
 });
+
+describe('a corrupt function record', () => {
+  async function withCorrupt(): Promise<{ sandbox: RunningSandbox; dir: string; log: string[] }> {
+    const setup = await loggedSandbox();
+    for (const name of ['a', 'broken', 'c']) expect((await createFunction(setup.sandbox, 's', name, await zipOf(`n = '${name}'\n`))).status).toBe(200);
+    // What a disk error or a hand edit leaves: JSON cut short.
+    await writeFile(path.join(setup.dir, 'services', 's', 'functions', 'broken.json'), '{"functionName": "broken", "runt');
+    return setup;
+  }
+
+  it('is left out of ListFunctions, which logs it, and the others are still listed', async () => {
+    const { sandbox, log } = await withCorrupt();
+    const list = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions' });
+    expect(list.status).toBe(200);
+    expect(list.json.functions.map((f: { functionName: string }) => f.functionName)).toEqual(['a', 'c']);
+    expect(log.some((line) => /corrupt/.test(line) && line.includes('broken.json'))).toBe(true);
+  });
+
+  it('GetFunction and UpdateFunction on it answer 500 naming the record and how to remove it', async () => {
+    const { sandbox } = await withCorrupt();
+    for (const method of ['GET', 'PUT']) {
+      const res = await signed(sandbox, { method, path: '/2016-08-15/services/s/functions/broken', ...(method === 'PUT' ? { body: json({ timeout: 9 }) } : {}) });
+      expect([res.status, res.json.ErrorCode], method).toEqual([500, 'InternalServerError']);
+      expect(res.json.ErrorMessage).toMatch(/function 'broken' in service 's'.*broken\.json.*corrupt/);
+      expect(res.json.ErrorMessage).toContain('DeleteFunction');
+    }
+  });
+
+  it('DeleteFunction removes it and its zip; the name can be created again', async () => {
+    const { sandbox, dir } = await withCorrupt();
+    const deleted = await signed(sandbox, { method: 'DELETE', path: '/2016-08-15/services/s/functions/broken' });
+    expect(deleted.status).toBe(204);
+    const zips = await readdir(path.join(dir, 'services', 's', 'code'));
+    expect(zips.filter((z) => z.startsWith('broken.'))).toEqual([]);
+    expect(zips).toHaveLength(2);
+    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions/broken' })).status).toBe(404);
+    expect((await createFunction(sandbox, 's', 'broken', await zipOf('n = 2\n'))).status).toBe(200);
+  });
+
+  it('a record that parses but is not a function record counts as corrupt too', async () => {
+    const { sandbox, dir } = await withCorrupt();
+    await writeFile(path.join(dir, 'services', 's', 'functions', 'broken.json'), JSON.stringify({ functionName: 'broken', codeFile: '../../x.zip' }));
+    const res = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions/broken' });
+    expect([res.status, res.json.ErrorCode]).toEqual([500, 'InternalServerError']);
+    expect(res.json.ErrorMessage).toMatch(/corrupt/);
+    const list = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions' });
+    expect(list.json.functions).toHaveLength(2);
+  });
+});
