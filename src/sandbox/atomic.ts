@@ -1,14 +1,27 @@
 // Atomic file writes for the sandbox's data directory: write a temp file beside the target, fsync
 // it, rename it over the target, fsync the directory. A reader (or a restart after a crash) sees
-// the old file or the new one, never half of either. Temp names start with `.tmp-` so listings skip them.
+// the old file or the new one, never half of either. Temp names start with `.tmp-` so listings skip
+// them, and carry the writer's pid (`.tmp-<pid>-<uuid>`) so a start-up can tell a crashed process's
+// leftovers from the files of a process still running on the same directory.
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export const TEMP_PREFIX = '.tmp-';
 
+/** A temp name for this process, in `dir`. */
+export function tempNameIn(dir: string): string {
+  return path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+}
+
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `${TEMP_PREFIX}${randomUUID()}`);
+  return tempNameIn(path.dirname(target));
+}
+
+/** The pid a temp or staging name was made by (`.tmp-<pid>-…` or `<pid>-…`); undefined when it has none. */
+export function ownerPidOf(name: string): number | undefined {
+  const match = /^(?:\.tmp-)?(\d+)-/.exec(name);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** fsync a directory so a rename inside it survives a power cut. Not possible on Windows: skipped. */

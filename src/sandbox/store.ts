@@ -18,7 +18,7 @@ import path from 'node:path';
 
 import type { FunctionInfo, ServiceInfo } from '../fc/types.js';
 import { processAlive } from '../fs/process-alive.js';
-import { commitTemp, syncDir, TEMP_PREFIX, writeJsonAtomic, writeTemp } from './atomic.js';
+import { commitTemp, ownerPidOf, syncDir, TEMP_PREFIX, tempNameIn, writeJsonAtomic, writeTemp } from './atomic.js';
 import { SandboxError } from './errors.js';
 import { withLock } from './lock.js';
 
@@ -141,17 +141,64 @@ export class SandboxStore {
     this.trashDir = path.join(dataDir, 'trash');
   }
 
-  /** Creates the layout and clears what crashed processes left behind (only theirs: others may be running). */
+  /**
+   * Creates the layout and clears what crashed processes left behind: temp files, staged uploads,
+   * half-deleted services, and zips no record points to. Only theirs: other processes may be
+   * serving this directory, so a file is removed only when the pid in its name is not running, and
+   * a service's zips are judged under its lock, where no request of anyone's is half done.
+   */
   async init(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     for (const dir of [this.servicesDir, this.stagingDir, this.locksDir, this.trashDir]) await mkdir(dir, { recursive: true });
-    for (const name of await listDir(this.stagingDir)) {
-      const pid = Number(name.split('-')[0]);
-      if (!processAlive(pid)) await rm(path.join(this.stagingDir, name), { force: true });
+    await this.removeDeadOwners(this.dataDir, (name) => name.startsWith(TEMP_PREFIX));
+    await this.removeDeadOwners(this.stagingDir);
+    await this.removeDeadOwners(this.trashDir);
+    await this.removeDeadOwners(this.servicesDir, (name) => name.startsWith(TEMP_PREFIX));
+    for (const service of await this.listServiceNames()) {
+      try {
+        await this.withServiceLock(service, () => this.sweepService(service));
+      } catch (error) {
+        // Never a reason not to start: what is left is only disk space, tried again next start.
+        this.log(`start-up: could not check service '${service}' for leftovers: ${(error as Error).message}`);
+      }
     }
-    for (const name of await listDir(this.trashDir)) {
-      const pid = Number(name.split('-')[0]);
-      if (!processAlive(pid)) await rm(path.join(this.trashDir, name), { recursive: true, force: true });
+  }
+
+  /** Removes the entries of `dir` (those `which` picks) whose name carries no pid or a pid not running. */
+  private async removeDeadOwners(dir: string, which: (name: string) => boolean = () => true): Promise<void> {
+    for (const name of await listDir(dir)) {
+      if (!which(name)) continue;
+      const pid = ownerPidOf(name);
+      if (pid !== undefined && processAlive(pid)) continue;
+      await rm(path.join(dir, name), { recursive: true, force: true });
+      this.log(`start-up: removed ${path.relative(this.dataDir, path.join(dir, name))}, left by a process that is gone`);
+    }
+  }
+
+  /** Call under the service's lock: its dead temp files, and its zips that no record names. */
+  private async sweepService(service: string): Promise<void> {
+    const dir = this.serviceDir(service);
+    const isTemp = (name: string) => name.startsWith(TEMP_PREFIX);
+    await this.removeDeadOwners(dir, isTemp);
+    await this.removeDeadOwners(path.join(dir, 'functions'), isTemp);
+    const named = new Set<string>();
+    /** Functions whose record is corrupt: which zip it names is unknown, so all of theirs stay. */
+    const unknown = new Set<string>();
+    for (const fn of await this.listFunctionNames(service)) {
+      try {
+        const codeFile = (await this.getFunction(service, fn))?.codeFile;
+        if (codeFile) named.add(codeFile);
+      } catch (error) {
+        if (!(error instanceof CorruptRecordError)) throw error;
+        unknown.add(encodeName(fn));
+      }
+    }
+    const codeDir = path.join(dir, 'code');
+    for (const name of await listDir(codeDir)) {
+      const owner = CODE_FILE.exec(name)?.[1];
+      if (owner === undefined || unknown.has(owner) || named.has(name)) continue;
+      await rm(path.join(codeDir, name), { force: true });
+      this.log(`start-up: removed ${path.relative(this.dataDir, path.join(codeDir, name))}, a zip no record points to`);
     }
   }
 
@@ -200,7 +247,7 @@ export class SandboxStore {
   async createService(record: ServiceRecord): Promise<boolean> {
     const target = this.serviceDir(record.serviceName);
     if (await this.getService(record.serviceName)) return false;
-    const temp = path.join(this.servicesDir, `${TEMP_PREFIX}${randomUUID()}`);
+    const temp = tempNameIn(this.servicesDir);
     await mkdir(path.join(temp, 'functions'), { recursive: true });
     await mkdir(path.join(temp, 'code'), { recursive: true });
     await writeJsonAtomic(path.join(temp, 'service.json'), record);

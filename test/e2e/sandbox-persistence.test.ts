@@ -1,8 +1,8 @@
 // What survives and what stays whole: a restart keeps every service, function, zip and the key
 // pair; concurrent creates of one name give one 200 and one 409 and never a torn record, within
 // one process and across two processes serving the same data directory.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -79,6 +79,56 @@ describe('persistence', () => {
     await writeFile(path.join(dir, 'services', 's', 'functions', '.tmp-123'), '{"functionName": "half');
     const list = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions' });
     expect(list.json).toEqual({ functions: [] });
+  });
+});
+
+describe('start-up after a crash', () => {
+  /** A pid that certainly names no process: a child that has exited and been reaped. */
+  const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+
+  it('removes the temp files a dead process left and the zips no record points to; keeps everything else', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const first = await startSandbox({ dataDir: dir });
+    await signed(first, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 's' }) });
+    for (const name of ['kept', 'broken']) expect((await createFunction(first, 's', name, await zipOf(`# ${name}\n`))).status).toBe(200);
+    await first.close();
+
+    // What a kill -9 mid-request leaves: temp records, a half-made service, a zip committed
+    // without its record (or whose record was replaced), staging files.
+    const svc = path.join(dir, 'services', 's');
+    const dead = deadPid();
+    const leftovers = [
+      path.join(dir, 'services', `.tmp-${dead}-a`),
+      path.join(svc, 'functions', `.tmp-${dead}-b`),
+      path.join(svc, 'functions', '.tmp-0b5d1c7e-older-name-without-a-pid'),
+      path.join(svc, `.tmp-${dead}-c`),
+      path.join(svc, 'code', 'kept.0b5d1c7e-0000-4000-8000-000000000001.zip'),
+      path.join(svc, 'code', 'gone.0b5d1c7e-0000-4000-8000-000000000002.zip'),
+      path.join(dir, 'staging', `.tmp-${dead}-d`),
+      path.join(dir, `.tmp-${dead}-e`),
+    ];
+    await mkdir(leftovers[0], { recursive: true });
+    await writeFile(path.join(leftovers[0], 'service.json'), '{"serviceName":"half');
+    for (const file of leftovers.slice(1)) await writeFile(file, 'left by a crash');
+    // Kept: a running process's temp files, and the zip of a corrupt record (its DeleteFunction removes it).
+    const live = [path.join(svc, 'functions', `.tmp-${process.ppid}-f`), path.join(dir, 'staging', `.tmp-${process.ppid}-g`)];
+    for (const file of live) await writeFile(file, 'being written');
+    await writeFile(path.join(svc, 'functions', 'broken.json'), '{"functionName": "bro');
+    const zipsBefore = await readdir(path.join(svc, 'code'));
+
+    const log: string[] = [];
+    const second = await startSandbox({ dataDir: dir, log: (line) => log.push(line) });
+    cleanups.push(() => second.close());
+    for (const file of leftovers) await expect(stat(file), file).rejects.toThrow();
+    for (const file of live) expect((await stat(file)).isFile()).toBe(true);
+    const zipsAfter = await readdir(path.join(svc, 'code'));
+    expect(zipsAfter.sort()).toEqual(zipsBefore.filter((z) => !z.includes('0b5d1c7e')).sort());
+    expect(zipsAfter.filter((z) => z.startsWith('broken.'))).toHaveLength(1);
+    expect(log.join('\n')).toMatch(/removed .*gone\.0b5d1c7e/);
+    const got = await signed(second, { method: 'GET', path: '/2016-08-15/services/s/functions/kept/code' });
+    const download = await rawRequest(second.url, { method: 'GET', path: got.json.url.replace(/^https?:\/\/[^/]+/, '') });
+    expect(crc64(download.body)).toBe(got.json.checksum);
   });
 });
 
