@@ -75,26 +75,24 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 /**
  * Bounds how many large bodies are held in memory at once. A 100 MB zip costs several times its
  * size while it is read, parsed, decoded and checked (about 0.8 GB measured at the cap), so ten
- * at once could exhaust memory; past the limit a request waits, unread, for a turn (TCP
- * back-pressure holds its client) and the server's request timeout still applies.
+ * at once could exhaust memory. Past the limit a request is refused at once (503 with Retry-After)
+ * rather than queued: a queued request sat unread until the idle timeout reset it, with no answer,
+ * while slow uploads held every turn.
  */
 export class BodyGate {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
 
-  /** Waits for a turn; call the returned function exactly once when the body's memory is released. */
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+  /** A turn, or undefined when all are taken; call the returned function exactly once when the body's memory is released. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.limit) return undefined;
+    this.active++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      if (next) next(); // the turn passes straight on; `active` stays the same
-      else this.active--;
+      this.active--;
     };
   }
 }

@@ -60,6 +60,10 @@ export const preconditionFailed = (given: string, current: string) =>
 export const concurrentUpdate = (what: string) =>
   new SandboxError(409, 'ConcurrentUpdateError', `${what} is being changed by another request; retry`);
 
+// FC answers 503 ResourceThrottled when it sheds load; nothing was done, so a client may retry.
+export const throttled = (reason: string, retryAfterS: number) =>
+  new SandboxError(503, 'ResourceThrottled', `${reason}; retry in ${retryAfterS} s`, { 'Retry-After': String(retryAfterS) });
+
 /** The request id goes in the message too, so the matching line of the sandbox's log can be found. */
 export const internalError = (requestId: string) =>
   new SandboxError(500, 'InternalServerError', `the sandbox failed to handle the request; see its log for request id ${requestId}`);

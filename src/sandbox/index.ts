@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
-import { createSandboxServer, type ServerTimeouts } from './server.js';
+import { createSandboxServer, type LargeBodyLimits, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
 
 export { credentialsPath } from './credentials.js';
@@ -28,6 +28,8 @@ export interface StartSandboxOptions {
   now?: () => number;
   /** Overrides of the server's time limits (tests shorten them). */
   timeouts?: Partial<ServerTimeouts>;
+  /** Overrides of how many large bodies are handled at once (tests lower them). */
+  largeBodies?: Partial<LargeBodyLimits>;
 }
 
 export interface RunningSandbox {
@@ -65,6 +67,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       maxBodyBytes: options.maxBodyBytes,
       now: options.now,
       timeouts: options.timeouts,
+      largeBodies: options.largeBodies,
       keyFile: options.credentials ? undefined : credentialsPath(dataDir),
     },
     () => url,

@@ -13,7 +13,7 @@ import { handleApi, type ApiResult } from './api.js';
 import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
-import { errorBody, internalError, pathNotSupported, SandboxError } from './errors.js';
+import { errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import type { SandboxStore } from './store.js';
 
 export interface SandboxServerOptions {
@@ -30,7 +30,24 @@ export interface SandboxServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Where the key pair is kept when it came from the data directory; told by /sandbox-info. */
   keyFile?: string;
+  /** Overrides of LARGE_BODY_LIMITS (tests lower them). */
+  largeBodies?: Partial<LargeBodyLimits>;
 }
+
+export interface LargeBodyLimits {
+  /** A body above this size (or of unknown size) needs one of the turns. */
+  bytes: number;
+  /** How many such bodies may be in memory at once; one more is answered 503 at once. */
+  concurrent: number;
+  /** The Retry-After of that 503, in seconds: about what a 100 MB upload takes on loopback. */
+  retryAfterS: number;
+}
+
+export const LARGE_BODY_LIMITS: Readonly<LargeBodyLimits> = {
+  bytes: LARGE_BODY_BYTES,
+  concurrent: MAX_CONCURRENT_LARGE_BODIES,
+  retryAfterS: 2,
+};
 
 /** Unauthenticated: tells a client which key this sandbox expects (never the secret). */
 export const SANDBOX_INFO_PATH = '/sandbox-info';
@@ -54,6 +71,13 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
 };
 
 const VERSION_PREFIX = `/${API_VERSION}`;
+
+/** An answer given before the body was read: the rest of the body is not read, the connection is closed. */
+class BodyRefusedError extends SandboxError {
+  constructor(error: SandboxError) {
+    super(error.status, error.code, error.message, error.headers);
+  }
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
@@ -96,7 +120,8 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
   const now = options.now ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const inFlight = new Set<Promise<void>>();
-  const largeBodies = new BodyGate(MAX_CONCURRENT_LARGE_BODIES);
+  const large = { ...LARGE_BODY_LIMITS, ...options.largeBodies };
+  const largeBodies = new BodyGate(large.concurrent);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -133,7 +158,14 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const readJson = async () => {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
-      if (!(declared <= LARGE_BODY_BYTES)) releaseTurn = await largeBodies.acquire();
+      if (!(declared <= large.bytes)) {
+        releaseTurn = largeBodies.tryAcquire();
+        // The body stays unread: the connection is closed once the answer is out (as for a body too large).
+        if (!releaseTurn) {
+          const busy = `${large.concurrent} large uploads (over ${large.bytes} bytes) are being handled already, the most held in memory at once`;
+          throw new BodyRefusedError(throttled(busy, large.retryAfterS));
+        }
+      }
       return parseJsonObject(await readBody(req, maxBodyBytes));
     };
     try {
@@ -184,7 +216,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const work = handle(req, res)
       .catch((error: unknown) => {
         try {
-          if (error instanceof BodyTooLargeError && !res.headersSent) {
+          if ((error instanceof BodyTooLargeError || error instanceof BodyRefusedError) && !res.headersSent) {
             // The rest of the body is not read: close the connection once the answer is out.
             res.setHeader('Connection', 'close');
             res.on('finish', () => req.destroy());

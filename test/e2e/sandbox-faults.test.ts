@@ -139,3 +139,65 @@ describe('a corrupt function record', () => {
     expect(list.json.functions).toHaveLength(2);
   });
 });
+
+describe('large uploads past the limit', () => {
+  /** Starts a signed CreateFunction whose body is sent only in part (a slow upload); `finish` sends the rest. */
+  function startUpload(sandbox: RunningSandbox, body: string): { answer: Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }>; finish(): void; abort(): void } {
+    const target = '/2016-08-15/services/s/functions';
+    const headers: Record<string, string> = {
+      date: new Date().toUTCString(),
+      'x-fc-account-id': sandbox.accountId,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    headers.authorization = authorizationHeader(sandbox.credentials, { method: 'POST', path: target, headers });
+    const req = http.request(`${sandbox.url}${target}`, { method: 'POST', headers, agent: false });
+    const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : undefined }));
+      });
+      req.on('error', reject);
+    });
+    answer.catch(() => {}); // an aborted upload's error is expected
+    const half = Math.floor(body.length / 2);
+    req.write(body.slice(0, half));
+    return { answer, finish: () => req.end(body.slice(half)), abort: () => req.destroy() };
+  }
+
+  it('a third is answered 503 ResourceThrottled with Retry-After at once, and a freed turn is usable again', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const sandbox = await startSandbox({ dataDir: dir, largeBodies: { bytes: 1024, concurrent: 2, retryAfterS: 7 }, timeouts: { idleMs: 3_000 } });
+    cleanups.push(() => sandbox.close());
+    expect((await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 's' }) })).status).toBe(200);
+    const bodyOf = async (name: string) => {
+      const zip = await zipOf(`n = '${name}'\n${'#'.repeat(4096)}\n`);
+      return json({ functionName: name, runtime: 'python3', handler: 'index.handler', code: { zipFile: zip.toString('base64') } });
+    };
+
+    // Three slow uploads at once: whichever comes third finds both turns held, and is answered
+    // at once while the other two are still unfinished (it used to wait unread until reset).
+    const uploads = await Promise.all(['u0', 'u1', 'u2'].map(async (name) => startUpload(sandbox, await bodyOf(name))));
+    const { refused, index } = await Promise.race(uploads.map((u, i) => u.answer.then((refused) => ({ refused, index: i }))));
+    expect(refused.status).toBe(503);
+    expect(refused.json.ErrorCode).toBe('ResourceThrottled');
+    expect(refused.headers['retry-after']).toBe('7');
+    expect(refused.headers['x-fc-request-id']).toMatch(UUID);
+    expect(refused.json.ErrorMessage).toMatch(/2 large uploads/);
+    const [holder, other] = uploads.filter((_, i) => i !== index);
+    // Small requests need no turn.
+    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s' })).status).toBe(200);
+
+    holder.finish();
+    expect((await holder.answer).status).toBe(200);
+    const again = startUpload(sandbox, await bodyOf('again'));
+    again.finish();
+    expect((await again.answer).status).toBe(200);
+    other.abort();
+    const names = (await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions' })).json.functions.map((f: { functionName: string }) => f.functionName);
+    expect(names).toHaveLength(2);
+    expect(names).toContain('again');
+  });
+});
