@@ -8,6 +8,8 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { FcClient } from '../../src/fc/client.js';
+import { FcApiError } from '../../src/fc/errors.js';
 import { authorizationHeader } from '../../src/fc/sign.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -199,5 +201,34 @@ describe('large uploads past the limit', () => {
     const names = (await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/s/functions' })).json.functions.map((f: { functionName: string }) => f.functionName);
     expect(names).toHaveLength(2);
     expect(names).toContain('again');
+  });
+});
+
+describe("fcw's client on that 503", () => {
+  it('retries it, as nothing was done (a create too), then reports 503 ResourceThrottled', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    // No turn at all, and Retry-After 0: every large upload is refused at once.
+    const lines: string[] = [];
+    const sandbox = await startSandbox({ dataDir: dir, largeBodies: { bytes: 1024, concurrent: 0, retryAfterS: 0 }, log: (line) => lines.push(line) });
+    cleanups.push(() => sandbox.close());
+    const client = new FcClient({
+      endpoint: sandbox.url,
+      accountId: sandbox.accountId,
+      credentials: sandbox.credentials,
+      retries: 2,
+      retryDelayMs: () => 0,
+    });
+    await client.createService({ serviceName: 's' });
+    const zip = await zipOf(`x = 1\n${'#'.repeat(4096)}\n`);
+    const error = await client
+      .createFunction('s', { functionName: 'f', runtime: 'python3', handler: 'index.handler' }, { kind: 'zip', zip, checksum: crc64(zip) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FcApiError);
+    expect([(error as FcApiError).status, (error as FcApiError).code]).toEqual([503, 'ResourceThrottled']);
+    expect(lines.filter((line) => line.startsWith('POST /2016-08-15/services/s/functions 503 '))).toHaveLength(3);
+    // Reads carry no body, so they never need a turn.
+    await expect(client.getService('s')).resolves.toMatchObject({ data: { serviceName: 's' } });
+    await expect(client.getFunction('s', 'f')).rejects.toMatchObject({ status: 404 });
   });
 });
