@@ -1,7 +1,7 @@
 // A lock held by creating a file exclusively (O_EXCL): mutual exclusion between processes sharing
 // a directory (two `fcw serve` on one data directory, parallel CI jobs saving profiles). Used by the
-// sandbox's per-service lock (async, a server must not block) and the profile store (sync, as the
-// `conf` library it guards is); both go through the same file format and the same staleness rule.
+// sandbox's per-service lock (its wait is async: a server must not block while another holds it) and
+// the profile store (sync, as the `conf` library it guards is); both take it with the same tryTake.
 //
 // The file holds `{pid, token, since}`. A waiter polls until it is gone, and takes it over when it
 // is stale:
@@ -18,7 +18,7 @@
 // atomic, so the data stays well-formed even then).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import { processAlive } from './process-alive.js';
@@ -61,7 +61,7 @@ export function parseLockOwner(text: string): LockOwner | undefined {
   return typeof token === 'string' ? { pid, token } : { pid };
 }
 
-/** Pure: may a lock file with this owner (undefined: unreadable) and age be taken over? */
+/** May a lock file with this owner (undefined: unreadable) and age be taken over? No I/O but `alive`. */
 export function isStaleLock(owner: LockOwner | undefined, ageMs: number, alive: (pid: number) => boolean = processAlive): boolean {
   if (owner === undefined) return ageMs > UNREADABLE_LOCK_STALE_MS;
   if (owner.pid === process.pid) return !(owner.token !== undefined && heldTokens.has(owner.token));
@@ -74,50 +74,61 @@ function lockContent(token: string): string {
 
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException)?.code === code;
 
-/** What a waiter saw: the lock is gone (try again now), stale (remove it), or held by `owner`. */
-type Seen = { state: 'gone' } | { state: 'stale' } | { state: 'held'; owner: LockOwner | undefined };
+/** What a taker saw: the lock is now ours, gone (try again now), stale (removed: try again now), or held by `owner`. */
+type Seen = { state: 'taken' } | { state: 'retry' } | { state: 'held'; owner: LockOwner | undefined };
 
-function judge(text: string, mtimeMs: number): Seen {
+/**
+ * One try at the lock. Synchronous for both drivers, on purpose: the window between the exclusive
+ * create and the write of the owner is then two system calls, not a turn of a busy event loop (where
+ * a kill -9 left an empty lock in every second drill of 200 concurrent writes). A few microseconds
+ * on a small local file.
+ */
+function tryTake(file: string, token: string): Seen {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+  }
+  if (fd !== undefined) {
+    try {
+      fs.writeFileSync(fd, lockContent(token));
+    } catch (error) {
+      // A lock we could not fill (a full disk) is removed at once rather than left for others to age out.
+      fs.closeSync(fd);
+      fs.rmSync(file, { force: true });
+      throw error;
+    }
+    fs.closeSync(fd);
+    heldTokens.add(token);
+    return { state: 'taken' };
+  }
+  let text: string;
+  let mtimeMs: number;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { state: 'retry' }; // released meanwhile
+    throw error;
+  }
   const owner = parseLockOwner(text);
-  return isStaleLock(owner, Date.now() - mtimeMs) ? { state: 'stale' } : { state: 'held', owner };
+  if (!isStaleLock(owner, Date.now() - mtimeMs)) return { state: 'held', owner };
+  fs.rmSync(file, { force: true });
+  return { state: 'retry' };
 }
 
-// ---- async: the sandbox --------------------------------------------------------------------------
+function release(file: string, token: string): void {
+  heldTokens.delete(token);
+  fs.rmSync(file, { force: true });
+}
+
+// ---- async: the sandbox (waits without blocking the server) -----------------------------------
 
 /** In process: a promise chain per lock path, so holders here queue instead of polling the file. */
 const chains = new Map<string, Promise<void>>();
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function tryCreate(file: string, token: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(file, 'wx', 0o600);
-  } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(lockContent(token));
-  } catch (error) {
-    // A lock we could not fill (a full disk) is removed at once rather than left for others to age out.
-    await handle.close().catch(() => {});
-    await rm(file, { force: true });
-    throw error;
-  }
-  await handle.close();
-  return true;
-}
-
-async function look(file: string): Promise<Seen> {
-  try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    return judge(text, info.mtimeMs);
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return { state: 'gone' };
-    throw error;
-  }
-}
 
 async function acquire(file: string, timeoutMs: number): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -125,16 +136,9 @@ async function acquire(file: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   for (;;) {
-    if (await tryCreate(file, token)) {
-      heldTokens.add(token);
-      return token;
-    }
-    const seen = await look(file);
-    if (seen.state === 'gone') continue;
-    if (seen.state === 'stale') {
-      await rm(file, { force: true });
-      continue;
-    }
+    const seen = tryTake(file, token);
+    if (seen.state === 'taken') return token;
+    if (seen.state === 'retry') continue;
     if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);
     await delay(wait);
     wait = Math.min(wait * 2, 100);
@@ -144,8 +148,8 @@ async function acquire(file: string, timeoutMs: number): Promise<string> {
 /** Runs `fn` while holding the lock at `file`; LockBusyError when it stays held past `timeoutMs`. */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T> {
   const previous = chains.get(file) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
   const tail = previous.then(() => mine);
   chains.set(file, tail);
   await previous;
@@ -154,47 +158,18 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
     try {
       return await fn();
     } finally {
-      heldTokens.delete(token);
-      await rm(file, { force: true });
+      release(file, token);
     }
   } finally {
-    release();
+    done();
     if (chains.get(file) === tail) chains.delete(file);
   }
 }
 
-// ---- sync: the profile store ---------------------------------------------------------------------
+// ---- sync: the profile store -------------------------------------------------------------------
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function tryCreateSync(file: string, token: string): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
-    throw error;
-  }
-  try {
-    fs.writeFileSync(fd, lockContent(token));
-  } catch (error) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
-    throw error;
-  }
-  fs.closeSync(fd);
-  return true;
-}
-
-function lookSync(file: string): Seen {
-  try {
-    return judge(fs.readFileSync(file, 'utf8'), fs.statSync(file).mtimeMs);
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return { state: 'gone' };
-    throw error;
-  }
 }
 
 /** The same lock for synchronous callers: blocks the thread while it waits (a few ms at a time). */
@@ -203,22 +178,16 @@ export function withFileLockSync<T>(file: string, fn: () => T, options: { timeou
   const token = randomUUID();
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    if (tryCreateSync(file, token)) break;
-    const seen = lookSync(file);
-    if (seen.state === 'gone') continue;
-    if (seen.state === 'stale') {
-      fs.rmSync(file, { force: true });
-      continue;
-    }
+    const seen = tryTake(file, token);
+    if (seen.state === 'taken') break;
+    if (seen.state === 'retry') continue;
     if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);
     // Jittered, so parallel processes do not retry in step.
     sleepSync(5 + Math.floor(Math.random() * 10));
   }
-  heldTokens.add(token);
   try {
     return fn();
   } finally {
-    heldTokens.delete(token);
-    fs.rmSync(file, { force: true });
+    release(file, token);
   }
 }
