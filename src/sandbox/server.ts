@@ -72,11 +72,33 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
 
 const VERSION_PREFIX = `/${API_VERSION}`;
 
-/** An answer given before the body was read: the rest of the body is not read, the connection is closed. */
+/** An answer given before the body was read, to a body within the cap: see discardRest. */
 class BodyRefusedError extends SandboxError {
   constructor(error: SandboxError) {
     super(error.status, error.code, error.message, error.headers);
   }
+}
+
+/** How long the rest of a refused body is read and thrown away before the connection is cut. */
+const REFUSED_BODY_LINGER_MS = 15_000;
+
+/**
+ * Reads and throws away the rest of a body answered before it was read. A client still sending when
+ * the answer comes must be able to finish and read it: closing at once reset the connection under
+ * its writes, and fcw saw "write EPIPE" instead of a 503 it would have retried (3 deploys in 12).
+ * Bounded in bytes and time, so a slow or endless sender cannot keep the socket.
+ */
+function discardRest(req: IncomingMessage, maxBytes: number): void {
+  if (req.complete) return;
+  let seen = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, REFUSED_BODY_LINGER_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) cut();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -160,7 +182,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
       if (!(declared <= large.bytes)) {
         releaseTurn = largeBodies.tryAcquire();
-        // The body stays unread: the connection is closed once the answer is out (as for a body too large).
+        // Answered before a byte of the body is held in memory; the rest is thrown away as it comes.
         if (!releaseTurn) {
           const busy = `${large.concurrent} large uploads (over ${large.bytes} bytes) are being handled already, the most held in memory at once`;
           throw new BodyRefusedError(throttled(busy, large.retryAfterS));
@@ -216,11 +238,12 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const work = handle(req, res)
       .catch((error: unknown) => {
         try {
-          if ((error instanceof BodyTooLargeError || error instanceof BodyRefusedError) && !res.headersSent) {
+          if (error instanceof BodyTooLargeError && !res.headersSent) {
             // The rest of the body is not read: close the connection once the answer is out.
             res.setHeader('Connection', 'close');
             res.on('finish', () => req.destroy());
           }
+          if (error instanceof BodyRefusedError && !res.headersSent) res.on('finish', () => discardRest(req, maxBodyBytes));
           if (error instanceof SandboxError) return sendError(res, error);
           // Whether the client is still there is told by the socket. Not by `req.destroyed`: Node sets
           // that as soon as the body has been read, so a failure after it (a full disk) went unanswered.

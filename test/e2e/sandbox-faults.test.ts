@@ -204,6 +204,54 @@ describe('large uploads past the limit', () => {
   });
 });
 
+describe('a refused upload still being sent', () => {
+  it('may finish sending after the 503 and reads it, on a connection that stays usable (no reset under its writes)', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const sandbox = await startSandbox({ dataDir: dir, largeBodies: { bytes: 1024, concurrent: 0, retryAfterS: 1 } });
+    cleanups.push(() => sandbox.close());
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(async () => agent.destroy());
+    const target = '/2016-08-15/services';
+    const body = json({ serviceName: 'big', description: 'x'.repeat(512 * 1024) });
+    const headers: Record<string, string> = {
+      date: new Date().toUTCString(),
+      'x-fc-account-id': sandbox.accountId,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    headers.authorization = authorizationHeader(sandbox.credentials, { method: 'POST', path: target, headers });
+    const outcome = await new Promise<{ status: number; code: string; error?: string }>((resolve) => {
+      const req = http.request(`${sandbox.url}${target}`, { method: 'POST', headers, agent });
+      let answer: { status: number; code: string } | undefined;
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          answer = { status: res.statusCode!, code: JSON.parse(text).ErrorCode };
+          // The answer came while we were still sending: send the rest, as a client in mid-write would.
+          req.end(body.slice(1000), () => resolve(answer!));
+        });
+      });
+      req.on('error', (error) => resolve({ ...(answer ?? { status: -1, code: '' }), error: (error as NodeJS.ErrnoException).code ?? error.message }));
+      // Closed before the rest could be sent (the end callback never ran): the connection was cut.
+      req.on('close', () => setImmediate(() => resolve({ ...(answer ?? { status: -1, code: '' }), error: 'closed under the writes' })));
+      req.write(body.slice(0, 1000));
+    });
+    expect(outcome).toEqual({ status: 503, code: 'ResourceThrottled' });
+    // The rest was read and thrown away, so the same connection serves the next request.
+    const next = await new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const get = http.request(`${sandbox.url}/sandbox-info`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, reused: get.reusedSocket }));
+      });
+      get.on('error', reject);
+      get.end();
+    });
+    expect(next).toEqual({ status: 200, reused: true });
+  });
+});
+
 describe("fcw's client on that 503", () => {
   it('retries it, as nothing was done (a create too), then reports 503 ResourceThrottled', async () => {
     const { dir, remove } = await tempDir();
