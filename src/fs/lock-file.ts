@@ -62,7 +62,11 @@ export function parseLockOwner(text: string): LockOwner | undefined {
 }
 
 /** May a lock file with this owner (undefined: unreadable) and age be taken over? No I/O but `alive`. */
-export function isStaleLock(owner: LockOwner | undefined, ageMs: number, alive: (pid: number) => boolean = processAlive): boolean {
+export function isStaleLock(
+  owner: LockOwner | undefined,
+  ageMs: number,
+  alive: (pid: number) => boolean = processAlive,
+): boolean {
   if (owner === undefined) return ageMs > UNREADABLE_LOCK_STALE_MS;
   if (owner.pid === process.pid) return !(owner.token !== undefined && heldTokens.has(owner.token));
   return !alive(owner.pid);

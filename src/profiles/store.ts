@@ -222,8 +222,11 @@ export class ProfileStore {
     } catch (error) {
       if (workFailed) throw error;
       if (error instanceof LockBusyError && error.file === lock) {
-        const owner = error.ownerPid === undefined ? 'another fcw process' : `another fcw process (pid ${error.ownerPid})`;
-        throw new FailedError(`The profile file ${this.path} is locked by ${owner} (${lock}).`, `If no other fcw is running, delete ${lock}.`);
+        const owner = `another fcw process${error.ownerPid === undefined ? '' : ` (pid ${error.ownerPid})`}`;
+        throw new FailedError(
+          `The profile file ${this.path} is locked by ${owner} (${lock}).`,
+          `If no other fcw is running, delete ${lock}.`,
+        );
       }
       throw asPermissionProblem(error, 'write the profile lock', lock);
     }

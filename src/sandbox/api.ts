@@ -29,7 +29,13 @@ import {
   updatedServiceRecord,
   type StoredCode,
 } from './records.js';
-import { CorruptRecordError, type FunctionRecord, type SandboxStore, type ServiceRecord, type StagedCode } from './store.js';
+import {
+  CorruptRecordError,
+  type FunctionRecord,
+  type SandboxStore,
+  type ServiceRecord,
+  type StagedCode,
+} from './store.js';
 
 export interface ApiRequest {
   method: string;

@@ -84,7 +84,7 @@ export class BodyGate {
 
   constructor(private readonly limit: number) {}
 
-  /** A turn, or undefined when all are taken; call the returned function exactly once when the body's memory is released. */
+  /** A turn, or undefined when all are taken; call the returned function once the body's memory is released. */
   tryAcquire(): (() => void) | undefined {
     if (this.active >= this.limit) return undefined;
     this.active++;

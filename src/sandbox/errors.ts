@@ -62,11 +62,17 @@ export const concurrentUpdate = (what: string) =>
 
 // FC answers 503 ResourceThrottled when it sheds load; nothing was done, so a client may retry.
 export const throttled = (reason: string, retryAfterS: number) =>
-  new SandboxError(503, 'ResourceThrottled', `${reason}; retry in ${retryAfterS} s`, { 'Retry-After': String(retryAfterS) });
+  new SandboxError(503, 'ResourceThrottled', `${reason}; retry in ${retryAfterS} s`, {
+    'Retry-After': String(retryAfterS),
+  });
 
 /** The request id goes in the message too, so the matching line of the sandbox's log can be found. */
 export const internalError = (requestId: string) =>
-  new SandboxError(500, 'InternalServerError', `the sandbox failed to handle the request; see its log for request id ${requestId}`);
+  new SandboxError(
+    500,
+    'InternalServerError',
+    `the sandbox failed to handle the request; see its log for request id ${requestId}`,
+  );
 
 /** The JSON body FC sends with an error. */
 export function errorBody(error: SandboxError): { ErrorCode: string; ErrorMessage: string } {

@@ -184,7 +184,9 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         releaseTurn = largeBodies.tryAcquire();
         // Answered before a byte of the body is held in memory; the rest is thrown away as it comes.
         if (!releaseTurn) {
-          const busy = `${large.concurrent} large uploads (over ${large.bytes} bytes) are being handled already, the most held in memory at once`;
+          const busy =
+            `${large.concurrent} large uploads (over ${large.bytes} bytes) are being handled already, ` +
+            'the most held in memory at once';
           throw new BodyRefusedError(throttled(busy, large.retryAfterS));
         }
       }
@@ -243,7 +245,9 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
             res.setHeader('Connection', 'close');
             res.on('finish', () => req.destroy());
           }
-          if (error instanceof BodyRefusedError && !res.headersSent) res.on('finish', () => discardRest(req, maxBodyBytes));
+          if (error instanceof BodyRefusedError && !res.headersSent) {
+            res.on('finish', () => discardRest(req, maxBodyBytes));
+          }
           if (error instanceof SandboxError) return sendError(res, error);
           // Whether the client is still there is told by the socket. Not by `req.destroyed`: Node sets
           // that as soon as the body has been read, so a failure after it (a full disk) went unanswered.

@@ -93,8 +93,9 @@ function functionRecordProblem(value: unknown, fn: string): string | undefined {
   if (!isObject(value)) return 'it is not a JSON object';
   if (value.functionName !== fn) return `its functionName is ${JSON.stringify(value.functionName)}, not '${fn}'`;
   if (typeof value.runtime !== 'string' || typeof value.etag !== 'string') return 'its runtime or etag is missing';
-  if (value.codeFile !== undefined && (typeof value.codeFile !== 'string' || CODE_FILE.exec(value.codeFile)?.[1] !== encodeName(fn))) {
-    return `its codeFile ${JSON.stringify(value.codeFile)} is not a code file of this function`;
+  const { codeFile } = value;
+  if (codeFile !== undefined && (typeof codeFile !== 'string' || CODE_FILE.exec(codeFile)?.[1] !== encodeName(fn))) {
+    return `its codeFile ${JSON.stringify(codeFile)} is not a code file of this function`;
   }
   return undefined;
 }
@@ -171,7 +172,8 @@ export class SandboxStore {
       const pid = ownerPidOf(name);
       if (pid !== undefined && processAlive(pid)) continue;
       await rm(path.join(dir, name), { recursive: true, force: true });
-      this.log(`start-up: removed ${path.relative(this.dataDir, path.join(dir, name))}, left by a process that is gone`);
+      const where = path.relative(this.dataDir, path.join(dir, name));
+      this.log(`start-up: removed ${where}, left by a process that is gone`);
     }
   }
 
@@ -239,7 +241,10 @@ export class SandboxStore {
     const read = await readJson(file);
     if (read === undefined) return undefined;
     const problem = 'problem' in read ? read.problem : serviceRecordProblem(read.value, service);
-    if (problem !== undefined) throw new CorruptRecordError(`service '${service}'`, path.relative(this.dataDir, file), problem, 'repair or remove that file by hand');
+    if (problem !== undefined) {
+      const remedy = 'repair or delete that file in the sandbox data directory';
+      throw new CorruptRecordError(`service '${service}'`, path.relative(this.dataDir, file), problem, remedy);
+    }
     return (read as { value: ServiceRecord }).value;
   }
 
@@ -296,7 +301,9 @@ export class SandboxStore {
     if (read === undefined) return undefined;
     const problem = 'problem' in read ? read.problem : functionRecordProblem(read.value, fn);
     if (problem !== undefined) {
-      throw new CorruptRecordError(`function '${fn}' in service '${service}'`, path.relative(this.dataDir, file), problem, 'DeleteFunction removes it');
+      const remedy = 'DeleteFunction removes it, or delete that file in the sandbox data directory';
+      const what = `function '${fn}' in service '${service}'`;
+      throw new CorruptRecordError(what, path.relative(this.dataDir, file), problem, remedy);
     }
     return (read as { value: FunctionRecord }).value;
   }

@@ -84,14 +84,19 @@ describe('persistence', () => {
 
 describe('start-up after a crash', () => {
   /** A pid that certainly names no process: a child that has exited and been reaped. */
-  const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+  const deadPid = () => {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    return Number(child.stdout.toString());
+  };
 
   it('removes the temp files a dead process left and the zips no record points to; keeps everything else', async () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);
     const first = await startSandbox({ dataDir: dir });
     await signed(first, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 's' }) });
-    for (const name of ['kept', 'broken']) expect((await createFunction(first, 's', name, await zipOf(`# ${name}\n`))).status).toBe(200);
+    for (const name of ['kept', 'broken']) {
+      expect((await createFunction(first, 's', name, await zipOf(`# ${name}\n`))).status).toBe(200);
+    }
     await first.close();
 
     // What a kill -9 mid-request leaves: temp records, a half-made service, a zip committed
@@ -112,7 +117,10 @@ describe('start-up after a crash', () => {
     await writeFile(path.join(leftovers[0], 'service.json'), '{"serviceName":"half');
     for (const file of leftovers.slice(1)) await writeFile(file, 'left by a crash');
     // Kept: a running process's temp files, and the zip of a corrupt record (its DeleteFunction removes it).
-    const live = [path.join(svc, 'functions', `.tmp-${process.ppid}-f`), path.join(dir, 'staging', `.tmp-${process.ppid}-g`)];
+    const live = [
+      path.join(svc, 'functions', `.tmp-${process.ppid}-f`),
+      path.join(dir, 'staging', `.tmp-${process.ppid}-g`),
+    ];
     for (const file of live) await writeFile(file, 'being written');
     await writeFile(path.join(svc, 'functions', 'broken.json'), '{"functionName": "bro');
     const zipsBefore = await readdir(path.join(svc, 'code'));
@@ -127,7 +135,8 @@ describe('start-up after a crash', () => {
     expect(zipsAfter.filter((z) => z.startsWith('broken.'))).toHaveLength(1);
     expect(log.join('\n')).toMatch(/removed .*gone\.0b5d1c7e/);
     const got = await signed(second, { method: 'GET', path: '/2016-08-15/services/s/functions/kept/code' });
-    const download = await rawRequest(second.url, { method: 'GET', path: got.json.url.replace(/^https?:\/\/[^/]+/, '') });
+    const codePath = got.json.url.replace(/^https?:\/\/[^/]+/, '');
+    const download = await rawRequest(second.url, { method: 'GET', path: codePath });
     expect(crc64(download.body)).toBe(got.json.checksum);
   });
 });

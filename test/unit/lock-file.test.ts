@@ -6,7 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { isStaleLock, LockBusyError, parseLockOwner, UNREADABLE_LOCK_STALE_MS, withFileLock, withFileLockSync } from '../../src/fs/lock-file.js';
+import {
+  isStaleLock,
+  LockBusyError,
+  parseLockOwner,
+  UNREADABLE_LOCK_STALE_MS,
+  withFileLock,
+  withFileLockSync,
+} from '../../src/fs/lock-file.js';
 
 let dir: string;
 let file: string;
@@ -98,7 +105,8 @@ for (const [name, take] of Object.entries(drivers)) {
     });
 
     it('writes its own pid and removes the file when done, also when the work throws', async () => {
-      const seen = await withFileLock(file, async () => parseLockOwner(fs.readFileSync(file, 'utf8')), { timeoutMs: 50 });
+      const readOwner = async () => parseLockOwner(fs.readFileSync(file, 'utf8'));
+      const seen = await withFileLock(file, readOwner, { timeoutMs: 50 });
       expect(seen?.pid).toBe(process.pid);
       expect(() => withFileLockSync(file, () => { throw new Error('boom'); }, { timeoutMs: 50 })).toThrow('boom');
       expect(fs.existsSync(file)).toBe(false);

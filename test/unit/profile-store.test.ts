@@ -270,7 +270,8 @@ describe('ProfileStore', () => {
     const t0 = Date.now();
     expect(() => store.save(sample())).toThrow(new RegExp(`locked by another fcw process \\(pid ${process.ppid}\\)`));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const dead = Number(child.stdout.toString());
     fs.writeFileSync(lock, JSON.stringify({ pid: dead, token: 't' }));
     store.save(sample());
     expect(store.names()).toEqual(['demo']);
