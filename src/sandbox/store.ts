@@ -242,7 +242,9 @@ export class SandboxStore {
     if (read === undefined) return undefined;
     const problem = 'problem' in read ? read.problem : serviceRecordProblem(read.value, service);
     if (problem !== undefined) {
-      const remedy = 'repair or delete that file in the sandbox data directory';
+      // Deleting only the file would leave a folder that blocks creating the name again.
+      const folder = path.relative(this.dataDir, this.serviceDir(service));
+      const remedy = `repair it, or delete the folder ${folder} and all in it`;
       throw new CorruptRecordError(`service '${service}'`, path.relative(this.dataDir, file), problem, remedy);
     }
     return (read as { value: ServiceRecord }).value;

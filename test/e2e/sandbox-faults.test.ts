@@ -278,3 +278,17 @@ describe('large uploads past the limit', () => {
     await expect(client.getFunction('s', 'f')).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('a corrupt service record', () => {
+  it('is left out of ListServices (logged); calls answer 500 naming the file and the folder to delete', async () => {
+    const { sandbox, dir, log } = await sandboxWithService();
+    expect((await call(sandbox, 'POST', '/2016-08-15/services', { serviceName: 'other' })).status).toBe(200);
+    await writeFile(path.join(dir, 'services', 's', 'service.json'), '{"serviceName": "s", "et');
+    const list = await call(sandbox, 'GET', '/2016-08-15/services');
+    expect(list.json.services.map((s: { serviceName: string }) => s.serviceName)).toEqual(['other']);
+    expect(log.some((line) => /corrupt/.test(line) && line.includes('service.json'))).toBe(true);
+    const got = await call(sandbox, 'GET', FUNCTIONS);
+    expect([got.status, got.json.ErrorCode]).toEqual([500, 'InternalServerError']);
+    expect(got.json.ErrorMessage).toMatch(/service 's'.*service\.json.*corrupt.*delete the folder services\/s /);
+  });
+});
