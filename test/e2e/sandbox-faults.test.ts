@@ -2,6 +2,7 @@
 // request id, cause in the log); a corrupt function record does not break its service; an upload
 // that finds every large-body turn taken is told 503 with Retry-After at once.
 import http from 'node:http';
+import net from 'node:net';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -259,6 +260,48 @@ describe('large uploads past the limit', () => {
       get.end();
     });
     expect(next).toEqual({ status: 200, reused: true });
+  });
+
+  it('a refused endless upload is read only up to the body cap, then its connection is cut', async () => {
+    const cap = 64 * 1024;
+    const { sandbox } = await sandboxWithService({ maxBodyBytes: cap, largeBodies: { bytes: 1024, concurrent: 0 } });
+    const at = '/2016-08-15/services';
+    const headers = postHeaders(sandbox, at, '');
+    delete headers['content-length']; // chunked: no size declared, so it needs a turn
+    // Far more than the kernel's socket buffers hold (a few MB): a server that reads it all lets it
+    // all be sent, and the test fails.
+    const SENT_AT_MOST = 256 * 1024 * 1024;
+    const { port } = new URL(sandbox.url);
+    const outcome = await new Promise<{ reply: string; sent: number }>((resolve) => {
+      // A raw socket, so that nothing but the server decides when the connection ends.
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let reply = '';
+      let sent = 0;
+      let open = true;
+      const stop = () => {
+        open = false;
+        resolve({ reply, sent });
+      };
+      socket.setEncoding('utf8').on('data', (d: string) => (reply += d));
+      socket.on('error', stop);
+      socket.on('close', stop);
+      const head = Object.entries({ ...headers, host: `127.0.0.1:${port}`, 'transfer-encoding': 'chunked' })
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      const chunk = `10000\r\n${'y'.repeat(0x10000)}\r\n`;
+      const pump = () => {
+        while (open && sent < SENT_AT_MOST) {
+          sent += 0x10000;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        if (open) socket.end('0\r\n\r\n', stop);
+      };
+      socket.write(`POST ${at} HTTP/1.1\r\n${head}\r\n`);
+      pump();
+    });
+    // The cut may reach the client before it has read the 503 (a reset can drop unread data).
+    if (outcome.reply) expect(outcome.reply).toMatch(/^HTTP\/1\.1 503 /);
+    expect(outcome.sent).toBeLessThan(SENT_AT_MOST);
   });
 
   it("fcw's client retries that 503 (nothing was done, so a create too), then reports it", async () => {
