@@ -10,8 +10,9 @@
 // - it cannot be read as a lock (empty or cut short: a kill -9 between the exclusive create and the
 //   write leaves that) and is older than UNREADABLE_LOCK_STALE_MS. A live owner writes its pid
 //   within microseconds of creating the file, so an unreadable lock of that age has no owner.
-// A lock whose owner is alive is respected however old it is: holders keep it for milliseconds,
-// but a slow disk must not let a second writer in.
+// A lock whose owner is alive is respected however old it is (a slow disk must not let a second
+// writer in), unless the caller sets `staleAfterMs`: the profile store does, as its writes take
+// milliseconds and a crashed fcw's pid may since name another process (a CI container, say).
 // Known gaps: a crashed owner's pid reused by an unrelated live process keeps the lock until the
 // file is deleted (the timeout message names it); two waiters taking over the same stale lock at the
 // same instant may both get it (this needs a crash plus a race; writes under these locks are
@@ -25,6 +26,13 @@ import { processAlive } from './process-alive.js';
 
 /** An unreadable lock file older than this is what a crashed process left mid-create (see above). */
 export const UNREADABLE_LOCK_STALE_MS = 3_000;
+
+export interface LockOptions {
+  /** How long to wait for a lock that is held, before LockBusyError. */
+  timeoutMs: number;
+  /** A lock older than this is taken over whoever holds it. Default: never, while its owner lives. */
+  staleAfterMs?: number;
+}
 
 /** Tokens of the lock files this process holds right now (one path may reach a file under two names). */
 const heldTokens = new Set<string>();
@@ -87,7 +95,7 @@ type Seen = { state: 'taken' } | { state: 'retry' } | { state: 'held'; owner: Lo
  * a kill -9 left an empty lock in every second drill of 200 concurrent writes). A few microseconds
  * on a small local file.
  */
-function tryTake(file: string, token: string): Seen {
+function tryTake(file: string, token: string, staleAfterMs = Infinity): Seen {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'wx', 0o600);
@@ -117,7 +125,8 @@ function tryTake(file: string, token: string): Seen {
     throw error;
   }
   const owner = parseLockOwner(text);
-  if (!isStaleLock(owner, Date.now() - mtimeMs)) return { state: 'held', owner };
+  const ageMs = Date.now() - mtimeMs;
+  if (!isStaleLock(owner, ageMs) && !(ageMs > staleAfterMs)) return { state: 'held', owner };
   fs.rmSync(file, { force: true });
   return { state: 'retry' };
 }
@@ -134,13 +143,13 @@ const chains = new Map<string, Promise<void>>();
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function acquire(file: string, timeoutMs: number): Promise<string> {
+async function acquire(file: string, options: LockOptions): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
   const token = randomUUID();
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   let wait = 5;
   for (;;) {
-    const seen = tryTake(file, token);
+    const seen = tryTake(file, token, options.staleAfterMs);
     if (seen.state === 'taken') return token;
     if (seen.state === 'retry') continue;
     if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);
@@ -150,7 +159,7 @@ async function acquire(file: string, timeoutMs: number): Promise<string> {
 }
 
 /** Runs `fn` while holding the lock at `file`; LockBusyError when it stays held past `timeoutMs`. */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: { timeoutMs: number }): Promise<T> {
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const previous = chains.get(file) ?? Promise.resolve();
   let done!: () => void;
   const mine = new Promise<void>((resolve) => (done = resolve));
@@ -158,7 +167,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   chains.set(file, tail);
   await previous;
   try {
-    const token = await acquire(file, options.timeoutMs);
+    const token = await acquire(file, options);
     try {
       return await fn();
     } finally {
@@ -177,12 +186,12 @@ function sleepSync(ms: number): void {
 }
 
 /** The same lock for synchronous callers: blocks the thread while it waits (a few ms at a time). */
-export function withFileLockSync<T>(file: string, fn: () => T, options: { timeoutMs: number }): T {
+export function withFileLockSync<T>(file: string, fn: () => T, options: LockOptions): T {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const token = randomUUID();
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const seen = tryTake(file, token);
+    const seen = tryTake(file, token, options.staleAfterMs);
     if (seen.state === 'taken') break;
     if (seen.state === 'retry') continue;
     if (Date.now() >= deadline) throw new LockBusyError(file, seen.owner?.pid);

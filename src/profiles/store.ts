@@ -57,6 +57,8 @@ export interface ProfileStoreOptions {
 }
 
 const CONFIG_NAME = 'config';
+/** A lock older than this is left over from a process that died mid-write: writes take milliseconds. */
+const STALE_LOCK_MS = 10_000;
 
 
 /**
@@ -199,7 +201,7 @@ export class ProfileStore {
   /**
    * Runs a read-modify-write under `config.json.lock` (the shared lock file), so two fcw processes
    * saving at once (parallel CI jobs, say) cannot lose each other's changes. Bounded wait; a lock
-   * left by a process that died is taken over.
+   * left by a process that died is taken over, and so is any lock older than STALE_LOCK_MS.
    */
   private withLock<T>(work: () => T): T {
     const lock = `${this.path}.lock`;
@@ -218,7 +220,7 @@ export class ProfileStore {
       }
     };
     try {
-      return withFileLockSync(lock, guarded, { timeoutMs: this.lockWaitMs });
+      return withFileLockSync(lock, guarded, { timeoutMs: this.lockWaitMs, staleAfterMs: STALE_LOCK_MS });
     } catch (error) {
       if (workFailed) throw error;
       if (error instanceof LockBusyError && error.file === lock) {

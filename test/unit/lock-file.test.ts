@@ -64,8 +64,10 @@ describe('parseLockOwner / isStaleLock', () => {
 
 // Each case runs against both drivers: they must agree.
 const drivers = {
-  async: (timeoutMs: number) => withFileLock(file, async () => 'ran', { timeoutMs }),
-  sync: async (timeoutMs: number) => withFileLockSync(file, () => 'ran', { timeoutMs }),
+  async: (timeoutMs: number, staleAfterMs?: number) =>
+    withFileLock(file, async () => 'ran', { timeoutMs, staleAfterMs }),
+  sync: async (timeoutMs: number, staleAfterMs?: number) =>
+    withFileLockSync(file, () => 'ran', { timeoutMs, staleAfterMs }),
 };
 
 for (const [name, take] of Object.entries(drivers)) {
@@ -102,6 +104,13 @@ for (const [name, take] of Object.entries(drivers)) {
       expect(error).toBeInstanceOf(LockBusyError);
       expect((error as LockBusyError).ownerPid).toBe(process.ppid);
       expect(fs.readFileSync(file, 'utf8')).toContain('"token":"t"'); // untouched
+    });
+
+    it('with staleAfterMs, takes over a live owner\'s lock older than that (its pid may be reused)', async () => {
+      leaveLock(JSON.stringify({ pid: process.ppid, token: 't', since: 'x' }), 20_000);
+      expect(await take(30, 10_000)).toBe('ran');
+      leaveLock(JSON.stringify({ pid: process.ppid, token: 't', since: 'x' }), 5_000);
+      expect(await take(30, 10_000).catch((e: unknown) => e)).toBeInstanceOf(LockBusyError);
     });
 
     it('writes its own pid and removes the file when done, also when the work throws', async () => {

@@ -278,6 +278,16 @@ describe('ProfileStore', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
+  it('takes over any lock older than 10 s, even of a live pid (a crashed fcw\'s pid may be reused)', () => {
+    const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
+    const lock = path.join(dir, 'config.json.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, token: 't' }));
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    store.save(sample());
+    expect(store.names()).toEqual(['demo']);
+  });
+
   it('takes over an empty lock older than a few seconds (a kill -9 between create and write)', () => {
     const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
     const lock = path.join(dir, 'config.json.lock');
