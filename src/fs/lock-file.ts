@@ -13,8 +13,8 @@
 // A lock whose owner is alive is respected however old it is (a slow disk must not let a second
 // writer in), unless the caller sets `staleAfterMs`: the profile store does, as its writes take
 // milliseconds and a crashed fcw's pid may since name another process (a CI container, say).
-// Known gaps: a crashed owner's pid reused by an unrelated live process keeps the lock until the
-// file is deleted (the timeout message names it); two waiters taking over the same stale lock at the
+// Known gaps: without `staleAfterMs`, a crashed owner's pid reused by an unrelated live process
+// keeps the lock until the file is deleted (the timeout names the pid); two waiters taking over the same stale lock at the
 // same instant may both get it (this needs a crash plus a race; writes under these locks are
 // atomic, so the data stays well-formed even then).
 import { randomUUID } from 'node:crypto';
