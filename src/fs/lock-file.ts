@@ -11,12 +11,12 @@
 //   write leaves that) and is older than UNREADABLE_LOCK_STALE_MS. A live owner writes its pid
 //   within microseconds of creating the file, so an unreadable lock of that age has no owner.
 // A lock whose owner is alive is respected however old it is (a slow disk must not let a second
-// writer in), unless the caller sets `staleAfterMs`: the profile store does, as its writes take
-// milliseconds and a crashed fcw's pid may since name another process (a CI container, say).
+// writer in), unless the caller sets `staleAfterMs`: both callers do (10 s, 60 s), as their locked
+// sections take milliseconds and a crashed fcw's pid may since name another process.
 // Known gaps: without `staleAfterMs`, a crashed owner's pid reused by an unrelated live process
-// keeps the lock until the file is deleted (the timeout names the pid); two waiters taking over the same stale lock at the
-// same instant may both get it (this needs a crash plus a race; writes under these locks are
-// atomic, so the data stays well-formed even then).
+// keeps the lock until the file is deleted (the timeout names the pid); two waiters taking over the
+// same stale lock at the same instant may both get it (this needs a crash plus a race; writes under
+// these locks are atomic, so the data stays well-formed even then).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir } from 'node:fs/promises';

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../src/sandbox/atomic.js';
 import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from '../../src/sandbox/credentials.js';
 import { SandboxError } from '../../src/sandbox/errors.js';
-import { withLock } from '../../src/sandbox/lock.js';
+import { SERVICE_LOCK_STALE_MS, withLock } from '../../src/sandbox/lock.js';
 import { decodeName, encodeName, isStorableName, SandboxStore } from '../../src/sandbox/store.js';
 
 let dir: string;
@@ -133,6 +133,18 @@ describe('a lock file a crash left empty or cut short', () => {
       await expect(stat(file)).rejects.toThrow(); // released
     });
   }
+});
+
+describe('a service lock whose pid names a live process', () => {
+  it('is taken over once older than SERVICE_LOCK_STALE_MS (the pid of a crashed sandbox, reused)', async () => {
+    const store = new SandboxStore(dir);
+    await store.init();
+    const file = path.join(dir, 'locks', 'svc.lock');
+    await writeFile(file, JSON.stringify({ pid: process.ppid, token: 't' }));
+    const old = new Date(Date.now() - SERVICE_LOCK_STALE_MS - 1_000);
+    await utimes(file, old, old);
+    expect(await store.withServiceLock('svc', async () => 'ran')).toBe('ran');
+  });
 });
 
 describe('the stored identity', () => {
