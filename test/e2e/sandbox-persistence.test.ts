@@ -103,8 +103,9 @@ describe('start-up after a crash', () => {
     // without its record (or whose record was replaced), staging files.
     const svc = path.join(dir, 'services', 's');
     const dead = deadPid();
+    const halfService = path.join(dir, 'services', `.tmp-${dead}-a`);
     const leftovers = [
-      path.join(dir, 'services', `.tmp-${dead}-a`),
+      halfService,
       path.join(svc, 'functions', `.tmp-${dead}-b`),
       path.join(svc, 'functions', '.tmp-0b5d1c7e-older-name-without-a-pid'),
       path.join(svc, `.tmp-${dead}-c`),
@@ -113,8 +114,8 @@ describe('start-up after a crash', () => {
       path.join(dir, 'staging', `.tmp-${dead}-d`),
       path.join(dir, `.tmp-${dead}-e`),
     ];
-    await mkdir(leftovers[0], { recursive: true });
-    await writeFile(path.join(leftovers[0], 'service.json'), '{"serviceName":"half');
+    await mkdir(halfService, { recursive: true });
+    await writeFile(path.join(halfService, 'service.json'), '{"serviceName":"half');
     for (const file of leftovers.slice(1)) await writeFile(file, 'left by a crash');
     // Kept: a running process's temp files, and the zip of a corrupt record (its DeleteFunction removes it).
     const live = [
