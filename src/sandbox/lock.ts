@@ -1,8 +1,8 @@
 // Serialises mutations of one service, within this process and across processes sharing a data
 // directory (say `fcw serve` in one terminal and the wizard's in-process sandbox in another). The
-// lock itself is the shared lock file (fs/lock-file.ts); a lock still held after the wait is FC's
+// lock itself is the shared lock file (core/lock-file.ts); a lock still held after the wait is FC's
 // 409 ConcurrentUpdateError, which a client may retry.
-import { LockBusyError, withFileLock } from '../fs/lock-file.js';
+import { LockBusyError, withFileLock } from '../core/lock-file.js';
 import { concurrentUpdate } from './errors.js';
 
 /**

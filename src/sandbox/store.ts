@@ -16,8 +16,9 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
+import { isRecord } from '../core/is-record.js';
 import type { FunctionInfo, ServiceInfo } from '../fc/types.js';
-import { processAlive } from '../fs/process-alive.js';
+import { processAlive } from '../core/process-alive.js';
 import { commitTemp, ownerPidOf, syncDir, TEMP_PREFIX, tempNameIn, writeJsonAtomic, writeTemp } from './atomic.js';
 import { SandboxError } from './errors.js';
 import { withLock } from './lock.js';
@@ -84,13 +85,9 @@ async function readJson(file: string): Promise<{ value: unknown } | { problem: s
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** What makes a parsed function record unusable, or undefined when it can be served. */
 function functionRecordProblem(value: unknown, fn: string): string | undefined {
-  if (!isObject(value)) return 'it is not a JSON object';
+  if (!isRecord(value)) return 'it is not a JSON object';
   if (value.functionName !== fn) return `its functionName is ${JSON.stringify(value.functionName)}, not '${fn}'`;
   if (typeof value.runtime !== 'string' || typeof value.etag !== 'string') return 'its runtime or etag is missing';
   const { codeFile } = value;
@@ -101,7 +98,7 @@ function functionRecordProblem(value: unknown, fn: string): string | undefined {
 }
 
 function serviceRecordProblem(value: unknown, service: string): string | undefined {
-  if (!isObject(value)) return 'it is not a JSON object';
+  if (!isRecord(value)) return 'it is not a JSON object';
   if (value.serviceName !== service) return `its serviceName is ${JSON.stringify(value.serviceName)}, not '${service}'`;
   if (typeof value.etag !== 'string') return 'its etag is missing';
   return undefined;

@@ -13,7 +13,7 @@ import {
   UNREADABLE_LOCK_STALE_MS,
   withFileLock,
   withFileLockSync,
-} from '../../src/fs/lock-file.js';
+} from '../../src/core/lock-file.js';
 
 let dir: string;
 let file: string;
@@ -106,7 +106,7 @@ for (const [name, take] of Object.entries(drivers)) {
       expect(fs.readFileSync(file, 'utf8')).toContain('"token":"t"'); // untouched
     });
 
-    it('with staleAfterMs, takes over a live owner\'s lock older than that (its pid may be reused)', async () => {
+    it("with staleAfterMs, takes over a live owner's lock older than that (its pid may be reused)", async () => {
       leaveLock(JSON.stringify({ pid: process.ppid, token: 't', since: 'x' }), 20_000);
       expect(await take(30, 10_000)).toBe('ran');
       leaveLock(JSON.stringify({ pid: process.ppid, token: 't', since: 'x' }), 5_000);
@@ -117,7 +117,15 @@ for (const [name, take] of Object.entries(drivers)) {
       const readOwner = async () => parseLockOwner(fs.readFileSync(file, 'utf8'));
       const seen = await withFileLock(file, readOwner, { timeoutMs: 50 });
       expect(seen?.pid).toBe(process.pid);
-      expect(() => withFileLockSync(file, () => { throw new Error('boom'); }, { timeoutMs: 50 })).toThrow('boom');
+      expect(() =>
+        withFileLockSync(
+          file,
+          () => {
+            throw new Error('boom');
+          },
+          { timeoutMs: 50 },
+        ),
+      ).toThrow('boom');
       expect(fs.existsSync(file)).toBe(false);
     });
   });
