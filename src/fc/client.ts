@@ -12,6 +12,7 @@ import { contentMd5, zipJsonBody, type ChunkedJsonBody } from './request-body.js
 import {
   MAX_RETRY_AFTER_MS,
   backoffDelayMs,
+  retryAfterDelayMs,
   isRetryable,
   parseRetryAfter,
   sleep,
@@ -497,7 +498,7 @@ export class FcClient {
         if (!retryable || retry >= this.#retries) throw error;
         const retryAfter = parseRetryAfter(outcome.headers.get('retry-after'), this.#now().getTime());
         if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) throw error;
-        waitMs = Math.max(this.#retryDelayMs(retry), retryAfter ?? 0);
+        waitMs = Math.max(this.#retryDelayMs(retry), retryAfter === undefined ? 0 : retryAfterDelayMs(retryAfter));
         if (read && waitedMs + waitMs + timeoutMs > this.#readTotalMs) throw error;
       }
       this.#log(`fcw debug: ${spec.action} retry ${retry + 1}/${this.#retries} in ${waitMs} ms`);

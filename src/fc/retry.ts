@@ -38,6 +38,16 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/**
+ * The wait before retrying a throttled call that named a `Retry-After`: that long, plus up to as
+ * long again at random. Without the random part every client refused at the same moment (a busy
+ * sandbox refuses all large uploads beyond its slots at once) comes back at the same moment and is
+ * refused again together.
+ */
+export function retryAfterDelayMs(retryAfterMs: number, random: () => number = Math.random): number {
+  return Math.round(retryAfterMs + random() * retryAfterMs);
+}
+
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (!value) return undefined;

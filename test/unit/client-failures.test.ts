@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/core/errors.js';
 import { FcClient, type CodeUpload } from '../../src/fc/client.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError, hintFor } from '../../src/fc/errors.js';
-import { backoffDelayMs, isRetryable, parseRetryAfter } from '../../src/fc/retry.js';
+import { backoffDelayMs, isRetryable, parseRetryAfter, retryAfterDelayMs } from '../../src/fc/retry.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
 import { ACCOUNT_ID, closedPort, fcError, startFakeFc, type FakeFc, type Reply } from './client-fake-fc.js';
 
@@ -257,6 +257,12 @@ describe('retries', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(isRetryable('PUT', { kind: 'network', failure: 'timeout' })).toBe(false);
     expect(isRetryable('GET', { kind: 'network', failure: 'timeout' })).toBe(true);
+  });
+
+  it('a Retry-After is waited for, plus up to as long again, so refused clients spread out', () => {
+    expect(retryAfterDelayMs(2000, () => 0)).toBe(2000);
+    expect(retryAfterDelayMs(2000, () => 0.5)).toBe(3000);
+    expect(retryAfterDelayMs(2000, () => 0.999)).toBe(3998);
   });
 });
 
