@@ -51,12 +51,30 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+export interface InvokeOptions extends CallOptions {
+  /** `Async`: FC queues the event and answers 202 with no body. Default: synchronous. */
+  async?: boolean;
+  /** A version or alias; default: LATEST (sent as no qualifier). */
+  qualifier?: string;
+  /** Ask for the last 4 KB of the invocation's log (`X-Fc-Log-Type: Tail`); default true for sync calls. */
+  logTail?: boolean;
+}
+
 export interface InvokeResult {
+  /** The function's answer as bytes (empty for an async call). */
   body: Buffer;
+  /** 200 for a sync answer (a function error too), 202 for an accepted async call. */
+  status: number;
   /** The last 4 KB of the function's log, decoded from `x-fc-log-result`. */
   logTail?: string;
   /** `HandledInvocationError` or `UnhandledInvocationError` when the function failed. */
   errorType?: string;
+  /** `x-fc-code-checksum`: the CRC-64 of the code that ran. */
+  codeChecksum?: string;
+  /** `x-fc-invocation-duration`, in ms. */
+  durationMs?: number;
+  /** `x-fc-max-memory-usage`, in MB. */
+  maxMemoryMB?: number;
 }
 
 export interface FcClientOptions {
@@ -102,7 +120,15 @@ export type PlannedCall =
       ifMatch?: string;
     }
   | { action: 'DeleteFunction'; service: string; functionName: string }
-  | { action: 'InvokeFunction'; service: string; functionName: string; payload?: string | Uint8Array };
+  | {
+      action: 'InvokeFunction';
+      service: string;
+      functionName: string;
+      payload?: string | Uint8Array;
+      qualifier?: string;
+      async?: boolean;
+      logTail?: boolean;
+    };
 
 export interface RequestDescription {
   action: string;
@@ -318,23 +344,40 @@ export class FcClient {
     return { data: undefined, requestId: answer.requestId };
   }
 
-  /** A synchronous invocation with the log tail. A function error is data (errorType), not a throw. */
+  /**
+   * InvokeFunction, sync or async. A function error is data (errorType), not a throw. Sent exactly
+   * once, never retried: even a refused connection is not tried again, since running a function
+   * twice is a side effect the caller did not ask for.
+   */
   async invokeFunction(
     service: string,
     functionName: string,
     payload?: string | Uint8Array,
-    options: CallOptions = {},
+    options: InvokeOptions = {},
   ): Promise<ApiResult<InvokeResult>> {
-    const spec = this.#spec({ action: 'InvokeFunction', service, functionName, payload });
+    const { qualifier, async, logTail } = options;
+    const spec = this.#spec({ action: 'InvokeFunction', service, functionName, payload, qualifier, async, logTail });
     // The function itself may run for its whole timeout before the answer comes.
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs + TIMEOUT_MAX_S * 1000;
-    const answer = await this.#send(spec, { ...options, timeoutMs });
-    const log = answer.headers.get('x-fc-log-result');
+    this.#throwIfAborted(spec.action, options.signal);
+    const answer = await this.#attempt(spec, this.#prepareBody(spec.body), timeoutMs, options.signal);
+    if (answer instanceof AttemptFailure) throw answer.error;
+    if (answer.status < 200 || answer.status >= 300) throw this.#apiError(spec.action, answer);
+    const header = (name: string) => answer.headers.get(name) ?? undefined;
+    const number = (name: string) => {
+      const value = Number.parseFloat(header(name) ?? '');
+      return Number.isFinite(value) ? value : undefined;
+    };
+    const log = header('x-fc-log-result');
     return {
       data: {
         body: answer.body,
+        status: answer.status,
         logTail: log ? Buffer.from(log, 'base64').toString('utf8') : undefined,
-        errorType: answer.headers.get('x-fc-error-type') ?? undefined,
+        errorType: header('x-fc-error-type'),
+        codeChecksum: header('x-fc-code-checksum'),
+        durationMs: number('x-fc-invocation-duration'),
+        maxMemoryMB: number('x-fc-max-memory-usage'),
       },
       requestId: answer.requestId,
     };
@@ -403,11 +446,14 @@ export class FcClient {
             : typeof call.payload === 'string'
               ? Buffer.from(call.payload, 'utf8')
               : call.payload;
+        // A qualifier joins the service name with a dot (names cannot hold one): `svc.prod`.
+        const target = call.qualifier ? `${enc(call.service)}.${enc(call.qualifier)}` : enc(call.service);
+        const tail = call.logTail ?? !call.async;
         return {
           action: call.action,
           method: 'POST',
-          path: `${functionPath(call.service, call.functionName)}/invocations`,
-          headers: { 'x-fc-invocation-type': 'Sync', 'x-fc-log-type': 'Tail' },
+          path: `/services/${target}/functions/${enc(call.functionName)}/invocations`,
+          headers: { 'x-fc-invocation-type': call.async ? 'Async' : 'Sync', 'x-fc-log-type': tail ? 'Tail' : 'None' },
           body: { kind: 'raw', bytes, contentType: 'application/octet-stream' },
         };
       }

@@ -235,7 +235,43 @@ describe('services and functions', () => {
     expect(req.headers['x-fc-invocation-type']).toBe('Sync');
     expect(req.headers['x-fc-log-type']).toBe('Tail');
     expect(req.body.toString()).toBe('{"k":1}');
-    expect(result.data).toEqual({ body: Buffer.from('{"errorMessage":"boom"}'), logTail: log, errorType: 'UnhandledInvocationError' });
+    expect(result.data).toMatchObject({ body: Buffer.from('{"errorMessage":"boom"}'), status: 200, logTail: log, errorType: 'UnhandledInvocationError' });
+  });
+
+  it('InvokeFunction parses the checksum, duration and memory headers; the body stays bytes', async () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xfe]);
+    fc.setRoute(() => ({
+      status: 200,
+      raw: bytes,
+      headers: { 'x-fc-code-checksum': '123', 'x-fc-invocation-duration': '7', 'x-fc-max-memory-usage': '41.25' },
+    }));
+    const result = await client().invokeFunction('svc', 'hello', Buffer.from([1, 2]));
+    expect(result.data).toMatchObject({ body: bytes, codeChecksum: '123', durationMs: 7, maxMemoryMB: 41.25 });
+    expect(result.data.errorType).toBeUndefined();
+    expect([...fc.received[0].body]).toEqual([1, 2]);
+  });
+
+  it('InvokeFunction async with a qualifier: the service joined by a dot, no log tail asked, 202 accepted', async () => {
+    fc.setRoute(() => ({ status: 202 }));
+    const result = await client().invokeFunction('svc', 'hello', '{}', { async: true, qualifier: 'prod' });
+    const req = fc.received[0];
+    expect(req.path).toBe('/2016-08-15/services/svc.prod/functions/hello/invocations');
+    expect(req.headers['x-fc-invocation-type']).toBe('Async');
+    expect(req.headers['x-fc-log-type']).toBe('None');
+    expect(result.data).toMatchObject({ status: 202, body: Buffer.alloc(0) });
+  });
+
+  it('InvokeFunction is never retried, not even on 503 (a function must not run twice unasked)', async () => {
+    fc.setRoute(() => ({ status: 503, json: { ErrorCode: 'ResourceThrottled', ErrorMessage: 'busy' } }));
+    await expect(client().invokeFunction('svc', 'hello', 'x')).rejects.toMatchObject({ code: 'ResourceThrottled' });
+    expect(fc.received).toHaveLength(1);
+  });
+
+  it('InvokeFunction with an aborted signal sends nothing and says it was cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client().invokeFunction('svc', 'hello', 'x', { signal: controller.signal })).rejects.toThrow(/cancelled/);
+    expect(fc.received).toHaveLength(0);
   });
 
   it('a 2xx answer that is not JSON is a clear error', async () => {
