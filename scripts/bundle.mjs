@@ -47,6 +47,17 @@ for (const file of result.outputFiles) {
   await rename(temp, file.path);
   fresh.add(file.path);
 }
+// The runtime hosts the sandbox starts as child processes (a Node.js script and a Python one) are
+// files run by their interpreter, not part of the bundle: copied as they are.
+const hostsSource = path.resolve('src/sandbox/runtime/hosts');
+for (const name of await readdir(hostsSource)) {
+  const target = path.join(distDir, 'runtime-hosts', name);
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, await readFile(path.join(hostsSource, name)), { mode: 0o644 });
+  await rename(temp, target);
+  fresh.add(target);
+}
 // Chunk names carry a content hash, so old chunks pile up: remove those no build wrote in the last
 // five minutes (a process started from the previous build may still import one lazily).
 const staleBefore = Date.now() - 5 * 60_000;

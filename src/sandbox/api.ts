@@ -18,6 +18,7 @@ import {
   serviceNotEmpty,
   serviceNotFound,
 } from './errors.js';
+import { qualifierNotFound, runInvocation, splitQualifier } from './invoke-api.js';
 import { pageOf, parsePageQuery } from './paging.js';
 import {
   ifMatchAllows,
@@ -29,6 +30,7 @@ import {
   updatedServiceRecord,
   type StoredCode,
 } from './records.js';
+import type { FunctionExecutor } from './runtime/executor.js';
 import {
   CorruptRecordError,
   type FunctionRecord,
@@ -46,6 +48,12 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   readJson(): Promise<Record<string, unknown>>;
+  /** The raw body, refused with 400 EntityTooLarge past `maxBytes`. */
+  readBytes(maxBytes: number): Promise<Buffer>;
+  /** Lifts the idle-socket limit for this request (an invocation may run for minutes). */
+  holdOpen(): void;
+  /** The `x-fc-request-id` this request is answered with. */
+  requestId: string;
   /** Where this client reached the sandbox (for URLs in answers). */
   baseUrl: string;
 }
@@ -53,6 +61,8 @@ export interface ApiRequest {
 export interface ApiResult {
   status: number;
   body?: unknown;
+  /** Sent as is instead of `body` as JSON (an invocation's answer). */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -61,6 +71,10 @@ export interface ApiContext {
   /** Keys the code download URLs. */
   secret: string;
   now(): number;
+  /** Runs functions; absent: InvokeFunction answers 501. */
+  executor?: FunctionExecutor;
+  /** The server's log (async invocations report their outcome there). */
+  log?: (line: string) => void;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -268,13 +282,11 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
-  await requireFunction(ctx, service, fn);
-  throw new SandboxError(
-    501,
-    'NotImplemented',
-    `the fcw sandbox stores functions but does not run them, so '${service}/${fn}' cannot be invoked here; deploy to Function Compute to run it`,
-  );
+async function invokeFunction(ctx: ApiContext, req: ApiRequest, [serviceAndQualifier, fn]: FunctionPath): Promise<ApiResult> {
+  const { service, qualifier } = splitQualifier(serviceAndQualifier);
+  const record = await requireFunction(ctx, service, fn);
+  if (qualifier !== 'LATEST') throw qualifierNotFound(service, qualifier);
+  return runInvocation(ctx, req, { service, qualifier, record, codeZipPath: record.codeFile ? ctx.store.codePath(service, record.codeFile) : undefined });
 }
 
 async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {

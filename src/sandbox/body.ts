@@ -17,12 +17,14 @@ export const MAX_BODY_BYTES = Math.ceil(CODE_INLINE_MAX_BYTES / 3) * 4 + 1024 * 
 
 /** Thrown when the body went over the cap: the connection must be closed after answering. */
 export class BodyTooLargeError extends SandboxError {
-  constructor(maxBytes: number) {
+  /** `message` replaces the default one, which is about code zips (an invocation's event has its own cap). */
+  constructor(maxBytes: number, message?: string) {
     const e = entityTooLarge(maxBytes);
     super(
       e.status,
       e.code,
-      `${e.message}; an inline code.zipFile may hold at most ${CODE_INLINE_MAX_BYTES} bytes of zip before base64 encoding. Larger packages go through OSS on Function Compute (the sandbox has no OSS)`,
+      message ??
+        `${e.message}; an inline code.zipFile may hold at most ${CODE_INLINE_MAX_BYTES} bytes of zip before base64 encoding. Larger packages go through OSS on Function Compute (the sandbox has no OSS)`,
     );
   }
 }

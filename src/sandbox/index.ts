@@ -5,6 +5,8 @@ import path from 'node:path';
 
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
+import { FunctionExecutor } from './runtime/executor.js';
+import { SANDBOX_REGION } from './runtime/choices.js';
 import { createSandboxServer, type LargeBodyLimits, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
 
@@ -30,6 +32,8 @@ export interface StartSandboxOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Overrides of how many large bodies are handled at once (tests lower them). */
   largeBodies?: Partial<LargeBodyLimits>;
+  /** How long an unused function instance stays warm (tests shorten it). */
+  instanceIdleMs?: number;
 }
 
 export interface RunningSandbox {
@@ -38,7 +42,7 @@ export interface RunningSandbox {
   accountId: string;
   credentials: Credentials;
   dataDir: string;
-  /** Stops accepting, lets requests in progress finish (up to a few seconds), then closes every socket. */
+  /** Stops accepting, ends every function instance, lets requests in progress finish (up to a few seconds), then closes every socket. */
   close(): Promise<void>;
 }
 
@@ -57,6 +61,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const credentials = options.credentials ?? (await loadOrCreateCredentials(dataDir));
   const accountId = options.accountId ?? (await loadOrCreateAccountId(dataDir));
 
+  // Functions see the sandbox's own key as their credentials, never a cloud key.
+  const executor = new FunctionExecutor({ accountId, region: SANDBOX_REGION, credentials, idleMs: options.instanceIdleMs });
   let url = '';
   const { server, idle } = createSandboxServer(
     {
@@ -69,11 +75,15 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       timeouts: options.timeouts,
       largeBodies: options.largeBodies,
       keyFile: options.credentials ? undefined : credentialsPath(dataDir),
+      executor,
     },
     () => url,
   );
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
+    const onError = (error: Error) => {
+      void executor.close();
+      reject(error);
+    };
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', onError);
@@ -88,6 +98,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Every function instance ends now; invocations in flight answer that their process exited.
+      await executor.close();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
       clearTimeout(timer);

@@ -13,7 +13,8 @@ import { handleApi, type ApiResult } from './api.js';
 import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
-import { errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
 
 export interface SandboxServerOptions {
@@ -32,6 +33,8 @@ export interface SandboxServerOptions {
   keyFile?: string;
   /** Overrides of LARGE_BODY_LIMITS (tests lower them). */
   largeBodies?: Partial<LargeBodyLimits>;
+  /** Runs functions for InvokeFunction; without one, InvokeFunction answers 501. */
+  executor?: FunctionExecutor;
 }
 
 export interface LargeBodyLimits {
@@ -119,6 +122,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** A raw answer (an invocation's result): the bytes as they are, with the API's headers. */
+function sendRaw(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
+
 function sendError(res: ServerResponse, error: SandboxError): void {
   sendJson(res, error.status, errorBody(error), error.headers);
 }
@@ -151,7 +163,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
   const large = { ...LARGE_BODY_LIMITS, ...options.largeBodies };
   const largeBodies = new BodyGate(large.concurrent);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
     const { path, query } = splitTarget(req.url ?? '/');
 
@@ -198,12 +210,24 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
       }
       return parseJsonObject(await readBody(req, maxBodyBytes));
     };
+    const readBytes = async (max: number) => {
+      try {
+        return await readBody(req, max);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) throw new BodyTooLargeError(max, entityTooLarge(max).message);
+        throw error;
+      }
+    };
+    // A function may run for its whole timeout (minutes) before its answer: the idle-socket limit
+    // must not cut that connection. Headers and request deadlines still apply.
+    const holdOpen = () => req.socket.setTimeout(0);
     try {
       const result: ApiResult = await handleApi(
-        { store: options.store, secret: options.credentials.accessKeySecret, now },
-        { method, path, segments, query, headers: req.headers, readJson, baseUrl: baseUrlOf(req, fallbackBaseUrl()) },
+        { store: options.store, secret: options.credentials.accessKeySecret, now, executor: options.executor, log: options.log },
+        { method, path, segments, query, headers: req.headers, readJson, readBytes, holdOpen, requestId, baseUrl: baseUrlOf(req, fallbackBaseUrl()) },
       );
-      sendJson(res, result.status, result.body, result.headers);
+      if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
+      else sendJson(res, result.status, result.body, result.headers);
     } finally {
       releaseTurn?.();
     }
@@ -243,7 +267,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const started = Date.now();
     const requestId = randomUUID();
     res.setHeader('x-fc-request-id', requestId);
-    const work = handle(req, res)
+    const work = handle(req, res, requestId)
       .catch((error: unknown) => {
         try {
           if (error instanceof BodyTooLargeError && !res.headersSent) {

@@ -377,9 +377,10 @@ describe('the function lifecycle', () => {
     const tampered = await rawRequest(sandbox.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '').replace(/signature=(.)/, (_m: string, c: string) => `signature=${c === '0' ? '1' : '0'}`) });
     expect(tampered.status).toBe(403);
 
+    // The function runs (its package has no index.py: a function error, still HTTP 200).
     const invoke = await signed(sandbox, { method: 'POST', path: `${base}/f1/invocations`, body: '{}' });
-    expect([invoke.status, invoke.json.ErrorCode]).toEqual([501, 'NotImplemented']);
-    expect(invoke.json.ErrorMessage).toContain('does not run');
+    expect([invoke.status, invoke.headers['x-fc-error-type']]).toEqual([200, 'UnhandledInvocationError']);
+    expect(invoke.json.errorType).toBe('ModuleNotFoundError');
 
     const notEmpty = await signed(sandbox, { method: 'DELETE', path: '/2016-08-15/services/life' });
     expect(notEmpty.status).toBe(409);

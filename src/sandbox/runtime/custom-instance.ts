@@ -1,0 +1,194 @@
+// A custom-runtime instance: the function's own `bootstrap`, started in its working copy, serving
+// FC's custom-runtime HTTP protocol on caPort: `POST /initialize` once, `POST /invoke` per event,
+// with the `x-fc-*` request headers FC sends. A 200 answer without `x-fc-status: 404` is success.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, constants, stat } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+
+import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
+import type { CallOutcome, Instance, InvocationContext } from './types.js';
+
+export interface CustomStart {
+  codeDir: string;
+  env: Record<string, string>;
+  port: number;
+  /** How long bootstrap may take to accept connections on the port. */
+  startTimeoutMs: number;
+}
+
+/** A start-up failure FC reports as 412 CAExited / CAFileNotFound / CAFilePermission. */
+export class CustomRuntimeStartError extends Error {
+  constructor(
+    readonly code: 'CAExited' | 'CAFileNotFound' | 'CAFilePermission',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const POLL_MS = 10;
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** True when nothing listens on the port yet (another program's server would answer our calls). */
+export async function portIsFree(port: number): Promise<boolean> {
+  return !(await canConnect(port));
+}
+
+function controlHeaders(context: InvocationContext, controlPath: string): Record<string, string> {
+  return {
+    'content-type': 'application/octet-stream',
+    'x-fc-request-id': context.requestId,
+    'x-fc-access-key-id': context.credentials.accessKeyId,
+    'x-fc-access-key-secret': context.credentials.accessKeySecret,
+    'x-fc-security-token': context.credentials.securityToken,
+    'x-fc-function-name': context.function.name,
+    'x-fc-function-handler': context.function.handler,
+    'x-fc-function-memory': String(context.function.memory),
+    'x-fc-function-timeout': String(context.function.timeout),
+    'x-fc-function-initializer': context.function.initializer,
+    'x-fc-initialization-timeout': String(context.function.initializationTimeout),
+    'x-fc-region': context.region,
+    'x-fc-account-id': context.accountId,
+    'x-fc-qualifier': context.service.qualifier,
+    'x-fc-version-id': context.service.versionId,
+    'x-fc-service-name': context.service.name,
+    'x-fc-service-logproject': context.service.logProject,
+    'x-fc-service-logstore': context.service.logStore,
+    'x-fc-retry-count': String(context.retryCount),
+    'x-fc-control-path': controlPath,
+  };
+}
+
+export class CustomInstance implements Instance {
+  readonly port: number;
+  #child: ChildProcess;
+  #agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  #log?: Buffer[];
+  #exited = false;
+  #onExit = new Set<() => void>();
+
+  private constructor(child: ChildProcess, port: number) {
+    this.#child = child;
+    this.port = port;
+    const collect = (chunk: Buffer) => this.#log?.push(chunk);
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.on('exit', () => {
+      this.#exited = true;
+      this.#agent.destroy();
+      for (const listener of this.#onExit) listener();
+    });
+  }
+
+  static async start(options: CustomStart): Promise<CustomInstance> {
+    const bootstrap = path.join(options.codeDir, 'bootstrap');
+    try {
+      if (!(await stat(bootstrap)).isFile()) throw new Error('not a file');
+    } catch {
+      throw new CustomRuntimeStartError('CAFileNotFound', 'The function cannot be started. the code package has no file named bootstrap at its root');
+    }
+    try {
+      await access(bootstrap, constants.X_OK);
+    } catch {
+      throw new CustomRuntimeStartError('CAFilePermission', 'The function cannot be started. bootstrap is not executable (chmod +x bootstrap)');
+    }
+    const child = spawn(bootstrap, [], { cwd: options.codeDir, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const instance = new CustomInstance(child, options.port);
+    const early: Buffer[] = [];
+    instance.#log = early;
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const deadline = performance.now() + options.startTimeoutMs;
+    for (;;) {
+      const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setImmediate(resolve, undefined))]);
+      const output = () => Buffer.concat(early).toString('utf8').trim().slice(-2000);
+      if (failed || instance.#exited) {
+        await killTree(child);
+        throw new CustomRuntimeStartError('CAExited', `The function either cannot be started or exited. ${failed ? failed.message : 'bootstrap exited before listening'}${output() ? `: ${output()}` : ''}`);
+      }
+      if (await canConnect(options.port)) break;
+      if (performance.now() > deadline) {
+        await killTree(child);
+        throw new CustomRuntimeStartError(
+          'CAExited',
+          `The function either cannot be started or exited. bootstrap did not listen on port ${options.port} (the function's caPort) within ${options.startTimeoutMs} ms`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    instance.#log = undefined;
+    return instance;
+  }
+
+  #post(controlPath: string, context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    const log: Buffer[] = [];
+    this.#log = log;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    return new Promise<CallOutcome>((resolve) => {
+      let settled = false;
+      const finish = (outcome: Omit<CallOutcome, 'log' | 'durationMs' | 'maxMemoryMB'>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#onExit.delete(onExit);
+        const peak = peakRssMB(this.#child.pid);
+        // Output written just before the answer may still be in the pipe: take what came in this turn.
+        setImmediate(() => {
+          if (this.#log === log) this.#log = undefined;
+          resolve({ ...outcome, log, durationMs: elapsed(), maxMemoryMB: peak });
+        });
+      };
+      const onExit = () => finish({ ok: false, body: exitedBody(elapsed(), peakRssMB(this.#child.pid)), lost: true });
+      this.#onExit.add(onExit);
+      const timer = setTimeout(() => {
+        const peak = peakRssMB(this.#child.pid);
+        finish({ ok: false, body: timedOutBody(Math.round(timeoutMs / 1000), peak), lost: true });
+        void killTree(this.#child);
+      }, timeoutMs);
+      if (this.#exited) return onExit();
+      const request = http.request(
+        { host: '127.0.0.1', port: this.port, method: 'POST', path: controlPath, agent: this.#agent, headers: { ...controlHeaders(context, controlPath), 'content-length': event.length } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const ok = response.statusCode === 200 && response.headers['x-fc-status'] !== '404';
+            finish({ ok, body: ok || body.length > 0 ? body : Buffer.from(JSON.stringify({ errorMessage: `the custom runtime answered ${response.statusCode} to ${controlPath}` })), lost: false });
+          });
+          response.on('error', () => undefined);
+        },
+      );
+      request.on('error', (error) => {
+        if (this.#exited) return onExit();
+        finish({ ok: false, body: Buffer.from(JSON.stringify({ errorMessage: `the custom runtime did not answer ${controlPath}: ${error.message}` })), lost: true });
+      });
+      request.end(event);
+    });
+  }
+
+  initialize(context: InvocationContext, timeoutMs: number): Promise<CallOutcome> {
+    return this.#post('/initialize', context, Buffer.alloc(0), timeoutMs);
+  }
+
+  invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    return this.#post('/invoke', context, event, timeoutMs);
+  }
+
+  stop(): Promise<void> {
+    this.#agent.destroy();
+    return killTree(this.#child);
+  }
+}

@@ -1,0 +1,271 @@
+// Runs the functions the sandbox stores, without containers: each instance is a local process in a
+// working copy of the code (see support.ts for which runtimes), kept warm and reused, with FC's
+// timeout, memory cap, log tail and error shapes. The sandbox's InvokeFunction is one call of
+// `invoke`; anything else that needs a function run (an HTTP trigger, a timer) can call it too.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { SandboxError } from '../errors.js';
+import { CONSOLE_LOG_LEVEL, INSTANCE_IDLE_MS, MAX_INSTANCES_PER_FUNCTION, PROMISE_HANDLER_MIN_NODE, THROWN_ERROR_TYPE_PREFIX } from './choices.js';
+import { CustomInstance, CustomRuntimeStartError, portIsFree } from './custom-instance.js';
+import { findProgram, instanceEnvironment } from './environment.js';
+import { HostInstance } from './host-instance.js';
+import { hostScriptPath } from './host-files.js';
+import { InstancePool, type Slot } from './instance-pool.js';
+import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
+import type { CallOutcome, ExecutorIdentity, FunctionTarget, Instance, InvocationContext } from './types.js';
+import { unpackCode } from './working-copy.js';
+
+export type { FunctionTarget } from './types.js';
+
+export interface ExecutorOptions extends ExecutorIdentity {
+  /** How long an unused instance stays warm. */
+  idleMs?: number;
+  maxInstancesPerFunction?: number;
+  /** Where working copies are made (a directory of their own is created inside). Default: the OS temp dir. */
+  tempDir?: string;
+}
+
+export type InvocationErrorType = 'HandledInvocationError' | 'UnhandledInvocationError';
+
+export interface InvocationResult {
+  /** Absent when the function succeeded. */
+  errorType?: InvocationErrorType;
+  /** The function's answer, or FC's JSON error body. */
+  body: Buffer;
+  /** This invocation's whole log (FC's start/end lines included); the API sends its tail. */
+  log: Buffer;
+  durationMs: number;
+  maxMemoryMB?: number;
+  codeChecksum?: string;
+  /** A new instance was started for this call. */
+  coldStart: boolean;
+}
+
+export interface InvokeOptions {
+  requestId: string;
+}
+
+interface Running {
+  instance: Instance;
+  dir: string;
+}
+
+const DEFAULT_TIMEOUT_S = 60;
+const DEFAULT_INIT_TIMEOUT_S = 3;
+const PORT_WAIT_MS = 20;
+/** Loading Node.js or Python itself, before the function's own code, must take no longer than this. */
+const HOST_START_TIMEOUT_MS = 30_000;
+
+export class FunctionExecutor {
+  readonly #options: ExecutorOptions;
+  readonly #pools = new Map<string, { revision: string; pool: InstancePool<Running> }>();
+  /** caPort -> the custom-runtime instance listening there (one at a time per port). */
+  readonly #ports = new Map<number, { slot?: Slot<Running>; pool: InstancePool<Running> }>();
+  readonly #live = new Set<Instance>();
+  #root?: Promise<string>;
+  #closed = false;
+  readonly #onExit = () => {
+    for (const instance of this.#live) void instance.stop();
+  };
+
+  constructor(options: ExecutorOptions) {
+    this.#options = options;
+    // fcw exiting for any reason takes its instances with it.
+    process.once('exit', this.#onExit);
+  }
+
+  /** Refuses, before anything runs, a runtime the sandbox cannot run (501, naming what it can). */
+  static check(runtime: string): RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' } {
+    const support = runtimeSupport(runtime);
+    if (support.kind === 'unsupported') {
+      throw new SandboxError(
+        501,
+        'NotImplemented',
+        `the fcw sandbox cannot run runtime '${runtime}': ${support.reason}. It runs ${RUNNABLE_SUMMARY}; deploy to Function Compute to run this function`,
+      );
+    }
+    return support;
+  }
+
+  async invoke(target: FunctionTarget, event: Buffer, options: InvokeOptions): Promise<InvocationResult> {
+    const support = FunctionExecutor.check(target.config.runtime);
+    if (this.#closed) throw new SandboxError(503, 'ServiceUnavailable', 'the sandbox is stopping');
+    const pool = await this.#poolFor(target, support);
+    let slot: Slot<Running>;
+    try {
+      slot = await pool.acquire();
+    } catch (error) {
+      if (error instanceof SandboxError) throw error;
+      if (error instanceof CustomRuntimeStartError) throw new SandboxError(412, error.code, error.message);
+      throw new SandboxError(412, 'CAExited', `The function either cannot be started or exited. ${(error as Error).message}`);
+    }
+    const coldStart = slot.fresh;
+    const context = this.#context(target, options.requestId);
+    const parts: Buffer[] = [];
+    const markers = support.kind !== 'custom'; // a custom runtime prints FC's start/end lines itself
+    const line = (text: string) => parts.push(Buffer.from(`${text}\n`, 'utf8'));
+    if (slot.note) line(slot.note);
+    slot.note = undefined;
+    let outcome: CallOutcome | undefined;
+    const initializer = target.config.initializer;
+    if (initializer && !slot.initialized) {
+      if (markers) line(`FC Initialize Start RequestId: ${options.requestId}`);
+      const init = await slot.value.instance.initialize(context, (target.config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S) * 1000);
+      parts.push(...init.log);
+      if (markers) line(`FC Initialize End RequestId: ${options.requestId}`);
+      if (init.ok) slot.initialized = true;
+      else outcome = init; // retried before the next invoke on this instance
+    }
+    if (!outcome) {
+      if (markers) line(`FC Invoke Start RequestId: ${options.requestId}`);
+      outcome = await slot.value.instance.invoke(context, event, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
+      parts.push(...outcome.log);
+      if (markers) line(`FC Invoke End RequestId: ${options.requestId}`);
+    }
+    pool.release(slot, outcome.lost);
+    return {
+      errorType: outcome.ok ? undefined : outcome.handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
+      body: outcome.body,
+      log: Buffer.concat(parts),
+      durationMs: outcome.durationMs,
+      maxMemoryMB: outcome.maxMemoryMB,
+      codeChecksum: target.config.codeChecksum,
+      coldStart,
+    };
+  }
+
+  /** Ends every instance (busy ones too) and removes the working copies. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    process.off('exit', this.#onExit);
+    await Promise.all([...this.#pools.values()].map(({ pool }) => pool.stopAll()));
+    this.#pools.clear();
+    if (this.#root) await rm(await this.#root, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  #context(target: FunctionTarget, requestId: string): InvocationContext {
+    const { config } = target;
+    const { credentials } = this.#options;
+    return {
+      requestId,
+      credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken ?? '' },
+      function: {
+        name: config.functionName,
+        handler: config.handler,
+        memory: config.memorySize ?? 128,
+        timeout: config.timeout ?? DEFAULT_TIMEOUT_S,
+        initializer: config.initializer ?? '',
+        initializationTimeout: config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S,
+      },
+      service: { name: target.serviceName, logProject: '', logStore: '', qualifier: target.qualifier, versionId: target.versionId ?? '' },
+      region: this.#options.region,
+      accountId: this.#options.accountId,
+      retryCount: 0,
+      tracing: {},
+    };
+  }
+
+  async #poolFor(target: FunctionTarget, support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' }): Promise<InstancePool<Running>> {
+    const key = `${target.serviceName}/${target.config.functionName}/${target.qualifier}`;
+    const current = this.#pools.get(key);
+    if (current && current.revision === target.revision) return current.pool;
+    // The code or the configuration changed: the old instances must not serve this call.
+    if (current) void current.pool.retire();
+    const pool: InstancePool<Running> = new InstancePool<Running>({
+      // A custom runtime listens on its caPort, which only one process can hold.
+      max: support.kind === 'custom' ? 1 : (this.#options.maxInstancesPerFunction ?? MAX_INSTANCES_PER_FUNCTION),
+      idleMs: this.#options.idleMs ?? INSTANCE_IDLE_MS,
+      start: () => this.#start(target, support, pool),
+      stop: (slot) => this.#stop(slot),
+    });
+    this.#pools.set(key, { revision: target.revision, pool });
+    return pool;
+  }
+
+  async #start(target: FunctionTarget, support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' }, pool: InstancePool<Running>): Promise<Slot<Running>> {
+    this.#root ??= mkdtemp(path.join(this.#options.tempDir ?? os.tmpdir(), 'fcw-instances-'));
+    const instanceId = randomUUID();
+    const dir = path.join(await this.#root, instanceId);
+    const codeDir = path.join(dir, 'code');
+    const tmpDir = path.join(dir, 'tmp');
+    let port: number | undefined;
+    try {
+      await unpackCode(target.codeZipPath, codeDir);
+      await mkdir(tmpDir, { recursive: true });
+      if (support.kind === 'custom') port = await this.#claimPort(target.config.caPort ?? 9000, pool);
+      const env = instanceEnvironment(target, { codeDir, tmpDir, region: this.#options.region, accountId: this.#options.accountId, instanceId, port });
+      const instance = await this.#spawn(target, support, codeDir, env, port);
+      this.#live.add(instance);
+      const interpreter = support.kind === 'nodejs' ? 'Node.js' : 'Python';
+      const note = instance.version ? versionNote(target.config.runtime, support.version, instance.version, interpreter) : undefined;
+      const slot: Slot<Running> = { value: { instance, dir }, initialized: false, fresh: true, note };
+      if (port !== undefined) this.#ports.set(port, { slot, pool });
+      return slot;
+    } catch (error) {
+      if (port !== undefined) this.#ports.delete(port);
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async #spawn(target: FunctionTarget, support: RuntimeSupport, codeDir: string, env: Record<string, string>, port: number | undefined): Promise<Instance> {
+    const memory = target.config.memorySize ?? 128;
+    if (support.kind === 'nodejs') {
+      const major = support.version?.[0];
+      const hostOptions = {
+        consoleLevel: CONSOLE_LOG_LEVEL,
+        thrownPrefix: THROWN_ERROR_TYPE_PREFIX,
+        promiseAnswers: major === undefined || major >= PROMISE_HANDLER_MIN_NODE,
+      };
+      return HostInstance.start({
+        command: process.execPath,
+        // The heap is capped at the function's memory; V8 ends the process when it is exceeded.
+        args: [`--max-old-space-size=${memory}`, hostScriptPath('node-host.cjs'), JSON.stringify(hostOptions)],
+        cwd: codeDir,
+        env,
+        startTimeoutMs: HOST_START_TIMEOUT_MS,
+      });
+    }
+    if (support.kind === 'python') {
+      const python = findProgram('python3');
+      if (!python) {
+        throw new SandboxError(501, 'NotImplemented', `runtime '${target.config.runtime}' needs python3, which is not on fcw's PATH; install Python 3 to run this function in the sandbox`);
+      }
+      return HostInstance.start({ command: python, args: ['-B', hostScriptPath('python-host.py'), '{}'], cwd: codeDir, env, startTimeoutMs: HOST_START_TIMEOUT_MS });
+    }
+    return CustomInstance.start({ codeDir, env, port: port!, startTimeoutMs: Math.max(HOST_START_TIMEOUT_MS, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000) });
+  }
+
+  /**
+   * Waits until the function may listen on its caPort: an idle instance of another function that
+   * holds it is ended; a busy one is waited for. A port some other program holds is an error.
+   */
+  async #claimPort(port: number, pool: InstancePool<Running>): Promise<number> {
+    for (;;) {
+      const owner = this.#ports.get(port);
+      if (!owner) break;
+      if (owner.slot && owner.pool.isIdle(owner.slot)) await owner.pool.evict(owner.slot);
+      else await new Promise((resolve) => setTimeout(resolve, PORT_WAIT_MS));
+    }
+    this.#ports.set(port, { pool });
+    if (!(await portIsFree(port))) {
+      this.#ports.delete(port);
+      throw new CustomRuntimeStartError(
+        'CAExited',
+        `The function either cannot be started or exited. its caPort ${port} is already in use by another program on this machine; stop that program or give the function another caPort`,
+      );
+    }
+    return port;
+  }
+
+  async #stop(slot: Slot<Running>): Promise<void> {
+    const { instance, dir } = slot.value;
+    await instance.stop();
+    this.#live.delete(instance);
+    if (instance.port !== undefined && this.#ports.get(instance.port)?.slot === slot) this.#ports.delete(instance.port);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

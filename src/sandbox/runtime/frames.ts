@@ -1,0 +1,48 @@
+// The framing between the sandbox and a runtime host process (hosts/node-host.cjs, hosts/python-host.py)
+// on one socket pair (the child's fd 3): each message is an 8-byte prefix (header length, body
+// length, both unsigned 32-bit little endian), a JSON header, then the body bytes. The body carries
+// events, results and log bytes as they are, so a binary event never passes through JSON or base64.
+
+export interface Frame {
+  header: Record<string, unknown>;
+  body: Buffer;
+}
+
+const PREFIX_BYTES = 8;
+
+export function encodeFrame(header: Record<string, unknown>, body: Uint8Array = Buffer.alloc(0)): Buffer {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(PREFIX_BYTES);
+  prefix.writeUInt32LE(head.length, 0);
+  prefix.writeUInt32LE(body.byteLength, 4);
+  return Buffer.concat([prefix, head, body]);
+}
+
+/** Collects bytes as they arrive and hands out every complete frame, in order. */
+export class FrameReader {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+
+  push(chunk: Buffer): Frame[] {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    const frames: Frame[] = [];
+    for (;;) {
+      if (this.#pendingBytes < PREFIX_BYTES) break;
+      const data = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes);
+      this.#pending = [data];
+      const headLength = data.readUInt32LE(0);
+      const bodyLength = data.readUInt32LE(4);
+      const total = PREFIX_BYTES + headLength + bodyLength;
+      if (data.length < total) break;
+      const header = JSON.parse(data.subarray(PREFIX_BYTES, PREFIX_BYTES + headLength).toString('utf8')) as Record<string, unknown>;
+      // A copy: the body outlives this chunk, and a view would pin the whole chunk in memory.
+      const body = Buffer.from(data.subarray(PREFIX_BYTES + headLength, total));
+      frames.push({ header, body });
+      const rest = data.subarray(total);
+      this.#pending = rest.length > 0 ? [rest] : [];
+      this.#pendingBytes = rest.length;
+    }
+    return frames;
+  }
+}

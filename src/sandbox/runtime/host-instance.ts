@@ -1,0 +1,164 @@
+// A Node.js or Python instance: a long-lived host process (hosts/*) that keeps the function's module
+// loaded and answers one call at a time over a socket pair. A warm call is one frame each way, so it
+// costs well under a millisecond on top of the function itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+
+import { encodeFrame, FrameReader, type Frame } from './frames.js';
+import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
+import type { CallOutcome, Instance, InvocationContext } from './types.js';
+
+export interface HostStart {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** How long the host may take to load before it counts as failed to start. */
+  startTimeoutMs: number;
+}
+
+interface PendingCall {
+  started: number;
+  log: Buffer[];
+  timer: NodeJS.Timeout;
+  timeoutS: number;
+  finish(outcome: CallOutcome): void;
+}
+
+export class HostInstance implements Instance {
+  version?: string;
+  #child: ChildProcess;
+  #channel: Socket;
+  #call?: PendingCall;
+  #lastMaxMemoryMB?: number;
+  #exited = false;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    this.#channel = child.stdio[3] as Socket;
+  }
+
+  /** Starts the host and waits until it says it is ready. */
+  static start(options: HostStart): Promise<HostInstance> {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      // A process group of its own: a timeout kills what the function started too, and Ctrl-C in
+      // the terminal reaches fcw (which stops its instances) rather than each function.
+      detached: true,
+    });
+    const instance = new HostInstance(child);
+    return instance.#waitReady(options.startTimeoutMs);
+  }
+
+  #waitReady(timeoutMs: number): Promise<HostInstance> {
+    const child = this.#child;
+    const early: Buffer[] = [];
+    return new Promise<HostInstance>((resolve, reject) => {
+      const reader = new FrameReader();
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        void killTree(child);
+        const output = Buffer.concat(early).toString('utf8').trim();
+        reject(new Error(`${why}${output ? `: ${output.slice(-2000)}` : ''}`));
+      };
+      const timer = setTimeout(() => fail(`the runtime did not start within ${timeoutMs} ms`), timeoutMs);
+      const onEarlyOutput = (chunk: Buffer) => early.push(chunk);
+      child.stdout?.on('data', onEarlyOutput);
+      child.stderr?.on('data', onEarlyOutput);
+      const onError = (error: Error) => fail(`the runtime could not be started (${error.message})`);
+      const onExit = (code: number | null, signal: string | null) => fail(`the runtime exited while starting (${signal ?? `exit code ${code}`})`);
+      child.once('error', onError);
+      child.once('exit', onExit);
+      this.#channel.on('data', (chunk: Buffer) => {
+        for (const frame of reader.push(chunk)) {
+          if (frame.header.type === 'ready' && this.version === undefined) {
+            clearTimeout(timer);
+            this.version = String(frame.header.version);
+            child.stdout?.off('data', onEarlyOutput);
+            child.stderr?.off('data', onEarlyOutput);
+            child.off('error', onError);
+            child.off('exit', onExit);
+            this.#attach();
+            resolve(this);
+          } else this.#onFrame(frame);
+        }
+      });
+    });
+  }
+
+  #attach(): void {
+    const rawOutput = (chunk: Buffer) => this.#call?.log.push(chunk);
+    this.#child.stdout?.on('data', rawOutput);
+    this.#child.stderr?.on('data', rawOutput);
+    this.#channel.on('error', () => undefined);
+    this.#child.on('exit', () => {
+      this.#exited = true;
+      const call = this.#call;
+      if (!call) return;
+      const durationMs = Math.round(performance.now() - call.started);
+      call.finish({ ok: false, body: exitedBody(durationMs, this.#lastMaxMemoryMB), log: call.log, durationMs, maxMemoryMB: this.#lastMaxMemoryMB, lost: true });
+    });
+  }
+
+  #onFrame(frame: Frame): void {
+    const call = this.#call;
+    if (!call) return;
+    if (frame.header.type === 'log') {
+      call.log.push(frame.body);
+      return;
+    }
+    if (frame.header.type !== 'done') return;
+    const rssKB = Number(frame.header.maxRssKB);
+    if (Number.isFinite(rssKB) && rssKB > 0) this.#lastMaxMemoryMB = rssKB / 1024;
+    call.finish({
+      ok: frame.header.ok === true,
+      handled: frame.header.handled === true,
+      body: frame.body,
+      log: call.log,
+      durationMs: Math.round(performance.now() - call.started),
+      maxMemoryMB: this.#lastMaxMemoryMB,
+      lost: false,
+    });
+  }
+
+  #call_(type: 'initialize' | 'invoke', context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    if (this.#call) return Promise.reject(new Error('an instance runs one call at a time'));
+    if (this.#exited) {
+      return Promise.resolve({ ok: false, body: exitedBody(0, this.#lastMaxMemoryMB), log: [], durationMs: 0, lost: true });
+    }
+    return new Promise<CallOutcome>((resolve) => {
+      const call: PendingCall = {
+        started: performance.now(),
+        log: [],
+        timeoutS: Math.round(timeoutMs / 1000),
+        timer: setTimeout(() => {
+          const peak = peakRssMB(this.#child.pid) ?? this.#lastMaxMemoryMB;
+          call.finish({ ok: false, body: timedOutBody(call.timeoutS, peak), log: call.log, durationMs: timeoutMs, maxMemoryMB: peak, lost: true });
+          void killTree(this.#child);
+        }, timeoutMs),
+        finish: (outcome) => {
+          if (this.#call !== call) return;
+          clearTimeout(call.timer);
+          this.#call = undefined;
+          resolve(outcome);
+        },
+      };
+      this.#call = call;
+      this.#channel.write(encodeFrame({ type, context }, event));
+    });
+  }
+
+  initialize(context: InvocationContext, timeoutMs: number): Promise<CallOutcome> {
+    return this.#call_('initialize', context, Buffer.alloc(0), timeoutMs);
+  }
+
+  invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    return this.#call_('invoke', context, event, timeoutMs);
+  }
+
+  stop(): Promise<void> {
+    return killTree(this.#child);
+  }
+}

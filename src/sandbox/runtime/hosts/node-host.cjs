@@ -1,0 +1,192 @@
+// The process one Node.js function instance runs in, started by the fcw sandbox. It loads the
+// function's module from the working copy (its cwd), then answers frames on fd 3 (a socket pair with
+// the sandbox): `initialize` runs the initializer, `invoke` the handler, each answered by `done`.
+// What the function prints is sent back as `log` frames on the same socket, before its `done`, so
+// each invocation's log is complete and in order when its answer arrives.
+// Frame: u32le header length, u32le body length, JSON header, body bytes.
+'use strict';
+const net = require('node:net');
+const path = require('node:path');
+const fs = require('node:fs');
+const util = require('node:util');
+const { pathToFileURL } = require('node:url');
+
+const options = JSON.parse(process.argv[2]);
+const channel = new net.Socket({ fd: 3, readable: true, writable: true });
+const EMPTY = Buffer.alloc(0);
+
+function send(header, body) {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const data = body || EMPTY;
+  const prefix = Buffer.alloc(8);
+  prefix.writeUInt32LE(head.length, 0);
+  prefix.writeUInt32LE(data.length, 4);
+  channel.write(Buffer.concat([prefix, head, data]));
+}
+
+// ---- logs ----
+let currentRequestId = '';
+function log(bytes) {
+  if (bytes.length > 0) send({ type: 'log' }, bytes);
+}
+function captureStream(stream) {
+  stream.write = function write(chunk, encoding, callback) {
+    log(Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding : 'utf8'));
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+}
+captureStream(process.stdout);
+captureStream(process.stderr);
+
+function logLine(level, args) {
+  log(Buffer.from(`${new Date().toISOString()} ${currentRequestId} [${level}] ${util.format(...args)}\n`, 'utf8'));
+}
+console.log = (...args) => logLine(options.consoleLevel, args);
+console.info = (...args) => logLine('info', args);
+console.warn = (...args) => logLine('warn', args);
+console.error = (...args) => logLine('error', args);
+console.debug = (...args) => logLine('debug', args);
+const logger = {
+  log: (...args) => logLine(options.consoleLevel, args),
+  info: (...args) => logLine('info', args),
+  warn: (...args) => logLine('warn', args),
+  error: (...args) => logLine('error', args),
+  debug: (...args) => logLine('debug', args),
+};
+
+// ---- results ----
+function maxRssKB() {
+  return process.resourceUsage().maxRSS;
+}
+function errorBody(error) {
+  if (error instanceof Error) {
+    return { errorMessage: error.message, errorType: error.name, stackTrace: String(error.stack || '').split('\n') };
+  }
+  if (error !== null && typeof error === 'object') {
+    try {
+      return { errorMessage: JSON.stringify(error) };
+    } catch {
+      return { errorMessage: util.inspect(error) };
+    }
+  }
+  return { errorMessage: String(error) };
+}
+function succeed(data) {
+  let body;
+  if (data === undefined || data === null) body = EMPTY;
+  else if (Buffer.isBuffer(data) || data instanceof Uint8Array) body = Buffer.from(data);
+  else if (typeof data === 'object') body = Buffer.from(JSON.stringify(data), 'utf8');
+  else body = Buffer.from(String(data), 'utf8');
+  send({ type: 'done', ok: true, maxRssKB: maxRssKB() }, body);
+}
+function fail(error, handled) {
+  const body = errorBody(error);
+  if (!handled && body.errorType) body.errorType = options.thrownPrefix + body.errorType;
+  send({ type: 'done', ok: false, handled, maxRssKB: maxRssKB() }, Buffer.from(JSON.stringify(body), 'utf8'));
+}
+
+// ---- the function's module ----
+const modules = new Map();
+function exists(file) {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+async function loadExport(handler) {
+  const dot = handler.lastIndexOf('.');
+  const file = handler.slice(0, dot);
+  const name = handler.slice(dot + 1);
+  const base = path.resolve(process.cwd(), file);
+  let mod = modules.get(base);
+  if (!mod) {
+    if (exists(`${base}.mjs`)) mod = await import(pathToFileURL(`${base}.mjs`).href);
+    else if (!exists(`${base}.js`) && exists(`${base}.cjs`)) mod = require(`${base}.cjs`);
+    else if (!exists(`${base}.js`) && !exists(base)) {
+      throw Object.assign(new Error(`Cannot find module '${base}.js'`), { name: 'Error' });
+    } else {
+      try {
+        mod = require(base);
+      } catch (error) {
+        if (error && error.code === 'ERR_REQUIRE_ESM') mod = await import(pathToFileURL(`${base}.js`).href);
+        else throw error;
+      }
+    }
+    modules.set(base, mod);
+  }
+  const fn = mod && (typeof mod[name] === 'function' ? mod[name] : mod.default && mod.default[name]);
+  if (typeof fn !== 'function') throw new Error(`Handler '${name}' missing on module '${file}'`);
+  return fn;
+}
+
+// ---- running one call ----
+let active = null;
+function settleWith(done) {
+  return (...args) => {
+    if (!active || active.settled) return;
+    active.settled = true;
+    active = null;
+    done(...args);
+  };
+}
+async function run(header, event) {
+  const context = header.context;
+  context.logger = logger;
+  currentRequestId = context.requestId;
+  active = { settled: false };
+  const ok = settleWith(succeed);
+  const failed = settleWith(fail);
+  active.fail = failed;
+  const isInit = header.type === 'initialize';
+  let fn;
+  try {
+    fn = await loadExport(isInit ? context.function.initializer : context.function.handler);
+  } catch (error) {
+    return failed(error, false);
+  }
+  const callback = (error, data) => (error !== undefined && error !== null ? failed(error, true) : ok(data));
+  try {
+    const returned = isInit ? fn(context, callback) : fn(event, context, callback);
+    if (returned && typeof returned.then === 'function') {
+      returned.then(
+        (value) => {
+          if (options.promiseAnswers) ok(value);
+        },
+        (error) => failed(error, false),
+      );
+    }
+  } catch (error) {
+    failed(error, false);
+  }
+}
+
+// An error thrown outside the handler's own stack (a timer, a stream) ends the process, as on FC:
+// the sandbox then answers "Process exited unexpectedly".
+process.on('uncaughtException', (error) => {
+  log(Buffer.from(`${new Date().toISOString()} ${currentRequestId} [error] Uncaught ${util.inspect(error)}\n`, 'utf8'));
+  channel.end(() => process.exit(129));
+});
+process.on('unhandledRejection', (error) => {
+  if (active) active.fail(error, false);
+});
+
+let pending = Buffer.alloc(0);
+channel.on('data', (chunk) => {
+  pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+  while (pending.length >= 8) {
+    const headLength = pending.readUInt32LE(0);
+    const bodyLength = pending.readUInt32LE(4);
+    if (pending.length < 8 + headLength + bodyLength) break;
+    const header = JSON.parse(pending.subarray(8, 8 + headLength).toString('utf8'));
+    const body = Buffer.from(pending.subarray(8 + headLength, 8 + headLength + bodyLength));
+    pending = pending.subarray(8 + headLength + bodyLength);
+    run(header, body);
+  }
+});
+// The sandbox went away (stopped, or killed): nothing is left to answer to.
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
+send({ type: 'ready', version: process.version });

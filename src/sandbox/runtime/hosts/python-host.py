@@ -1,0 +1,178 @@
+# The process one Python 3 function instance runs in, started by the fcw sandbox. It imports the
+# function's module from the working copy (its cwd), then answers frames on fd 3 (a socket pair with
+# the sandbox): "initialize" runs the initializer, "invoke" the handler, each answered by "done".
+# What the function prints or logs is sent back as "log" frames before its "done", so each
+# invocation's log is complete and in order when its answer arrives.
+# Frame: u32le header length, u32le body length, JSON header, body bytes.
+import importlib
+import io
+import json
+import logging
+import os
+import resource
+import socket
+import struct
+import sys
+import time
+import traceback
+
+OPTIONS = json.loads(sys.argv[1])
+CHANNEL = socket.socket(fileno=3)
+CURRENT = {"request_id": ""}
+
+
+def send(header, body=b""):
+    head = json.dumps(header).encode("utf-8")
+    CHANNEL.sendall(struct.pack("<II", len(head), len(body)) + head + body)
+
+
+def log(data):
+    if data:
+        send({"type": "log"}, data)
+
+
+class LogStream(io.TextIOBase):
+    """sys.stdout / sys.stderr: every write becomes a log frame."""
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        log(text.encode("utf-8", "replace"))
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+sys.stdout = LogStream()
+sys.stderr = LogStream()
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = CURRENT["request_id"]
+        return True
+
+
+class FcFormatter(logging.Formatter):
+    def formatTime(self, record, datefmt=None):
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + ".%03dZ" % record.msecs
+
+
+_handler = logging.StreamHandler(sys.stdout)
+_handler.setFormatter(FcFormatter("%(asctime)s %(request_id)s [%(levelname)s] %(message)s"))
+_handler.addFilter(RequestIdFilter())
+_root = logging.getLogger()
+_root.handlers = [_handler]
+_root.setLevel(logging.INFO)
+
+
+class Namespace(object):
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def __repr__(self):
+        return "Namespace(%s)" % ", ".join("%s=%r" % kv for kv in sorted(self.__dict__.items()))
+
+
+def make_context(c):
+    cred = c["credentials"]
+    fn = c["function"]
+    svc = c["service"]
+    return Namespace(
+        request_id=c["requestId"],
+        credentials=Namespace(
+            access_key_id=cred["accessKeyId"],
+            access_key_secret=cred["accessKeySecret"],
+            security_token=cred.get("securityToken", ""),
+        ),
+        function=Namespace(
+            name=fn["name"],
+            handler=fn["handler"],
+            memory=fn["memory"],
+            timeout=fn["timeout"],
+            initializer=fn.get("initializer", ""),
+        ),
+        service=Namespace(
+            name=svc["name"],
+            log_project=svc.get("logProject", ""),
+            log_store=svc.get("logStore", ""),
+            qualifier=svc.get("qualifier", ""),
+            version_id=svc.get("versionId", ""),
+        ),
+        region=c["region"],
+        account_id=c["accountId"],
+        getLogger=lambda: logging.getLogger(),
+    )
+
+
+def max_rss_kb():
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss // 1024 if sys.platform == "darwin" else rss
+
+
+def load(handler):
+    module_path, _, name = handler.rpartition(".")
+    module_name = module_path.replace("/", ".")
+    module = importlib.import_module(module_name)
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise Exception("Handler '%s' missing on module '%s'" % (name, module_path))
+    return fn
+
+
+def to_bytes(value):
+    if value is None:
+        return b""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return str(value).encode("utf-8")
+
+
+def error_body(error):
+    frames = traceback.extract_tb(error.__traceback__)
+    stack = [['File "%s"' % f.filename, "line %d" % f.lineno, "in %s" % f.name, f.line or ""] for f in frames]
+    return {"errorMessage": str(error), "errorType": type(error).__name__, "stackTrace": stack}
+
+
+def run(header, event):
+    CURRENT["request_id"] = header["context"]["requestId"]
+    context = make_context(header["context"])
+    try:
+        if header["type"] == "initialize":
+            load(header["context"]["function"]["initializer"])(context)
+            body = b""
+        else:
+            body = to_bytes(load(header["context"]["function"]["handler"])(event, context))
+    except BaseException as error:  # SystemExit too: the answer is an error, the instance lives on
+        payload = json.dumps(error_body(error)).encode("utf-8")
+        send({"type": "done", "ok": False, "handled": False, "maxRssKB": max_rss_kb()}, payload)
+        return
+    send({"type": "done", "ok": True, "maxRssKB": max_rss_kb()}, body)
+
+
+def read_exactly(count):
+    chunks = []
+    while count > 0:
+        chunk = CHANNEL.recv(min(count, 1 << 20))
+        if not chunk:
+            os._exit(0)  # the sandbox went away: nothing is left to answer to
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def main():
+    sys.path.insert(0, os.getcwd())
+    send({"type": "ready", "version": "%d.%d.%d" % sys.version_info[:3]})
+    while True:
+        head_length, body_length = struct.unpack("<II", read_exactly(8))
+        header = json.loads(read_exactly(head_length).decode("utf-8"))
+        run(header, read_exactly(body_length))
+        sys.stdout.flush()
+
+
+main()

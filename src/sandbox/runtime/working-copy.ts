@@ -1,0 +1,36 @@
+// An instance's working copy of the function's code: the stored zip unpacked into a fresh directory
+// the instance may change freely (the stored zip is never touched). File modes are kept (a custom
+// runtime's bootstrap must stay executable) and so are symlinks; an entry that would land outside
+// the directory (`../x`, an absolute path) is refused.
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import JSZip from 'jszip';
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+export async function unpackCode(zipPath: string, targetDir: string): Promise<void> {
+  const zip = await JSZip.loadAsync(await readFile(zipPath), { checkCRC32: false, createFolders: false });
+  await mkdir(targetDir, { recursive: true });
+  const root = path.resolve(targetDir);
+  for (const entry of Object.values(zip.files)) {
+    const target = path.resolve(root, entry.name);
+    if (target !== root && !target.startsWith(root + path.sep)) {
+      throw new Error(`the code package holds an entry outside its folder: ${entry.name}`);
+    }
+    if (entry.dir) {
+      await mkdir(target, { recursive: true });
+      continue;
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    const mode = typeof entry.unixPermissions === 'number' ? entry.unixPermissions : undefined;
+    const content = await entry.async('nodebuffer');
+    if (mode !== undefined && (mode & S_IFMT) === S_IFLNK) {
+      await symlink(content.toString('utf8'), target);
+      continue;
+    }
+    await writeFile(target, content);
+    if (mode !== undefined && (mode & 0o777) !== 0) await chmod(target, mode & 0o777);
+  }
+}
