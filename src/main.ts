@@ -10,6 +10,7 @@ export type CommandRunner = (args: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<{ run: CommandRunner }>> = {
   deploy: () => import('./commands/deploy.js'),
+  invoke: () => import('./commands/invoke.js'),
   package: () => import('./commands/package.js'),
   profiles: () => import('./commands/profiles.js'),
   serve: () => import('./commands/serve.js'),

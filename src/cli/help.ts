@@ -7,6 +7,7 @@ Usage
   fcw                                 the wizard (needs a terminal)
   fcw deploy --profile NAME [flags]   redeploy a saved profile; flags override its fields
   fcw deploy [flags]                  deploy with every field given as a flag
+  fcw invoke --profile NAME [flags]   run the deployed function once and show its answer and log
   fcw package DIR [flags]             build the code package only and report on it
   fcw profiles list|show NAME|rm NAME saved profiles
   fcw serve [--port N] [--data DIR]   the local sandbox: an FC 2.0 compatible endpoint
@@ -22,6 +23,7 @@ Global flags
   -h, --help          help for fcw or a command
   -v, --version       print the version
 
-Exit codes: 0 done, 1 the deploy or the service failed, 2 bad usage or input, 130 cancelled.
+Exit codes: 0 done, 1 the deploy, the service or the invoked function failed, 2 bad usage or input,
+130 cancelled.
 Run \`fcw COMMAND --help\` for a command's flags.
 `;

@@ -1,0 +1,24 @@
+// The event of an invocation from `--event`: inline text, `@file`, or `-` for stdin. The bytes are
+// sent as they are (FC does not parse events); fcw only refuses what cannot be read.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { UsageError } from '../cli/errors.js';
+
+export async function readEventFlag(value: string | undefined, stdin: NodeJS.ReadableStream, cwd: string): Promise<Buffer> {
+  if (value === undefined || value === '') return Buffer.alloc(0);
+  if (value === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks);
+  }
+  if (value.startsWith('@')) {
+    const file = path.resolve(cwd, value.slice(1));
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new UsageError(`--event ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Give --event @FILE with a readable file, - for stdin, or the event text itself.');
+    }
+  }
+  return Buffer.from(value, 'utf8');
+}
