@@ -38,6 +38,8 @@ export const DEPLOY_OPTIONS = {
   acceleration: { type: 'string' },
   'oss-bucket': { type: 'string' },
   'oss-object': { type: 'string' },
+  invoke: { type: 'boolean' },
+  event: { type: 'string' },
 } as const;
 
 export const DEPLOY_HELP = `Usage
@@ -76,6 +78,10 @@ directory, else the key above. None with that id: exit 2 naming the id and the p
 
 An update changes only the fields given (flags or profile); a field left out keeps its deployed value.
 A flag that takes a value is given once (twice is exit 2); only --env and --layer repeat.
+
+Smoke test
+  --invoke [--event JSON|@FILE|-]   after the deploy, invoke the function once; if it returns an
+                            error, the deploy exits 1 (the function is deployed but broken)
 
 Before a write fcw shows the changes and asks y/N when stdin and stderr are a terminal (not with
 CI set); n, Enter or Ctrl-C cancels with nothing written (exit 130). Elsewhere it goes ahead.
@@ -228,6 +234,10 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   const source = profile ? `profile "${profile.name}" (${store!.path}) with the flags` : 'the flags';
 
   // Everything the user can get wrong is checked here, before a sandbox starts or a byte is sent.
+  if (values.event !== undefined && values.invoke !== true) {
+    throw new UsageError('--event is the event of --invoke.', 'Add --invoke to invoke the function after the deploy, or use `fcw invoke --event ...`.');
+  }
+  const smokeEvent = values.invoke === true ? await (await import('../invoke/event.js')).readEventFlag(str(values, 'event'), io.stdin, io.cwd) : undefined;
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
   // Its warnings are printed by deploy() below as they arise (once, before any write).
   validateSpec(spec, source);
@@ -303,15 +313,22 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
 
+    const smoke = smokeEvent && result.status !== 'failed' && !flags.dryRun ? await smokeInvoke(client, spec, smokeEvent, controller.signal) : undefined;
+    if (smokeEvent && flags.dryRun) err(io, 'Dry run: the function was not invoked.');
+
     if (flags.json) {
-      io.stdout.write(`${JSON.stringify(toJsonOutput(result, { profile: recordName, target }))}\n`);
+      const output: Record<string, unknown> = toJsonOutput(result, { profile: recordName, target });
+      if (smoke) output.invoke = smoke.json;
+      io.stdout.write(`${JSON.stringify(output)}\n`);
       if (result.error) err(io, `fcw: ${result.error.message}${result.error.hint ? `\n  ${result.error.hint}` : ''}`);
     } else {
       const lines = formatSummary(result, { spec, profile: recordName, target });
       const out = result.status === 'failed' ? io.stderr : io.stdout;
       await printLines(out, lines, flags.animation && Boolean((out as { isTTY?: boolean }).isTTY));
     }
-    return result.status === 'failed' ? (result.error?.exitCode ?? EXIT.failed) : EXIT.ok;
+    if (smoke) for (const line of smoke.lines) err(io, line);
+    if (result.status === 'failed') return result.error?.exitCode ?? EXIT.failed;
+    return smoke && !smoke.ok ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (controller.signal.aborted && !(error instanceof CancelledError) && !isUsageError(error)) {
       throw new CancelledError('Deploy cancelled.');
@@ -320,6 +337,38 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   } finally {
     process.off('SIGINT', onSigint);
     await target.close();
+  }
+}
+
+/** `--invoke`: one invocation after the deploy, as lines for stderr and a `--json` field. */
+async function smokeInvoke(
+  client: import('../fc/client.js').FcClient,
+  spec: DeploySpec,
+  event: Buffer,
+  signal: AbortSignal,
+): Promise<{ ok: boolean; lines: string[]; json: Record<string, unknown> }> {
+  const [{ invokeOnce }, { invocationJson, timingLine }] = await Promise.all([import('../invoke/run.js'), import('../invoke/outcome.js')]);
+  const name = `${spec.service.name}/${spec.function.functionName}`;
+  try {
+    const outcome = await invokeOnce(client, { service: spec.service.name, functionName: spec.function.functionName, event, signal });
+    const json = invocationJson(outcome);
+    if (outcome.status === 'ok') {
+      const answer = typeof json.result === 'string' && json.resultEncoding === 'utf8' ? json.result : `<${outcome.body.length} bytes>`;
+      const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer;
+      return { ok: true, json, lines: [`Invoked ${name}: ok (${timingLine(outcome)})`, `  answer: ${shown}`] };
+    }
+    const lines = [`fcw: ${name} is deployed but broken: its invocation failed (${outcome.errorType}): ${outcome.errorMessage}`];
+    if (outcome.log) lines.push(outcome.log.replace(/\n$/, ''));
+    lines.push(`  ${timingLine(outcome)}. Run \`fcw invoke\` to try again once fixed.`);
+    return { ok: false, json, lines };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const message = (error as Error).message;
+    return {
+      ok: false,
+      json: invocationJson(undefined, { error: message }),
+      lines: [`fcw: ${name} is deployed, but invoking it failed: ${message}`],
+    };
   }
 }
 

@@ -125,3 +125,33 @@ describe('fcw invoke (spawned)', () => {
     expect(res.stdout).toContain('Exit codes: 0 the function succeeded');
   });
 });
+
+describe('fcw deploy --invoke (spawned)', () => {
+  const deployFlags = (name: string, code: string) => [
+    'deploy', '--endpoint', sandbox.url, '--service', 'svc', '--function', name, '--runtime', 'nodejs20', '--handler', 'index.handler', '--code', code, '--yes',
+  ];
+
+  it('a working function: the deploy invokes it once and exits 0', async () => {
+    const code = writeApp('smoke-ok', 'exports.handler = (e, c, cb) => cb(null, "smoke:" + e);\n');
+    const res = await runFcw([...deployFlags('smokeok', code), '--invoke', '--event', 'hi'], { env, timeoutMs: 60_000 });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/Invoked svc\/smokeok: ok \(\d+ ms/);
+    expect(res.stderr).toContain('answer: smoke:hi');
+  });
+
+  it('a broken function: deployed, but the deploy exits 1 and says it is broken; --json carries the invoke', async () => {
+    const code = writeApp('smoke-broken', 'exports.handler = () => { throw new Error("broken on purpose"); };\n');
+    const res = await runFcw([...deployFlags('smokebroken', code), '--invoke'], { env, timeoutMs: 60_000 });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('fcw: svc/smokebroken is deployed but broken: its invocation failed (UnhandledInvocationError): broken on purpose');
+    const again = await runFcw([...deployFlags('smokebroken', code), '--invoke', '--json'], { env, timeoutMs: 60_000 });
+    expect(again.code).toBe(1);
+    expect(oneJson(again.stdout)).toMatchObject({ status: 'unchanged', invoke: { status: 'error', error: { message: 'broken on purpose' } } });
+  });
+
+  it('--event without --invoke is bad usage (exit 2)', async () => {
+    const res = await runFcw(['deploy', '--profile', 'echo', '--event', 'x'], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--event is the event of --invoke.');
+  });
+});
