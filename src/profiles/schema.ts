@@ -9,6 +9,8 @@ import type { FunctionConfig } from '../fc/types.js';
 export const PROFILE_SCHEMA_VERSION = 1;
 
 export const PROFILE_NAME_MAX_LENGTH = 64;
+/** A remembered event longer than this is not kept (the profile file stays small). */
+export const LAST_EVENT_MAX_BYTES = 64 * 1024;
 // Letters, digits, `-` and `_`, starting with a letter or digit. Dots are refused on purpose: they
 // are conf's path separator in keys, and a name like "prod.eu" reads as a nested path elsewhere.
 const PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -71,6 +73,8 @@ export interface Profile {
   function: FunctionConfig;
   code: CodeSource;
   lastDeploy?: LastDeploy;
+  /** The event last sent from the wizard's "Invoke it now" (text), offered again next time. */
+  lastEvent?: string;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -193,5 +197,6 @@ export function profileProblems(value: unknown): string[] {
   checkFunction(problems, value.function);
   checkCode(problems, value.code);
   if (value.lastDeploy !== undefined && !isRecord(value.lastDeploy)) problems.push('lastDeploy should be an object');
+  expectType(problems, 'lastEvent', value.lastEvent, 'string');
   return problems;
 }

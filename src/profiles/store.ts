@@ -40,6 +40,7 @@ import {
   profileProblems,
   type CodeSource,
   type LastDeploy,
+  LAST_EVENT_MAX_BYTES,
   type Profile,
   type ProfileFile,
   type ProfileTarget,
@@ -168,6 +169,8 @@ export class ProfileStore {
       const previous = file.profiles[profile.name];
       const stamp = this.now().toISOString();
       clean.createdAt = isRecord(previous) && typeof previous.createdAt === 'string' ? previous.createdAt : stamp;
+      // Saving the deploy's fields again keeps the event remembered for "Invoke it now".
+      if (clean.lastEvent === undefined && isRecord(previous) && typeof previous.lastEvent === 'string') clean.lastEvent = previous.lastEvent;
       clean.updatedAt = stamp;
       this.write({ ...file, profiles: { ...file.profiles, [profile.name]: clean } });
       return clean;
@@ -194,6 +197,18 @@ export class ProfileStore {
       const profile = file.profiles[name];
       if (!isRecord(profile)) return false;
       this.write({ ...file, profiles: { ...file.profiles, [name]: { ...profile, lastDeploy: clean } } });
+      return true;
+    });
+  }
+
+  /** Remembers the event last invoked with (too large: not kept). False when the profile is gone. */
+  recordEvent(name: string, event: string): boolean {
+    if (Buffer.byteLength(event, 'utf8') > LAST_EVENT_MAX_BYTES) return false;
+    return this.withLock(() => {
+      const file = this.read();
+      const profile = file.profiles[name];
+      if (!isRecord(profile)) return false;
+      this.write({ ...file, profiles: { ...file.profiles, [name]: { ...profile, lastEvent: event } } });
       return true;
     });
   }
@@ -382,5 +397,6 @@ export function sanitizeProfile(p: Profile): Profile {
     code: sanitizeCode(p.code),
   };
   if (p.lastDeploy) out.lastDeploy = sanitizeLastDeploy(p.lastDeploy);
+  if (typeof p.lastEvent === 'string' && Buffer.byteLength(p.lastEvent, 'utf8') <= LAST_EVENT_MAX_BYTES) out.lastEvent = p.lastEvent;
   return out;
 }

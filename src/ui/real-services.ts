@@ -77,6 +77,10 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
           throw error;
         }
       },
+      async invoke(service, fn, event, { signal } = {}) {
+        const { invokeOnce } = await import('../invoke/run.js');
+        return invokeOnce(client, { service, functionName: fn, event, signal });
+      },
       async close() {
         if (closed) return;
         closed = true;
@@ -264,6 +268,14 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     profileNameProblem,
+
+    async lastEvent(name) {
+      return (await profiles()).get(name)?.lastEvent;
+    },
+
+    async rememberEvent(name, event) {
+      (await profiles()).recordEvent(name, event);
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // hand them fakes. The real implementation, createRealServices(), adapts the client, packager,
 // sandbox, credentials, deploy and profile modules; it lives in real-services.ts so that this file stays types only.
 import type { Credentials, FunctionInfo, ServiceInfo } from '../fc/types.js';
+import type { InvocationOutcome } from '../invoke/outcome.js';
 import type { CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileValues } from '../wizard/reducer.js';
 import type { CodeSource, DeployOutcome, DeployProgress, PackageFacts, TargetValues, WizardState } from '../wizard/state.js';
@@ -38,6 +39,8 @@ export interface Connection {
   createService(name: string, options?: Signal): Promise<ServiceInfo>;
   /** The deployed function, or undefined when the service says FunctionNotFound. */
   getFunction(service: string, fn: string, options?: Signal): Promise<FunctionInfo | undefined>;
+  /** Runs the function once (InvokeFunction, sync, with the log tail); a function error is an outcome, not a throw. */
+  invoke?(service: string, fn: string, event: Uint8Array, options?: Signal): Promise<InvocationOutcome>;
   /** Stops what the connection started (the in-process sandbox). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -118,4 +121,8 @@ export interface WizardServices {
   saveProfile(name: string, state: WizardState): Promise<void>;
   /** Why a profile name cannot be used, or undefined. */
   profileNameProblem(name: string): string | undefined;
+  /** The event last invoked with from this profile, if any. */
+  lastEvent?(profile: string): Promise<string | undefined>;
+  /** Remembers the event in the profile (never a secret: only what the user typed as the event). */
+  rememberEvent?(profile: string, event: string): Promise<void>;
 }

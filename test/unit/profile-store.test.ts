@@ -336,3 +336,17 @@ describe('ProfileStore', () => {
     expect(store.path).toBe(path.join(dir, 'config.json'));
   });
 });
+
+describe('the remembered event', () => {
+  it('recordEvent keeps the last event; saving the profile again keeps it; too large an event is not kept', () => {
+    const store = open();
+    store.save(sample('demo'));
+    expect(store.recordEvent('demo', '{"a":1}')).toBe(true);
+    expect(store.get('demo')?.lastEvent).toBe('{"a":1}');
+    store.save(sample('demo', { function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler' } }));
+    expect(store.get('demo')?.lastEvent).toBe('{"a":1}');
+    expect(store.recordEvent('demo', 'x'.repeat(64 * 1024 + 1))).toBe(false);
+    expect(store.get('demo')?.lastEvent).toBe('{"a":1}');
+    expect(store.recordEvent('gone', '{}')).toBe(false);
+  });
+});

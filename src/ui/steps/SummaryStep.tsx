@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { deployCommand } from '../../wizard/request.js';
 import type { DeployOutcome } from '../../wizard/state.js';
-import { ErrorPanel, Field, KeyHelp, useColor } from '../components.js';
+import { ErrorPanel, Field, KeyHelp, Menu, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { isEnter } from '../text-edit.js';
 import { EXIT } from '../../core/errors.js';
@@ -16,6 +16,7 @@ import { useReveal } from '../hooks/use-reveal.js';
 import { useTask } from '../hooks/use-task.js';
 import { formatBytes } from '../../core/bytes.js';
 import { toErrorView } from '../../wizard/errors.js';
+import { InvokePanel } from './InvokePanel.js';
 
 export interface SummaryLine {
   label: string;
@@ -68,7 +69,7 @@ const DONE_WORDS: Record<DeployOutcome['status'], string> = {
 };
 
 export function SummaryStep() {
-  const { state, services, options, dispatch, exit } = useWizard();
+  const { state, services, options, dispatch, exit, session } = useWizard();
   const color = useColor();
   const outcome = state.deploy.status === 'done' ? state.deploy.outcome : undefined;
   const lines = outcome ? summaryLines(outcome) : [];
@@ -81,8 +82,15 @@ export function SummaryStep() {
   const failed = outcome !== undefined && checksumDiffers(outcome);
   // A failed deploy is not worth a profile: the offer is for what works.
   const asking = revealed && !failed && !state.savedProfile && !skipped;
+  const [invoking, setInvoking] = useState(false);
+  // A failed deploy's code is not ours: nothing worth invoking.
+  const canInvoke = Boolean(session.connection?.invoke) && !failed;
 
   useBack(() => {
+    if (invoking) {
+      setInvoking(false);
+      return true;
+    }
     if (asking) {
       setSkipped(true);
       return true;
@@ -93,7 +101,7 @@ export function SummaryStep() {
     (input, key) => {
       if (isEnter(input, key)) exit(failed ? EXIT.failed : EXIT.ok);
     },
-    { isActive: revealed && !asking },
+    { isActive: revealed && !asking && !canInvoke },
   );
   if (!outcome) return <Text>Nothing was deployed.</Text>;
   const width = 24;
@@ -167,7 +175,32 @@ export function SummaryStep() {
               <Text bold wrap="wrap">  {deployCommand(state)}</Text>
             </>
           )}
-          <KeyHelp only="Enter: exit" />
+          {!canInvoke ? (
+            <KeyHelp only="Enter: exit" />
+          ) : invoking ? (
+            <InvokePanel
+              service={state.service?.name ?? ''}
+              functionName={outcome.fn.functionName}
+              deployedChecksum={outcome.fn.codeChecksum}
+              profile={state.savedProfile ?? state.fromProfile}
+              onDone={() => exit(EXIT.ok)}
+            />
+          ) : (
+            <Box flexDirection="column" marginTop={1}>
+              <Menu
+                // Done first: Enter on the summary exits, as it always has (habits rely on it).
+                items={[
+                  { label: 'Done', value: 'done' as const },
+                  {
+                    label: 'Invoke it now',
+                    value: 'invoke' as const,
+                    note: 'run the function once and see its answer and log',
+                  },
+                ]}
+                onSelect={(item) => (item.value === 'invoke' ? setInvoking(true) : exit(EXIT.ok))}
+              />
+            </Box>
+          )}
         </Box>
       )}
     </Box>
