@@ -180,6 +180,28 @@ describe('Node.js functions', () => {
     expect(res.data.errorMessage).toMatch(/^Process exited unexpectedly before completing request \(duration: \d+ms/);
   });
 
+  it('concurrent requests get an instance each; sequential ones reuse a warm one', async () => {
+    // Each call registers in a shared folder and answers only once both have: two calls sharing one
+    // instance would wait on each other until the timeout.
+    await deploy('parallel', 'nodejs20', {
+      'index.js': `const fs = require('fs');
+        exports.handler = (event, context, callback) => {
+          const dir = event.toString();
+          if (!dir) return callback(null, String(process.pid));
+          fs.writeFileSync(dir + '/' + process.pid, '');
+          const wait = () => (fs.readdirSync(dir).length >= 2 ? callback(null, String(process.pid)) : setTimeout(wait, 10));
+          wait();
+        };`,
+    }, { timeout: 60 });
+    const barrier = path.join(dir, 'barrier');
+    require('node:fs').mkdirSync(barrier);
+    const both = await Promise.all([invoke('parallel', barrier), invoke('parallel', barrier)]);
+    const [a, b] = both.map((r) => String(r.data));
+    expect(both.map((r) => r.headers['x-fc-error-type'])).toEqual([undefined, undefined]);
+    expect(a).not.toBe(b);
+    expect([a, b]).toContain(String((await invoke('parallel', '')).data));
+  });
+
   it('a code update is served by the next invoke', async () => {
     await deploy('update', 'nodejs20', { 'index.js': "exports.handler = (e, c, cb) => cb(null, 'v1');" });
     expect((await invoke('update', '')).data).toBe('v1');

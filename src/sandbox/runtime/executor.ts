@@ -59,6 +59,10 @@ const PORT_WAIT_MS = 20;
 /** Loading Node.js or Python itself, before the function's own code, must take no longer than this. */
 const HOST_START_TIMEOUT_MS = 30_000;
 
+/** The instances of every open executor, for the exit hook. */
+const OPEN_EXECUTORS = new Set<Set<Instance>>();
+let exitHookInstalled = false;
+
 export class FunctionExecutor {
   readonly #options: ExecutorOptions;
   readonly #pools = new Map<string, { revision: string; pool: InstancePool<Running> }>();
@@ -67,14 +71,17 @@ export class FunctionExecutor {
   readonly #live = new Set<Instance>();
   #root?: Promise<string>;
   #closed = false;
-  readonly #onExit = () => {
-    for (const instance of this.#live) void instance.stop();
-  };
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
-    // fcw exiting for any reason takes its instances with it.
-    process.once('exit', this.#onExit);
+    OPEN_EXECUTORS.add(this.#live);
+    // fcw exiting for any reason takes its instances with it (one listener for all executors).
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', () => {
+        for (const live of OPEN_EXECUTORS) for (const instance of live) void instance.stop();
+      });
+    }
   }
 
   /** Refuses, before anything runs, a runtime the sandbox cannot run (501, naming what it can). */
@@ -140,9 +147,9 @@ export class FunctionExecutor {
   /** Ends every instance (busy ones too) and removes the working copies. */
   async close(): Promise<void> {
     this.#closed = true;
-    process.off('exit', this.#onExit);
     await Promise.all([...this.#pools.values()].map(({ pool }) => pool.stopAll()));
     this.#pools.clear();
+    OPEN_EXECUTORS.delete(this.#live);
     if (this.#root) await rm(await this.#root, { recursive: true, force: true }).catch(() => undefined);
   }
 
