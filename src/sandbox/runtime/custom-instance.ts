@@ -3,12 +3,12 @@
 // with the `x-fc-*` request headers FC sends. A 200 answer without `x-fc-status: 404` is success.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
-import http from 'node:http';
+import nodeHttp from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
-import type { CallOutcome, Instance, InvocationContext } from './types.js';
+import type { CallOutcome, HttpRequestIn, Instance, InvocationContext } from './types.js';
 
 export interface CustomStart {
   codeDir: string;
@@ -74,7 +74,7 @@ function controlHeaders(context: InvocationContext, controlPath: string): Record
 export class CustomInstance implements Instance {
   readonly port: number;
   #child: ChildProcess;
-  #agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  #agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: 1 });
   #log?: Buffer[];
   #exited = false;
   #onExit = new Set<() => void>();
@@ -131,7 +131,11 @@ export class CustomInstance implements Instance {
     return instance;
   }
 
-  #post(controlPath: string, context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+  /**
+   * One call. Event calls (`/initialize`, `/invoke`) are POSTs of the event; an HTTP trigger's
+   * request goes through with its own method, path, query and headers (`x-fc-*` set by the sandbox).
+   */
+  #post(controlPath: string, context: InvocationContext, event: Buffer, timeoutMs: number, http?: HttpRequestIn): Promise<CallOutcome> {
     const log: Buffer[] = [];
     this.#log = log;
     const started = performance.now();
@@ -158,13 +162,28 @@ export class CustomInstance implements Instance {
         void killTree(this.#child);
       }, timeoutMs);
       if (this.#exited) return onExit();
-      const request = http.request(
-        { host: '127.0.0.1', port: this.port, method: 'POST', path: controlPath, agent: this.#agent, headers: { ...controlHeaders(context, controlPath), 'content-length': event.length } },
+      const control = controlHeaders(context, controlPath);
+      const options = http
+        ? {
+            method: http.method,
+            path: http.url,
+            headers: { ...http.headers, ...control, 'content-type': String(http.headers['content-type'] ?? control['content-type']), 'content-length': event.length },
+          }
+        : { method: 'POST', path: controlPath, headers: { ...control, 'content-length': event.length } };
+      const request = nodeHttp.request(
+        { host: '127.0.0.1', port: this.port, agent: this.#agent, ...options },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
             const body = Buffer.concat(chunks);
+            if (http) {
+              // An HTTP function's answer is the client's answer, whatever its status.
+              const headers: Record<string, string | string[]> = {};
+              for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = value;
+              finish({ ok: true, body, lost: false, http: { status: response.statusCode ?? 502, headers } });
+              return;
+            }
             const ok = response.statusCode === 200 && response.headers['x-fc-status'] !== '404';
             finish({ ok, body: ok || body.length > 0 ? body : Buffer.from(JSON.stringify({ errorMessage: `the custom runtime answered ${response.statusCode} to ${controlPath}` })), lost: false });
           });
@@ -185,6 +204,10 @@ export class CustomInstance implements Instance {
 
   invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
     return this.#post('/invoke', context, event, timeoutMs);
+  }
+
+  invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    return this.#post('/http-invoke', context, body, timeoutMs, request);
   }
 
   stop(): Promise<void> {

@@ -15,10 +15,10 @@ import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
 import { InstancePool, type Slot } from './instance-pool.js';
 import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
-import type { CallOutcome, ExecutorIdentity, FunctionTarget, Instance, InvocationContext } from './types.js';
+import type { CallOutcome, ExecutorIdentity, FunctionTarget, HttpAnswer, HttpRequestIn, Instance, InvocationContext } from './types.js';
 import { unpackCode } from './working-copy.js';
 
-export type { FunctionTarget } from './types.js';
+export type { FunctionTarget, HttpRequestIn } from './types.js';
 
 export interface ExecutorOptions extends ExecutorIdentity {
   /** How long an unused instance stays warm. */
@@ -42,6 +42,13 @@ export interface InvocationResult {
   codeChecksum?: string;
   /** A new instance was started for this call. */
   coldStart: boolean;
+}
+
+/** An HTTP trigger's answer: the handler's status and headers; `body` is the response body. */
+export interface HttpInvocationResult extends InvocationResult {
+  /** 502 when the function failed (errorType set; body is FC's JSON error). */
+  status: number;
+  headers: Record<string, string | string[]>;
 }
 
 export interface InvokeOptions {
@@ -97,7 +104,31 @@ export class FunctionExecutor {
     return support;
   }
 
-  async invoke(target: FunctionTarget, event: Buffer, options: InvokeOptions): Promise<InvocationResult> {
+  /** An event invocation (InvokeFunction): the handler gets the event's bytes. */
+  invoke(target: FunctionTarget, event: Buffer, options: InvokeOptions): Promise<InvocationResult> {
+    return this.#run(target, options, (instance, context, timeoutMs) => instance.invoke(context, event, timeoutMs));
+  }
+
+  /**
+   * An HTTP trigger's request: Node.js `(request, response, context)`, Python WSGI, or passed through
+   * to a custom runtime's server. The caller maps the answer to the client (header filtering, 502 for
+   * a failed function) as FC's HTTP trigger does.
+   */
+  async invokeHttp(target: FunctionTarget, request: HttpRequestIn, body: Buffer, options: InvokeOptions): Promise<HttpInvocationResult> {
+    let answer: HttpAnswer | undefined;
+    const result = await this.#run(target, options, async (instance, context, timeoutMs) => {
+      const outcome = await instance.invokeHttp(context, request, body, timeoutMs);
+      answer = outcome.http;
+      return outcome;
+    });
+    return { ...result, status: answer?.status ?? 502, headers: answer?.headers ?? {} };
+  }
+
+  async #run(
+    target: FunctionTarget,
+    options: InvokeOptions,
+    call: (instance: Instance, context: InvocationContext, timeoutMs: number) => Promise<CallOutcome>,
+  ): Promise<InvocationResult> {
     const support = FunctionExecutor.check(target.config.runtime);
     if (this.#closed) throw new SandboxError(503, 'ServiceUnavailable', 'the sandbox is stopping');
     const pool = await this.#poolFor(target, support);
@@ -128,7 +159,7 @@ export class FunctionExecutor {
     }
     if (!outcome) {
       if (markers) line(`FC Invoke Start RequestId: ${options.requestId}`);
-      outcome = await slot.value.instance.invoke(context, event, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
+      outcome = await call(slot.value.instance, context, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
       parts.push(...outcome.log);
       if (markers) line(`FC Invoke End RequestId: ${options.requestId}`);
     }

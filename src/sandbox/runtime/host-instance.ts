@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 
 import { encodeFrame, FrameReader, type Frame } from './frames.js';
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
-import type { CallOutcome, Instance, InvocationContext } from './types.js';
+import type { CallOutcome, HttpAnswer, HttpRequestIn, Instance, InvocationContext } from './types.js';
 
 export interface HostStart {
   command: string;
@@ -120,10 +120,11 @@ export class HostInstance implements Instance {
       durationMs: Math.round(performance.now() - call.started),
       maxMemoryMB: this.#lastMaxMemoryMB,
       lost: false,
+      http: frame.header.http as HttpAnswer | undefined,
     });
   }
 
-  #call_(type: 'initialize' | 'invoke', context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
+  #call_(type: 'initialize' | 'invoke' | 'http-invoke', context: InvocationContext, event: Buffer, timeoutMs: number, http?: HttpRequestIn): Promise<CallOutcome> {
     if (this.#call) return Promise.reject(new Error('an instance runs one call at a time'));
     if (this.#exited) {
       return Promise.resolve({ ok: false, body: exitedBody(0, this.#lastMaxMemoryMB), log: [], durationMs: 0, lost: true });
@@ -146,7 +147,7 @@ export class HostInstance implements Instance {
         },
       };
       this.#call = call;
-      this.#channel.write(encodeFrame({ type, context }, event));
+      this.#channel.write(encodeFrame(http ? { type, context, http } : { type, context }, event));
     });
   }
 
@@ -156,6 +157,10 @@ export class HostInstance implements Instance {
 
   invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome> {
     return this.#call_('invoke', context, event, timeoutMs);
+  }
+
+  invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    return this.#call_('http-invoke', context, body, timeoutMs, request);
   }
 
   stop(): Promise<void> {

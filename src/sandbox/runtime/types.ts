@@ -30,6 +30,23 @@ export interface InvocationContext {
   tracing: Record<string, never>;
 }
 
+/** An HTTP trigger's request as a function sees it (the path after the trigger's prefix). */
+export interface HttpRequestIn {
+  method: string;
+  path: string;
+  /** The path with its query, as the client sent it. */
+  url: string;
+  headers: Record<string, string | string[]>;
+  queries: Record<string, string | string[]>;
+  clientIP: string;
+}
+
+/** What an HTTP handler answered. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+}
+
 export interface CallOutcome {
   ok: boolean;
   /** For a failure: an error the function passed to its callback (Node.js only). */
@@ -42,6 +59,8 @@ export interface CallOutcome {
   maxMemoryMB?: number;
   /** The instance is gone (timed out, crashed, killed) and must not be used again. */
   lost: boolean;
+  /** An HTTP handler's status and headers (the body is `body`). */
+  http?: HttpAnswer;
 }
 
 /** One warm instance: a process running the function's code. */
@@ -52,6 +71,8 @@ export interface Instance {
   readonly port?: number;
   initialize(context: InvocationContext, timeoutMs: number): Promise<CallOutcome>;
   invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome>;
+  /** An HTTP trigger's request: (request, response, context) in Node.js, WSGI in Python, passed through to a custom runtime. */
+  invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome>;
   /** Ends the process (and the ones it started); resolves once it has exited. */
   stop(): Promise<void>;
 }

@@ -73,6 +73,9 @@ function errorBody(error) {
   }
   return { errorMessage: String(error) };
 }
+function succeedHttp(status, headers, body) {
+  send({ type: 'done', ok: true, http: { status, headers }, maxRssKB: maxRssKB() }, body);
+}
 function succeed(data) {
   let body;
   if (data === undefined || data === null) body = EMPTY;
@@ -149,7 +152,11 @@ async function run(header, event) {
   }
   const callback = (error, data) => (error !== undefined && error !== null ? failed(error, true) : ok(data));
   try {
-    const returned = isInit ? fn(context, callback) : fn(event, context, callback);
+    const returned = isInit
+      ? fn(context, callback)
+      : header.type === 'http-invoke'
+        ? fn(httpRequest(header.http, event), httpResponse(settleWith(succeedHttp), failed), context)
+        : fn(event, context, callback);
     if (returned && typeof returned.then === 'function') {
       returned.then(
         (value) => {
@@ -161,6 +168,49 @@ async function run(header, event) {
   } catch (error) {
     failed(error, false);
   }
+}
+
+// ---- HTTP handlers: (request, response, context) ----
+// The request is a readable stream of the body (read it with raw-body or 'data' events) that also
+// carries the body as `.body`: runtimes differ on which they offer, so both are there.
+function httpRequest(http, body) {
+  const { Readable } = require('node:stream');
+  const request = Readable.from(body.length > 0 ? [body] : []);
+  return Object.assign(request, {
+    headers: http.headers,
+    path: http.path,
+    queries: http.queries,
+    method: http.method,
+    clientIP: http.clientIP,
+    url: http.url,
+    body,
+  });
+}
+function httpResponse(finish, failed) {
+  let status = 200;
+  const headers = {};
+  const toBuffer = (data) => (Buffer.isBuffer(data) ? data : data instanceof Uint8Array ? Buffer.from(data) : Buffer.from(data === undefined || data === null ? '' : String(data), 'utf8'));
+  return {
+    setStatusCode(code) {
+      status = Number(code);
+    },
+    setHeader(name, value) {
+      headers[String(name).toLowerCase()] = value;
+    },
+    deleteHeader(name) {
+      delete headers[String(name).toLowerCase()];
+    },
+    send(data) {
+      if (data && typeof data.pipe === 'function' && typeof data.on === 'function') {
+        const chunks = [];
+        data.on('data', (chunk) => chunks.push(toBuffer(chunk)));
+        data.on('end', () => finish(status, headers, Buffer.concat(chunks)));
+        data.on('error', (error) => failed(error, false));
+        return;
+      }
+      finish(status, headers, toBuffer(data));
+    },
+  };
 }
 
 // An error thrown outside the handler's own stack (a timer, a stream) ends the process, as on FC:

@@ -15,6 +15,7 @@ import struct
 import sys
 import time
 import traceback
+from urllib.parse import quote
 
 OPTIONS = json.loads(sys.argv[1])
 CHANNEL = socket.socket(fileno=3)
@@ -138,20 +139,73 @@ def error_body(error):
     return {"errorMessage": str(error), "errorType": type(error).__name__, "stackTrace": stack}
 
 
+def wsgi_call(app, http, body, context):
+    """An HTTP trigger's request through the WSGI handler(environ, start_response)."""
+    query = "&".join(
+        "%s=%s" % (quote(k), quote(v)) for k, values in sorted(http["queries"].items()) for v in (values if isinstance(values, list) else [values])
+    )
+    environ = {
+        "REQUEST_METHOD": http["method"],
+        "PATH_INFO": http["path"],
+        "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)),
+        "REMOTE_ADDR": http.get("clientIP", ""),
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "fc.context": context,
+        "fc.request_uri": http.get("url", http["path"]),
+    }
+    for name, value in http["headers"].items():
+        text = ", ".join(value) if isinstance(value, list) else value
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = text
+        elif key != "CONTENT_LENGTH":
+            environ["HTTP_" + key] = text
+    answer = {"status": 200, "headers": {}}
+    written = []
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(str(status).split(" ", 1)[0])
+        answer["headers"] = {k.lower(): v for k, v in headers}
+        return written.append
+
+    result = app(environ, start_response)
+    try:
+        for chunk in result:
+            written.append(to_bytes(chunk))
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return answer, b"".join(to_bytes(w) for w in written)
+
+
 def run(header, event):
     CURRENT["request_id"] = header["context"]["requestId"]
     context = make_context(header["context"])
+    extra = {}
     try:
         if header["type"] == "initialize":
             load(header["context"]["function"]["initializer"])(context)
             body = b""
+        elif header["type"] == "http-invoke":
+            http, body = wsgi_call(load(header["context"]["function"]["handler"]), header["http"], event, context)
+            extra["http"] = http
         else:
             body = to_bytes(load(header["context"]["function"]["handler"])(event, context))
     except BaseException as error:  # SystemExit too: the answer is an error, the instance lives on
         payload = json.dumps(error_body(error)).encode("utf-8")
         send({"type": "done", "ok": False, "handled": False, "maxRssKB": max_rss_kb()}, payload)
         return
-    send({"type": "done", "ok": True, "maxRssKB": max_rss_kb()}, body)
+    send(dict({"type": "done", "ok": True, "maxRssKB": max_rss_kb()}, **extra), body)
 
 
 def read_exactly(count):

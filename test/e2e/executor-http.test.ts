@@ -1,0 +1,122 @@
+// The executor's HTTP-style call (what an HTTP trigger uses), without a server in front: Node.js
+// (request, response, context), Python WSGI, and a custom runtime's own HTTP server.
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { FunctionInfo } from '../../src/fc/types.js';
+import { FunctionExecutor, type FunctionTarget, type HttpRequestIn } from '../../src/sandbox/runtime/executor.js';
+import { tempDir } from './sandbox-support.js';
+
+let dir: string;
+let remove: () => Promise<void>;
+let executor: FunctionExecutor;
+
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir('fcw-executor-http-'));
+  executor = new FunctionExecutor({ accountId: '1234567890', region: 'cn-hangzhou', credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' }, tempDir: dir });
+});
+
+afterAll(async () => {
+  await executor.close();
+  await remove();
+});
+
+async function target(name: string, runtime: string, files: Record<string, { content: string; mode?: number }>, extra: Partial<FunctionInfo> = {}): Promise<FunctionTarget> {
+  const zip = new JSZip();
+  for (const [file, { content, mode }] of Object.entries(files)) zip.file(file, content, { unixPermissions: mode ?? 0o644 });
+  const codeZipPath = path.join(dir, `${name}.zip`);
+  writeFileSync(codeZipPath, await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' }));
+  return {
+    serviceName: 'svc',
+    qualifier: 'LATEST',
+    revision: 'r1',
+    codeZipPath,
+    config: { functionName: name, runtime, handler: 'index.handler', functionId: name, createdTime: '', lastModifiedTime: '', codeChecksum: '42', timeout: 30, ...extra },
+  };
+}
+
+const request: HttpRequestIn = {
+  method: 'POST',
+  path: '/items/7',
+  url: '/items/7?tag=a&tag=b',
+  headers: { 'content-type': 'text/plain', 'x-custom': 'yes' },
+  queries: { tag: ['a', 'b'] },
+  clientIP: '127.0.0.1',
+};
+
+describe('executor.invokeHttp', () => {
+  it('Node.js: (request, response, context) with the body as a stream and as .body; status, headers and body back', async () => {
+    const fn = await target('nodehttp', 'nodejs20', {
+      'index.js': {
+        content: `exports.handler = (req, resp, context) => {
+          const chunks = [];
+          req.on('data', (c) => chunks.push(c));
+          req.on('end', () => {
+            resp.setStatusCode(201);
+            resp.setHeader('X-Answer', 'yes');
+            resp.send(JSON.stringify({ streamed: Buffer.concat(chunks).toString(), body: req.body.toString(), path: req.path, method: req.method, tags: req.queries.tag, custom: req.headers['x-custom'], fn: context.function.name }));
+          });
+        };`,
+      },
+    });
+    const result = await executor.invokeHttp(fn, request, Buffer.from('payload'), { requestId: 'rid-1' });
+    expect(result.errorType).toBeUndefined();
+    expect(result.status).toBe(201);
+    expect(result.headers['x-answer']).toBe('yes');
+    expect(JSON.parse(result.body.toString())).toEqual({ streamed: 'payload', body: 'payload', path: '/items/7', method: 'POST', tags: ['a', 'b'], custom: 'yes', fn: 'nodehttp' });
+  });
+
+  it('Node.js: a throwing HTTP handler is a 502 with the error', async () => {
+    const fn = await target('nodethrow', 'nodejs20', { 'index.js': { content: 'exports.handler = () => { throw new Error("no"); };' } });
+    const result = await executor.invokeHttp(fn, request, Buffer.alloc(0), { requestId: 'rid-2' });
+    expect(result.status).toBe(502);
+    expect(result.errorType).toBe('UnhandledInvocationError');
+  });
+
+  it('Python: a WSGI handler(environ, start_response)', async () => {
+    const fn = await target('pyhttp', 'python3.9', {
+      'index.py': {
+        content: [
+          'def handler(environ, start_response):',
+          '    body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))',
+          '    start_response("202 Accepted", [("Content-Type", "text/plain"), ("X-Path", environ["PATH_INFO"])])',
+          '    return [b"got ", body, b" q=", environ["QUERY_STRING"].encode(), b" h=", environ["HTTP_X_CUSTOM"].encode(), b" fn=", environ["fc.context"].function.name.encode()]',
+          '',
+        ].join('\n'),
+      },
+    });
+    const result = await executor.invokeHttp(fn, request, Buffer.from('data'), { requestId: 'rid-3' });
+    expect(result.errorType).toBeUndefined();
+    expect(result.status).toBe(202);
+    expect(result.headers['x-path']).toBe('/items/7');
+    expect(result.body.toString()).toBe('got data q=tag=a&tag=b h=yes fn=pyhttp');
+  });
+
+  it('custom runtime: the request goes through to bootstrap\'s server with its method, path and headers', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as net.AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    const bootstrap = `#!/usr/bin/env node
+require('http').createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    res.writeHead(418, { 'x-seen': req.method + ' ' + req.url });
+    res.end(body + ' ' + req.headers['x-custom'] + ' ' + req.headers['x-fc-control-path']);
+  });
+}).listen(Number(process.env.FC_SERVER_PORT), '0.0.0.0');
+`;
+    const fn = await target('customhttp', 'custom', { bootstrap: { content: bootstrap, mode: 0o755 } }, { caPort: port });
+    const result = await executor.invokeHttp(fn, request, Buffer.from('raw'), { requestId: 'rid-4' });
+    expect(result.status).toBe(418);
+    expect(result.headers['x-seen']).toBe('POST /items/7?tag=a&tag=b');
+    expect(result.body.toString()).toBe('raw yes /http-invoke');
+  });
+});
