@@ -35,7 +35,10 @@ Flags
   --json               print the connection details as one JSON object (no secret)
 
 The sandbox checks signatures, fields, checksums and zips like Function Compute and keeps what it
-is given on disk; it does not run functions. Ctrl-C or SIGTERM stops it (exit 0).
+is given on disk. It runs functions on InvokeFunction with the local interpreters: Node.js, Python 3
+and custom runtimes (bootstrap on caPort); other runtimes answer 501. Each function instance is a
+process in a working copy of the code, kept warm and ended when idle or when the sandbox stops.
+Ctrl-C or SIGTERM stops it, and every instance (exit 0).
 `;
 
 const OPTIONS = {
@@ -85,7 +88,7 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
     secretFile
       ? 'Point fcw at it (fcw reads this sandbox\'s key from its data directory):\n'
       : `Point fcw at it (export the key first):\n${exports}`;
-  return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores functions, does not run them)
+  return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores and runs functions)
 
   endpoint     ${url}
   account id   ${accountId}
@@ -95,6 +98,7 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
 
 ${fcwKey}  fcw --endpoint ${url} --account-id ${accountId}
   fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
+  fcw invoke --endpoint ${url} --account-id ${accountId} --service demo --function hello --event '{}'
 
 Or the official SDK (npm @alicloud/fc2), with the key exported:
 ${secretFile ? exports : ''}  const FC = require('@alicloud/fc2');

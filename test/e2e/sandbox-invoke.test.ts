@@ -202,6 +202,16 @@ describe('Node.js functions', () => {
     expect([a, b]).toContain(String((await invoke('parallel', '')).data));
   });
 
+  it('memory is capped at the function\'s memorySize: a function past it ends, with its peak memory reported', async () => {
+    await deploy('hungry', 'nodejs20', {
+      'index.js': 'exports.handler = () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5)); };',
+    }, { memorySize: 128 });
+    const res = await invoke('hungry', '');
+    expect(res.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
+    expect(res.data.errorMessage).toMatch(/^Process exited unexpectedly before completing request/);
+    if (process.platform === 'linux') expect(res.data.errorMessage).toMatch(/maxMemoryUsage: \d+\.\d\dMB\)$/);
+  });
+
   it('a code update is served by the next invoke', async () => {
     await deploy('update', 'nodejs20', { 'index.js': "exports.handler = (e, c, cb) => cb(null, 'v1');" });
     expect((await invoke('update', '')).data).toBe('v1');

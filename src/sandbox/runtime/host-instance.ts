@@ -17,10 +17,14 @@ export interface HostStart {
   startTimeoutMs: number;
 }
 
+/** While a call runs longer than this, its peak memory is sampled (a crash leaves none to ask). */
+const MEMORY_SAMPLE_MS = 50;
+
 interface PendingCall {
   started: number;
   log: Buffer[];
   timer: NodeJS.Timeout;
+  sampler: NodeJS.Timeout;
   timeoutS: number;
   finish(outcome: CallOutcome): void;
 }
@@ -139,9 +143,14 @@ export class HostInstance implements Instance {
           call.finish({ ok: false, body: timedOutBody(call.timeoutS, peak), log: call.log, durationMs: timeoutMs, maxMemoryMB: peak, lost: true });
           void killTree(this.#child);
         }, timeoutMs),
+        sampler: setInterval(() => {
+          const peak = peakRssMB(this.#child.pid);
+          if (peak !== undefined) this.#lastMaxMemoryMB = Math.max(peak, this.#lastMaxMemoryMB ?? 0);
+        }, MEMORY_SAMPLE_MS),
         finish: (outcome) => {
           if (this.#call !== call) return;
           clearTimeout(call.timer);
+          clearInterval(call.sampler);
           this.#call = undefined;
           resolve(outcome);
         },
