@@ -76,6 +76,10 @@ export class FunctionExecutor {
   /** caPort -> the custom-runtime instance listening there (one at a time per port). */
   readonly #ports = new Map<number, { slot?: Slot<Running>; pool: InstancePool<Running> }>();
   readonly #live = new Set<Instance>();
+  /** Pools of an older revision, ended after the call that replaced them (see #poolFor). */
+  readonly #retiring = new Set<InstancePool<Running>>();
+  /** Node.js hosts started ahead of need, per memory size (see #takeSpare). */
+  readonly #spares = new Map<number, { host: Promise<HostInstance>; timer: NodeJS.Timeout }>();
   #root?: Promise<string>;
   #closed = false;
 
@@ -136,6 +140,7 @@ export class FunctionExecutor {
     try {
       slot = await pool.acquire();
     } catch (error) {
+      this.#retireOld();
       if (error instanceof SandboxError) throw error;
       if (error instanceof CustomRuntimeStartError) throw new SandboxError(412, error.code, error.message);
       throw new SandboxError(412, 'CAExited', `The function either cannot be started or exited. ${(error as Error).message}`);
@@ -164,6 +169,10 @@ export class FunctionExecutor {
       if (markers) line(`FC Invoke End RequestId: ${options.requestId}`);
     }
     pool.release(slot, outcome.lost);
+    this.#retireOld();
+    // After a cold start, and not during it (two Node.js start-ups at once would slow both): a spare
+    // host for the next new instance of this memory size.
+    if (coldStart && support.kind === 'nodejs') this.#refillSpare(target.config.memorySize ?? 128);
     return {
       errorType: outcome.ok ? undefined : outcome.handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
       body: outcome.body,
@@ -178,7 +187,12 @@ export class FunctionExecutor {
   /** Ends every instance (busy ones too) and removes the working copies. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#pools.values()].map(({ pool }) => pool.stopAll()));
+    const spares = [...this.#spares.values()];
+    this.#spares.clear();
+    for (const spare of spares) clearTimeout(spare.timer);
+    const pools = [...this.#retiring, ...[...this.#pools.values()].map(({ pool }) => pool)];
+    this.#retiring.clear();
+    await Promise.all([...spares.map((spare) => this.#stopSpare(spare.host)), ...pools.map((pool) => pool.stopAll())]);
     this.#pools.clear();
     OPEN_EXECUTORS.delete(this.#live);
     if (this.#root) await rm(await this.#root, { recursive: true, force: true }).catch(() => undefined);
@@ -206,12 +220,18 @@ export class FunctionExecutor {
     };
   }
 
+  #retireOld(): void {
+    for (const old of this.#retiring) void old.retire();
+    this.#retiring.clear();
+  }
+
   async #poolFor(target: FunctionTarget, support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' }): Promise<InstancePool<Running>> {
     const key = `${target.serviceName}/${target.config.functionName}/${target.qualifier}`;
     const current = this.#pools.get(key);
     if (current && current.revision === target.revision) return current.pool;
-    // The code or the configuration changed: the old instances must not serve this call.
-    if (current) void current.pool.retire();
+    // The code or the configuration changed: the old instances must not serve this call. They end
+    // once this call is answered (#run), so ending them does not slow the new instance's start.
+    if (current) this.#retiring.add(current.pool);
     const pool: InstancePool<Running> = new InstancePool<Running>({
       // A custom runtime listens on its caPort, which only one process can hold.
       max: support.kind === 'custom' ? 1 : (this.#options.maxInstancesPerFunction ?? MAX_INSTANCES_PER_FUNCTION),
@@ -231,11 +251,25 @@ export class FunctionExecutor {
     const tmpDir = path.join(dir, 'tmp');
     let port: number | undefined;
     try {
-      await unpackCode(target.codeZipPath, codeDir);
+      await mkdir(codeDir, { recursive: true });
       await mkdir(tmpDir, { recursive: true });
-      if (support.kind === 'custom') port = await this.#claimPort(target.config.caPort ?? 9000, pool);
+      const unpacked = unpackCode(target.codeZipPath, codeDir);
+      unpacked.catch(() => undefined); // awaited below
+      // bootstrap must exist before it starts; Node.js and Python hosts load the function's code
+      // only at the first call, so their start-up overlaps the unpacking.
+      if (support.kind === 'custom') {
+        await unpacked;
+        port = await this.#claimPort(target.config.caPort ?? 9000, pool);
+      }
       const env = instanceEnvironment(target, { codeDir, tmpDir, region: this.#options.region, accountId: this.#options.accountId, instanceId, port });
-      const instance = await this.#spawn(target, support, codeDir, env, port);
+      const starting = this.#spawn(target, support, codeDir, env, port);
+      const [spawned, unpack] = await Promise.allSettled([starting, unpacked]);
+      if (spawned.status === 'rejected') throw spawned.reason;
+      const instance = spawned.value;
+      if (unpack.status === 'rejected') {
+        await instance.stop();
+        throw unpack.reason;
+      }
       this.#live.add(instance);
       const interpreter = support.kind === 'nodejs' ? 'Node.js' : 'Python';
       const note = instance.version ? versionNote(target.config.runtime, support.version, instance.version, interpreter) : undefined;
@@ -253,19 +287,13 @@ export class FunctionExecutor {
     const memory = target.config.memorySize ?? 128;
     if (support.kind === 'nodejs') {
       const major = support.version?.[0];
-      const hostOptions = {
-        consoleLevel: CONSOLE_LOG_LEVEL,
-        thrownPrefix: THROWN_ERROR_TYPE_PREFIX,
-        promiseAnswers: major === undefined || major >= PROMISE_HANDLER_MIN_NODE,
-      };
-      return HostInstance.start({
-        command: process.execPath,
-        // The heap is capped at the function's memory; V8 ends the process when it is exceeded.
-        args: [`--max-old-space-size=${memory}`, hostScriptPath('node-host.cjs'), JSON.stringify(hostOptions)],
-        cwd: codeDir,
-        env,
-        startTimeoutMs: HOST_START_TIMEOUT_MS,
-      });
+      const promiseAnswers = major === undefined || major >= PROMISE_HANDLER_MIN_NODE;
+      const spare = await this.#takeSpare(memory);
+      if (spare) {
+        spare.bind(codeDir, env, promiseAnswers);
+        return spare;
+      }
+      return this.#startNodeHost(memory, codeDir, env, promiseAnswers);
     }
     if (support.kind === 'python') {
       const python = findProgram('python3');
@@ -275,6 +303,55 @@ export class FunctionExecutor {
       return HostInstance.start({ command: python, args: ['-B', hostScriptPath('python-host.py'), '{}'], cwd: codeDir, env, startTimeoutMs: HOST_START_TIMEOUT_MS });
     }
     return CustomInstance.start({ codeDir, env, port: port!, startTimeoutMs: Math.max(HOST_START_TIMEOUT_MS, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000) });
+  }
+
+  #startNodeHost(memory: number, cwd: string, env: Record<string, string>, promiseAnswers: boolean): Promise<HostInstance> {
+    const hostOptions = { consoleLevel: CONSOLE_LOG_LEVEL, thrownPrefix: THROWN_ERROR_TYPE_PREFIX, promiseAnswers };
+    return HostInstance.start({
+      command: process.execPath,
+      // The heap is capped at the function's memory; V8 ends the process when it is exceeded.
+      args: [`--max-old-space-size=${memory}`, hostScriptPath('node-host.cjs'), JSON.stringify(hostOptions)],
+      cwd,
+      env,
+      startTimeoutMs: HOST_START_TIMEOUT_MS,
+    });
+  }
+
+  /**
+   * A Node.js host started ahead of need for this memory size (a new instance then skips Node's own
+   * start-up, most of a cold start), and another one started for next time. The first new instance
+   * of a memory size starts its host itself. A spare has an empty environment until it is bound.
+   */
+  async #takeSpare(memory: number): Promise<HostInstance | undefined> {
+    const spare = this.#spares.get(memory);
+    this.#spares.delete(memory);
+    if (spare) clearTimeout(spare.timer);
+    if (!spare) return undefined;
+    return spare.host.catch(() => undefined);
+  }
+
+  #refillSpare(memory: number): void {
+    if (this.#closed || this.#spares.has(memory) || !this.#root) return;
+    const host = this.#root.then(async (root) => {
+      const started = await this.#startNodeHost(memory, root, { PATH: path.dirname(process.execPath), HOME: root }, true);
+      this.#live.add(started);
+      return started;
+    });
+    host.catch(() => undefined); // a spare that failed to start is simply not used
+    const timer = setTimeout(() => {
+      if (this.#spares.get(memory)?.host !== host) return;
+      this.#spares.delete(memory);
+      void this.#stopSpare(host);
+    }, this.#options.idleMs ?? INSTANCE_IDLE_MS);
+    timer.unref();
+    this.#spares.set(memory, { host, timer });
+  }
+
+  async #stopSpare(host: Promise<HostInstance>): Promise<void> {
+    const started = await host.catch(() => undefined);
+    if (!started) return;
+    await started.stop();
+    this.#live.delete(started);
   }
 
   /**

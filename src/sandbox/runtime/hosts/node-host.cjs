@@ -223,6 +223,16 @@ process.on('unhandledRejection', (error) => {
   if (active) active.fail(error, false);
 });
 
+// A host may be started ahead of need, as a spare with an empty environment, and bound to a
+// function when one needs a new instance: its working copy becomes the cwd and the function's
+// variables the whole environment (nothing of the spare's stays).
+function bind(header) {
+  process.chdir(header.cwd);
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, header.env);
+  if (header.promiseAnswers !== undefined) options.promiseAnswers = header.promiseAnswers;
+}
+
 let pending = Buffer.alloc(0);
 channel.on('data', (chunk) => {
   pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -233,7 +243,8 @@ channel.on('data', (chunk) => {
     const header = JSON.parse(pending.subarray(8, 8 + headLength).toString('utf8'));
     const body = Buffer.from(pending.subarray(8 + headLength, 8 + headLength + bodyLength));
     pending = pending.subarray(8 + headLength + bodyLength);
-    run(header, body);
+    if (header.type === 'bind') bind(header);
+    else run(header, body);
   }
 });
 // The sandbox went away (stopped, or killed): nothing is left to answer to.
