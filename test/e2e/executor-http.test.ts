@@ -120,3 +120,32 @@ require('http').createServer((req, res) => {
     expect(result.body.toString()).toBe('raw yes /http-invoke');
   });
 });
+
+describe('a spare Node.js host bound to a function', () => {
+  it('takes the function\'s working copy and exactly its environment', async () => {
+    const { HostInstance } = await import('../../src/sandbox/runtime/host-instance.js');
+    const { hostScriptPath } = await import('../../src/sandbox/runtime/host-files.js');
+    const { mkdirSync } = await import('node:fs');
+    const code = path.join(dir, 'spare-code');
+    mkdirSync(code);
+    writeFileSync(path.join(code, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, { cwd: process.cwd(), env: process.env });');
+    const host = await HostInstance.start({
+      command: process.execPath,
+      args: [hostScriptPath('node-host.cjs'), '{"consoleLevel":"info","thrownPrefix":""}'],
+      cwd: dir,
+      env: { PATH: '/usr/bin', HOME: dir, SPARE_ONLY: 'gone after bind' },
+      startTimeoutMs: 30_000,
+    });
+    try {
+      host.bind(code, { PATH: '/bin', MY_VAR: 'mine', FC_FUNCTION_NAME: 'f' }, true);
+      const context = { requestId: 'r', function: { handler: 'index.handler' } } as never;
+      const outcome = await host.invoke(context, Buffer.alloc(0), 30_000);
+      expect(outcome.ok).toBe(true);
+      const seen = JSON.parse(outcome.body.toString());
+      expect(seen.cwd).toBe(code);
+      expect(seen.env).toEqual({ PATH: '/bin', MY_VAR: 'mine', FC_FUNCTION_NAME: 'f' });
+    } finally {
+      await host.stop();
+    }
+  });
+});
