@@ -1,7 +1,7 @@
 // `fcw invoke`: run a deployed function once, in the cloud or in a sandbox, and show what it
 // answered: the result on stdout, the log tail and timings on stderr, and whether the code that ran
 // is the code the profile last deployed. Exit 0 when the function succeeded, 1 when it failed.
-import { CancelledError, EXIT, UsageError } from '../cli/errors.js';
+import { CancelledError, EXIT, UsageError } from '../core/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
 import type { ResolvedTarget } from '../deploy/target.js';
@@ -77,7 +77,8 @@ export async function run(args: string[], io: Io): Promise<number> {
 }
 
 async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<number> {
-  if (flags.dryRun) throw new UsageError('fcw invoke has no --dry-run: an invocation runs the function.', 'Leave out --dry-run.');
+  if (flags.dryRun)
+    throw new UsageError('fcw invoke has no --dry-run: an invocation runs the function.', 'Leave out --dry-run.');
   const profileName = values.profile as string | undefined;
   let profile: Profile | undefined;
   if (profileName !== undefined) {
@@ -102,7 +103,12 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   try {
     const { resolveTarget } = await import('../deploy/target.js');
     target = await resolveTarget(
-      { target: values.target as string | undefined, endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
+      {
+        target: values.target as string | undefined,
+        endpoint: flags.endpoint,
+        region: flags.region,
+        accountId: flags.accountId,
+      },
       profile?.target,
       { env: io.env, signal: controller.signal },
     );
@@ -110,7 +116,12 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     // The target's line is worded for a deploy; the facts in it (account, endpoint, key source) are the same.
     err(io, dimmer(io)(target.description.replace(/^Deploying to:/, 'Invoking on:')));
     const { FcClient } = await import('../fc/client.js');
-    const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
+    const client = new FcClient({
+      endpoint: target.endpoint,
+      accountId: target.accountId,
+      credentials: target.credentials,
+      env: io.env,
+    });
     const { invokeOnce } = await import('../invoke/run.js');
     const outcome = await invokeOnce(client, {
       service,
@@ -132,7 +143,10 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   }
 }
 
-async function report(outcome: InvocationOutcome, options: { io: Io; json: boolean; profile?: Profile }): Promise<number> {
+async function report(
+  outcome: InvocationOutcome,
+  options: { io: Io; json: boolean; profile?: Profile },
+): Promise<number> {
   const { io, profile } = options;
   const { checksumLine, invocationJson, timingLine } = await import('../invoke/outcome.js');
   const deployed = profile?.lastDeploy?.codeChecksum;
@@ -148,7 +162,12 @@ async function report(outcome: InvocationOutcome, options: { io: Io; json: boole
   }
   if (outcome.log) err(io, dim(outcome.log.replace(/\n?$/, '\n')));
   io.stdout.write(outcome.body);
-  if (outcome.body.length > 0 && outcome.body[outcome.body.length - 1] !== 0x0a && (io.stdout as { isTTY?: boolean }).isTTY) io.stdout.write('\n');
+  if (
+    outcome.body.length > 0 &&
+    outcome.body[outcome.body.length - 1] !== 0x0a &&
+    (io.stdout as { isTTY?: boolean }).isTTY
+  )
+    io.stdout.write('\n');
   err(io, dim(timingLine(outcome)));
   const checksum = checksumLine(outcome.codeChecksum, deployed, profile?.name);
   if (checksum) err(io, dim(checksum));

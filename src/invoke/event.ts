@@ -3,9 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
-export async function readEventFlag(value: string | undefined, stdin: NodeJS.ReadableStream, cwd: string): Promise<Buffer> {
+export async function readEventFlag(
+  value: string | undefined,
+  stdin: NodeJS.ReadableStream,
+  cwd: string,
+): Promise<Buffer> {
   if (value === undefined || value === '') return Buffer.alloc(0);
   if (value === '-') {
     const chunks: Buffer[] = [];
@@ -17,7 +21,10 @@ export async function readEventFlag(value: string | undefined, stdin: NodeJS.Rea
     try {
       return await readFile(file);
     } catch (error) {
-      throw new UsageError(`--event ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Give --event @FILE with a readable file, - for stdin, or the event text itself.');
+      throw new UsageError(
+        `--event ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        'Give --event @FILE with a readable file, - for stdin, or the event text itself.',
+      );
     }
   }
   return Buffer.from(value, 'utf8');

@@ -50,7 +50,9 @@ export function errorMessageOf(body: Buffer): string {
 /** The body as text when it is valid UTF-8, else base64 (binary answers stay intact in JSON). */
 export function resultText(body: Buffer): { text: string; encoding: 'utf8' | 'base64' } {
   const text = body.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(body) ? { text, encoding: 'utf8' } : { text: body.toString('base64'), encoding: 'base64' };
+  return Buffer.from(text, 'utf8').equals(body)
+    ? { text, encoding: 'utf8' }
+    : { text: body.toString('base64'), encoding: 'base64' };
 }
 
 export type ChecksumVerdict = 'match' | 'differs' | 'unknown';
@@ -61,7 +63,11 @@ export function checksumVerdict(ran: string | undefined, deployed: string | unde
   return ran === deployed ? 'match' : 'differs';
 }
 
-export function checksumLine(ran: string | undefined, deployed: string | undefined, profile: string | undefined): string | undefined {
+export function checksumLine(
+  ran: string | undefined,
+  deployed: string | undefined,
+  profile: string | undefined,
+): string | undefined {
   if (!ran) return undefined;
   switch (checksumVerdict(ran, deployed)) {
     case 'match':
@@ -88,7 +94,16 @@ export function invocationJson(
   extra: { error?: string; deployedChecksum?: string } = {},
 ): Record<string, unknown> {
   if (!outcome) {
-    return { status: 'error', result: null, error: extra.error ?? 'the invocation did not complete', log: null, durationMs: null, maxMemoryMB: null, codeChecksum: null, requestId: null };
+    return {
+      status: 'error',
+      result: null,
+      error: extra.error ?? 'the invocation did not complete',
+      log: null,
+      durationMs: null,
+      maxMemoryMB: null,
+      codeChecksum: null,
+      requestId: null,
+    };
   }
   const result = resultText(outcome.body);
   return {

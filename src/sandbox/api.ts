@@ -13,7 +13,6 @@ import {
   invalidArgument,
   pathNotSupported,
   preconditionFailed,
-  SandboxError,
   serviceAlreadyExists,
   serviceNotEmpty,
   serviceNotFound,

@@ -29,7 +29,7 @@ export function qualifierNotFound(service: string, qualifier: string): SandboxEr
 export function logTail(log: Buffer, bytes = LOG_TAIL_BYTES): Buffer {
   if (log.length <= bytes) return log;
   let start = log.length - bytes;
-  while (start < log.length && (log[start] & 0xc0) === 0x80) start++;
+  while (start < log.length && ((log[start] ?? 0) & 0xc0) === 0x80) start++;
   return log.subarray(start);
 }
 
@@ -82,7 +82,11 @@ export async function runInvocation(ctx: ApiContext, req: ApiRequest, target: In
   FunctionExecutor.check(record.runtime);
   const executor = ctx.executor;
   if (!executor || !target.codeZipPath) {
-    throw new SandboxError(501, 'NotImplemented', `this sandbox does not run functions, so '${target.service}/${record.functionName}' cannot be invoked here`);
+    throw new SandboxError(
+      501,
+      'NotImplemented',
+      `this sandbox does not run functions, so '${target.service}/${record.functionName}' cannot be invoked here`,
+    );
   }
   const type = oneOf(req, 'x-fc-invocation-type', ['Sync', 'Async'], 'Sync');
   const withTail = oneOf(req, 'x-fc-log-type', ['None', 'Tail'], 'None') === 'Tail';
@@ -110,7 +114,8 @@ export async function runInvocation(ctx: ApiContext, req: ApiRequest, target: In
             ? `async invocation ${req.requestId} of ${name} failed (${result.errorType}): ${describeFailure(result)}`
             : `async invocation ${req.requestId} of ${name} succeeded in ${result.durationMs}ms`,
         ),
-      (error: unknown) => ctx.log?.(`async invocation ${req.requestId} of ${name} could not run: ${(error as Error).message}`),
+      (error: unknown) =>
+        ctx.log?.(`async invocation ${req.requestId} of ${name} could not run: ${(error as Error).message}`),
     );
     return { status: 202, raw: Buffer.alloc(0), headers: {} };
   }

@@ -17,7 +17,12 @@ let executor: FunctionExecutor;
 
 beforeAll(async () => {
   ({ dir, remove } = await tempDir('fcw-executor-http-'));
-  executor = new FunctionExecutor({ accountId: '1234567890', region: 'cn-hangzhou', credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' }, tempDir: dir });
+  executor = new FunctionExecutor({
+    accountId: '1234567890',
+    region: 'cn-hangzhou',
+    credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
+    tempDir: dir,
+  });
 });
 
 afterAll(async () => {
@@ -25,9 +30,15 @@ afterAll(async () => {
   await remove();
 });
 
-async function target(name: string, runtime: string, files: Record<string, { content: string; mode?: number }>, extra: Partial<FunctionInfo> = {}): Promise<FunctionTarget> {
+async function target(
+  name: string,
+  runtime: string,
+  files: Record<string, { content: string; mode?: number }>,
+  extra: Partial<FunctionInfo> = {},
+): Promise<FunctionTarget> {
   const zip = new JSZip();
-  for (const [file, { content, mode }] of Object.entries(files)) zip.file(file, content, { unixPermissions: mode ?? 0o644 });
+  for (const [file, { content, mode }] of Object.entries(files))
+    zip.file(file, content, { unixPermissions: mode ?? 0o644 });
   const codeZipPath = path.join(dir, `${name}.zip`);
   writeFileSync(codeZipPath, await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' }));
   return {
@@ -35,7 +46,17 @@ async function target(name: string, runtime: string, files: Record<string, { con
     qualifier: 'LATEST',
     revision: 'r1',
     codeZipPath,
-    config: { functionName: name, runtime, handler: 'index.handler', functionId: name, createdTime: '', lastModifiedTime: '', codeChecksum: '42', timeout: 30, ...extra },
+    config: {
+      functionName: name,
+      runtime,
+      handler: 'index.handler',
+      functionId: name,
+      createdTime: '',
+      lastModifiedTime: '',
+      codeChecksum: '42',
+      timeout: 30,
+      ...extra,
+    },
   };
 }
 
@@ -67,11 +88,21 @@ describe('executor.invokeHttp', () => {
     expect(result.errorType).toBeUndefined();
     expect(result.status).toBe(201);
     expect(result.headers['x-answer']).toBe('yes');
-    expect(JSON.parse(result.body.toString())).toEqual({ streamed: 'payload', body: 'payload', path: '/items/7', method: 'POST', tags: ['a', 'b'], custom: 'yes', fn: 'nodehttp' });
+    expect(JSON.parse(result.body.toString())).toEqual({
+      streamed: 'payload',
+      body: 'payload',
+      path: '/items/7',
+      method: 'POST',
+      tags: ['a', 'b'],
+      custom: 'yes',
+      fn: 'nodehttp',
+    });
   });
 
   it('Node.js: a throwing HTTP handler is a 502 with the error', async () => {
-    const fn = await target('nodethrow', 'nodejs20', { 'index.js': { content: 'exports.handler = () => { throw new Error("no"); };' } });
+    const fn = await target('nodethrow', 'nodejs20', {
+      'index.js': { content: 'exports.handler = () => { throw new Error("no"); };' },
+    });
     const result = await executor.invokeHttp(fn, request, Buffer.alloc(0), { requestId: 'rid-2' });
     expect(result.status).toBe(502);
     expect(result.errorType).toBe('UnhandledInvocationError');
@@ -96,7 +127,7 @@ describe('executor.invokeHttp', () => {
     expect(result.body.toString()).toBe('got data q=tag=a&tag=b h=yes fn=pyhttp');
   });
 
-  it('custom runtime: the request goes through to bootstrap\'s server with its method, path and headers', async () => {
+  it("custom runtime: the request goes through to bootstrap's server with its method, path and headers", async () => {
     const port = await new Promise<number>((resolve) => {
       const server = net.createServer().listen(0, '127.0.0.1', () => {
         const { port: p } = server.address() as net.AddressInfo;
@@ -113,7 +144,12 @@ require('http').createServer((req, res) => {
   });
 }).listen(Number(process.env.FC_SERVER_PORT), '0.0.0.0');
 `;
-    const fn = await target('customhttp', 'custom', { bootstrap: { content: bootstrap, mode: 0o755 } }, { caPort: port });
+    const fn = await target(
+      'customhttp',
+      'custom',
+      { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { caPort: port },
+    );
     const result = await executor.invokeHttp(fn, request, Buffer.from('raw'), { requestId: 'rid-4' });
     expect(result.status).toBe(418);
     expect(result.headers['x-seen']).toBe('POST /items/7?tag=a&tag=b');
@@ -122,13 +158,16 @@ require('http').createServer((req, res) => {
 });
 
 describe('a spare Node.js host bound to a function', () => {
-  it('takes the function\'s working copy and exactly its environment', async () => {
+  it("takes the function's working copy and exactly its environment", async () => {
     const { HostInstance } = await import('../../src/sandbox/runtime/host-instance.js');
     const { hostScriptPath } = await import('../../src/sandbox/runtime/host-files.js');
     const { mkdirSync } = await import('node:fs');
     const code = path.join(dir, 'spare-code');
     mkdirSync(code);
-    writeFileSync(path.join(code, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, { cwd: process.cwd(), env: process.env });');
+    writeFileSync(
+      path.join(code, 'index.js'),
+      'exports.handler = (e, c, cb) => cb(null, { cwd: process.cwd(), env: process.env });',
+    );
     const host = await HostInstance.start({
       command: process.execPath,
       args: [hostScriptPath('node-host.cjs'), '{"consoleLevel":"info","thrownPrefix":""}'],

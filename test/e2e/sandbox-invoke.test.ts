@@ -32,8 +32,19 @@ async function zipOf(files: Record<string, string | { content: string; mode: num
   return (await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' })).toString('base64');
 }
 
-async function deploy(functionName: string, runtime: string, files: Parameters<typeof zipOf>[0], extra: Record<string, unknown> = {}) {
-  const res = await client.createFunction(SERVICE, { functionName, runtime, handler: 'index.handler', code: { zipFile: await zipOf(files) }, ...extra });
+async function deploy(
+  functionName: string,
+  runtime: string,
+  files: Parameters<typeof zipOf>[0],
+  extra: Record<string, unknown> = {},
+) {
+  const res = await client.createFunction(SERVICE, {
+    functionName,
+    runtime,
+    handler: 'index.handler',
+    code: { zipFile: await zipOf(files) },
+    ...extra,
+  });
   return res.data as { codeChecksum: string };
 }
 
@@ -44,7 +55,8 @@ function invoke(fn: string, event: string | Buffer, headers: Record<string, stri
   }>;
 }
 
-const tailOf = (headers: Record<string, string>) => Buffer.from(headers['x-fc-log-result'] ?? '', 'base64').toString('utf8');
+const tailOf = (headers: Record<string, string>) =>
+  Buffer.from(headers['x-fc-log-result'] ?? '', 'base64').toString('utf8');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -98,22 +110,31 @@ describe('Node.js functions', () => {
     expect(tail).toContain(`FC Invoke End RequestId: ${rid}`);
   });
 
-  it('the context holds the sandbox key (never a cloud key) and the environment holds only the function\'s and FC\'s variables', async () => {
+  it("the context holds the sandbox key (never a cloud key) and the environment holds only the function's and FC's variables", async () => {
     process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'LTAI-must-not-leak';
     process.env.FCW_LEAK_CHECK = 'must-not-leak';
     try {
-      await deploy('ctx', 'nodejs18', {
-        'index.js': `exports.handler = async (event, context) => ({
+      await deploy(
+        'ctx',
+        'nodejs18',
+        {
+          'index.js': `exports.handler = async (event, context) => ({
           requestId: context.requestId, credentials: context.credentials, fn: context.function, service: context.service,
           accountId: context.accountId, region: context.region, hasLogger: typeof context.logger.info,
           env: Object.keys(process.env).filter((k) => k.startsWith('ALIBABA') || k.startsWith('FCW')),
           mine: process.env.MY_SETTING, fcName: process.env.FC_FUNCTION_NAME, cwd: process.cwd(),
         });`,
-      }, { environmentVariables: { MY_SETTING: 'on' }, memorySize: 256, timeout: 30 });
+        },
+        { environmentVariables: { MY_SETTING: 'on' }, memorySize: 256, timeout: 30 },
+      );
       const res = await invoke('ctx', '');
       const data = JSON.parse(res.data);
       expect(data.requestId).toBe(res.headers['x-fc-request-id']);
-      expect(data.credentials).toEqual({ accessKeyId: sandbox.credentials.accessKeyId, accessKeySecret: sandbox.credentials.accessKeySecret, securityToken: '' });
+      expect(data.credentials).toEqual({
+        accessKeyId: sandbox.credentials.accessKeyId,
+        accessKeySecret: sandbox.credentials.accessKeySecret,
+        securityToken: '',
+      });
       expect(data.fn).toMatchObject({ name: 'ctx', handler: 'index.handler', memory: 256, timeout: 30 });
       expect(data.service).toMatchObject({ name: SERVICE, qualifier: 'LATEST' });
       expect(data.accountId).toBe(sandbox.accountId);
@@ -130,11 +151,16 @@ describe('Node.js functions', () => {
   });
 
   it('the initializer runs once per instance, then the instance stays warm', async () => {
-    await deploy('warm', 'nodejs20', {
-      'index.js': `let inits = 0; let calls = 0;
+    await deploy(
+      'warm',
+      'nodejs20',
+      {
+        'index.js': `let inits = 0; let calls = 0;
         exports.init = (context, callback) => { inits++; callback(null, ''); };
         exports.handler = (event, context, callback) => callback(null, inits + ':' + ++calls + ':' + process.pid);`,
-    }, { initializer: 'index.init' });
+      },
+      { initializer: 'index.init' },
+    );
     const first = await invoke('warm', '');
     const second = await invoke('warm', '');
     const [inits1, calls1, pid1] = String(first.data).split(':');
@@ -162,11 +188,16 @@ describe('Node.js functions', () => {
   });
 
   it('a function past its timeout is killed and answered as timed out; the next call gets a new instance', async () => {
-    await deploy('slow', 'nodejs20', {
-      'index.js': `exports.handler = (event, context, callback) => {
+    await deploy(
+      'slow',
+      'nodejs20',
+      {
+        'index.js': `exports.handler = (event, context, callback) => {
         setTimeout(() => callback(null, 'late'), event.toString() === 'sleep' ? 5000 : 0);
       };`,
-    }, { timeout: 1 });
+      },
+      { timeout: 1 },
+    );
     const res = await invoke('slow', 'sleep');
     expect(res.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
     expect(res.data.errorMessage).toMatch(/^Function timed out after 1 seconds \(maxMemoryUsage: /);
@@ -183,8 +214,11 @@ describe('Node.js functions', () => {
   it('concurrent requests get an instance each; sequential ones reuse a warm one', async () => {
     // Each call registers in a shared folder and answers only once both have: two calls sharing one
     // instance would wait on each other until the timeout.
-    await deploy('parallel', 'nodejs20', {
-      'index.js': `const fs = require('fs');
+    await deploy(
+      'parallel',
+      'nodejs20',
+      {
+        'index.js': `const fs = require('fs');
         exports.handler = (event, context, callback) => {
           const dir = event.toString();
           if (!dir) return callback(null, String(process.pid));
@@ -192,7 +226,9 @@ describe('Node.js functions', () => {
           const wait = () => (fs.readdirSync(dir).length >= 2 ? callback(null, String(process.pid)) : setTimeout(wait, 10));
           wait();
         };`,
-    }, { timeout: 60 });
+      },
+      { timeout: 60 },
+    );
     const barrier = path.join(dir, 'barrier');
     require('node:fs').mkdirSync(barrier);
     const both = await Promise.all([invoke('parallel', barrier), invoke('parallel', barrier)]);
@@ -202,10 +238,15 @@ describe('Node.js functions', () => {
     expect([a, b]).toContain(String((await invoke('parallel', '')).data));
   });
 
-  it('memory is capped at the function\'s memorySize: a function past it ends, with its peak memory reported', async () => {
-    await deploy('hungry', 'nodejs20', {
-      'index.js': 'exports.handler = () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5)); };',
-    }, { memorySize: 128 });
+  it("memory is capped at the function's memorySize: a function past it ends, with its peak memory reported", async () => {
+    await deploy(
+      'hungry',
+      'nodejs20',
+      {
+        'index.js': 'exports.handler = () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5)); };',
+      },
+      { memorySize: 128 },
+    );
     const res = await invoke('hungry', '');
     expect(res.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
     expect(res.data.errorMessage).toMatch(/^Process exited unexpectedly before completing request/);
@@ -215,14 +256,17 @@ describe('Node.js functions', () => {
   it('a code update is served by the next invoke', async () => {
     await deploy('update', 'nodejs20', { 'index.js': "exports.handler = (e, c, cb) => cb(null, 'v1');" });
     expect((await invoke('update', '')).data).toBe('v1');
-    await client.updateFunction(SERVICE, 'update', { code: { zipFile: await zipOf({ 'index.js': "exports.handler = async () => 'v2';" }) } });
+    await client.updateFunction(SERVICE, 'update', {
+      code: { zipFile: await zipOf({ 'index.js': "exports.handler = async () => 'v2';" }) },
+    });
     expect((await invoke('update', '')).data).toBe('v2');
   });
 
   it('an async invoke answers 202 at once and runs the function in the background', async () => {
     const marker = path.join(dir, 'async-ran');
     await deploy('background', 'nodejs20', {
-      'index.js': "exports.handler = (event, context, callback) => { require('fs').writeFileSync(event.toString(), 'ran'); callback(null, 'done'); };",
+      'index.js':
+        "exports.handler = (event, context, callback) => { require('fs').writeFileSync(event.toString(), 'ran'); callback(null, 'done'); };",
     });
     const res = await client.invokeFunction(SERVICE, 'background', marker, { 'X-Fc-Invocation-Type': 'Async' });
     expect(res.headers['x-fc-request-id']).toBeTruthy();
@@ -231,7 +275,9 @@ describe('Node.js functions', () => {
   });
 
   it('an async event over 128 KB is refused with EntityTooLarge', async () => {
-    const error = await client.invokeFunction(SERVICE, 'background', 'x'.repeat(128 * 1024 + 1), { 'X-Fc-Invocation-Type': 'Async' }).catch((e: Error) => e);
+    const error = await client
+      .invokeFunction(SERVICE, 'background', 'x'.repeat(128 * 1024 + 1), { 'X-Fc-Invocation-Type': 'Async' })
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'EntityTooLarge' });
   });
 });
@@ -258,7 +304,12 @@ describe('other runtimes', () => {
     const failed = await invoke('py', 'fail');
     expect(failed.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
     expect(failed.data).toMatchObject({ errorMessage: 'bad event', errorType: 'ValueError' });
-    expect(failed.data.stackTrace.at(-1)).toEqual([expect.stringContaining('index.py'), 'line 6', 'in handler', 'raise ValueError("bad event")']);
+    expect(failed.data.stackTrace.at(-1)).toEqual([
+      expect.stringContaining('index.py'),
+      'line 6',
+      'in handler',
+      'raise ValueError("bad event")',
+    ]);
   });
 
   it('custom runtime: bootstrap serves /initialize and /invoke on caPort with the x-fc-* headers', async () => {
@@ -277,9 +328,20 @@ require('http').createServer((req, res) => {
   });
 }).listen(Number(process.env.FC_SERVER_PORT), '0.0.0.0');
 `;
-    await deploy('custom', 'custom.debian10', { bootstrap: { content: bootstrap, mode: 0o755 } }, { caPort: port, initializer: 'true' });
+    await deploy(
+      'custom',
+      'custom.debian10',
+      { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { caPort: port, initializer: 'true' },
+    );
     const res = await invoke('custom', 'ping');
-    expect(JSON.parse(res.data)).toEqual({ body: 'ping', initialized: 1, fn: 'custom', path: '/invoke', port: String(port) });
+    expect(JSON.parse(res.data)).toEqual({
+      body: 'ping',
+      initialized: 1,
+      fn: 'custom',
+      path: '/invoke',
+      port: String(port),
+    });
     expect(tailOf(res.headers)).toContain('FC Invoke Start RequestId');
     const again = await invoke('custom', 'ping');
     expect(JSON.parse(again.data).initialized).toBe(1);
@@ -288,7 +350,12 @@ require('http').createServer((req, res) => {
   });
 
   it('a runtime the sandbox cannot run answers 501 naming it and what it can run', async () => {
-    await client.createFunction(SERVICE, { functionName: 'java', runtime: 'java11', handler: 'a.B::handleRequest', code: { zipFile: await zipOf({ 'a.txt': 'x' }) } });
+    await client.createFunction(SERVICE, {
+      functionName: 'java',
+      runtime: 'java11',
+      handler: 'a.B::handleRequest',
+      code: { zipFile: await zipOf({ 'a.txt': 'x' }) },
+    });
     const error = await invoke('java', '').catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'NotImplemented' });
     expect((error as Error).message).toMatch(/java11.*Node\.js.*Python 3.*custom/);
@@ -309,9 +376,17 @@ describe('instance lifetime', () => {
     const { dir: data, remove } = await tempDir();
     const local = await startSandbox({ dataDir: data, instanceIdleMs: 100 });
     try {
-      const sdk = new FCClient(local.accountId, { accessKeyID: local.credentials.accessKeyId, accessKeySecret: local.credentials.accessKeySecret, region: 'cn-hangzhou', endpoint: local.url, timeout: 60_000 });
+      const sdk = new FCClient(local.accountId, {
+        accessKeyID: local.credentials.accessKeyId,
+        accessKeySecret: local.credentials.accessKeySecret,
+        region: 'cn-hangzhou',
+        endpoint: local.url,
+        timeout: 60_000,
+      });
       await sdk.createService('life');
-      const code = { zipFile: await zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, String(process.pid));' }) };
+      const code = {
+        zipFile: await zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, String(process.pid));' }),
+      };
       await sdk.createFunction('life', { functionName: 'idle', runtime: 'nodejs20', handler: 'index.handler', code });
       const pid = Number((await sdk.invokeFunction('life', 'idle', '')).data);
       expect(alive(pid)).toBe(true);
@@ -319,8 +394,19 @@ describe('instance lifetime', () => {
 
       // A busy instance (an async call sleeping for a minute) ends when the sandbox closes.
       const pidFile = path.join(data, 'busy.pid');
-      const sleeper = { zipFile: await zipOf({ 'index.js': "exports.handler = (e, c, cb) => { require('fs').writeFileSync(e.toString(), String(process.pid)); setTimeout(() => cb(null, ''), 60000); };" }) };
-      await sdk.createFunction('life', { functionName: 'busy', runtime: 'nodejs20', handler: 'index.handler', code: sleeper, timeout: 600 });
+      const sleeper = {
+        zipFile: await zipOf({
+          'index.js':
+            "exports.handler = (e, c, cb) => { require('fs').writeFileSync(e.toString(), String(process.pid)); setTimeout(() => cb(null, ''), 60000); };",
+        }),
+      };
+      await sdk.createFunction('life', {
+        functionName: 'busy',
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        code: sleeper,
+        timeout: 600,
+      });
       await sdk.invokeFunction('life', 'busy', pidFile, { 'X-Fc-Invocation-Type': 'Async' });
       await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '');
       const busyPid = Number(readFileSync(pidFile, 'utf8'));

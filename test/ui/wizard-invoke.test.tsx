@@ -26,7 +26,9 @@ function invokable(answers: ((event: string) => InvocationOutcome)[], sent: stri
     async invoke(_service, _fn, event) {
       const text = Buffer.from(event).toString('utf8');
       sent.push(text);
-      return answers[Math.min(call++, answers.length - 1)](text);
+      const answer = answers[Math.min(call++, answers.length - 1)];
+      if (!answer) throw new Error('no answer prepared');
+      return answer(text);
     },
   };
 }
@@ -78,7 +80,17 @@ describe('Invoke it now (summary)', () => {
     expect(sent).toEqual([]);
     const result = await press(app, KEY.enter, 'Invoke again');
     expect(sent).toEqual([SAMPLE_EVENT]);
-    for (const text of ['status', 'ok', `echo ${SAMPLE_EVENT}`, '4 ms', '41.5 MB', 'r1', '✓ the code just deployed', 'log (the last 4 KB)', 'said hello']) {
+    for (const text of [
+      'status',
+      'ok',
+      `echo ${SAMPLE_EVENT}`,
+      '4 ms',
+      '41.5 MB',
+      'r1',
+      '✓ the code just deployed',
+      'log (the last 4 KB)',
+      'said hello',
+    ]) {
       expect(result).toContain(text);
     }
     // Invoke again: the editor keeps the event; a failure shows its type, message and the other checksum.

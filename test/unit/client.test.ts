@@ -248,13 +248,13 @@ describe('services and functions', () => {
     const result = await client().invokeFunction('svc', 'hello', Buffer.from([1, 2]));
     expect(result.data).toMatchObject({ body: bytes, codeChecksum: '123', durationMs: 7, maxMemoryMB: 41.25 });
     expect(result.data.errorType).toBeUndefined();
-    expect([...fc.received[0].body]).toEqual([1, 2]);
+    expect([...fc.request(0).body]).toEqual([1, 2]);
   });
 
   it('InvokeFunction async with a qualifier: the service joined by a dot, no log tail asked, 202 accepted', async () => {
     fc.setRoute(() => ({ status: 202 }));
     const result = await client().invokeFunction('svc', 'hello', '{}', { async: true, qualifier: 'prod' });
-    const req = fc.received[0];
+    const req = fc.request(0);
     expect(req.path).toBe('/2016-08-15/services/svc.prod/functions/hello/invocations');
     expect(req.headers['x-fc-invocation-type']).toBe('Async');
     expect(req.headers['x-fc-log-type']).toBe('None');

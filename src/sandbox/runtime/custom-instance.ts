@@ -97,25 +97,42 @@ export class CustomInstance implements Instance {
     try {
       if (!(await stat(bootstrap)).isFile()) throw new Error('not a file');
     } catch {
-      throw new CustomRuntimeStartError('CAFileNotFound', 'The function cannot be started. the code package has no file named bootstrap at its root');
+      throw new CustomRuntimeStartError(
+        'CAFileNotFound',
+        'The function cannot be started. the code package has no file named bootstrap at its root',
+      );
     }
     try {
       await access(bootstrap, constants.X_OK);
     } catch {
-      throw new CustomRuntimeStartError('CAFilePermission', 'The function cannot be started. bootstrap is not executable (chmod +x bootstrap)');
+      throw new CustomRuntimeStartError(
+        'CAFilePermission',
+        'The function cannot be started. bootstrap is not executable (chmod +x bootstrap)',
+      );
     }
-    const child = spawn(bootstrap, [], { cwd: options.codeDir, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(bootstrap, [], {
+      cwd: options.codeDir,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const instance = new CustomInstance(child, options.port);
     const early: Buffer[] = [];
     instance.#log = early;
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     const deadline = performance.now() + options.startTimeoutMs;
     for (;;) {
-      const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setImmediate(resolve, undefined))]);
+      const failed = await Promise.race([
+        spawnError,
+        new Promise<undefined>((resolve) => setImmediate(resolve, undefined)),
+      ]);
       const output = () => Buffer.concat(early).toString('utf8').trim().slice(-2000);
       if (failed || instance.#exited) {
         await killTree(child);
-        throw new CustomRuntimeStartError('CAExited', `The function either cannot be started or exited. ${failed ? failed.message : 'bootstrap exited before listening'}${output() ? `: ${output()}` : ''}`);
+        throw new CustomRuntimeStartError(
+          'CAExited',
+          `The function either cannot be started or exited. ${failed ? failed.message : 'bootstrap exited before listening'}${output() ? `: ${output()}` : ''}`,
+        );
       }
       if (await canConnect(options.port)) break;
       if (performance.now() > deadline) {
@@ -135,7 +152,13 @@ export class CustomInstance implements Instance {
    * One call. Event calls (`/initialize`, `/invoke`) are POSTs of the event; an HTTP trigger's
    * request goes through with its own method, path, query and headers (`x-fc-*` set by the sandbox).
    */
-  #post(controlPath: string, context: InvocationContext, event: Buffer, timeoutMs: number, http?: HttpRequestIn): Promise<CallOutcome> {
+  #post(
+    controlPath: string,
+    context: InvocationContext,
+    event: Buffer,
+    timeoutMs: number,
+    http?: HttpRequestIn,
+  ): Promise<CallOutcome> {
     const log: Buffer[] = [];
     this.#log = log;
     const started = performance.now();
@@ -167,7 +190,12 @@ export class CustomInstance implements Instance {
         ? {
             method: http.method,
             path: http.url,
-            headers: { ...http.headers, ...control, 'content-type': String(http.headers['content-type'] ?? control['content-type']), 'content-length': event.length },
+            headers: {
+              ...http.headers,
+              ...control,
+              'content-type': String(http.headers['content-type'] ?? control['content-type']),
+              'content-length': event.length,
+            },
           }
         : { method: 'POST', path: controlPath, headers: { ...control, 'content-length': event.length } };
       const request = nodeHttp.request(
@@ -180,19 +208,37 @@ export class CustomInstance implements Instance {
             if (http) {
               // An HTTP function's answer is the client's answer, whatever its status.
               const headers: Record<string, string | string[]> = {};
-              for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = value;
+              for (const [name, value] of Object.entries(response.headers))
+                if (value !== undefined) headers[name] = value;
               finish({ ok: true, body, lost: false, http: { status: response.statusCode ?? 502, headers } });
               return;
             }
             const ok = response.statusCode === 200 && response.headers['x-fc-status'] !== '404';
-            finish({ ok, body: ok || body.length > 0 ? body : Buffer.from(JSON.stringify({ errorMessage: `the custom runtime answered ${response.statusCode} to ${controlPath}` })), lost: false });
+            finish({
+              ok,
+              body:
+                ok || body.length > 0
+                  ? body
+                  : Buffer.from(
+                      JSON.stringify({
+                        errorMessage: `the custom runtime answered ${response.statusCode} to ${controlPath}`,
+                      }),
+                    ),
+              lost: false,
+            });
           });
           response.on('error', () => undefined);
         },
       );
       request.on('error', (error) => {
         if (this.#exited) return onExit();
-        finish({ ok: false, body: Buffer.from(JSON.stringify({ errorMessage: `the custom runtime did not answer ${controlPath}: ${error.message}` })), lost: true });
+        finish({
+          ok: false,
+          body: Buffer.from(
+            JSON.stringify({ errorMessage: `the custom runtime did not answer ${controlPath}: ${error.message}` }),
+          ),
+          lost: true,
+        });
       });
       request.end(event);
     });
@@ -206,7 +252,12 @@ export class CustomInstance implements Instance {
     return this.#post('/invoke', context, event, timeoutMs);
   }
 
-  invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome> {
+  invokeHttp(
+    context: InvocationContext,
+    request: HttpRequestIn,
+    body: Buffer,
+    timeoutMs: number,
+  ): Promise<CallOutcome> {
     return this.#post('/http-invoke', context, body, timeoutMs, request);
   }
 

@@ -8,14 +8,28 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { SandboxError } from '../errors.js';
-import { CONSOLE_LOG_LEVEL, INSTANCE_IDLE_MS, MAX_INSTANCES_PER_FUNCTION, PROMISE_HANDLER_MIN_NODE, THROWN_ERROR_TYPE_PREFIX } from './choices.js';
+import {
+  CONSOLE_LOG_LEVEL,
+  INSTANCE_IDLE_MS,
+  MAX_INSTANCES_PER_FUNCTION,
+  PROMISE_HANDLER_MIN_NODE,
+  THROWN_ERROR_TYPE_PREFIX,
+} from './choices.js';
 import { CustomInstance, CustomRuntimeStartError, portIsFree } from './custom-instance.js';
 import { findProgram, instanceEnvironment } from './environment.js';
 import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
 import { InstancePool, type Slot } from './instance-pool.js';
 import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
-import type { CallOutcome, ExecutorIdentity, FunctionTarget, HttpAnswer, HttpRequestIn, Instance, InvocationContext } from './types.js';
+import type {
+  CallOutcome,
+  ExecutorIdentity,
+  FunctionTarget,
+  HttpAnswer,
+  HttpRequestIn,
+  Instance,
+  InvocationContext,
+} from './types.js';
 import { unpackCode } from './working-copy.js';
 
 export type { FunctionTarget, HttpRequestIn } from './types.js';
@@ -118,7 +132,12 @@ export class FunctionExecutor {
    * to a custom runtime's server. The caller maps the answer to the client (header filtering, 502 for
    * a failed function) as FC's HTTP trigger does.
    */
-  async invokeHttp(target: FunctionTarget, request: HttpRequestIn, body: Buffer, options: InvokeOptions): Promise<HttpInvocationResult> {
+  async invokeHttp(
+    target: FunctionTarget,
+    request: HttpRequestIn,
+    body: Buffer,
+    options: InvokeOptions,
+  ): Promise<HttpInvocationResult> {
     let answer: HttpAnswer | undefined;
     const result = await this.#run(target, options, async (instance, context, timeoutMs) => {
       const outcome = await instance.invokeHttp(context, request, body, timeoutMs);
@@ -143,7 +162,11 @@ export class FunctionExecutor {
       this.#retireOld();
       if (error instanceof SandboxError) throw error;
       if (error instanceof CustomRuntimeStartError) throw new SandboxError(412, error.code, error.message);
-      throw new SandboxError(412, 'CAExited', `The function either cannot be started or exited. ${(error as Error).message}`);
+      throw new SandboxError(
+        412,
+        'CAExited',
+        `The function either cannot be started or exited. ${(error as Error).message}`,
+      );
     }
     const coldStart = slot.fresh;
     const context = this.#context(target, options.requestId);
@@ -156,7 +179,10 @@ export class FunctionExecutor {
     const initializer = target.config.initializer;
     if (initializer && !slot.initialized) {
       if (markers) line(`FC Initialize Start RequestId: ${options.requestId}`);
-      const init = await slot.value.instance.initialize(context, (target.config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S) * 1000);
+      const init = await slot.value.instance.initialize(
+        context,
+        (target.config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S) * 1000,
+      );
       parts.push(...init.log);
       if (markers) line(`FC Initialize End RequestId: ${options.requestId}`);
       if (init.ok) slot.initialized = true;
@@ -203,7 +229,11 @@ export class FunctionExecutor {
     const { credentials } = this.#options;
     return {
       requestId,
-      credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken ?? '' },
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        accessKeySecret: credentials.accessKeySecret,
+        securityToken: credentials.securityToken ?? '',
+      },
       function: {
         name: config.functionName,
         handler: config.handler,
@@ -212,7 +242,13 @@ export class FunctionExecutor {
         initializer: config.initializer ?? '',
         initializationTimeout: config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S,
       },
-      service: { name: target.serviceName, logProject: '', logStore: '', qualifier: target.qualifier, versionId: target.versionId ?? '' },
+      service: {
+        name: target.serviceName,
+        logProject: '',
+        logStore: '',
+        qualifier: target.qualifier,
+        versionId: target.versionId ?? '',
+      },
       region: this.#options.region,
       accountId: this.#options.accountId,
       retryCount: 0,
@@ -225,7 +261,10 @@ export class FunctionExecutor {
     this.#retiring.clear();
   }
 
-  async #poolFor(target: FunctionTarget, support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' }): Promise<InstancePool<Running>> {
+  async #poolFor(
+    target: FunctionTarget,
+    support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' },
+  ): Promise<InstancePool<Running>> {
     const key = `${target.serviceName}/${target.config.functionName}/${target.qualifier}`;
     const current = this.#pools.get(key);
     if (current && current.revision === target.revision) return current.pool;
@@ -243,7 +282,11 @@ export class FunctionExecutor {
     return pool;
   }
 
-  async #start(target: FunctionTarget, support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' }, pool: InstancePool<Running>): Promise<Slot<Running>> {
+  async #start(
+    target: FunctionTarget,
+    support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' },
+    pool: InstancePool<Running>,
+  ): Promise<Slot<Running>> {
     this.#root ??= mkdtemp(path.join(this.#options.tempDir ?? os.tmpdir(), 'fcw-instances-'));
     const instanceId = randomUUID();
     const dir = path.join(await this.#root, instanceId);
@@ -261,7 +304,14 @@ export class FunctionExecutor {
         await unpacked;
         port = await this.#claimPort(target.config.caPort ?? 9000, pool);
       }
-      const env = instanceEnvironment(target, { codeDir, tmpDir, region: this.#options.region, accountId: this.#options.accountId, instanceId, port });
+      const env = instanceEnvironment(target, {
+        codeDir,
+        tmpDir,
+        region: this.#options.region,
+        accountId: this.#options.accountId,
+        instanceId,
+        port,
+      });
       const starting = this.#spawn(target, support, codeDir, env, port);
       const [spawned, unpack] = await Promise.allSettled([starting, unpacked]);
       if (spawned.status === 'rejected') throw spawned.reason;
@@ -272,7 +322,9 @@ export class FunctionExecutor {
       }
       this.#live.add(instance);
       const interpreter = support.kind === 'nodejs' ? 'Node.js' : 'Python';
-      const note = instance.version ? versionNote(target.config.runtime, support.version, instance.version, interpreter) : undefined;
+      const note = instance.version
+        ? versionNote(target.config.runtime, support.version, instance.version, interpreter)
+        : undefined;
       const slot: Slot<Running> = { value: { instance, dir }, initialized: false, fresh: true, note };
       if (port !== undefined) this.#ports.set(port, { slot, pool });
       return slot;
@@ -283,7 +335,13 @@ export class FunctionExecutor {
     }
   }
 
-  async #spawn(target: FunctionTarget, support: RuntimeSupport, codeDir: string, env: Record<string, string>, port: number | undefined): Promise<Instance> {
+  async #spawn(
+    target: FunctionTarget,
+    support: RuntimeSupport,
+    codeDir: string,
+    env: Record<string, string>,
+    port: number | undefined,
+  ): Promise<Instance> {
     const memory = target.config.memorySize ?? 128;
     if (support.kind === 'nodejs') {
       const major = support.version?.[0];
@@ -298,14 +356,34 @@ export class FunctionExecutor {
     if (support.kind === 'python') {
       const python = findProgram('python3');
       if (!python) {
-        throw new SandboxError(501, 'NotImplemented', `runtime '${target.config.runtime}' needs python3, which is not on fcw's PATH; install Python 3 to run this function in the sandbox`);
+        throw new SandboxError(
+          501,
+          'NotImplemented',
+          `runtime '${target.config.runtime}' needs python3, which is not on fcw's PATH; install Python 3 to run this function in the sandbox`,
+        );
       }
-      return HostInstance.start({ command: python, args: ['-B', hostScriptPath('python-host.py'), '{}'], cwd: codeDir, env, startTimeoutMs: HOST_START_TIMEOUT_MS });
+      return HostInstance.start({
+        command: python,
+        args: ['-B', hostScriptPath('python-host.py'), '{}'],
+        cwd: codeDir,
+        env,
+        startTimeoutMs: HOST_START_TIMEOUT_MS,
+      });
     }
-    return CustomInstance.start({ codeDir, env, port: port!, startTimeoutMs: Math.max(HOST_START_TIMEOUT_MS, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000) });
+    return CustomInstance.start({
+      codeDir,
+      env,
+      port: port!,
+      startTimeoutMs: Math.max(HOST_START_TIMEOUT_MS, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000),
+    });
   }
 
-  #startNodeHost(memory: number, cwd: string, env: Record<string, string>, promiseAnswers: boolean): Promise<HostInstance> {
+  #startNodeHost(
+    memory: number,
+    cwd: string,
+    env: Record<string, string>,
+    promiseAnswers: boolean,
+  ): Promise<HostInstance> {
     const hostOptions = { consoleLevel: CONSOLE_LOG_LEVEL, thrownPrefix: THROWN_ERROR_TYPE_PREFIX, promiseAnswers };
     return HostInstance.start({
       command: process.execPath,
@@ -333,7 +411,12 @@ export class FunctionExecutor {
   #refillSpare(memory: number): void {
     if (this.#closed || this.#spares.has(memory) || !this.#root) return;
     const host = this.#root.then(async (root) => {
-      const started = await this.#startNodeHost(memory, root, { PATH: path.dirname(process.execPath), HOME: root }, true);
+      const started = await this.#startNodeHost(
+        memory,
+        root,
+        { PATH: path.dirname(process.execPath), HOME: root },
+        true,
+      );
       this.#live.add(started);
       return started;
     });

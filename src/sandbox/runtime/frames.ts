@@ -29,13 +29,16 @@ export class FrameReader {
     const frames: Frame[] = [];
     for (;;) {
       if (this.#pendingBytes < PREFIX_BYTES) break;
-      const data = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes);
+      const data = Buffer.concat(this.#pending, this.#pendingBytes);
       this.#pending = [data];
       const headLength = data.readUInt32LE(0);
       const bodyLength = data.readUInt32LE(4);
       const total = PREFIX_BYTES + headLength + bodyLength;
       if (data.length < total) break;
-      const header = JSON.parse(data.subarray(PREFIX_BYTES, PREFIX_BYTES + headLength).toString('utf8')) as Record<string, unknown>;
+      const header = JSON.parse(data.subarray(PREFIX_BYTES, PREFIX_BYTES + headLength).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       // A copy: the body outlives this chunk, and a view would pin the whole chunk in memory.
       const body = Buffer.from(data.subarray(PREFIX_BYTES + headLength, total));
       frames.push({ header, body });

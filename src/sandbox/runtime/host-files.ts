@@ -12,5 +12,7 @@ export function hostScriptPath(name: HostScript): string {
     const file = fileURLToPath(new URL(`${dir}${name}`, import.meta.url));
     if (existsSync(file)) return file;
   }
-  throw new Error(`the sandbox's runtime host ${name} is missing from this installation (looked next to ${fileURLToPath(import.meta.url)})`);
+  throw new Error(
+    `the sandbox's runtime host ${name} is missing from this installation (looked next to ${fileURLToPath(import.meta.url)})`,
+  );
 }

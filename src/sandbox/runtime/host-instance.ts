@@ -72,7 +72,8 @@ export class HostInstance implements Instance {
       child.stdout?.on('data', onEarlyOutput);
       child.stderr?.on('data', onEarlyOutput);
       const onError = (error: Error) => fail(`the runtime could not be started (${error.message})`);
-      const onExit = (code: number | null, signal: string | null) => fail(`the runtime exited while starting (${signal ?? `exit code ${code}`})`);
+      const onExit = (code: number | null, signal: string | null) =>
+        fail(`the runtime exited while starting (${signal ?? `exit code ${code}`})`);
       child.once('error', onError);
       child.once('exit', onExit);
       this.#channel.on('data', (chunk: Buffer) => {
@@ -102,7 +103,14 @@ export class HostInstance implements Instance {
       const call = this.#call;
       if (!call) return;
       const durationMs = Math.round(performance.now() - call.started);
-      call.finish({ ok: false, body: exitedBody(durationMs, this.#lastMaxMemoryMB), log: call.log, durationMs, maxMemoryMB: this.#lastMaxMemoryMB, lost: true });
+      call.finish({
+        ok: false,
+        body: exitedBody(durationMs, this.#lastMaxMemoryMB),
+        log: call.log,
+        durationMs,
+        maxMemoryMB: this.#lastMaxMemoryMB,
+        lost: true,
+      });
     });
   }
 
@@ -128,10 +136,22 @@ export class HostInstance implements Instance {
     });
   }
 
-  #call_(type: 'initialize' | 'invoke' | 'http-invoke', context: InvocationContext, event: Buffer, timeoutMs: number, http?: HttpRequestIn): Promise<CallOutcome> {
+  #call_(
+    type: 'initialize' | 'invoke' | 'http-invoke',
+    context: InvocationContext,
+    event: Buffer,
+    timeoutMs: number,
+    http?: HttpRequestIn,
+  ): Promise<CallOutcome> {
     if (this.#call) return Promise.reject(new Error('an instance runs one call at a time'));
     if (this.#exited) {
-      return Promise.resolve({ ok: false, body: exitedBody(0, this.#lastMaxMemoryMB), log: [], durationMs: 0, lost: true });
+      return Promise.resolve({
+        ok: false,
+        body: exitedBody(0, this.#lastMaxMemoryMB),
+        log: [],
+        durationMs: 0,
+        lost: true,
+      });
     }
     return new Promise<CallOutcome>((resolve) => {
       const call: PendingCall = {
@@ -140,7 +160,14 @@ export class HostInstance implements Instance {
         timeoutS: Math.round(timeoutMs / 1000),
         timer: setTimeout(() => {
           const peak = peakRssMB(this.#child.pid) ?? this.#lastMaxMemoryMB;
-          call.finish({ ok: false, body: timedOutBody(call.timeoutS, peak), log: call.log, durationMs: timeoutMs, maxMemoryMB: peak, lost: true });
+          call.finish({
+            ok: false,
+            body: timedOutBody(call.timeoutS, peak),
+            log: call.log,
+            durationMs: timeoutMs,
+            maxMemoryMB: peak,
+            lost: true,
+          });
           void killTree(this.#child);
         }, timeoutMs),
         sampler: setInterval(() => {
@@ -168,7 +195,12 @@ export class HostInstance implements Instance {
     return this.#call_('invoke', context, event, timeoutMs);
   }
 
-  invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome> {
+  invokeHttp(
+    context: InvocationContext,
+    request: HttpRequestIn,
+    body: Buffer,
+    timeoutMs: number,
+  ): Promise<CallOutcome> {
     return this.#call_('http-invoke', context, body, timeoutMs, request);
   }
 

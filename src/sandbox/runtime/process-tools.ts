@@ -37,7 +37,11 @@ export function formatMB(mb: number | undefined): string {
 
 /** FC's body for a call killed at its timeout (UnhandledInvocationError). */
 export function timedOutBody(seconds: number, maxMemoryMB: number | undefined): Buffer {
-  return Buffer.from(JSON.stringify({ errorMessage: `Function timed out after ${seconds} seconds (maxMemoryUsage: ${formatMB(maxMemoryMB)})` }));
+  return Buffer.from(
+    JSON.stringify({
+      errorMessage: `Function timed out after ${seconds} seconds (maxMemoryUsage: ${formatMB(maxMemoryMB)})`,
+    }),
+  );
 }
 
 /** FC's body for a process that ended during a call (a crash, process.exit, out of memory). */

@@ -6,14 +6,18 @@ import { getRuntime } from '../../fc/rules.js';
 export type RuntimeKind = 'nodejs' | 'python' | 'custom';
 
 export type RuntimeSupport =
-  | { kind: RuntimeKind; /** e.g. 14 for nodejs14, [3, 9] for python3.9; undefined when the id names none. */ version?: number[] }
+  | {
+      kind: RuntimeKind;
+      /** e.g. 14 for nodejs14, [3, 9] for python3.9; undefined when the id names none. */ version?: number[];
+    }
   | { kind: 'unsupported'; reason: string };
 
-export const RUNNABLE_SUMMARY = 'Node.js (nodejs*) with the local node, Python 3 (python3*) with the local python3, and custom runtimes (custom, custom.debian*) through their bootstrap';
+export const RUNNABLE_SUMMARY =
+  'Node.js (nodejs*) with the local node, Python 3 (python3*) with the local python3, and custom runtimes (custom, custom.debian*) through their bootstrap';
 
 function versionOf(id: string, prefix: string): number[] | undefined {
   const match = new RegExp(`^${prefix}(\\d+(?:\\.\\d+)*)$`).exec(id);
-  return match ? match[1].split('.').map(Number) : undefined;
+  return match?.[1]?.split('.').map(Number);
 }
 
 export function runtimeSupport(runtime: string): RuntimeSupport {
@@ -31,7 +35,12 @@ export function runtimeSupport(runtime: string): RuntimeSupport {
 }
 
 /** The note for the log when the local interpreter is not the runtime's version; undefined when it is. */
-export function versionNote(runtime: string, wanted: number[] | undefined, local: string, interpreter: string): string | undefined {
+export function versionNote(
+  runtime: string,
+  wanted: number[] | undefined,
+  local: string,
+  interpreter: string,
+): string | undefined {
   if (!wanted) return undefined;
   const have = local.replace(/^v/, '').split('.').map(Number);
   const same = wanted.every((part, i) => have[i] === part);

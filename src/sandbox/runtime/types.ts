@@ -22,7 +22,14 @@ export interface FunctionTarget {
 export interface InvocationContext {
   requestId: string;
   credentials: { accessKeyId: string; accessKeySecret: string; securityToken: string };
-  function: { name: string; handler: string; memory: number; timeout: number; initializer: string; initializationTimeout: number };
+  function: {
+    name: string;
+    handler: string;
+    memory: number;
+    timeout: number;
+    initializer: string;
+    initializationTimeout: number;
+  };
   service: { name: string; logProject: string; logStore: string; qualifier: string; versionId: string };
   region: string;
   accountId: string;

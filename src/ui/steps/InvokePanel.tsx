@@ -33,7 +33,8 @@ export function InvokePanel(props: InvokePanelProps) {
   // The event the profile remembers, else the sample.
   useEffect(() => {
     let live = true;
-    const remembered = props.profile && services.lastEvent ? services.lastEvent(props.profile) : Promise.resolve(undefined);
+    const remembered =
+      props.profile && services.lastEvent ? services.lastEvent(props.profile) : Promise.resolve(undefined);
     remembered.then(
       (text) => live && setEvent((current) => current ?? text ?? SAMPLE_EVENT),
       () => live && setEvent((current) => current ?? SAMPLE_EVENT),
@@ -48,8 +49,11 @@ export function InvokePanel(props: InvokePanelProps) {
     if (!connection?.invoke) return;
     setPhase('result');
     void run(async (signal) => {
-      const outcome = await connection.invoke!(props.service, props.functionName, Buffer.from(text, 'utf8'), { signal });
-      if (props.profile && services.rememberEvent) await services.rememberEvent(props.profile, text).catch(() => undefined);
+      const outcome = await connection.invoke!(props.service, props.functionName, Buffer.from(text, 'utf8'), {
+        signal,
+      });
+      if (props.profile && services.rememberEvent)
+        await services.rememberEvent(props.profile, text).catch(() => undefined);
       return outcome;
     });
   };
@@ -72,7 +76,12 @@ export function InvokePanel(props: InvokePanelProps) {
           />
         </>
       ) : task.status === 'done' ? (
-        <InvokeResult outcome={task.value} deployedChecksum={props.deployedChecksum} onAgain={() => setPhase('edit')} onDone={props.onDone} />
+        <InvokeResult
+          outcome={task.value}
+          deployedChecksum={props.deployedChecksum}
+          onAgain={() => setPhase('edit')}
+          onDone={props.onDone}
+        />
       ) : task.status === 'failed' ? (
         <>
           <ErrorPanel error={toErrorView(task.error)} title="The invocation failed" />
@@ -100,7 +109,12 @@ function AgainOrDone({ onAgain, onDone }: { onAgain: () => void; onDone: () => v
   );
 }
 
-function InvokeResult(props: { outcome: InvocationOutcome; deployedChecksum?: string; onAgain: () => void; onDone: () => void }) {
+function InvokeResult(props: {
+  outcome: InvocationOutcome;
+  deployedChecksum?: string;
+  onAgain: () => void;
+  onDone: () => void;
+}) {
   const { options } = useWizard();
   const color = useColor();
   const lines = invokeLines(props.outcome, props.deployedChecksum);

@@ -31,7 +31,11 @@ function log(bytes) {
 }
 function captureStream(stream) {
   stream.write = function write(chunk, encoding, callback) {
-    log(Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding : 'utf8'));
+    log(
+      Buffer.isBuffer(chunk) || chunk instanceof Uint8Array
+        ? Buffer.from(chunk)
+        : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding : 'utf8'),
+    );
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') process.nextTick(done);
     return true;
@@ -189,7 +193,12 @@ function httpRequest(http, body) {
 function httpResponse(finish, failed) {
   let status = 200;
   const headers = {};
-  const toBuffer = (data) => (Buffer.isBuffer(data) ? data : data instanceof Uint8Array ? Buffer.from(data) : Buffer.from(data === undefined || data === null ? '' : String(data), 'utf8'));
+  const toBuffer = (data) =>
+    Buffer.isBuffer(data)
+      ? data
+      : data instanceof Uint8Array
+        ? Buffer.from(data)
+        : Buffer.from(data === undefined || data === null ? '' : String(data), 'utf8');
   return {
     setStatusCode(code) {
       status = Number(code);
