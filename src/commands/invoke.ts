@@ -133,7 +133,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     });
     return report(outcome, { io, json: flags.json, profile });
   } catch (error) {
-    if (controller.signal.aborted && !(error instanceof UsageError)) {
+    if (controller.signal.aborted && !(error instanceof UsageError) && !(error instanceof CancelledError)) {
       throw new CancelledError('Invoke cancelled: fcw stopped waiting; the function may still be running.');
     }
     throw error;

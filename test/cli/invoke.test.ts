@@ -1,12 +1,13 @@
 // `fcw invoke` as a user runs it: the built bin with piped stdio, against a sandbox on a loopback
 // endpoint and against the in-process sandbox of a saved profile.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { runFcw } from '../helpers/run-fcw.js';
+import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
 
 let root: string;
 let configDir: string;
@@ -209,5 +210,50 @@ describe('fcw deploy --invoke (spawned)', () => {
     const res = await runFcw(['deploy', '--profile', 'echo', '--event', 'x'], { env });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('--event is the event of --invoke.');
+  });
+});
+
+describe('fcw invoke and Ctrl-C', () => {
+  it('Ctrl-C while the function runs stops waiting: exit 130, saying the function may still be running', async () => {
+    const code = writeApp('sleeper', 'exports.handler = (e, c, cb) => setTimeout(() => cb(null, "late"), 60000);\n');
+    const deployed = await runFcw(
+      [
+        'deploy',
+        '--endpoint',
+        sandbox.url,
+        '--service',
+        'svc',
+        '--function',
+        'sleeper',
+        '--runtime',
+        'nodejs20',
+        '--handler',
+        'index.handler',
+        '--code',
+        code,
+        '--timeout',
+        '120',
+        '--yes',
+      ],
+      { env, timeoutMs: 60_000 },
+    );
+    expect(deployed.code).toBe(0);
+    const child = spawn(
+      process.execPath,
+      [FCW_BIN, 'invoke', '--endpoint', sandbox.url, '--service', 'svc', '--function', 'sleeper'],
+      {
+        env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // Once the target line is out, the invocation is being sent: then Ctrl-C.
+    while (!stderr.includes('Invoking on:')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    const exitCode = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(exitCode).toBe(130);
+    expect(stderr).toContain('fcw stopped waiting; the function may still be running');
   });
 });
