@@ -100,6 +100,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   let target: ResolvedTarget | undefined;
+  let sending = false;
   try {
     const { resolveTarget } = await import('../deploy/target.js');
     target = await resolveTarget(
@@ -123,6 +124,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       env: io.env,
     });
     const { invokeOnce } = await import('../invoke/run.js');
+    sending = true;
     const outcome = await invokeOnce(client, {
       service,
       functionName,
@@ -133,8 +135,12 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     });
     return report(outcome, { io, json: flags.json, profile });
   } catch (error) {
-    if (controller.signal.aborted && !(error instanceof UsageError) && !(error instanceof CancelledError)) {
-      throw new CancelledError('Invoke cancelled: fcw stopped waiting; the function may still be running.');
+    if (controller.signal.aborted && !(error instanceof UsageError)) {
+      throw new CancelledError(
+        sending
+          ? 'Invoke cancelled: fcw stopped waiting; the function may still be running.'
+          : 'Invoke cancelled: nothing was sent.',
+      );
     }
     throw error;
   } finally {
