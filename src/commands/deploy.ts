@@ -235,9 +235,13 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
 
   // Everything the user can get wrong is checked here, before a sandbox starts or a byte is sent.
   if (values.event !== undefined && values.invoke !== true) {
-    throw new UsageError('--event is the event of --invoke.', 'Add --invoke to invoke the function after the deploy, or use `fcw invoke --event ...`.');
+    throw new UsageError(
+      '--event is the event of --invoke.',
+      'Add --invoke to invoke the function after the deploy, or use `fcw invoke --event ...`.',
+    );
   }
-  const smokeEvent = values.invoke === true ? await (await import('../invoke/event.js')).readEventFlag(str(values, 'event'), io.stdin, io.cwd) : undefined;
+  const { readEventFlag } = await import('../invoke/event.js');
+  const smokeEvent = values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd) : undefined;
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
   // Its warnings are printed by deploy() below as they arise (once, before any write).
   validateSpec(spec, source);
@@ -313,7 +317,8 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
 
-    const smoke = smokeEvent && result.status !== 'failed' && !flags.dryRun ? await smokeInvoke(client, spec, smokeEvent, controller.signal) : undefined;
+    const invokeNow = smokeEvent && result.status !== 'failed' && !flags.dryRun;
+    const smoke = invokeNow ? await smokeInvoke(client, spec, smokeEvent, controller.signal) : undefined;
     if (smokeEvent && flags.dryRun) err(io, 'Dry run: the function was not invoked.');
 
     if (flags.json) {
@@ -347,17 +352,23 @@ async function smokeInvoke(
   event: Buffer,
   signal: AbortSignal,
 ): Promise<{ ok: boolean; lines: string[]; json: Record<string, unknown> }> {
-  const [{ invokeOnce }, { invocationJson, timingLine }] = await Promise.all([import('../invoke/run.js'), import('../invoke/outcome.js')]);
+  const [{ invokeOnce }, { invocationJson, timingLine }] = await Promise.all([
+    import('../invoke/run.js'),
+    import('../invoke/outcome.js'),
+  ]);
   const name = `${spec.service.name}/${spec.function.functionName}`;
   try {
-    const outcome = await invokeOnce(client, { service: spec.service.name, functionName: spec.function.functionName, event, signal });
+    const functionName = spec.function.functionName;
+    const outcome = await invokeOnce(client, { service: spec.service.name, functionName, event, signal });
     const json = invocationJson(outcome);
     if (outcome.status === 'ok') {
-      const answer = typeof json.result === 'string' && json.resultEncoding === 'utf8' ? json.result : `<${outcome.body.length} bytes>`;
+      const text = typeof json.result === 'string' && json.resultEncoding === 'utf8';
+      const answer = text ? String(json.result) : `<${outcome.body.length} bytes>`;
       const shown = answer.length > 200 ? `${answer.slice(0, 200)}…` : answer;
       return { ok: true, json, lines: [`Invoked ${name}: ok (${timingLine(outcome)})`, `  answer: ${shown}`] };
     }
-    const lines = [`fcw: ${name} is deployed but broken: its invocation failed (${outcome.errorType}): ${outcome.errorMessage}`];
+    const why = `(${outcome.errorType}): ${outcome.errorMessage}`;
+    const lines = [`fcw: ${name} is deployed but broken: its invocation failed ${why}`];
     if (outcome.log) lines.push(outcome.log.replace(/\n$/, ''));
     lines.push(`  ${timingLine(outcome)}. Run \`fcw invoke\` to try again once fixed.`);
     return { ok: false, json, lines };

@@ -73,7 +73,10 @@ export function checksumLine(
     case 'match':
       return `code ${ran} ✓ the one profile "${profile}" last deployed`;
     case 'differs':
-      return `code ${ran} ✗ not the one profile "${profile}" last deployed (${deployed}): someone deployed since, or the deploy failed`;
+      return (
+        `code ${ran} ✗ not the one profile "${profile}" last deployed (${deployed}): ` +
+        'someone deployed since, or the deploy failed'
+      );
     default:
       return `code ${ran}`;
   }

@@ -170,7 +170,9 @@ export class ProfileStore {
       const stamp = this.now().toISOString();
       clean.createdAt = isRecord(previous) && typeof previous.createdAt === 'string' ? previous.createdAt : stamp;
       // Saving the deploy's fields again keeps the event remembered for "Invoke it now".
-      if (clean.lastEvent === undefined && isRecord(previous) && typeof previous.lastEvent === 'string') clean.lastEvent = previous.lastEvent;
+      if (clean.lastEvent === undefined && isRecord(previous) && typeof previous.lastEvent === 'string') {
+        clean.lastEvent = previous.lastEvent;
+      }
       clean.updatedAt = stamp;
       this.write({ ...file, profiles: { ...file.profiles, [profile.name]: clean } });
       return clean;
@@ -397,6 +399,8 @@ export function sanitizeProfile(p: Profile): Profile {
     code: sanitizeCode(p.code),
   };
   if (p.lastDeploy) out.lastDeploy = sanitizeLastDeploy(p.lastDeploy);
-  if (typeof p.lastEvent === 'string' && Buffer.byteLength(p.lastEvent, 'utf8') <= LAST_EVENT_MAX_BYTES) out.lastEvent = p.lastEvent;
+  if (typeof p.lastEvent === 'string' && Buffer.byteLength(p.lastEvent, 'utf8') <= LAST_EVENT_MAX_BYTES) {
+    out.lastEvent = p.lastEvent;
+  }
   return out;
 }

@@ -281,11 +281,16 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(ctx: ApiContext, req: ApiRequest, [serviceAndQualifier, fn]: FunctionPath): Promise<ApiResult> {
+async function invokeFunction(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [serviceAndQualifier, fn]: FunctionPath,
+): Promise<ApiResult> {
   const { service, qualifier } = splitQualifier(serviceAndQualifier);
   const record = await requireFunction(ctx, service, fn);
   if (qualifier !== 'LATEST') throw qualifierNotFound(service, qualifier);
-  return runInvocation(ctx, req, { service, qualifier, record, codeZipPath: record.codeFile ? ctx.store.codePath(service, record.codeFile) : undefined });
+  const codeZipPath = record.codeFile ? ctx.store.codePath(service, record.codeFile) : undefined;
+  return runInvocation(ctx, req, { service, qualifier, record, codeZipPath });
 }
 
 async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {

@@ -24,7 +24,8 @@ export class BodyTooLargeError extends SandboxError {
       e.status,
       e.code,
       message ??
-        `${e.message}; an inline code.zipFile may hold at most ${CODE_INLINE_MAX_BYTES} bytes of zip before base64 encoding. Larger packages go through OSS on Function Compute (the sandbox has no OSS)`,
+        `${e.message}; an inline code.zipFile may hold at most ${CODE_INLINE_MAX_BYTES} bytes of zip before ` +
+          'base64 encoding. Larger packages go through OSS on Function Compute (the sandbox has no OSS)',
     );
   }
 }

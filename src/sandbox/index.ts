@@ -42,7 +42,10 @@ export interface RunningSandbox {
   accountId: string;
   credentials: Credentials;
   dataDir: string;
-  /** Stops accepting, ends every function instance, lets requests in progress finish (up to a few seconds), then closes every socket. */
+  /**
+   * Stops accepting, ends every function instance, lets requests in progress finish (up to a few
+   * seconds), then closes every socket.
+   */
   close(): Promise<void>;
 }
 
@@ -62,7 +65,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const accountId = options.accountId ?? (await loadOrCreateAccountId(dataDir));
 
   // Functions see the sandbox's own key as their credentials, never a cloud key.
-  const executor = new FunctionExecutor({ accountId, region: SANDBOX_REGION, credentials, idleMs: options.instanceIdleMs });
+  const executor = new FunctionExecutor({
+    accountId,
+    region: SANDBOX_REGION,
+    credentials,
+    idleMs: options.instanceIdleMs,
+  });
   let url = '';
   const { server, idle } = createSandboxServer(
     {

@@ -223,8 +223,25 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const holdOpen = () => req.socket.setTimeout(0);
     try {
       const result: ApiResult = await handleApi(
-        { store: options.store, secret: options.credentials.accessKeySecret, now, executor: options.executor, log: options.log },
-        { method, path, segments, query, headers: req.headers, readJson, readBytes, holdOpen, requestId, baseUrl: baseUrlOf(req, fallbackBaseUrl()) },
+        {
+          store: options.store,
+          secret: options.credentials.accessKeySecret,
+          now,
+          executor: options.executor,
+          log: options.log,
+        },
+        {
+          method,
+          path,
+          segments,
+          query,
+          headers: req.headers,
+          readJson,
+          readBytes,
+          holdOpen,
+          requestId,
+          baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+        },
       );
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
       else sendJson(res, result.status, result.body, result.headers);

@@ -52,7 +52,8 @@ const bareEnv: NodeJS.ProcessEnv = {
 
 /** `node -e` requiring the same handler from a folder and calling it once: spawn to exit. */
 function bareNode(dir: string): number {
-  const script = `require(${JSON.stringify(path.join(dir, 'index.js'))}).handler(Buffer.alloc(0), {}, (e, r) => process.stdout.write(String(r)))`;
+  const handler = JSON.stringify(path.join(dir, 'index.js'));
+  const script = `require(${handler}).handler(Buffer.alloc(0), {}, (e, r) => process.stdout.write(String(r)))`;
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['-e', script], { env: bareEnv, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - t0;
@@ -145,14 +146,17 @@ async function main(): Promise<void> {
     const warmMedian = median(warm);
     console.log(`bare node -e of the handler (median of ${RUNS}): ${fmt(bareMedian)}`);
     console.log(
-      `cold start through fcw serve (median of ${RUNS}): ${fmt(coldMedian)}  = ${(coldMedian / bareMedian).toFixed(2)}x node -e  (target <= 1.5x)`,
+      `cold start through fcw serve (median of ${RUNS}): ${fmt(coldMedian)}  = ` +
+        `${(coldMedian / bareMedian).toFixed(2)}x node -e  (target <= 1.5x)`,
     );
     const noSpareMedian = median(coldNoSpare);
     console.log(
-      `cold start with no spare host (a memory size run for the first time): ${fmt(noSpareMedian)}  = ${(noSpareMedian / bareMedian).toFixed(2)}x node -e`,
+      `cold start with no spare host (a memory size run for the first time): ${fmt(noSpareMedian)}  = ` +
+        `${(noSpareMedian / bareMedian).toFixed(2)}x node -e`,
     );
     console.log(
-      `warm invoke through fcw serve (${WARM_CALLS} calls): median ${fmt(warmMedian)}, p99 ${fmt(quantile(warm, 0.99))}  = ${(warmMedian / bareMedian).toFixed(3)}x node -e  (target: median < 5 ms)`,
+      `warm invoke through fcw serve (${WARM_CALLS} calls): median ${fmt(warmMedian)}, ` +
+        `p99 ${fmt(quantile(warm, 0.99))}  = ${(warmMedian / bareMedian).toFixed(3)}x node -e  (target: median < 5 ms)`,
     );
     console.log(
       `load average: ${os

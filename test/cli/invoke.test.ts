@@ -191,12 +191,13 @@ describe('fcw deploy --invoke (spawned)', () => {
     expect(res.stderr).toContain('answer: smoke:hi');
   });
 
-  it('a broken function: deployed, but the deploy exits 1 and says it is broken; --json carries the invoke', async () => {
+  it('a broken function: deployed, but the deploy exits 1 and says so; --json carries the invoke', async () => {
     const code = writeApp('smoke-broken', 'exports.handler = () => { throw new Error("broken on purpose"); };\n');
     const res = await runFcw([...deployFlags('smokebroken', code), '--invoke'], { env, timeoutMs: 60_000 });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(
-      'fcw: svc/smokebroken is deployed but broken: its invocation failed (UnhandledInvocationError): broken on purpose',
+      'fcw: svc/smokebroken is deployed but broken: ' +
+        'its invocation failed (UnhandledInvocationError): broken on purpose',
     );
     const again = await runFcw([...deployFlags('smokebroken', code), '--invoke', '--json'], { env, timeoutMs: 60_000 });
     expect(again.code).toBe(1);

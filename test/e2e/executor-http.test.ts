@@ -70,7 +70,7 @@ const request: HttpRequestIn = {
 };
 
 describe('executor.invokeHttp', () => {
-  it('Node.js: (request, response, context) with the body as a stream and as .body; status, headers and body back', async () => {
+  it('Node.js: (request, response, context), the body as a stream and as .body; status and headers back', async () => {
     const fn = await target('nodehttp', 'nodejs20', {
       'index.js': {
         content: `exports.handler = (req, resp, context) => {
@@ -79,7 +79,10 @@ describe('executor.invokeHttp', () => {
           req.on('end', () => {
             resp.setStatusCode(201);
             resp.setHeader('X-Answer', 'yes');
-            resp.send(JSON.stringify({ streamed: Buffer.concat(chunks).toString(), body: req.body.toString(), path: req.path, method: req.method, tags: req.queries.tag, custom: req.headers['x-custom'], fn: context.function.name }));
+            resp.send(JSON.stringify({
+              streamed: Buffer.concat(chunks).toString(), body: req.body.toString(), path: req.path,
+              method: req.method, tags: req.queries.tag, custom: req.headers['x-custom'], fn: context.function.name,
+            }));
           });
         };`,
       },
@@ -115,7 +118,10 @@ describe('executor.invokeHttp', () => {
           'def handler(environ, start_response):',
           '    body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))',
           '    start_response("202 Accepted", [("Content-Type", "text/plain"), ("X-Path", environ["PATH_INFO"])])',
-          '    return [b"got ", body, b" q=", environ["QUERY_STRING"].encode(), b" h=", environ["HTTP_X_CUSTOM"].encode(), b" fn=", environ["fc.context"].function.name.encode()]',
+          '    q = environ["QUERY_STRING"].encode()',
+          '    h = environ["HTTP_X_CUSTOM"].encode()',
+          '    fn = environ["fc.context"].function.name.encode()',
+          '    return [b"got ", body, b" q=", q, b" h=", h, b" fn=", fn]',
           '',
         ].join('\n'),
       },

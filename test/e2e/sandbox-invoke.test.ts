@@ -110,7 +110,7 @@ describe('Node.js functions', () => {
     expect(tail).toContain(`FC Invoke End RequestId: ${rid}`);
   });
 
-  it("the context holds the sandbox key (never a cloud key) and the environment holds only the function's and FC's variables", async () => {
+  it("context has the sandbox key (never a cloud key); the environment only the function's and FC's", async () => {
     process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'LTAI-must-not-leak';
     process.env.FCW_LEAK_CHECK = 'must-not-leak';
     try {
@@ -119,7 +119,8 @@ describe('Node.js functions', () => {
         'nodejs18',
         {
           'index.js': `exports.handler = async (event, context) => ({
-          requestId: context.requestId, credentials: context.credentials, fn: context.function, service: context.service,
+          requestId: context.requestId, credentials: context.credentials, fn: context.function,
+          service: context.service,
           accountId: context.accountId, region: context.region, hasLogger: typeof context.logger.info,
           env: Object.keys(process.env).filter((k) => k.startsWith('ALIBABA') || k.startsWith('FCW')),
           mine: process.env.MY_SETTING, fcName: process.env.FC_FUNCTION_NAME, cwd: process.cwd(),
@@ -223,7 +224,8 @@ describe('Node.js functions', () => {
           const dir = event.toString();
           if (!dir) return callback(null, String(process.pid));
           fs.writeFileSync(dir + '/' + process.pid, '');
-          const wait = () => (fs.readdirSync(dir).length >= 2 ? callback(null, String(process.pid)) : setTimeout(wait, 10));
+          const both = () => fs.readdirSync(dir).length >= 2;
+          const wait = () => (both() ? callback(null, String(process.pid)) : setTimeout(wait, 10));
           wait();
         };`,
       },
@@ -238,7 +240,7 @@ describe('Node.js functions', () => {
     expect([a, b]).toContain(String((await invoke('parallel', '')).data));
   });
 
-  it("memory is capped at the function's memorySize: a function past it ends, with its peak memory reported", async () => {
+  it("memory is capped at the function's memorySize: past it the process ends, peak memory reported", async () => {
     await deploy(
       'hungry',
       'nodejs20',
@@ -266,7 +268,8 @@ describe('Node.js functions', () => {
     const marker = path.join(dir, 'async-ran');
     await deploy('background', 'nodejs20', {
       'index.js':
-        "exports.handler = (event, context, callback) => { require('fs').writeFileSync(event.toString(), 'ran'); callback(null, 'done'); };",
+        'exports.handler = (event, context, callback) => {' +
+        " require('fs').writeFileSync(event.toString(), 'ran'); callback(null, 'done'); };",
     });
     const res = await client.invokeFunction(SERVICE, 'background', marker, { 'X-Fc-Invocation-Type': 'Async' });
     expect(res.headers['x-fc-request-id']).toBeTruthy();
@@ -283,7 +286,7 @@ describe('Node.js functions', () => {
 });
 
 describe('other runtimes', () => {
-  it('Python 3: handler(event, context) with bytes, print and logging in the tail, an exception with its stack', async () => {
+  it('Python 3: handler(event, context) with bytes, print and logging in the tail, an exception', async () => {
     await deploy('py', 'python3.10', {
       'index.py': [
         'import logging',
@@ -323,8 +326,14 @@ require('http').createServer((req, res) => {
     if (req.url === '/initialize') { initialized++; res.end(); return; }
     const body = Buffer.concat(chunks).toString();
     console.log('FC Invoke Start RequestId: ' + req.headers['x-fc-request-id']);
-    if (body === 'fail') { res.writeHead(404, { 'x-fc-status': '404' }); res.end('{"errorMessage":"failed on purpose"}'); return; }
-    res.end(JSON.stringify({ body, initialized, fn: req.headers['x-fc-function-name'], path: req.headers['x-fc-control-path'], port: process.env.FC_SERVER_PORT }));
+    if (body === 'fail') {
+      res.writeHead(404, { 'x-fc-status': '404' });
+      res.end('{"errorMessage":"failed on purpose"}');
+      return;
+    }
+    const fn = req.headers['x-fc-function-name'];
+    const port = process.env.FC_SERVER_PORT;
+    res.end(JSON.stringify({ body, initialized, fn, path: req.headers['x-fc-control-path'], port }));
   });
 }).listen(Number(process.env.FC_SERVER_PORT), '0.0.0.0');
 `;
@@ -397,7 +406,8 @@ describe('instance lifetime', () => {
       const sleeper = {
         zipFile: await zipOf({
           'index.js':
-            "exports.handler = (e, c, cb) => { require('fs').writeFileSync(e.toString(), String(process.pid)); setTimeout(() => cb(null, ''), 60000); };",
+            "exports.handler = (e, c, cb) => { require('fs').writeFileSync(e.toString(), String(process.pid));" +
+            " setTimeout(() => cb(null, ''), 60000); };",
         }),
       };
       await sdk.createFunction('life', {

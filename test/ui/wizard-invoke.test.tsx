@@ -65,7 +65,7 @@ async function toSummary(app: ReturnType<typeof renderApp>) {
 }
 
 describe('Invoke it now (summary)', () => {
-  it('prefills the sample, checks JSON as typed, reveals the answer and log tail, then invoke again with the edited event', async () => {
+  it('prefills the sample, checks JSON as typed, reveals answer and log, then invokes again', async () => {
     const sent: string[] = [];
     const app = renderApp(fakeServices(), { initial: ready, connection: invokable([ok, failed], sent) });
     await toSummary(app);

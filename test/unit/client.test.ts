@@ -235,7 +235,12 @@ describe('services and functions', () => {
     expect(req.headers['x-fc-invocation-type']).toBe('Sync');
     expect(req.headers['x-fc-log-type']).toBe('Tail');
     expect(req.body.toString()).toBe('{"k":1}');
-    expect(result.data).toMatchObject({ body: Buffer.from('{"errorMessage":"boom"}'), status: 200, logTail: log, errorType: 'UnhandledInvocationError' });
+    expect(result.data).toMatchObject({
+      body: Buffer.from('{"errorMessage":"boom"}'),
+      status: 200,
+      logTail: log,
+      errorType: 'UnhandledInvocationError',
+    });
   });
 
   it('InvokeFunction parses the checksum, duration and memory headers; the body stays bytes', async () => {
@@ -251,7 +256,7 @@ describe('services and functions', () => {
     expect([...fc.request(0).body]).toEqual([1, 2]);
   });
 
-  it('InvokeFunction async with a qualifier: the service joined by a dot, no log tail asked, 202 accepted', async () => {
+  it('InvokeFunction async with a qualifier: service.qualifier, no log tail asked, 202 accepted', async () => {
     fc.setRoute(() => ({ status: 202 }));
     const result = await client().invokeFunction('svc', 'hello', '{}', { async: true, qualifier: 'prod' });
     const req = fc.request(0);
@@ -270,7 +275,8 @@ describe('services and functions', () => {
   it('InvokeFunction with an aborted signal sends nothing and says it was cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(client().invokeFunction('svc', 'hello', 'x', { signal: controller.signal })).rejects.toThrow(/cancelled/);
+    const call = client().invokeFunction('svc', 'hello', 'x', { signal: controller.signal });
+    await expect(call).rejects.toThrow(/cancelled/);
     expect(fc.received).toHaveLength(0);
   });
 

@@ -29,6 +29,8 @@ export class CustomRuntimeStartError extends Error {
 }
 
 const POLL_MS = 10;
+/** FC's text for a custom runtime that cannot be started (412 CAExited); the reason follows it. */
+export const CA_EXITED = 'The function either cannot be started or exited.';
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -131,7 +133,8 @@ export class CustomInstance implements Instance {
         await killTree(child);
         throw new CustomRuntimeStartError(
           'CAExited',
-          `The function either cannot be started or exited. ${failed ? failed.message : 'bootstrap exited before listening'}${output() ? `: ${output()}` : ''}`,
+          `${CA_EXITED} ${failed ? failed.message : 'bootstrap exited before listening'}` +
+            (output() ? `: ${output()}` : ''),
         );
       }
       if (await canConnect(options.port)) break;
@@ -139,7 +142,8 @@ export class CustomInstance implements Instance {
         await killTree(child);
         throw new CustomRuntimeStartError(
           'CAExited',
-          `The function either cannot be started or exited. bootstrap did not listen on port ${options.port} (the function's caPort) within ${options.startTimeoutMs} ms`,
+          `${CA_EXITED} bootstrap did not listen on port ${options.port} (the function's caPort) ` +
+            `within ${options.startTimeoutMs} ms`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

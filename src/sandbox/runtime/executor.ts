@@ -15,7 +15,7 @@ import {
   PROMISE_HANDLER_MIN_NODE,
   THROWN_ERROR_TYPE_PREFIX,
 } from './choices.js';
-import { CustomInstance, CustomRuntimeStartError, portIsFree } from './custom-instance.js';
+import { CA_EXITED, CustomInstance, CustomRuntimeStartError, portIsFree } from './custom-instance.js';
 import { findProgram, instanceEnvironment } from './environment.js';
 import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
@@ -116,7 +116,8 @@ export class FunctionExecutor {
       throw new SandboxError(
         501,
         'NotImplemented',
-        `the fcw sandbox cannot run runtime '${runtime}': ${support.reason}. It runs ${RUNNABLE_SUMMARY}; deploy to Function Compute to run this function`,
+        `the fcw sandbox cannot run runtime '${runtime}': ${support.reason}. It runs ${RUNNABLE_SUMMARY}; ` +
+          'deploy to Function Compute to run this function',
       );
     }
     return support;
@@ -162,11 +163,7 @@ export class FunctionExecutor {
       this.#retireOld();
       if (error instanceof SandboxError) throw error;
       if (error instanceof CustomRuntimeStartError) throw new SandboxError(412, error.code, error.message);
-      throw new SandboxError(
-        412,
-        'CAExited',
-        `The function either cannot be started or exited. ${(error as Error).message}`,
-      );
+      throw new SandboxError(412, 'CAExited', `${CA_EXITED} ${(error as Error).message}`);
     }
     const coldStart = slot.fresh;
     const context = this.#context(target, options.requestId);
@@ -359,7 +356,8 @@ export class FunctionExecutor {
         throw new SandboxError(
           501,
           'NotImplemented',
-          `runtime '${target.config.runtime}' needs python3, which is not on fcw's PATH; install Python 3 to run this function in the sandbox`,
+          `runtime '${target.config.runtime}' needs python3, which is not on fcw's PATH; ` +
+            'install Python 3 to run this function in the sandbox',
         );
       }
       return HostInstance.start({
@@ -453,7 +451,8 @@ export class FunctionExecutor {
       this.#ports.delete(port);
       throw new CustomRuntimeStartError(
         'CAExited',
-        `The function either cannot be started or exited. its caPort ${port} is already in use by another program on this machine; stop that program or give the function another caPort`,
+        `${CA_EXITED} its caPort ${port} is already in use by another program on this machine; ` +
+          'stop that program or give the function another caPort',
       );
     }
     return port;

@@ -13,6 +13,7 @@ export function hostScriptPath(name: HostScript): string {
     if (existsSync(file)) return file;
   }
   throw new Error(
-    `the sandbox's runtime host ${name} is missing from this installation (looked next to ${fileURLToPath(import.meta.url)})`,
+    `the sandbox's runtime host ${name} is missing from this installation ` +
+      `(looked next to ${fileURLToPath(import.meta.url)})`,
   );
 }

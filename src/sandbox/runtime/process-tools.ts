@@ -48,7 +48,9 @@ export function timedOutBody(seconds: number, maxMemoryMB: number | undefined): 
 export function exitedBody(durationMs: number, maxMemoryMB: number | undefined): Buffer {
   return Buffer.from(
     JSON.stringify({
-      errorMessage: `Process exited unexpectedly before completing request (duration: ${durationMs}ms, maxMemoryUsage: ${formatMB(maxMemoryMB)})`,
+      errorMessage:
+        'Process exited unexpectedly before completing request ' +
+        `(duration: ${durationMs}ms, maxMemoryUsage: ${formatMB(maxMemoryMB)})`,
     }),
   );
 }

@@ -13,7 +13,8 @@ export type RuntimeSupport =
   | { kind: 'unsupported'; reason: string };
 
 export const RUNNABLE_SUMMARY =
-  'Node.js (nodejs*) with the local node, Python 3 (python3*) with the local python3, and custom runtimes (custom, custom.debian*) through their bootstrap';
+  'Node.js (nodejs*) with the local node, Python 3 (python3*) with the local python3, ' +
+  'and custom runtimes (custom, custom.debian*) through their bootstrap';
 
 function versionOf(id: string, prefix: string): number[] | undefined {
   const match = new RegExp(`^${prefix}(\\d+(?:\\.\\d+)*)$`).exec(id);
@@ -46,7 +47,8 @@ export function versionNote(
   const same = wanted.every((part, i) => have[i] === part);
   if (same) return undefined;
   const older = compare(have.slice(0, wanted.length), wanted) < 0;
-  return `fcw sandbox: runtime ${runtime} ran on the local ${interpreter} ${local}${older ? ', which is older than the runtime' : ''}`;
+  const which = `fcw sandbox: runtime ${runtime} ran on the local ${interpreter} ${local}`;
+  return older ? `${which}, which is older than the runtime` : which;
 }
 
 function compare(a: number[], b: number[]): number {

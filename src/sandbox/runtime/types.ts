@@ -78,7 +78,10 @@ export interface Instance {
   readonly port?: number;
   initialize(context: InvocationContext, timeoutMs: number): Promise<CallOutcome>;
   invoke(context: InvocationContext, event: Buffer, timeoutMs: number): Promise<CallOutcome>;
-  /** An HTTP trigger's request: (request, response, context) in Node.js, WSGI in Python, passed through to a custom runtime. */
+  /**
+   * An HTTP trigger's request: (request, response, context) in Node.js, WSGI in Python, passed
+   * through to a custom runtime's server.
+   */
   invokeHttp(context: InvocationContext, request: HttpRequestIn, body: Buffer, timeoutMs: number): Promise<CallOutcome>;
   /** Ends the process (and the ones it started); resolves once it has exited. */
   stop(): Promise<void>;

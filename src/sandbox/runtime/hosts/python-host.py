@@ -141,9 +141,11 @@ def error_body(error):
 
 def wsgi_call(app, http, body, context):
     """An HTTP trigger's request through the WSGI handler(environ, start_response)."""
-    query = "&".join(
-        "%s=%s" % (quote(k), quote(v)) for k, values in sorted(http["queries"].items()) for v in (values if isinstance(values, list) else [values])
-    )
+    pairs = []
+    for name, values in sorted(http["queries"].items()):
+        for value in values if isinstance(values, list) else [values]:
+            pairs.append("%s=%s" % (quote(name), quote(value)))
+    query = "&".join(pairs)
     environ = {
         "REQUEST_METHOD": http["method"],
         "PATH_INFO": http["path"],
