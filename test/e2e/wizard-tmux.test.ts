@@ -167,4 +167,66 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     // The cursor Ink hid while drawing is shown again.
     expect(tmux('display', '-p', '-t', name, '#{cursor_flag}').trim()).toBe('1');
   });
+
+  it('redeploys a saved profile, then "Invoke it now": the event checked as typed, the answer and log', async () => {
+    // A profile deployed to the local sandbox first (spawned, as a user would before).
+    const code = path.join(dir, 'invoke-app');
+    fs.mkdirSync(code);
+    fs.writeFileSync(
+      path.join(code, 'index.js'),
+      "exports.handler = (e, c, cb) => { console.log('ran'); cb(null, 'got ' + e); };\n",
+    );
+    const config = path.join(dir, 'invoke-config');
+    execFileSync(
+      process.execPath,
+      [
+        BIN,
+        'deploy',
+        '--target',
+        'local',
+        '--service',
+        's',
+        '--create-service',
+        '--function',
+        'f',
+        '--runtime',
+        'nodejs20',
+        '--handler',
+        'index.handler',
+        '--code',
+        code,
+        '--save-profile',
+        'p',
+        '--yes',
+      ],
+      {
+        env: { ...process.env, FCW_CONFIG_DIR: config, HOME: dir, CI: 'true' },
+        stdio: 'ignore',
+      },
+    );
+    const name = `fcw-wizard-${process.pid}-invoke`;
+    const exitFile = path.join(dir, 'invoke.exit');
+    start(name, 120, 50, exitFile, ' --no-animation', `FCW_CONFIG_DIR=${config}`);
+    await waitForScreen(name, /❯ Local sandbox/);
+    await keys(name, /❯ Redeploy a saved profile/, 'Up', 'Up');
+    await keys(name, /❯ p /, 'Enter');
+    await keys(name, /❯ Deploy/, 'Enter');
+    await keys(name, 'Save as profile: p', 'Enter');
+    await keys(name, /❯ Done/, 'Enter');
+    await keys(name, /❯ Invoke it now/, 'Down');
+    await keys(name, /Event: \{"key1"/, 'Enter');
+    tmux('send-keys', '-t', name, 'C-u');
+    tmux('send-keys', '-t', name, '-l', '{"a":');
+    await waitForScreen(name, /✗ not JSON/);
+    tmux('send-keys', '-t', name, '-l', '1}');
+    await waitForScreen(name, /Event: \{"a":1\}\s*\n/);
+    const answer = await keys(name, /❯ Invoke again/, 'Enter');
+    expect(answer).toContain('got {"a":1}');
+    expect(answer).toContain('✓ the code just deployed');
+    expect(answer).toMatch(/\[info\] ran/);
+    await keys(name, /❯ Done/, 'Down');
+    tmux('send-keys', '-t', name, 'Enter');
+    expect(await exitCode(exitFile)).toBe('EXIT=0');
+    expect(fs.readFileSync(path.join(config, 'config.json'), 'utf8')).toContain('"lastEvent": "{\\"a\\":1}"');
+  });
 });
