@@ -277,6 +277,12 @@ describe('Node.js functions', () => {
     expect(readFileSync(marker, 'utf8')).toBe('ran');
   });
 
+  it('a sync event over 6 MB is refused with EntityTooLarge, naming the cap', async () => {
+    const error = await invoke('hello', Buffer.alloc(6 * 1024 * 1024 + 1, 0x61)).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'EntityTooLarge' });
+    expect((error as Error).message).toContain('payload size exceeds maximum allowed size (6291456 bytes)');
+  });
+
   it('an async event over 128 KB is refused with EntityTooLarge', async () => {
     const error = await client
       .invokeFunction(SERVICE, 'background', 'x'.repeat(128 * 1024 + 1), { 'X-Fc-Invocation-Type': 'Async' })
@@ -313,6 +319,27 @@ describe('other runtimes', () => {
       'in handler',
       'raise ValueError("bad event")',
     ]);
+  });
+
+  it('Python 3: initializer(context) runs once per instance, then the instance stays warm', async () => {
+    await deploy(
+      'pyinit',
+      'python3.9',
+      {
+        'index.py': [
+          'state = {"inits": 0, "calls": 0}',
+          'def init(context):',
+          '    state["inits"] += 1',
+          'def handler(event, context):',
+          '    state["calls"] += 1',
+          '    return "%d:%d" % (state["inits"], state["calls"])',
+          '',
+        ].join('\n'),
+      },
+      { initializer: 'index.init' },
+    );
+    expect((await invoke('pyinit', '')).data).toBe('1:1');
+    expect((await invoke('pyinit', '')).data).toBe('1:2');
   });
 
   it('custom runtime: bootstrap serves /initialize and /invoke on caPort with the x-fc-* headers', async () => {
