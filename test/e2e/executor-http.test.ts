@@ -194,3 +194,20 @@ describe('a spare Node.js host bound to a function', () => {
     }
   });
 });
+
+describe('a missing interpreter', () => {
+  it("a Python function with no python3 on fcw's PATH is a 501 naming python3", async () => {
+    const fn = await target('nopython', 'python3.10', {
+      'index.py': { content: 'def handler(e, c):\n    return "x"\n' },
+    });
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'no-such-bin');
+    try {
+      const error = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'rid-5' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 501, code: 'NotImplemented' });
+      expect((error as Error).message).toContain("needs python3, which is not on fcw's PATH");
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
