@@ -76,12 +76,13 @@ export interface SandboxInfo {
 }
 
 /**
- * How long fcw waits for GET /sandbox-info. An idle `fcw serve` answers at once, but with 50 fcw
- * processes started together on 2 cores (a load average near 50) the answer took 4.7 s at the
- * median and 6 s at worst, the processes competing with the sandbox for the CPU. Past this wait
- * fcw says the endpoint did not answer in time.
+ * How long fcw waits for GET /sandbox-info. An idle `fcw serve` answers at once, but 50 fcw
+ * processes started together on 2 cores compete with the sandbox for the CPU: with the machine's
+ * load average near 50, 50 bare fetches of it took 4.7 s at the median and 6 s at worst, and one
+ * of 50 parallel deploys waited more than 10 s. Waiting costs nothing when the answer comes (and
+ * Ctrl-C ends it at once); past this, fcw says the endpoint did not answer in time.
  */
-export const SANDBOX_INFO_WAIT_MS = 10_000;
+export const SANDBOX_INFO_WAIT_MS = 30_000;
 
 /** What GET /sandbox-info told: fcw serve's key id, another server, no answer in time, no server, Ctrl-C. */
 export type SandboxProbe =
