@@ -108,7 +108,9 @@ describe('a loopback endpoint and a cloud key in the environment', () => {
   it('with --credentials env: signs with the environment key and sends its token, and says so', async () => {
     sandboxInfo = 'not-found';
     const result = await deploy(['--credentials', 'env', '--dry-run']);
-    expect(result.stderr).toContain('from environment (ALIBABA_CLOUD_ACCESS_KEY_ID, with ALIBABA_CLOUD_SECURITY_TOKEN)');
+    expect(result.stderr).toContain(
+      'from environment (ALIBABA_CLOUD_ACCESS_KEY_ID, with ALIBABA_CLOUD_SECURITY_TOKEN)',
+    );
     expect(result.stderr).toContain(`goes to ${url} because --credentials env names it`);
     const signed = seen.filter((r) => r.url !== '/sandbox-info');
     expect(signed.length).toBeGreaterThan(0);
