@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CancelledError, ConfigError, EXIT, isUsageError, UsageError, type ConfigField } from '../core/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
+import { parseCredentialChoice } from '../deploy/credential-choice.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
@@ -17,6 +18,7 @@ export const DEPLOY_OPTIONS = {
   profile: { type: 'string', short: 'p' },
   'save-profile': { type: 'string' },
   target: { type: 'string' },
+  credentials: { type: 'string' },
   service: { type: 'string' },
   'create-service': { type: 'boolean' },
   function: { type: 'string' },
@@ -58,6 +60,8 @@ Target (default: the profile's, else Alibaba Cloud)
   --target local|cloud      local: the built-in sandbox, started in process (data under the config dir)
   --endpoint URL            any FC 2.0 compatible endpoint (e.g. fcw serve)
   --region ID --account-id ID
+  --credentials SOURCE      where the key comes from, instead of the search order below:
+                            env, aliyun, aliyun:PROFILE, fcli, or sandbox (the key of fcw serve)
 
 Function
   --service NAME            --create-service   create the service when it does not exist
@@ -72,9 +76,11 @@ Function
 
 Credentials (cloud): ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, else the aliyun CLI's
 ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE or its current profile), else ~/.fcli/config.yaml.
-A loopback --endpoint (fcw serve) is asked which key id it expects (GET /sandbox-info); fcw signs
-with the key that has that id: the sandbox key in the config dir, the key file of its --data
-directory, else the key above. None with that id: exit 2 naming the id and the places looked.
+A loopback or plain-http --endpoint gets only a sandbox key, unless --credentials names another
+source: an FC signature does not cover the host, so whoever holds that port could replay the
+requests against Function Compute for 15 minutes. fcw asks it which key id it expects
+(GET /sandbox-info) and signs with the sandbox key file that has that id (the config dir's, or
+the one of its --data directory); none: exit 2 naming the id, the places looked and the flag.
 
 An update changes only the fields given (flags or profile); a field left out keeps its deployed value.
 A flag that takes a value is given once (twice is exit 2); only --env and --layer repeat.
@@ -222,6 +228,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     const problem = profileNameProblem(saveName);
     if (problem) throw new UsageError(`--save-profile: ${problem}.`);
   }
+  if (values.credentials !== undefined) parseCredentialChoice(String(values.credentials));
   const [{ buildSpec, formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] = await Promise.all([
     import('../deploy/plan.js'),
     import('../deploy/run.js'),
@@ -255,9 +262,15 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   let target: ResolvedTarget;
   try {
     target = await resolveTarget(
-      { target: str(values, 'target'), endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId },
+      {
+        target: str(values, 'target'),
+        endpoint: flags.endpoint,
+        region: flags.region,
+        accountId: flags.accountId,
+        credentials: str(values, 'credentials'),
+      },
       profile?.target,
-      { env: io.env, signal: controller.signal },
+      { env: io.env, signal: controller.signal, warn: (line) => err(io, line) },
     );
   } catch (error) {
     process.off('SIGINT', onSigint);

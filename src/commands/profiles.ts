@@ -2,6 +2,7 @@
 import { EXIT, UsageError, exitCodeOf } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
+import { credentialsFlag } from '../deploy/credential-choice.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 import { ProfileStore } from '../profiles/store.js';
 
@@ -43,11 +44,19 @@ function codeText(p: Profile): string {
   }
 }
 
+/** Where the profile's key comes from: chosen (as the flag that chose it), or found last time. */
+function credentialText(source: Profile['target']['credentialSource']): string {
+  if (!source) return '';
+  if (source.chosen) return `; credentials chosen with ${credentialsFlag(source)}`;
+  const profile = source.kind === 'aliyun-cli' && source.profileName ? ` profile ${source.profileName}` : '';
+  return `; credentials from ${source.kind}${profile}`;
+}
+
 function showText(p: Profile, path: string): string {
   const f = p.function;
   const lines = [
     `profile ${p.name}   (${path})`,
-    `  target        ${targetText(p)}${p.target.credentialSource ? `; credentials from ${p.target.credentialSource.kind}${p.target.credentialSource.kind === 'aliyun-cli' && p.target.credentialSource.profileName ? ` profile ${p.target.credentialSource.profileName}` : ''}` : ''}`,
+    `  target        ${targetText(p)}${credentialText(p.target.credentialSource)}`,
     `  service       ${p.service.name}${p.service.create ? ' (created if missing)' : ''}`,
     `  function      ${f.functionName}: ${f.runtime}, handler ${f.handler}`,
     `  memory        ${f.memorySize !== undefined ? `${f.memorySize} MB` : 'the service default'}, timeout ${f.timeout !== undefined ? `${f.timeout} s` : 'the service default'}`,

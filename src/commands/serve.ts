@@ -87,7 +87,8 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
   const fcwKey =
     secretFile
       ? 'Point fcw at it (fcw reads this sandbox\'s key from its data directory):\n'
-      : `Point fcw at it (export the key first):\n${exports}`;
+      : `Point fcw at it (export the key, then name it with --credentials env, or pick it in the wizard):\n${exports}`;
+  const named = secretFile ? '' : ' --credentials env';
   return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores and runs functions)
 
   endpoint     ${url}
@@ -97,8 +98,8 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
   data         ${sandbox.dataDir}
 
 ${fcwKey}  fcw --endpoint ${url} --account-id ${accountId}
-  fcw deploy --endpoint ${url} --account-id ${accountId} --service demo --create-service --function hello ...
-  fcw invoke --endpoint ${url} --account-id ${accountId} --service demo --function hello --event '{}'
+  fcw deploy --endpoint ${url} --account-id ${accountId}${named} --service demo --create-service --function hello ...
+  fcw invoke --endpoint ${url} --account-id ${accountId}${named} --service demo --function hello --event '{}'
 
 Or the official SDK (npm @alicloud/fc2), with the key exported:
 ${secretFile ? exports : ''}  const FC = require('@alicloud/fc2');

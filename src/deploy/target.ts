@@ -1,23 +1,34 @@
 // Where a deploy goes, and with which key: the in-process sandbox, a compatible endpoint, or the
 // cloud. Resolved from the flags, then the profile, then the environment; the answer carries the
 // one line that must be shown before any write (account, region, endpoint, credential source).
+// A loopback or plain-http endpoint gets a sandbox key; a cloud key goes there only when the user
+// names its source with --credentials (keepsCloudKeysAway says why).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { sandboxDataDir } from '../core/config-dir.js';
-import { UsageError } from '../core/errors.js';
-import { checkEndpoint, cloudEndpoint } from '../fc/endpoint.js';
+import { CancelledError, FailedError, UsageError } from '../core/errors.js';
+import { checkEndpoint, cloudEndpoint, keepsCloudKeysAway } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
-import { describeTarget as describeTargetLine, resolveCredentials as resolveCloudCredentials } from '../profiles/credentials.js';
+import {
+  describeTarget as describeTargetLine,
+  findCloudCredentials,
+  resolveCredentials,
+  type PreferredSource,
+  type ResolvedCredentials,
+} from '../profiles/credentials.js';
 import type { CredentialSourceRef, ProfileTarget, TargetKind } from '../profiles/schema.js';
 import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
+import { CREDENTIAL_CHOICES, credentialsFlag, parseCredentialChoice } from './credential-choice.js';
 
 export interface TargetFlags {
   target?: string;
   endpoint?: string;
   region?: string;
   accountId?: string;
+  /** `--credentials SOURCE`: env, aliyun[:PROFILE], fcli or sandbox. */
+  credentials?: string;
 }
 
 export interface ResolvedTarget {
@@ -36,21 +47,22 @@ export interface ResolvedTarget {
   close(): Promise<void>;
 }
 
+interface StartedSandbox {
+  url: string;
+  accountId: string;
+  credentials: Credentials;
+  close(): Promise<void>;
+}
+
 /** How the world is reached; tests replace parts. */
 export interface TargetDeps {
   env: NodeJS.ProcessEnv;
   home?: string;
-  startSandbox?: (options: { port: number; dataDir: string }) => Promise<{ url: string; accountId: string; credentials: Credentials; close(): Promise<void> }>;
-  resolveCredentials?: (options: { env: NodeJS.ProcessEnv; home: string; preferSource?: CredentialSourceRef }) => Promise<{
-    credentials: Credentials;
-    source: { kind: string; label: string; profileName?: string };
-    accountId?: string;
-    region?: string;
-    note?: string;
-  }>;
-  describeTarget?: (t: { accountId: string; region?: string; endpoint: string; source: { kind: string; label: string; profileName?: string } }) => string;
-  /** Asks a loopback endpoint which key it expects (fcw serve's /sandbox-info); undefined when it does not say. */
-  probeSandbox?: (endpoint: string, signal?: AbortSignal) => Promise<SandboxInfo | undefined>;
+  startSandbox?: (options: { port: number; dataDir: string }) => Promise<StartedSandbox>;
+  /** How long to wait for GET /sandbox-info (SANDBOX_INFO_WAIT_MS unless a test says otherwise). */
+  sandboxInfoWaitMs?: number;
+  /** Where a one-line warning goes (a key file others can read); stderr when not given. */
+  warn?: (line: string) => void;
   /** Ctrl-C: ends the sandbox probe at once. */
   signal?: AbortSignal;
 }
@@ -63,30 +75,60 @@ export interface SandboxInfo {
   keyFile?: string;
 }
 
-const PROBE_TIMEOUT_MS = 1_500;
+/**
+ * How long fcw waits for GET /sandbox-info. An idle `fcw serve` answers at once, but 50 fcw
+ * processes started together on 2 cores compete with the sandbox for the CPU: with the machine's
+ * load average near 50, 50 bare fetches of it took 4.7 s at the median and 6 s at worst, and one
+ * of 50 parallel deploys waited more than 10 s. Waiting costs nothing when the answer comes (and
+ * Ctrl-C ends it at once); past this, fcw says the endpoint did not answer in time.
+ */
+export const SANDBOX_INFO_WAIT_MS = 30_000;
 
-/** GET /sandbox-info on a loopback endpoint; any failure (not fcw, not up) is "no answer". */
-export async function probeSandbox(endpoint: string, signal?: AbortSignal): Promise<SandboxInfo | undefined> {
+/** What GET /sandbox-info told: fcw serve's key id, another server, no answer in time, no server, Ctrl-C. */
+export type SandboxProbe =
+  | { answer: 'sandbox'; info: SandboxInfo }
+  | { answer: 'other'; status: number }
+  | { answer: 'timeout'; waitMs: number }
+  | { answer: 'unreachable'; code: string }
+  | { answer: 'cancelled' };
+
+/** GET /sandbox-info: which key id the endpoint expects, if it is `fcw serve`. Sends no credentials. */
+export async function probeSandbox(
+  endpoint: string,
+  options: { signal?: AbortSignal; waitMs?: number } = {},
+): Promise<SandboxProbe> {
+  const { signal, waitMs = SANDBOX_INFO_WAIT_MS } = options;
   const controller = new AbortController();
   const abort = () => controller.abort();
-  const timer = setTimeout(abort, PROBE_TIMEOUT_MS);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort();
+  }, waitMs);
   signal?.addEventListener('abort', abort, { once: true });
   if (signal?.aborted) abort();
   try {
     const response = await fetch(new URL('/sandbox-info', endpoint), { signal: controller.signal, redirect: 'manual' });
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as Record<string, unknown>;
-    if (body?.sandbox !== 'fcw' || typeof body.accessKeyId !== 'string' || typeof body.accountId !== 'string') return undefined;
-    return { accountId: body.accountId, accessKeyId: body.accessKeyId, ...(typeof body.keyFile === 'string' ? { keyFile: body.keyFile } : {}) };
-  } catch {
-    return undefined;
+    if (!response.ok) {
+      await response.body?.cancel();
+      return { answer: 'other', status: response.status };
+    }
+    const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (body?.sandbox !== 'fcw' || typeof body.accessKeyId !== 'string' || typeof body.accountId !== 'string') {
+      return { answer: 'other', status: response.status };
+    }
+    const keyFile = typeof body.keyFile === 'string' ? { keyFile: body.keyFile } : {};
+    return { answer: 'sandbox', info: { accountId: body.accountId, accessKeyId: body.accessKeyId, ...keyFile } };
+  } catch (error) {
+    if (signal?.aborted) return { answer: 'cancelled' };
+    if (timedOut) return { answer: 'timeout', waitMs };
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    return { answer: 'unreachable', code: typeof cause?.code === 'string' ? cause.code : 'no answer' };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
   }
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** The kind asked for: --target, else --endpoint means a custom endpoint, else the profile's, else cloud. */
 export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetKind {
@@ -96,7 +138,9 @@ export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetK
       if (flags.endpoint) {
         throw new UsageError(
           `--target ${flags.target} and --endpoint ${flags.endpoint} name two different places to deploy to.`,
-          flags.target === 'local' ? 'Drop --endpoint to use the built-in sandbox, or drop --target to use that endpoint (e.g. fcw serve).' : 'Drop --endpoint to deploy to Alibaba Cloud, or drop --target to use that endpoint.',
+          flags.target === 'local'
+            ? 'Drop --endpoint to use the built-in sandbox, or drop --target to use that endpoint (e.g. fcw serve).'
+            : 'Drop --endpoint to deploy to Alibaba Cloud, or drop --target to use that endpoint.',
         );
       }
       return flags.target;
@@ -133,8 +177,6 @@ interface LocalKey {
   credentials: Credentials;
   accountId?: string;
   source: { kind: string; label: string; profileName?: string };
-  credentialSource?: CredentialSourceRef;
-  note?: string;
 }
 
 function sandboxKeyAt(file: string): LocalKey | undefined {
@@ -142,138 +184,85 @@ function sandboxKeyAt(file: string): LocalKey | undefined {
   return key ? { ...key, source: { kind: 'sandbox', label: `the local sandbox's own key (${file})` } } : undefined;
 }
 
-/**
- * The key whose id the running sandbox expects: its key file in the config dir, the key file it
- * named, then the environment or aliyun CLI key. None matching is exit 2 naming the id and the
- * places looked, rather than a request sure to be refused.
- */
-async function pickSandboxKey(
-  endpoint: string,
-  info: SandboxInfo,
-  defaultKeyFile: string,
-  chain: { env: NodeJS.ProcessEnv; home: string; preferSource?: CredentialSourceRef },
-  deps: TargetDeps,
-): Promise<LocalKey> {
-  const looked: string[] = [];
-  const files = [defaultKeyFile, ...(info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [])];
-  for (const file of files) {
-    const key = sandboxKeyAt(file);
-    if (key?.credentials.accessKeyId === info.accessKeyId) return key;
-    looked.push(`${file} (${key ? `key id ${key.credentials.accessKeyId}` : 'no key'})`);
-  }
-  try {
-    const resolved = await (await loadResolveCredentials(deps))(chain);
-    if (resolved.credentials.accessKeyId === info.accessKeyId) {
-      return { credentials: resolved.credentials, accountId: resolved.accountId, source: resolved.source, credentialSource: sourceRef(resolved.source), note: resolved.note };
-    }
-    looked.push(`${resolved.source.label} (key id ${resolved.credentials.accessKeyId})`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    looked.push('ALIBABA_CLOUD_ACCESS_KEY_ID, the aliyun CLI and fcli configs (no key)');
-  }
-  throw new UsageError(
-    `The sandbox at ${endpoint} expects key id ${info.accessKeyId}, and fcw found no key with that id. Looked in:\n${looked.map((l) => `  ${l}`).join('\n')}`,
-    `Export that key: ALIBABA_CLOUD_ACCESS_KEY_ID=${info.accessKeyId} and ALIBABA_CLOUD_ACCESS_KEY_SECRET=its secret (the FCW_SANDBOX_SECRET it was started with, or accessKeySecret in the credentials.json of its --data directory).`,
-  );
-}
-
 function firstOf(...values: (string | undefined)[]): string | undefined {
   return values.find((v) => v !== undefined && v !== '');
 }
 
-async function loadResolveCredentials(deps: TargetDeps): Promise<NonNullable<TargetDeps['resolveCredentials']>> {
-  return deps.resolveCredentials ?? resolveCloudCredentials;
+function deploying(t: Parameters<typeof describeTargetLine>[0]): string {
+  return `Deploying to: ${describeTargetLine(t)}.`;
 }
 
-async function loadDescribe(deps: TargetDeps): Promise<NonNullable<TargetDeps['describeTarget']>> {
-  const describe = deps.describeTarget ?? describeTargetLine;
-  return (t) => `Deploying to: ${describe(t)}.`;
+function withNote(line: string, note: string | undefined): string {
+  return note ? `${line}\n${note}` : line;
+}
+
+/** The source to use alone: --credentials, else one the saved profile records as chosen. */
+function chosenSource(flags: TargetFlags, profile: ProfileTarget | undefined): CredentialSourceRef | undefined {
+  if (flags.credentials !== undefined) return parseCredentialChoice(flags.credentials);
+  return profile?.credentialSource?.chosen ? profile.credentialSource : undefined;
+}
+
+interface Context {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  deps: TargetDeps;
+}
+
+function cloudKey(ctx: Context, preferSource: PreferredSource | undefined): Promise<ResolvedCredentials> {
+  return resolveCredentials({ env: ctx.env, home: ctx.home, preferSource, warn: ctx.deps.warn });
+}
+
+function askSandbox(ctx: Context, endpoint: string): Promise<SandboxProbe> {
+  return probeSandbox(endpoint, { signal: ctx.deps.signal, waitMs: ctx.deps.sandboxInfoWaitMs });
 }
 
 /**
  * Resolves the target. Order for each value: flag, profile, environment, what the credential
  * source knows (the fcli endpoint holds an account id and region).
  */
-export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget | undefined, deps: TargetDeps): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  flags: TargetFlags,
+  profile: ProfileTarget | undefined,
+  deps: TargetDeps,
+): Promise<ResolvedTarget> {
   const env = deps.env;
-  const home = deps.home ?? env.HOME ?? os.homedir();
+  const ctx: Context = { env, home: deps.home ?? env.HOME ?? os.homedir(), deps };
   const kind = targetKind(flags, profile);
+  const chosen = chosenSource(flags, profile);
 
   if (kind === 'local') {
-    const dataDir = sandboxDataDir(env);
-    const start = deps.startSandbox ?? (await import('../sandbox/index.js')).startSandbox;
-    let sandbox: Awaited<ReturnType<typeof start>>;
-    try {
-      sandbox = await start({ port: 0, dataDir });
-    } catch (error) {
-      // The data directory is the user's to fix (permissions, a file in the way): say which one.
-      const code = (error as NodeJS.ErrnoException)?.code;
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EEXIST' || code === 'ENOTDIR') {
-        throw new UsageError(
-          `Cannot start the local sandbox: its data directory ${dataDir} cannot be created or written (${code}).`,
-          'Check the owner and mode of that folder and its parents, or point FCW_CONFIG_DIR at a folder of your own.',
-        );
-      }
-      throw error;
-    }
-    return {
-      kind,
-      endpoint: sandbox.url,
-      accountId: sandbox.accountId,
-      credentials: sandbox.credentials,
-      credentialSource: `the local sandbox's own key (${credentialsPath(dataDir)})`,
-      description: (await loadDescribe(deps))({
-        accountId: sandbox.accountId,
-        endpoint: sandbox.url,
-        source: { kind: 'sandbox', label: `the local sandbox's own key (${credentialsPath(dataDir)}); data in ${dataDir}` },
-      }),
-      profileTarget: { kind: 'local' },
-      close: () => sandbox.close(),
-    };
-  }
-
-  const preferSource = profile?.credentialSource;
-  const accountFlag = firstOf(flags.accountId, profile?.accountId);
-
-  if (kind === 'endpoint') {
-    const endpoint = checkEndpoint(firstOf(flags.endpoint, profile?.endpoint) as string);
-    const host = new URL(endpoint).hostname;
-    // A local endpoint is most likely `fcw serve`. Several may run with different keys, so ask it
-    // which key id it expects and use the key with that id; without an answer, the sandbox key in
-    // the config dir wins over cloud keys that may sit in the environment.
-    if (LOOPBACK.has(host)) {
-      const info = await (deps.probeSandbox ?? probeSandbox)(endpoint, deps.signal);
-      const defaultKeyFile = credentialsPath(sandboxDataDir(env));
-      const local = info ? await pickSandboxKey(endpoint, info, defaultKeyFile, { env, home, preferSource }, deps) : sandboxKeyAt(defaultKeyFile);
-      if (local) {
-        const accountId = firstOf(accountFlag, info?.accountId, local.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
-        if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id.');
-        return {
-          kind,
-          endpoint,
-          accountId,
-          credentials: local.credentials,
-          credentialSource: local.source.label,
-          description: withNote((await loadDescribe(deps))({ accountId, endpoint, source: local.source }), local.note),
-          profileTarget: { kind: 'endpoint', endpoint, accountId, ...(local.credentialSource ? { credentialSource: local.credentialSource } : {}) },
-          close: async () => {},
-        };
-      }
-    }
-    let resolved: Awaited<ReturnType<NonNullable<TargetDeps['resolveCredentials']>>>;
-    try {
-      resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
-    } catch (error) {
-      if (!(error instanceof UsageError) || !LOOPBACK.has(host)) throw error;
+    if (chosen && chosen.kind !== 'sandbox') {
       throw new UsageError(
-        `${error.message}\nNor is there a local sandbox key in ${credentialsPath(sandboxDataDir(env))} for ${endpoint}.`,
-        'For `fcw serve`, run it with the same FCW_CONFIG_DIR (its default data directory), or export the key it printed as ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.',
+        `${credentialsFlag(chosen)} cannot be used with the built-in sandbox (--target local): ` +
+          'it takes its own key only.',
+        'Drop --credentials, or run `fcw serve --access-key-id ID` (secret in FCW_SANDBOX_SECRET) and give --endpoint.',
       );
     }
-    const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
-    if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id or set ALIBABA_CLOUD_ACCOUNT_ID.');
+    return localTarget(env, deps);
+  }
+
+  const accountFlag = firstOf(flags.accountId, profile?.accountId);
+  if (kind === 'endpoint') {
+    const endpoint = checkEndpoint(firstOf(flags.endpoint, profile?.endpoint) as string);
+    if (chosen?.kind === 'sandbox' || (!chosen && keepsCloudKeysAway(endpoint))) {
+      return sandboxKeyTarget(ctx, endpoint, accountFlag, chosen);
+    }
+    const insecure = keepsCloudKeysAway(endpoint);
+    const resolved = await cloudKey(ctx, (chosen as PreferredSource | undefined) ?? cloudPreference(profile));
+    // `fcw serve` knows its account id: ask it when none is given (a cloud account id would be refused).
+    const served = insecure && !accountFlag ? await askSandbox(ctx, endpoint) : undefined;
+    if (served?.answer === 'cancelled') throw new CancelledError('Deploy cancelled: nothing was sent.');
+    const servedAccount = served?.answer === 'sandbox' ? served.info.accountId : undefined;
+    const accountId = firstOf(accountFlag, servedAccount, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
+    if (!accountId) {
+      throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id or set ALIBABA_CLOUD_ACCOUNT_ID.');
+    }
     const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
-    const describe = await loadDescribe(deps);
+    const named =
+      insecure && chosen
+        ? `The key from ${resolved.source.label} goes to ${endpoint} because ${credentialsFlag(chosen)} names it.`
+        : undefined;
+    const line = deploying({ accountId, region, endpoint, source: resolved.source });
     return {
       kind,
       endpoint,
@@ -281,42 +270,212 @@ export async function resolveTarget(flags: TargetFlags, profile: ProfileTarget |
       region,
       credentials: resolved.credentials,
       credentialSource: resolved.source.label,
-      description: withNote(describe({ accountId, region, endpoint, source: resolved.source }), resolved.note),
-      profileTarget: { kind: 'endpoint', endpoint, accountId, ...(region ? { region } : {}), credentialSource: sourceRef(resolved.source) },
+      description: withNote(withNote(line, resolved.note), named),
+      profileTarget: {
+        kind: 'endpoint',
+        endpoint,
+        accountId,
+        ...(region ? { region } : {}),
+        credentialSource: chosen ?? sourceRef(resolved.source),
+      },
       close: async () => {},
     };
   }
 
   // The cloud.
-  const resolved = await (await loadResolveCredentials(deps))({ env, home, preferSource });
+  if (chosen?.kind === 'sandbox') {
+    throw new UsageError(
+      '--credentials sandbox signs with a sandbox key, which Alibaba Cloud does not know.',
+      'For the cloud choose --credentials env, aliyun, aliyun:PROFILE or fcli; ' +
+        'for a sandbox give --endpoint or --target local.',
+    );
+  }
+  const resolved = await cloudKey(ctx, (chosen as PreferredSource | undefined) ?? cloudPreference(profile));
   const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
   const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
-  const missing = [!accountId && 'the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID)', !region && 'the region (--region or ALIBABA_CLOUD_REGION_ID)'].filter(Boolean);
+  const missing = [
+    !accountId && 'the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID)',
+    !region && 'the region (--region or ALIBABA_CLOUD_REGION_ID)',
+  ].filter(Boolean);
   if (missing.length > 0) {
-    throw new UsageError(`Cannot deploy to Alibaba Cloud without ${missing.join(' and ')}.`, 'Or deploy to the local sandbox with --target local.');
+    throw new UsageError(
+      `Cannot deploy to Alibaba Cloud without ${missing.join(' and ')}.`,
+      'Or deploy to the local sandbox with --target local.',
+    );
   }
-  const endpoint = cloudEndpoint(accountId as string, region as string);
-  const describe = await loadDescribe(deps);
+  const account = accountId as string;
+  const endpoint = cloudEndpoint(account, region as string);
   return {
     kind,
     endpoint,
-    accountId: accountId as string,
+    accountId: account,
     region,
     credentials: resolved.credentials,
     credentialSource: resolved.source.label,
-    description: withNote(describe({ accountId: accountId as string, region, endpoint, source: resolved.source }), resolved.note),
-    profileTarget: { kind: 'cloud', accountId: accountId as string, region, credentialSource: sourceRef(resolved.source) },
+    description: withNote(deploying({ accountId: account, region, endpoint, source: resolved.source }), resolved.note),
+    profileTarget: {
+      kind: 'cloud',
+      accountId: account,
+      region,
+      credentialSource: chosen ?? sourceRef(resolved.source),
+    },
     close: async () => {},
   };
 }
 
-function withNote(line: string, note: string | undefined): string {
-  return note ? `${line}\n${note}` : line;
+/** A saved source that was found, not chosen: tried first (a sandbox key is no cloud source). */
+function cloudPreference(profile: ProfileTarget | undefined): PreferredSource | undefined {
+  const saved = profile?.credentialSource;
+  return saved && saved.kind !== 'sandbox' ? saved : undefined;
+}
+
+async function localTarget(env: NodeJS.ProcessEnv, deps: TargetDeps): Promise<ResolvedTarget> {
+  const dataDir = sandboxDataDir(env);
+  const start = deps.startSandbox ?? (await import('../sandbox/index.js')).startSandbox;
+  let sandbox: Awaited<ReturnType<typeof start>>;
+  try {
+    sandbox = await start({ port: 0, dataDir });
+  } catch (error) {
+    // The data directory is the user's to fix (permissions, a file in the way): say which one.
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new UsageError(
+        `Cannot start the local sandbox: its data directory ${dataDir} cannot be created or written (${code}).`,
+        'Check the owner and mode of that folder and its parents, or point FCW_CONFIG_DIR at a folder of your own.',
+      );
+    }
+    throw error;
+  }
+  const label = `the local sandbox's own key (${credentialsPath(dataDir)})`;
+  return {
+    kind: 'local',
+    endpoint: sandbox.url,
+    accountId: sandbox.accountId,
+    credentials: sandbox.credentials,
+    credentialSource: label,
+    description: deploying({
+      accountId: sandbox.accountId,
+      endpoint: sandbox.url,
+      source: { kind: 'sandbox', label: `${label}; data in ${dataDir}` },
+    }),
+    profileTarget: { kind: 'local' },
+    close: () => sandbox.close(),
+  };
+}
+
+/**
+ * An endpoint signed with a sandbox key: the key file whose id GET /sandbox-info names (the config
+ * dir's, or the one the sandbox names), or, from a server that does not say, the config dir's.
+ * Never a cloud key: without one, exit 2 saying which flag would send it and why it is not sent.
+ */
+async function sandboxKeyTarget(
+  ctx: Context,
+  endpoint: string,
+  accountFlag: string | undefined,
+  chosen: CredentialSourceRef | undefined,
+): Promise<ResolvedTarget> {
+  const { env } = ctx;
+  const probe = await askSandbox(ctx, endpoint);
+  if (probe.answer === 'cancelled') throw new CancelledError('Deploy cancelled: nothing was sent.');
+  if (probe.answer === 'timeout') {
+    throw new FailedError(
+      `${endpoint} did not answer GET /sandbox-info within ${probe.waitMs / 1000} s, ` +
+        'so fcw cannot tell which sandbox key it expects. Nothing was sent.',
+      'A sandbox busy with many deploys at once can be that slow: run the deploy again. ' +
+        'If that endpoint is not fcw serve, name the key with --credentials.',
+    );
+  }
+  const defaultKeyFile = credentialsPath(sandboxDataDir(env));
+  let key: LocalKey | undefined;
+  let why: string;
+  let expectedId: string | undefined;
+  if (probe.answer === 'sandbox') {
+    const { info } = probe;
+    expectedId = info.accessKeyId;
+    const named = info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [];
+    const files = [defaultKeyFile, ...named];
+    const looked: string[] = [];
+    for (const file of files) {
+      const found = sandboxKeyAt(file);
+      if (found?.credentials.accessKeyId === info.accessKeyId) {
+        key = found;
+        break;
+      }
+      looked.push(`${file} (${found ? `key id ${found.credentials.accessKeyId}` : 'no key'})`);
+    }
+    why = `it expects key id ${info.accessKeyId}, and no sandbox key file has that id. Looked in:`;
+    why += `\n  ${looked.join('\n  ')}`;
+  } else {
+    key = sandboxKeyAt(defaultKeyFile);
+    const answered =
+      probe.answer === 'other'
+        ? `it does not answer GET /sandbox-info as fcw serve does (HTTP ${probe.status})`
+        : `nothing answers there (${probe.code})`;
+    why = `${answered}, and there is no sandbox key in ${defaultKeyFile}.`;
+  }
+  if (!key) {
+    const url = new URL(endpoint);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    const start = probe.answer === 'unreachable' ? `Is fcw serve running there? fcw serve --port ${port}` : undefined;
+    throw await noSandboxKey(ctx, endpoint, why, expectedId, chosen, start);
+  }
+
+  const served = probe.answer === 'sandbox' ? probe.info.accountId : undefined;
+  const accountId = firstOf(accountFlag, served, key.accountId, env.ALIBABA_CLOUD_ACCOUNT_ID);
+  if (!accountId) throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id.');
+  return {
+    kind: 'endpoint',
+    endpoint,
+    accountId,
+    credentials: key.credentials,
+    credentialSource: key.source.label,
+    description: deploying({ accountId, endpoint, source: key.source }),
+    profileTarget: { kind: 'endpoint', endpoint, accountId, ...(chosen ? { credentialSource: chosen } : {}) },
+    close: async () => {},
+  };
+}
+
+/**
+ * Exit 2 for an endpoint with no sandbox key: what is missing, and, when a cloud key is at hand,
+ * the flag that would send it and why fcw does not by default. Reading the sources sends nothing.
+ */
+async function noSandboxKey(
+  ctx: Context,
+  endpoint: string,
+  why: string,
+  expectedId: string | undefined,
+  chosen: CredentialSourceRef | undefined,
+  startHint?: string,
+): Promise<UsageError> {
+  const message = `No sandbox key for ${endpoint}: ${why}`;
+  const serveHint =
+    startHint ??
+    'For fcw serve, run it with the same FCW_CONFIG_DIR (its default data directory), ' +
+      'or with --data in a folder fcw can read.';
+  const others = `--credentials ${CREDENTIAL_CHOICES}`;
+  if (chosen) return new UsageError(message, `${serveHint} Or choose another source: ${others}.`);
+  const cloud = await findCloudCredentials({ env: ctx.env, home: ctx.home, warn: ctx.deps.warn });
+  if (!cloud) return new UsageError(message, `${serveHint} Or name a key's source: ${others}.`);
+  const policy = 'fcw sends a cloud key to a loopback or plain-http endpoint only when told to.';
+  const reason =
+    'An FC signature does not cover the host, so whoever holds that port could replay the requests ' +
+    'against Function Compute for 15 minutes.';
+  const flag = credentialsFlag(cloud.source);
+  const same = expectedId !== undefined && cloud.credentials.accessKeyId === expectedId;
+  const withheld = `The key from ${cloud.source.label}${same ? ' has that id, but it' : ''} is not sent there:`;
+  return new UsageError(
+    `${message}\n${withheld} ${policy}\n${reason}`,
+    same
+      ? `If this endpoint is yours (fcw serve --access-key-id with that key), pass ${flag}.`
+      : `${serveHint} If this endpoint is yours and should get that key, pass ${flag}.`,
+  );
 }
 
 /** What a profile stores about a credential source: its kind and, for the aliyun CLI, the profile name. */
 export function sourceRef(source: { kind: string; profileName?: string }): CredentialSourceRef | undefined {
   if (source.kind === 'env' || source.kind === 'fcli') return { kind: source.kind };
-  if (source.kind === 'aliyun-cli') return source.profileName ? { kind: 'aliyun-cli', profileName: source.profileName } : { kind: 'aliyun-cli' };
+  if (source.kind === 'aliyun-cli') {
+    return source.profileName ? { kind: 'aliyun-cli', profileName: source.profileName } : { kind: 'aliyun-cli' };
+  }
   return undefined;
 }

@@ -22,6 +22,23 @@ export function cloudEndpoint(accountId: string, region: string, options: { inte
   return `https://${accountId}.${region}${options.internal ? '-internal' : ''}${FC_HOST_SUFFIX}`;
 }
 
+/** This machine: 127.0.0.0/8, ::1 and localhost names. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Where a cloud key goes only when the user names its source: a loopback host, or any plain-http
+ * URL. An FC 2.0 signature covers the method, headers and path but not the host, so whoever holds
+ * that port (or reads that wire) could replay the requests against Function Compute for the 15
+ * minutes the Date header stays valid.
+ */
+export function keepsCloudKeysAway(endpoint: string): boolean {
+  const url = new URL(endpoint);
+  return url.protocol === 'http:' || isLoopback(url.hostname);
+}
+
 /** True for a real Function Compute host, where only https is acceptable. */
 export function isFcCloudHost(hostname: string): boolean {
   return hostname.toLowerCase().endsWith(FC_HOST_SUFFIX);

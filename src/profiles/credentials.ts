@@ -5,7 +5,8 @@
 // from the files appear in messages only when they are names (profile names, modes), never keys, and
 // parser messages (which quote the file's text) are never passed on.
 import { isRecord } from '../core/is-record.js';
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
@@ -34,15 +35,23 @@ export interface ResolvedCredentials {
   note?: string;
 }
 
-/** What a saved profile records about its source (the same shape as profiles/schema's CredentialSourceRef). */
-export type PreferredSource = { kind: 'env' } | { kind: 'aliyun-cli'; profileName?: string } | { kind: 'fcli' };
+/**
+ * What a saved profile records about its source (profiles/schema's CredentialSourceRef, less the
+ * sandbox key, which is not a cloud source). `chosen`: the user named it (--credentials, or picked
+ * it in the wizard), so it is used alone, never swapped for another source.
+ */
+export type PreferredSource = ({ kind: 'env' } | { kind: 'aliyun-cli'; profileName?: string } | { kind: 'fcli' }) & {
+  chosen?: boolean;
+};
 
 export interface ResolveCredentialsOptions {
   env: Record<string, string | undefined>;
   /** The home directory the config files are under (tests pass a temp dir). */
   home: string;
-  /** Try this source first (a saved profile's); the usual order follows if it has nothing. */
+  /** A saved profile's source is tried first, the usual order following; a chosen one is the only one tried. */
   preferSource?: PreferredSource;
+  /** Where a one-line warning goes (a key file others can read), with the source it is about; stderr when not given. */
+  warn?: (line: string, source: CredentialSourceKind) => void;
 }
 
 export const ENV = {
@@ -65,6 +74,7 @@ type Probe = { found: Omit<ResolvedCredentials, 'note'> } | { absent: string };
 interface Context {
   env: Record<string, string | undefined>;
   home: string;
+  warn: (line: string, source: CredentialSourceKind) => void;
 }
 
 /** An environment value, with empty meaning unset (CI systems often export empty variables). */
@@ -131,16 +141,51 @@ function probeEnv(ctx: Context): Probe {
 // ---- files ---------------------------------------------------------------------------------------
 
 /** The file's text; undefined when it does not exist; a clear UsageError when it cannot be read. */
-async function readConfigFile(file: string, shown: string): Promise<string | undefined> {
+async function readConfigFile(
+  ctx: Context,
+  kind: CredentialSourceKind,
+  file: string,
+  shown: string,
+): Promise<string | undefined> {
   try {
-    // A byte-order mark (editors on Windows add one) is not JSON: drop it.
-    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    // One open file for the mode and the text: the mode warned about is the file's that was read.
+    const handle = await open(file, 'r');
+    try {
+      warnIfShared(ctx, kind, file, shown, await handle.stat());
+      // A byte-order mark (editors on Windows add one) is not JSON: drop it.
+      return (await handle.readFile('utf8')).replace(/^\uFEFF/, '');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unknown error');
     throw new UsageError(`Cannot read ${shown} (${why}).`, `Fix or remove ${shown}, or set ${ENV.id} and ${ENV.secret}.`);
   }
+}
+
+/** Files already warned about in this run: a deploy may read the same file more than once. */
+const warnedFiles = new Set<string>();
+
+/**
+ * These files hold a long-term key in clear. Readable by the group or others, any local account
+ * (a shared build host, a container with other users) can take it: say so once, with the fix.
+ * Windows has no such mode bits: skipped there.
+ */
+function warnIfShared(ctx: Context, kind: CredentialSourceKind, file: string, shown: string, stat: Stats): void {
+  const mode = stat.mode;
+  if (process.platform === 'win32' || !stat.isFile() || (mode & 0o044) === 0 || warnedFiles.has(file)) return;
+  warnedFiles.add(file);
+  const who = (mode & 0o040) && (mode & 0o004) ? 'group and others' : mode & 0o040 ? 'group' : 'others';
+  const octal = (mode & 0o777).toString(8).padStart(3, '0');
+  const fix = `chmod 600 ${shellWord(file)}`;
+  ctx.warn(`fcw: warning: ${shown} holds a key and is readable by ${who} (mode ${octal}); fix it: ${fix}`, kind);
+}
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Line and column of a character offset, for parse errors (their own messages quote the file: never shown). */
@@ -161,20 +206,29 @@ function stringField(obj: Record<string, unknown>, key: string, where: string): 
 
 // ---- aliyun CLI ----------------------------------------------------------------------------------
 
-async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Probe> {
+/** The aliyun CLI config as read: its profiles, their names and its "current". */
+interface AliyunConfig {
+  shown: string;
+  profiles: Record<string, unknown>[];
+  names: string[];
+  current?: string;
+}
+
+/** Why a profile name was picked, for "no profile X" messages. */
+type AliyunPick = 'env' | 'chosen' | 'saved' | 'current' | 'default';
+const PICKED_BECAUSE: Record<AliyunPick, string> = {
+  env: ENV.profile,
+  chosen: 'the one chosen',
+  saved: 'the saved profile',
+  current: 'its "current"',
+  default: 'the default',
+};
+
+async function readAliyunConfig(ctx: Context): Promise<AliyunConfig | { absent: string }> {
   const file = path.join(ctx.home, ...ALIYUN_FILE);
   const shown = displayPath(ctx.home, file);
-  const text = await readConfigFile(file, shown);
-  const fromEnv = envValue(ctx.env, ENV.profile);
-  if (text === undefined) {
-    if (fromEnv) {
-      throw new UsageError(
-        `${ENV.profile} is "${safeName(fromEnv)}", but there is no ${shown}.`,
-        `Create the profile with \`aliyun configure --profile ${safeName(fromEnv)}\`, or unset ${ENV.profile}.`,
-      );
-    }
-    return { absent: `${shown}: no such file` };
-  }
+  const text = await readConfigFile(ctx, 'aliyun-cli', file, shown);
+  if (text === undefined) return { absent: `${shown}: no such file` };
 
   let config: unknown;
   try {
@@ -192,21 +246,48 @@ async function probeAliyun(ctx: Context, preferredProfile?: string): Promise<Pro
     throw new UsageError(`${shown}: "profiles" must be a list of objects.`, 'Write it again with `aliyun configure`.');
   }
   const names = profiles.map((p) => (typeof p.name === 'string' ? p.name : '')).filter(Boolean);
-  const known = names.length > 0 ? `it has: ${names.map((n) => `"${safeName(n)}"`).join(', ')}` : 'it has no profiles';
-
-  // Which profile: ALIBABA_CLOUD_PROFILE (asked for now), else the saved profile's, else the CLI's current.
   const current = typeof config.current === 'string' && config.current.trim() !== '' ? config.current.trim() : undefined;
-  const name = fromEnv ?? preferredProfile ?? current ?? 'default';
-  const profile = profiles.find((p) => p.name === name);
-  if (!profile) {
+  return { shown, profiles, names, ...(current ? { current } : {}) };
+}
+
+/**
+ * The aliyun CLI key. Which profile: a name chosen (--credentials aliyun:NAME) is the most
+ * explicit; then ALIBABA_CLOUD_PROFILE (asked for now), the saved profile's, the CLI's current.
+ */
+async function probeAliyun(ctx: Context, wanted: { profileName?: string; chosen?: boolean } = {}): Promise<Probe> {
+  const fromEnv = wanted.chosen && wanted.profileName ? undefined : envValue(ctx.env, ENV.profile);
+  const config = await readAliyunConfig(ctx);
+  if ('absent' in config) {
     if (fromEnv) {
       throw new UsageError(
-        `${ENV.profile} is "${safeName(fromEnv)}", but ${shown} has no profile of that name (${known}).`,
-        `Set ${ENV.profile} to one of those, or create it with \`aliyun configure --profile ${safeName(fromEnv)}\`.`,
+        `${ENV.profile} is "${safeName(fromEnv)}", but there is no ${config.absent.replace(/: no such file$/, '')}.`,
+        `Create the profile with \`aliyun configure --profile ${safeName(fromEnv)}\`, or unset ${ENV.profile}.`,
       );
     }
-    const why = preferredProfile ? 'the saved profile' : current ? 'its "current"' : 'the default';
-    return { absent: `${shown}: no profile "${safeName(name)}" (${why}; ${known})` };
+    return config;
+  }
+  if (fromEnv) return aliyunProfile(ctx, config, fromEnv, 'env');
+  if (wanted.profileName) return aliyunProfile(ctx, config, wanted.profileName, wanted.chosen ? 'chosen' : 'saved');
+  return aliyunProfile(ctx, config, config.current ?? 'default', config.current ? 'current' : 'default');
+}
+
+function knownProfiles(config: AliyunConfig): string {
+  if (config.names.length === 0) return 'it has no profiles';
+  return `it has: ${config.names.map((n) => `"${safeName(n)}"`).join(', ')}`;
+}
+
+/** One profile's key; a profile that is not there is "absent" (an error when ALIBABA_CLOUD_PROFILE named it). */
+function aliyunProfile(ctx: Context, config: AliyunConfig, name: string, pick: AliyunPick): Probe {
+  const { shown } = config;
+  const profile = config.profiles.find((p) => p.name === name);
+  if (!profile) {
+    if (pick === 'env') {
+      throw new UsageError(
+        `${ENV.profile} is "${safeName(name)}", but ${shown} has no profile of that name (${knownProfiles(config)}).`,
+        `Set ${ENV.profile} to one of those, or create it with \`aliyun configure --profile ${safeName(name)}\`.`,
+      );
+    }
+    return { absent: `${shown}: no profile "${safeName(name)}" (${PICKED_BECAUSE[pick]}; ${knownProfiles(config)})` };
   }
 
   const where = `aliyun CLI profile "${safeName(name)}" in ${shown}`;
@@ -251,7 +332,7 @@ export function parseFcEndpoint(endpoint: string): { accountId: string; region: 
 async function probeFcli(ctx: Context): Promise<Probe> {
   const file = path.join(ctx.home, ...FCLI_FILE);
   const shown = displayPath(ctx.home, file);
-  const text = await readConfigFile(file, shown);
+  const text = await readConfigFile(ctx, 'fcli', file, shown);
   if (text === undefined) return { absent: `${shown}: no such file` };
 
   let config: unknown;
@@ -299,25 +380,41 @@ function describePreferred(p: PreferredSource): string {
   return p.kind === 'aliyun-cli' && p.profileName ? `aliyun CLI profile "${safeName(p.profileName)}"` : `the ${SOURCE_NAMES[p.kind]}`;
 }
 
+function probeSource(ctx: Context, source: PreferredSource): Promise<Probe> | Probe {
+  if (source.kind === 'env') return probeEnv(ctx);
+  if (source.kind === 'aliyun-cli') return probeAliyun(ctx, { profileName: source.profileName, chosen: source.chosen });
+  return probeFcli(ctx);
+}
+
+function contextOf(options: ResolveCredentialsOptions): Context {
+  const toStderr = (line: string) => void process.stderr.write(`${line}\n`);
+  return { env: options.env, home: options.home, warn: options.warn ?? toStderr };
+}
+
 /**
  * The key to use: the environment, then the aliyun CLI config, then the funcraft config (a saved
- * profile's source first, when given). Throws UsageError when none has a key (listing every place
- * looked and how to set one), or when a source is half-set, unsupported or unreadable.
+ * profile's source first, when given; a chosen source alone). Throws UsageError when none has a key
+ * (listing every place looked and how to set one), or when a source is half-set, unsupported or
+ * unreadable.
  */
 export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<ResolvedCredentials> {
-  const ctx: Context = { env: options.env, home: options.home };
+  const ctx = contextOf(options);
   const prefer = options.preferSource;
+  if (prefer?.chosen) {
+    const probe = await probeSource(ctx, prefer);
+    if ('found' in probe) return probe.found;
+    // Named by the user: another source would be another identity they did not pick.
+    throw new UsageError(
+      `The credentials chosen, ${describePreferred(prefer)}, have no key here: ${probe.absent}.`,
+      'Set that source up, or choose another: --credentials env, aliyun, aliyun:PROFILE, fcli or sandbox.',
+    );
+  }
   const order: CredentialSourceKind[] = ['env', 'aliyun-cli', 'fcli'];
   if (prefer) order.sort((a, b) => Number(b === prefer.kind) - Number(a === prefer.kind));
 
   const looked: string[] = [];
   for (const kind of order) {
-    const probe =
-      kind === 'env'
-        ? probeEnv(ctx)
-        : kind === 'aliyun-cli'
-          ? await probeAliyun(ctx, prefer?.kind === 'aliyun-cli' ? prefer.profileName : undefined)
-          : await probeFcli(ctx);
+    const probe = await probeSource(ctx, prefer?.kind === kind ? prefer : ({ kind } as PreferredSource));
     if ('found' in probe) {
       const fellBack = prefer && prefer.kind !== kind;
       return fellBack
@@ -337,6 +434,32 @@ export async function resolveCredentials(options: ResolveCredentialsOptions): Pr
     ].join('\n'),
     'To try fcw without an account, deploy to the local sandbox: --target local.',
   );
+}
+
+/**
+ * Every source with a usable key, in the search order: the environment, each aliyun CLI profile
+ * fcw can read, the funcraft config. For the wizard, which lets the user pick one; a source that is
+ * half-set or unreadable is left out (choosing it would give its error).
+ */
+export async function listCredentialSources(options: ResolveCredentialsOptions): Promise<ResolvedCredentials[]> {
+  const ctx = contextOf(options);
+  const found: ResolvedCredentials[] = [];
+  const keep = async <T>(read: () => T | Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof UsageError) return undefined;
+      throw error;
+    }
+  };
+  const take = (probe: Probe | undefined) => probe && 'found' in probe && found.push(probe.found);
+  take(await keep(() => probeEnv(ctx)));
+  const aliyun = await keep(() => readAliyunConfig(ctx));
+  if (aliyun && !('absent' in aliyun)) {
+    for (const name of aliyun.names) take(await keep(() => aliyunProfile(ctx, aliyun, name, 'chosen')));
+  }
+  take(await keep(() => probeFcli(ctx)));
+  return found;
 }
 
 /** Like resolveCredentials, but undefined instead of an error (the wizard picks its default with it). */

@@ -19,11 +19,18 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwn
 
 export type TargetKind = 'cloud' | 'local' | 'endpoint';
 
-/** Where credentials come from: never the credentials themselves. */
-export type CredentialSourceRef =
+/**
+ * Where credentials come from: never the credentials themselves. `chosen`: the user named this
+ * source (--credentials, or the wizard's list), so it is the only one used, and it may go to a
+ * loopback or plain-http endpoint. Without it the source is the one fcw found last time: tried first.
+ * `sandbox` is the key of the sandbox at the endpoint (its key file), only ever chosen.
+ */
+export type CredentialSourceRef = (
   | { kind: 'env' }
   | { kind: 'aliyun-cli'; profileName?: string }
-  | { kind: 'fcli' };
+  | { kind: 'fcli' }
+  | { kind: 'sandbox' }
+) & { chosen?: boolean };
 
 export interface ProfileTarget {
   kind: TargetKind;
@@ -125,10 +132,12 @@ function checkTarget(problems: Problems, t: unknown): void {
   if (t.kind === 'endpoint' && typeof t.endpoint !== 'string') problems.push('target.endpoint is required when target.kind is "endpoint"');
   if (t.credentialSource !== undefined) {
     const c = t.credentialSource;
-    if (!isRecord(c) || (c.kind !== 'env' && c.kind !== 'aliyun-cli' && c.kind !== 'fcli')) {
-      problems.push(`target.credentialSource.kind should be "env", "aliyun-cli" or "fcli", found ${JSON.stringify(isRecord(c) ? c.kind : c)}`);
+    if (!isRecord(c) || (c.kind !== 'env' && c.kind !== 'aliyun-cli' && c.kind !== 'fcli' && c.kind !== 'sandbox')) {
+      const found = JSON.stringify(isRecord(c) ? c.kind : c);
+      problems.push(`target.credentialSource.kind should be "env", "aliyun-cli", "fcli" or "sandbox", found ${found}`);
     } else {
       expectType(problems, 'target.credentialSource.profileName', c.profileName, 'string');
+      expectType(problems, 'target.credentialSource.chosen', c.chosen, 'boolean');
     }
   }
 }

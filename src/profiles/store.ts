@@ -368,7 +368,10 @@ const FUNCTION_KEYS = [
 function sanitizeTarget(t: ProfileTarget): ProfileTarget {
   const out: ProfileTarget = pick(t, ['kind', 'endpoint', 'region', 'accountId']);
   const s = t.credentialSource;
-  if (s) out.credentialSource = s.kind === 'aliyun-cli' ? pick(s, ['kind', 'profileName']) : { kind: s.kind };
+  if (s) {
+    const source = s.kind === 'aliyun-cli' ? pick(s, ['kind', 'profileName']) : { kind: s.kind };
+    out.credentialSource = { ...source, ...(s.chosen ? { chosen: true } : {}) };
+  }
   return out;
 }
 

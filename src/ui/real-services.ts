@@ -13,7 +13,7 @@ import { FcApiError } from '../fc/errors.js';
 import type { Credentials } from '../fc/types.js';
 import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
 import type { PackageProgress, PackageResult } from '../package/index.js';
-import { profileNameProblem } from '../profiles/schema.js';
+import { profileNameProblem, type CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileStore } from '../profiles/store.js';
 import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
 import { profileValues, toProfile } from '../wizard/profile.js';
@@ -98,21 +98,26 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     regions,
     defaults: { endpoint: options.endpoint, region: options.region, accountId: options.accountId },
 
+    // Every source with a key, for the user to pick one: the pick is saved as chosen, as with
+    // `fcw deploy --credentials`. A warning about a key file goes with that file's keys (Ink owns
+    // the terminal, so it cannot go to stderr).
     async findCredentials(): Promise<FoundCredentials[]> {
-      const [{ findCloudCredentials }, { sourceRef }] = await Promise.all([load.credentials(), load.target()]);
-      const found = await findCloudCredentials({ env, home });
+      const [{ listCredentialSources }, { sourceRef }] = await Promise.all([load.credentials(), load.target()]);
+      const warnings = new Map<string, string>();
+      const warn = (line: string, kind: string) => warnings.set(kind, line.replace(/^fcw: warning: /, ''));
+      const found = await listCredentialSources({ env, home, warn });
       const sandbox = await sandboxKey(sandboxDataDir(env));
-      if (!found) return sandbox ? [sandbox] : [];
       return [
         ...(sandbox ? [sandbox] : []),
-        {
-          source: found.source.label,
-          ref: sourceRef(found.source),
-          accessKeyIdHint: maskKeyId(found.credentials.accessKeyId),
-          region: options.region ?? found.region,
-          accountId: options.accountId ?? found.accountId,
-          credentials: found.credentials,
-        },
+        ...found.map((f): FoundCredentials => ({
+          source: f.source.label,
+          ref: chosenRef(sourceRef(f.source)),
+          accessKeyIdHint: maskKeyId(f.credentials.accessKeyId),
+          region: options.region ?? f.region,
+          accountId: options.accountId ?? f.accountId,
+          credentials: f.credentials,
+          ...(warnings.has(f.source.kind) ? { warning: warnings.get(f.source.kind) } : {}),
+        })),
       ];
     },
 
@@ -245,7 +250,8 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     async openProfile(name, { signal } = {}) {
       const profile = (await profiles()).require(name);
       const { resolveTarget } = await load.target();
-      const target = await resolveTarget({}, profile.target, { env, home });
+      // The target step listed the sources first and showed any key file warning there.
+      const target = await resolveTarget({}, profile.target, { env, home, signal, warn: () => {} });
       if (signal?.aborted) {
         await target.close();
         throw new Error('cancelled');
@@ -298,11 +304,16 @@ async function sandboxKey(dataDir: string): Promise<FoundCredentials | undefined
       accessKeyIdHint: maskKeyId(key.accessKeyId),
       accountId: typeof accountId === 'string' ? accountId : undefined,
       credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret },
+      ref: { kind: 'sandbox', chosen: true },
       sandbox: true,
     };
   } catch {
     return undefined;
   }
+}
+
+function chosenRef(ref: CredentialSourceRef | undefined): CredentialSourceRef | undefined {
+  return ref && { ...ref, chosen: true };
 }
 
 /** The "credentials from X" part of resolveTarget's description line (it never holds a secret). */

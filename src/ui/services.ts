@@ -23,6 +23,8 @@ export interface FoundCredentials {
   credentials: Credentials;
   /** The local sandbox's own key (for `fcw serve` on a loopback endpoint), not a cloud key. */
   sandbox?: boolean;
+  /** Said once about the file the key was read from, e.g. that others can read it and the chmod that fixes it. */
+  warning?: string;
 }
 
 /** Values given as flags (`fcw --endpoint URL --region R --account-id N`): the target step starts from them. */

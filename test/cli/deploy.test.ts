@@ -183,14 +183,14 @@ describe('fcw deploy to a compatible endpoint with keys from the environment', (
   it('deploys with the environment key, saves a profile without it, and says where the key came from', async () => {
     const dir = path.join(root, 'config-endpoint');
     const envKeys = { ...env, FCW_CONFIG_DIR: dir, ALIBABA_CLOUD_ACCESS_KEY_ID: KNOWN.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KNOWN.accessKeySecret };
-    const result = await runFcw(['deploy', '--endpoint', sandbox.url, '--account-id', '1234567890123456', ...FLAGS, '--code', codeDir, '--save-profile', 'ep', '--json'], { env: envKeys });
+    const result = await runFcw(['deploy', '--endpoint', sandbox.url, '--account-id', '1234567890123456', ...FLAGS, '--code', codeDir, '--credentials', 'env', '--save-profile', 'ep', '--json'], { env: envKeys });
     expect(result.stderr).toMatch(/credentials from environment/);
     expect(result.code).toBe(0);
     expect(json(result.stdout).status).toBe('created');
     const stored = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     expect(stored).not.toContain(KNOWN.accessKeySecret);
     expect(stored).not.toContain(KNOWN.accessKeyId);
-    expect(JSON.parse(stored).profiles.ep.target).toEqual({ kind: 'endpoint', endpoint: sandbox.url, accountId: '1234567890123456', credentialSource: { kind: 'env' } });
+    expect(JSON.parse(stored).profiles.ep.target).toEqual({ kind: 'endpoint', endpoint: sandbox.url, accountId: '1234567890123456', credentialSource: { kind: 'env', chosen: true } });
     expect(result.stdout + result.stderr).not.toContain(KNOWN.accessKeySecret);
 
     const again = await runFcw(['deploy', '--profile', 'ep', '--json'], { env: envKeys });

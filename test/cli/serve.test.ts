@@ -116,6 +116,14 @@ describe('fcw serve', () => {
     for (const text of [served.stdout(), served.stderr()]) expect(text).not.toContain(secret);
   });
 
+  it('with an explicit key, the deploy command it prints names the exported key (--credentials env)', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const served = serve(['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit'], { FCW_SANDBOX_SECRET: 'explicit-secret-value-1234567890' });
+    const [deployLine] = await served.waitFor(/fcw deploy --endpoint .*\n/);
+    expect(deployLine).toContain('--credentials env');
+  });
+
   it('keeps serving when its output pipe is closed (fcw serve | head), and still stops with 0', async () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);

@@ -70,6 +70,36 @@ describe('target', () => {
     expect(menu).not.toContain('sandbox');
   });
 
+  it('a cloud key offered for a plain-http endpoint is marked, with why; a key file warning is shown with its keys', async () => {
+    const sandboxKey = { source: "the local sandbox's own key (/cfg/sandbox)", accessKeyIdHint: 'abcd****wxyz', accountId: '555', credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, sandbox: true };
+    const warning = '~/.aliyun/config.json holds a key and is readable by others (mode 604); fix it: chmod 600 /home/u/.aliyun/config.json';
+    const cloudKey = { source: 'aliyun CLI profile "work" (~/.aliyun/config.json)', accessKeyIdHint: 'LTAI****0000', credentials: { accessKeyId: 'c', accessKeySecret: 'd' }, warning };
+    const services = fakeServices({ defaults: { endpoint: 'http://127.0.0.1:9000' }, findCredentials: async () => [sandboxKey, cloudKey] });
+    const app = renderApp(services);
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9000');
+    await press(app, KEY.enter, 'Account id: 555');
+    const creds = await press(app, KEY.enter, 'Credentials');
+    expect(creds).toMatch(/❯ the local sandbox's own key \(\/cfg\/sandbox\)\s+AccessKey abcd\*\*\*\*wxyz\n/);
+    expect(creds).toContain('aliyun CLI profile "work" (~/.aliyun/config.json)  AccessKey LTAI****0000 · cloud key (*)');
+    expect(creds.replace(/\s+/g, ' ')).toContain('(*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes');
+    expect(creds.replace(/\s+/g, ' ')).toContain(`warning: ${warning}`);
+  });
+
+  it('for a plain-http endpoint with no sandbox key, Enter alone does not pick a cloud key', async () => {
+    const cloudKey = { source: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)', accessKeyIdHint: 'LTAI****0000', credentials: { accessKeyId: 'c', accessKeySecret: 'd' } };
+    const services = fakeServices({ defaults: { endpoint: 'http://10.0.0.5:9000' }, findCredentials: async () => [cloudKey] });
+    const app = renderApp(services);
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Endpoint URL: http://10.0.0.5:9000');
+    await press(app, KEY.enter, 'Account id');
+    await type(app, '555');
+    const creds = await press(app, KEY.enter, 'Credentials');
+    expect(creds).toMatch(/❯ Type an AccessKey for this session/);
+    await press(app, KEY.enter, 'AccessKey id');
+    expect(services.log.calls.filter((c) => c.startsWith('connect'))).toEqual([]);
+  });
+
   it('back on the target, the sandbox already started is kept, with the service chosen on it', async () => {
     const services = fakeServices();
     const app = renderApp(services);

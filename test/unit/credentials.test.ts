@@ -11,6 +11,7 @@ import { UsageError } from '../../src/core/errors.js';
 import {
   describeTarget,
   findCloudCredentials,
+  listCredentialSources,
   parseFcEndpoint,
   resolveCredentials,
   type ResolveCredentialsOptions,
@@ -29,7 +30,7 @@ afterEach(async () => {
 
 async function writeAliyun(config: unknown) {
   await mkdir(path.join(home, '.aliyun'), { recursive: true });
-  await writeFile(path.join(home, '.aliyun', 'config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  await writeFile(path.join(home, '.aliyun', 'config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2), { mode: 0o600 });
 }
 async function writeFcli(text: string) {
   await mkdir(path.join(home, '.fcli'), { recursive: true });
@@ -532,6 +533,68 @@ describe('nothing found', () => {
     expect(await findCloudCredentials(opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'half' }))).toBeUndefined();
     await writeFcli(FCLI_OK);
     expect((await findCloudCredentials(opts({})))?.source.kind).toBe('fcli');
+  });
+});
+
+describe('a key file others can read', () => {
+  // root reads any file, but the mode bits are still what they are: this runs the same as root.
+  it('is warned about once per file: one line naming it, its mode and the chmod that fixes it', async () => {
+    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default')] });
+    await writeFcli(FCLI_OK);
+    const aliyunFile = path.join(home, '.aliyun', 'config.json');
+    const fcliFile = path.join(home, '.fcli', 'config.yaml');
+    await chmod(aliyunFile, 0o644);
+    await chmod(fcliFile, 0o640);
+    const lines: string[] = [];
+    const warn = (line: string) => lines.push(line);
+    await resolveCredentials(opts({}, { warn }));
+    await resolveCredentials(opts({}, { warn }));
+    await resolveCredentials(opts({}, { warn, preferSource: { kind: 'fcli', chosen: true } }));
+    expect(lines).toEqual([
+      `fcw: warning: ~/.aliyun/config.json holds a key and is readable by group and others (mode 644); fix it: chmod 600 ${aliyunFile}`,
+      `fcw: warning: ~/.fcli/config.yaml holds a key and is readable by group (mode 640); fix it: chmod 600 ${fcliFile}`,
+    ]);
+    expectNoSecretsIn(lines.join('\n'));
+  });
+
+  it('mode 600 (or a file not read) gives no warning', async () => {
+    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default')] });
+    await writeFcli(FCLI_OK);
+    await chmod(path.join(home, '.fcli', 'config.yaml'), 0o644);
+    const lines: string[] = [];
+    // The environment has the key: neither file is read.
+    await resolveCredentials(opts(ENV_KEY, { warn: (line) => lines.push(line) }));
+    await resolveCredentials(opts({}, { warn: (line) => lines.push(line) }));
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('a chosen source (--credentials)', () => {
+  it('is the only one tried: no fallback to another identity', async () => {
+    await writeFcli(FCLI_OK);
+    const e = await usageError(resolveCredentials(opts({}, { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } })));
+    expect(e.message).toBe('The credentials chosen, aliyun CLI profile "work", have no key here: ~/.aliyun/config.json: no such file.');
+    expect(e.hint).toContain('--credentials env, aliyun, aliyun:PROFILE, fcli or sandbox');
+  });
+
+  it('a chosen aliyun profile name wins over ALIBABA_CLOUD_PROFILE', async () => {
+    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default'), aliyunProfile('work')] });
+    const r = await resolveCredentials(opts({ ALIBABA_CLOUD_PROFILE: 'default' }, { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } }));
+    expect(r.credentials.accessKeyId).toBe('LTAI-work');
+    expect(r.note).toBeUndefined();
+  });
+
+  it('listCredentialSources gives every source with a usable key, each aliyun profile on its own', async () => {
+    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default'), aliyunProfile('work'), aliyunProfile('sso', { mode: 'External' })] });
+    await writeFcli(FCLI_OK);
+    const all = await listCredentialSources(opts(ENV_KEY));
+    expect(all.map((f) => f.source.label)).toEqual([
+      'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
+      'aliyun CLI profile "default" (~/.aliyun/config.json)',
+      'aliyun CLI profile "work" (~/.aliyun/config.json)',
+      'funcraft config (~/.fcli/config.yaml)',
+    ]);
+    expect(await listCredentialSources(opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'half' }))).toHaveLength(3);
   });
 });
 

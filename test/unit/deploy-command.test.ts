@@ -96,11 +96,16 @@ describe('fcw deploy in a terminal', () => {
 });
 
 describe('fcw deploy --endpoint to a sandbox started with its own key', () => {
-  it('signs with the environment key the sandbox expects over the config dir sandbox key; a refused key names the source used', async () => {
+  it('signs with the environment key the sandbox expects only with --credentials env; a refused key names the source used', async () => {
     // The config dir's default sandbox key exists (the tests above started the local sandbox).
     const sandbox = await startSandbox({ dataDir: path.join(root, 'x'), credentials: { accessKeyId: 'LTAImine', accessKeySecret: 's' } });
     try {
-      const args = ['--endpoint', sandbox.url, '--service', 'svc', '--create-service', '--function', 'own-key', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir, '--yes', '--no-animation'];
+      const unnamed = ['--endpoint', sandbox.url, '--service', 'svc', '--create-service', '--function', 'own-key', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir, '--yes', '--no-animation'];
+      const refused = makeIo('y');
+      Object.assign(refused.io.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
+      await expect(run(unnamed, refused.io)).rejects.toThrow(/has that id, but it is not sent there/);
+
+      const args = [...unnamed, '--credentials', 'env'];
       const good = makeIo('y');
       Object.assign(good.io.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
       expect(await run(args, good.io)).toBe(0);

@@ -70,3 +70,27 @@ describe('fcw profiles', () => {
     expect(after.out()).not.toContain('we.b');
   });
 });
+
+describe('a chosen credential source', () => {
+  it('is stored as chosen (never a secret) and shown as the flag that chose it; a sandbox source is valid', async () => {
+    const store = new ProfileStore({ env: { FCW_CONFIG_DIR: dir }, stderr: new PassThrough() });
+    const profile = (name: string, credentialSource: object) => ({
+      name,
+      target: { kind: 'endpoint' as const, endpoint: 'http://127.0.0.1:9420', accountId: '1', credentialSource: credentialSource as never },
+      service: { name: 'svc' },
+      function: { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' },
+      code: { kind: 'folder' as const, path: '/tmp/code' },
+    });
+    store.save(profile('ep', { kind: 'aliyun-cli', profileName: 'work', chosen: true, accessKeySecret: 'never-stored' }));
+    store.save(profile('sb', { kind: 'sandbox', chosen: true }));
+    const stored = JSON.parse(fs.readFileSync(store.path, 'utf8')).profiles;
+    expect(stored.ep.target.credentialSource).toEqual({ kind: 'aliyun-cli', profileName: 'work', chosen: true });
+    expect(stored.sb.target.credentialSource).toEqual({ kind: 'sandbox', chosen: true });
+    const { io, out } = makeIo();
+    expect(await run(['show', 'ep'], io)).toBe(0);
+    expect(out()).toContain('credentials chosen with --credentials aliyun:work');
+    const list = makeIo();
+    expect(await run(['list'], list.io)).toBe(0);
+    expect(list.out()).not.toMatch(/sb\s+\(malformed/);
+  });
+});

@@ -3,7 +3,7 @@
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
+import { ACCOUNT_ID, cloudEndpoint, keepsCloudKeysAway } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
@@ -214,19 +214,40 @@ export function TargetStep() {
   }
 
   if (phase === 'creds') {
-    const items: MenuItem<number>[] = usable.map((c, i) => ({ label: c.source, value: i, note: `AccessKey ${c.accessKeyIdHint}` }));
+    // A cloud key picked for a loopback or plain-http endpoint is the wizard's --credentials: allowed, and why is shown.
+    const inClear = kind === 'endpoint' && keepsCloudKeysAway(endpoint);
+    const risky = inClear && usable.some((c) => !c.sandbox);
+    const items: MenuItem<number>[] = usable.map((c, i) => ({
+      label: c.source,
+      value: i,
+      note: `AccessKey ${c.accessKeyIdHint}${inClear && !c.sandbox ? ' · cloud key (*)' : ''}`,
+    }));
     items.push({ label: 'Type an AccessKey for this session', value: -1, note: 'kept in memory only, never saved' });
+    const warnings = [...new Set(usable.map((c) => c.warning).filter(Boolean))];
     return (
       <Box key={phase} flexDirection="column">
-        <Text>Credentials</Text>
+        <Text>Credentials: where the key comes from</Text>
         <Menu
           items={items}
+          // Enter alone never sends a cloud key where it could be replayed: a sandbox key first, else typing one (-1).
+          initialValue={inClear ? usable.findIndex((c) => c.sandbox) : undefined}
           onSelect={(item) => {
             if (item.value === -1) return go('key-id');
             const c = usable[item.value];
             if (c) connectWith(c.credentials, c.source, c.ref);
           }}
         />
+        {risky && (
+          <Text dimColor wrap="wrap">
+            (*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes by
+            whoever holds this port: the signature does not cover the host.
+          </Text>
+        )}
+        {warnings.map((w) => (
+          <Text key={w} color={color('yellow')} wrap="wrap">
+            warning: {w}
+          </Text>
+        ))}
         {failure}
         <Issues issues={state.issues} />
         <KeyHelp extra="↑/↓ move" />
