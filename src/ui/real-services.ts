@@ -24,7 +24,7 @@ import { maskKeyId } from '../core/key-id.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
 
 // Loaded on first use, not before the first frame: together these pull in conf (with ajv), yaml,
-// jszip, fast-glob and the sandbox, about half of the wizard's code, and the target screen needs
+// jszip, ignore and the sandbox, about half of the wizard's code, and the target screen needs
 // none of them to draw (bench:startup's first-frame figure). esbuild keeps each a lazy chunk.
 const load = {
   deploy: () => import('../deploy/run.js'),
