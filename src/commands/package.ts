@@ -3,9 +3,9 @@
 // the verdict against FC's size limits, and the handler check. Nothing is sent anywhere.
 //
 // With --out the zip streams into a temporary file beside FILE and is renamed over it only when
-// everything passed, so FILE is never a partial zip. Without --out the zip is produced (for its
-// size and checksum) and thrown away as it streams.
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+// everything passed, so FILE is never a partial zip (out-file.ts). Without --out the zip is
+// produced (for its size and checksum) and thrown away as it streams.
+import { copyFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
@@ -16,6 +16,7 @@ import { packageFolder, type PackageSummary } from '../package/build.js';
 import { checkHandler } from '../package/handler-check.js';
 import { loadZipPackage } from '../package/load-zip.js';
 import { formatBytes } from '../core/bytes.js';
+import { AtomicOut } from '../package/out-file.js';
 import type { HandlerCheck, PackageProgress } from '../package/types.js';
 import { DiscardSink, FileSink } from '../package/zip-writer.js';
 
@@ -71,43 +72,6 @@ function progressPrinter(io: Io): ((p: PackageProgress) => void) | undefined {
 
 function clearProgress(io: Io): void {
   if (stderrIsTty(io)) io.stderr.write('\r\x1b[2K');
-}
-
-/** A temporary file beside `out`, renamed over it on success and removed on failure. */
-class AtomicOut {
-  readonly temp: string;
-  readonly fd: number;
-  constructor(readonly target: string) {
-    const dir = path.dirname(target);
-    try {
-      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    } catch {
-      throw new UsageError(`--out: the folder ${dir} does not exist.`, 'Create it first, or write the zip somewhere else.');
-    }
-    this.temp = path.join(dir, `.${path.basename(target)}.fcw-${process.pid}-${Date.now().toString(36)}.tmp`);
-    try {
-      this.fd = openSync(this.temp, 'wx', 0o644);
-    } catch (error) {
-      throw new UsageError(`--out: cannot write in ${dir}: ${(error as Error).message}.`);
-    }
-  }
-  commit(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    renameSync(this.temp, this.target);
-  }
-  abandon(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    try {
-      unlinkSync(this.temp);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 function isFolder(p: string): boolean {

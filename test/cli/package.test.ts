@@ -1,6 +1,6 @@
 // `fcw package` as a user runs it: the built bin, spawned, on trees made in temporary folders.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,21 @@ describe('fcw package DIR', () => {
     expect(readdirSync(inner).sort()).toEqual(['code.zip', 'index.js']);
   });
 
+  it('--out removes temporary files left by runs that were killed, and keeps those of live ones', async () => {
+    const out = path.join(dir, 'sweep', 'app.zip');
+    mkdirSync(path.dirname(out));
+    // A pid that is gone: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(dead.stdout);
+    const stale = path.join(path.dirname(out), `.app.zip.fcw-tmp-${deadPid}`);
+    const staleOld = path.join(path.dirname(out), `.app.zip.fcw-${deadPid}-kx2abc.tmp`);
+    const live = path.join(path.dirname(out), `.other.zip.fcw-tmp-${process.pid}`);
+    for (const file of [stale, staleOld, live]) writeFileSync(file, 'partial zip');
+    const r = await runFcw(['package', app, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(path.dirname(out)).sort()).toEqual(['.other.zip.fcw-tmp-' + process.pid, 'app.zip']);
+  });
+
   it('takes an existing zip as it is', async () => {
     const out = path.join(dir, 'existing.zip');
     await runFcw(['package', app, '--out', out]);
@@ -129,6 +144,26 @@ describe('bad input: exit 2, a message, no zip', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'UsageError', exitCode: 2 } });
     expect(JSON.parse(r.stdout).error.message).toContain('does not exist');
+  });
+
+  it('--out that is a folder, a FIFO or a device: exit 2 naming it and the rule, nothing written', async () => {
+    const folder = path.join(dir, 'out-is-a-folder');
+    mkdirSync(folder);
+    const fifo = path.join(dir, 'out-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [target, what] of [[folder, 'a folder'], [fifo, 'a named pipe (FIFO)']] as const) {
+      const r = await runFcw(['package', app, '--out', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--out: ${target} is ${what}; --out writes only regular files`);
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.includes('.fcw-tmp-'))).toEqual([]);
+    // A link to a FIFO is refused too (the rename would not write through it, but the user meant the FIFO).
+    const link = path.join(dir, 'out-link');
+    symlinkSync(fifo, link);
+    expect((await runFcw(['package', app, '--out', link])).code).toBe(2);
   });
 
   it('a missing folder, an empty one, a symlink leaving the folder', async () => {
