@@ -25,6 +25,10 @@ export interface BuildInternals {
   progressEveryMs?: number;
   /** Absolute paths left out (the zip being written, when it is inside the folder). */
   excludePaths?: string[];
+  /** Files at least this big are streamed through deflate (default 32 MB). */
+  streamMinBytes?: number;
+  /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
+  maxCompressedBytes?: number;
 }
 
 function largestOf(entries: SelectedEntry[]) {
@@ -100,6 +104,8 @@ export async function packageFolder(
     useWorkers: internals.useWorkers,
     workers: internals.workers,
     useJszipDeflate: internals.useJszipDeflate,
+    streamMinBytes: internals.streamMinBytes,
+    maxCompressedBytes: internals.maxCompressedBytes,
     signal: options.signal,
     onFileDone: progress?.done,
   });

@@ -26,8 +26,11 @@ import type { SelectedEntry } from './select.js';
 export const DEFLATE_LEVEL = 6;
 
 export interface Prepared {
-  /** The bytes that go into the zip: deflated, or the original when that is not larger. */
-  data: Buffer;
+  /**
+   * The bytes that go into the zip: deflated, or the original when that is not larger. In chunks
+   * for a streamed large file (read-large.ts).
+   */
+  data: Buffer | readonly Buffer[];
   deflated: boolean;
   crc32: number;
   size: number;

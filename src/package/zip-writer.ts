@@ -15,10 +15,13 @@ import JSZip from 'jszip';
 import CompressedObject from 'jszip/lib/compressedObject.js';
 import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
 import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
+import { CODE_OSS_MAX_BYTES } from '../fc/limits.js';
+import { CancelledError } from '../cli/errors.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
 import { WorkerQueue, workersAvailable } from './worker-queue.js';
 import { readEntry } from './read-file.js';
+import { prepareLarge, STREAM_MIN_BYTES } from './read-large.js';
 import type { SelectedEntry } from './select.js';
 
 /** Every entry's date. DOS dates start in 1980; a later fixed date survives any time zone shift. */
@@ -65,11 +68,12 @@ class PreparedWorker extends GenericWorker {
       return;
     }
     this.pending = undefined;
+    const chunks = Buffer.isBuffer(prepared.data) ? [prepared.data] : prepared.data;
     this.streamInfo.crc32 = prepared.crc32;
-    this.streamInfo.compressedSize = prepared.data.length;
+    this.streamInfo.compressedSize = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     this.streamInfo.uncompressedSize = prepared.size;
     this.streamInfo.compression = prepared.deflated ? DEFLATE : STORE;
-    this.push({ data: prepared.data, meta: { percent: 100 } });
+    for (const chunk of chunks) this.push({ data: chunk, meta: { percent: 100 } });
     this.end();
   }
 }
@@ -85,15 +89,15 @@ interface FileQueue {
 const WORKERS_MIN_BYTES = 4 * 1024 * 1024;
 const WORKERS_MIN_FILES = 500;
 
-/** jszip's compressed-object, but with the bytes still to come from the queue. */
+/** jszip's compressed-object, but with the bytes still to come (from a queue, or a streamed read). */
 class PreparedObject extends CompressedObject {
-  constructor(private readonly queue: FileQueue, private readonly index: number, size: number) {
-    // compressedSize and crc32 are unknown until the queue delivers; the worker supplies them.
+  constructor(private readonly load: () => Promise<Prepared>, size: number) {
+    // compressedSize and crc32 are unknown until the bytes are delivered; the worker supplies them.
     super(0, size, 0, DEFLATE, null);
   }
 
   override getCompressedWorker(): GenericWorker {
-    return new PreparedWorker(() => this.queue.take(this.index));
+    return new PreparedWorker(this.load);
   }
 }
 
@@ -231,7 +235,16 @@ function zipFileWorkerOf(stream: unknown): Record<string, unknown> | undefined {
   return worker && typeof worker === 'object' && 'dirRecords' in worker && '_sources' in worker ? (worker as Record<string, unknown>) : undefined;
 }
 
+/** Files this large are read and deflated in chunks when jszip reaches them, not through the queues. */
+function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
+  return entry.kind === 'file' && entry.size >= (options.streamMinBytes ?? STREAM_MIN_BYTES);
+}
+
 export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
+  /** Files at least this big are streamed (default STREAM_MIN_BYTES; tests lower it). */
+  streamMinBytes?: number;
+  /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
+  maxCompressedBytes?: number;
   /** Default: a MemorySink sized for these entries. */
   sink?: ZipSink;
   onFileDone?: (entry: SelectedEntry) => void;
@@ -251,7 +264,7 @@ export interface ZipOutput {
 
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
-  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0);
+  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0 && !streamed(e, options));
   const jobs = native ? fileJobs : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
@@ -284,15 +297,26 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
       readEntry(entry, options.fs); // still proves it exists, is readable and is still empty
       archive.file(entry.path, '', { ...common, compression: 'STORE' });
       options.onFileDone?.(entry);
+    } else if (native && streamed(entry, options)) {
+      const load = async () => {
+        if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
+        const prepared = await prepareLarge(entry, { level: options.level, fs: options.fs, maxCompressedBytes: options.maxCompressedBytes });
+        options.onFileDone?.(entry);
+        return prepared;
+      };
+      archive.file(entry.path, new PreparedObject(load, entry.size) as unknown as Uint8Array, { ...common, compression: 'DEFLATE' });
     } else if (native) {
-      const data = new PreparedObject(queue, jobIndex++, entry.size) as unknown as Uint8Array;
+      const index = jobIndex++;
+      const data = new PreparedObject(() => queue.take(index), entry.size) as unknown as Uint8Array;
       archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
     } else {
       archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? DEFLATE_LEVEL } });
       options.onFileDone?.(entry);
     }
   }
-  const sink = options.sink ?? new MemorySink(zipSizeBound(entries));
+  // The bound counts every file whole; a package FC takes is at most CODE_OSS_MAX_BYTES, so a tree
+  // of large but compressible files (a sparse 2 GB file, say) starts smaller and grows if needed.
+  const sink = options.sink ?? new MemorySink(Math.min(zipSizeBound(entries), CODE_OSS_MAX_BYTES + 1024 * 1024));
   const tap = new ChecksumTap(sink);
   await generate(archive, native, tap);
   const zip = sink.close();
