@@ -51,8 +51,9 @@ Flags
                        largest, verdict, handler, initializer, out
 
 Exit codes: 0 packaged (size warnings included), 2 bad input: a missing or empty folder, an
-unreadable file, a file that changed while it was read, a symlink leaving DIR, too many entries,
-or a handler/initializer the package does not contain.
+unreadable file, a file that changed while it was read, a symlink leaving DIR, a file name that is
+not UTF-8 or holds a backslash or control character, a file too large for FC, too many entries,
+an --out that is not a regular file, or a handler/initializer the package does not contain.
 `;
 
 interface NamedCheck extends HandlerCheck {
