@@ -5,8 +5,9 @@ import type { FsOps } from './read-file.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
-import type { BuildPackageOptions, PackageEntry, PackageResult, ScanResult } from './types.js';
-import { writeZip, type ZipSink } from './zip-writer.js';
+import type { BuildPackageOptions, CacheUse, PackageEntry, PackageResult, ScanResult } from './types.js';
+import type { CachedPackage } from './cache.js';
+import { DiscardSink, memorySinkFor, TeeSink, writeZip, type ReusedEntries, type ZipOutput, type ZipSink } from './zip-writer.js';
 
 /** A package whose zip went to a sink (a file, or nowhere) instead of memory. */
 export type PackageSummary = Omit<PackageResult, 'zip'> & { zip?: Buffer };
@@ -29,6 +30,8 @@ export interface BuildInternals {
   streamMinBytes?: number;
   /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
   maxCompressedBytes?: number;
+  /** The wall clock in nanoseconds, for the cache's racy-entry rule (tests move it). */
+  nowNs?: () => bigint;
 }
 
 function largestOf(entries: SelectedEntry[]) {
@@ -82,9 +85,14 @@ export async function buildPackage(options: BuildPackageOptions, internals: Buil
   return { ...result, zip: result.zip! };
 }
 
+/** Wall clock in nanoseconds (what file timestamps are compared with). */
+const wallClockNs = () => BigInt(Date.now()) * 1_000_000n;
+
 /**
  * Builds the package into `sink` (default: memory). `fcw package --out` streams to the file, so
- * the zip is never held whole in memory.
+ * the zip is never held whole in memory. With `options.cache`, an unchanged tree is answered from
+ * the cache and a changed one reuses the cached compressed bytes of its unchanged files; the zip is
+ * the same either way.
  */
 export async function packageFolder(
   options: BuildPackageOptions,
@@ -92,11 +100,77 @@ export async function packageFolder(
   internals: BuildInternals = {},
 ): Promise<PackageSummary> {
   if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
+  const scanStartNs = (internals.nowNs ?? wallClockNs)();
   const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
   options.onProgress?.({ phase: 'scan', files: 0, totalFiles: selection.files, bytes: 0, totalBytes: selection.bytes });
+  const cached = options.cache?.open(selection.root, options.runtime);
+  try {
+    const match = cached?.compare(selection.entries);
+    if (cached && match?.unchanged) {
+      const answer = answerFromCache(selection, cached, sink);
+      if (answer) return answer;
+    }
+    const reuse = cached && match && match.reusable > 0 && cached.verify() ? cached : undefined;
+    const writer = options.cache?.beginWrite(selection.root, options.runtime);
+    const memory = sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
+    const target = writer ? new TeeSink(sink ?? memory!, writer.sink) : sink;
+    let reused = 0;
+    let output: ZipOutput;
+    try {
+      output = await zipSelection(selection, options, internals, target, reuse && {
+        has: (entry) => entry.kind === 'file' && entry.size > 0 && reuse.reusableRow(entry) !== undefined,
+        take: (entry) => {
+          reused++;
+          return reuse.prepared(entry);
+        },
+      });
+    } catch (error) {
+      writer?.abandon();
+      throw error;
+    }
+    if (writer) {
+      try {
+        writer.commit({ root: selection.root, runtime: options.runtime ?? null, scanStartNs: String(scanStartNs), zipBytes: output.zipBytes, checksum: output.checksum }, selection.entries);
+      } catch {
+        writer.abandon(); // the cache is optional: a full disk there must not fail the build
+      }
+    }
+    const cache = options.cache ? { used: reuse !== undefined, unchanged: false, reused } : undefined;
+    return summaryOf(selection, output, cache);
+  } finally {
+    cached?.close();
+  }
+}
+
+/** The cached zip as this tree's package, or undefined when its bytes fail their CRC-64 (then: build). */
+function answerFromCache(selection: Selection, cached: CachedPackage, sink: ZipSink | undefined): PackageSummary | undefined {
+  const reused = selection.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).length;
+  const cache = { used: true, unchanged: true, reused };
+  const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
+  // Only the report is wanted: nothing is read, not even the cached zip.
+  if (sink instanceof DiscardSink) return summaryOf(selection, output, cache);
+  const zip = cached.verify(true);
+  if (!zip) return undefined;
+  if (sink) {
+    sink.write(zip);
+    sink.close();
+  } else {
+    output.zip = zip;
+  }
+  return summaryOf(selection, output, cache);
+}
+
+async function zipSelection(
+  selection: Selection,
+  options: BuildPackageOptions,
+  internals: BuildInternals,
+  sink: ZipSink | undefined,
+  reuse: ReusedEntries | undefined,
+): Promise<ZipOutput> {
   const progress = progressReporter(selection, options, internals.progressEveryMs ?? 100);
-  const { zip, zipBytes, checksum } = await writeZip(selection.entries, {
+  const output = await writeZip(selection.entries, {
     sink,
+    reuse,
     fs: internals.fs,
     maxInFlight: internals.maxInFlight,
     maxAheadBytes: internals.maxAheadBytes,
@@ -110,7 +184,12 @@ export async function packageFolder(
     onFileDone: progress?.done,
   });
   progress?.end();
-  return {
+  return output;
+}
+
+function summaryOf(selection: Selection, output: ZipOutput, cache: CacheUse | undefined): PackageSummary {
+  const { zip, zipBytes, checksum } = output;
+  const summary: PackageSummary = {
     zip,
     checksum,
     files: selection.files,
@@ -123,4 +202,6 @@ export async function packageFolder(
     root: selection.root,
     source: 'folder',
   };
+  if (cache) summary.cache = cache;
+  return summary;
 }

@@ -145,6 +145,15 @@ export class MemorySink implements ZipSink {
   }
 }
 
+/**
+ * A MemorySink for these entries. The bound counts every file whole; a package FC takes is at most
+ * CODE_OSS_MAX_BYTES, so a tree of large but compressible files (a sparse 2 GB file, say) starts
+ * smaller and grows if needed.
+ */
+export function memorySinkFor(entries: SelectedEntry[]): MemorySink {
+  return new MemorySink(Math.min(zipSizeBound(entries), CODE_OSS_MAX_BYTES + 1024 * 1024));
+}
+
 /** Writes the zip to an open file descriptor through a 1 MB staging buffer (`fcw package --out`). */
 export class FileSink implements ZipSink {
   private readonly staging = Buffer.allocUnsafe(1024 * 1024);
@@ -176,6 +185,19 @@ export class FileSink implements ZipSink {
 function writeFully(fd: number, data: Uint8Array): void {
   let offset = 0;
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/** Writes every chunk to two sinks (the build's own and the package cache's file). */
+export class TeeSink implements ZipSink {
+  constructor(private readonly first: ZipSink, private readonly second: ZipSink) {}
+  write(chunk: Uint8Array): void {
+    this.first.write(chunk);
+    this.second.write(chunk);
+  }
+  close(): Buffer | undefined {
+    this.second.close();
+    return this.first.close();
+  }
 }
 
 /** Keeps nothing: for a report that needs only the size and checksum. */
@@ -240,7 +262,14 @@ function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
   return entry.kind === 'file' && entry.size >= (options.streamMinBytes ?? STREAM_MIN_BYTES);
 }
 
+/** Files whose compressed entry is already known (the package cache): taken as they are, never read. */
+export interface ReusedEntries {
+  has(entry: SelectedEntry): boolean;
+  take(entry: SelectedEntry): Prepared;
+}
+
 export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
+  reuse?: ReusedEntries;
   /** Files at least this big are streamed (default STREAM_MIN_BYTES; tests lower it). */
   streamMinBytes?: number;
   /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
@@ -264,7 +293,7 @@ export interface ZipOutput {
 
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
-  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0 && !streamed(e, options));
+  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0 && !streamed(e, options) && !options.reuse?.has(e));
   const jobs = native ? fileJobs : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
@@ -297,6 +326,14 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
       readEntry(entry, options.fs); // still proves it exists, is readable and is still empty
       archive.file(entry.path, '', { ...common, compression: 'STORE' });
       options.onFileDone?.(entry);
+    } else if (native && options.reuse?.has(entry)) {
+      const reuse = options.reuse;
+      const load = async () => {
+        const prepared = reuse.take(entry);
+        options.onFileDone?.(entry);
+        return prepared;
+      };
+      archive.file(entry.path, new PreparedObject(load, entry.size) as unknown as Uint8Array, { ...common, compression: 'DEFLATE' });
     } else if (native && streamed(entry, options)) {
       const load = async () => {
         if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
@@ -314,9 +351,7 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
       options.onFileDone?.(entry);
     }
   }
-  // The bound counts every file whole; a package FC takes is at most CODE_OSS_MAX_BYTES, so a tree
-  // of large but compressible files (a sparse 2 GB file, say) starts smaller and grows if needed.
-  const sink = options.sink ?? new MemorySink(Math.min(zipSizeBound(entries), CODE_OSS_MAX_BYTES + 1024 * 1024));
+  const sink = options.sink ?? memorySinkFor(entries);
   const tap = new ChecksumTap(sink);
   await generate(archive, native, tap);
   const zip = sink.close();
