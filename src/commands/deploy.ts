@@ -38,6 +38,7 @@ export const DEPLOY_OPTIONS = {
   acceleration: { type: 'string' },
   'oss-bucket': { type: 'string' },
   'oss-object': { type: 'string' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 export const DEPLOY_HELP = `Usage
@@ -81,7 +82,8 @@ Before a write fcw shows the changes and asks y/N when stdin and stderr are a te
 CI set); n, Enter or Ctrl-C cancels with nothing written (exit 130). Elsewhere it goes ahead.
 Also: -y/--yes (do not ask), --dry-run (no writes; print the plan and the exact requests),
 --json (one JSON object on stdout; with --dry-run read "action", as "status" stays "unchanged"),
---no-animation.
+--no-animation, --no-cache (package the folder from scratch; by default an unchanged tree is
+recognised from the package cache by stat alone, and unchanged files are not compressed again).
 Exit codes: 0 created/updated/unchanged, 1 failed, 2 bad input, 130 cancelled (also Ctrl-C during
 a write: the service may have applied it; the message says so).
 `;
@@ -258,7 +260,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     err(io, target.description);
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
-    const { buildPackage, loadZipPackage, checkHandler } = await import('../package/index.js');
+    const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = await import('../package/index.js');
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
@@ -293,7 +295,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       {
         client,
         packager: {
-          buildPackage,
+          buildPackage: (options) => buildPackage({ ...options, cache: packageCacheFor(io.env, values['no-cache'] === true) }),
           loadZipPackage,
           // deploy() hands back the very PackageResult the packager built.
           checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),

@@ -13,11 +13,12 @@ import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
 import { suggestRuntime } from '../fc/validate.js';
 import { packageFolder, type PackageSummary } from '../package/build.js';
+import { packageCacheFor, type PackageCache } from '../package/cache.js';
 import { checkHandler } from '../package/handler-check.js';
 import { loadZipPackage } from '../package/load-zip.js';
 import { formatBytes } from '../core/bytes.js';
 import { AtomicOut } from '../package/out-file.js';
-import type { HandlerCheck, PackageProgress } from '../package/types.js';
+import type { CacheUse, HandlerCheck, PackageProgress } from '../package/types.js';
 import { DiscardSink, FileSink } from '../package/zip-writer.js';
 
 export const PACKAGE_OPTIONS = {
@@ -25,6 +26,7 @@ export const PACKAGE_OPTIONS = {
   handler: { type: 'string' },
   initializer: { type: 'string' },
   out: { type: 'string', short: 'o' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 export const PACKAGE_HELP = `Usage
@@ -47,8 +49,10 @@ Flags
   --handler H          the handler to check (default: the runtime's default, e.g. index.handler)
   --initializer I      the initializer to check, same format as the handler
   -o, --out FILE       write the zip to FILE (atomically: a temporary file, then a rename)
+  --no-cache           build from scratch: neither use nor fill the package cache (by default an
+                       unchanged tree is answered from the cache and unchanged files are reused)
   --json               one JSON object on stdout: files, bytes, zipBytes, base64Bytes, checksum,
-                       largest, verdict, handler, initializer, out
+                       largest, verdict, handler, initializer, out, cache
 
 Exit codes: 0 packaged (size warnings included), 2 bad input: a missing or empty folder, an
 unreadable file, a file that changed while it was read, a symlink leaving DIR, a file name that is
@@ -83,13 +87,19 @@ function isFolder(p: string): boolean {
   }
 }
 
-async function buildOrLoad(source: string, runtime: string | undefined, out: AtomicOut | undefined, io: Io): Promise<PackageSummary> {
+async function buildOrLoad(
+  source: string,
+  runtime: string | undefined,
+  out: AtomicOut | undefined,
+  io: Io,
+  cache: PackageCache | undefined,
+): Promise<PackageSummary> {
   if (isFolder(source)) {
     const sink = out ? new FileSink(out.fd) : new DiscardSink();
     try {
       // The zip (and its temporary file) may be inside the folder: never package them.
       const excludePaths = out ? [out.target, out.temp] : [];
-      return await packageFolder({ root: source, runtime, onProgress: progressPrinter(io) }, sink, { excludePaths });
+      return await packageFolder({ root: source, runtime, cache, onProgress: progressPrinter(io) }, sink, { excludePaths });
     } finally {
       clearProgress(io);
     }
@@ -112,6 +122,12 @@ function runtimeOrThrow(value: string | undefined) {
   return info;
 }
 
+function cacheLine(cache: CacheUse): string {
+  if (cache.unchanged) return 'unchanged since the cached build: no file was read or compressed';
+  if (cache.used) return `${cache.reused.toLocaleString('en-US')} file${cache.reused === 1 ? '' : 's'} reused from the cached build, the rest compressed`;
+  return 'built in full (nothing cached to reuse), cached for next time';
+}
+
 function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined): string {
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
@@ -127,6 +143,7 @@ function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initia
   for (const [label, check] of [['handler', checks.handler], ['initializer', checks.initializer]] as const) {
     if (check) lines.push(`  ${label.padEnd(11)} ${check.status}: ${check.value}: ${check.message}`);
   }
+  if (pkg.cache) lines.push(`  cache       ${cacheLine(pkg.cache)}`);
   if (out) lines.push(`  written     ${out}`);
   return `${lines.join('\n')}\n`;
 }
@@ -146,6 +163,7 @@ function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { 
     handler: checks.handler ?? null,
     initializer: checks.initializer ?? null,
     out: out ?? null,
+    cache: pkg.cache ?? null,
   };
 }
 
@@ -183,7 +201,7 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   const outPath = values.out !== undefined ? path.resolve(io.cwd, values.out) : undefined;
   const out = outPath ? new AtomicOut(outPath) : undefined;
   try {
-    const pkg = await buildOrLoad(source, runtime?.id, out, io);
+    const pkg = await buildOrLoad(source, runtime?.id, out, io, packageCacheFor(io.env, Boolean(values['no-cache'])));
     const checks: { handler?: NamedCheck; initializer?: NamedCheck } = {};
     if (runtime) {
       const handler = values.handler ?? runtime.defaultHandler;

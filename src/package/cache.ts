@@ -29,6 +29,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { fcwConfigDir } from '../cli/config-dir.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, type Prepared } from './prepare-queue.js';
 import type { SelectedEntry } from './select.js';
@@ -52,6 +53,11 @@ const VERIFY_CHUNK = 1024 * 1024;
 
 export function cacheRootIn(configDir: string): string {
   return path.join(configDir, 'package-cache');
+}
+
+/** The cache under the config directory, or none with `--no-cache`. */
+export function packageCacheFor(env: NodeJS.ProcessEnv, noCache: boolean): PackageCache | undefined {
+  return noCache ? undefined : new PackageCache(cacheRootIn(fcwConfigDir(env)));
 }
 
 /** One entry's key as stored: [path, kind, size, mode, stamp, changedNs, target]. */

@@ -210,7 +210,8 @@ function main(): void {
       rmSync(zipOut, { force: true });
       // Alternate which goes first, so neither always runs on a warmer cache.
       const runOurs = () => {
-        const r = timed(process.execPath, [cli, 'package', corpus, '--out', ourOut, '--json'], work);
+        // --no-cache: this measures a full build every run (bench:redeploy measures the cache).
+        const r = timed(process.execPath, [cli, 'package', corpus, '--out', ourOut, '--json', '--no-cache'], work);
         ours.push(r.ms);
         if (r.rssKb !== undefined) rss.push(r.rssKb * 1024);
         if (r.cpuS !== undefined) ourCpu.push(r.cpuS);

@@ -15,8 +15,12 @@ let cleanup: () => void;
 let app: string;
 const INDEX_JS = 'exports.handler = async () => ({ ok: true });\n';
 const FCIGNORE = '*.md\n';
+let savedConfigDir: string | undefined;
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
+  // The package cache lives in the config directory: keep it in the test's folder.
+  savedConfigDir = process.env.FCW_CONFIG_DIR;
+  process.env.FCW_CONFIG_DIR = path.join(dir, 'config');
   chmodSync(dir, 0o755); // the unreadable-file test runs the bin as another user
   app = makeTree(path.join(dir, 'app'), {
     'index.js': INDEX_JS,
@@ -27,7 +31,11 @@ beforeAll(() => {
     'README.md': 'left out',
   });
 });
-afterAll(() => cleanup());
+afterAll(() => {
+  if (savedConfigDir === undefined) delete process.env.FCW_CONFIG_DIR;
+  else process.env.FCW_CONFIG_DIR = savedConfigDir;
+  cleanup();
+});
 
 function unzipTest(file: string): void {
   const r = spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
@@ -104,6 +112,29 @@ describe('fcw package DIR', () => {
     const r = await runFcw(['package', app, '--out', out]);
     expect(r.code).toBe(0);
     expect(readdirSync(path.dirname(out)).sort()).toEqual(['.other.zip.fcw-tmp-' + process.pid, 'app.zip']);
+  });
+
+  it('the package cache: --json says whether it was used and what was reused; --no-cache builds from scratch', async () => {
+    const tree = makeTree(path.join(dir, 'cached'), { 'index.js': INDEX_JS, 'lib/a.js': text(30_000, 3), 'lib/b.js': text(20_000, 4) });
+    const env = { FCW_CONFIG_DIR: path.join(dir, 'cache-config') };
+    const report = async (...extra: string[]) => JSON.parse((await runFcw(['package', tree, '--json', ...extra], { env })).stdout);
+    const first = await report();
+    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0 });
+    // Files written less than a second before a cached scan are read again (they could still be
+    // changing within one timestamp tick); wait that out so the next runs can trust the cache.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await report();
+    const unchanged = await report();
+    expect(unchanged.cache).toEqual({ used: true, unchanged: true, reused: 3 });
+    expect(unchanged.checksum).toBe(first.checksum);
+    writeFileSync(path.join(tree, 'lib/b.js'), text(20_000, 5));
+    const changed = await report();
+    expect(changed.cache).toEqual({ used: true, unchanged: false, reused: 2 });
+    const scratch = await report('--no-cache');
+    expect(scratch.cache).toBeNull();
+    expect(scratch.checksum).toBe(changed.checksum);
+    const human = await runFcw(['package', tree], { env });
+    expect(human.stdout).toContain('cache       ');
   });
 
   it('takes an existing zip as it is', async () => {
