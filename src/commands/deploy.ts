@@ -6,7 +6,7 @@ import { CancelledError, ConfigError, EXIT, isUsageError, UsageError, type Confi
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
-import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
+import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import type { PackageResult } from '../package/types.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
@@ -169,13 +169,18 @@ function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployP
   return `${what}:\n${formatDiff(plan.diff)}\n  code: ${plan.codeReason}\n`;
 }
 
+function cacheNote(cache: PackageCacheUse | undefined): string {
+  if (!cache?.used) return '';
+  return cache.unchanged ? ', unchanged since the cached build' : `, ${cache.reused} ${cache.reused === 1 ? 'file' : 'files'} from the cache`;
+}
+
 function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
   if (d.state === 'skipped') return `  ${phase}: skipped (${d.message})`;
   if (d.state !== 'done') return undefined;
   const ms = d.ms !== undefined ? ` (${d.ms} ms)` : '';
   switch (phase) {
     case 'package':
-      return d.package ? `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${ms}` : undefined;
+      return d.package ? `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${cacheNote(d.package.cache)}${ms}` : undefined;
     case 'read':
       return `  read: ${d.message ?? ''}${ms}`;
     case 'create-service':
