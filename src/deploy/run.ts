@@ -61,6 +61,20 @@ export interface PackageFacts {
   cache?: PackageCacheUse;
 }
 
+/**
+ * The code to send, reading the package's zip only when the request is built: a tree unchanged
+ * since the cached build holds its zip lazily, and a redeploy that sends no code never loads it.
+ */
+function zipCode(pkg: BuiltPackage): CodeUpload {
+  return {
+    kind: 'zip',
+    checksum: pkg.checksum,
+    get zip() {
+      return pkg.zip;
+    },
+  };
+}
+
 function packageFacts(p: BuiltPackage): PackageFacts {
   const facts: PackageFacts = { files: p.files, bytes: p.bytes, zipBytes: p.zipBytes, checksum: p.checksum };
   if (p.cache) facts.cache = p.cache;
@@ -288,7 +302,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
         if (spec.function.initializer) checks.push(deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.initializer, 'initializer'));
         for (const check of await Promise.all(checks)) if (check.status !== 'ok') warn(check.message);
       }
-      code = { kind: 'zip', zip: pkg.zip, checksum: pkg.checksum };
+      code = zipCode(pkg);
     } else {
       phase('package', { state: 'skipped', message: spec.code.kind === 'oss' ? 'code is in OSS' : 'code is the container image' });
       if (spec.code.kind === 'oss') code = { kind: 'oss', bucket: spec.code.bucket, object: spec.code.object };

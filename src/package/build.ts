@@ -1,6 +1,8 @@
 // buildPackage: folder → selected entries → zip (with its CRC-64) → the size report.
 // scanFolder: the same selection without the zip, for the wizard's live scan.
-import { CancelledError } from '../core/errors.js';
+import { readFileSync } from 'node:fs';
+import { CancelledError, FailedError } from '../core/errors.js';
+import { crc64 } from './crc64.js';
 import type { FsOps } from './read-file.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size } from '../core/bytes.js';
@@ -81,8 +83,9 @@ function progressReporter(selection: Selection, options: BuildPackageOptions, ev
 
 /** Builds the package and keeps the zip in memory (the contract: what deploy sends). */
 export async function buildPackage(options: BuildPackageOptions, internals: BuildInternals = {}): Promise<PackageResult> {
-  const result = await packageFolder(options, undefined, internals);
-  return { ...result, zip: result.zip! };
+  // In memory there is always a zip: a Buffer, or (a tree unchanged since the cached build) a getter
+  // that loads it on first use, so the object is returned as it is rather than spread.
+  return (await packageFolder(options, undefined, internals)) as PackageResult;
 }
 
 /** Wall clock in nanoseconds (what file timestamps are compared with). */
@@ -149,15 +152,34 @@ function answerFromCache(selection: Selection, cached: CachedPackage, sink: ZipS
   const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
   // Only the report is wanted: nothing is read, not even the cached zip.
   if (sink instanceof DiscardSink) return summaryOf(selection, output, cache);
-  const zip = cached.verify(true);
-  if (!zip) return undefined;
   if (sink) {
+    const zip = cached.verify(true);
+    if (!zip) return undefined;
     sink.write(zip);
     sink.close();
-  } else {
-    output.zip = zip;
+    return summaryOf(selection, output, cache);
   }
-  return summaryOf(selection, output, cache);
+  // In memory (a deploy): checked now, in 1 MB reads, but loaded only if the zip is sent; a
+  // redeploy whose deployed codeChecksum equals this one never holds it.
+  if (!cached.verify()) return undefined;
+  const summary = summaryOf(selection, output, cache);
+  const file = cached.zipPath;
+  let loaded: Buffer | undefined;
+  Object.defineProperty(summary, 'zip', {
+    enumerable: true,
+    get: () => (loaded ??= loadCachedZip(file, cached.zipBytes, cached.checksum)),
+  });
+  summary.folderMatchesZip = true;
+  return summary;
+}
+
+/** The cached zip's bytes, checked again (its file is replaced only by rename, but disks fail). */
+function loadCachedZip(file: string, size: number, checksum: string): Buffer {
+  const zip = readFileSync(file);
+  if (zip.length !== size || crc64(zip) !== checksum) {
+    throw new FailedError(`The package cache's copy of the zip (${file}) changed after it was checked; nothing was sent.`, 'Deploy again: the cache is rebuilt.');
+  }
+  return zip;
 }
 
 async function zipSelection(

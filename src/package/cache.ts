@@ -137,6 +137,8 @@ export class CachedPackage {
     private readonly fd: number,
     readonly manifest: Manifest,
     private readonly rows: Map<string, KeyRow>,
+    /** The cached zip's file (named by its CRC-64, written only by rename). */
+    readonly zipPath: string,
   ) {}
 
   get checksum(): string {
@@ -294,7 +296,8 @@ export class PackageCache {
       closeSync(fd);
       return undefined;
     }
-    return new CachedPackage(fd, manifest, new Map(manifest.rows.map((row) => [row[0], row])));
+    const rows = new Map(manifest.rows.map((row) => [row[0], row]));
+    return new CachedPackage(fd, manifest, rows, path.join(folder, manifest.zipFile));
   }
 
   /** A new cache zip for this folder, or undefined when the cache cannot be written (it is optional). */

@@ -52,6 +52,8 @@ export interface PackageResult {
   source: 'folder' | 'zip';
   /** How the package cache served this build, when one was given. */
   cache?: CacheUse;
+  /** The folder holds exactly what the zip holds (an unchanged tree): the handler check reads it there. */
+  folderMatchesZip?: boolean;
 }
 
 export interface CacheUse {

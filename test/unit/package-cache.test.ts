@@ -76,6 +76,22 @@ describe('an unchanged tree', () => {
     expect(second.zip.equals((await full()).zip)).toBe(true);
   });
 
+  it('in memory (a deploy), the cached zip is loaded only when used, and checked again then', async () => {
+    const first = await cached();
+    const second = await cached();
+    expect(second.cache?.unchanged).toBe(true);
+    expect(second.folderMatchesZip).toBe(true);
+    expect(typeof Object.getOwnPropertyDescriptor(second, 'zip')?.get).toBe('function');
+    expect(second.zip.equals(first.zip)).toBe(true);
+    // Damaged between the check and the load: an error, never other bytes.
+    const third = await cached();
+    const zipFile = path.join(cache.folderFor(root, undefined), `${first.checksum}.zip`);
+    const bytes = readFileSync(zipFile);
+    bytes[300] ^= 0xff;
+    writeFileSync(zipFile, bytes);
+    expect(() => third.zip).toThrow(/changed after it was checked; nothing was sent/);
+  });
+
   it('a file changed as late as the cached scan (racy) is read again', async () => {
     await cached({}); // the real clock: every file was written within the last second
     const fs = watchingFs();
