@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { CancelledError, FailedError } from '../core/errors.js';
 import { crc64 } from './crc64.js';
-import type { FsOps } from './read-file.js';
+import { readEntry, type FsOps } from './read-file.js';
+import { prepareSync } from './prepare-queue.js';
+import { STREAM_MIN_BYTES } from './read-large.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
@@ -109,6 +111,10 @@ export async function packageFolder(
   const cached = options.cache?.open(selection.root, options.runtime);
   try {
     const match = cached?.compare(selection.entries);
+    if (cached && match?.racy && cached.verify() && racyEntriesUnchanged(match.racy, cached, internals.fs)) {
+      options.cache!.refresh(cached, selection.entries, scanStartNs);
+      match.unchanged = true;
+    }
     if (cached && match?.unchanged) {
       const answer = answerFromCache(selection, cached, sink);
       if (answer) return answer;
@@ -143,6 +149,28 @@ export async function packageFolder(
   } finally {
     cached?.close();
   }
+}
+
+/**
+ * Entries whose keys match but changed within a second of the cached scan: read again (only they),
+ * their zip entry is compared byte for byte with the cached one. Equal deflated bytes mean equal
+ * content, so the cached zip is still this tree's. Large files are not re-read here (a build is).
+ */
+function racyEntriesUnchanged(racy: readonly SelectedEntry[], cached: CachedPackage, fs: FsOps | undefined): boolean {
+  for (const entry of racy) {
+    if (entry.kind !== 'file' || entry.size === 0) continue; // their key is their content
+    if (entry.size >= STREAM_MIN_BYTES) return false;
+    try {
+      const fresh = prepareSync(readEntry(entry, fs));
+      const old = cached.prepared(entry);
+      const oldData = Buffer.isBuffer(old.data) ? old.data : Buffer.concat(old.data);
+      const freshData = Buffer.isBuffer(fresh.data) ? fresh.data : Buffer.concat(fresh.data);
+      if (fresh.deflated !== old.deflated || fresh.crc32 !== old.crc32 || !freshData.equals(oldData)) return false;
+    } catch {
+      return false; // unreadable or changed: the build says so
+    }
+  }
+  return true;
 }
 
 /** The cached zip as this tree's package, or undefined when its bytes fail their CRC-64 (then: build). */

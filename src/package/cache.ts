@@ -124,6 +124,8 @@ function processAlive(pid: number): boolean {
 export interface CacheMatch {
   /** Every key equal and none racy: the cached zip is the zip of this tree. */
   unchanged: boolean;
+  /** Every key equal, but these entries changed too close to the cached scan to be trusted. */
+  racy?: SelectedEntry[];
   /** Files whose compressed bytes can be taken from the cached zip. */
   reusable: number;
 }
@@ -161,13 +163,17 @@ export class CachedPackage {
 
   compare(entries: readonly SelectedEntry[]): CacheMatch {
     let reusable = 0;
-    let allTrusted = entries.length === this.rows.size;
+    const racy: SelectedEntry[] = [];
+    let allKeysEqual = entries.length === this.rows.size;
     for (const entry of entries) {
-      const row = this.reusableRow(entry);
-      if (!row) allTrusted = false;
+      const row = this.rows.get(entry.path);
+      if (!row || !sameKey(row, entry)) allKeysEqual = false;
+      else if (!this.trusted(row)) racy.push(entry);
       else if (entry.kind === 'file') reusable++;
     }
-    return { unchanged: allTrusted && keyDigestOf(entries) === this.manifest.keyDigest, reusable };
+    allKeysEqual &&= keyDigestOf(entries) === this.manifest.keyDigest;
+    if (!allKeysEqual) return { unchanged: false, reusable };
+    return racy.length === 0 ? { unchanged: true, reusable } : { unchanged: false, racy, reusable };
   }
 
   /**
@@ -177,6 +183,7 @@ export class CachedPackage {
   verify(keep: true): Buffer | undefined;
   verify(keep?: false): boolean;
   verify(keep = false): Buffer | boolean | undefined {
+    if (!keep && this.verified) return true;
     const crc = new Crc64();
     const whole = keep ? Buffer.allocUnsafe(this.manifest.zipBytes) : undefined;
     const chunk = keep ? undefined : Buffer.allocUnsafe(VERIFY_CHUNK);
@@ -298,6 +305,22 @@ export class PackageCache {
     }
     const rows = new Map(manifest.rows.map((row) => [row[0], row]));
     return new CachedPackage(fd, manifest, rows, path.join(folder, manifest.zipFile));
+  }
+
+  /**
+   * Rewrites the manifest of a cached zip that proved to be this tree's (its racy entries were
+   * read again and gave the same bytes), with this scan's time, so they are trusted next time.
+   */
+  refresh(cached: CachedPackage, entries: readonly SelectedEntry[], scanStartNs: bigint): void {
+    const folder = this.folderFor(cached.manifest.root, cached.manifest.runtime ?? undefined);
+    const manifest: Manifest = { ...cached.manifest, scanStartNs: String(scanStartNs), rows: entries.map(keyRow) };
+    const temp = path.join(folder, `tmp-${process.pid}-${Date.now()}.json`);
+    try {
+      writeFileSync(temp, sealed(manifest), { mode: 0o600 });
+      renameSync(temp, path.join(folder, MANIFEST));
+    } catch {
+      rmSync(temp, { force: true }); // optional: the next build reads those files again
+    }
   }
 
   /** A new cache zip for this folder, or undefined when the cache cannot be written (it is optional). */

@@ -103,6 +103,13 @@ function finish(raw: Buffer, deflated: Buffer, crc: number): Prepared {
     : { data: raw, deflated: false, crc32: crc, size: raw.length };
 }
 
+/** One file's zip entry from its bytes, on this thread: what either queue would give for them. */
+export function prepareSync(raw: Buffer, level: number = DEFLATE_LEVEL): Prepared {
+  const crc = crc32(raw);
+  if (looksIncompressible(raw)) return stored(raw, crc);
+  return finish(raw, zlib.deflateRawSync(raw, deflateOptions(raw.length, level)), crc);
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Slot {
