@@ -171,7 +171,8 @@ function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployP
 
 function cacheNote(cache: PackageCacheUse | undefined): string {
   if (!cache?.used) return '';
-  return cache.unchanged ? ', unchanged since the cached build' : `, ${cache.reused} ${cache.reused === 1 ? 'file' : 'files'} from the cache`;
+  if (cache.unchanged) return ', unchanged since the cached build';
+  return `, ${cache.reused} ${cache.reused === 1 ? 'file' : 'files'} from the cache`;
 }
 
 function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
@@ -180,7 +181,12 @@ function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
   const ms = d.ms !== undefined ? ` (${d.ms} ms)` : '';
   switch (phase) {
     case 'package':
-      return d.package ? `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${cacheNote(d.package.cache)}${ms}` : undefined;
+      if (!d.package) return undefined;
+      return (
+        `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ` +
+        `${d.package.zipBytes} bytes zipped, ` +
+        `crc64 ${d.package.checksum}${cacheNote(d.package.cache)}${ms}`
+      );
     case 'read':
       return `  read: ${d.message ?? ''}${ms}`;
     case 'create-service':
@@ -266,6 +272,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
     const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = await import('../package/index.js');
+    const cache = packageCacheFor(io.env, values['no-cache'] === true);
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
@@ -300,7 +307,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       {
         client,
         packager: {
-          buildPackage: (options) => buildPackage({ ...options, cache: packageCacheFor(io.env, values['no-cache'] === true) }),
+          buildPackage: (options) => buildPackage({ ...options, cache }),
           loadZipPackage,
           // deploy() hands back the very PackageResult the packager built.
           checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),

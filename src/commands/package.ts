@@ -99,7 +99,8 @@ async function buildOrLoad(
     try {
       // The zip (and its temporary file) may be inside the folder: never package them.
       const excludePaths = out ? [out.target, out.temp] : [];
-      return await packageFolder({ root: source, runtime, cache, onProgress: progressPrinter(io) }, sink, { excludePaths });
+      const options = { root: source, runtime, cache, onProgress: progressPrinter(io) };
+      return await packageFolder(options, sink, { excludePaths });
     } finally {
       clearProgress(io);
     }
@@ -124,7 +125,8 @@ function runtimeOrThrow(value: string | undefined) {
 
 function cacheLine(cache: CacheUse): string {
   if (cache.unchanged) return 'unchanged since the cached build: no file was read or compressed';
-  if (cache.used) return `${cache.reused.toLocaleString('en-US')} file${cache.reused === 1 ? '' : 's'} reused from the cached build, the rest compressed`;
+  const files = `${cache.reused.toLocaleString('en-US')} file${cache.reused === 1 ? '' : 's'}`;
+  if (cache.used) return `${files} reused from the cached build, the rest compressed`;
   return 'built in full (nothing cached to reuse), cached for next time';
 }
 

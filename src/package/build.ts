@@ -11,7 +11,8 @@ import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
 import type { BuildPackageOptions, CacheUse, PackageEntry, PackageResult, ScanResult } from './types.js';
 import type { CachedPackage } from './cache.js';
-import { DiscardSink, memorySinkFor, TeeSink, writeZip, type ReusedEntries, type ZipOutput, type ZipSink } from './zip-writer.js';
+import { DiscardSink, memorySinkFor, TeeSink, writeZip } from './zip-writer.js';
+import type { ReusedEntries, ZipOutput, ZipSink } from './zip-writer.js';
 
 /** A package whose zip went to a sink (a file, or nowhere) instead of memory. */
 export type PackageSummary = Omit<PackageResult, 'zip'> & { zip?: Buffer };
@@ -139,7 +140,10 @@ export async function packageFolder(
     }
     if (writer) {
       try {
-        writer.commit({ root: selection.root, runtime: options.runtime ?? null, scanStartNs: String(scanStartNs), zipBytes: output.zipBytes, checksum: output.checksum }, selection.entries);
+        const { zipBytes, checksum } = output;
+        const runtime = options.runtime ?? null;
+        const fields = { root: selection.root, runtime, scanStartNs: String(scanStartNs), zipBytes, checksum };
+        writer.commit(fields, selection.entries);
       } catch {
         writer.abandon(); // the cache is optional: a full disk there must not fail the build
       }
@@ -174,7 +178,11 @@ function racyEntriesUnchanged(racy: readonly SelectedEntry[], cached: CachedPack
 }
 
 /** The cached zip as this tree's package, or undefined when its bytes fail their CRC-64 (then: build). */
-function answerFromCache(selection: Selection, cached: CachedPackage, sink: ZipSink | undefined): PackageSummary | undefined {
+function answerFromCache(
+  selection: Selection,
+  cached: CachedPackage,
+  sink: ZipSink | undefined,
+): PackageSummary | undefined {
   const reused = selection.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).length;
   const cache = { used: true, unchanged: true, reused };
   const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
@@ -205,7 +213,10 @@ function answerFromCache(selection: Selection, cached: CachedPackage, sink: ZipS
 function loadCachedZip(file: string, size: number, checksum: string): Buffer {
   const zip = readFileSync(file);
   if (zip.length !== size || crc64(zip) !== checksum) {
-    throw new FailedError(`The package cache's copy of the zip (${file}) changed after it was checked; nothing was sent.`, 'Deploy again: the cache is rebuilt.');
+    throw new FailedError(
+      `The package cache's copy of the zip (${file}) changed after it was checked; nothing was sent.`,
+      'Deploy again: the cache is rebuilt.',
+    );
   }
   return zip;
 }

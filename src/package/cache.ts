@@ -46,7 +46,10 @@ export const CACHE_CAP_BYTES = 1024 * 1024 * 1024;
  * kernel tick on others) after it was read keeps the same stamp with other bytes.
  */
 export const RACY_WINDOW_NS = 1_000_000_000n;
-/** Zips in a cache folder that no manifest names are removed once this old (a concurrent build may be committing one). */
+/**
+ * Zips in a cache folder that no manifest names are removed once this old: a concurrent build may
+ * be about to commit one.
+ */
 const ORPHAN_AGE_MS = 60_000;
 const MANIFEST = 'manifest.json';
 const VERIFY_CHUNK = 1024 * 1024;
@@ -82,12 +85,16 @@ function keyRow(entry: SelectedEntry): KeyRow {
 }
 
 function sameKey(row: KeyRow, entry: SelectedEntry): boolean {
-  return row[1] === entry.kind && row[2] === entry.size && row[3] === entry.mode && row[4] === entry.stamp && row[6] === (entry.target ?? null);
+  const [, kind, size, mode, stamp, , target] = row;
+  if (kind !== entry.kind || size !== entry.size || mode !== entry.mode) return false;
+  return stamp === entry.stamp && target === (entry.target ?? null);
 }
 
 export function keyDigestOf(entries: readonly SelectedEntry[]): string {
   const hash = createHash('sha256');
-  for (const e of entries) hash.update(`${JSON.stringify([e.path, e.kind, e.size, e.mode, e.stamp, e.target ?? null])}\n`);
+  for (const e of entries) {
+    hash.update(`${JSON.stringify([e.path, e.kind, e.size, e.mode, e.stamp, e.target ?? null])}\n`);
+  }
   return hash.digest('hex');
 }
 
@@ -210,7 +217,8 @@ export class CachedPackage {
     if (!indexed || indexed.uncompressedSize !== entry.size || (indexed.method !== 8 && indexed.method !== 0)) {
       throw new Error(`package cache: ${entry.path} is not in the cached zip as its manifest says`);
     }
-    return { data: readEntryData(this.fd, indexed), deflated: indexed.method === 8, crc32: indexed.crc32, size: entry.size };
+    const data = readEntryData(this.fd, indexed);
+    return { data, deflated: indexed.method === 8, crc32: indexed.crc32, size: entry.size };
   }
 
   close(): void {
@@ -242,7 +250,8 @@ export class CacheWriter {
     this.closeFd();
     const zipFile = `${fields.checksum}.zip`;
     renameSync(this.temp, path.join(this.folder, zipFile));
-    const manifest: Manifest = { format: CACHE_FORMAT, ...fields, zipFile, keyDigest: keyDigestOf(entries), rows: entries.map(keyRow) };
+    const keyDigest = keyDigestOf(entries);
+    const manifest: Manifest = { format: CACHE_FORMAT, ...fields, zipFile, keyDigest, rows: entries.map(keyRow) };
     const tempManifest = path.join(this.folder, `tmp-${process.pid}-${Date.now()}.json`);
     writeFileSync(tempManifest, sealed(manifest), { mode: 0o600 });
     renameSync(tempManifest, path.join(this.folder, MANIFEST));

@@ -26,13 +26,22 @@ export function escapePath(name: string): string {
   });
 }
 
+/** The length of the UTF-8 sequence a lead byte starts, or 0 when it cannot start one. */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead < 0xe0) return 2;
+  if (lead >= 0xe0 && lead < 0xf0) return 3;
+  if (lead >= 0xf0 && lead < 0xf5) return 4;
+  return 0;
+}
+
 /** Escapes raw name bytes: valid UTF-8 runs as `escapePath` shows them, each other byte as `\xNN`. */
 export function escapeNameBytes(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    const length = sequenceLength(lead);
     const piece = length > 0 && i + length <= bytes.length ? decodeName(bytes.subarray(i, i + length)) : undefined;
     if (piece?.valid) {
       out += escapePath(piece.text);

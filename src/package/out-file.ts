@@ -3,7 +3,8 @@
 // a FIFO, a device (as root, `/dev/null` would have become a zip), a socket or a folder is refused
 // before anything is written. The temporary file is named `.FILE.fcw-tmp-<pid>`, so a run killed
 // mid-write leaves one that the next run in that folder removes once that process is gone.
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -39,7 +40,9 @@ export function checkOutTarget(target: string): void {
   if (what === undefined) return;
   throw new UsageError(
     `--out: ${target} is ${what}; --out writes only regular files (it replaces an existing zip, nothing else).`,
-    what === 'a folder' ? `Name the zip file, e.g. --out ${path.join(target, 'code.zip')}.` : 'Give the path of a .zip file to create or replace.',
+    what === 'a folder'
+      ? `Name the zip file, e.g. --out ${path.join(target, 'code.zip')}.`
+      : 'Give the path of a .zip file to create or replace.',
   );
 }
 
@@ -89,7 +92,7 @@ export class AtomicOut {
     try {
       if (!statSync(dir).isDirectory()) throw new Error('not a folder');
     } catch {
-      throw new UsageError(`--out: the folder ${dir} does not exist.`, 'Create it first, or write the zip somewhere else.');
+      throw new UsageError(`--out: the folder ${dir} does not exist.`, 'Create it, or write the zip somewhere else.');
     }
     checkOutTarget(target);
     sweepStaleTemps(dir);

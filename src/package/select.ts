@@ -87,7 +87,7 @@ const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 function refuseName(rel: string, why: string, escaped = false): never {
   throw new UsageError(
     `${escaped ? rel : escapePath(rel)} ${why}, so it cannot be packaged as it is.`,
-    `Rename it, or leave it out with a pattern in ${IGNORE_FILE} (for example its name with * in place of the odd characters).`,
+    `Rename it, or leave it out with a pattern in ${IGNORE_FILE} (its name with * in place of the odd characters).`,
   );
 }
 
@@ -101,7 +101,8 @@ function readLinkName(abs: string, rel: string): string {
 function checkFileSize(rel: string, size: number): void {
   if (size <= ZIP32_ENTRY_MAX_BYTES) return;
   throw new UsageError(
-    `${escapePath(rel)} is ${size} bytes; a zip without ZIP64 stores files under 4 GiB, and FC takes at most 500 MB of zip.`,
+    `${escapePath(rel)} is ${size} bytes; a zip without ZIP64 stores files under 4 GiB, ` +
+      'and FC takes at most 500 MB of zip.',
     `Leave it out with ${IGNORE_FILE}, or fetch it at run time (from OSS or a NAS mount) instead of packaging it.`,
   );
 }
@@ -217,7 +218,8 @@ async function walk(
     try {
       names = await fs.readdir(dirAbs);
     } catch (error) {
-      throw new UsageError(`Cannot list ${escapePath(dirAbs)}: ${(error as Error).message}.`, `Fix its permissions or add it to ${IGNORE_FILE}.`);
+      const why = `Cannot list ${escapePath(dirAbs)}: ${(error as Error).message}.`;
+      throw new UsageError(why, `Fix its permissions or add it to ${IGNORE_FILE}.`);
     }
     for (const dirent of names) {
       seen++;
@@ -231,15 +233,20 @@ async function walk(
         const shown = `${dirRel ? `${escapePath(dirRel)}/` : ''}${escapeNameBytes(dirent.name)}`;
         refuseName(shown, 'has a name that is not valid UTF-8 (fcw stores names as UTF-8)', true);
       }
-      if (name.includes('\\')) refuseName(rel, 'has a backslash in its name (unzip tools read it as a folder separator)');
-      if (CONTROL_CHAR.test(name)) refuseName(rel, 'has a control character in its name (unzip tools drop or replace them)');
+      if (name.includes('\\')) {
+        refuseName(rel, 'has a backslash in its name (unzip tools read it as a folder separator)');
+      }
+      if (CONTROL_CHAR.test(name)) {
+        refuseName(rel, 'has a control character in its name (unzip tools drop or replace them)');
+      }
       const abs = path.join(dirAbs, name);
       if (excluded.has(abs)) continue;
       let stats: BigIntStats;
       try {
         stats = await fs.lstat(abs);
       } catch (error) {
-        throw new UsageError(`Cannot read ${escapePath(rel)}: ${(error as Error).message}.`, `Fix it or add it to ${IGNORE_FILE}.`);
+        const why = `Cannot read ${escapePath(rel)}: ${(error as Error).message}.`;
+        throw new UsageError(why, `Fix it or add it to ${IGNORE_FILE}.`);
       }
       found.push({ rel, abs, stats });
       if (stats.isDirectory()) pending.push(rel);
@@ -301,7 +308,9 @@ export async function selectEntries(rootIn: string, options: SelectOptions = {})
   }
   if (files === 0) {
     throw new UsageError(
-      `${root} has no files to package${seen > 0 ? ` (everything is excluded by ${IGNORE_FILE} or the default excludes)` : ' (the folder is empty)'}.`,
+      `${root} has no files to package${
+        seen > 0 ? ` (everything is excluded by ${IGNORE_FILE} or the default excludes)` : ' (the folder is empty)'
+      }.`,
       'Point at the folder that holds your function code.',
     );
   }

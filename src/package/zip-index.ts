@@ -73,7 +73,10 @@ export function readZipIndex(fd: number, size: number): IndexedEntry[] {
 /** An entry's compressed bytes, after checking that its local header is where the index says. */
 export function readEntryData(fd: number, entry: IndexedEntry): Buffer {
   const block = readAt(fd, entry.localLength + entry.compressedSize, entry.localOffset);
-  if (block.readUInt32LE(0) !== LOCAL_SIGNATURE || block.readUInt32LE(14) !== entry.crc32 || block.readUInt32LE(18) !== entry.compressedSize) {
+  const signature = block.readUInt32LE(0);
+  const crc32 = block.readUInt32LE(14);
+  const compressedSize = block.readUInt32LE(18);
+  if (signature !== LOCAL_SIGNATURE || crc32 !== entry.crc32 || compressedSize !== entry.compressedSize) {
     throw new ZipIndexError('local header does not match');
   }
   return block.subarray(entry.localLength);

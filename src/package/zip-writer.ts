@@ -257,6 +257,11 @@ function zipFileWorkerOf(stream: unknown): Record<string, unknown> | undefined {
   return worker && typeof worker === 'object' && 'dirRecords' in worker && '_sources' in worker ? (worker as Record<string, unknown>) : undefined;
 }
 
+/** A PreparedObject as jszip's file() takes it (jszip sees a compressed object and asks it for a worker). */
+function lazyBytes(load: () => Promise<Prepared>, size: number): Uint8Array {
+  return new PreparedObject(load, size) as unknown as Uint8Array;
+}
+
 /** Files this large are read and deflated in chunks when jszip reaches them, not through the queues. */
 function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
   return entry.kind === 'file' && entry.size >= (options.streamMinBytes ?? STREAM_MIN_BYTES);
@@ -293,7 +298,10 @@ export interface ZipOutput {
 
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
-  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0 && !streamed(e, options) && !options.reuse?.has(e));
+  // Streamed and reused files are not read by the queues: jszip asks for them when it reaches them.
+  const queued = (e: SelectedEntry) =>
+    e.kind === 'file' && e.size > 0 && !streamed(e, options) && !options.reuse?.has(e);
+  const fileJobs = entries.filter(queued);
   const jobs = native ? fileJobs : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
@@ -333,15 +341,16 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
         options.onFileDone?.(entry);
         return prepared;
       };
-      archive.file(entry.path, new PreparedObject(load, entry.size) as unknown as Uint8Array, { ...common, compression: 'DEFLATE' });
+      archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
     } else if (native && streamed(entry, options)) {
       const load = async () => {
         if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
-        const prepared = await prepareLarge(entry, { level: options.level, fs: options.fs, maxCompressedBytes: options.maxCompressedBytes });
+        const { level, fs, maxCompressedBytes } = options;
+        const prepared = await prepareLarge(entry, { level, fs, maxCompressedBytes });
         options.onFileDone?.(entry);
         return prepared;
       };
-      archive.file(entry.path, new PreparedObject(load, entry.size) as unknown as Uint8Array, { ...common, compression: 'DEFLATE' });
+      archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
     } else if (native) {
       const index = jobIndex++;
       const data = new PreparedObject(() => queue.take(index), entry.size) as unknown as Uint8Array;

@@ -23,7 +23,8 @@ export function usesZip64(zip: Buffer): boolean {
   if (zip.length < EOCD_MIN) return false;
   const eocd = findEocd(zip);
   if (eocd < 0) return false; // not a zip: jszip says so
-  if (eocd >= ZIP64_LOCATOR_SIZE && zip.readUInt32LE(eocd - ZIP64_LOCATOR_SIZE) === ZIP64_LOCATOR_SIGNATURE) return true;
+  const locator = eocd - ZIP64_LOCATOR_SIZE;
+  if (locator >= 0 && zip.readUInt32LE(locator) === ZIP64_LOCATOR_SIGNATURE) return true;
   const count = zip.readUInt16LE(eocd + 10);
   const cdOffset = zip.readUInt32LE(eocd + 16);
   if (count === 0xffff || cdOffset === 0xffffffff) return true;

@@ -151,7 +151,13 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       const cache = packageCacheFor(env, false);
       const result: PackageResult =
         code.kind === 'folder'
-          ? await buildPackage({ root: resolve(code.path), runtime, signal, cache, onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }) })
+          ? await buildPackage({
+              root: resolve(code.path),
+              runtime,
+              signal,
+              cache,
+              onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }),
+            })
           : await loadZipPackage(resolve(code.path));
       return {
         facts: { files: result.files, bytes: result.bytes, zipBytes: result.zipBytes, checksum: result.checksum },
@@ -188,7 +194,8 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       if (!client) throw new Error('deploy: the connection was not made by these services');
       const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
       const pkg = prebuilt?.handle as PackageResult | undefined;
-      const [{ deploy, lastDeployOf }, { buildPackage, loadZipPackage, checkHandler, packageCacheFor }] = await Promise.all([load.deploy(), load.packager()]);
+      const [{ deploy, lastDeployOf }, packager] = await Promise.all([load.deploy(), load.packager()]);
+      const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = packager;
       const cache = packageCacheFor(env, false);
       const result = await deploy(
         {

@@ -83,7 +83,13 @@ export interface CorpusShape {
   text?: TextStyle;
 }
 
-export function buildCorpus(dir: string, targetFiles: number, targetBytes: number, seed = 42, shape: CorpusShape = {}): CorpusStats {
+export function buildCorpus(
+  dir: string,
+  targetFiles: number,
+  targetBytes: number,
+  seed = 42,
+  shape: CorpusShape = {},
+): CorpusStats {
   const rand = prng(seed);
   const text = new TextSource(rand, shape.text);
   const binaryCount = Math.max(1, Math.round(targetFiles / 400));
@@ -149,12 +155,18 @@ export const TIME = '/usr/bin/time';
  * Runs a command; returns wall ms and, with /usr/bin/time, the peak RSS in KB and the CPU seconds
  * (user + system, all threads): on a shared machine CPU time is the steadier comparison.
  */
-export function timed(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): { ms: number; rssKb?: number; cpuS?: number; stdout: string } {
+export function timed(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): { ms: number; rssKb?: number; cpuS?: number; stdout: string } {
   const useTime = existsSync(TIME);
+  const options = { cwd, env, encoding: 'utf8' as const, maxBuffer: 64 << 20 };
   const started = process.hrtime.bigint();
   const result = useTime
-    ? spawnSync(TIME, ['-f', 'FCW_BENCH_RSS_KB=%M FCW_BENCH_CPU=%U+%S', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 })
-    : spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    ? spawnSync(TIME, ['-f', 'FCW_BENCH_RSS_KB=%M FCW_BENCH_CPU=%U+%S', cmd, ...args], options)
+    : spawnSync(cmd, args, options);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);

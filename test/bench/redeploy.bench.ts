@@ -27,7 +27,8 @@ const CLI = process.env.FCW_BENCH_CLI ?? path.join(REPO, 'dist/cli.js');
 
 function startServe(cli: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; endpoint: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [cli, 'serve', '--port', '0', '--json'];
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -40,6 +41,11 @@ function startServe(cli: string, env: NodeJS.ProcessEnv): Promise<{ child: Child
     });
     child.on('exit', (code) => reject(new Error(`fcw serve exited ${code}`)));
   });
+}
+
+interface DeployJson {
+  status: string;
+  package?: { zipBytes: number; cache?: { unchanged: boolean; reused: number } };
 }
 
 interface Step {
@@ -64,7 +70,8 @@ async function main(): Promise<void> {
   cpSync(path.dirname(CLI), path.dirname(cli), { recursive: true });
   const given = process.env.FCW_BENCH_CORPUS;
   const corpus = given ? path.resolve(given) : path.join(work, 'corpus');
-  const steps = { first: { ms: [], rss: [] } as Step, unchanged: { ms: [], rss: [] } as Step, oneFile: { ms: [], rss: [] } as Step, zip: { ms: [], rss: [] } as Step };
+  const step = (): Step => ({ ms: [], rss: [] });
+  const steps = { first: step(), unchanged: step(), oneFile: step(), zip: step() };
   let zipSize = 0;
   let ourZip = 0;
   try {
@@ -72,8 +79,9 @@ async function main(): Promise<void> {
       console.log(`corpus: reusing ${corpus}`);
     } else {
       const t0 = Date.now();
-      const stats = buildCorpus(corpus, targetFiles, targetMb * 1024 * 1024, 42, { binaryShare: 0.01, text: { vocabulary: 60, skew: 8 } });
-      console.log(`corpus: ${stats.files} files in ${stats.dirs} folders, ${mb(stats.bytes)} (built in ${Date.now() - t0} ms)`);
+      const shape = { binaryShare: 0.01, text: { vocabulary: 60, skew: 8 } };
+      const stats = buildCorpus(corpus, targetFiles, targetMb * 1024 * 1024, 42, shape);
+      console.log(`corpus: ${stats.files} files in ${stats.dirs} folders, ${mb(stats.bytes)} (${Date.now() - t0} ms)`);
     }
     if (!existsSync(TIME)) console.log(`note: ${TIME} not found, so peak RSS is not measured (apt-get install time).`);
     // Files written within a second of a cached scan are read again: let a fresh corpus age.
@@ -83,21 +91,25 @@ async function main(): Promise<void> {
 
     for (let i = 0; i < runs; i++) {
       const config = path.join(work, `config-${i}`);
-      const env = { ...process.env, FCW_CONFIG_DIR: config, HOME: work, CI: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' };
+      const noCloudKeys = { ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' };
+      const env = { ...process.env, FCW_CONFIG_DIR: config, HOME: work, CI: 'true', ...noCloudKeys };
       const { child, endpoint } = await startServe(cli, env);
       const deploy = (args: string[]) => {
-        const r = timed(process.execPath, [cli, 'deploy', '--endpoint', endpoint, ...args, '--yes', '--json'], work, env);
-        const result = JSON.parse(r.stdout) as { status: string; package?: { zipBytes: number; cache?: { unchanged: boolean; reused: number } } };
+        const argv = [cli, 'deploy', '--endpoint', endpoint, ...args, '--yes', '--json'];
+        const r = timed(process.execPath, argv, work, env);
+        const result = JSON.parse(r.stdout) as DeployJson;
         return { ...r, result };
       };
       try {
-        const first = deploy(['--service', 'bench', '--create-service', '--function', 'fn', '--runtime', 'nodejs20', '--handler', 'index.handler',
-          '--code', corpus, '--save-profile', 'bench']);
+        const fields = ['--service', 'bench', '--create-service', '--function', 'fn', '--runtime', 'nodejs20'];
+        const first = deploy([...fields, '--handler', 'index.handler', '--code', corpus, '--save-profile', 'bench']);
         if (first.result.status !== 'created') throw new Error(`first deploy: ${first.stdout}`);
         ourZip = first.result.package?.zipBytes ?? 0;
         record(steps.first, first);
         const unchanged = deploy(['--profile', 'bench']);
-        if (unchanged.result.status !== 'unchanged' || !unchanged.result.package?.cache?.unchanged) throw new Error(`unchanged redeploy: ${unchanged.stdout}`);
+        if (unchanged.result.status !== 'unchanged' || !unchanged.result.package?.cache?.unchanged) {
+          throw new Error(`unchanged redeploy: ${unchanged.stdout}`);
+        }
         record(steps.unchanged, unchanged);
         appendFileSync(changed, `// run ${i}\n`);
         const oneFile = deploy(['--profile', 'bench']);
@@ -111,18 +123,29 @@ async function main(): Promise<void> {
         truncateSync(changed, original);
         child.kill('SIGTERM');
       }
-      console.log(`run ${i + 1}/${runs}: first ${steps.first.ms.at(-1)!.toFixed(0)} ms, unchanged ${steps.unchanged.ms.at(-1)!.toFixed(0)} ms, ` +
-        `one file ${steps.oneFile.ms.at(-1)!.toFixed(0)} ms, zip ${steps.zip.ms.at(-1)!.toFixed(0)} ms`);
+      const last = (s: Step) => `${s.ms.at(-1)!.toFixed(0)} ms`;
+      const { first, unchanged, oneFile, zip } = steps;
+      console.log(`run ${i + 1}/${runs}: first ${last(first)}, unchanged ${last(unchanged)}, ` +
+        `one file ${last(oneFile)}, zip ${last(zip)}`);
     }
     const zipMs = median(steps.zip.ms);
     console.log('');
-    for (const [label, step] of [['first deploy', steps.first], ['unchanged', steps.unchanged], ['one file', steps.oneFile], ['zip -qr -6', steps.zip]] as const) {
-      const rss = step.rss.length ? `, peak RSS ${mb(Math.max(...step.rss))}` : '';
-      console.log(`${label.padEnd(13)} median ${median(step.ms).toFixed(0).padStart(6)} ms  ${(median(step.ms) / zipMs).toFixed(2)}x zip${rss}`);
+    const rows = [
+      ['first deploy', steps.first],
+      ['unchanged', steps.unchanged],
+      ['one file', steps.oneFile],
+      ['zip -qr -6', steps.zip],
+    ] as const;
+    for (const [label, s] of rows) {
+      const rss = s.rss.length ? `, peak RSS ${mb(Math.max(...s.rss))}` : '';
+      const ms = median(s.ms);
+      console.log(`${label.padEnd(13)} median ${ms.toFixed(0).padStart(6)} ms  ${(ms / zipMs).toFixed(2)}x zip${rss}`);
     }
-    console.log(`zip sizes     fcw ${mb(ourZip)}, zip -6 ${mb(zipSize)}; budget for the first deploy's peak RSS: ${mb(ourZip + 100 * 1024 * 1024)}`);
+    const budget = mb(ourZip + 100 * 1024 * 1024);
+    console.log(`zip sizes     fcw ${mb(ourZip)}, zip -6 ${mb(zipSize)}; first-deploy peak RSS budget ${budget}`);
     console.log('targets       unchanged ≤ 0.10x, one file ≤ 0.20x, first-deploy peak RSS ≤ zip + 100 MB');
-    console.log(`load average  ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`load average  ${load} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`);
   } finally {
     if (process.env.FCW_BENCH_KEEP === '1') console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `fcw package` as a user runs it: the built bin, spawned, on trees made in temporary folders.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,10 +115,14 @@ describe('fcw package DIR', () => {
     expect(readdirSync(path.dirname(out)).sort()).toEqual(['.other.zip.fcw-tmp-' + process.pid, 'app.zip']);
   });
 
-  it('the package cache: --json says whether it was used and what was reused; --no-cache builds from scratch', async () => {
-    const tree = makeTree(path.join(dir, 'cached'), { 'index.js': INDEX_JS, 'lib/a.js': text(30_000, 3), 'lib/b.js': text(20_000, 4) });
+  it('the package cache: --json says whether and how it was used; --no-cache builds from scratch', async () => {
+    const spec = { 'index.js': INDEX_JS, 'lib/a.js': text(30_000, 3), 'lib/b.js': text(20_000, 4) };
+    const tree = makeTree(path.join(dir, 'cached'), spec);
     const env = { FCW_CONFIG_DIR: path.join(dir, 'cache-config') };
-    const report = async (...extra: string[]) => JSON.parse((await runFcw(['package', tree, '--json', ...extra], { env })).stdout);
+    const report = async (...extra: string[]) => {
+      const r = await runFcw(['package', tree, '--json', ...extra], { env });
+      return JSON.parse(r.stdout);
+    };
     const first = await report();
     expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0 });
     // Files written less than a second before a cached scan are read again (they could still be

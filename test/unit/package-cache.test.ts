@@ -4,7 +4,8 @@
 // format or written concurrently is never trusted. Files made by a test are "racy" for a second
 // (changed as late as the scan), so most tests build with a clock moved 10 s ahead.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPackage, type BuildInternals } from '../../src/package/build.js';
@@ -152,7 +153,7 @@ describe('a changed tree: incremental, byte-identical to a full build', () => {
     expect(second.zip.equals((await full()).zip)).toBe(true);
   });
 
-  it('a file replaced by a symlink, a deleted file, a new empty folder, a mode change, a rename, an addition', async () => {
+  it('a file made a symlink, a deletion, a new empty folder, a mode change, a rename, an addition', async () => {
     await cached();
     unlinkSync(path.join(root, 'lib/b.js'));
     symlinkSync('a.js', path.join(root, 'lib/b.js'));
@@ -198,7 +199,8 @@ describe('a cache that cannot be trusted is ignored and rebuilt', () => {
     writeFileSync(manifest, text0.slice(0, text0.length >> 1));
     expect((await cached()).cache?.used).toBe(false);
     const outer = JSON.parse(readFileSync(manifest, 'utf8'));
-    writeFileSync(manifest, JSON.stringify({ ...outer, body: outer.body.replace(CACHE_FORMAT, 'fcw-package-cache/0') }));
+    const foreign = outer.body.replace(CACHE_FORMAT, 'fcw-package-cache/0');
+    writeFileSync(manifest, JSON.stringify({ ...outer, body: foreign }));
     expect((await cached()).cache?.used).toBe(false); // the digest no longer matches
     rmSync(path.join(cacheFolder(), `${first.checksum}.zip`));
     const last = await cached();

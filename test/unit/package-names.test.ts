@@ -52,7 +52,10 @@ describe('names refused, shown escaped', () => {
       const root = makeTree(path.join(dir, `code-${name.length}`), { 'index.js': 'x' });
       writeFileSync(path.join(root, name), 'x');
       const error = await usageError(buildPackage({ root }));
-      expect(error.message).toBe(`${escapePath(name)} has a control character in its name (unzip tools drop or replace them), so it cannot be packaged as it is.`);
+      expect(error.message).toBe(
+        `${escapePath(name)} has a control character in its name (unzip tools drop or replace them), ` +
+          'so it cannot be packaged as it is.',
+      );
       expect(error.message).not.toMatch(/[\n\r\t]/);
     }
   });
@@ -70,9 +73,12 @@ describe('names refused, shown escaped', () => {
   it('a name that is not UTF-8 (not "the folder is empty")', async () => {
     const root = path.join(dir, 'code');
     mkdirSync(path.join(root, 'sub'), { recursive: true });
-    writeByteName(path.join(root, 'sub'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x2e, 0x74, 0x78, 0x74]), 'latin-1');
+    const latin1Name = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x2e, 0x74, 0x78, 0x74]); // "café\n.txt" in Latin-1
+    writeByteName(path.join(root, 'sub'), latin1Name, 'latin-1');
     const error = await usageError(selectEntries(root));
-    expect(error.message).toBe('sub/caf\\xe9\\n.txt has a name that is not valid UTF-8 (fcw stores names as UTF-8), so it cannot be packaged as it is.');
+    expect(error.message).toBe(
+      'sub/caf\\xe9\\n.txt has a name that is not valid UTF-8 (fcw stores names as UTF-8), so it cannot be packaged as it is.',
+    );
     expect(error.hint).toContain('.fcignore');
   });
 

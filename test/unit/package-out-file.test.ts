@@ -15,7 +15,8 @@ afterEach(() => cleanup());
 describe('checkOutTarget', () => {
   it('refuses a character device such as /dev/null (checked only: nothing is written)', () => {
     expect(() => checkOutTarget('/dev/null')).toThrow(UsageError);
-    expect(() => checkOutTarget('/dev/null')).toThrow('--out: /dev/null is a device file; --out writes only regular files');
+    const rule = '--out: /dev/null is a device file; --out writes only regular files';
+    expect(() => checkOutTarget('/dev/null')).toThrow(rule);
   });
 
   it('accepts a missing path and an existing regular file', () => {
@@ -29,7 +30,8 @@ describe('temporary files', () => {
   it('are named .FILE.fcw-tmp-PID, and a stale one of a gone process is swept', () => {
     const target = path.join(dir, 'app.zip');
     expect(tempNameFor(target, 42)).toBe(path.join(dir, '.app.zip.fcw-tmp-42'));
-    const gone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = Number(child.stdout);
     writeFileSync(tempNameFor(target, gone), 'partial');
     writeFileSync(path.join(dir, 'unrelated.fcw-tmp-1'), 'not ours: no leading dot');
     expect(sweepStaleTemps(dir)).toEqual([tempNameFor(target, gone)]);

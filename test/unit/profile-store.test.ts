@@ -156,7 +156,8 @@ describe('ProfileStore', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toBe(`Cannot read the profile file ${path.join(dir, 'config.json')}: it is a folder, not a file.`);
+    const file = path.join(dir, 'config.json');
+    expect((error as UsageError).message).toBe(`Cannot read the profile file ${file}: it is a folder, not a file.`);
     expect((error as UsageError).hint).toContain('FCW_CONFIG_DIR');
     expect(fs.statSync(path.join(dir, 'config.json')).isDirectory()).toBe(true);
   });
