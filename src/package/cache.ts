@@ -29,7 +29,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fcwConfigDir } from '../cli/config-dir.js';
+import { fcwConfigDir } from '../core/config-dir.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, type Prepared } from './prepare-queue.js';
 import type { SelectedEntry } from './select.js';

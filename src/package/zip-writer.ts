@@ -16,7 +16,7 @@ import CompressedObject from 'jszip/lib/compressedObject.js';
 import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
 import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
 import { CODE_OSS_MAX_BYTES } from '../fc/limits.js';
-import { CancelledError } from '../cli/errors.js';
+import { CancelledError } from '../core/errors.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
 import { WorkerQueue, workersAvailable } from './worker-queue.js';

@@ -118,7 +118,7 @@ describe('fcw deploy through the package cache', () => {
       for (const name of fs.readdirSync(path.join(cacheRoot, folder)).filter((n) => n.endsWith('.zip'))) {
         const file = path.join(cacheRoot, folder, name);
         const bytes = fs.readFileSync(file);
-        bytes[60] ^= 0xff;
+        bytes.writeUInt8(bytes.readUInt8(60) ^ 0xff, 60);
         fs.writeFileSync(file, bytes);
       }
     }

@@ -88,7 +88,7 @@ describe('an unchanged tree', () => {
     const third = await cached();
     const zipFile = path.join(cache.folderFor(root, undefined), `${first.checksum}.zip`);
     const bytes = readFileSync(zipFile);
-    bytes[300] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(300) ^ 0xff, 300);
     writeFileSync(zipFile, bytes);
     expect(() => third.zip).toThrow(/changed after it was checked; nothing was sent/);
   });
@@ -182,7 +182,7 @@ describe('a cache that cannot be trusted is ignored and rebuilt', () => {
     const first = await cached();
     const zipFile = path.join(cacheFolder(), `${first.checksum}.zip`);
     const bytes = readFileSync(zipFile);
-    bytes[200] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(200) ^ 0xff, 200);
     writeFileSync(zipFile, bytes);
     const second = await cached();
     expect(second.cache).toMatchObject({ used: false, unchanged: false });

@@ -5,7 +5,7 @@
 import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { buildPackage } from '../../src/package/build.js';
 import { realFs, type FsOps } from '../../src/package/read-file.js';
 import { STREAM_MIN_BYTES } from '../../src/package/read-large.js';

@@ -2,11 +2,11 @@
 // control characters, backslashes, bytes that are not UTF-8, and names that differ only by Unicode
 // normalization. Files are made with byte names through Buffer paths (Linux names are bytes).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { buildPackage } from '../../src/package/build.js';
 import { escapeNameBytes, escapePath } from '../../src/package/names.js';
 import { selectEntries } from '../../src/package/select.js';

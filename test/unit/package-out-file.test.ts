@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { AtomicOut, checkOutTarget, sweepStaleTemps, tempNameFor } from '../../src/package/out-file.js';
 import { tempDir } from '../fixtures/package/tree.js';
 
