@@ -279,12 +279,18 @@ export interface PackageCacheOptions {
 export class PackageCache {
   readonly capBytes: number;
 
-  constructor(readonly root: string, options: PackageCacheOptions = {}) {
+  constructor(
+    readonly root: string,
+    options: PackageCacheOptions = {},
+  ) {
     this.capBytes = options.capBytes ?? CACHE_CAP_BYTES;
   }
 
   folderFor(codeRoot: string, runtime: string | undefined): string {
-    const hash = createHash('sha256').update(`${codeRoot}\0${runtime ?? ''}`).digest('hex').slice(0, 32);
+    const hash = createHash('sha256')
+      .update(`${codeRoot}\0${runtime ?? ''}`)
+      .digest('hex')
+      .slice(0, 32);
     return path.join(this.root, hash);
   }
 

@@ -22,9 +22,50 @@ function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
-const KEYWORDS = ['const', 'let', 'function', 'return', 'if', 'else', 'for', 'while', 'new', 'this', 'typeof',
-  'require', 'module', 'exports', 'async', 'await', 'null', 'undefined', 'true', 'false', 'throw', 'Error'];
-const PUNCT = ['(', ')', '{', '}', ';', ',', '.', ' = ', ' === ', ' + ', ' && ', ' || ', '\n', '\n  ', '\n    ', ': ', '[', ']'];
+const KEYWORDS = [
+  'const',
+  'let',
+  'function',
+  'return',
+  'if',
+  'else',
+  'for',
+  'while',
+  'new',
+  'this',
+  'typeof',
+  'require',
+  'module',
+  'exports',
+  'async',
+  'await',
+  'null',
+  'undefined',
+  'true',
+  'false',
+  'throw',
+  'Error',
+];
+const PUNCT = [
+  '(',
+  ')',
+  '{',
+  '}',
+  ';',
+  ',',
+  '.',
+  ' = ',
+  ' === ',
+  ' + ',
+  ' && ',
+  ' || ',
+  '\n',
+  '\n  ',
+  '\n    ',
+  ': ',
+  '[',
+  ']',
+];
 
 /**
  * Source-like text: identifiers from a Zipf-ish vocabulary, keywords and punctuation. With the
@@ -38,7 +79,10 @@ export interface TextStyle {
 
 class TextSource {
   private readonly words: Buffer[];
-  constructor(private readonly rand: () => number, private readonly style: TextStyle = { vocabulary: 800, skew: 4 }) {
+  constructor(
+    private readonly rand: () => number,
+    private readonly style: TextStyle = { vocabulary: 800, skew: 4 },
+  ) {
     const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_';
     const vocab: string[] = [...KEYWORDS, ...PUNCT];
     for (let i = 0; i < style.vocabulary; i++) {
@@ -74,7 +118,11 @@ function randomBytes(rand: () => number, size: number): Buffer {
   return out;
 }
 
-export interface CorpusStats { files: number; bytes: number; dirs: number }
+export interface CorpusStats {
+  files: number;
+  bytes: number;
+  dirs: number;
+}
 
 /** Writes the corpus under `dir`: node_modules/<pkg>/{package.json,README.md,index.js,lib/...,dist/...}. */
 export interface CorpusShape {
@@ -129,8 +177,14 @@ export function buildCorpus(
       const nested = pkg > 8 && rand() < 0.125 ? `node_modules/pkg-${pkg - 7}/` : '';
       pkgDir = `node_modules/${nested}pkg-${pkg}`;
     }
-    const name = inPkg === 0 ? 'package.json' : inPkg === 1 ? 'README.md' : inPkg === 2 ? 'index.js'
-      : `${rand() < 0.7 ? 'lib' : 'dist/esm'}/${rand() < 0.2 ? 'internal/' : ''}file-${inPkg}.js`;
+    const name =
+      inPkg === 0
+        ? 'package.json'
+        : inPkg === 1
+          ? 'README.md'
+          : inPkg === 2
+            ? 'index.js'
+            : `${rand() < 0.7 ? 'lib' : 'dist/esm'}/${rand() < 0.2 ? 'internal/' : ''}file-${inPkg}.js`;
     put(`${pkgDir}/${name}`, text.fill(sizes[i]!));
     inPkg++;
   }
@@ -183,4 +237,3 @@ export function timed(
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
-

@@ -125,8 +125,10 @@ async function main(): Promise<void> {
       }
       const last = (s: Step) => `${s.ms.at(-1)!.toFixed(0)} ms`;
       const { first, unchanged, oneFile, zip } = steps;
-      console.log(`run ${i + 1}/${runs}: first ${last(first)}, unchanged ${last(unchanged)}, ` +
-        `one file ${last(oneFile)}, zip ${last(zip)}`);
+      console.log(
+        `run ${i + 1}/${runs}: first ${last(first)}, unchanged ${last(unchanged)}, ` +
+          `one file ${last(oneFile)}, zip ${last(zip)}`,
+      );
     }
     const zipMs = median(steps.zip.ms);
     console.log('');
@@ -144,7 +146,10 @@ async function main(): Promise<void> {
     const budget = mb(ourZip + 100 * 1024 * 1024);
     console.log(`zip sizes     fcw ${mb(ourZip)}, zip -6 ${mb(zipSize)}; first-deploy peak RSS budget ${budget}`);
     console.log('targets       unchanged ≤ 0.10x, one file ≤ 0.20x, first-deploy peak RSS ≤ zip + 100 MB');
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
     console.log(`load average  ${load} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`);
   } finally {
     if (process.env.FCW_BENCH_KEEP === '1') console.log(`kept ${work}`);

@@ -31,7 +31,11 @@ beforeAll(async () => {
   for (let i = 0; i < 20; i++) spec[`node_modules/m${i}/index.js`] = text(700 + i * 13, 10 + i);
   codeDir = makeTree(path.join(root, 'app'), spec);
   // A home without aliyun/fcli configs, and no cloud keys from the machine running the tests.
-  const noCloudKeys = { ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '', ALIBABA_CLOUD_SECURITY_TOKEN: '' };
+  const noCloudKeys = {
+    ALIBABA_CLOUD_ACCESS_KEY_ID: '',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
+    ALIBABA_CLOUD_SECURITY_TOKEN: '',
+  };
   env = { FCW_CONFIG_DIR: configDir, HOME: root, ...noCloudKeys };
   await new Promise((resolve) => setTimeout(resolve, 1100));
 });

@@ -97,7 +97,9 @@ describe('large files', () => {
     const textRoot = makeTree(path.join(dir, 'text'), { 'index.js': 'x', 'media/text.txt': text(3_000_000, 2) });
     const tight = { streamMinBytes: 1, maxCompressedBytes: 10_000 };
     const deflated = await rejection(buildPackage({ root: textRoot }, tight));
-    expect(deflated.message).toMatch(/^media\/text\.txt is 2\.9 MB \(3000000 bytes\) and compresses to more than 9\.8 KB; /u);
+    expect(deflated.message).toMatch(
+      /^media\/text\.txt is 2\.9 MB \(3000000 bytes\) and compresses to more than 9\.8 KB; /u,
+    );
   });
 
   it('a file over 4 GiB is refused before it is read, naming it and its size', async () => {

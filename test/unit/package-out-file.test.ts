@@ -30,7 +30,9 @@ describe('temporary files', () => {
   it('are named .FILE.fcw-tmp-PID, and a stale one of a gone process is swept', () => {
     const target = path.join(dir, 'app.zip');
     expect(tempNameFor(target, 42)).toBe(path.join(dir, '.app.zip.fcw-tmp-42'));
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const gone = Number(child.stdout);
     writeFileSync(tempNameFor(target, gone), 'partial');
     writeFileSync(path.join(dir, 'unrelated.fcw-tmp-1'), 'not ours: no leading dot');
