@@ -16,6 +16,7 @@ export function decodeName(bytes: Uint8Array): { text: string; valid: boolean } 
 
 /** Escapes for messages: `\n`, `\t`, `\r`, `\\`, other control characters and U+FFFD as `\xNN`/`\u{...}`. */
 export function escapePath(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   return name.replace(/[\u0000-\u001f\u007f\\\ufffd]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';

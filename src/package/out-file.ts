@@ -104,16 +104,17 @@ export class AtomicOut {
     try {
       return openSync(this.temp, 'wx', 0o644);
     } catch (error) {
+      let cause = error;
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         // Left by an earlier process that had our pid (ours is alive, so it was not swept).
         try {
           unlinkSync(this.temp);
           return openSync(this.temp, 'wx', 0o644);
         } catch (retryError) {
-          error = retryError;
+          cause = retryError;
         }
       }
-      throw new UsageError(`--out: cannot write in ${path.dirname(this.temp)}: ${(error as Error).message}.`);
+      throw new UsageError(`--out: cannot write in ${path.dirname(this.temp)}: ${(cause as Error).message}.`);
     }
   }
 

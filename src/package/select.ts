@@ -82,6 +82,7 @@ function stampOf(stats: BigIntStats): { stamp: string; changedNs: bigint } {
  * Names that differ only by Unicode normalization are different bytes, hence different files on
  * Linux, and are stored as they are.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 
 function refuseName(rel: string, why: string, escaped = false): never {

@@ -49,13 +49,17 @@ function deployedZip(): Buffer {
   return fs.readFileSync(path.join(service, 'code', record.codeFile));
 }
 
-async function deploy(...extra: string[]): Promise<Record<string, any>> {
+/** `fcw deploy --json`'s object, loosely typed: the tests read a few nested fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type DeployJson = Record<string, any>;
+
+async function deploy(...extra: string[]): Promise<DeployJson> {
   const r = await runFcw(['deploy', ...FLAGS, '--code', codeDir, '--json', ...extra], { env, cwd: root });
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
 
-async function expectDeployedEqualsFullBuild(result: Record<string, any>): Promise<void> {
+async function expectDeployedEqualsFullBuild(result: DeployJson): Promise<void> {
   const reference = await buildPackage({ root: codeDir });
   expect(result.checksum.local).toBe(reference.checksum);
   expect(deployedZip().equals(reference.zip)).toBe(true);
