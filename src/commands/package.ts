@@ -93,13 +93,14 @@ async function buildOrLoad(
   out: AtomicOut | undefined,
   io: Io,
   cache: PackageCache | undefined,
+  signal: AbortSignal,
 ): Promise<PackageSummary> {
   if (isFolder(source)) {
     const sink = out ? new FileSink(out.fd) : new DiscardSink();
     try {
       // The zip (and its temporary file) may be inside the folder: never package them.
       const excludePaths = out ? [out.target, out.temp] : [];
-      const options = { root: source, runtime, cache, onProgress: progressPrinter(io) };
+      const options = { root: source, runtime, cache, signal, onProgress: progressPrinter(io) };
       return await packageFolder(options, sink, { excludePaths });
     } finally {
       clearProgress(io);
@@ -202,8 +203,15 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   const source = path.resolve(io.cwd, positionals[0]!);
   const outPath = values.out !== undefined ? path.resolve(io.cwd, values.out) : undefined;
   const out = outPath ? new AtomicOut(outPath) : undefined;
+  // Ctrl-C (or SIGTERM) stops packaging through the signal, so the temporary files (--out's and the
+  // package cache's) are removed on the way out; a second Ctrl-C kills at once, as by default.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    const pkg = await buildOrLoad(source, runtime?.id, out, io, packageCacheFor(io.env, Boolean(values['no-cache'])));
+    const cache = packageCacheFor(io.env, Boolean(values['no-cache']));
+    const pkg = await buildOrLoad(source, runtime?.id, out, io, cache, controller.signal);
     const checks: { handler?: NamedCheck; initializer?: NamedCheck } = {};
     if (runtime) {
       const handler = values.handler ?? runtime.defaultHandler;
@@ -226,5 +234,8 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   } catch (error) {
     out?.abandon();
     throw error;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

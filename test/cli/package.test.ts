@@ -1,7 +1,7 @@
 // `fcw package` as a user runs it: the built bin, spawned, on trees made in temporary folders.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,43 @@ describe('fcw package DIR', () => {
     expect(scratch.checksum).toBe(changed.checksum);
     const human = await runFcw(['package', tree], { env });
     expect(human.stdout).toContain('cache       ');
+  });
+
+  it('Ctrl-C while packaging: exit 130, and neither --out nor the cache leaves a temporary file', async () => {
+    const tree = makeTree(path.join(dir, 'interrupted'), { 'index.js': INDEX_JS });
+    truncateSync(path.join(tree, 'index.js'), 0);
+    writeFileSync(path.join(tree, 'zeros.bin'), '');
+    truncateSync(path.join(tree, 'zeros.bin'), 512 * 1024 * 1024); // sparse: seconds to deflate, no disk
+    const outDir = path.join(dir, 'interrupted-out');
+    mkdirSync(outDir);
+    const configDir = path.join(dir, 'interrupted-config');
+    const child = spawn(process.execPath, [FCW_BIN, 'package', tree, '--out', path.join(outDir, 'app.zip')], {
+      env: { ...process.env, FCW_CONFIG_DIR: configDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let running = true;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        running = false;
+        resolve(code);
+      }),
+    );
+    const cacheTemps = () => {
+      const root = path.join(configDir, 'package-cache');
+      if (!existsSync(root)) return [];
+      return readdirSync(root).flatMap((f) => readdirSync(path.join(root, f)).filter((n) => n.startsWith('tmp-')));
+    };
+    // Both temporary files exist once the zip is being written.
+    while (running && (cacheTemps().length === 0 || readdirSync(outDir).length === 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Packaging was cancelled.');
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(cacheTemps()).toEqual([]);
   });
 
   it('takes an existing zip as it is', async () => {
