@@ -54,6 +54,8 @@ Flags
   --json               one JSON object on stdout: files, bytes, zipBytes, base64Bytes, checksum,
                        largest, verdict, handler, initializer, out, cache
 
+Ctrl-C stops it (exit 130) and removes the temporary files.
+
 Exit codes: 0 packaged (size warnings included), 2 bad input: a missing or empty folder, an
 unreadable file, a file that changed while it was read, a symlink leaving DIR, a file name that is
 not UTF-8 or holds a backslash or control character, a file too large for FC, too many entries,
