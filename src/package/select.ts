@@ -191,11 +191,8 @@ const asyncFs: WalkFs = {
   lstat: (abs) => fsp.lstat(abs, { bigint: true }),
 };
 
-interface Found {
-  rel: string;
-  abs: string;
-  stats: BigIntStats;
-}
+/** Called for each entry the walk keeps, as it is found (its stats are not kept: 14 BigInts each). */
+type OnEntry = (rel: string, abs: string, stats: BigIntStats) => void;
 
 /**
  * Every entry under `root` the ignore rules keep, folders before what they hold. A folder the rules
@@ -208,8 +205,8 @@ async function walk(
   rules: IgnoreRules,
   excluded: ReadonlySet<string>,
   fs: WalkFs,
-): Promise<{ found: Found[]; seen: number }> {
-  const found: Found[] = [];
+  onEntry: OnEntry,
+): Promise<number> {
   const pending: string[] = [''];
   let seen = 0;
   while (pending.length > 0) {
@@ -249,11 +246,11 @@ async function walk(
         const why = `Cannot read ${escapePath(rel)}: ${(error as Error).message}.`;
         throw new UsageError(why, `Fix it or add it to ${IGNORE_FILE}.`);
       }
-      found.push({ rel, abs, stats });
+      onEntry(rel, abs, stats);
       if (stats.isDirectory()) pending.push(rel);
     }
   }
-  return { found, seen };
+  return seen;
 }
 
 /** Milliseconds as `fs.Stats#mtimeMs` gives them (a double), from nanoseconds: the reader compares the two. */
@@ -274,12 +271,11 @@ export async function selectEntries(rootIn: string, options: SelectOptions = {})
   const rules = makeIgnoreRules(readIgnoreFile(root), runtime);
   // The zip being written (fcw package . --out app.zip) must not package itself.
   const excluded = new Set(exclude.map((p) => path.resolve(p)));
-  const { found, seen } = await walk(root, rules, excluded, sync ? syncFs : asyncFs);
 
   const entries: SelectedEntry[] = [];
   let files = 0;
   let bytes = 0;
-  for (const { rel, abs, stats } of found) {
+  const seen = await walk(root, rules, excluded, sync ? syncFs : asyncFs, (rel, abs, stats) => {
     const perms = Number(stats.mode) & 0o7777;
     const { stamp, changedNs } = stampOf(stats);
     const mtimeMs = msFromNs(stats.mtimeNs);
@@ -306,7 +302,7 @@ export async function selectEntries(rootIn: string, options: SelectOptions = {})
         `Add it to ${IGNORE_FILE}.`,
       );
     }
-  }
+  });
   if (files === 0) {
     throw new UsageError(
       `${root} has no files to package${
