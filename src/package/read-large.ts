@@ -5,7 +5,7 @@
 // naming it, before more is held. The bytes equal the in-memory path's exactly: zlib's output does
 // not depend on how its input is split, and the options and the STORE decision are the same.
 import zlib from 'node:zlib';
-import { UsageError } from '../core/errors.js';
+import { CancelledError, UsageError } from '../core/errors.js';
 import { CODE_OSS_MAX_BYTES } from '../fc/limits.js';
 import { crc32Update } from './crc32.js';
 import { IGNORE_FILE } from './ignore-rules.js';
@@ -39,9 +39,11 @@ function tooLarge(entry: SelectedEntry, limit: number, compressed: boolean): Usa
 const changed = () => ({ fcwChanged: true });
 
 /** Reads the file in chunks from the start, proving at the end that it is the one the scan saw. */
-function* chunksOf(fs: FsOps, fd: number, entry: SelectedEntry): Generator<Buffer> {
+function* chunksOf(fs: FsOps, fd: number, entry: SelectedEntry, signal: AbortSignal | undefined): Generator<Buffer> {
   let offset = 0;
   for (;;) {
+    // A large file takes seconds: a cancel is honoured between chunks, not only between files.
+    if (signal?.aborted) throw new CancelledError('Packaging was cancelled.');
     // One byte more than expected is asked for at the end, so a file that grew is noticed.
     const want = Math.min(CHUNK_BYTES, entry.size + 1 - offset);
     const buffer = Buffer.allocUnsafe(want);
@@ -81,7 +83,13 @@ function drainedOrClosed(stream: zlib.DeflateRaw): Promise<void> {
   });
 }
 
-async function deflateChunks(fs: FsOps, fd: number, entry: SelectedEntry, level: number, limit: number) {
+async function deflateChunks(
+  fs: FsOps,
+  fd: number,
+  entry: SelectedEntry,
+  options: { level: number; limit: number; signal: AbortSignal | undefined },
+) {
+  const { level, limit, signal } = options;
   const deflate = zlib.createDeflateRaw(deflateOptions(entry.size, level));
   const out: Buffer[] = [];
   let outBytes = 0;
@@ -103,7 +111,7 @@ async function deflateChunks(fs: FsOps, fd: number, entry: SelectedEntry, level:
   ended.catch(() => undefined);
   let crc = 0;
   try {
-    for (const chunk of chunksOf(fs, fd, entry)) {
+    for (const chunk of chunksOf(fs, fd, entry, signal)) {
       if (failure !== undefined) break;
       crc = crc32Update(chunk, crc);
       if (!deflate.write(chunk)) await drainedOrClosed(deflate);
@@ -118,10 +126,10 @@ async function deflateChunks(fs: FsOps, fd: number, entry: SelectedEntry, level:
   return { out, outBytes, crc };
 }
 
-function readStored(fs: FsOps, fd: number, entry: SelectedEntry): Prepared {
+function readStored(fs: FsOps, fd: number, entry: SelectedEntry, signal: AbortSignal | undefined): Prepared {
   const data: Buffer[] = [];
   let crc = 0;
-  for (const chunk of chunksOf(fs, fd, entry)) {
+  for (const chunk of chunksOf(fs, fd, entry, signal)) {
     crc = crc32Update(chunk, crc);
     data.push(chunk);
   }
@@ -138,14 +146,15 @@ export async function prepareLarge(entry: SelectedEntry, options: LargeOptions =
     if (looksIncompressibleOnDisk(fs, fd, entry.size)) {
       // Stored as it is, so its size is known now: refused before it is read.
       if (entry.size > limit) throw tooLarge(entry, limit, false);
-      return readStored(fs, fd, entry);
+      return readStored(fs, fd, entry, options.signal);
     }
-    const { out, outBytes, crc } = await deflateChunks(fs, fd, entry, options.level ?? DEFLATE_LEVEL, limit);
+    const deflateWith = { level: options.level ?? DEFLATE_LEVEL, limit, signal: options.signal };
+    const { out, outBytes, crc } = await deflateChunks(fs, fd, entry, deflateWith);
     if (outBytes < entry.size) return { data: out, deflated: true, crc32: crc >>> 0, size: entry.size };
     if (entry.size > limit) throw tooLarge(entry, limit, false);
-    return readStored(fs, fd, entry);
+    return readStored(fs, fd, entry, options.signal);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || error instanceof CancelledError) throw error;
     throw readFailure(entry, error);
   } finally {
     if (fd !== undefined) {

@@ -345,8 +345,8 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
     } else if (native && streamed(entry, options)) {
       const load = async () => {
         if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
-        const { level, fs, maxCompressedBytes } = options;
-        const prepared = await prepareLarge(entry, { level, fs, maxCompressedBytes });
+        const { level, fs, maxCompressedBytes, signal } = options;
+        const prepared = await prepareLarge(entry, { level, fs, maxCompressedBytes, signal });
         options.onFileDone?.(entry);
         return prepared;
       };

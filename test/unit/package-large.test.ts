@@ -5,7 +5,7 @@
 import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
+import { CancelledError, UsageError } from '../../src/core/errors.js';
 import { buildPackage } from '../../src/package/build.js';
 import { realFs, type FsOps } from '../../src/package/read-file.js';
 import { STREAM_MIN_BYTES } from '../../src/package/read-large.js';
@@ -82,6 +82,27 @@ describe('large files', () => {
     };
     const error = await rejection(buildPackage({ root }, { fs, streamMinBytes: 1 }));
     expect(error.message).toContain('grow.txt changed while it was being packaged');
+  });
+
+  it('a cancel is honoured between the chunks of a streamed file, not only between files', async () => {
+    const root = makeTree(path.join(dir, 'code'), { 'index.js': 'x' });
+    writeFileSync(path.join(root, 'zeros.bin'), '');
+    truncateSync(path.join(root, 'zeros.bin'), STREAM_MIN_BYTES + 4 * 1024 * 1024);
+    const controller = new AbortController();
+    let chunks = 0;
+    const fs: FsOps = {
+      ...realFs,
+      readSync(fd, buffer, offset, length, position) {
+        if (length === 1024 * 1024 && ++chunks === 3) controller.abort(); // mid-file
+        return realFs.readSync(fd, buffer, offset, length, position);
+      },
+    };
+    const error = await buildPackage({ root, signal: controller.signal }, { fs }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(chunks).toBeLessThan(10);
   });
 
   it('a file that cannot fit in what FC takes is refused with its path and size', async () => {
