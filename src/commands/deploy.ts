@@ -7,7 +7,7 @@ import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-o
 import { isInteractive, type Io } from '../cli/io.js';
 import { parseCredentialChoice } from '../deploy/credential-choice.js';
 import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
-import type { DeployPhase, DeployResult, PhaseDetail } from '../deploy/run.js';
+import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import type { PackageResult } from '../package/types.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
@@ -42,6 +42,7 @@ export const DEPLOY_OPTIONS = {
   'oss-object': { type: 'string' },
   invoke: { type: 'boolean' },
   event: { type: 'string' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 export const DEPLOY_HELP = `Usage
@@ -93,7 +94,8 @@ Before a write fcw shows the changes and asks y/N when stdin and stderr are a te
 CI set); n, Enter or Ctrl-C cancels with nothing written (exit 130). Elsewhere it goes ahead.
 Also: -y/--yes (do not ask), --dry-run (no writes; print the plan and the exact requests),
 --json (one JSON object on stdout; with --dry-run read "action", as "status" stays "unchanged"),
---no-animation.
+--no-animation, --no-cache (package the folder from scratch; by default an unchanged tree is
+recognised from the package cache by stat alone, and unchanged files are not compressed again).
 Exit codes: 0 created/updated/unchanged, 1 failed, 2 bad input, 130 cancelled (also Ctrl-C during
 a write: the service may have applied it; the message says so).
 `;
@@ -179,13 +181,24 @@ function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployP
   return `${what}:\n${formatDiff(plan.diff)}\n  code: ${plan.codeReason}\n`;
 }
 
+function cacheNote(cache: PackageCacheUse | undefined): string {
+  if (!cache?.used) return '';
+  if (cache.unchanged) return ', unchanged since the cached build';
+  return `, ${cache.reused} ${cache.reused === 1 ? 'file' : 'files'} from the cache`;
+}
+
 function phaseLine(phase: DeployPhase, d: PhaseDetail): string | undefined {
   if (d.state === 'skipped') return `  ${phase}: skipped (${d.message})`;
   if (d.state !== 'done') return undefined;
   const ms = d.ms !== undefined ? ` (${d.ms} ms)` : '';
   switch (phase) {
     case 'package':
-      return d.package ? `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ${d.package.zipBytes} bytes zipped, crc64 ${d.package.checksum}${ms}` : undefined;
+      if (!d.package) return undefined;
+      return (
+        `  package: ${d.package.files} ${d.package.files === 1 ? 'file' : 'files'}, ` +
+        `${d.package.zipBytes} bytes zipped, ` +
+        `crc64 ${d.package.checksum}${cacheNote(d.package.cache)}${ms}`
+      );
     case 'read':
       return `  read: ${d.message ?? ''}${ms}`;
     case 'create-service':
@@ -285,7 +298,8 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     err(io, target.description);
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
-    const { buildPackage, loadZipPackage, checkHandler } = await import('../package/index.js');
+    const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = await import('../package/index.js');
+    const cache = packageCacheFor(io.env, values['no-cache'] === true);
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
@@ -320,7 +334,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       {
         client,
         packager: {
-          buildPackage,
+          buildPackage: (options) => buildPackage({ ...options, cache }),
           loadZipPackage,
           // deploy() hands back the very PackageResult the packager built.
           checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),

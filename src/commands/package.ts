@@ -3,9 +3,9 @@
 // the verdict against FC's size limits, and the handler check. Nothing is sent anywhere.
 //
 // With --out the zip streams into a temporary file beside FILE and is renamed over it only when
-// everything passed, so FILE is never a partial zip. Without --out the zip is produced (for its
-// size and checksum) and thrown away as it streams.
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+// everything passed, so FILE is never a partial zip (out-file.ts). Without --out the zip is
+// produced (for its size and checksum) and thrown away as it streams.
+import { copyFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, exitCodeOf, UsageError } from '../core/errors.js';
 import { globalFlags, parseCommandArgs } from '../cli/global-options.js';
@@ -13,10 +13,12 @@ import { stderrIsTty, type Io } from '../cli/io.js';
 import { getRuntime } from '../fc/rules.js';
 import { suggestRuntime } from '../fc/validate.js';
 import { packageFolder, type PackageSummary } from '../package/build.js';
+import { packageCacheFor, type PackageCache } from '../package/cache.js';
 import { checkHandler } from '../package/handler-check.js';
 import { loadZipPackage } from '../package/load-zip.js';
 import { formatBytes } from '../core/bytes.js';
-import type { HandlerCheck, PackageProgress } from '../package/types.js';
+import { AtomicOut } from '../package/out-file.js';
+import type { CacheUse, HandlerCheck, PackageProgress } from '../package/types.js';
 import { DiscardSink, FileSink } from '../package/zip-writer.js';
 
 export const PACKAGE_OPTIONS = {
@@ -24,6 +26,7 @@ export const PACKAGE_OPTIONS = {
   handler: { type: 'string' },
   initializer: { type: 'string' },
   out: { type: 'string', short: 'o' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 export const PACKAGE_HELP = `Usage
@@ -46,12 +49,17 @@ Flags
   --handler H          the handler to check (default: the runtime's default, e.g. index.handler)
   --initializer I      the initializer to check, same format as the handler
   -o, --out FILE       write the zip to FILE (atomically: a temporary file, then a rename)
+  --no-cache           build from scratch: neither use nor fill the package cache (by default an
+                       unchanged tree is answered from the cache and unchanged files are reused)
   --json               one JSON object on stdout: files, bytes, zipBytes, base64Bytes, checksum,
-                       largest, verdict, handler, initializer, out
+                       largest, verdict, handler, initializer, out, cache
+
+Ctrl-C stops it (exit 130) and removes the temporary files.
 
 Exit codes: 0 packaged (size warnings included), 2 bad input: a missing or empty folder, an
-unreadable file, a file that changed while it was read, a symlink leaving DIR, too many entries,
-or a handler/initializer the package does not contain.
+unreadable file, a file that changed while it was read, a symlink leaving DIR, a file name that is
+not UTF-8 or holds a backslash or control character, a file too large for FC, too many entries,
+an --out that is not a regular file, or a handler/initializer the package does not contain.
 `;
 
 interface NamedCheck extends HandlerCheck {
@@ -73,43 +81,6 @@ function clearProgress(io: Io): void {
   if (stderrIsTty(io)) io.stderr.write('\r\x1b[2K');
 }
 
-/** A temporary file beside `out`, renamed over it on success and removed on failure. */
-class AtomicOut {
-  readonly temp: string;
-  readonly fd: number;
-  constructor(readonly target: string) {
-    const dir = path.dirname(target);
-    try {
-      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    } catch {
-      throw new UsageError(`--out: the folder ${dir} does not exist.`, 'Create it first, or write the zip somewhere else.');
-    }
-    this.temp = path.join(dir, `.${path.basename(target)}.fcw-${process.pid}-${Date.now().toString(36)}.tmp`);
-    try {
-      this.fd = openSync(this.temp, 'wx', 0o644);
-    } catch (error) {
-      throw new UsageError(`--out: cannot write in ${dir}: ${(error as Error).message}.`);
-    }
-  }
-  commit(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    renameSync(this.temp, this.target);
-  }
-  abandon(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    try {
-      unlinkSync(this.temp);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 function isFolder(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -118,13 +89,21 @@ function isFolder(p: string): boolean {
   }
 }
 
-async function buildOrLoad(source: string, runtime: string | undefined, out: AtomicOut | undefined, io: Io): Promise<PackageSummary> {
+async function buildOrLoad(
+  source: string,
+  runtime: string | undefined,
+  out: AtomicOut | undefined,
+  io: Io,
+  cache: PackageCache | undefined,
+  signal: AbortSignal,
+): Promise<PackageSummary> {
   if (isFolder(source)) {
     const sink = out ? new FileSink(out.fd) : new DiscardSink();
     try {
       // The zip (and its temporary file) may be inside the folder: never package them.
       const excludePaths = out ? [out.target, out.temp] : [];
-      return await packageFolder({ root: source, runtime, onProgress: progressPrinter(io) }, sink, { excludePaths });
+      const options = { root: source, runtime, cache, signal, onProgress: progressPrinter(io) };
+      return await packageFolder(options, sink, { excludePaths });
     } finally {
       clearProgress(io);
     }
@@ -147,6 +126,13 @@ function runtimeOrThrow(value: string | undefined) {
   return info;
 }
 
+function cacheLine(cache: CacheUse): string {
+  if (cache.unchanged) return 'unchanged since the cached build: no file was read or compressed';
+  const files = `${cache.reused.toLocaleString('en-US')} file${cache.reused === 1 ? '' : 's'}`;
+  if (cache.used) return `${files} reused from the cached build, the rest compressed`;
+  return 'built in full (nothing cached to reuse), cached for next time';
+}
+
 function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined): string {
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
@@ -162,6 +148,7 @@ function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initia
   for (const [label, check] of [['handler', checks.handler], ['initializer', checks.initializer]] as const) {
     if (check) lines.push(`  ${label.padEnd(11)} ${check.status}: ${check.value}: ${check.message}`);
   }
+  if (pkg.cache) lines.push(`  cache       ${cacheLine(pkg.cache)}`);
   if (out) lines.push(`  written     ${out}`);
   return `${lines.join('\n')}\n`;
 }
@@ -181,6 +168,7 @@ function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { 
     handler: checks.handler ?? null,
     initializer: checks.initializer ?? null,
     out: out ?? null,
+    cache: pkg.cache ?? null,
   };
 }
 
@@ -217,8 +205,15 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   const source = path.resolve(io.cwd, positionals[0]!);
   const outPath = values.out !== undefined ? path.resolve(io.cwd, values.out) : undefined;
   const out = outPath ? new AtomicOut(outPath) : undefined;
+  // Ctrl-C (or SIGTERM) stops packaging through the signal, so the temporary files (--out's and the
+  // package cache's) are removed on the way out; a second Ctrl-C kills at once, as by default.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    const pkg = await buildOrLoad(source, runtime?.id, out, io);
+    const cache = packageCacheFor(io.env, Boolean(values['no-cache']));
+    const pkg = await buildOrLoad(source, runtime?.id, out, io, cache, controller.signal);
     const checks: { handler?: NamedCheck; initializer?: NamedCheck } = {};
     if (runtime) {
       const handler = values.handler ?? runtime.defaultHandler;
@@ -241,5 +236,8 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   } catch (error) {
     out?.abandon();
     throw error;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

@@ -43,6 +43,42 @@ export interface BuiltPackage {
   files: number;
   bytes: number;
   zipBytes: number;
+  cache?: PackageCacheUse;
+}
+
+/** How the package cache served the build (when the packager has one). */
+export interface PackageCacheUse {
+  used: boolean;
+  unchanged: boolean;
+  reused: number;
+}
+
+export interface PackageFacts {
+  files: number;
+  bytes: number;
+  zipBytes: number;
+  checksum: string;
+  cache?: PackageCacheUse;
+}
+
+/**
+ * The code to send, reading the package's zip only when the request is built: a tree unchanged
+ * since the cached build holds its zip lazily, and a redeploy that sends no code never loads it.
+ */
+function zipCode(pkg: BuiltPackage): CodeUpload {
+  return {
+    kind: 'zip',
+    checksum: pkg.checksum,
+    get zip() {
+      return pkg.zip;
+    },
+  };
+}
+
+function packageFacts(p: BuiltPackage): PackageFacts {
+  const facts: PackageFacts = { files: p.files, bytes: p.bytes, zipBytes: p.zipBytes, checksum: p.checksum };
+  if (p.cache) facts.cache = p.cache;
+  return facts;
 }
 
 export interface DeployPackager {
@@ -72,7 +108,7 @@ export interface PhaseDetail {
   requestId?: string;
   message?: string;
   /** After `package`. */
-  package?: { files: number; bytes: number; zipBytes: number; checksum: string };
+  package?: PackageFacts;
   /** After `plan`. */
   plan?: DeployPlan;
   /** Packaging progress, as the packager reports it. */
@@ -136,7 +172,7 @@ export interface DeployResult {
   codeReason?: string;
   etag?: string;
   warnings: string[];
-  package?: { files: number; bytes: number; zipBytes: number; checksum: string };
+  package?: PackageFacts;
   /** --dry-run: nothing was written; these are the writes that would have been sent. */
   dryRun?: boolean;
   requests?: RequestDescription[];
@@ -252,9 +288,9 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
             : source.kind === 'folder'
             ? deps.packager.buildPackage({ root: source.path, runtime: spec.function.runtime, signal, onProgress: (progress) => phase('package', { state: 'start', progress }) })
             : deps.packager.loadZipPackage(source.path),
-        (p) => ({ package: { files: p.files, bytes: p.bytes, zipBytes: p.zipBytes, checksum: p.checksum } }),
+        (p) => ({ package: packageFacts(p) }),
       );
-      result.package = { files: pkg.files, bytes: pkg.bytes, zipBytes: pkg.zipBytes, checksum: pkg.checksum };
+      result.package = packageFacts(pkg);
       const size = validateCodeSize(pkg.zipBytes, 'inline');
       if (size?.severity === 'error') throw new UsageError(`The code package is too large to send inline:\n${formatIssues([size])}`, 'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.');
       // The "slow upload" warning matters only when the code is sent: said once the plan is known.
@@ -266,7 +302,7 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
         if (spec.function.initializer) checks.push(deps.packager.checkHandler(pkg, spec.function.runtime, spec.function.initializer, 'initializer'));
         for (const check of await Promise.all(checks)) if (check.status !== 'ok') warn(check.message);
       }
-      code = { kind: 'zip', zip: pkg.zip, checksum: pkg.checksum };
+      code = zipCode(pkg);
     } else {
       phase('package', { state: 'skipped', message: spec.code.kind === 'oss' ? 'code is in OSS' : 'code is the container image' });
       if (spec.code.kind === 'oss') code = { kind: 'oss', bucket: spec.code.bucket, object: spec.code.object };

@@ -1,12 +1,18 @@
 // buildPackage: folder → selected entries → zip (with its CRC-64) → the size report.
 // scanFolder: the same selection without the zip, for the wizard's live scan.
-import { CancelledError } from '../core/errors.js';
-import type { FsOps } from './read-file.js';
+import { readFileSync } from 'node:fs';
+import { CancelledError, FailedError } from '../core/errors.js';
+import { crc64 } from './crc64.js';
+import { readEntry, type FsOps } from './read-file.js';
+import { prepareSync } from './prepare-queue.js';
+import { STREAM_MIN_BYTES } from './read-large.js';
 import { selectEntries, type SelectedEntry, type Selection } from './select.js';
 import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
-import type { BuildPackageOptions, PackageEntry, PackageResult, ScanResult } from './types.js';
-import { writeZip, type ZipSink } from './zip-writer.js';
+import type { BuildPackageOptions, CacheUse, PackageEntry, PackageResult, ScanResult } from './types.js';
+import type { CachedPackage } from './cache.js';
+import { DiscardSink, memorySinkFor, TeeSink, writeZip } from './zip-writer.js';
+import type { ReusedEntries, ZipOutput, ZipSink } from './zip-writer.js';
 
 /** A package whose zip went to a sink (a file, or nowhere) instead of memory. */
 export type PackageSummary = Omit<PackageResult, 'zip'> & { zip?: Buffer };
@@ -25,6 +31,12 @@ export interface BuildInternals {
   progressEveryMs?: number;
   /** Absolute paths left out (the zip being written, when it is inside the folder). */
   excludePaths?: string[];
+  /** Files at least this big are streamed through deflate (default 32 MB). */
+  streamMinBytes?: number;
+  /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
+  maxCompressedBytes?: number;
+  /** The wall clock in nanoseconds, for the cache's racy-entry rule (tests move it). */
+  nowNs?: () => bigint;
 }
 
 function largestOf(entries: SelectedEntry[]) {
@@ -74,13 +86,19 @@ function progressReporter(selection: Selection, options: BuildPackageOptions, ev
 
 /** Builds the package and keeps the zip in memory (the contract: what deploy sends). */
 export async function buildPackage(options: BuildPackageOptions, internals: BuildInternals = {}): Promise<PackageResult> {
-  const result = await packageFolder(options, undefined, internals);
-  return { ...result, zip: result.zip! };
+  // In memory there is always a zip: a Buffer, or (a tree unchanged since the cached build) a getter
+  // that loads it on first use, so the object is returned as it is rather than spread.
+  return (await packageFolder(options, undefined, internals)) as PackageResult;
 }
+
+/** Wall clock in nanoseconds (what file timestamps are compared with). */
+const wallClockNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /**
  * Builds the package into `sink` (default: memory). `fcw package --out` streams to the file, so
- * the zip is never held whole in memory.
+ * the zip is never held whole in memory. With `options.cache`, an unchanged tree is answered from
+ * the cache and a changed one reuses the cached compressed bytes of its unchanged files; the zip is
+ * the same either way.
  */
 export async function packageFolder(
   options: BuildPackageOptions,
@@ -88,11 +106,132 @@ export async function packageFolder(
   internals: BuildInternals = {},
 ): Promise<PackageSummary> {
   if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
+  const scanStartNs = (internals.nowNs ?? wallClockNs)();
   const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
   options.onProgress?.({ phase: 'scan', files: 0, totalFiles: selection.files, bytes: 0, totalBytes: selection.bytes });
+  const cached = options.cache?.open(selection.root, options.runtime);
+  try {
+    const match = cached?.compare(selection.entries);
+    if (cached && match?.racy && cached.verify() && racyEntriesUnchanged(match.racy, cached, internals.fs)) {
+      options.cache!.refresh(cached, selection.entries, scanStartNs);
+      match.unchanged = true;
+    }
+    if (cached && match?.unchanged) {
+      const answer = answerFromCache(selection, cached, sink);
+      if (answer) return answer;
+    }
+    const reuse = cached && match && match.reusable > 0 && cached.verify() ? cached : undefined;
+    const writer = options.cache?.beginWrite(selection.root, options.runtime);
+    const memory = sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
+    const target = writer ? new TeeSink(sink ?? memory!, writer.sink) : sink;
+    let reused = 0;
+    let output: ZipOutput;
+    try {
+      output = await zipSelection(selection, options, internals, target, reuse && {
+        has: (entry) => entry.kind === 'file' && entry.size > 0 && reuse.reusableRow(entry) !== undefined,
+        take: (entry) => {
+          reused++;
+          return reuse.prepared(entry);
+        },
+      });
+    } catch (error) {
+      writer?.abandon();
+      throw error;
+    }
+    if (writer) {
+      try {
+        const { zipBytes, checksum } = output;
+        const runtime = options.runtime ?? null;
+        const fields = { root: selection.root, runtime, scanStartNs: String(scanStartNs), zipBytes, checksum };
+        writer.commit(fields, selection.entries);
+      } catch {
+        writer.abandon(); // the cache is optional: a full disk there must not fail the build
+      }
+    }
+    const cache = options.cache ? { used: reuse !== undefined, unchanged: false, reused } : undefined;
+    return summaryOf(selection, output, cache);
+  } finally {
+    cached?.close();
+  }
+}
+
+/**
+ * Entries whose keys match but changed within a second of the cached scan: read again (only they),
+ * their zip entry is compared byte for byte with the cached one. Equal deflated bytes mean equal
+ * content, so the cached zip is still this tree's. Large files are not re-read here (a build is).
+ */
+function racyEntriesUnchanged(racy: readonly SelectedEntry[], cached: CachedPackage, fs: FsOps | undefined): boolean {
+  for (const entry of racy) {
+    if (entry.kind !== 'file' || entry.size === 0) continue; // their key is their content
+    if (entry.size >= STREAM_MIN_BYTES) return false;
+    try {
+      const fresh = prepareSync(readEntry(entry, fs));
+      const old = cached.prepared(entry);
+      const oldData = Buffer.isBuffer(old.data) ? old.data : Buffer.concat(old.data);
+      const freshData = Buffer.isBuffer(fresh.data) ? fresh.data : Buffer.concat(fresh.data);
+      if (fresh.deflated !== old.deflated || fresh.crc32 !== old.crc32 || !freshData.equals(oldData)) return false;
+    } catch {
+      return false; // unreadable or changed: the build says so
+    }
+  }
+  return true;
+}
+
+/** The cached zip as this tree's package, or undefined when its bytes fail their CRC-64 (then: build). */
+function answerFromCache(
+  selection: Selection,
+  cached: CachedPackage,
+  sink: ZipSink | undefined,
+): PackageSummary | undefined {
+  const reused = selection.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).length;
+  const cache = { used: true, unchanged: true, reused };
+  const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
+  // Only the report is wanted: nothing is read, not even the cached zip.
+  if (sink instanceof DiscardSink) return summaryOf(selection, output, cache);
+  if (sink) {
+    const zip = cached.verify(true);
+    if (!zip) return undefined;
+    sink.write(zip);
+    sink.close();
+    return summaryOf(selection, output, cache);
+  }
+  // In memory (a deploy): checked now, in 1 MB reads, but loaded only if the zip is sent; a
+  // redeploy whose deployed codeChecksum equals this one never holds it.
+  if (!cached.verify()) return undefined;
+  const summary = summaryOf(selection, output, cache);
+  const file = cached.zipPath;
+  let loaded: Buffer | undefined;
+  Object.defineProperty(summary, 'zip', {
+    enumerable: true,
+    get: () => (loaded ??= loadCachedZip(file, cached.zipBytes, cached.checksum)),
+  });
+  summary.folderMatchesZip = true;
+  return summary;
+}
+
+/** The cached zip's bytes, checked again (its file is replaced only by rename, but disks fail). */
+function loadCachedZip(file: string, size: number, checksum: string): Buffer {
+  const zip = readFileSync(file);
+  if (zip.length !== size || crc64(zip) !== checksum) {
+    throw new FailedError(
+      `The package cache's copy of the zip (${file}) changed after it was checked; nothing was sent.`,
+      'Deploy again: the cache is rebuilt.',
+    );
+  }
+  return zip;
+}
+
+async function zipSelection(
+  selection: Selection,
+  options: BuildPackageOptions,
+  internals: BuildInternals,
+  sink: ZipSink | undefined,
+  reuse: ReusedEntries | undefined,
+): Promise<ZipOutput> {
   const progress = progressReporter(selection, options, internals.progressEveryMs ?? 100);
-  const { zip, zipBytes, checksum } = await writeZip(selection.entries, {
+  const output = await writeZip(selection.entries, {
     sink,
+    reuse,
     fs: internals.fs,
     maxInFlight: internals.maxInFlight,
     maxAheadBytes: internals.maxAheadBytes,
@@ -100,11 +239,18 @@ export async function packageFolder(
     useWorkers: internals.useWorkers,
     workers: internals.workers,
     useJszipDeflate: internals.useJszipDeflate,
+    streamMinBytes: internals.streamMinBytes,
+    maxCompressedBytes: internals.maxCompressedBytes,
     signal: options.signal,
     onFileDone: progress?.done,
   });
   progress?.end();
-  return {
+  return output;
+}
+
+function summaryOf(selection: Selection, output: ZipOutput, cache: CacheUse | undefined): PackageSummary {
+  const { zip, zipBytes, checksum } = output;
+  const summary: PackageSummary = {
     zip,
     checksum,
     files: selection.files,
@@ -117,4 +263,6 @@ export async function packageFolder(
     root: selection.root,
     source: 'folder',
   };
+  if (cache) summary.cache = cache;
+  return summary;
 }

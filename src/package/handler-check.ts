@@ -12,7 +12,15 @@ import { S_IFLNK, S_IFMT } from './select.js';
 import type { HandlerCheck, PackageEntry, PackageResult } from './types.js';
 
 /** What the check needs from a package: its entries, and its zip or the folder it came from. */
-export type CheckablePackage = Pick<PackageResult, 'entries' | 'source'> & { zip?: Buffer; root?: string };
+export type CheckablePackage = Pick<PackageResult, 'entries' | 'source'> & {
+  zip?: Buffer;
+  root?: string;
+  /**
+   * The folder is known to hold exactly what the zip holds (the package cache matched every stat
+   * key), so entries are read there and a zip held lazily is not loaded for the check.
+   */
+  folderMatchesZip?: boolean;
+};
 
 type Field = 'handler' | 'initializer';
 
@@ -56,7 +64,7 @@ class PackageReader {
   async bytes(p: string): Promise<Buffer> {
     const e = this.entry(p);
     if (!e) throw new Error(`no entry ${p}`);
-    if (this.pkg.zip && this.pkg.zip.length > 0) {
+    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && this.pkg.zip && this.pkg.zip.length > 0) {
       this.archive ??= openZip(this.pkg.zip, this.pkg.root ?? 'the package');
       const file = (await this.archive).file(e.path);
       if (!file) throw new Error(`no entry ${e.path} in the zip`);

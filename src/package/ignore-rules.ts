@@ -13,11 +13,6 @@ export const IGNORE_FILE = '.fcignore';
 export interface IgnoreRules {
   /** True when the path (relative, `/`-separated) is left out. Folders are asked with `isDir`. */
   ignores(relPath: string, isDir: boolean): boolean;
-  /**
-   * fast-glob `ignore` globs for default excludes that `.fcignore` cannot re-include, so the walk
-   * never descends into them (a `.git` or a Python project's node_modules can be most of the tree).
-   */
-  pruneGlobs: string[];
 }
 
 export function isPythonRuntime(runtime: string | undefined): boolean {
@@ -35,21 +30,8 @@ export function defaultExcludes(runtime: string | undefined): string[] {
 export function makeIgnoreRules(fcignoreText: string | undefined, runtime: string | undefined): IgnoreRules {
   const defaults = defaultExcludes(runtime);
   const ig: Ignore = ignore().add(defaults);
-  const negations: string[] = [];
-  if (fcignoreText !== undefined) {
-    ig.add(fcignoreText);
-    for (const line of fcignoreText.split(/\r?\n/)) {
-      if (line.startsWith('!')) negations.push(line);
-    }
-  }
-  const pruneGlobs: string[] = [];
-  for (const name of defaults) {
-    // A negation that mentions the name might re-include something under it: walk it then.
-    if (negations.some((line) => line.includes(name))) continue;
-    pruneGlobs.push(`**/${name}`, `**/${name}/**`);
-  }
+  if (fcignoreText !== undefined) ig.add(fcignoreText);
   return {
     ignores: (relPath, isDir) => ig.ignores(isDir ? `${relPath}/` : relPath),
-    pruneGlobs,
   };
 }

@@ -1,11 +1,13 @@
 // The packager's public surface (common.md): build a package from a folder, load an existing zip,
 // scan a folder for the wizard, check a handler against a package, judge a size.
 export { buildPackage, packageFolder, scanFolder, type BuildInternals, type PackageSummary } from './build.js';
+export { packageCacheFor, PackageCache } from './cache.js';
 export { checkHandler, type CheckablePackage } from './handler-check.js';
 export { loadZipPackage } from './load-zip.js';
 export { sizeVerdict } from './size.js';
 export type {
   BuildPackageOptions,
+  CacheUse,
   HandlerCheck,
   LargestEntry,
   PackageEntry,

@@ -9,6 +9,7 @@ import { crc64 } from './crc64.js';
 import { S_IFLNK, S_IFMT, comparePaths } from './select.js';
 import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
+import { usesZip64 } from './zip64.js';
 import type { PackageEntry, PackageResult } from './types.js';
 
 /** Opens a zip with jszip; a UsageError naming the file when it is not one. */
@@ -23,10 +24,13 @@ export async function openZip(data: Uint8Array, label: string): Promise<JSZip> {
   }
 }
 
-/** jszip keeps the uncompressed size on its internal compressed object (jszip 3.10.2). */
+/**
+ * jszip keeps the uncompressed size on its internal compressed object (jszip 3.10.2), read as a
+ * signed 32-bit number: 2 GiB and more come out negative, so it is read back as unsigned.
+ */
 function uncompressedSize(file: JSZip.JSZipObject): number {
   const size = (file as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
-  return typeof size === 'number' ? size : 0;
+  return typeof size === 'number' ? size >>> 0 : 0;
 }
 
 export async function loadZipPackage(file: string): Promise<PackageResult> {
@@ -40,6 +44,13 @@ export async function loadZipPackage(file: string): Promise<PackageResult> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`The code file ${abs} does not exist.`, 'Give the path of a .zip or .jar, or a folder to package.');
     throw new UsageError(`Cannot read ${abs}: ${(error as Error).message}.`);
+  }
+  if (usesZip64(zipBytes)) {
+    throw new UsageError(
+      `${abs} is a ZIP64 zip (an entry or the zip is 4 GiB or more, or it holds over 65,535 entries); ` +
+        'fcw reads only zips without ZIP64, and FC takes at most 500 MB of zip.',
+      'Rebuild it without ZIP64 (smaller, fewer files), or give the folder and let fcw package it.',
+    );
   }
   const archive = await openZip(zipBytes, abs);
   const entries: PackageEntry[] = [];

@@ -26,8 +26,11 @@ import type { SelectedEntry } from './select.js';
 export const DEFLATE_LEVEL = 6;
 
 export interface Prepared {
-  /** The bytes that go into the zip: deflated, or the original when that is not larger. */
-  data: Buffer;
+  /**
+   * The bytes that go into the zip: deflated, or the original when that is not larger. In chunks
+   * for a streamed large file (read-large.ts).
+   */
+  data: Buffer | readonly Buffer[];
   deflated: boolean;
   crc32: number;
   size: number;
@@ -98,6 +101,13 @@ function finish(raw: Buffer, deflated: Buffer, crc: number): Prepared {
   return deflated.length < raw.length
     ? { data: deflated, deflated: true, crc32: crc, size: raw.length }
     : { data: raw, deflated: false, crc32: crc, size: raw.length };
+}
+
+/** One file's zip entry from its bytes, on this thread: what either queue would give for them. */
+export function prepareSync(raw: Buffer, level: number = DEFLATE_LEVEL): Prepared {
+  const crc = crc32(raw);
+  if (looksIncompressible(raw)) return stored(raw, crc);
+  return finish(raw, zlib.deflateRawSync(raw, deflateOptions(raw.length, level)), crc);
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,5 @@
 // The shapes the packager hands to the wizard, `fcw deploy` and `fcw package` (common.md contract).
+import type { PackageCache } from './cache.js';
 
 export type EntryKind = 'file' | 'dir' | 'symlink';
 
@@ -49,6 +50,19 @@ export interface PackageResult {
   /** The folder the package was built from, or the zip file that was loaded (absolute). */
   root?: string;
   source: 'folder' | 'zip';
+  /** How the package cache served this build, when one was given. */
+  cache?: CacheUse;
+  /** The folder holds exactly what the zip holds (an unchanged tree): the handler check reads it there. */
+  folderMatchesZip?: boolean;
+}
+
+export interface CacheUse {
+  /** A cached zip was used: as it is (unchanged) or for the compressed bytes of unchanged files. */
+  used: boolean;
+  /** The tree was unchanged since the cached build: nothing under it was read or compressed. */
+  unchanged: boolean;
+  /** Files (non-empty; symlinks and empty files hold no compressed bytes) whose entry came from the cache. */
+  reused: number;
 }
 
 export interface ScanResult {
@@ -75,6 +89,8 @@ export interface PackageProgress {
 
 export interface BuildPackageOptions {
   root: string;
+  /** The package cache to answer from and to fill (fcw package and deploy use it unless --no-cache). */
+  cache?: PackageCache;
   /** The FC runtime id: Python runtimes also leave out node_modules. */
   runtime?: string;
   signal?: AbortSignal;

@@ -15,10 +15,13 @@ import JSZip from 'jszip';
 import CompressedObject from 'jszip/lib/compressedObject.js';
 import { DEFLATE, STORE } from 'jszip/lib/compressions.js';
 import GenericWorker from 'jszip/lib/stream/GenericWorker.js';
+import { CODE_OSS_MAX_BYTES } from '../fc/limits.js';
+import { CancelledError } from '../core/errors.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, PrepareQueue, type Prepared, type QueueOptions } from './prepare-queue.js';
 import { WorkerQueue, workersAvailable } from './worker-queue.js';
 import { readEntry } from './read-file.js';
+import { prepareLarge, STREAM_MIN_BYTES } from './read-large.js';
 import type { SelectedEntry } from './select.js';
 
 /** Every entry's date. DOS dates start in 1980; a later fixed date survives any time zone shift. */
@@ -65,11 +68,12 @@ class PreparedWorker extends GenericWorker {
       return;
     }
     this.pending = undefined;
+    const chunks = Buffer.isBuffer(prepared.data) ? [prepared.data] : prepared.data;
     this.streamInfo.crc32 = prepared.crc32;
-    this.streamInfo.compressedSize = prepared.data.length;
+    this.streamInfo.compressedSize = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     this.streamInfo.uncompressedSize = prepared.size;
     this.streamInfo.compression = prepared.deflated ? DEFLATE : STORE;
-    this.push({ data: prepared.data, meta: { percent: 100 } });
+    for (const chunk of chunks) this.push({ data: chunk, meta: { percent: 100 } });
     this.end();
   }
 }
@@ -85,15 +89,15 @@ interface FileQueue {
 const WORKERS_MIN_BYTES = 4 * 1024 * 1024;
 const WORKERS_MIN_FILES = 500;
 
-/** jszip's compressed-object, but with the bytes still to come from the queue. */
+/** jszip's compressed-object, but with the bytes still to come (from a queue, or a streamed read). */
 class PreparedObject extends CompressedObject {
-  constructor(private readonly queue: FileQueue, private readonly index: number, size: number) {
-    // compressedSize and crc32 are unknown until the queue delivers; the worker supplies them.
+  constructor(private readonly load: () => Promise<Prepared>, size: number) {
+    // compressedSize and crc32 are unknown until the bytes are delivered; the worker supplies them.
     super(0, size, 0, DEFLATE, null);
   }
 
   override getCompressedWorker(): GenericWorker {
-    return new PreparedWorker(() => this.queue.take(this.index));
+    return new PreparedWorker(this.load);
   }
 }
 
@@ -141,6 +145,15 @@ export class MemorySink implements ZipSink {
   }
 }
 
+/**
+ * A MemorySink for these entries. The bound counts every file whole; a package FC takes is at most
+ * CODE_OSS_MAX_BYTES, so a tree of large but compressible files (a sparse 2 GB file, say) starts
+ * smaller and grows if needed.
+ */
+export function memorySinkFor(entries: SelectedEntry[]): MemorySink {
+  return new MemorySink(Math.min(zipSizeBound(entries), CODE_OSS_MAX_BYTES + 1024 * 1024));
+}
+
 /** Writes the zip to an open file descriptor through a 1 MB staging buffer (`fcw package --out`). */
 export class FileSink implements ZipSink {
   private readonly staging = Buffer.allocUnsafe(1024 * 1024);
@@ -172,6 +185,19 @@ export class FileSink implements ZipSink {
 function writeFully(fd: number, data: Uint8Array): void {
   let offset = 0;
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/** Writes every chunk to two sinks (the build's own and the package cache's file). */
+export class TeeSink implements ZipSink {
+  constructor(private readonly first: ZipSink, private readonly second: ZipSink) {}
+  write(chunk: Uint8Array): void {
+    this.first.write(chunk);
+    this.second.write(chunk);
+  }
+  close(): Buffer | undefined {
+    this.second.close();
+    return this.first.close();
+  }
 }
 
 /** Keeps nothing: for a report that needs only the size and checksum. */
@@ -231,7 +257,28 @@ function zipFileWorkerOf(stream: unknown): Record<string, unknown> | undefined {
   return worker && typeof worker === 'object' && 'dirRecords' in worker && '_sources' in worker ? (worker as Record<string, unknown>) : undefined;
 }
 
+/** A PreparedObject as jszip's file() takes it (jszip sees a compressed object and asks it for a worker). */
+function lazyBytes(load: () => Promise<Prepared>, size: number): Uint8Array {
+  return new PreparedObject(load, size) as unknown as Uint8Array;
+}
+
+/** Files this large are read and deflated in chunks when jszip reaches them, not through the queues. */
+function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
+  return entry.kind === 'file' && entry.size >= (options.streamMinBytes ?? STREAM_MIN_BYTES);
+}
+
+/** Files whose compressed entry is already known (the package cache): taken as they are, never read. */
+export interface ReusedEntries {
+  has(entry: SelectedEntry): boolean;
+  take(entry: SelectedEntry): Prepared;
+}
+
 export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
+  reuse?: ReusedEntries;
+  /** Files at least this big are streamed (default STREAM_MIN_BYTES; tests lower it). */
+  streamMinBytes?: number;
+  /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
+  maxCompressedBytes?: number;
   /** Default: a MemorySink sized for these entries. */
   sink?: ZipSink;
   onFileDone?: (entry: SelectedEntry) => void;
@@ -251,7 +298,10 @@ export interface ZipOutput {
 
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
-  const fileJobs = entries.filter((e) => e.kind === 'file' && e.size > 0);
+  // Streamed and reused files are not read by the queues: jszip asks for them when it reaches them.
+  const queued = (e: SelectedEntry) =>
+    e.kind === 'file' && e.size > 0 && !streamed(e, options) && !options.reuse?.has(e);
+  const fileJobs = entries.filter(queued);
   const jobs = native ? fileJobs : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
@@ -284,15 +334,33 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
       readEntry(entry, options.fs); // still proves it exists, is readable and is still empty
       archive.file(entry.path, '', { ...common, compression: 'STORE' });
       options.onFileDone?.(entry);
+    } else if (native && options.reuse?.has(entry)) {
+      const reuse = options.reuse;
+      const load = async () => {
+        const prepared = reuse.take(entry);
+        options.onFileDone?.(entry);
+        return prepared;
+      };
+      archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
+    } else if (native && streamed(entry, options)) {
+      const load = async () => {
+        if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
+        const { level, fs, maxCompressedBytes, signal } = options;
+        const prepared = await prepareLarge(entry, { level, fs, maxCompressedBytes, signal });
+        options.onFileDone?.(entry);
+        return prepared;
+      };
+      archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
     } else if (native) {
-      const data = new PreparedObject(queue, jobIndex++, entry.size) as unknown as Uint8Array;
+      const index = jobIndex++;
+      const data = new PreparedObject(() => queue.take(index), entry.size) as unknown as Uint8Array;
       archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
     } else {
       archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? DEFLATE_LEVEL } });
       options.onFileDone?.(entry);
     }
   }
-  const sink = options.sink ?? new MemorySink(zipSizeBound(entries));
+  const sink = options.sink ?? memorySinkFor(entries);
   const tap = new ChecksumTap(sink);
   await generate(archive, native, tap);
   const zip = sink.close();

@@ -63,11 +63,24 @@ const STALE_LOCK_MS = 10_000;
 
 
 /**
- * A file-system refusal (permission, read-only disk) as the user's to fix, naming the file, instead
- * of a bare "EACCES: permission denied, open ..." with exit 1. Anything else is passed on as it is.
+ * A file-system refusal (permission, read-only disk, a folder where the file should be) as the
+ * user's to fix, naming the file, instead of a bare "EACCES: permission denied, open ..." or
+ * "EISDIR: illegal operation on a directory" with exit 1. Anything else is passed on as it is.
  */
 function asPermissionProblem(error: unknown, doing: string, file: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EISDIR') {
+    return new UsageError(
+      `Cannot ${doing} ${file}: it is a folder, not a file.`,
+      `Move it out of the way (mv ${file} ${file}.old), or point FCW_CONFIG_DIR at another folder.`,
+    );
+  }
+  if (code === 'ENOTDIR') {
+    return new UsageError(
+      `Cannot ${doing} ${file}: a part of its path is a file, not a folder.`,
+      'Point FCW_CONFIG_DIR at a folder of your own.',
+    );
+  }
   if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return error;
   return new UsageError(
     `Cannot ${doing} ${file} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}).`,

@@ -24,7 +24,7 @@ import { maskKeyId } from '../core/key-id.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
 
 // Loaded on first use, not before the first frame: together these pull in conf (with ajv), yaml,
-// jszip, fast-glob and the sandbox, about half of the wizard's code, and the target screen needs
+// jszip, ignore and the sandbox, about half of the wizard's code, and the target screen needs
 // none of them to draw (bench:startup's first-frame figure). esbuild keeps each a lazy chunk.
 const load = {
   deploy: () => import('../deploy/run.js'),
@@ -155,10 +155,18 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async buildPackage(code, runtime, { signal, onProgress } = {}): Promise<BuiltPackage> {
-      const { buildPackage, loadZipPackage } = await load.packager();
+      const { buildPackage, loadZipPackage, packageCacheFor } = await load.packager();
+      // The same package cache as fcw deploy: an unchanged tree's Review is answered from stat.
+      const cache = packageCacheFor(env, false);
       const result: PackageResult =
         code.kind === 'folder'
-          ? await buildPackage({ root: resolve(code.path), runtime, signal, onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }) })
+          ? await buildPackage({
+              root: resolve(code.path),
+              runtime,
+              signal,
+              cache,
+              onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }),
+            })
           : await loadZipPackage(resolve(code.path));
       return {
         facts: { files: result.files, bytes: result.bytes, zipBytes: result.zipBytes, checksum: result.checksum },
@@ -195,7 +203,9 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       if (!client) throw new Error('deploy: the connection was not made by these services');
       const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
       const pkg = prebuilt?.handle as PackageResult | undefined;
-      const [{ deploy, lastDeployOf }, { buildPackage, loadZipPackage, checkHandler }] = await Promise.all([load.deploy(), load.packager()]);
+      const [{ deploy, lastDeployOf }, packager] = await Promise.all([load.deploy(), load.packager()]);
+      const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = packager;
+      const cache = packageCacheFor(env, false);
       const result = await deploy(
         {
           spec: { service: profile.service, function: profile.function, code: profile.code },
@@ -211,7 +221,11 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         {
           client,
           // deploy() hands back the packages these functions built: full PackageResults.
-          packager: { buildPackage, loadZipPackage, checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageResult, runtime, handler, field) },
+          packager: {
+            buildPackage: (options) => buildPackage({ ...options, cache }),
+            loadZipPackage,
+            checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageResult, runtime, handler, field),
+          },
         },
       );
       if (result.status === 'failed' || !result.function) {

@@ -1,6 +1,7 @@
 // `fcw package` as a user runs it: the built bin, spawned, on trees made in temporary folders.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,12 @@ let cleanup: () => void;
 let app: string;
 const INDEX_JS = 'exports.handler = async () => ({ ok: true });\n';
 const FCIGNORE = '*.md\n';
+let savedConfigDir: string | undefined;
 beforeAll(() => {
   ({ dir, cleanup } = tempDir());
+  // The package cache lives in the config directory: keep it in the test's folder.
+  savedConfigDir = process.env.FCW_CONFIG_DIR;
+  process.env.FCW_CONFIG_DIR = path.join(dir, 'config');
   chmodSync(dir, 0o755); // the unreadable-file test runs the bin as another user
   app = makeTree(path.join(dir, 'app'), {
     'index.js': INDEX_JS,
@@ -27,7 +32,11 @@ beforeAll(() => {
     'README.md': 'left out',
   });
 });
-afterAll(() => cleanup());
+afterAll(() => {
+  if (savedConfigDir === undefined) delete process.env.FCW_CONFIG_DIR;
+  else process.env.FCW_CONFIG_DIR = savedConfigDir;
+  cleanup();
+});
 
 function unzipTest(file: string): void {
   const r = spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
@@ -91,6 +100,85 @@ describe('fcw package DIR', () => {
     expect(readdirSync(inner).sort()).toEqual(['code.zip', 'index.js']);
   });
 
+  it('--out removes temporary files left by runs that were killed, and keeps those of live ones', async () => {
+    const out = path.join(dir, 'sweep', 'app.zip');
+    mkdirSync(path.dirname(out));
+    // A pid that is gone: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(dead.stdout);
+    const stale = path.join(path.dirname(out), `.app.zip.fcw-tmp-${deadPid}`);
+    const staleOld = path.join(path.dirname(out), `.app.zip.fcw-${deadPid}-kx2abc.tmp`);
+    const live = path.join(path.dirname(out), `.other.zip.fcw-tmp-${process.pid}`);
+    for (const file of [stale, staleOld, live]) writeFileSync(file, 'partial zip');
+    const r = await runFcw(['package', app, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(path.dirname(out)).sort()).toEqual(['.other.zip.fcw-tmp-' + process.pid, 'app.zip']);
+  });
+
+  it('the package cache: --json says whether and how it was used; --no-cache builds from scratch', async () => {
+    const spec = { 'index.js': INDEX_JS, 'lib/a.js': text(30_000, 3), 'lib/b.js': text(20_000, 4) };
+    const tree = makeTree(path.join(dir, 'cached'), spec);
+    const env = { FCW_CONFIG_DIR: path.join(dir, 'cache-config') };
+    const report = async (...extra: string[]) => {
+      const r = await runFcw(['package', tree, '--json', ...extra], { env });
+      return JSON.parse(r.stdout);
+    };
+    const first = await report();
+    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0 });
+    // Files written less than a second before a cached scan are read again (they could still be
+    // changing within one timestamp tick); wait that out so the next runs can trust the cache.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await report();
+    const unchanged = await report();
+    expect(unchanged.cache).toEqual({ used: true, unchanged: true, reused: 3 });
+    expect(unchanged.checksum).toBe(first.checksum);
+    writeFileSync(path.join(tree, 'lib/b.js'), text(20_000, 5));
+    const changed = await report();
+    expect(changed.cache).toEqual({ used: true, unchanged: false, reused: 2 });
+    const scratch = await report('--no-cache');
+    expect(scratch.cache).toBeNull();
+    expect(scratch.checksum).toBe(changed.checksum);
+    const human = await runFcw(['package', tree], { env });
+    expect(human.stdout).toContain('cache       ');
+  });
+
+  it('Ctrl-C while packaging: exit 130, and neither --out nor the cache leaves a temporary file', async () => {
+    const tree = makeTree(path.join(dir, 'interrupted'), { 'index.js': INDEX_JS });
+    truncateSync(path.join(tree, 'index.js'), 0);
+    writeFileSync(path.join(tree, 'zeros.bin'), '');
+    truncateSync(path.join(tree, 'zeros.bin'), 512 * 1024 * 1024); // sparse: seconds to deflate, no disk
+    const outDir = path.join(dir, 'interrupted-out');
+    mkdirSync(outDir);
+    const configDir = path.join(dir, 'interrupted-config');
+    const child = spawn(process.execPath, [FCW_BIN, 'package', tree, '--out', path.join(outDir, 'app.zip')], {
+      env: { ...process.env, FCW_CONFIG_DIR: configDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let running = true;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        running = false;
+        resolve(code);
+      }),
+    );
+    const cacheTemps = () => {
+      const root = path.join(configDir, 'package-cache');
+      if (!existsSync(root)) return [];
+      return readdirSync(root).flatMap((f) => readdirSync(path.join(root, f)).filter((n) => n.startsWith('tmp-')));
+    };
+    // Both temporary files exist once the zip is being written.
+    while (running && (cacheTemps().length === 0 || readdirSync(outDir).length === 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Packaging was cancelled.');
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(cacheTemps()).toEqual([]);
+  });
+
   it('takes an existing zip as it is', async () => {
     const out = path.join(dir, 'existing.zip');
     await runFcw(['package', app, '--out', out]);
@@ -129,6 +217,26 @@ describe('bad input: exit 2, a message, no zip', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'UsageError', exitCode: 2 } });
     expect(JSON.parse(r.stdout).error.message).toContain('does not exist');
+  });
+
+  it('--out that is a folder, a FIFO or a device: exit 2 naming it and the rule, nothing written', async () => {
+    const folder = path.join(dir, 'out-is-a-folder');
+    mkdirSync(folder);
+    const fifo = path.join(dir, 'out-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [target, what] of [[folder, 'a folder'], [fifo, 'a named pipe (FIFO)']] as const) {
+      const r = await runFcw(['package', app, '--out', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--out: ${target} is ${what}; --out writes only regular files`);
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.includes('.fcw-tmp-'))).toEqual([]);
+    // A link to a FIFO is refused too (the rename would not write through it, but the user meant the FIFO).
+    const link = path.join(dir, 'out-link');
+    symlinkSync(fifo, link);
+    expect((await runFcw(['package', app, '--out', link])).code).toBe(2);
   });
 
   it('a missing folder, an empty one, a symlink leaving the folder', async () => {

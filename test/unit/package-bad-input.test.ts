@@ -150,8 +150,10 @@ describe('a file that changes while it is packaged', () => {
 });
 
 describe('odd names work', () => {
+  // Control characters (a tab, a newline) are refused instead: package-names.test.ts.
   it('spaces, unicode, quotes, leading dashes and brackets', async () => {
-    const names = ['with space.txt', 'ünïcödé/ファイル.txt', "it's \"quoted\".txt", '-dash.txt', '[x] (y) {z}.txt', 'tab\there.txt', 'emoji 🚀.txt'];
+    const names = ['with space.txt', 'ünïcödé/ファイル.txt', "it's \"quoted\".txt", '-dash.txt', '[x] (y) {z}.txt'];
+    names.push('emoji 🚀.txt');
     const oddRoot = makeTree(path.join(dir, 'odd'), Object.fromEntries(names.map((n) => [n, `content of ${n}`])));
     const pkg = await buildPackage({ root: oddRoot });
     expect(pkg.files).toBe(names.length);

@@ -72,3 +72,37 @@ describe('scanFolder', () => {
     expect(scan.verdict.status).toBe('ok');
   });
 });
+
+describe('sizes of 2 GiB and more', () => {
+  /** A real zip whose one entry claims `size` uncompressed bytes (jszip does not inflate to list it). */
+  function zipClaiming(size: number): string {
+    const src = makeTree(path.join(dir, `claim-${size}`), { 'big.bin': 'x' });
+    const file = path.join(dir, `claim-${size}.zip`);
+    execFileSync('zip', ['-q0', file, 'big.bin'], { cwd: src });
+    const bytes = readFileSync(file);
+    bytes.writeUInt32LE(size, 22); // local header: uncompressed size
+    const cd = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(size, cd + 24); // central directory: uncompressed size
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  it('an entry of 2 GiB is reported as 2147483648 bytes, not negative', async () => {
+    const pkg = await loadZipPackage(zipClaiming(2 ** 31));
+    expect(pkg.entries[0]).toMatchObject({ path: 'big.bin', bytes: 2147483648 });
+    expect(pkg.bytes).toBe(2147483648);
+    expect(pkg.largest[0]).toEqual({ path: 'big.bin', bytes: 2147483648 });
+  });
+
+  it('a ZIP64 zip is refused by name (jszip would read its sizes wrong)', async () => {
+    const src = makeTree(path.join(dir, 'z64'), { 'a.txt': 'x' });
+    const file = path.join(dir, 'z64.zip');
+    execFileSync('zip', ['-q', '-fz', file, 'a.txt'], { cwd: src });
+    const error = await loadZipPackage(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain(`${file} is a ZIP64 zip`);
+  });
+});

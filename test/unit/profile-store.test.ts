@@ -147,6 +147,26 @@ describe('ProfileStore', () => {
     expect(store.malformed().map((m) => m.name)).toEqual(['bad']);
   });
 
+  it('config.json that is a folder: a UsageError (exit 2) naming it, not a raw EISDIR', () => {
+    fs.mkdirSync(path.join(dir, 'config.json'));
+    let error: unknown;
+    try {
+      open();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    const file = path.join(dir, 'config.json');
+    expect((error as UsageError).message).toBe(`Cannot read the profile file ${file}: it is a folder, not a file.`);
+    expect((error as UsageError).hint).toContain('FCW_CONFIG_DIR');
+    expect(fs.statSync(path.join(dir, 'config.json')).isDirectory()).toBe(true);
+  });
+
+  it('a config folder whose path runs through a file: a UsageError naming it', () => {
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect(() => new ProfileStore({ dir: path.join(dir, 'file', 'sub'), stderr })).toThrow(UsageError);
+  });
+
   it('sets a corrupt file aside with a message, never a crash or a silent reset', () => {
     fs.writeFileSync(path.join(dir, 'config.json'), '{"version": 1, "profiles": {"demo": ');
     const store = open();

@@ -1,0 +1,83 @@
+// Reads the central directory of a zip fcw wrote (no ZIP64, so 32-bit sizes and offsets): for each
+// entry its name, method, CRC-32, sizes, and where its compressed bytes start. The package cache
+// uses it to find each file's deflated bytes in the previous zip, and checks each local header
+// before it trusts an offset.
+import { readSync } from 'node:fs';
+
+const EOCD_SIGNATURE = 0x06054b50;
+const CD_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+const EOCD_SIZE = 22;
+const LOCAL_HEADER_SIZE = 30;
+
+export interface IndexedEntry {
+  /** As stored: folders end in `/`. */
+  name: string;
+  /** 8 deflate, 0 store. */
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  /** Where the local header starts, and how long it is (header, name, extra field). */
+  localOffset: number;
+  localLength: number;
+}
+
+/** Thrown for anything that is not the zip we expect; the cache treats it as a miss. */
+export class ZipIndexError extends Error {}
+
+function readAt(fd: number, length: number, position: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buffer, got, length - got, position + got);
+    if (n === 0) throw new ZipIndexError('short read');
+    got += n;
+  }
+  return buffer;
+}
+
+/** The central directory of the zip open on `fd` (`size` bytes, written without a comment). */
+export function readZipIndex(fd: number, size: number): IndexedEntry[] {
+  if (size < EOCD_SIZE) throw new ZipIndexError('too short');
+  const eocd = readAt(fd, EOCD_SIZE, size - EOCD_SIZE);
+  if (eocd.readUInt32LE(0) !== EOCD_SIGNATURE) throw new ZipIndexError('no end record');
+  const count = eocd.readUInt16LE(10);
+  const cdSize = eocd.readUInt32LE(12);
+  const cdOffset = eocd.readUInt32LE(16);
+  if (cdOffset + cdSize !== size - EOCD_SIZE) throw new ZipIndexError('central directory out of place');
+  const cd = readAt(fd, cdSize, cdOffset);
+  const entries: IndexedEntry[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > cd.length || cd.readUInt32LE(at) !== CD_SIGNATURE) throw new ZipIndexError('bad central record');
+    const nameLength = cd.readUInt16LE(at + 28);
+    const extraLength = cd.readUInt16LE(at + 30);
+    const commentLength = cd.readUInt16LE(at + 32);
+    entries.push({
+      name: cd.toString('utf8', at + 46, at + 46 + nameLength),
+      method: cd.readUInt16LE(at + 10),
+      crc32: cd.readUInt32LE(at + 16),
+      compressedSize: cd.readUInt32LE(at + 20),
+      uncompressedSize: cd.readUInt32LE(at + 24),
+      localOffset: cd.readUInt32LE(at + 42),
+      // jszip writes the same extra fields in the local and the central header.
+      localLength: LOCAL_HEADER_SIZE + nameLength + extraLength,
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  if (at !== cd.length) throw new ZipIndexError('central directory length');
+  return entries;
+}
+
+/** An entry's compressed bytes, after checking that its local header is where the index says. */
+export function readEntryData(fd: number, entry: IndexedEntry): Buffer {
+  const block = readAt(fd, entry.localLength + entry.compressedSize, entry.localOffset);
+  const signature = block.readUInt32LE(0);
+  const crc32 = block.readUInt32LE(14);
+  const compressedSize = block.readUInt32LE(18);
+  if (signature !== LOCAL_SIGNATURE || crc32 !== entry.crc32 || compressedSize !== entry.compressedSize) {
+    throw new ZipIndexError('local header does not match');
+  }
+  return block.subarray(entry.localLength);
+}
