@@ -32,7 +32,7 @@ const result = await build({
   },
   // ink imports react-devtools-core only when DEV is set; it is not installed, so stub it.
   alias: { 'react-devtools-core': './scripts/empty-module.mjs' },
-  // CommonJS dependencies (jszip, fast-glob) call require() for Node built-ins; give ESM a require.
+  // CommonJS dependencies (jszip, conf) call require() for Node built-ins; give ESM a require.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __fcwCreateRequire } from 'node:module';\nconst require = __fcwCreateRequire(import.meta.url);",
   },

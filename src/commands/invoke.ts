@@ -11,6 +11,7 @@ import type { Profile } from '../profiles/schema.js';
 export const INVOKE_OPTIONS = {
   profile: { type: 'string', short: 'p' },
   target: { type: 'string' },
+  credentials: { type: 'string' },
   service: { type: 'string' },
   function: { type: 'string' },
   event: { type: 'string' },
@@ -30,6 +31,8 @@ code checksum that ran compared with the profile's last deploy.
   --service S --function F  the function, when not from a profile
   --target local|cloud      local: the built-in sandbox, started in process
   --endpoint URL            any FC 2.0 compatible endpoint (e.g. fcw serve); --region ID --account-id ID
+  --credentials SOURCE      env, aliyun[:PROFILE], fcli or sandbox: where the key comes from (as for
+                            fcw deploy; a loopback or http:// endpoint gets a cloud key only when named)
   --event JSON|@FILE|-      the event: the text itself, a file's bytes, or stdin (default: empty)
   --qualifier Q             a version or alias (default LATEST)
   --async                   queue the event (202); nothing is waited for or printed but the request id
@@ -109,6 +112,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
         endpoint: flags.endpoint,
         region: flags.region,
         accountId: flags.accountId,
+        credentials: values.credentials as string | undefined,
       },
       profile?.target,
       { env: io.env, signal: controller.signal },

@@ -129,3 +129,40 @@ describe('a loopback endpoint and a cloud key in the environment', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('fcw invoke follows the same rule', () => {
+  function invoke(extra: string[]) {
+    const args = ['invoke', '--endpoint', url, '--account-id', '123', '--service', 's', '--function', 'f'];
+    return runFcw([...args, ...extra], {
+      env: {
+        HOME: root,
+        FCW_CONFIG_DIR: path.join(root, 'cfg'),
+        CI: 'true',
+        ALIBABA_CLOUD_ACCESS_KEY_ID: KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET,
+        ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN,
+        ALIBABA_CLOUD_PROFILE: '',
+      },
+    });
+  }
+
+  it('without --credentials: exit 2, only GET /sandbox-info reaches the endpoint', async () => {
+    sandboxInfo = 'names-env-key';
+    const result = await invoke([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pass --credentials env');
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /sandbox-info']);
+    expect(received()).not.toContain(TOKEN);
+  });
+
+  it('with --credentials env: the invocation is signed with the environment key', async () => {
+    sandboxInfo = 'not-found';
+    const result = await invoke(['--credentials', 'env']);
+    const signed = seen.filter((r) => r.url !== '/sandbox-info');
+    expect(signed.map((r) => r.method)).toEqual(['POST']);
+    expect(signed[0]?.headers.authorization).toMatch(new RegExp(`^FC ${KEY_ID.replace('.', '\\.')}:`));
+    // The fake answers FunctionNotFound: the service failed.
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).not.toMatch(new RegExp(`${SECRET}|${TOKEN}`));
+  });
+});
