@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
+import { binReadableByAnyone, runFcw } from '../helpers/run-fcw.js';
 
 let root: string;
 let configDir: string;
@@ -229,8 +229,9 @@ describe('fcw profiles', () => {
   it('a config folder fcw may not read or write: exit 2 naming the file and the fix, and the profiles are kept', async () => {
     // root reads and writes anything, so as root (CI) fcw runs as nobody; otherwise as ourselves.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const { bin, remove } = binReadableByAnyone();
     const run = (args: string[], dir: string) =>
-      spawnSync(process.execPath, [FCW_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, CI: 'true', FCW_CONFIG_DIR: dir }, timeout: 20_000, ...asNobody });
+      spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, CI: 'true', FCW_CONFIG_DIR: dir }, timeout: 20_000, ...asNobody });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-cli-perm-'));
     try {
       fs.chmodSync(dir, 0o755);
@@ -259,6 +260,7 @@ describe('fcw profiles', () => {
     } finally {
       fs.chmodSync(dir, 0o755);
       fs.rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   });
 

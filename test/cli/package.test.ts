@@ -5,7 +5,7 @@ import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
+import { binReadableByAnyone, FCW_BIN, runFcw } from '../helpers/run-fcw.js';
 import { makeTree, noise, tempDir, text } from '../fixtures/package/tree.js';
 
 const require = createRequire(import.meta.url);
@@ -265,11 +265,13 @@ describe('bad input: exit 2, a message, no zip', () => {
     mkdirSync(out, { mode: 0o777 });
     chmodSync(out, 0o777);
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = spawnSync(process.execPath, [FCW_BIN, 'package', locked, '--out', path.join(out, 'z.zip')], {
+    const { bin, remove } = binReadableByAnyone();
+    const r = spawnSync(process.execPath, [bin, 'package', locked, '--out', path.join(out, 'z.zip')], {
       encoding: 'utf8',
       env: { ...process.env, CI: 'true', HOME: dir },
       ...asNobody,
     });
+    remove();
     expect(r.stderr).toContain('Cannot read secret.pem: permission denied.');
     expect(r.stderr).toContain('.fcignore');
     expect(r.status).toBe(2);

@@ -129,8 +129,9 @@ describe('deploy() against the sandbox', () => {
 
   it('warnings reach onWarning before the question and any write; the time at the question is not in total', async () => {
     const events: string[] = [];
+    // A clock that stands still except for the minute spent at the question.
     let offset = 0;
-    const clock = { now: () => performance.now() + offset, date: () => new Date() };
+    const clock = { now: () => offset, date: () => new Date() };
     const result = await deploy(
       {
         spec: specFor('warned', { handler: 'nothere.handler' }),
@@ -148,7 +149,7 @@ describe('deploy() against the sandbox', () => {
     expect(events.indexOf('confirm')).toBeGreaterThan(0);
     expect(events.slice(0, events.indexOf('confirm')).every((e) => e.startsWith('warning ') && e.endsWith('writes=0'))).toBe(true);
     expect(result.warnings.length).toBe(events.indexOf('confirm'));
-    expect(result.timings.total).toBeLessThan(60_000);
+    expect(result.timings.total).toBe(0);
   });
 
   it('the inline-size warning comes before the question when the code is sent, and not at all when it is not', async () => {

@@ -415,17 +415,18 @@ describe('the function lifecycle', () => {
 describe('slow clients', () => {
   it('closes a connection whose headers or body stall past the deadlines, and keeps serving', async () => {
     const { dir, remove } = await tempDir();
-    const slow = await startSandbox({ dataDir: dir, timeouts: { headersMs: 300, requestMs: 600, idleMs: 2_000 } });
+    // The idle timeout is far beyond the test's own, so a close can only come from the headers and
+    // request deadlines: no clock is read, however slow the machine.
+    const slow = await startSandbox({ dataDir: dir, timeouts: { headersMs: 300, requestMs: 600, idleMs: 60 * 60_000 } });
     try {
       const { port } = new URL(slow.url);
       const stall = (text: string) =>
-        new Promise<{ reply: string; ms: number }>((resolve) => {
-          const started = Date.now();
+        new Promise<{ reply: string }>((resolve) => {
           let reply = '';
           const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(text));
           socket.on('data', (d) => (reply += d));
           socket.on('error', () => {});
-          socket.on('close', () => resolve({ reply, ms: Date.now() - started }));
+          socket.on('close', () => resolve({ reply }));
         });
       const [headers, body] = await Promise.all([
         stall('GET /2016-08-15/services HTTP/1.1\r\nHost: x\r\n'),
@@ -433,8 +434,6 @@ describe('slow clients', () => {
       ]);
       expect(headers.reply).toMatch(/^HTTP\/1\.1 408/);
       expect(headers.reply).toContain('x-fc-request-id');
-      expect(headers.ms).toBeLessThan(1_900);
-      expect(body.ms).toBeLessThan(1_900);
       expect((await signed(slow, { method: 'GET', path: '/2016-08-15/services' })).status).toBe(200);
     } finally {
       await slow.close();

@@ -45,7 +45,8 @@ function colours(name: string): string[] {
   return found;
 }
 
-async function waitFor(test: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
+// The bound turns a hang into a failure that shows the screen; generous, as it is no speed check.
+async function waitFor(test: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!test()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting; last screen:\n${what()}`);

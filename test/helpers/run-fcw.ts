@@ -1,8 +1,25 @@
 // Spawns the built bin (dist/cli.js) as a user would, with piped stdio, and collects its output.
 import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FCW_BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/**
+ * A copy of the built bin that any user can run, for tests that run it as nobody (uid 65534): the
+ * checkout may lie under a folder nobody cannot enter (root's home, a `mktemp -d`). The bundle needs
+ * no node_modules; its package.json says the .js files are ES modules.
+ */
+export function binReadableByAnyone(): { bin: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fcw-bin-'));
+  cpSync(path.dirname(FCW_BIN), dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  // mkdtemp makes the folder 0700; cpSync keeps the files' modes (0644/0755).
+  chmodSync(dir, 0o755);
+  return { bin: path.join(dir, 'cli.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export interface RunResult {
   code: number | null;

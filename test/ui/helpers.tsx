@@ -169,8 +169,12 @@ export function renderApp(services: WizardServices, options: { initial?: WizardS
   return { ...app, stdin: { write }, exits, session };
 }
 
-/** Polls the last frame until `match` holds (bounded), and returns it; fails with the frame seen. */
-export async function waitForFrame(app: { lastFrame: () => string | undefined }, match: string | RegExp | ((f: string) => boolean), timeoutMs = 8000): Promise<string> {
+/**
+ * Polls the last frame until `match` holds, and returns it; fails with the frame seen. The bound
+ * only turns a hang into a readable failure before the test's own timeout: it is no speed check,
+ * so it is generous for a loaded machine.
+ */
+export async function waitForFrame(app: { lastFrame: () => string | undefined }, match: string | RegExp | ((f: string) => boolean), timeoutMs = 20_000): Promise<string> {
   const test = typeof match === 'function' ? match : (f: string) => (typeof match === 'string' ? f.includes(match) : match.test(f));
   const deadline = Date.now() + timeoutMs;
   let frame = app.lastFrame() ?? '';

@@ -113,12 +113,10 @@ describe('errors are typed, with hints', () => {
 describe('timeouts and AbortSignal', () => {
   it('a slow answer times out; a read is retried, then FcTimeoutError', async () => {
     fc.setRoute(() => ({ hang: true }));
-    const started = Date.now();
     const error = await failure(client({ timeoutMs: 100, retries: 1 }).getService('s'));
     expect(error).toBeInstanceOf(FcTimeoutError);
     expect(error.message).toBe('GetService failed: no answer within 0.1 s on the last of 2 attempts, 0.2 s in all');
     expect(fc.received).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('the per-call timeout overrides the client one', async () => {

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { BASE64_SLICE_BYTES } from '../../src/fc/request-body.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { noise } from '../fixtures/package/tree.js';
 
 const CREDENTIALS: Credentials = {
   accessKeyId: 'STS.SANDBOX_CLIENT',
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const archive = new JSZip();
   archive.file('index.js', 'exports.handler = (e, c, cb) => cb(null, "hi");\n');
   // Incompressible and larger than two base64 slices, so the body really is written in pieces.
-  archive.file('blob.bin', randomBytes(2 * BASE64_SLICE_BYTES + 12345));
+  archive.file('blob.bin', noise(2 * BASE64_SLICE_BYTES + 12345));
   const bytes = await archive.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
   zip = { kind: 'zip', zip: bytes, checksum: crc64(bytes) };
 });

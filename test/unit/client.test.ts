@@ -1,5 +1,4 @@
 // The FC client's calls against a local server that answers like FC and verifies every signature.
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { ConfigError, EXIT, exitCodeOf, UsageError } from '../../src/core/errors
 import { checkEndpoint, cloudEndpoint } from '../../src/fc/endpoint.js';
 import { BASE64_SLICE_BYTES, zipJsonBody } from '../../src/fc/request-body.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
+import { noise } from '../fixtures/package/tree.js';
 import { ACCOUNT_ID, startFakeFc, type FakeFc } from './client-fake-fc.js';
 
 const sdk = createRequire(import.meta.url)('@alicloud/fc2') as {
@@ -158,7 +158,7 @@ describe('services and functions', () => {
 
   it('CreateFunction streams a multi-slice zip: body byte-identical to JSON.stringify, exact Content-Length, checksum header', async () => {
     // Just over two slices, with a length that is not a multiple of 3, so padding lands at the end.
-    const zip = randomBytes(2 * BASE64_SLICE_BYTES + 1001);
+    const zip = noise(2 * BASE64_SLICE_BYTES + 1001);
     fc.setRoute((req) => ({ status: 201, json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] } }));
     const withStrayCode = { ...CONFIG, code: { zipFile: 'ignored' } } as FunctionConfig;
     const result = await client().createFunction('svc', withStrayCode, { kind: 'zip', zip, checksum: '42' });
@@ -289,7 +289,7 @@ describe('services and functions', () => {
 describe('describeRequest (for --dry-run)', () => {
   it('shows the signed request with Authorization and the token redacted, the zip as size and checksum', () => {
     const c = new FcClient({ endpoint: sts.url, accountId: ACCOUNT_ID, credentials: STS });
-    const zip = randomBytes(1000);
+    const zip = noise(1000, 2);
     const d = c.describeRequest({ action: 'CreateFunction', service: 'svc', config: CONFIG, code: { kind: 'zip', zip, checksum: '77' } });
     expect(d.method).toBe('POST');
     expect(d.url).toBe(`${sts.url}/2016-08-15/services/svc/functions`);
@@ -402,7 +402,7 @@ describe('configuration errors from the client layer', () => {
 describe('zipJsonBody', () => {
   it('equals JSON.stringify for every zip length around the slice boundaries', () => {
     for (let n = 0; n <= 20; n++) {
-      const zip = randomBytes(n);
+      const zip = noise(n, n + 1);
       const body = zipJsonBody({ a: 'x', code: 'dropped', n }, zip, 6);
       const joined = Buffer.concat([...body.chunks()]);
       const expected = JSON.stringify({ a: 'x', n, code: { zipFile: zip.toString('base64') } });
@@ -414,7 +414,7 @@ describe('zipJsonBody', () => {
   });
 
   it('streams the same bytes, one slice per pull', async () => {
-    const zip = randomBytes(100);
+    const zip = noise(100, 3);
     const body = zipJsonBody({ f: 1 }, zip, 30);
     const got: Uint8Array[] = [];
     for await (const chunk of body.stream() as unknown as AsyncIterable<Uint8Array>) got.push(chunk);

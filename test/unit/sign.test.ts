@@ -235,7 +235,8 @@ function generateCase(rand: () => number): Case {
 }
 
 describe('equality with @alicloud/fc2 FC.getSignature', () => {
-  const seed = Number(process.env.FCW_SIGN_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  // A fixed seed, so every run checks the same cases; FCW_SIGN_SEED explores others by hand.
+  const seed = Number(process.env.FCW_SIGN_SEED ?? 20_261_130);
   const CASES = 400;
 
   it(`${CASES} generated requests sign identically (seed ${seed}; rerun with FCW_SIGN_SEED=${seed})`, () => {
