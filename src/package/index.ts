@@ -3,6 +3,7 @@
 export { buildPackage, packageFolder, scanFolder, type BuildInternals, type PackageSummary } from './build.js';
 export { packageCacheFor, PackageCache } from './cache.js';
 export { checkHandler, type CheckablePackage } from './handler-check.js';
+export { fileFingerprint, folderFingerprint } from './fingerprint.js';
 export { loadZipPackage } from './load-zip.js';
 export { sizeVerdict } from './size.js';
 export type {

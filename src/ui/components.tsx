@@ -199,6 +199,16 @@ export function Spinner({ label }: { label: string }) {
   );
 }
 
+/** Said when a step found the code changed since it was packaged, and packaged it again. */
+export function RepackagedNote({ before, after }: { before: string; after: string }) {
+  const color = useColor();
+  return (
+    <Text color={color('yellow')} wrap="wrap">
+      ! The code changed since it was packaged: packaged again (CRC-64 {before} → {after}).
+    </Text>
+  );
+}
+
 /** The keys that work on every screen, at the bottom. */
 export function KeyHelp({ extra, only }: { extra?: string; only?: string }) {
   return (

@@ -4,7 +4,8 @@
 import { createContext, useContext, type Dispatch, type MutableRefObject } from 'react';
 import type { WizardAction } from '../wizard/reducer.js';
 import type { WizardState } from '../wizard/state.js';
-import type { BuiltPackage, Connection, WizardServices } from './services.js';
+import type { Connection, WizardServices } from './services.js';
+import type { SessionPackage } from './session-package.js';
 
 export interface UiOptions {
   /** False with NO_COLOR (or a terminal without colour): every colour prop is dropped. */
@@ -16,8 +17,8 @@ export interface UiOptions {
 /** The live objects of this run. Mutable on purpose: they are not state to draw, they are handles. */
 export interface Session {
   connection?: Connection;
-  /** The last package built, keyed by source and runtime, so the handler and review steps share it. */
-  pkg?: { key: string; built: Promise<BuiltPackage> };
+  /** The last package built, keyed by source and runtime, so the handler, review and deploy share it. */
+  pkg?: SessionPackage;
   /** Everything in flight; Ctrl-C aborts them all. */
   controllers: Set<AbortController>;
 }

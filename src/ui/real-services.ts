@@ -66,9 +66,6 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       async listServices({ signal } = {}) {
         return (await client.listServices({ signal })).data;
       },
-      async createService(name, { signal } = {}) {
-        return (await client.createService({ serviceName: name }, { signal })).data;
-      },
       async getFunction(service, fn, { signal } = {}) {
         try {
           return (await client.getFunction(service, fn, { signal })).data;
@@ -173,6 +170,11 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         verdict: { level: result.verdict.status, text: result.verdict.message },
         handle: result,
       };
+    },
+
+    async codeFingerprint(code, runtime) {
+      const { fileFingerprint, folderFingerprint } = await load.packager();
+      return code.kind === 'folder' ? folderFingerprint(resolve(code.path), runtime) : fileFingerprint(resolve(code.path));
     },
 
     async checkHandler(pkg, runtime, handler, field = 'handler') {

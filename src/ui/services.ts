@@ -38,7 +38,6 @@ export interface TargetDefaults {
 export interface Connection {
   readonly target: TargetValues;
   listServices(options?: Signal): Promise<ServiceInfo[]>;
-  createService(name: string, options?: Signal): Promise<ServiceInfo>;
   /** The deployed function, or undefined when the service says FunctionNotFound. */
   getFunction(service: string, fn: string, options?: Signal): Promise<FunctionInfo | undefined>;
   /** Runs the function once (InvokeFunction, sync, with the log tail); a function error is an outcome, not a throw. */
@@ -108,6 +107,11 @@ export interface WizardServices {
     runtime: string,
     options?: Signal & { onProgress?: (p: { files: number; bytes: number }) => void },
   ): Promise<BuiltPackage>;
+  /**
+   * A cheap fingerprint of the code as it is now (paths, sizes, mtimes, ctimes; no content read):
+   * equal to the one taken before a build means that package is still what would be built.
+   */
+  codeFingerprint(code: Extract<CodeSource, { kind: 'folder' | 'zip' }>, runtime: string): Promise<string>;
   checkHandler(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<HandlerCheckResult>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;

@@ -26,7 +26,7 @@ export function toProfile(state: WizardState, name: string, resolvePath: (p: str
   const profile: Profile = {
     name,
     target: profileTargetOf(state.target),
-    service: state.service.created || state.service.createIfMissing ? { name: state.service.name, create: true } : { name: state.service.name },
+    service: state.service.isNew || state.service.createIfMissing ? { name: state.service.name, create: true } : { name: state.service.name },
     function: buildFunctionConfig(state),
     code,
   };

@@ -224,7 +224,7 @@ function loadProfile(state: WizardState, p: ProfileValues): WizardState {
   const next: WizardState = {
     ...state,
     target: p.target ?? state.target,
-    service: p.createService ? { name: p.service, created: false, createIfMissing: true } : { name: p.service, created: false },
+    service: p.createService ? { name: p.service, isNew: false, createIfMissing: true } : { name: p.service, isNew: false },
     functionName: p.functionName,
     mode: 'create',
     runtime: p.runtime,

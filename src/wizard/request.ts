@@ -82,7 +82,7 @@ export function deployCommand(state: Partial<WizardState>, extra: { endpoint?: s
   flag('region', extra.region ?? state.target?.region);
   flag('account-id', extra.accountId ?? (state.target?.kind === 'cloud' ? state.target.accountId : undefined));
   words.push('--service', state.service ? shellQuote(state.service.name) : 'SERVICE');
-  if (state.service?.created || state.service?.createIfMissing) words.push('--create-service');
+  if (state.service?.isNew || state.service?.createIfMissing) words.push('--create-service');
   words.push('--function', state.functionName ? shellQuote(state.functionName) : 'FUNCTION');
   words.push('--runtime', state.runtime ? shellQuote(state.runtime) : 'RUNTIME');
   words.push('--handler', state.handler ? shellQuote(state.handler) : 'HANDLER');

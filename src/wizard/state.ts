@@ -39,8 +39,11 @@ export interface PackageFacts {
 
 export interface ServiceChoice {
   name: string;
-  /** True when the wizard created it in this session (so no function can exist in it yet). */
-  created: boolean;
+  /**
+   * A new service: nothing is written before Deploy, so the deploy creates it, right before the
+   * function (no function can exist in it yet).
+   */
+  isNew: boolean;
   /** From a profile saved with `create: true`: the deploy creates the service when it is missing. */
   createIfMissing?: boolean;
 }

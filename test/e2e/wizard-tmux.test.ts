@@ -6,8 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
+import { startSandbox } from '../../src/sandbox/index.js';
 
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
 const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const sessions: string[] = [];
 let dir: string;
@@ -16,14 +22,14 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = ''): void {
-  const config = path.join(dir, 'config');
+function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = '', home = dir): void {
+  const config = path.join(home, 'config');
   // CI, NO_COLOR and FORCE_COLOR are unset for the child unless given: the wizard refuses to run
   // under CI, and this IS a terminal. The environment is spelled out because a tmux server that
   // is already running gives new sessions ITS environment, not ours (vitest sets FORCE_COLOR=0).
   // After the exit, the terminal's mode goes into the same file: raw mode must be off again. The
   // session then stays a while so its cursor can be read (afterAll ends it).
-  const command = `cd ${dir} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${dir} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}.tmp; stty -a >> ${exitFile}.tmp; mv ${exitFile}.tmp ${exitFile}; sleep 30'`;
+  const command = `cd ${home} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${home} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}.tmp; stty -a >> ${exitFile}.tmp; mv ${exitFile}.tmp ${exitFile}; sleep 30'`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
   sessions.push(name);
 }
@@ -229,5 +235,99 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     tmux('send-keys', '-t', name, 'Enter');
     expect(await exitCode(exitFile)).toBe('EXIT=0');
     expect(fs.readFileSync(path.join(config, 'config.json'), 'utf8')).toContain('"lastEvent": "{\\"a\\":1}"');
+  });
+
+  // The trust tests: each in its own folder and config, so they run alone or in any order.
+  const ownHome = () => fs.mkdtempSync(path.join(dir, 'home-'));
+
+  /** The sandbox the wizard used (its data under the config dir), started again to read it back. */
+  async function readBack(home: string) {
+    const sandbox = await startSandbox({ port: 0, dataDir: path.join(home, 'config', 'sandbox') });
+    const { accessKeyId, accessKeySecret } = sandbox.credentials;
+    const sdk = new FCClient(sandbox.accountId, { accessKeyID: accessKeyId, accessKeySecret, region: 'cn-hangzhou', endpoint: sandbox.url });
+    return { sandbox, sdk };
+  }
+
+  /** Local sandbox, a new service, function hello, nodejs20, up to the code menu. */
+  async function upToCode(name: string, serviceName: string): Promise<void> {
+    await waitForScreen(name, /❯ Local sandbox/);
+    await keys(name, 'Create a new service', 'Enter');
+    await keys(name, 'New service name', 'Enter');
+    tmux('send-keys', '-t', name, '-l', serviceName);
+    await keys(name, 'Function name:', 'Enter');
+    tmux('send-keys', '-t', name, '-l', 'hello');
+    await keys(name, /❯ nodejs20/, 'Enter');
+    await keys(name, 'A folder', 'Enter');
+  }
+
+  /** From the limits step, every default, to the review. */
+  async function limitsToReview(name: string): Promise<string> {
+    await keys(name, 'Timeout (s):', 'Enter');
+    await keys(name, 'Initializer:', 'Enter');
+    await keys(name, 'Description:', 'Enter');
+    await keys(name, 'Add KEY=value', 'Enter');
+    await keys(name, 'Add a layer', 'Enter');
+    return keys(name, /CRC-64\s+\d+/, 'Enter');
+  }
+
+  it('the code folder edited after the handler step: the review shows it packaged again, the deployed zip holds the edit', async () => {
+    const home = ownHome();
+    const code = path.join(home, 'app');
+    fs.mkdirSync(code);
+    const source = (v: string) => `exports.handler = async () => '${v}';\n`;
+    fs.writeFileSync(path.join(code, 'index.js'), source('v1'));
+    const name = `fcw-wizard-${process.pid}-stale`;
+    const exitFile = path.join(home, 'stale.exit');
+    start(name, 120, 40, exitFile, ' --no-animation', '', home);
+    await upToCode(name, 'demo');
+    await keys(name, 'Folder:', 'Enter');
+    tmux('send-keys', '-t', name, 'C-u');
+    tmux('send-keys', '-t', name, '-l', 'app');
+    await waitForScreen(name, /1 file · /);
+    await keys(name, /✓ index\.js/, 'Enter');
+    fs.writeFileSync(path.join(code, 'index.js'), source('v2-edited-after-the-handler-step'));
+    await keys(name, /❯ 128 MB/, 'Enter');
+    await limitsToReview(name);
+    const review = await waitForScreen(name, /packaged again \(CRC-64 \d+ →/);
+    const shown = /^CRC-64\s+(\d+)/m.exec(review)![1];
+    const summary = await keys(name, 'Save as profile', 'Enter');
+    expect(summary).toContain(`codeChecksum  ${shown}  ✓ equals our CRC-64`);
+    await keys(name, 'fcw deploy --profile hello', 'Enter');
+    tmux('send-keys', '-t', name, 'Enter');
+    expect(await exitCode(exitFile)).toBe('EXIT=0');
+
+    const { sandbox, sdk } = await readBack(home);
+    try {
+      const stored = await sdk.getFunctionCode('demo', 'hello');
+      expect(stored.data.checksum).toBe(shown);
+      const zip = await JSZip.loadAsync(Buffer.from(await (await fetch(stored.data.url)).arrayBuffer()));
+      expect(await zip.file('index.js')!.async('string')).toBe(source('v2-edited-after-the-handler-step'));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('Cancel at the review: exit 130 and the sandbox holds nothing new (no service, no function)', async () => {
+    const home = ownHome();
+    const name = `fcw-wizard-${process.pid}-review-cancel`;
+    const exitFile = path.join(home, 'review-cancel.exit');
+    start(name, 120, 40, exitFile, ' --no-animation', '', home);
+    await upToCode(name, 'fresh');
+    await keys(name, /❯ A sample handler/, 'Down', 'Down', 'Down');
+    await keys(name, 'New folder for the sample', 'Enter');
+    await keys(name, /✓ index\.js/, 'Enter');
+    await keys(name, /❯ 128 MB/, 'Enter');
+    const review = await limitsToReview(name);
+    expect(review).toMatch(/service\s+fresh: create/);
+    await keys(name, /❯ Cancel/, 'Down', 'Down');
+    tmux('send-keys', '-t', name, 'Enter');
+    expect(await exitCode(exitFile)).toBe('EXIT=130');
+
+    const { sandbox, sdk } = await readBack(home);
+    try {
+      expect((await sdk.listServices()).data.services).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

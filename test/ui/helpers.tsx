@@ -8,7 +8,6 @@ import type { Session } from '../../src/ui/context.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from '../../src/ui/services.js';
 import type { FunctionInfo, ServiceInfo } from '../../src/fc/types.js';
 import { initialState, type TargetValues, type WizardState } from '../../src/wizard/state.js';
-import { FcApiError } from '../../src/fc/errors.js';
 
 // Keys are written inside act() and every poll step is an act() scope, so React has flushed the
 // render AND its effects (useInput's listeners) before the next key arrives (docs/terminal-notes.md, 1).
@@ -50,12 +49,6 @@ export function fakeConnection(options: { services?: ServiceInfo[]; functions?: 
       log.calls.push('listServices');
       if (options.failList) throw options.failList;
       return services;
-    },
-    async createService(name) {
-      log.calls.push(`createService ${name}`);
-      if (services.some((s) => s.serviceName === name)) throw new FcApiError('CreateService', 409, 'ServiceAlreadyExists', `service ${name} exists`, 'req-1');
-      services.push(service(name));
-      return service(name);
     },
     async getFunction(s, f) {
       log.calls.push(`getFunction ${s}/${f}`);
@@ -104,6 +97,9 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
       log.calls.push(`build ${code.kind} ${code.path}`);
       options?.onProgress?.({ files: 1, bytes: 100 });
       return BUILT;
+    },
+    async codeFingerprint() {
+      return 'fingerprint-1';
     },
     async checkHandler(_pkg, _runtime, handler) {
       return handler === 'index.handler' ? { status: 'ok', message: 'index.js exports handler' } : { status: 'error', message: `no file for ${handler}` };

@@ -11,7 +11,7 @@ import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, waitForFr
 afterEach(() => cleanup());
 
 const ready = stateAt('review', {
-  service: { name: 'demo', created: false },
+  service: { name: 'demo', isNew: false },
   functionName: 'hello',
   runtime: 'nodejs20',
   code: { kind: 'folder', path: './app' },

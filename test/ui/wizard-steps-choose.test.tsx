@@ -136,7 +136,7 @@ describe('service', () => {
     expect(app.lastFrame()).toContain('in service svc-21');
   });
 
-  it('creates a new service with its name checked as typed', async () => {
+  it('a new service, its name checked as typed, is only chosen here: nothing is written before Deploy', async () => {
     const services = fakeServices();
     const log = services.log;
     const app = renderApp(services, { initial: stateAt('service'), connection: fakeConnection({}, log) });
@@ -147,20 +147,21 @@ describe('service', () => {
     await press(app, KEY.backspace);
     await press(app, KEY.backspace);
     await type(app, 'fresh');
+    expect(app.lastFrame()).toContain('Nothing is created yet: the deploy creates the service, after the review.');
     await press(app, KEY.enter, 'Function name');
-    expect(log.calls).toContain('createService fresh');
+    expect(log.calls).toEqual(['listServices']);
     expect(app.lastFrame()).toContain('in service fresh (new)');
   });
 
-  it('shows a CreateService error with its code and request id, and stays to fix the name', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: fakeConnection() });
+  it('a "new" service named like a listed one is that service', async () => {
+    const log = { calls: [] };
+    const app = renderApp(fakeServices({}, log), { initial: stateAt('service'), connection: fakeConnection({}, log) });
     await waitForFrame(app, '2 services');
     await press(app, KEY.enter, 'New service name');
     await type(app, 'demo');
-    const frame = await press(app, KEY.enter, 'ServiceAlreadyExists');
-    expect(frame).toContain('request id: req-1');
-    expect(frame).toContain('hint:');
-    expect(frame).toContain('New service name');
+    const frame = await press(app, KEY.enter, 'Function name');
+    expect(frame).toContain('in service demo');
+    expect(frame).not.toContain('(new)');
   });
 
   it('a failed ListServices shows the error and offers to retry', async () => {
@@ -174,7 +175,7 @@ describe('service', () => {
 
 describe('function', () => {
   it('after the service changed, the name typed before is offered again', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'fresh', created: true }, draftFunctionName: 'hello' }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'fresh', isNew: true }, draftFunctionName: 'hello' }), connection: fakeConnection() });
     await waitForFrame(app, 'Function name: hello');
     await press(app, KEY.enter, 'nodejs20');
   });
@@ -182,7 +183,7 @@ describe('function', () => {
   it('an existing function is offered for update and brings its settings', async () => {
     const fn = { functionId: 'f', functionName: 'hello', runtime: 'python3.10', handler: 'main.handler', memorySize: 512, createdTime: '', lastModifiedTime: 'yesterday' };
     const app = renderApp(fakeServices(), {
-      initial: stateAt('function', { service: { name: 'demo', created: false } }),
+      initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
       connection: fakeConnection({ functions: { 'demo/hello': fn } }),
     });
     await waitForFrame(app, 'Function name');
@@ -194,7 +195,7 @@ describe('function', () => {
   });
 
   it('a new name goes on to the runtime; a bad one is refused as typed', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', created: false } }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection: fakeConnection() });
     await waitForFrame(app, 'Function name');
     await type(app, 'a b');
     expect(app.lastFrame()).toContain('✗');

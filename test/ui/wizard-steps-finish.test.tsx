@@ -110,7 +110,7 @@ describe('more', () => {
 
 describe('review', () => {
   const ready = stateAt('review', {
-    service: { name: 'demo', created: false },
+    service: { name: 'demo', isNew: false },
     functionName: 'hello',
     runtime: 'nodejs20',
     code: { kind: 'folder', path: './app' },
@@ -222,7 +222,7 @@ describe('retry', () => {
       },
     });
     const ready = stateAt('review', {
-      service: { name: 'demo', created: false },
+      service: { name: 'demo', isNew: false },
       functionName: 'hello',
       runtime: 'nodejs20',
       code: { kind: 'oss', bucket: 'my-bucket', object: 'code/o.zip' },
@@ -262,7 +262,7 @@ describe('keys', () => {
   });
 
   it('Esc goes back one step with the typed value kept', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', created: true }, history: ['target', 'service'] }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: true }, history: ['target', 'service'] }), connection: fakeConnection() });
     await waitForFrame(app, 'Function name');
     await type(app, 'keepme');
     await press(app, KEY.enter, 'Runtime');

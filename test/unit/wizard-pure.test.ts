@@ -96,7 +96,7 @@ describe('the profile a wizard run saves', () => {
     ...initialState(),
     step: 'summary',
     target: { kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com', accountId: '1', region: 'cn-hangzhou', credentialSource: 'environment', credentialRef: { kind: 'env' } },
-    service: { name: 'demo', created: true },
+    service: { name: 'demo', isNew: true },
     functionName: 'hello',
     runtime: 'nodejs20',
     handler: 'index.handler',

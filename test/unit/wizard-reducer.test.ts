@@ -15,7 +15,7 @@ function reduce(state: WizardState, ...actions: WizardAction[]): WizardState {
 
 const toHandler: WizardAction[] = [
   { type: 'submit', step: 'target', values: { target: TARGET } },
-  { type: 'submit', step: 'service', values: { service: { name: 'demo', created: false } } },
+  { type: 'submit', step: 'service', values: { service: { name: 'demo', isNew: false } } },
   { type: 'submit', step: 'function', values: { functionName: 'hello' } },
   { type: 'submit', step: 'runtime', values: { runtime: 'nodejs20' } },
   { type: 'submit', step: 'code', values: { code: { kind: 'folder', path: './app' } } },
@@ -68,7 +68,7 @@ describe('validation gates', () => {
     ['target', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, accountId: 'abc' } } }, 'accountId'],
     ['target endpoint', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, endpoint: 'not a url' } } }, 'endpoint'],
     ['cloud without region', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com' } } }, 'region'],
-    ['service name', 1, { type: 'submit', step: 'service', values: { service: { name: '1bad', created: false } } }, 'serviceName'],
+    ['service name', 1, { type: 'submit', step: 'service', values: { service: { name: '1bad', isNew: false } } }, 'serviceName'],
     ['function name', 2, { type: 'submit', step: 'function', values: { functionName: 'has space' } }, 'functionName'],
     ['unknown runtime', 3, { type: 'submit', step: 'runtime', values: { runtime: 'cobol' } }, 'runtime'],
     ['deprecated runtime on create', 3, { type: 'submit', step: 'runtime', values: { runtime: 'nodejs8' } }, 'runtime'],
@@ -186,7 +186,7 @@ describe('changing an earlier answer', () => {
 
   it('another service (the fix for ServiceNotFound) asks for the function again, offering the name typed before', () => {
     let s = reduce(initialState(), ...toReview, { type: 'edit', step: 'service' });
-    s = wizardReducer(s, { type: 'submit', step: 'service', values: { service: { name: 'fresh', created: true } } });
+    s = wizardReducer(s, { type: 'submit', step: 'service', values: { service: { name: 'fresh', isNew: true } } });
     expect(s.step).toBe('function');
     expect(s.functionName).toBeUndefined();
     expect(s.draftFunctionName).toBe('hello');

@@ -1,26 +1,28 @@
-// The package of the chosen folder or zip, built once per source and runtime and shared by the
-// handler and review steps through the session. Progress (files, bytes) while it builds. The
-// build is not tied to a step (Esc and Enter keep it going); Ctrl-C aborts it with everything else.
+// The package of the chosen folder or zip for the step on screen (handler, review), through the
+// session so the steps share one build. Each step checks on entry that the code has not changed
+// since that build, and builds again when it has (say so with `replaced`). Progress (files, bytes)
+// while it builds. The build is not tied to a step (Esc and Enter keep it going); Ctrl-C aborts it.
 import { useEffect, useState } from 'react';
 import { useWizard } from '../context.js';
 import type { BuiltPackage } from '../services.js';
+import { currentPackage, packageKey } from '../session-package.js';
+
+export { packageKey } from '../session-package.js';
 
 export type PackageState =
   | { status: 'none' }
+  | { status: 'checking' }
   | { status: 'building'; files: number; bytes: number }
-  | { status: 'built'; pkg: BuiltPackage }
+  | { status: 'built'; pkg: BuiltPackage; replaced?: BuiltPackage }
   | { status: 'failed'; error: unknown };
-
-export function packageKey(code: { kind: string; path?: string } | undefined, runtime: string | undefined): string | undefined {
-  if (!code || (code.kind !== 'folder' && code.kind !== 'zip') || !runtime) return undefined;
-  return `${code.kind}:${code.path}:${runtime}`;
-}
 
 export function usePackage(): PackageState {
   const { state, services, session } = useWizard();
   const code = state.code;
   const key = packageKey(code, state.runtime);
-  const [pkgState, setPkgState] = useState<PackageState>(key ? { status: 'building', files: 0, bytes: 0 } : { status: 'none' });
+  const [pkgState, setPkgState] = useState<PackageState>(() =>
+    !key ? { status: 'none' } : session.pkg?.key === key ? { status: 'checking' } : { status: 'building', files: 0, bytes: 0 },
+  );
 
   useEffect(() => {
     if (!key || !code || (code.kind !== 'folder' && code.kind !== 'zip') || !state.runtime) {
@@ -28,25 +30,9 @@ export function usePackage(): PackageState {
       return;
     }
     let live = true;
-    if (session.pkg?.key !== key) {
-      const controller = new AbortController();
-      session.controllers.add(controller);
-      const built = services
-        .buildPackage(code, state.runtime, {
-          signal: controller.signal,
-          onProgress: (p) => live && setPkgState({ status: 'building', files: p.files, bytes: p.bytes }),
-        })
-        .finally(() => session.controllers.delete(controller));
-      session.pkg = { key, built };
-    }
-    const entry = session.pkg!;
-    entry.built.then(
-      (pkg) => live && setPkgState({ status: 'built', pkg }),
-      (error: unknown) => {
-        // A failed build is not cached: going back and fixing the folder builds again.
-        if (session.pkg === entry) session.pkg = undefined;
-        if (live) setPkgState({ status: 'failed', error });
-      },
+    currentPackage(services, session, code, state.runtime, (p) => live && setPkgState({ status: 'building', files: p.files, bytes: p.bytes })).then(
+      ({ pkg, replaced }) => live && setPkgState({ status: 'built', pkg, replaced }),
+      (error: unknown) => live && setPkgState({ status: 'failed', error }),
     );
     return () => {
       live = false;

@@ -17,6 +17,7 @@ import { useTask } from '../hooks/use-task.js';
 import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
 import type { BuiltPackage, ScanSummary } from '../services.js';
+import { packageKey } from '../session-package.js';
 
 type Kind = 'folder' | 'zip' | 'oss' | 'sample';
 type Phase = Kind | 'menu' | 'oss-object';
@@ -155,8 +156,12 @@ function PackageCode() {
           check={(v) => (/\.(zip|jar)$/i.test(v.trim()) ? undefined : 'a path ending in .zip or .jar')}
           onSubmit={(v) =>
             runLoad(async (signal) => {
-              const built = await services.buildPackage({ kind: 'zip', path: v.trim() }, runtime, { signal });
-              session.pkg = { key: `zip:${v.trim()}:${runtime}`, built: Promise.resolve(built) };
+              const zip = { kind: 'zip' as const, path: v.trim() };
+              // Taken before the read, so a later step can tell whether the file changed since.
+              const fingerprint = services.codeFingerprint(zip, runtime).catch(() => undefined);
+              await fingerprint;
+              const built = await services.buildPackage(zip, runtime, { signal });
+              session.pkg = { key: packageKey(zip, runtime)!, fingerprint, built: Promise.resolve(built) };
               submit({ kind: 'zip', path: v.trim() }, built);
               return built;
             })

@@ -11,7 +11,7 @@ import { EXIT } from '../../core/errors.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
 import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
-import { packageKey } from '../hooks/use-package.js';
+import { currentPackage, packageKey } from '../session-package.js';
 
 type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
 
@@ -35,10 +35,20 @@ export function DeployStep() {
       dispatch({ type: 'deploy-failed', error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' } });
       return;
     }
-    // The package the review showed is the one sent (same bytes, same checksum); without one,
-    // deploy() packages the folder itself and reports the progress.
-    const key = packageKey(state.code, state.runtime);
-    const prebuilt = key && session.pkg?.key === key ? session.pkg.built.catch(() => undefined) : Promise.resolve(undefined);
+    // The package the review showed is the one sent (same bytes, same checksum), unless the code
+    // changed since: then it is packaged again here, and the screen says so before anything is sent.
+    const code = state.code;
+    const runtime = state.runtime;
+    const prebuilt =
+      packageKey(code, runtime) && (code?.kind === 'folder' || code?.kind === 'zip') && runtime
+        ? currentPackage(services, session, code, runtime).then(({ pkg, replaced }) => {
+            if (replaced && !controller.signal.aborted) {
+              const detail = `packaged again, CRC-64 ${replaced.facts.checksum} → ${pkg.facts.checksum}`;
+              dispatch({ type: 'deploy-progress', progress: { phase: 'code changed since the review', detail, done: true } });
+            }
+            return pkg;
+          })
+        : Promise.resolve(undefined);
     prebuilt
       .then((pkg) =>
         services.deploy(state, connection, {

@@ -28,7 +28,7 @@ export function FunctionStep() {
 
   const submit = (functionName: string) => {
     // A service created a moment ago holds no function: no need to ask.
-    if (!service || service.created || !session.connection) {
+    if (!service || service.isNew || !session.connection) {
       dispatch({ type: 'submit', step: 'function', values: { functionName } });
       return;
     }
@@ -64,7 +64,7 @@ export function FunctionStep() {
   }
   return (
     <Box flexDirection="column">
-      <Text dimColor>in service {service?.name}{service?.created ? ' (new)' : ''}</Text>
+      <Text dimColor>in service {service?.name}{service?.isNew ? ' (new)' : ''}</Text>
       <Field
         label="Function name"
         value={name}

@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Spinner, useColor } from '../components.js';
+import { ErrorPanel, Field, Issues, KeyHelp, RepackagedNote, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { usePackage } from '../hooks/use-package.js';
@@ -71,6 +71,8 @@ export function HandlerStep() {
           dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
         }}
       />
+      {pkg.status === 'checking' && <Spinner label="Checking the code for changes…" />}
+      {pkg.status === 'built' && pkg.replaced && <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text dimColor>

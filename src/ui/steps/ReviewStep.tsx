@@ -6,7 +6,7 @@ import { toErrorView } from '../../wizard/errors.js';
 import { buildFunctionConfig } from '../../wizard/request.js';
 import { INPUT_STEPS, STEPS, type InputStepId } from '../../wizard/steps.js';
 import type { WizardState } from '../../wizard/state.js';
-import { ErrorPanel, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { ErrorPanel, Issues, KeyHelp, Menu, RepackagedNote, Spinner, useColor } from '../components.js';
 import { EXIT } from '../../core/errors.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
@@ -21,7 +21,7 @@ export function reviewLines(state: WizardState): [string, string][] {
   const lines: [string, string][] = [];
   if (t) lines.push(['target', `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`]);
   if (t) lines.push(['account', `${t.accountId} · credentials: ${t.credentialSource}`]);
-  if (state.service) lines.push(['service', `${state.service.name}${state.service.created ? ' (created in this session)' : state.service.createIfMissing ? ' (created if missing)' : ''}`]);
+  if (state.service) lines.push(['service', `${state.service.name}${state.service.isNew ? ': create' : state.service.createIfMissing ? ' (created if missing)' : ''}`]);
   lines.push(['function', `${config.functionName} (${state.mode === 'update' ? 'update the existing function' : 'create'})`]);
   lines.push(['runtime', config.runtime]);
   lines.push(['handler', config.handler]);
@@ -66,6 +66,8 @@ export function ReviewStep() {
           {value}
         </Text>
       ))}
+      {pkg.status === 'checking' && <Spinner label="Checking the code for changes…" />}
+      {pkg.status === 'built' && pkg.replaced && <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text wrap="wrap">

@@ -1,5 +1,6 @@
 // Step 2: the service. Every page of ListServices, filtered as the person types (↑/↓ pick, Enter
-// takes), or "create a new service" with its name checked as typed, then CreateService.
+// takes), or "create a new service" with its name checked as typed. Nothing is written here: a
+// new service is created by the deploy, after the review (which shows "service S: create").
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { FIELD_RULES } from '../../fc/rules.js';
@@ -63,7 +64,6 @@ export function ServiceList({
 export function ServiceStep() {
   const { state, session, dispatch, options } = useWizard();
   const [list, runList] = useTask<ServiceInfo[]>();
-  const [creation, runCreate, resetCreate] = useTask<void>();
   const [query, setQuery] = useState('');
   const [highlighted, setHighlightedState] = useState(0);
   // Keys in one chunk (Down then Enter) reach the handlers before a re-render: the ref is current.
@@ -96,7 +96,6 @@ export function ServiceStep() {
   useBack(() => {
     if (creating) {
       setCreating(false);
-      resetCreate();
       return true;
     }
     return false;
@@ -113,7 +112,7 @@ export function ServiceStep() {
       return;
     }
     const picked = found[h - 1];
-    if (picked) dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, created: false } } });
+    if (picked) dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, isNew: false } } });
   };
 
   useInput(
@@ -147,7 +146,6 @@ export function ServiceStep() {
   }
 
   if (creating) {
-    if (creation.status === 'running') return <Spinner label={`Creating service ${newName}…`} />;
     return (
       <Box flexDirection="column">
         <Field
@@ -156,18 +154,17 @@ export function ServiceStep() {
           onChange={setNewName}
           rule={FIELD_RULES.serviceName.rule}
           check={(v) => validateServiceName(v)?.message}
-          onSubmit={(name) =>
-            runCreate(async (signal) => {
-              const connection = session.connection;
-              if (!connection) return;
-              await connection.createService(name, { signal });
-              dispatch({ type: 'submit', step: 'service', values: { service: { name, created: true } } });
-            })
-          }
+          onSubmit={(name) => {
+            // A name that is already listed is that service, not a new one.
+            const isNew = !services.some((s) => s.serviceName === name);
+            dispatch({ type: 'submit', step: 'service', values: { service: { name, isNew } } });
+          }}
         />
-        {creation.status === 'failed' && <ErrorPanel error={toErrorView(creation.error)} title="CreateService failed" />}
+        <Text dimColor wrap="wrap">
+          Nothing is created yet: the deploy creates the service, after the review.
+        </Text>
         <Issues issues={state.issues} />
-        <KeyHelp only="Enter create · Esc back to the list · Ctrl-C quit" />
+        <KeyHelp only="Enter choose · Esc back to the list · Ctrl-C quit" />
       </Box>
     );
   }
