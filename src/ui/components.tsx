@@ -199,6 +199,20 @@ export function Spinner({ label }: { label: string }) {
   );
 }
 
+const CHECK_MARK = { ok: '✓', warning: '!', error: '✗' } as const;
+const CHECK_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
+
+/** A check's verdict on one line: ✓ green, ! yellow, ✗ red, then what it found. */
+export function CheckLine({ status, message, prefix = '' }: { status: 'ok' | 'warning' | 'error'; message: string; prefix?: string }) {
+  const color = useColor();
+  return (
+    <Text color={color(CHECK_COLOR[status])} wrap="wrap">
+      {CHECK_MARK[status]} {prefix}
+      {message}
+    </Text>
+  );
+}
+
 /** Said when a step found the code changed since it was packaged, and packaged it again. */
 export function RepackagedNote({ before, after }: { before: string; after: string }) {
   const color = useColor();

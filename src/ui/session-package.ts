@@ -14,12 +14,19 @@ export interface SessionPackage {
   key: string;
   fingerprint: Promise<string | undefined>;
   built: Promise<BuiltPackage>;
+  /**
+   * The build this one replaced because the code changed: kept, so every later step (not only the
+   * first to notice) can say the code changed since it was first packaged.
+   */
+  replaced?: BuiltPackage;
 }
 
 export interface CurrentPackage {
   pkg: BuiltPackage;
-  /** Set when the code changed since the last build: what that build was (the review showed it). */
+  /** Set when the code changed since it was first packaged (and the bytes differ): that first build. */
   replaced?: BuiltPackage;
+  /** Set when this call found the code changed and built again: the build it replaced. */
+  rebuiltFrom?: BuiltPackage;
 }
 
 export function packageKey(code: { kind: string; path?: string } | undefined, runtime: string | undefined): string | undefined {
@@ -29,7 +36,15 @@ export function packageKey(code: { kind: string; path?: string } | undefined, ru
 
 type Progress = (p: { files: number; bytes: number }) => void;
 
-function startBuild(services: WizardServices, session: Session, key: string, code: PackagedCode, runtime: string, onProgress?: Progress): SessionPackage {
+function startBuild(
+  services: WizardServices,
+  session: Session,
+  key: string,
+  code: PackagedCode,
+  runtime: string,
+  onProgress?: Progress,
+  replaced?: BuiltPackage,
+): SessionPackage {
   const controller = new AbortController();
   session.controllers.add(controller);
   // Taken before the build: an edit made while it reads the files shows up at the next check.
@@ -37,7 +52,7 @@ function startBuild(services: WizardServices, session: Session, key: string, cod
   const built = fingerprint
     .then(() => services.buildPackage(code, runtime, { signal: controller.signal, onProgress }))
     .finally(() => session.controllers.delete(controller));
-  const entry: SessionPackage = { key, fingerprint, built };
+  const entry: SessionPackage = { key, fingerprint, built, replaced };
   // A failed build is not kept: going back and fixing the folder builds again.
   built.catch(() => {
     if (session.pkg === entry) session.pkg = undefined;
@@ -67,9 +82,16 @@ export async function currentPackage(
   const entry = session.pkg?.key === key ? session.pkg : undefined;
   if (!entry) return { pkg: await startBuild(services, session, key, code, runtime, onProgress).built };
   const previous = await entry.built.catch(() => undefined);
-  if (previous && (await unchanged(services, entry, code, runtime))) return { pkg: previous };
+  if (previous && (await unchanged(services, entry, code, runtime))) return { pkg: previous, replaced: differing(entry.replaced, previous) };
   // Another step may have started the new build while this one compared: share it.
-  const next = session.pkg !== entry && session.pkg?.key === key ? session.pkg : startBuild(services, session, key, code, runtime, onProgress);
+  const first = entry.replaced ?? previous;
+  const next =
+    session.pkg !== entry && session.pkg?.key === key ? session.pkg : startBuild(services, session, key, code, runtime, onProgress, first);
   const pkg = await next.built;
-  return previous && previous.facts.checksum !== pkg.facts.checksum ? { pkg, replaced: previous } : { pkg };
+  return { pkg, replaced: differing(first, pkg), rebuiltFrom: differing(previous, pkg) };
+}
+
+/** `before`, when its bytes differ from `now`'s (a touched file packages the same). */
+function differing(before: BuiltPackage | undefined, now: BuiltPackage): BuiltPackage | undefined {
+  return before && before.facts.checksum !== now.facts.checksum ? before : undefined;
 }

@@ -73,9 +73,30 @@ async function waitForScreen(name: string, text: string | RegExp, timeoutMs?: nu
   return last;
 }
 
-/** Sends keys, then waits for the screen to show `until`. */
-async function keys(name: string, until: string | RegExp, ...k: string[]): Promise<string> {
+/**
+ * Waits until two captures 100 ms apart are the same. A screen is drawn before its key handlers
+ * are attached (Ink attaches them in an effect, after the frame is written): a key sent the moment
+ * a new field shows can reach no handler, which a loaded machine makes likely. No upper bound.
+ */
+async function settled(name: string): Promise<void> {
+  let before = screen(name);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = screen(name);
+    if (now === before) return;
+    before = now;
+  }
+}
+
+/** Sends keys (tmux key names, or '-l' and text) once the screen has settled. */
+async function send(name: string, ...k: string[]): Promise<void> {
+  await settled(name);
   tmux('send-keys', '-t', name, ...k);
+}
+
+/** Sends keys once the screen has settled, then waits for the screen to show `until`. */
+async function keys(name: string, until: string | RegExp, ...k: string[]): Promise<string> {
+  await send(name, ...k);
   return waitForScreen(name, until);
 }
 
@@ -122,14 +143,14 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     expect(colours(name)).toContain('36');
     await keys(name, 'Create a new service', 'Enter');
     await keys(name, 'New service name', 'Enter');
-    tmux('send-keys', '-t', name, '-l', 'demo');
+    await send(name, '-l', 'demo');
     await keys(name, 'Function name:', 'Enter');
     // Four Backspaces in one write (what tmux, key repeat or ssh deliver) are four deletions, and
     // the name deployed is the one on screen.
-    tmux('send-keys', '-t', name, '-l', '1bad');
+    await send(name, '-l', '1bad');
     await waitForScreen(name, 'Function name: 1bad');
-    tmux('send-keys', '-t', name, 'BSpace', 'BSpace', 'BSpace', 'BSpace');
-    tmux('send-keys', '-t', name, '-l', 'hello');
+    await send(name, 'BSpace', 'BSpace', 'BSpace', 'BSpace');
+    await send(name, '-l', 'hello');
     await waitForScreen(name, /Function name: hello\s*\n/);
     await keys(name, /❯ nodejs20/, 'Enter');
     await keys(name, 'A folder', 'Enter');
@@ -150,7 +171,7 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     expect(summary).toContain(`codeChecksum  ${checksum}  ✓ equals our CRC-64`);
     expect(summary).toContain('CreateFunction');
     await keys(name, 'fcw deploy --profile hello', 'Enter');
-    tmux('send-keys', '-t', name, 'Enter');
+    await send(name, 'Enter');
     expect(await exitCode(exitFile)).toBe('EXIT=0');
   });
 
@@ -167,9 +188,9 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     expect(lines).toContain('↑/↓ move · Enter confirm · Esc back · Ctrl-C quit');
     await keys(name, 'Create a new service', 'Enter');
     await keys(name, 'New service name', 'Enter');
-    tmux('send-keys', '-t', name, '-l', 'half');
+    await send(name, '-l', 'half');
     await waitForScreen(name, 'New service name: half');
-    tmux('send-keys', '-t', name, 'C-c');
+    await send(name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
     // The cursor Ink hid while drawing is shown again.
     expect(tmux('display', '-p', '-t', name, '#{cursor_flag}').trim()).toBe('1');
@@ -253,9 +274,9 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await waitForScreen(name, /❯ Local sandbox/);
     await keys(name, 'Create a new service', 'Enter');
     await keys(name, 'New service name', 'Enter');
-    tmux('send-keys', '-t', name, '-l', serviceName);
+    await send(name, '-l', serviceName);
     await keys(name, 'Function name:', 'Enter');
-    tmux('send-keys', '-t', name, '-l', 'hello');
+    await send(name, '-l', 'hello');
     await keys(name, /❯ nodejs20/, 'Enter');
     await keys(name, 'A folder', 'Enter');
   }
@@ -281,8 +302,8 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     start(name, 120, 40, exitFile, ' --no-animation', '', home);
     await upToCode(name, 'demo');
     await keys(name, 'Folder:', 'Enter');
-    tmux('send-keys', '-t', name, 'C-u');
-    tmux('send-keys', '-t', name, '-l', 'app');
+    await send(name, 'C-u');
+    await send(name, '-l', 'app');
     await waitForScreen(name, /1 file · /);
     await keys(name, /✓ index\.js/, 'Enter');
     fs.writeFileSync(path.join(code, 'index.js'), source('v2-edited-after-the-handler-step'));
@@ -293,7 +314,7 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     const summary = await keys(name, 'Save as profile', 'Enter');
     expect(summary).toContain(`codeChecksum  ${shown}  ✓ equals our CRC-64`);
     await keys(name, 'fcw deploy --profile hello', 'Enter');
-    tmux('send-keys', '-t', name, 'Enter');
+    await send(name, 'Enter');
     expect(await exitCode(exitFile)).toBe('EXIT=0');
 
     const { sandbox, sdk } = await readBack(home);
@@ -320,7 +341,7 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     const review = await limitsToReview(name);
     expect(review).toMatch(/service\s+fresh: create/);
     await keys(name, /❯ Cancel/, 'Down', 'Down');
-    tmux('send-keys', '-t', name, 'Enter');
+    await send(name, 'Enter');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
 
     const { sandbox, sdk } = await readBack(home);
@@ -329,5 +350,32 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     } finally {
       await sandbox.close();
     }
+  });
+  it('an initializer the package lacks is said at its field and at the review, before anything is sent', async () => {
+    const home = ownHome();
+    const name = `fcw-wizard-${process.pid}-initializer`;
+    const exitFile = path.join(home, 'initializer.exit');
+    start(name, 120, 40, exitFile, ' --no-animation', '', home);
+    await upToCode(name, 'demo');
+    await keys(name, /❯ A sample handler/, 'Down', 'Down', 'Down');
+    await keys(name, 'New folder for the sample', 'Enter');
+    await keys(name, /✓ index\.js/, 'Enter');
+    await keys(name, /❯ 128 MB/, 'Enter');
+    await keys(name, 'Timeout (s):', 'Enter');
+    await keys(name, 'Initializer:', 'Enter');
+    await send(name, '-l', 'main.init');
+    const field = await waitForScreen(name, /✗ .*main/);
+    expect(field).toContain('Initializer: main.init');
+    await keys(name, 'Press Enter again to keep this initializer anyway', 'Enter');
+    await keys(name, 'Initializer timeout (s):', 'Enter');
+    await keys(name, 'Description:', 'Enter');
+    await keys(name, 'Add KEY=value', 'Enter');
+    await keys(name, 'Add a layer', 'Enter');
+    await keys(name, /CRC-64\s+\d+/, 'Enter');
+    const review = await waitForScreen(name, /✗ initializer /);
+    expect(review).toContain('✓ handler: ');
+    expect(review.replace(/\s+/g, ' ')).toContain('To change it: Edit a step → Memory, timeout, initializer.');
+    await send(name, 'C-c');
+    expect(await exitCode(exitFile)).toBe('EXIT=130');
   });
 });

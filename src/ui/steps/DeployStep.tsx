@@ -41,9 +41,9 @@ export function DeployStep() {
     const runtime = state.runtime;
     const prebuilt =
       packageKey(code, runtime) && (code?.kind === 'folder' || code?.kind === 'zip') && runtime
-        ? currentPackage(services, session, code, runtime).then(({ pkg, replaced }) => {
-            if (replaced && !controller.signal.aborted) {
-              const detail = `packaged again, CRC-64 ${replaced.facts.checksum} → ${pkg.facts.checksum}`;
+        ? currentPackage(services, session, code, runtime).then(({ pkg, rebuiltFrom }) => {
+            if (rebuiltFrom && !controller.signal.aborted) {
+              const detail = `packaged again, CRC-64 ${rebuiltFrom.facts.checksum} → ${pkg.facts.checksum}`;
               dispatch({ type: 'deploy-progress', progress: { phase: 'code changed since the review', detail, done: true } });
             }
             return pkg;

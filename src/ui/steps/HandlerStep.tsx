@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
-import { ErrorPanel, Field, Issues, KeyHelp, RepackagedNote, Spinner, useColor } from '../components.js';
+import { CheckLine, ErrorPanel, Field, Issues, KeyHelp, RepackagedNote, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { usePackage } from '../hooks/use-package.js';
@@ -13,12 +13,8 @@ import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
 import type { HandlerCheckResult } from '../services.js';
 
-const MARK = { ok: '✓', warning: '!', error: '✗' } as const;
-const MARK_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
-
 export function HandlerStep() {
   const { state, services, dispatch } = useWizard();
-  const color = useColor();
   const runtime = state.runtime ?? '';
   const info = getRuntime(runtime);
   const [handler, setHandler] = useState(state.handler ?? info?.defaultHandler ?? '');
@@ -81,11 +77,7 @@ export function HandlerStep() {
       )}
       {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built (Esc to change the code)" />}
       {pkg.status === 'none' && state.code?.kind === 'oss' && <Text dimColor>code in OSS: the handler cannot be checked against it here</Text>}
-      {current && (
-        <Text color={color(MARK_COLOR[current.status])} wrap="wrap">
-          {MARK[current.status]} {current.message}
-        </Text>
-      )}
+      {current && <CheckLine status={current.status} message={current.message} />}
       {current?.status === 'error' && refused === handler && <Text wrap="wrap">Press Enter again to keep this handler anyway (e.g. when a layer provides it).</Text>}
       <Issues issues={state.issues} />
       <KeyHelp />

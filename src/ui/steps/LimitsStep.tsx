@@ -1,11 +1,16 @@
 // Step 7: memory (pick a valid size, or type a number checked as typed), timeout, initializer and
 // its timeout. Each shows its rule and default from FIELD_RULES, the table the validators read.
+// The initializer is checked against the package as typed, as the handler is: one it cannot find
+// is refused once (a second Enter keeps it, e.g. when a layer provides the file).
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
-import { Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
+import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
+import { useDebounced } from '../hooks/use-debounced.js';
+import { useEntryCheck } from '../hooks/use-entry-check.js';
+import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { wholeNumberProblem } from '../format.js';
 
@@ -18,7 +23,7 @@ function toInt(v: string): number {
 }
 
 export function LimitsStep() {
-  const { state, dispatch } = useWizard();
+  const { state, dispatch, services } = useWizard();
   const runtime = state.runtime ?? '';
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
   const [memory, setMemory] = useState(state.memorySize);
@@ -26,6 +31,11 @@ export function LimitsStep() {
   const [timeout, setTimeoutText] = useState(String(state.timeout));
   const [initializer, setInitializer] = useState(state.initializer);
   const [initTimeout, setInitTimeout] = useState(String(state.initializationTimeout));
+  const pkg = usePackage();
+  const settledInit = useDebounced(initializer.trim(), 120);
+  const liveInitCheck = useEntryCheck(pkg, runtime, settledInit, 'initializer');
+  const initCheck = settledInit === initializer.trim() ? liveInitCheck : undefined;
+  const [refusedInit, setRefusedInit] = useState<string | undefined>();
 
   // On the list, a digit starts typing a size (the valid sizes are offered as a list, and any
   // number is checked as it is typed): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
@@ -115,8 +125,24 @@ export function LimitsStep() {
           rule={handlerRuleText(runtime, 'initializer')}
           placeholder="(none: press Enter)"
           check={(v) => (v.trim() ? validateHandler(runtime, v.trim(), 'initializer')?.message : undefined)}
-          onSubmit={(v) => (v.trim() ? go('init-timeout') : submit('', state.initializationTimeout))}
+          onSubmit={async (v) => {
+            const value = v.trim();
+            if (!value) return submit('', state.initializationTimeout);
+            // Checked again on the submitted value: Enter may come before the live check caught up.
+            if (pkg.status === 'built') {
+              const result = await services.checkHandler(pkg.pkg, runtime, value, 'initializer').catch(() => undefined);
+              if (result?.status === 'error' && refusedInit !== value) {
+                setRefusedInit(value);
+                return;
+              }
+            }
+            go('init-timeout');
+          }}
         />
+      )}
+      {sub === 'initializer' && initCheck && <CheckLine status={initCheck.status} message={initCheck.message} />}
+      {sub === 'initializer' && initCheck?.status === 'error' && refusedInit === initializer.trim() && (
+        <Text wrap="wrap">Press Enter again to keep this initializer anyway (e.g. when a layer provides it).</Text>
       )}
       {done('initializer') && (
         <Text>

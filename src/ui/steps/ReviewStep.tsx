@@ -6,7 +6,8 @@ import { toErrorView } from '../../wizard/errors.js';
 import { buildFunctionConfig } from '../../wizard/request.js';
 import { INPUT_STEPS, STEPS, type InputStepId } from '../../wizard/steps.js';
 import type { WizardState } from '../../wizard/state.js';
-import { ErrorPanel, Issues, KeyHelp, Menu, RepackagedNote, Spinner, useColor } from '../components.js';
+import { CheckLine, ErrorPanel, Issues, KeyHelp, Menu, RepackagedNote, Spinner, useColor } from '../components.js';
+import { useEntryCheck } from '../hooks/use-entry-check.js';
 import { EXIT } from '../../core/errors.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
@@ -44,10 +45,23 @@ export function reviewLines(state: WizardState): [string, string][] {
   return lines;
 }
 
+/** "handler: " before a message that does not already start with the field's name. */
+function named(check: { message: string }, field: string): string {
+  return check.message.toLowerCase().startsWith(field) ? '' : `${field}: `;
+}
+
+/** A failed check names the step that changes the value (Edit a step, then that step). */
+function withFix(check: { status: string; message: string }, step: string): string {
+  return check.status === 'error' ? `${check.message} To change it: Edit a step → ${step}.` : check.message;
+}
+
 export function ReviewStep() {
   const { state, dispatch, exit } = useWizard();
   const color = useColor();
   const pkg = usePackage();
+  // The handler and the initializer against the package shown here, as their steps check them.
+  const handlerCheck = useEntryCheck(pkg, state.runtime ?? '', state.handler ?? '', 'handler');
+  const initializerCheck = useEntryCheck(pkg, state.runtime ?? '', state.initializer, 'initializer');
   const [editing, setEditing] = useState(false);
   useBack(() => {
     if (editing) {
@@ -83,6 +97,10 @@ export function ReviewStep() {
         </Text>
       )}
       {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built" />}
+      {handlerCheck && <CheckLine prefix={named(handlerCheck, 'handler')} status={handlerCheck.status} message={withFix(handlerCheck, 'Handler')} />}
+      {initializerCheck && (
+        <CheckLine prefix={named(initializerCheck, 'initializer')} status={initializerCheck.status} message={withFix(initializerCheck, STEPS.limits.title)} />
+      )}
       <Issues issues={state.issues} />
       <Box marginTop={1} flexDirection="column">
         {editing ? (
