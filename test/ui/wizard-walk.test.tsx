@@ -123,6 +123,10 @@ describe('a first deploy, by keyboard, to the in-process sandbox', () => {
       frame = await press(app, KEY.enter, 'CRC-64');
       expect(frame).toContain('from profile hello');
       expect(frame).toContain('192 MB');
+      // Review compares with what is deployed: nothing differs, so Exit comes first; Deploy still runs.
+      frame = await waitForFrame(app, 'none: the deployed function already equals this request');
+      expect(frame).toContain('hello (unchanged)');
+      await press(app, KEY.down, /❯ Deploy/);
       frame = await press(app, KEY.enter, 'Unchanged (already deployed): demo/hello');
       expect(frame).toContain('✓ equals our CRC-64');
       // Started from a profile: it is offered under its own name.

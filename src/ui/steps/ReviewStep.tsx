@@ -8,6 +8,8 @@ import { INPUT_STEPS, STEPS, type InputStepId } from '../../wizard/steps.js';
 import type { WizardState } from '../../wizard/state.js';
 import { CheckLine, ErrorPanel, Issues, KeyHelp, Menu, RepackagedNote, Spinner, useColor } from '../components.js';
 import { useEntryCheck } from '../hooks/use-entry-check.js';
+import { useChangeset, type Changeset } from '../hooks/use-changeset.js';
+import { formatDiff, type DeployAction } from '../../deploy/plan.js';
 import { EXIT } from '../../core/errors.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
@@ -15,15 +17,15 @@ import { usePackage } from '../hooks/use-package.js';
 import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
 
-/** The request as label/value lines (also used by tests and the summary). */
-export function reviewLines(state: WizardState): [string, string][] {
+/** The request as label/value lines; `action` is what Deploy would do once it is known. */
+export function reviewLines(state: WizardState, action?: DeployAction): [string, string][] {
   const config = buildFunctionConfig(state);
   const t = state.target;
   const lines: [string, string][] = [];
   if (t) lines.push(['target', `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`]);
   if (t) lines.push(['account', `${t.accountId} · credentials: ${t.credentialSource}`]);
   if (state.service) lines.push(['service', `${state.service.name}${state.service.isNew ? ': create' : state.service.createIfMissing ? ' (created if missing)' : ''}`]);
-  lines.push(['function', `${config.functionName} (${state.mode === 'update' ? 'update the existing function' : 'create'})`]);
+  lines.push(['function', `${config.functionName} (${action ?? (state.mode === 'update' ? 'update the existing function' : 'create')})`]);
   lines.push(['runtime', config.runtime]);
   lines.push(['handler', config.handler]);
   const code = state.code;
@@ -45,6 +47,36 @@ export function reviewLines(state: WizardState): [string, string][] {
   return lines;
 }
 
+/** What Deploy would do against what is deployed: the changed fields, and the code by checksum. */
+function ChangesetView({ changeset, width }: { changeset: Changeset; width: number }) {
+  const color = useColor();
+  if (changeset.status === 'reading') return <Spinner label="Reading the deployed function to compare…" />;
+  if (changeset.status === 'failed') return <ErrorPanel error={toErrorView(changeset.error)} title="Could not read the deployed function to compare" />;
+  const { plan } = changeset;
+  if (plan.action === 'create') return null;
+  if (plan.action === 'unchanged') {
+    return (
+      <Text color={color('green')} wrap="wrap">
+        <Text dimColor>{'changes'.padEnd(width)}</Text>
+        none: the deployed function already equals this request ({plan.codeReason})
+      </Text>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text dimColor>{'changes'.padEnd(width)}</Text>
+        against the deployed function:
+      </Text>
+      {plan.diff.length > 0 && <Text wrap="wrap">{formatDiff(plan.diff, ' '.repeat(width + 2))}</Text>}
+      <Text wrap="wrap">
+        {' '.repeat(width + 2)}
+        {plan.codeReason}
+      </Text>
+    </Box>
+  );
+}
+
 /** "handler: " before a message that does not already start with the field's name. */
 function named(check: { message: string }, field: string): string {
   return check.message.toLowerCase().startsWith(field) ? '' : `${field}: `;
@@ -62,6 +94,8 @@ export function ReviewStep() {
   // The handler and the initializer against the package shown here, as their steps check them.
   const handlerCheck = useEntryCheck(pkg, state.runtime ?? '', state.handler ?? '', 'handler');
   const initializerCheck = useEntryCheck(pkg, state.runtime ?? '', state.initializer, 'initializer');
+  const changeset = useChangeset(pkg);
+  const action = changeset.status === 'ready' ? changeset.plan.action : undefined;
   const [editing, setEditing] = useState(false);
   useBack(() => {
     if (editing) {
@@ -74,7 +108,7 @@ export function ReviewStep() {
   return (
     <Box flexDirection="column">
       {state.fromProfile && <Text dimColor>from profile {state.fromProfile}</Text>}
-      {reviewLines(state).map(([label, value]) => (
+      {reviewLines(state, action).map(([label, value]) => (
         <Text key={label} wrap="wrap">
           <Text dimColor>{label.padEnd(width)}</Text>
           {value}
@@ -101,6 +135,7 @@ export function ReviewStep() {
       {initializerCheck && (
         <CheckLine prefix={named(initializerCheck, 'initializer')} status={initializerCheck.status} message={withFix(initializerCheck, STEPS.limits.title)} />
       )}
+      <ChangesetView changeset={changeset} width={width} />
       <Issues issues={state.issues} />
       <Box marginTop={1} flexDirection="column">
         {editing ? (
@@ -113,13 +148,15 @@ export function ReviewStep() {
           <Menu
             key="main"
             items={[
-              { label: state.mode === 'update' ? 'Deploy (update the function)' : 'Deploy', value: 'deploy' },
+              ...(action === 'unchanged' ? [{ label: 'Exit', value: 'done', note: 'nothing to deploy, nothing is written (exit 0)' }] : []),
+              { label: action === 'update' || (!action && state.mode === 'update') ? 'Deploy (update the function)' : 'Deploy', value: 'deploy' },
               { label: 'Edit a step', value: 'edit' },
               { label: 'Cancel', value: 'cancel', note: 'nothing is sent' },
             ]}
             onSelect={(item) => {
               if (item.value === 'deploy') dispatch({ type: 'deploy-start' });
               else if (item.value === 'edit') setEditing(true);
+              else if (item.value === 'done') exit(EXIT.ok);
               else exit(EXIT.cancelled);
             }}
           />
