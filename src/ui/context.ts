@@ -19,6 +19,8 @@ export interface Session {
   connection?: Connection;
   /** The last package built, keyed by source and runtime, so the handler, review and deploy share it. */
   pkg?: SessionPackage;
+  /** Each field's value as typed, by field, and the value it started from (hooks/use-draft.ts). */
+  drafts?: Map<string, { base: string; value: unknown }>;
   /** Everything in flight; Ctrl-C aborts them all. */
   controllers: Set<AbortController>;
 }

@@ -1,6 +1,5 @@
 // Step 3: the function name, checked as typed. If the service already has a function of that
 // name, say so and offer to update it (its deployed settings become the defaults) or rename.
-import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { FunctionInfo } from '../../fc/types.js';
@@ -9,12 +8,13 @@ import { toErrorView } from '../../wizard/errors.js';
 import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
+import { useDraft } from '../hooks/use-draft.js';
 import { useTask } from '../hooks/use-task.js';
 
 export function FunctionStep() {
   const { state, session, dispatch } = useWizard();
   const color = useColor();
-  const [name, setName] = useState(state.functionName ?? state.draftFunctionName ?? '');
+  const [name, setName] = useDraft('function.name', state.functionName ?? state.draftFunctionName ?? '');
   const [lookup, runLookup, resetLookup] = useTask<FunctionInfo | undefined>();
   const service = state.service;
 

@@ -8,6 +8,7 @@ import { toErrorView } from '../../wizard/errors.js';
 import { CheckLine, ErrorPanel, Field, Issues, KeyHelp, RepackagedNote, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
+import { useDraft } from '../hooks/use-draft.js';
 import { usePackage } from '../hooks/use-package.js';
 import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
@@ -17,7 +18,7 @@ export function HandlerStep() {
   const { state, services, dispatch } = useWizard();
   const runtime = state.runtime ?? '';
   const info = getRuntime(runtime);
-  const [handler, setHandler] = useState(state.handler ?? info?.defaultHandler ?? '');
+  const [handler, setHandler] = useDraft(`handler:${runtime}`, state.handler ?? info?.defaultHandler ?? '');
   const pkg = usePackage();
   const settled = useDebounced(handler, 120);
   const [check, setCheck] = useState<HandlerCheckResult | undefined>();

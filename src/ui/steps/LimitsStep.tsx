@@ -9,6 +9,7 @@ import { validateHandler, validateInitializationTimeout, validateMemorySize, val
 import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
+import { useDraft } from '../hooks/use-draft.js';
 import { useEntryCheck } from '../hooks/use-entry-check.js';
 import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
@@ -28,9 +29,9 @@ export function LimitsStep() {
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
   const [memory, setMemory] = useState(state.memorySize);
   const [memoryText, setMemoryText] = useState(String(state.memorySize));
-  const [timeout, setTimeoutText] = useState(String(state.timeout));
-  const [initializer, setInitializer] = useState(state.initializer);
-  const [initTimeout, setInitTimeout] = useState(String(state.initializationTimeout));
+  const [timeout, setTimeoutText] = useDraft('limits.timeout', String(state.timeout));
+  const [initializer, setInitializer] = useDraft(`limits.initializer:${runtime}`, state.initializer);
+  const [initTimeout, setInitTimeout] = useDraft('limits.initTimeout', String(state.initializationTimeout));
   const pkg = usePackage();
   const settledInit = useDebounced(initializer.trim(), 120);
   const liveInitCheck = useEntryCheck(pkg, runtime, settledInit, 'initializer');

@@ -8,6 +8,7 @@ import { validateCaPort, validateEnvironmentVariables, validateLayers } from '..
 import { Field, Issues, KeyHelp } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
+import { useDraft } from '../hooks/use-draft.js';
 import { wholeNumberProblem } from '../format.js';
 
 type Sub = 'description' | 'env' | 'layers' | 'caPort';
@@ -24,12 +25,12 @@ export function MoreStep() {
   const order: Sub[] = isCustom ? ['description', 'env', 'layers', 'caPort'] : ['description', 'env', 'layers'];
   const [at, setAt] = useState(0);
   const sub = order[at];
-  const [description, setDescription] = useState(state.description);
-  const [env, setEnv] = useState<Record<string, string>>(state.environmentVariables);
-  const [envText, setEnvText] = useState('');
-  const [layers, setLayers] = useState<string[]>(state.layers);
-  const [layerText, setLayerText] = useState('');
-  const [caPort, setCaPort] = useState(String(state.caPort ?? CA_PORT_DEFAULT));
+  const [description, setDescription] = useDraft('more.description', state.description);
+  const [env, setEnv] = useDraft<Record<string, string>>('more.env', state.environmentVariables);
+  const [envText, setEnvText] = useDraft('more.envText', '');
+  const [layers, setLayers] = useDraft<string[]>('more.layers', state.layers);
+  const [layerText, setLayerText] = useDraft('more.layerText', '');
+  const [caPort, setCaPort] = useDraft('more.caPort', String(state.caPort ?? CA_PORT_DEFAULT));
 
   useBack(() => {
     if (at > 0) {
