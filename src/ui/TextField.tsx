@@ -27,11 +27,17 @@ export interface TextFieldProps {
    */
   onSubmit?: (value: string) => boolean | void;
   placeholder?: string;
+  /**
+   * A default shown as the placeholder while the field is empty: the first typed character
+   * replaces it, Tab or → puts it in the field to edit (the convention of clack and inquirer).
+   */
+  suggestion?: string;
   mask?: string;
   focus?: boolean;
 }
 
-export function TextField({ value, onChange, onSubmit, placeholder = '', mask, focus = true }: TextFieldProps) {
+export function TextField({ value, onChange, onSubmit, placeholder: given = '', suggestion, mask, focus = true }: TextFieldProps) {
+  const placeholder = suggestion ? `${suggestion}  (default: Enter uses it, Tab or → edits it)` : given;
   const edit = useRef<TextState>(fromValue(value));
   // The last `value` prop seen: a different one that is not what we typed came from outside.
   const seen = useRef(value);
@@ -45,6 +51,12 @@ export function TextField({ value, onChange, onSubmit, placeholder = '', mask, f
   useInput(
     (input, key) => {
       const before = edit.current;
+      if (suggestion && before.value === '' && (key.tab || key.rightArrow)) {
+        edit.current = { value: suggestion, cursor: suggestion.length };
+        seen.current = suggestion;
+        onChange(suggestion);
+        return;
+      }
       let edits = editsOf(input, key);
       // Bounded: every round consumes at least the Enter that ended the previous one.
       while (edits.length > 0) {

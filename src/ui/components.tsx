@@ -120,11 +120,15 @@ export function Field(props: {
   check?: (v: string) => string | undefined;
   mask?: string;
   placeholder?: string;
+  /** A default shown while the field is empty; Enter on the empty field submits it (TextField). */
+  suggestion?: string;
   isActive?: boolean;
   children?: ReactNode;
 }) {
   const color = useColor();
   const problem = props.check?.(props.value);
+  // Enter on an empty field with a default takes the default.
+  const effective = (v: string) => (v === '' && props.suggestion !== undefined ? props.suggestion : v);
   return (
     <Box flexDirection="column">
       <Box>
@@ -132,12 +136,14 @@ export function Field(props: {
         <TextField
           value={props.value}
           onChange={props.onChange}
-          onSubmit={(v) => {
+          onSubmit={(typed) => {
+            const v = effective(typed);
             if (props.check?.(v)) return false;
             return props.onSubmit(v) === false ? false : undefined;
           }}
           mask={props.mask}
           placeholder={props.placeholder}
+          suggestion={props.suggestion}
           focus={props.isActive ?? true}
         />
       </Box>

@@ -11,3 +11,8 @@ export function plural(n: number, word: string): string {
 export function wholeNumberProblem(field: string, typed: string, rule: string): string | undefined {
   return /^\s*\d+\s*$/.test(typed) ? undefined : `${field}: "${typed}" is not a whole number; ${rule}`;
 }
+
+/** A number's text for its field: empty when it is the default, which then shows as a placeholder. */
+export function unlessDefault(value: number, defaultValue: number): string {
+  return value === defaultValue ? '' : String(value);
+}

@@ -372,8 +372,8 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await keys(name, 'Add KEY=value', 'Enter');
     await keys(name, 'Add a layer', 'Enter');
     await keys(name, /CRC-64\s+\d+/, 'Enter');
-    const review = await waitForScreen(name, /✗ initializer /);
-    expect(review).toContain('✓ handler: ');
+    // Both checks run at once; wait for the two.
+    const review = await waitForScreen(name, /✓ handler: [\s\S]*✗ initializer /);
     expect(review.replace(/\s+/g, ' ')).toContain('To change it: Edit a step → Memory, timeout, initializer.');
     await send(name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');

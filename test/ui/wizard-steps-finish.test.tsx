@@ -7,18 +7,20 @@ import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, wai
 afterEach(() => cleanup());
 
 describe('handler', () => {
-  it('is prefilled with the default, shows the format and checks it against the package', async () => {
+  it('shows the default as a placeholder, the format, and checks it against the package', async () => {
     const app = renderApp(fakeServices(), { initial: stateAt('handler', { runtime: 'nodejs20', code: { kind: 'folder', path: '.' } }) });
-    const frame = await waitForFrame(app, '✓ index.js exports handler');
-    expect(frame).toContain('Handler: index.handler');
+    let frame = await waitForFrame(app, '✓ index.js exports handler');
+    expect(frame).toContain('Handler: index.handler  (default: Enter uses it, Tab or → edits it)');
     expect(frame).toContain(`rule: ${handlerRuleText('nodejs20').slice(0, 40)}`);
     expect(frame).toContain('CRC-64 1234567890');
-    await type(app, 'x');
-    await waitForFrame(app, '✗ no file for index.handlerx');
+    // The first typed character replaces the default rather than appending to it.
+    await type(app, 'main.handler');
+    frame = await waitForFrame(app, '✗ no file for main.handler');
+    expect(frame).toContain('Handler: main.handler');
     // Enter is refused once while the package cannot serve the handler, then kept on a second Enter.
     await press(app, KEY.enter, 'Press Enter again to keep this handler anyway');
-    expect(app.lastFrame()).toContain('Handler: index.handlerx');
-    await press(app, KEY.backspace, '✓ index.js exports handler');
+    expect(app.lastFrame()).toContain('Handler: main.handler');
+    await press(app, '\u0015', '✓ index.js exports handler');
     await press(app, KEY.enter, 'Memory');
   });
 });

@@ -44,3 +44,52 @@ describe('Esc keeps every value', () => {
     expect(frame).toContain('Add KEY=value: HALF=typed');
   });
 });
+
+describe('defaults are placeholders', () => {
+  const atCode = () => stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] });
+  const toSample = async (app: ReturnType<typeof renderApp>) => {
+    await waitForFrame(app, 'A folder');
+    for (let i = 0; i < 3; i++) await press(app, KEY.down);
+    return press(app, KEY.enter, 'New folder for the sample');
+  };
+
+  it('the first typed character replaces the default instead of appending to it', async () => {
+    const log = { calls: [] as string[] };
+    const app = renderApp(fakeServices({}, log), { initial: atCode() });
+    const frame = await toSample(app);
+    expect(frame).toContain('New folder for the sample: fcw-sample-nodejs20  (default: Enter uses it, Tab or → edits it)');
+    await type(app, 'tmp/mine');
+    expect(app.lastFrame()).toContain('New folder for the sample: tmp/mine');
+    expect(app.lastFrame()).not.toContain('fcw-sample-nodejs20tmp');
+    await press(app, KEY.enter, 'Handler:');
+    expect(log.calls).toContain('sample nodejs20 tmp/mine');
+  });
+
+  it('Tab or → puts the default in the field to edit; Enter on the empty field takes it', async () => {
+    for (const accept of ['\t', KEY.right]) {
+      const log = { calls: [] as string[] };
+      const app = renderApp(fakeServices({}, log), { initial: atCode() });
+      await toSample(app);
+      await press(app, accept, /sample: fcw-sample-nodejs20\s*\n/);
+      await type(app, '-2');
+      await press(app, KEY.enter, 'Handler:');
+      expect(log.calls).toContain('sample nodejs20 fcw-sample-nodejs20-2');
+      app.unmount();
+    }
+    const log = { calls: [] as string[] };
+    const app = renderApp(fakeServices({}, log), { initial: atCode() });
+    await toSample(app);
+    await press(app, KEY.enter, 'Handler:');
+    expect(log.calls).toContain('sample nodejs20 fcw-sample-nodejs20');
+  });
+
+  it('a number at its default is a placeholder too: typing replaces it, Enter keeps the default', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { ...chosen, handler: 'index.handler' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    let frame = await press(app, KEY.enter, 'Timeout (s):');
+    expect(frame).toContain('Timeout (s): 60  (default: Enter uses it');
+    await type(app, '90');
+    frame = await press(app, KEY.enter, 'Initializer:');
+    expect(frame).toContain('Timeout (s): 90');
+  });
+});

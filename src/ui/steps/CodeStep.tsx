@@ -45,15 +45,17 @@ function PackageCode() {
   const runtime = state.runtime ?? '';
   const code = state.code;
   const { current: phase, go } = useSubScreens<Phase>('menu');
-  const [folder, setFolder] = useDraft('code.folder', code?.kind === 'folder' ? code.path : '.');
+  // Empty means the default (the current folder, or the sample folder's name), shown as a placeholder.
+  const [folder, setFolder] = useDraft('code.folder', code?.kind === 'folder' && !code.sample ? code.path : '');
   const [zipPath, setZipPath] = useDraft('code.zip', code?.kind === 'zip' ? code.path : '');
   const [bucket, setBucket] = useDraft('code.bucket', code?.kind === 'oss' ? code.bucket : '');
   const [object, setObject] = useDraft('code.object', code?.kind === 'oss' ? code.object : '');
-  const [sampleDir, setSampleDir] = useDraft('code.sampleDir', defaultSampleDir(runtime));
+  const [sampleDir, setSampleDir] = useDraft(`code.sampleDir:${runtime}`, '');
+  const sampleTarget = sampleDir.trim() || defaultSampleDir(runtime);
   const [scan, runScan] = useTask<ScanSummary>();
   const [load, runLoad] = useTask<BuiltPackage>();
   const [sample, runSample] = useTask<void>();
-  const settledFolder = useDebounced(folder, 150);
+  const settledFolder = useDebounced(folder || '.', 150);
 
   useEffect(() => {
     if (phase !== 'folder' || !settledFolder.trim()) return;
@@ -102,6 +104,7 @@ function PackageCode() {
           label="Folder"
           value={folder}
           onChange={setFolder}
+          suggestion="."
           rule={`relative to ${services.cwd}; .fcignore is honoured`}
           check={(v) => (v.trim() ? undefined : 'required')}
           onSubmit={(v) => {
@@ -196,13 +199,14 @@ function PackageCode() {
   }
 
   // phase === 'sample'
-  if (sample.status === 'running') return <Spinner label={`Writing the sample into ${sampleDir}…`} />;
+  if (sample.status === 'running') return <Spinner label={`Writing the sample into ${sampleTarget}…`} />;
   return (
     <Box flexDirection="column">
       <Field
         label="New folder for the sample"
         value={sampleDir}
         onChange={setSampleDir}
+        suggestion={defaultSampleDir(runtime)}
         rule={`relative to ${services.cwd}; must not exist yet or be empty`}
         check={(v) => (v.trim() ? undefined : 'required')}
         onSubmit={(v) =>

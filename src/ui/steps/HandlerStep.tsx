@@ -18,7 +18,9 @@ export function HandlerStep() {
   const { state, services, dispatch } = useWizard();
   const runtime = state.runtime ?? '';
   const info = getRuntime(runtime);
-  const [handler, setHandler] = useDraft(`handler:${runtime}`, state.handler ?? info?.defaultHandler ?? '');
+  // Empty shows the runtime's default as a placeholder: Enter takes it, typing replaces it.
+  const [typed, setHandler] = useDraft(`handler:${runtime}`, state.handler ?? '');
+  const handler = typed || info?.defaultHandler || '';
   const pkg = usePackage();
   const settled = useDebounced(handler, 120);
   const [check, setCheck] = useState<HandlerCheckResult | undefined>();
@@ -45,7 +47,8 @@ export function HandlerStep() {
     <Box flexDirection="column">
       <Field
         label="Handler"
-        value={handler}
+        value={typed}
+        suggestion={info?.defaultHandler}
         onChange={setHandler}
         rule={handlerRuleText(runtime)}
         defaultValue={info?.defaultHandler}

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
+import { INIT_TIMEOUT_DEFAULT_S, TIMEOUT_DEFAULT_S } from '../../fc/limits.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
 import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
@@ -13,7 +14,7 @@ import { useDraft } from '../hooks/use-draft.js';
 import { useEntryCheck } from '../hooks/use-entry-check.js';
 import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
-import { wholeNumberProblem } from '../format.js';
+import { unlessDefault, wholeNumberProblem } from '../format.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
 const TYPE = -1;
@@ -29,9 +30,11 @@ export function LimitsStep() {
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
   const [memory, setMemory] = useState(state.memorySize);
   const [memoryText, setMemoryText] = useState(String(state.memorySize));
-  const [timeout, setTimeoutText] = useDraft('limits.timeout', String(state.timeout));
+  // A value that is the default shows as a placeholder (empty field): typing replaces it.
+  const [timeoutText, setTimeoutText] = useDraft('limits.timeout', unlessDefault(state.timeout, TIMEOUT_DEFAULT_S));
+  const timeout = timeoutText || String(TIMEOUT_DEFAULT_S);
   const [initializer, setInitializer] = useDraft(`limits.initializer:${runtime}`, state.initializer);
-  const [initTimeout, setInitTimeout] = useDraft('limits.initTimeout', String(state.initializationTimeout));
+  const [initTimeout, setInitTimeout] = useDraft('limits.initTimeout', unlessDefault(state.initializationTimeout, INIT_TIMEOUT_DEFAULT_S));
   const pkg = usePackage();
   const settledInit = useDebounced(initializer.trim(), 120);
   const liveInitCheck = useEntryCheck(pkg, runtime, settledInit, 'initializer');
@@ -105,7 +108,8 @@ export function LimitsStep() {
       {sub === 'timeout' && (
         <Field
           label={FIELD_RULES.timeout.label}
-          value={timeout}
+          value={timeoutText}
+          suggestion={String(TIMEOUT_DEFAULT_S)}
           onChange={setTimeoutText}
           rule={FIELD_RULES.timeout.rule}
           defaultValue={FIELD_RULES.timeout.default}
@@ -154,6 +158,7 @@ export function LimitsStep() {
         <Field
           label={FIELD_RULES.initializationTimeout.label}
           value={initTimeout}
+          suggestion={String(INIT_TIMEOUT_DEFAULT_S)}
           onChange={setInitTimeout}
           rule={FIELD_RULES.initializationTimeout.rule}
           defaultValue={FIELD_RULES.initializationTimeout.default}

@@ -9,7 +9,7 @@ import { Field, Issues, KeyHelp } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
-import { wholeNumberProblem } from '../format.js';
+import { unlessDefault, wholeNumberProblem } from '../format.js';
 
 type Sub = 'description' | 'env' | 'layers' | 'caPort';
 
@@ -30,7 +30,7 @@ export function MoreStep() {
   const [envText, setEnvText] = useDraft('more.envText', '');
   const [layers, setLayers] = useDraft<string[]>('more.layers', state.layers);
   const [layerText, setLayerText] = useDraft('more.layerText', '');
-  const [caPort, setCaPort] = useDraft('more.caPort', String(state.caPort ?? CA_PORT_DEFAULT));
+  const [caPort, setCaPort] = useDraft('more.caPort', unlessDefault(state.caPort ?? CA_PORT_DEFAULT, CA_PORT_DEFAULT));
 
   useBack(() => {
     if (at > 0) {
@@ -110,6 +110,7 @@ export function MoreStep() {
         <Field
           label={FIELD_RULES.caPort.label}
           value={caPort}
+          suggestion={String(CA_PORT_DEFAULT)}
           onChange={setCaPort}
           rule={FIELD_RULES.caPort.rule}
           defaultValue={FIELD_RULES.caPort.default}
