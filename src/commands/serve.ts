@@ -15,7 +15,9 @@ import { ACCOUNT_ID } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, startSandbox, type RunningSandbox } from '../sandbox/index.js';
 
-export const DEFAULT_SANDBOX_PORT = 9420;
+import { DEFAULT_SANDBOX_PORT } from '../sandbox/default-port.js';
+
+export { DEFAULT_SANDBOX_PORT };
 export const SECRET_ENV = 'FCW_SANDBOX_SECRET';
 
 export const SERVE_HELP = `fcw serve: the local sandbox, an FC 2.0 compatible endpoint

@@ -41,6 +41,9 @@ export interface RealServicesOptions {
   accountId?: string;
 }
 
+/** How long the wizard waits for an endpoint to answer before saying nothing does. */
+const ENDPOINT_PROBE_MS = 5_000;
+
 /** Phases of deploy() as the screen names them; the others (validate, plan, confirm) are instant. */
 const PHASE_LABELS: Partial<Record<DeployPhase, string>> = {
   package: 'package',
@@ -127,6 +130,28 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     connectEndpoint({ endpoint, accountId, credentials, source, ref }) {
       const client = new FcClient({ endpoint, accountId, credentials, env });
       return connection({ kind: 'endpoint', endpoint: client.endpoint, accountId, credentialSource: source, credentialRef: ref }, client);
+    },
+
+    async probeEndpoint(endpoint, { signal } = {}) {
+      const { probeSandbox } = await load.target();
+      const info = await probeSandbox(endpoint, signal);
+      if (info) return { reachable: true, sandbox: { accountId: info.accountId } };
+      // Not fcw serve: any HTTP answer at all (even an error status) means something listens.
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      const timer = setTimeout(abort, ENDPOINT_PROBE_MS);
+      signal?.addEventListener('abort', abort, { once: true });
+      try {
+        await fetch(endpoint, { signal: controller.signal, redirect: 'manual' });
+        return { reachable: true };
+      } catch (error) {
+        const { cause } = error as { cause?: { code?: string; message?: string } };
+        const why = controller.signal.aborted ? `no answer within ${ENDPOINT_PROBE_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+        return { reachable: false, message: `Nothing answers at ${endpoint} (${why}).` };
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+      }
     },
 
     async startSandbox({ signal } = {}) {

@@ -89,6 +89,11 @@ export interface EndpointConnectInput {
   ref?: CredentialSourceRef;
 }
 
+/** What answers at an endpoint: `fcw serve` (with its account), something else, or nothing. */
+export type EndpointProbe =
+  | { reachable: true; sandbox?: { accountId: string } }
+  | { reachable: false; message: string };
+
 export interface WizardServices {
   /** The directory relative paths are read against (shown, and used for defaults). */
   readonly cwd: string;
@@ -98,6 +103,8 @@ export interface WizardServices {
   findCredentials(): Promise<FoundCredentials[]>;
   connectCloud(input: CloudConnectInput): Connection;
   connectEndpoint(input: EndpointConnectInput): Connection;
+  /** Whether anything answers at the endpoint, and whether it is `fcw serve` (no credentials sent). */
+  probeEndpoint(endpoint: string, options?: Signal): Promise<EndpointProbe>;
   /** Starts the local sandbox in this process (data under the config directory). */
   startSandbox(options?: Signal): Promise<Connection>;
   scanFolder(path: string, runtime: string | undefined, options?: Signal): Promise<ScanSummary>;

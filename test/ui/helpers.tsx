@@ -84,6 +84,12 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
       log.calls.push(`connectEndpoint ${input.endpoint}`);
       return fakeConnection({ target: { kind: 'endpoint', endpoint: input.endpoint, accountId: input.accountId, credentialSource: input.source } }, log);
     },
+    async probeEndpoint(endpoint) {
+      log.calls.push(`probe ${endpoint}`);
+      if (endpoint.includes(':9420')) return { reachable: true, sandbox: { accountId: '555000555' } };
+      if (endpoint.includes(':9000')) return { reachable: true };
+      return { reachable: false, message: `Nothing answers at ${endpoint} (ECONNREFUSED).` };
+    },
     async startSandbox() {
       log.calls.push('startSandbox');
       return fakeConnection({}, log);

@@ -11,6 +11,7 @@ import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor, type MenuI
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
+import { EndpointField } from './EndpointField.js';
 import { maskKeyId } from '../../core/key-id.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
@@ -26,7 +27,7 @@ export function TargetStep() {
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
   const [region, setRegion] = useState(previous?.region ?? defaults.region ?? '');
-  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? 'http://127.0.0.1:9000'));
+  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''));
   const [accountId, setAccountId] = useState(previous?.accountId ?? defaults.accountId ?? '');
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
@@ -171,27 +172,17 @@ export function TargetStep() {
   if (phase === 'endpoint') {
     return (
       <Box key={phase} flexDirection="column">
-        <Field
-          label="Endpoint URL"
+        <EndpointField
           value={endpoint}
           onChange={setEndpoint}
-          rule="http(s)://host[:port], e.g. http://127.0.0.1:9000 for `fcw serve`"
-          check={(v) => {
-            try {
-              const url = new URL(v);
-              return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
-            } catch {
-              return 'not a URL yet';
-            }
-          }}
-          onSubmit={() => {
-            // `fcw serve` keeps its account id next to its key: start from it.
-            const sandboxAccount = found.creds.find((c) => c.sandbox)?.accountId;
+          onConfirm={(url, servedAccount) => {
+            setEndpoint(url);
+            // `fcw serve` says its account id (and keeps it next to its key): start from it.
+            const sandboxAccount = servedAccount ?? found.creds.find((c) => c.sandbox)?.accountId;
             if (!ACCOUNT_ID.test(accountId) && sandboxAccount) setAccountId(sandboxAccount);
             go('account');
           }}
         />
-        <KeyHelp />
       </Box>
     );
   }

@@ -1,0 +1,88 @@
+// The custom endpoint of the target step. It looks for `fcw serve` on its default port and offers
+// it, and checks the endpoint as soon as it is entered (before the account and credentials are
+// asked): nothing answering is said at once, with the fix. A second Enter goes on anyway (the
+// endpoint may be started later). No credentials are sent by these checks.
+import { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { DEFAULT_SANDBOX_PORT } from '../../sandbox/default-port.js';
+import { CheckLine, Field, KeyHelp, Spinner, useColor } from '../components.js';
+import { useWizard } from '../context.js';
+import { useTask } from '../hooks/use-task.js';
+import type { EndpointProbe } from '../services.js';
+
+export const DEFAULT_SANDBOX_URL = `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`;
+
+function urlProblem(v: string): string | undefined {
+  try {
+    const url = new URL(v);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
+  } catch {
+    return 'not a URL yet';
+  }
+}
+
+export function EndpointField({
+  value,
+  onChange,
+  onConfirm,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  /** The endpoint to use, and the account of the `fcw serve` found there. */
+  onConfirm: (endpoint: string, sandboxAccountId?: string) => void;
+}) {
+  const { services } = useWizard();
+  const color = useColor();
+  const [running, setRunning] = useState<EndpointProbe | undefined>();
+  const [check, runCheck] = useTask<{ endpoint: string; probe: EndpointProbe }>();
+  const [refused, setRefused] = useState<string | undefined>();
+
+  // A sandbox already running on the default port (`fcw serve`) is offered as the default.
+  useEffect(() => {
+    let live = true;
+    services.probeEndpoint(DEFAULT_SANDBOX_URL).then(
+      (probe) => live && setRunning(probe),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [services]);
+
+  const checked = check.status === 'done' && check.value.endpoint === value.trim() ? check.value.probe : undefined;
+  return (
+    <Box flexDirection="column">
+      {running?.reachable && running.sandbox && (
+        <Text wrap="wrap">
+          <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account {running.sandbox.accountId}): Enter uses it.
+        </Text>
+      )}
+      <Field
+        label="Endpoint URL"
+        value={value}
+        onChange={onChange}
+        suggestion={DEFAULT_SANDBOX_URL}
+        rule={`http(s)://host[:port]; \`fcw serve\` listens on ${DEFAULT_SANDBOX_URL}`}
+        check={urlProblem}
+        onSubmit={(v) => {
+          const endpoint = v.trim();
+          runCheck(async (signal) => {
+            const probe = await services.probeEndpoint(endpoint, { signal });
+            if (probe.reachable) onConfirm(endpoint, probe.sandbox?.accountId);
+            else if (refused === endpoint) onConfirm(endpoint);
+            else setRefused(endpoint);
+            return { endpoint, probe };
+          });
+        }}
+      />
+      {check.status === 'running' && <Spinner label="Checking the endpoint…" />}
+      {checked && !checked.reachable && (
+        <>
+          <CheckLine status="error" message={`${checked.message} Start it (e.g. \`fcw serve\`) or fix the address.`} />
+          <Text wrap="wrap">Press Enter again to use it anyway.</Text>
+        </>
+      )}
+      <KeyHelp />
+    </Box>
+  );
+}
