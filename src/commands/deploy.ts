@@ -114,6 +114,16 @@ function str(values: Values, flag: string): string | undefined {
   return values[flag] as string | undefined;
 }
 
+/** The flags that change a profile's fields: with --profile and without --save-profile, not kept. */
+const FIELD_FLAGS = [
+  'service', 'create-service', 'function', 'runtime', 'handler', 'code', 'memory', 'timeout', 'initializer', 'init-timeout',
+  'description', 'env', 'layer', 'ca-port', 'instance-type', 'image', 'command', 'args', 'acceleration', 'oss-bucket', 'oss-object',
+] as const;
+
+function unsavedOverrides(values: Values): string[] {
+  return FIELD_FLAGS.filter((flag) => values[flag] !== undefined);
+}
+
 /** The field flags as overrides of the profile's fields. */
 export function overridesFromFlags(values: Values): FieldOverrides {
   let environmentVariables: Record<string, string> | undefined;
@@ -266,6 +276,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   // Its warnings are printed by deploy() below as they arise (once, before any write).
   validateSpec(spec, source);
   if (profile && values.code === undefined) checkProfileCode(profile.name, spec);
+  const unsaved = profile && saveName !== profile.name ? unsavedOverrides(values) : [];
 
   // Ctrl-C is ours from here: resolving a loopback target already asks the sandbox (/sandbox-info).
   const controller = new AbortController();
@@ -296,6 +307,10 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   }
   try {
     err(io, target.description);
+    if (profile && unsaved.length > 0) {
+      const flagsText = unsaved.map((f) => `--${f}`).join(', ');
+      err(io, `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`);
+    }
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
     const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = await import('../package/index.js');

@@ -80,15 +80,32 @@ export function SummaryStep() {
   const [skipped, setSkipped] = useState(false);
   const [save, runSave] = useTask<void>();
   const failed = outcome !== undefined && checksumDiffers(outcome);
+  // A name that is already a profile: overwrite it only when the person says so.
+  const [overwrite, setOverwrite] = useState<string | undefined>();
   // A failed deploy is not worth a profile: the offer is for what works.
   const asking = revealed && !failed && !state.savedProfile && !skipped;
   const [invoking, setInvoking] = useState(false);
   // A failed deploy's code is not ours: nothing worth invoking.
   const canInvoke = Boolean(session.connection?.invoke) && !failed;
 
+  const saveAs = (profileName: string, replace: boolean) =>
+    runSave(async () => {
+      if (!replace && (await services.listProfiles()).some((p) => p.name === profileName)) {
+        setOverwrite(profileName);
+        return;
+      }
+      setOverwrite(undefined);
+      await services.saveProfile(profileName, state);
+      dispatch({ type: 'profile-saved', name: profileName });
+    });
+
   useBack(() => {
     if (invoking) {
       setInvoking(false);
+      return true;
+    }
+    if (overwrite) {
+      setOverwrite(undefined);
       return true;
     }
     if (asking) {
@@ -142,7 +159,21 @@ export function SummaryStep() {
             ! {w}
           </Text>
         ))}
-      {asking && (
+      {asking && overwrite && (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color={color('yellow')} wrap="wrap">
+            A profile named {overwrite} already exists.
+          </Text>
+          <Menu
+            items={[
+              { label: `Overwrite profile ${overwrite}`, value: 'overwrite', note: 'its fields become this deploy\'s' },
+              { label: 'Save under another name', value: 'rename' },
+            ]}
+            onSelect={(item) => (item.value === 'overwrite' ? saveAs(overwrite, true) : setOverwrite(undefined))}
+          />
+        </Box>
+      )}
+      {asking && !overwrite && (
         <Box flexDirection="column" marginTop={1}>
           <Field
             label="Save as profile"
@@ -150,12 +181,7 @@ export function SummaryStep() {
             onChange={setName}
             rule="so the next deploy is one command; no secret is saved · Esc: skip"
             check={(v) => services.profileNameProblem(v)}
-            onSubmit={(v) =>
-              runSave(async () => {
-                await services.saveProfile(v, state);
-                dispatch({ type: 'profile-saved', name: v });
-              })
-            }
+            onSubmit={(v) => saveAs(v, false)}
           />
           {save.status === 'failed' && <ErrorPanel error={toErrorView(save.error)} title="Could not save the profile" />}
         </Box>

@@ -1,0 +1,44 @@
+// Saving a profile under a name that already exists asks first: overwrite it, or another name.
+import { describe, expect, it } from 'vitest';
+import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, waitForFrame } from './helpers.js';
+
+const ready = stateAt('review', {
+  service: { name: 'demo', isNew: false },
+  functionName: 'hello',
+  runtime: 'nodejs20',
+  code: { kind: 'folder', path: './app' },
+  handler: 'index.handler',
+  history: ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'],
+});
+
+const existing = async () => [{ name: 'hello', summary: 'demo/hello · nodejs20 · local sandbox' }];
+
+async function toSave(services: ReturnType<typeof fakeServices>) {
+  const app = renderApp(services, { initial: ready, connection: fakeConnection() });
+  await waitForFrame(app, 'CRC-64');
+  await press(app, KEY.enter, 'Save as profile: hello');
+  return app;
+}
+
+describe('save as profile', () => {
+  it('an existing name is not overwritten silently: another name saves beside it', async () => {
+    const services = fakeServices({ listProfiles: existing });
+    const app = await toSave(services);
+    const frame = await press(app, KEY.enter, 'A profile named hello already exists.');
+    expect(frame).toMatch(/❯ Overwrite profile hello/);
+    expect(services.log.calls.filter((c) => c.startsWith('saveProfile'))).toEqual([]);
+    await press(app, KEY.down, /❯ Save under another name/);
+    await press(app, KEY.enter, 'Save as profile: hello');
+    await type(app, '-2');
+    await press(app, KEY.enter, 'fcw deploy --profile hello-2');
+    expect(services.log.calls.filter((c) => c.startsWith('saveProfile'))).toEqual(['saveProfile hello-2']);
+  });
+
+  it('Overwrite replaces it when chosen', async () => {
+    const services = fakeServices({ listProfiles: existing });
+    const app = await toSave(services);
+    await press(app, KEY.enter, 'A profile named hello already exists.');
+    await press(app, KEY.enter, 'fcw deploy --profile hello');
+    expect(services.log.calls.filter((c) => c.startsWith('saveProfile'))).toEqual(['saveProfile hello']);
+  });
+});
