@@ -58,6 +58,7 @@ export function profileValues(profile: Profile, target: TargetValues): ProfileVa
     code,
     memorySize: fn.memorySize,
     timeout: fn.timeout,
+    instanceType: fn.instanceType,
     initializer: fn.initializer,
     initializationTimeout: fn.initializationTimeout,
     description: fn.description,

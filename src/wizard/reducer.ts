@@ -16,7 +16,18 @@ export type SubmitAction = { [K in InputStepId]: { type: 'submit'; step: K; valu
 export interface ProfileValues
   extends Pick<
     FunctionConfig,
-    'functionName' | 'runtime' | 'handler' | 'memorySize' | 'timeout' | 'initializer' | 'initializationTimeout' | 'description' | 'environmentVariables' | 'layers' | 'caPort'
+    | 'functionName'
+    | 'runtime'
+    | 'handler'
+    | 'memorySize'
+    | 'timeout'
+    | 'instanceType'
+    | 'initializer'
+    | 'initializationTimeout'
+    | 'description'
+    | 'environmentVariables'
+    | 'layers'
+    | 'caPort'
   > {
   name: string;
   target: WizardState['target'];
@@ -164,13 +175,23 @@ function applyFunction(state: WizardState, functionName: string, existing: Funct
   };
 }
 
-type SettingField = 'memorySize' | 'timeout' | 'initializer' | 'initializationTimeout' | 'description' | 'environmentVariables' | 'layers' | 'caPort';
+type SettingField =
+  | 'memorySize'
+  | 'timeout'
+  | 'instanceType'
+  | 'initializer'
+  | 'initializationTimeout'
+  | 'description'
+  | 'environmentVariables'
+  | 'layers'
+  | 'caPort';
 
 /** The settings steps' values from a deployed function or a saved profile; a missing one takes fcw's default. */
 function settingsFrom(source: Pick<FunctionConfig, SettingField>): Pick<WizardState, SettingField> {
   return {
     memorySize: source.memorySize ?? MEMORY_DEFAULT_MB,
     timeout: source.timeout ?? TIMEOUT_DEFAULT_S,
+    instanceType: source.instanceType,
     initializer: source.initializer ?? '',
     initializationTimeout: source.initializationTimeout ?? INIT_TIMEOUT_DEFAULT_S,
     description: source.description ?? '',

@@ -22,6 +22,8 @@ export function buildFunctionConfig(state: WizardState): FunctionConfig {
     memorySize: state.memorySize,
     timeout: state.timeout,
   };
+  // e1 is what FC uses when none is sent: only another type is part of the request.
+  if (state.instanceType && state.instanceType !== 'e1') config.instanceType = state.instanceType;
   if (state.description) config.description = state.description;
   if (state.initializer) {
     config.initializer = state.initializer;
@@ -100,6 +102,7 @@ export function deployCommand(state: Partial<WizardState>, extra: { endpoint?: s
   }
   if (state.memorySize !== undefined && state.memorySize !== MEMORY_DEFAULT_MB) flag('memory', state.memorySize);
   if (state.timeout !== undefined && state.timeout !== TIMEOUT_DEFAULT_S) flag('timeout', state.timeout);
+  if (state.instanceType && state.instanceType !== 'e1') flag('instance-type', state.instanceType);
   if (state.initializer) {
     flag('initializer', state.initializer);
     if (state.initializationTimeout !== undefined && state.initializationTimeout !== INIT_TIMEOUT_DEFAULT_S) flag('init-timeout', state.initializationTimeout);

@@ -117,6 +117,8 @@ export interface WizardState {
   handler?: string;
   memorySize: number;
   timeout: number;
+  /** e1 (elastic) unless chosen: it decides which memory sizes and timeouts are allowed. */
+  instanceType?: string;
   initializer: string;
   initializationTimeout: number;
   description: string;

@@ -32,7 +32,7 @@ export interface StepValues {
   runtime: { runtime: string };
   code: { code: CodeSource; packageFacts?: PackageFacts };
   handler: { handler: string; packageFacts?: PackageFacts };
-  limits: { memorySize: number; timeout: number; initializer: string; initializationTimeout: number };
+  limits: { memorySize: number; timeout: number; instanceType?: string; initializer: string; initializationTimeout: number };
   more: { description: string; environmentVariables: Record<string, string>; layers: string[]; caPort?: number };
 }
 export type InputStepId = keyof StepValues;
@@ -125,8 +125,8 @@ export const STEPS: { [K in StepId]: StepDef<K> } = {
     title: 'Memory, timeout, initializer',
     validate: (v, s) =>
       compact([
-        validateMemorySize(v.memorySize),
-        validateTimeout(v.timeout),
+        validateMemorySize(v.memorySize, v.instanceType),
+        validateTimeout(v.timeout, v.instanceType),
         v.initializer && s.runtime ? validateHandler(s.runtime, v.initializer, 'initializer') : undefined,
         validateInitializationTimeout(v.initializationTimeout),
       ]),

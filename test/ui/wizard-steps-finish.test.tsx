@@ -31,6 +31,7 @@ describe('limits', () => {
     let frame = await waitForFrame(app, '❯ 128 MB');
     expect(frame).toContain('a multiple of 64 MB between 128 and 3072');
     expect(frame).toContain('default: 128');
+    await press(app, KEY.up, /❯ Performance instance \(c1\)/);
     await press(app, KEY.up, /❯ Type a size in MB/);
     await press(app, KEY.enter, 'Memory (MB):');
     for (let i = 0; i < 3; i++) app.stdin.write(KEY.backspace);

@@ -93,3 +93,29 @@ describe('defaults are placeholders', () => {
     expect(frame).toContain('Timeout (s): 90');
   });
 });
+
+describe('instance type', () => {
+  it('4096 MB is no dead end: the limits step switches to c1 with its sizes and timeout range, and Review shows it', async () => {
+    const history = ['target', 'service', 'function', 'runtime', 'code', 'handler'] as const;
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { ...chosen, handler: 'index.handler', history: [...history] }) });
+    let frame = await waitForFrame(app, '❯ 128 MB');
+    expect(frame).toContain('Instance type: e1 (elastic)');
+    frame = await press(app, KEY.up, /❯ Performance instance \(c1\): 4096–32768 MB, timeout up to 7200 s/);
+    expect(frame).toContain('Switches the instance type to c1');
+    frame = await press(app, KEY.enter, 'Instance type: c1 (performance)');
+    expect(frame).toMatch(/❯ 4096 MB/);
+    expect(frame).toContain('one of 4096, 8192, 16384, 32768 MB (performance instance)');
+    expect(frame).toContain('Elastic instance (e1): 128–3072 MB, timeout up to 600 s');
+    frame = await press(app, KEY.enter, 'Timeout (s):');
+    expect(frame).toContain('whole seconds from 1 to 7200 (performance instance)');
+    await type(app, '3600');
+    await press(app, KEY.enter, 'Initializer:');
+    await press(app, KEY.enter, 'Description:');
+    await press(app, KEY.enter, 'Add KEY=value');
+    await press(app, KEY.enter, 'Add a layer');
+    frame = await press(app, KEY.enter, 'CRC-64');
+    expect(frame).toMatch(/memory\s+4096 MB/);
+    expect(frame).toMatch(/instance\s+c1/);
+    expect(frame).toMatch(/timeout\s+3600 s/);
+  });
+});

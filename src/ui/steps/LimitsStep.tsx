@@ -4,7 +4,16 @@
 // is refused once (a second Enter keeps it, e.g. when a layer provides the file).
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { FIELD_RULES, handlerRuleText, memoryChoices } from '../../fc/rules.js';
+import {
+  DEFAULT_INSTANCE_TYPE,
+  FIELD_RULES,
+  handlerRuleText,
+  memoryChoices,
+  memoryRuleText,
+  timeoutMax,
+  timeoutRuleText,
+  type KnownInstanceType,
+} from '../../fc/rules.js';
 import { INIT_TIMEOUT_DEFAULT_S, TIMEOUT_DEFAULT_S } from '../../fc/limits.js';
 import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
 import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
@@ -18,6 +27,15 @@ import { unlessDefault, wholeNumberProblem } from '../format.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
 const TYPE = -1;
+/** The memory list's last row: switch to the other instance type (its sizes and timeout range). */
+const SWITCH = -2;
+
+/** What each instance type brings, from the rules table, for the row that switches to it. */
+function instanceOffer(type: KnownInstanceType): string {
+  const sizes = memoryChoices(type);
+  const name = type === 'c1' ? 'Performance instance (c1)' : 'Elastic instance (e1)';
+  return `${name}: ${sizes[0]}–${sizes[sizes.length - 1]} MB, timeout up to ${timeoutMax(type)} s…`;
+}
 
 /** A whole number as typed, or NaN (so "12.5" and "12abc" fail the validators rather than round). */
 function toInt(v: string): number {
@@ -28,6 +46,7 @@ export function LimitsStep() {
   const { state, dispatch, services } = useWizard();
   const runtime = state.runtime ?? '';
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
+  const [instanceType, setInstanceType] = useState<KnownInstanceType>(state.instanceType === 'c1' ? 'c1' : DEFAULT_INSTANCE_TYPE);
   const [memory, setMemory] = useState(state.memorySize);
   const [memoryText, setMemoryText] = useState(String(state.memorySize));
   // A value that is the default shows as a placeholder (empty field): typing replaces it.
@@ -49,7 +68,7 @@ export function LimitsStep() {
       const digits = /^\d+/.exec(input)?.[0];
       if (!digits) return;
       const rest = input.slice(digits.length);
-      if (/^[\r\n]/.test(rest) && !validateMemorySize(Number(digits))) {
+      if (/^[\r\n]/.test(rest) && !validateMemorySize(Number(digits), instanceType)) {
         setMemoryText(digits);
         setMemory(Number(digits));
         go('memory-typed', 'timeout');
@@ -65,22 +84,37 @@ export function LimitsStep() {
     dispatch({
       type: 'submit',
       step: 'limits',
-      values: { memorySize: memory, timeout: toInt(timeout), initializer: init.trim(), initializationTimeout: initTimeoutValue },
+      values: { memorySize: memory, timeout: toInt(timeout), instanceType, initializer: init.trim(), initializationTimeout: initTimeoutValue },
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
-  const choices = memoryChoices();
+  const choices = memoryChoices(instanceType);
+  const other: KnownInstanceType = instanceType === 'c1' ? 'e1' : 'c1';
+  const switchTo = (next: KnownInstanceType) => {
+    setInstanceType(next);
+    // A size the new type does not take becomes its smallest.
+    if (validateMemorySize(memory, next)) setMemory(memoryChoices(next)[0]);
+  };
   return (
     <Box flexDirection="column">
+      <Text>
+        {FIELD_RULES.instanceType.label}: {instanceType} ({instanceType === 'c1' ? 'performance' : 'elastic'})
+      </Text>
       {sub === 'memory' ? (
         <Box flexDirection="column">
           <Text bold>{FIELD_RULES.memorySize.label}</Text>
-          <Rule rule={FIELD_RULES.memorySize.rule} defaultValue={FIELD_RULES.memorySize.default} />
+          <Rule rule={memoryRuleText(instanceType)} defaultValue={instanceType === 'c1' ? undefined : FIELD_RULES.memorySize.default} />
           <Menu
-            items={[...choices.map((mb) => ({ label: `${mb} MB`, value: mb })), { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' }]}
+            key={instanceType}
+            items={[
+              ...choices.map((mb) => ({ label: `${mb} MB`, value: mb })),
+              { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' },
+              { label: instanceOffer(other), value: SWITCH, detail: `Switches the instance type to ${other}: ${memoryRuleText(other)}; ${timeoutRuleText(other)}.` },
+            ]}
             initialValue={choices.includes(memory) ? memory : TYPE}
             limit={6}
             onSelect={(item) => {
+              if (item.value === SWITCH) return switchTo(other);
               if (item.value === TYPE) return go('memory-typed');
               setMemory(item.value);
               go('timeout');
@@ -92,9 +126,9 @@ export function LimitsStep() {
           label={FIELD_RULES.memorySize.label}
           value={memoryText}
           onChange={setMemoryText}
-          rule={FIELD_RULES.memorySize.rule}
+          rule={memoryRuleText(instanceType)}
           defaultValue={FIELD_RULES.memorySize.default}
-          check={(v) => wholeNumberProblem('memorySize', v, FIELD_RULES.memorySize.rule) ?? validateMemorySize(toInt(v))?.message}
+          check={(v) => wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ?? validateMemorySize(toInt(v), instanceType)?.message}
           onSubmit={(v) => {
             setMemory(toInt(v));
             go('timeout');
@@ -111,9 +145,9 @@ export function LimitsStep() {
           value={timeoutText}
           suggestion={String(TIMEOUT_DEFAULT_S)}
           onChange={setTimeoutText}
-          rule={FIELD_RULES.timeout.rule}
+          rule={timeoutRuleText(instanceType)}
           defaultValue={FIELD_RULES.timeout.default}
-          check={(v) => wholeNumberProblem('timeout', v, FIELD_RULES.timeout.rule) ?? validateTimeout(toInt(v))?.message}
+          check={(v) => wholeNumberProblem('timeout', v, timeoutRuleText(instanceType)) ?? validateTimeout(toInt(v), instanceType)?.message}
           onSubmit={() => go('initializer')}
         />
       )}

@@ -38,6 +38,7 @@ export function reviewLines(state: WizardState, action?: DeployAction): [string,
     lines.push(['acceleration', code.accelerationType ?? 'Default']);
   }
   lines.push(['memory', `${config.memorySize} MB`]);
+  if (config.instanceType) lines.push(['instance', config.instanceType]);
   lines.push(['timeout', `${config.timeout} s`]);
   if (config.initializer) lines.push(['initializer', `${config.initializer} (timeout ${config.initializationTimeout} s)`]);
   if (config.description) lines.push(['description', config.description]);
