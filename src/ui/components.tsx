@@ -127,6 +127,8 @@ export function Field(props: {
 }) {
   const color = useColor();
   const problem = props.check?.(props.value);
+  // Enter on an empty field that must have a value: said, rather than nothing happening.
+  const [emptyRefused, setEmptyRefused] = useState(false);
   // Enter on an empty field with a default takes the default.
   const effective = (v: string) => (v === '' && props.suggestion !== undefined ? props.suggestion : v);
   return (
@@ -135,10 +137,16 @@ export function Field(props: {
         <Text bold>{props.label}: </Text>
         <TextField
           value={props.value}
-          onChange={props.onChange}
+          onChange={(v) => {
+            setEmptyRefused(false);
+            props.onChange(v);
+          }}
           onSubmit={(typed) => {
             const v = effective(typed);
-            if (props.check?.(v)) return false;
+            if (props.check?.(v)) {
+              if (v === '') setEmptyRefused(true);
+              return false;
+            }
             return props.onSubmit(v) === false ? false : undefined;
           }}
           mask={props.mask}
@@ -151,6 +159,10 @@ export function Field(props: {
       {problem && props.value !== '' ? (
         <Text color={color('red')} wrap="wrap">
           ✗ {problem}
+        </Text>
+      ) : emptyRefused && props.value === '' ? (
+        <Text color={color('red')} wrap="wrap">
+          ✗ {props.label} is required.
         </Text>
       ) : null}
       {props.children}

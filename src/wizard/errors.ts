@@ -2,7 +2,45 @@
 // request id, hint, and the step where the person can fix it. Duck-typed on purpose, so this file
 // stays pure and works for FcApiError, the network errors, UsageError and plain Errors alike.
 import type { ErrorView } from './state.js';
-import { INPUT_STEPS, stepForField, type InputStepId } from './steps.js';
+import { INPUT_STEPS, STEPS, stepForField, type InputStepId } from './steps.js';
+
+/** What the hint may say about where the request went: the wizard's credential source. */
+export interface ErrorContext {
+  /** As the header shows it, e.g. "typed for this session" or "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)". */
+  credentialSource?: string;
+}
+
+const TYPED_KEY = 'typed for this session';
+
+/** "step 1 (Where to deploy) → Endpoint URL": where in the wizard a value is changed. */
+export function whereInWizard(step: InputStepId, field?: string): string {
+  return `step ${INPUT_STEPS.indexOf(step) + 1} (${STEPS[step].title})${field ? ` → ${field}` : ''}`;
+}
+
+/**
+ * The hint phrased for the wizard: the command line's hints name flags (--endpoint) and variables,
+ * which mean nothing here; these name the step and field to change instead.
+ */
+function wizardHint(code: string, causeCode: string, context: ErrorContext): string | undefined {
+  const typed = context.credentialSource === TYPED_KEY;
+  const source = typed ? `typed at ${whereInWizard('target')}` : context.credentialSource ? `from ${context.credentialSource}` : `chosen at ${whereInWizard('target')}`;
+  if (causeCode === 'ECONNREFUSED') return `Nothing is listening at the endpoint (is the sandbox running?): change it at ${whereInWizard('target', 'Endpoint URL')}.`;
+  if (causeCode === 'ENOTFOUND') return `The endpoint host name does not resolve: check the region and account id at ${whereInWizard('target')}.`;
+  switch (code) {
+    case 'InvalidAccessKeyID':
+      return `The AccessKey id ${source} is unknown to the service: check it (choose other credentials at ${whereInWizard('target')}) and that the key is enabled in the RAM console.`;
+    case 'SignatureNotMatch':
+      return `The service computed a different signature: check the AccessKey secret ${source} (a copy-paste adds spaces easily) and this machine's clock (at most 15 minutes off).`;
+    case 'ServiceNotFound':
+      return `No such service in this region and account: pick or create one at ${whereInWizard('service')}.`;
+    case 'FunctionAlreadyExists':
+      return `A function with this name already exists: at ${whereInWizard('function')}, choose "Update it" or another name.`;
+    case 'EntityTooLarge':
+      return `The package is too large to send inline: at ${whereInWizard('code')}, choose an OSS bucket and object.`;
+    default:
+      return undefined;
+  }
+}
 
 interface ErrorLike {
   name?: string;
@@ -37,7 +75,17 @@ export function fixStepOf(error: unknown): InputStepId | undefined {
   return match?.[1] ? stepForField(match[1]) : undefined;
 }
 
-export function toErrorView(error: unknown): ErrorView {
+/** The command line's words in a hint that has no wizard phrasing of its own, as wizard places. */
+function translateFlags(hint: string): string {
+  return hint
+    .replace(/check --endpoint/g, `check the Endpoint URL at ${whereInWizard('target')}`)
+    .replace(/--endpoint/g, `the Endpoint URL at ${whereInWizard('target')}`)
+    .replace(/ALIBABA_CLOUD_ACCESS_KEY_ID or the profile/g, `the credentials chosen at ${whereInWizard('target')}`)
+    .replace(/ \(fcw deploy --create-service\)/g, ` at ${whereInWizard('service')}`)
+    .replace(/deploy with --oss-bucket and --oss-object/g, `choose an OSS bucket and object at ${whereInWizard('code')}`);
+}
+
+export function toErrorView(error: unknown, context: ErrorContext = {}): ErrorView {
   const e = (error ?? {}) as ErrorLike;
   const code =
     typeof e.code === 'string' && e.code
@@ -50,7 +98,8 @@ export function toErrorView(error: unknown): ErrorView {
   const message = typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : (e.message ?? String(error));
   const view: ErrorView = { code, message };
   if (typeof e.requestId === 'string' && e.requestId) view.requestId = e.requestId;
-  if (typeof e.hint === 'string' && e.hint) view.hint = e.hint;
+  const hint = wizardHint(code, typeof e.causeCode === 'string' ? e.causeCode : '', context) ?? (typeof e.hint === 'string' ? translateFlags(e.hint) : '');
+  if (hint) view.hint = hint;
   if (typeof e.status === 'number') view.status = e.status;
   const fix = fixStepOf(error);
   if (fix && (INPUT_STEPS as readonly string[]).includes(fix)) view.fixStep = fix;

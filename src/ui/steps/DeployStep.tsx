@@ -64,7 +64,7 @@ export function DeployStep() {
           if (!controller.signal.aborted) dispatch({ type: 'deploy-succeeded', outcome });
         },
         (error: unknown) => {
-          if (!controller.signal.aborted) dispatch({ type: 'deploy-failed', error: toErrorView(error) });
+          if (!controller.signal.aborted) dispatch({ type: 'deploy-failed', error: toErrorView(error, { credentialSource: state.target?.credentialSource }) });
         },
       )
       .finally(() => session.controllers.delete(controller));

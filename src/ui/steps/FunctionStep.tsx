@@ -73,7 +73,7 @@ export function FunctionStep() {
         check={(v) => validateFunctionName(v)?.message}
         onSubmit={submit}
       />
-      {lookup.status === 'failed' && <ErrorPanel error={toErrorView(lookup.error)} title="Could not check whether the function exists" />}
+      {lookup.status === 'failed' && <ErrorPanel error={toErrorView(lookup.error, { credentialSource: state.target?.credentialSource })} title="Could not check whether the function exists" />}
       <Issues issues={state.issues} />
       <KeyHelp />
     </Box>

@@ -49,10 +49,10 @@ export function reviewLines(state: WizardState, action?: DeployAction): [string,
 }
 
 /** What Deploy would do against what is deployed: the changed fields, and the code by checksum. */
-function ChangesetView({ changeset, width }: { changeset: Changeset; width: number }) {
+function ChangesetView({ changeset, width, credentialSource }: { changeset: Changeset; width: number; credentialSource?: string }) {
   const color = useColor();
   if (changeset.status === 'reading') return <Spinner label="Reading the deployed function to compare…" />;
-  if (changeset.status === 'failed') return <ErrorPanel error={toErrorView(changeset.error)} title="Could not read the deployed function to compare" />;
+  if (changeset.status === 'failed') return <ErrorPanel error={toErrorView(changeset.error, { credentialSource })} title="Could not read the deployed function to compare" />;
   const { plan } = changeset;
   if (plan.action === 'create') return null;
   if (plan.action === 'unchanged') {
@@ -136,7 +136,7 @@ export function ReviewStep() {
       {initializerCheck && (
         <CheckLine prefix={named(initializerCheck, 'initializer')} status={initializerCheck.status} message={withFix(initializerCheck, STEPS.limits.title)} />
       )}
-      <ChangesetView changeset={changeset} width={width} />
+      <ChangesetView changeset={changeset} width={width} credentialSource={state.target?.credentialSource} />
       <Issues issues={state.issues} />
       <Box marginTop={1} flexDirection="column">
         {editing ? (

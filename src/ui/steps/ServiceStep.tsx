@@ -128,7 +128,7 @@ export function ServiceStep() {
   if (list.status === 'failed') {
     return (
       <Box flexDirection="column">
-        <ErrorPanel error={toErrorView(list.error)} title="Could not list the services" />
+        <ErrorPanel error={toErrorView(list.error, { credentialSource: state.target?.credentialSource })} title="Could not list the services" />
         <Text>Press Esc to go back and change the target, or choose:</Text>
         <Menu
           items={[
