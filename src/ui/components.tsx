@@ -134,7 +134,10 @@ export function Field(props: {
   return (
     <Box flexDirection="column">
       <Box>
-        <Text bold>{props.label}: </Text>
+        {/* The label keeps its width: a long value wraps in its own column, never the label. */}
+        <Box flexShrink={0}>
+          <Text bold>{props.label}: </Text>
+        </Box>
         <TextField
           value={props.value}
           onChange={(v) => {

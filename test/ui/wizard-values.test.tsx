@@ -119,3 +119,15 @@ describe('instance type', () => {
     expect(frame).toMatch(/timeout\s+3600 s/);
   });
 });
+
+describe('labels', () => {
+  it('a long value does not squeeze its label into two lines', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: (await import('./helpers.js')).fakeConnection() });
+    await waitForFrame(app, '2 services');
+    await press(app, KEY.enter, 'New service name');
+    await app.stdin.write('a'.repeat(120));
+    const frame = await waitForFrame(app, (f) => (f.match(/a/g) ?? []).length >= 120);
+    expect(frame).toMatch(/^New service name: a+/m);
+    expect(frame).not.toMatch(/^New service\s*$/m);
+  });
+});
