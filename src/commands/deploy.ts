@@ -6,7 +6,7 @@ import { CancelledError, ConfigError, EXIT, isUsageError, UsageError, type Confi
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import { parseCredentialChoice } from '../deploy/credential-choice.js';
-import type { DeploySpec, FieldOverrides, DeployPlan } from '../deploy/plan.js';
+import { codeReasonAfterLabel, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import type { PackageResult } from '../package/types.js';
@@ -188,7 +188,7 @@ async function askYesNo(io: Io, question: string): Promise<boolean> {
 
 function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployPlan['diff']) => string): string {
   const what = plan.action === 'create' ? `Create function ${spec.service.name}/${spec.function.functionName}` : `Update function ${spec.service.name}/${spec.function.functionName}`;
-  return `${what}:\n${formatDiff(plan.diff)}\n  code: ${plan.codeReason}\n`;
+  return `${what}:\n${formatDiff(plan.diff)}\n  code: ${codeReasonAfterLabel(plan.codeReason)}\n`;
 }
 
 function cacheNote(cache: PackageCacheUse | undefined): string {
@@ -306,7 +306,8 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     throw cancelledBeforeSending();
   }
   try {
-    err(io, target.description);
+    // A dry run deploys nothing: its target line says where it would go.
+    err(io, flags.dryRun ? target.description.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : target.description);
     if (profile && unsaved.length > 0) {
       const flagsText = unsaved.map((f) => `--${f}`).join(', ');
       err(io, `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`);

@@ -307,6 +307,11 @@ export function formatDiff(diff: FieldChange[], indent = '  '): string {
   return diff.map((c) => `${indent}${c.field}: ${show(c.from)} → ${show(c.to)}`).join('\n');
 }
 
+/** The code reason after a "code" label: "code: changed (…)", not "code: code changed (…)". */
+export function codeReasonAfterLabel(reason: string): string {
+  return reason.replace(/^code /, '');
+}
+
 /** Whether the runtime takes code from an image (custom-container). */
 export function usesImage(runtime: string): boolean {
   return getRuntime(runtime)?.usesImage ?? false;

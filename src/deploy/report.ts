@@ -3,7 +3,7 @@
 import { formatBytes } from '../core/bytes.js';
 import { exitCodeOf } from '../core/errors.js';
 import { formatRequestDescription } from '../fc/client.js';
-import { formatDiff, type DeploySpec } from './plan.js';
+import { codeReasonAfterLabel, formatDiff, type DeploySpec } from './plan.js';
 import type { DeployResult } from './run.js';
 
 export interface TargetView {
@@ -97,7 +97,7 @@ export function formatSummary(result: DeployResult, context: { spec: DeploySpec;
   }
   if (result.status === 'updated' || result.status === 'failed') {
     if (result.diff.length > 0) lines.push('  changes', formatDiff(result.diff, '    '));
-    if (result.status === 'updated') lines.push(`  code          ${result.codeReason ?? ''}`);
+    if (result.status === 'updated') lines.push(`  code          ${codeReasonAfterLabel(result.codeReason ?? '')}`);
   }
   const timings = Object.entries(result.timings).map(([k, v]) => `${k} ${v} ms`).join(', ');
   if (timings) lines.push(`  time          ${timings}`);

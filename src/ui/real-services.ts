@@ -241,6 +241,11 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
           prebuilt: pkg,
           record: state.fromProfile ? { store: await profiles(), name: state.fromProfile } : undefined,
           onPhase: (phase, detail) => {
+            // A package the review showed is sent as is: no packaging happens, so no time to show.
+            if (phase === 'package' && pkg) {
+              if (detail.state === 'done') onProgress({ phase: 'package', done: true, detail: 'the one the review showed (not built again)' });
+              return;
+            }
             const progress = progressOf(phase, detail);
             if (progress) onProgress(progress);
           },
@@ -272,7 +277,9 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         localChecksum: result.checksum.local,
         remoteChecksum: result.checksum.remote ?? fn.codeChecksum,
         checksumMatch: result.checksum.match,
-        timings: Object.entries(result.timings).map(([phase, ms]) => ({ phase: PHASE_LABELS[phase as DeployPhase] ?? phase, ms })),
+        timings: Object.entries(result.timings)
+          .filter(([phase]) => !(phase === 'package' && pkg))
+          .map(([phase, ms]) => ({ phase: PHASE_LABELS[phase as DeployPhase] ?? phase, ms })),
         requestIds: result.requestIds,
         warnings: result.warnings,
         lastDeploy: lastDeployOf(result, new Date()),

@@ -98,6 +98,9 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     expect(out.requests[0]).toMatchObject({ action: 'UpdateFunction', method: 'PUT' });
     expect(out.requests[0].headers.authorization).toMatch(/<redacted>/);
     expect(out.requests[0].headers['if-match']).toBeTruthy();
+    // Nothing is deployed: the target line says where it would go, not "Deploying to".
+    expect(result.stderr).toMatch(/^Would deploy to \(dry run, nothing is sent\): account /);
+    expect(result.stderr).not.toContain('Deploying to');
     const after = json((await runFcw(['deploy', '--profile', 'web', '--json'], { env })).stdout);
     expect(after.status).toBe('unchanged');
     expect(after.function.memorySize).toBe(256);

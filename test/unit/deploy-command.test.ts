@@ -55,11 +55,20 @@ describe('fcw deploy in a terminal', () => {
     await expect(run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], io)).rejects.toBeInstanceOf(CancelledError);
     expect(err()).toMatch(/Create function svc\/asked:/);
     expect(err()).toMatch(/memorySize: \(not set\) → 512/);
+    expect(err()).toContain('  code: new function');
     // Nothing was created: the next run still plans a create.
     const again = makeIo('y');
     expect(await run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], again.io)).toBe(0);
     expect(again.err()).toMatch(/Create function svc\/asked:/);
     expect(again.out()).toMatch(/^Created svc\/asked/);
+    // Other code: the question says "code: changed (…)", not "code: code changed".
+    const other = path.join(root, 'asked-v2');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'index.js'), 'exports.handler = () => 2;\n');
+    const update = makeIo('n');
+    await expect(run([...FLAGS, '--function', 'asked', '--code', other, '--memory', '512'], update.io)).rejects.toBeInstanceOf(CancelledError);
+    expect(update.err()).toMatch(/\n {2}code: changed \(checksum \d+ → \d+\)/);
+    expect(update.err()).not.toContain('code: code');
   });
 
   it('Ctrl-C at the question cancels (exit 130) and ends the prompt line, so the message starts on its own', async () => {
