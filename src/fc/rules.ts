@@ -266,9 +266,31 @@ export function runtimesByLanguage(): RuntimeGroup[] {
     language,
     label: LANGUAGE_LABELS[language],
     runtimes: RUNTIMES.filter((r) => r.language === language)
-      // Array.prototype.sort is stable, so the table's newest-first order holds within a status.
-      .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]),
+      // Deprecated ones last; the others newest version first, compared as versions (python3.12
+      // before python3.10 before python3.9 before python3), whether current or preview.
+      .sort((a, b) => deprecatedRank(a) - deprecatedRank(b) || compareVersionsDescending(a.id, b.id)),
   })).filter((g) => g.runtimes.length > 0);
+}
+
+function deprecatedRank(r: RuntimeInfo): number {
+  return r.status.startsWith('deprecated') ? STATUS_RANK[r.status] : 0;
+}
+
+/** The numbers in a runtime id, in order: python3.10 → [3, 10], custom.debian12 → [12], custom → []. */
+function versionOf(id: string): number[] {
+  return (id.match(/\d+/g) ?? []).map(Number);
+}
+
+/** Newer first, number by number; an id with fewer numbers (python3, custom) is the older. */
+export function compareVersionsDescending(a: string, b: string): number {
+  const va = versionOf(a);
+  const vb = versionOf(b);
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+    const x = va[i] ?? -1;
+    const y = vb[i] ?? -1;
+    if (x !== y) return y - x;
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -131,3 +131,19 @@ describe('labels', () => {
     expect(frame).not.toMatch(/^New service\s*$/m);
   });
 });
+
+describe('runtime list', () => {
+  it('filters as typed, like the service list; versions in version order', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('runtime', { service: { name: 'demo', isNew: false }, functionName: 'f', history: ['target', 'service', 'function'] }) });
+    let frame = await waitForFrame(app, /❯ nodejs20/);
+    expect(frame).toContain('Filter:');
+    await type(app, 'python');
+    frame = await waitForFrame(app, /❯ python3\.12/);
+    expect(frame).not.toContain('nodejs18');
+    const order = ['python3.12', 'python3.10', 'python3.9', 'python3 ', 'python2.7'].map((id) => frame.indexOf(id));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    await press(app, KEY.down, /❯ python3\.10/);
+    await press(app, KEY.enter, 'A folder');
+  });
+});

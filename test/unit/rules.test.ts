@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  compareVersionsDescending,
   DEFAULT_RUNTIME,
   FIELD_RULES,
   HANDLER_FORMATS,
@@ -118,15 +119,20 @@ describe('runtimesByLanguage', () => {
     expect(groups.flatMap((g) => g.runtimes).length).toBe(RUNTIMES.length);
   });
 
-  it('puts current ones first (newest first), preview next, deprecated last', () => {
+  it('sorts versions as versions, newest first (preview too); deprecated last', () => {
     const node = groups.find((g) => g.language === 'nodejs')!.runtimes.map((r) => r.id);
     expect(node).toEqual(['nodejs20', 'nodejs18', 'nodejs16', 'nodejs14', 'nodejs12', 'nodejs10', 'nodejs8', 'nodejs6', 'nodejs4.4']);
     const python = groups.find((g) => g.language === 'python')!.runtimes.map((r) => r.id);
-    expect(python).toEqual(['python3.10', 'python3.9', 'python3', 'python3.12', 'python2.7']);
+    expect(python).toEqual(['python3.12', 'python3.10', 'python3.9', 'python3', 'python2.7']);
+    const custom = groups.find((g) => g.language === 'custom')!.runtimes.map((r) => r.id);
+    expect(custom).toEqual(['custom.debian12', 'custom.debian11', 'custom.debian10', 'custom']);
     for (const g of groups) {
-      const ranks = g.runtimes.map((r) => ['current', 'preview', 'deprecated-no-create', 'deprecated-no-update'].indexOf(r.status));
-      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      const deprecated = g.runtimes.map((r) => r.status.startsWith('deprecated'));
+      expect(deprecated).toEqual([...deprecated].sort((a, b) => Number(a) - Number(b)));
     }
+    expect(compareVersionsDescending('python3.12', 'python3.10')).toBeLessThan(0);
+    expect(compareVersionsDescending('python3.9', 'python3.10')).toBeGreaterThan(0);
+    expect(compareVersionsDescending('python3', 'python3.9')).toBeGreaterThan(0);
   });
 });
 
