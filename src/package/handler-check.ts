@@ -116,7 +116,9 @@ async function checkPython(reader: PackageReader, field: Field, value: string): 
   ) {
     return warning(`${found} binds ${fn} by assignment or import, not \`def ${fn}(\`: cannot tell whether it is callable.`);
   }
-  return error(`${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel}).`);
+  const defined = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)].map((m) => m[1]).filter((n) => !n.startsWith('_'));
+  const hint = exportedHint(splitFileFunction(value).file, defined).replace('; it exports', '; it defines');
+  return error(`${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}.`);
 }
 
 function nodeExportPatterns(fn: string): RegExp[] {
@@ -133,6 +135,26 @@ function nodeExportPatterns(fn: string): RegExp[] {
   ];
 }
 
+/** The names a Node file exports, as far as these patterns tell, in order of appearance. */
+export function nodeExportedNames(source: string): string[] {
+  const names: string[] = [];
+  const add = (n: string | undefined) => n && n !== 'default' && !names.includes(n) && names.push(n);
+  for (const m of source.matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*=/g)) add(m[1]);
+  for (const m of source.matchAll(/\bexport\s+(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)/g)) add(m[1]);
+  for (const m of source.matchAll(/\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)/g)) add(m[1]);
+  for (const m of source.matchAll(/\b(?:module\.exports\s*=|export)\s*\{([^}]*)\}/g)) {
+    // `{ a, b: c, d as e }`: the exported name is the last word of each entry.
+    for (const part of m[1].split(',')) add(/([A-Za-z_$][\w$]*)\s*$/.exec(part.trim().replace(/\s*:.*$/, ''))?.[1]);
+  }
+  return names;
+}
+
+/** "; it exports process, init: did you mean main.process?" when the file exports something else. */
+function exportedHint(file: string, names: string[]): string {
+  if (names.length === 0) return '';
+  return `; it exports ${names.slice(0, 5).join(', ')}: did you mean ${file}.${names[0]}?`;
+}
+
 async function checkNode(reader: PackageReader, field: Field, value: string): Promise<HandlerCheck> {
   const { file, fn } = splitFileFunction(value);
   const candidates = [`${file}.js`, `${file}.mjs`, `${file}.cjs`];
@@ -140,8 +162,9 @@ async function checkNode(reader: PackageReader, field: Field, value: string): Pr
   if (!found) return missingFile(reader, field, value, candidates, (p) => `${p.replace(/\.[cm]?js$/, '')}.${fn}`);
   const source = await reader.text(found);
   if (nodeExportPatterns(fn).some((re) => re.test(source))) return ok(`${found} exports ${fn}.`);
+  const exported = nodeExportedNames(source).filter((n) => n !== fn);
   return warning(
-    `${found} is there, but no export named ${fn} was recognised (looked for exports.${fn} =, module.exports = { ${fn} }, export const/function ${fn}, export { ${fn} }).`,
+    `${found} is there, but no export named ${fn} was recognised (looked for exports.${fn} =, module.exports = { ${fn} }, export const/function ${fn}, export { ${fn} })${exportedHint(file, exported)}.`,
   );
 }
 

@@ -237,3 +237,23 @@ describe('format and runtime', () => {
     expect((await checkHandler(pkg, 'python3.10', 'index.handler', 'initializer')).status).toBe('ok');
   });
 });
+
+describe('a handler the file does not export: the check names what it does export', () => {
+  it('node: main.handler on a file exporting process and init suggests main.process', async () => {
+    const { nodeExportedNames } = await import('../../src/package/handler-check.js');
+    expect(nodeExportedNames('exports.process = async () => 1;\nexports.init = () => {};')).toEqual(['process', 'init']);
+    expect(nodeExportedNames('export async function go() {}\nexport const x = 1;\nexport { a, b as c };')).toEqual(['go', 'x', 'a', 'c']);
+    expect(nodeExportedNames('module.exports = { handler, other: impl };')).toEqual(['handler', 'other']);
+    const pkg = await folder({ 'main.js': 'exports.process = async () => 1;\nexports.init = () => {};\n' });
+    const r = await checkHandler(pkg, 'nodejs20', 'main.handler');
+    expect(r.status).toBe('warning');
+    expect(r.message).toContain('; it exports process, init: did you mean main.process?');
+  });
+
+  it('python: a def of another name is suggested', async () => {
+    const pkg = await folder({ 'main.py': 'def _helper():\n    pass\n\ndef process(event, context):\n    return 1\n' });
+    const r = await checkHandler(pkg, 'python3.10', 'main.handler');
+    expect(r.status).toBe('error');
+    expect(r.message).toContain('; it defines process: did you mean main.process?');
+  });
+});
