@@ -116,7 +116,7 @@ async function checkPython(reader: PackageReader, field: Field, value: string): 
   ) {
     return warning(`${found} binds ${fn} by assignment or import, not \`def ${fn}(\`: cannot tell whether it is callable.`);
   }
-  const defined = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)].map((m) => m[1]).filter((n) => !n.startsWith('_'));
+  const defined = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)].map((m) => m[1] ?? '').filter((n) => n && !n.startsWith('_'));
   const hint = exportedHint(splitFileFunction(value).file, defined).replace('; it exports', '; it defines');
   return error(`${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}.`);
 }
@@ -144,7 +144,7 @@ export function nodeExportedNames(source: string): string[] {
   for (const m of source.matchAll(/\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)/g)) add(m[1]);
   for (const m of source.matchAll(/\b(?:module\.exports\s*=|export)\s*\{([^}]*)\}/g)) {
     // `{ a, b: c, d as e }`: the exported name is the last word of each entry.
-    for (const part of m[1].split(',')) add(/([A-Za-z_$][\w$]*)\s*$/.exec(part.trim().replace(/\s*:.*$/, ''))?.[1]);
+    for (const part of (m[1] ?? '').split(',')) add(/([A-Za-z_$][\w$]*)\s*$/.exec(part.trim().replace(/\s*:.*$/, ''))?.[1]);
   }
   return names;
 }

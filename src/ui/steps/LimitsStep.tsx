@@ -93,7 +93,7 @@ export function LimitsStep() {
   const switchTo = (next: KnownInstanceType) => {
     setInstanceType(next);
     // A size the new type does not take becomes its smallest.
-    if (validateMemorySize(memory, next)) setMemory(memoryChoices(next)[0]);
+    if (validateMemorySize(memory, next)) setMemory(memoryChoices(next)[0] ?? memory);
   };
   return (
     <Box flexDirection="column">
