@@ -16,3 +16,12 @@ export function wholeNumberProblem(field: string, typed: string, rule: string): 
 export function unlessDefault(value: number, defaultValue: number): string {
   return value === defaultValue ? '' : String(value);
 }
+
+/**
+ * A phase's time as a bar beside the others (the summary's timings): the slowest fills `width`
+ * cells, the others in proportion, and any time at all shows at least one cell.
+ */
+export function timingBar(ms: number, slowestMs: number, width: number): string {
+  if (ms <= 0 || slowestMs <= 0) return '';
+  return '█'.repeat(Math.max(1, Math.round((ms / slowestMs) * width)));
+}

@@ -42,3 +42,25 @@ describe('save as profile', () => {
     expect(services.log.calls.filter((c) => c.startsWith('saveProfile'))).toEqual(['saveProfile hello']);
   });
 });
+
+describe('the summary reveal', () => {
+  it('Enter or Space shows the rest at once; the phase timings are a bar chart', async () => {
+    for (const key of [' ', KEY.enter]) {
+      const app = renderApp(fakeServices(), { initial: ready, connection: fakeConnection(), animation: true });
+      await waitForFrame(app, 'CRC-64');
+      await app.stdin.write(KEY.enter);
+      await waitForFrame(app, (f) => f.includes('functionId') && !f.includes('codeChecksum'));
+      await app.stdin.write(key);
+      const frame = app.lastFrame() ?? '';
+      expect(frame).toContain('codeChecksum');
+      expect(frame).toContain('Save as profile: hello');
+      app.unmount();
+    }
+    const still = renderApp(fakeServices(), { initial: ready, connection: fakeConnection() });
+    await waitForFrame(still, 'CRC-64');
+    const frame = await press(still, KEY.enter, 'Save as profile');
+    // The fake deploy's phases take 5 and 7 ms: the slowest fills the bar, the other in proportion.
+    expect(frame).toMatch(/package\s+█{17}\s+5 ms/);
+    expect(frame).toMatch(/create\s+█{24}\s+7 ms/);
+  });
+});

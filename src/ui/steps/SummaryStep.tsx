@@ -15,6 +15,7 @@ import { formatMs } from '../hooks/use-elapsed.js';
 import { useReveal } from '../hooks/use-reveal.js';
 import { useTask } from '../hooks/use-task.js';
 import { formatBytes } from '../../core/bytes.js';
+import { timingBar } from '../format.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { InvokePanel } from './InvokePanel.js';
 
@@ -62,6 +63,7 @@ export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
 }
 
 const LABEL_WIDTH = 14;
+const BAR_WIDTH = 24;
 const DONE_WORDS: Record<DeployOutcome['status'], string> = {
   created: 'Created',
   updated: 'Updated',
@@ -74,8 +76,16 @@ export function SummaryStep() {
   const outcome = state.deploy.status === 'done' ? state.deploy.outcome : undefined;
   const lines = outcome ? summaryLines(outcome) : [];
   const timings = outcome?.timings ?? [];
-  const shown = useReveal(lines.length + timings.length, options.animation);
+  const [shown, skipReveal] = useReveal(lines.length + timings.length, options.animation);
   const revealed = shown >= lines.length + timings.length;
+  // Enter or Space shows the rest of the reveal at once.
+  useInput(
+    (input, key) => {
+      if (isEnter(input, key) || input === ' ') skipReveal();
+    },
+    { isActive: !revealed },
+  );
+  const slowest = Math.max(1, ...timings.map((t) => t.ms));
   const [name, setName] = useState(state.fromProfile ?? state.functionName ?? '');
   const [skipped, setSkipped] = useState(false);
   const [save, runSave] = useTask<void>();
@@ -144,7 +154,8 @@ export function SummaryStep() {
       {timings.slice(0, Math.max(0, shown - lines.length)).map((t) => (
         <Text key={t.phase}>
           <Text dimColor>{`  ${t.phase}`.padEnd(width)} </Text>
-          {formatMs(t.ms).padStart(8)}
+          <Text color={color('cyan')}>{timingBar(t.ms, slowest, BAR_WIDTH).padEnd(BAR_WIDTH)}</Text>
+          {formatMs(t.ms).padStart(9)}
         </Text>
       ))}
       {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
