@@ -69,6 +69,9 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       async listServices({ signal } = {}) {
         return (await client.listServices({ signal })).data;
       },
+      async listFunctions(service, { signal } = {}) {
+        return (await client.listFunctions(service, { signal })).data;
+      },
       async getFunction(service, fn, { signal } = {}) {
         try {
           return (await client.getFunction(service, fn, { signal })).data;

@@ -38,6 +38,8 @@ export interface TargetDefaults {
 export interface Connection {
   readonly target: TargetValues;
   listServices(options?: Signal): Promise<ServiceInfo[]>;
+  /** The service's functions (every page), for the function name step. */
+  listFunctions(service: string, options?: Signal): Promise<FunctionInfo[]>;
   /** The deployed function, or undefined when the service says FunctionNotFound. */
   getFunction(service: string, fn: string, options?: Signal): Promise<FunctionInfo | undefined>;
   /** Runs the function once (InvokeFunction, sync, with the log tail); a function error is an outcome, not a throw. */

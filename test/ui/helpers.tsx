@@ -50,6 +50,12 @@ export function fakeConnection(options: { services?: ServiceInfo[]; functions?: 
       if (options.failList) throw options.failList;
       return services;
     },
+    async listFunctions(s) {
+      log.calls.push(`listFunctions ${s}`);
+      return Object.entries(options.functions ?? {})
+        .filter(([key]) => key.startsWith(`${s}/`))
+        .map(([, fn]) => fn);
+    },
     async getFunction(s, f) {
       log.calls.push(`getFunction ${s}/${f}`);
       return options.functions?.[`${s}/${f}`];

@@ -147,3 +147,19 @@ describe('runtime list', () => {
     await press(app, KEY.enter, 'A folder');
   });
 });
+
+describe('function name', () => {
+  it("lists the service's functions, filtered as typed", async () => {
+    const fn = (name: string) => ({ functionId: `id-${name}`, functionName: name, runtime: 'nodejs20', handler: 'index.handler', memorySize: 128, createdTime: 't', lastModifiedTime: 't' });
+    const { fakeConnection } = await import('./helpers.js');
+    const connection = fakeConnection({ functions: { 'demo/hello': fn('hello'), 'demo/helper': fn('helper'), 'demo/other': fn('other') } });
+    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection });
+    let frame = await waitForFrame(app, '3 functions in demo');
+    expect(frame).toMatch(/^ {2}other\s/m);
+    await type(app, 'hel');
+    frame = await waitForFrame(app, '2 match "hel"');
+    expect(frame).toMatch(/^ {2}hello\s/m);
+    expect(frame).toMatch(/^ {2}helper\s/m);
+    expect(frame).not.toMatch(/^ {2}other\s/m);
+  });
+});

@@ -1,6 +1,8 @@
 // Step 3: the function name, checked as typed. If the service already has a function of that
 // name, say so and offer to update it (its deployed settings become the defaults) or rename.
+import { useEffect } from 'react';
 import { Box, Text } from 'ink';
+import { filterNames } from '../../wizard/filter.js';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { FunctionInfo } from '../../fc/types.js';
 import { validateFunctionName } from '../../fc/validate.js';
@@ -11,12 +13,21 @@ import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
 import { useTask } from '../hooks/use-task.js';
 
+const FUNCTION_ROWS = 6;
+
 export function FunctionStep() {
   const { state, session, dispatch } = useWizard();
   const color = useColor();
   const [name, setName] = useDraft('function.name', state.functionName ?? state.draftFunctionName ?? '');
   const [lookup, runLookup, resetLookup] = useTask<FunctionInfo | undefined>();
   const service = state.service;
+  // The service's functions, listed under the field and filtered as the name is typed.
+  const [existing, runList] = useTask<FunctionInfo[]>();
+  useEffect(() => {
+    const connection = session.connection;
+    if (service && !service.isNew && connection) void runList((signal) => connection.listFunctions(service.name, { signal }));
+  }, [service, session, runList]);
+  const matches = existing.status === 'done' ? filterNames(existing.value, name, (f) => f.functionName) : [];
 
   useBack(() => {
     if (lookup.status === 'done' && lookup.value) {
@@ -73,6 +84,21 @@ export function FunctionStep() {
         check={(v) => validateFunctionName(v)?.message}
         onSubmit={submit}
       />
+      {existing.status === 'done' && existing.value.length > 0 && (
+        <Box flexDirection="column">
+          <Text dimColor>
+            {existing.value.length} function{existing.value.length === 1 ? '' : 's'} in {service?.name}
+            {name ? ` · ${matches.length} match "${name}"` : ''} (Enter on one of these names updates it)
+          </Text>
+          {matches.slice(0, FUNCTION_ROWS).map((f) => (
+            <Text key={f.functionName} wrap="truncate-end">
+              {'  '}
+              {f.functionName.padEnd(24)} <Text dimColor>{f.runtime} · {f.memorySize ?? '?'} MB · modified {f.lastModifiedTime}</Text>
+            </Text>
+          ))}
+          {matches.length > FUNCTION_ROWS && <Text dimColor>  … {matches.length - FUNCTION_ROWS} more</Text>}
+        </Box>
+      )}
       {lookup.status === 'failed' && <ErrorPanel error={toErrorView(lookup.error, { credentialSource: state.target?.credentialSource })} title="Could not check whether the function exists" />}
       <Issues issues={state.issues} />
       <KeyHelp />
