@@ -22,14 +22,14 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = '', home = dir): void {
+function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = '', home = dir, before = ''): void {
   const config = path.join(home, 'config');
   // CI, NO_COLOR and FORCE_COLOR are unset for the child unless given: the wizard refuses to run
   // under CI, and this IS a terminal. The environment is spelled out because a tmux server that
   // is already running gives new sessions ITS environment, not ours (vitest sets FORCE_COLOR=0).
   // After the exit, the terminal's mode goes into the same file: raw mode must be off again. The
   // session then stays a while so its cursor can be read (afterAll ends it).
-  const command = `cd ${home} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${home} ${extraEnv} sh -c 'node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}.tmp; stty -a >> ${exitFile}.tmp; mv ${exitFile}.tmp ${exitFile}; sleep 30'`;
+  const command = `cd ${home} && env -u CI -u NO_COLOR -u FORCE_COLOR FCW_CONFIG_DIR=${config} HOME=${home} ${extraEnv} sh -c '${before}node ${BIN}${extraArgs}; echo EXIT=$? > ${exitFile}.tmp; stty -a >> ${exitFile}.tmp; mv ${exitFile}.tmp ${exitFile}; sleep 30'`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
   sessions.push(name);
 }
@@ -375,6 +375,24 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     // Both checks run at once; wait for the two.
     const review = await waitForScreen(name, /✓ handler: [\s\S]*✗ initializer /);
     expect(review.replace(/\s+/g, ' ')).toContain('To change it: Edit a step → Memory, timeout, initializer.');
+    await send(name, 'C-c');
+    expect(await exitCode(exitFile)).toBe('EXIT=130');
+  });
+  it('narrowing the terminal leaves no stale header line above the frame', async () => {
+    const home = ownHome();
+    const name = `fcw-wizard-${process.pid}-resize`;
+    const exitFile = path.join(home, 'resize.exit');
+    // Lines above the wizard, as a shell leaves them: the frame does not start at the top.
+    start(name, 120, 30, exitFile, ' --no-animation', '', home, 'seq 1 5; ');
+    await waitForScreen(name, /❯ Local sandbox/);
+    await keys(name, 'Create a new service', 'Enter');
+    tmux('resize-window', '-t', name, '-x', '70');
+    await settled(name);
+    tmux('resize-window', '-t', name, '-x', '45');
+    await settled(name);
+    const shown = screen(name);
+    expect(shown.match(/fcw · step 2\/9 · Service/g)).toHaveLength(1);
+    expect(shown.split('\n')[0]).toBe('fcw · step 2/9 · Service');
     await send(name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
   });
