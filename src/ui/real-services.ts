@@ -137,23 +137,20 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
 
     async probeEndpoint(endpoint, { signal } = {}) {
       const { probeSandbox } = await load.target();
-      const info = await probeSandbox(endpoint, signal);
-      if (info) return { reachable: true, sandbox: { accountId: info.accountId } };
-      // Not fcw serve: any HTTP answer at all (even an error status) means something listens.
-      const controller = new AbortController();
-      const abort = () => controller.abort();
-      const timer = setTimeout(abort, ENDPOINT_PROBE_MS);
-      signal?.addEventListener('abort', abort, { once: true });
-      try {
-        await fetch(endpoint, { signal: controller.signal, redirect: 'manual' });
-        return { reachable: true };
-      } catch (error) {
-        const { cause } = error as { cause?: { code?: string; message?: string } };
-        const why = controller.signal.aborted ? `no answer within ${ENDPOINT_PROBE_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-        return { reachable: false, message: `Nothing answers at ${endpoint} (${why}).` };
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
+      // GET /sandbox-info, no credentials: fcw serve says its account; any other HTTP answer means
+      // something listens there.
+      const probe = await probeSandbox(endpoint, { signal, waitMs: ENDPOINT_PROBE_MS });
+      switch (probe.answer) {
+        case 'sandbox':
+          return { reachable: true, sandbox: { accountId: probe.info.accountId } };
+        case 'other':
+          return { reachable: true };
+        case 'timeout':
+          return { reachable: false, message: `Nothing answers at ${endpoint} (no answer within ${probe.waitMs / 1000} s).` };
+        case 'unreachable':
+          return { reachable: false, message: `Nothing answers at ${endpoint} (${probe.code}).` };
+        case 'cancelled':
+          return { reachable: false, message: `The check of ${endpoint} was cancelled.` };
       }
     },
 

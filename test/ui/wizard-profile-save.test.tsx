@@ -64,3 +64,14 @@ describe('the summary reveal', () => {
     expect(frame).toMatch(/create\s+█{24}\s+7 ms/);
   });
 });
+
+describe('save as profile, from that profile', () => {
+  it('the profile this run started from is updated without asking', async () => {
+    const services = fakeServices({ listProfiles: existing });
+    const app = renderApp(services, { initial: { ...ready, fromProfile: 'hello' }, connection: fakeConnection() });
+    await waitForFrame(app, 'CRC-64');
+    await press(app, KEY.enter, 'Save as profile: hello');
+    await press(app, KEY.enter, 'fcw deploy --profile hello');
+    expect(services.log.calls).toContain('saveProfile hello');
+  });
+});

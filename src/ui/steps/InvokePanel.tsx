@@ -118,7 +118,7 @@ function InvokeResult(props: {
   const { options } = useWizard();
   const color = useColor();
   const lines = invokeLines(props.outcome, props.deployedChecksum);
-  const shown = useReveal(lines.length, options.animation);
+  const [shown] = useReveal(lines.length, options.animation);
   const revealed = shown >= lines.length;
   return (
     <Box flexDirection="column">

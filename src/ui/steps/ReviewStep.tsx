@@ -59,7 +59,7 @@ function ChangesetView({ changeset, width, credentialSource }: { changeset: Chan
     return (
       <Text color={color('green')} wrap="wrap">
         <Text dimColor>{'changes'.padEnd(width)}</Text>
-        none: the deployed function already equals this request ({plan.codeReason})
+        none: the deployed function already equals this request; {plan.codeReason}
       </Text>
     );
   }

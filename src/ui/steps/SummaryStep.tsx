@@ -100,7 +100,9 @@ export function SummaryStep() {
 
   const saveAs = (profileName: string, replace: boolean) =>
     runSave(async () => {
-      if (!replace && (await services.listProfiles()).some((p) => p.name === profileName)) {
+      // The profile this run started from is updated without asking: that is what redeploying it means.
+      const own = profileName === state.fromProfile;
+      if (!replace && !own && (await services.listProfiles()).some((p) => p.name === profileName)) {
         setOverwrite(profileName);
         return;
       }
