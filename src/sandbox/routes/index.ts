@@ -1,0 +1,6 @@
+// The route tables of the APIs beyond services and functions, one module each.
+import type { Route } from './common.js';
+import { TRIGGER_ROUTES } from './triggers.js';
+import { VERSION_ROUTES } from './versions.js';
+
+export const EXTRA_ROUTES: Route[] = [...TRIGGER_ROUTES, ...VERSION_ROUTES];
