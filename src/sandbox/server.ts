@@ -177,15 +177,18 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     }
 
     if (path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) throw pathNotSupported(method, path);
-    authenticate({
-      method,
-      path,
-      query: Object.fromEntries(query),
-      headers: req.headers,
-      now: now(),
-      accountId: options.accountId,
-      credentials: options.credentials,
-    });
+    const checkSignature = () =>
+      authenticate({
+        method,
+        path,
+        query: Object.fromEntries(query),
+        headers: req.headers,
+        now: now(),
+        accountId: options.accountId,
+        credentials: options.credentials,
+      });
+    // An HTTP trigger's URL is signed only when its authType is `function`: the proxy route decides.
+    if (!path.startsWith(`${VERSION_PREFIX}/proxy/`)) checkSignature();
 
     let segments: string[];
     try {
@@ -226,6 +229,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         {
           store: options.store,
           secret: options.credentials.accessKeySecret,
+          accountId: options.accountId,
           now,
           executor: options.executor,
           log: options.log,
@@ -241,6 +245,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           holdOpen,
           requestId,
           baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+          authenticate: checkSignature,
         },
       );
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
