@@ -34,6 +34,8 @@ export interface ApiContext {
   store: SandboxStore;
   /** Keys the code download URLs. */
   secret: string;
+  /** The sandbox's one account (ARNs name it). */
+  accountId: string;
   now(): number;
 }
 
