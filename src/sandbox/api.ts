@@ -41,6 +41,7 @@ import {
 import { apiNameOf } from './routes/api-names.js';
 
 import { EXTRA_ROUTES } from './routes/index.js';
+import { removeFunctionConfigs } from './routes/function-configs.js';
 import { triggerDir } from './routes/triggers.js';
 import { viewOf } from './routes/versions.js';
 
@@ -219,6 +220,7 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
     if (triggers.length > 0) throw functionNotEmpty(service, fn, triggers);
     await ctx.store.removeFunction(service, fn);
     if (current.codeFile) await ctx.store.removeCode(service, current.codeFile);
+    await removeFunctionConfigs(ctx, service, fn);
   });
   return noContent();
 }

@@ -34,6 +34,12 @@ export const NUMBER_CODEC: NameCodec = {
   fromFile: (file) => /^v([1-9][0-9]{0,15})\.json$/.exec(file)?.[1],
 };
 
+/** Qualifiers: LATEST and alias names as names, version numbers as `v<N>`. */
+export const QUALIFIER_CODEC: NameCodec = {
+  toFile: (q) => (/^[0-9]+$/.test(q) ? NUMBER_CODEC.toFile(q) : NAME_CODEC.toFile(q)),
+  fromFile: (file) => NUMBER_CODEC.fromFile(file) ?? NAME_CODEC.fromFile(file),
+};
+
 export class JsonDir<T> {
   constructor(
     readonly dir: string,
