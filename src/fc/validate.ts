@@ -489,7 +489,7 @@ export function validateDiskSize(v: unknown): ValidationIssue | undefined {
 
 /** The object-valued FC fields fcw passes through: only their JSON type is checked. */
 function validateObjectField(field: string, v: unknown): ValidationIssue | undefined {
-  if (isMissing(v) || isPlainObject(v)) return undefined;
+  if (isMissing(v) || isRecord(v)) return undefined;
   return must(field, 'type', v, 'a JSON object');
 }
 

@@ -36,6 +36,7 @@ import {
   type ApiContext,
   type ApiRequest,
   type ApiResult,
+  type Handler,
   type Route,
 } from './routes/common.js';
 import { apiNameOf } from './routes/api-names.js';
@@ -68,12 +69,12 @@ async function createService(ctx: ApiContext, req: ApiRequest): Promise<ApiResul
   return ok(publicService(record), record.etag);
 }
 
-async function getService(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function getService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   const view = await viewOf(ctx, service, req.qualifier);
   return ok(publicService(view.service), view.service.etag);
 }
 
-async function updateService(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function updateService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'UpdateService');
   const body = (await req.readJson()) as Partial<CreateServiceRequest>;
   if (body.serviceName !== undefined && body.serviceName !== service) {
@@ -91,7 +92,7 @@ async function updateService(ctx: ApiContext, req: ApiRequest, [service]: string
   return ok(publicService(record), record.etag);
 }
 
-async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireService(ctx, service);
     checkIfMatch(req, current.etag);
@@ -104,7 +105,7 @@ async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: string
 
 // ---- functions ----
 
-async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   const view = await viewOf(ctx, service, req.qualifier);
   const page = pageOf(await view.functionNames(), parsePageQuery(req.query));
   const functions = [];
@@ -123,7 +124,7 @@ async function stageZip(ctx: ApiContext, req: ApiRequest, code: unknown, runtime
   return { decoded, staged: await ctx.store.stageCode(decoded.zip) };
 }
 
-async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'CreateFunction');
   const body = (await req.readJson()) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
@@ -165,12 +166,12 @@ async function qualifiedFunction(ctx: ApiContext, req: ApiRequest, service: stri
   return record;
 }
 
-async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const record = await qualifiedFunction(ctx, req, service, fn);
   return ok(publicFunction(record), record.etag);
 }
 
-async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'UpdateFunction');
   const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
@@ -211,7 +212,7 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   }
 }
 
-async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'DeleteFunction');
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireFunction(ctx, service, fn);
@@ -225,7 +226,7 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   return noContent();
 }
 
-async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const record = await qualifiedFunction(ctx, req, service, fn);
   if (!record.codeFile || record.codeChecksum === undefined) {
     throw invalidArgument(`function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`);
@@ -233,7 +234,7 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   await qualifiedFunction(ctx, req, service, fn);
   throw notImplemented(
     'InvokeFunction',
@@ -241,7 +242,7 @@ async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   );
 }
 
-async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   await requireService(ctx, service);
   throw notImplemented(
     'GetTempCodeBucketToken',
@@ -268,15 +269,16 @@ function match(pattern: string[], segments: string[]): string[] | undefined {
   const rest = pattern[pattern.length - 1] === '*';
   if (rest ? segments.length < pattern.length - 1 : pattern.length !== segments.length) return undefined;
   const params: string[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === '*') {
+  for (const [i, part] of pattern.entries()) {
+    const segment = segments[i] ?? '';
+    if (part === '*') {
       params.push(segments.slice(i).join('/'));
       break;
     }
-    if (pattern[i] === ':') {
-      if (segments[i] === '') return undefined;
-      params.push(segments[i]);
-    } else if (pattern[i] !== segments[i]) return undefined;
+    if (part === ':') {
+      if (segment === '') return undefined;
+      params.push(segment);
+    } else if (part !== segment) return undefined;
   }
   return params;
 }
@@ -289,12 +291,15 @@ function match(pattern: string[], segments: string[]): string[] | undefined {
 function splitQualifier(req: ApiRequest): ApiRequest {
   const segments = [...req.segments];
   let fromPath: string | undefined;
-  if (segments[0] === 'services' && segments.length >= 2) {
-    const dot = segments[1].indexOf('.');
+  const named = segments[1];
+  if (segments[0] === 'services' && named !== undefined) {
+    const dot = named.indexOf('.');
     if (dot >= 0) {
-      fromPath = segments[1].slice(dot + 1);
-      segments[1] = segments[1].slice(0, dot);
-      if (fromPath === '') throw invalidArgument(`qualifier: must not be empty; got '${req.segments[1]}' in the path. Use NAME.LATEST, NAME.1 or NAME.ALIAS.`);
+      fromPath = named.slice(dot + 1);
+      segments[1] = named.slice(0, dot);
+      if (fromPath === '') {
+        throw invalidArgument(`qualifier: must not be empty; got '${named}' in the path. Use NAME.LATEST, NAME.1 or NAME.ALIAS.`);
+      }
     }
   }
   const fromQuery = req.query.get('qualifier') || undefined;
@@ -312,7 +317,8 @@ export async function handleApi(ctx: ApiContext, received: ApiRequest): Promise<
     if (!params) continue;
     const handler = route.methods[req.method];
     if (!handler) continue;
-    return handler(ctx, req, params);
+    // match() returned one segment per `:` of this route's pattern: the tuple its handlers take.
+    return (handler as Handler)(ctx, req, params);
   }
   throw notImplemented(apiNameOf(req.method, req.segments) ?? `${req.method} ${req.path}`);
 }

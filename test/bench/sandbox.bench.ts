@@ -40,7 +40,7 @@ function request(ep: Endpoint, method: string, target: string, body?: string, ex
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  if (ep.signed) headers.authorization = authorizationHeader({ accessKeyId: ep.keyId, accessKeySecret: ep.secret }, { method, path: target.split('?')[0], headers });
+  if (ep.signed) headers.authorization = authorizationHeader({ accessKeyId: ep.keyId, accessKeySecret: ep.secret }, { method, path: target.split('?')[0] ?? target, headers });
   return new Promise((resolve, reject) => {
     const req = http.request(`${ep.url}${target}`, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -96,8 +96,9 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
+  const at = (i: number) => s[i] ?? NaN;
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
 async function zipOfSize(bytes: number, seed: number): Promise<Buffer> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeSignature } from '../../src/fc/sign.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { EMPTY_ZIP_B64, json, rawRequest, tempDir, type RawResponse } from './sandbox-support.js';
+import { EMPTY_ZIP_B64, rawRequest, tempDir, type RawResponse } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
 let removeDir: () => Promise<void>;
@@ -18,7 +18,7 @@ function py(method: string, target: string, body?: unknown, extra: Record<string
     ...(text ? { 'content-type': 'application/json', 'content-length': String(text.length) } : {}),
     ...extra,
   };
-  const [path, queryText] = target.split('?');
+  const [path = target, queryText] = target.split('?');
   const query = path.includes('/proxy/') ? Object.fromEntries(new URLSearchParams(queryText ?? '')) : undefined;
   const signature = computeSignature(sandbox.credentials.accessKeySecret, { method, path, headers, query });
   headers.authorization = `FC ${sandbox.credentials.accessKeyId}:${signature}`;

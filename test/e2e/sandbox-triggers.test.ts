@@ -26,7 +26,7 @@ function py(method: string, target: string, body?: unknown, extra: Record<string
     ...(text ? { 'content-type': 'application/json', 'content-length': String(text.length) } : {}),
     ...extra,
   };
-  const [path, queryText] = target.split('?');
+  const [path = target, queryText] = target.split('?');
   if (sign) {
     const query = path.includes('/proxy/') ? Object.fromEntries(new URLSearchParams(queryText ?? '')) : undefined;
     headers.authorization = `FC ${sandbox.credentials.accessKeyId}:${computeSignature(sandbox.credentials.accessKeySecret, { method, path, headers, query })}`;

@@ -39,12 +39,14 @@ export interface ApiContext {
   now(): number;
 }
 
-export type Handler = (ctx: ApiContext, req: ApiRequest, params: string[]) => Promise<ApiResult>;
+/** `params` holds the path's parameter segments in order: one per `:` of its route's pattern. */
+export type Handler<P extends string[] = string[]> = (ctx: ApiContext, req: ApiRequest, params: P) => Promise<ApiResult>;
 
 export interface Route {
-  /** Path segments after the version prefix; `:` marks a parameter. */
+  /** Path segments after the version prefix; `:` marks a parameter, a last `*` the rest of the path. */
   pattern: string[];
-  methods: Record<string, Handler>;
+  // Each handler takes the tuple its pattern yields ([service: string] for one `:`, and so on).
+  methods: Record<string, Handler<never>>;
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -89,8 +91,4 @@ export function stringField(body: Record<string, unknown>, field: string, requir
   }
   if (typeof value !== 'string') throw invalidArgument(`${field}: must be a string; got ${JSON.stringify(value)}.`);
   return value;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -5,13 +5,14 @@
 // Stored as `<data>/custom-domains/<domain>.json`.
 import path from 'node:path';
 
+import { isRecord } from '../../core/is-record.js';
 import { API_VERSION } from '../../fc/limits.js';
 import { customDomainAlreadyExists, customDomainNotFound, invalidArgument } from '../errors.js';
 import { JsonDir, type NameCodec } from '../json-dir.js';
 import { withLock } from '../lock.js';
 import { pageOf, parsePageQuery } from '../paging.js';
 import { etagOf, fcTime } from '../records.js';
-import { checkIfMatch, isPlainObject, noContent, ok, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
+import { checkIfMatch, noContent, ok, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
 
 interface DomainRecord {
   domainName: string;
@@ -49,12 +50,12 @@ function lockFor(ctx: ApiContext, domain: string): string {
 
 async function checkRoutes(ctx: ApiContext, value: unknown): Promise<{ routes: Record<string, unknown>[] }> {
   if (value === undefined || value === null) return { routes: [] };
-  if (!isPlainObject(value) || !Array.isArray(value.routes)) {
+  if (!isRecord(value) || !Array.isArray(value.routes)) {
     throw invalidArgument(`routeConfig: must be an object {routes: [{path, serviceName, functionName, qualifier, methods}]}; got ${JSON.stringify(value)}.`);
   }
   for (const [i, route] of value.routes.entries()) {
-    if (!isPlainObject(route) || typeof route.path !== 'string' || !route.path.startsWith('/')) {
-      throw invalidArgument(`routeConfig.routes[${i}].path: must be a path starting with /, e.g. /api/*; got ${JSON.stringify(isPlainObject(route) ? route.path : route)}.`);
+    if (!isRecord(route) || typeof route.path !== 'string' || !route.path.startsWith('/')) {
+      throw invalidArgument(`routeConfig.routes[${i}].path: must be a path starting with /, e.g. /api/*; got ${JSON.stringify(isRecord(route) ? route.path : route)}.`);
     }
     for (const field of ['serviceName', 'functionName']) {
       if (typeof route[field] !== 'string' || route[field] === '') {
@@ -74,7 +75,7 @@ async function checkRoutes(ctx: ApiContext, value: unknown): Promise<{ routes: R
 function objectField(body: Record<string, unknown>, field: string, fallback: Record<string, unknown>): Record<string, unknown> {
   const v = body[field];
   if (v === undefined || v === null) return fallback;
-  if (!isPlainObject(v)) throw invalidArgument(`${field}: must be an object; got ${JSON.stringify(v)}.`);
+  if (!isRecord(v)) throw invalidArgument(`${field}: must be an object; got ${JSON.stringify(v)}.`);
   return v;
 }
 
@@ -131,12 +132,12 @@ async function requireDomain(ctx: ApiContext, name: string): Promise<DomainRecor
   return record;
 }
 
-async function getCustomDomain(ctx: ApiContext, _req: ApiRequest, [name]: string[]): Promise<ApiResult> {
+async function getCustomDomain(ctx: ApiContext, _req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   const record = await requireDomain(ctx, name);
   return ok(publicDomain(record), record.etag);
 }
 
-async function updateCustomDomain(ctx: ApiContext, req: ApiRequest, [name]: string[]): Promise<ApiResult> {
+async function updateCustomDomain(ctx: ApiContext, req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   const body = await req.readJson();
   const routeConfig = body.routeConfig === undefined ? undefined : await checkRoutes(ctx, body.routeConfig);
   const record = await withLock(lockFor(ctx, name), `custom domain '${name}'`, async () => {
@@ -158,7 +159,7 @@ async function updateCustomDomain(ctx: ApiContext, req: ApiRequest, [name]: stri
   return ok(publicDomain(record), record.etag);
 }
 
-async function deleteCustomDomain(ctx: ApiContext, req: ApiRequest, [name]: string[]): Promise<ApiResult> {
+async function deleteCustomDomain(ctx: ApiContext, req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   await withLock(lockFor(ctx, name), `custom domain '${name}'`, async () => {
     const current = await requireDomain(ctx, name);
     checkIfMatch(req, current.etag);

@@ -4,12 +4,13 @@
 // change no behaviour here. Stored as `services/<svc>/<kind>/<fn>/<qualifier>.json`.
 import { rm } from 'node:fs/promises';
 
+import { isRecord } from '../../core/is-record.js';
 import { invalidArgument, SandboxError } from '../errors.js';
 import { JsonDir, QUALIFIER_CODEC, serviceResourceDir } from '../json-dir.js';
 import { compareNames, LIST_LIMIT_MAX, parsePageQuery } from '../paging.js';
 import { fcTime } from '../records.js';
 import { encodeName } from '../store.js';
-import { isPlainObject, noContent, ok, requireFunction, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
+import { noContent, ok, requireFunction, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
 import { versionIdOf } from './versions.js';
 
 type Kind = 'async-invoke-config' | 'provision-config' | 'on-demand-config';
@@ -60,10 +61,10 @@ interface AsyncConfig {
 
 function checkDestinations(v: unknown): Record<string, unknown> | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!isPlainObject(v)) throw invalidArgument(`destinationConfig: must be an object {onSuccess, onFailure}; got ${JSON.stringify(v)}.`);
+  if (!isRecord(v)) throw invalidArgument(`destinationConfig: must be an object {onSuccess, onFailure}; got ${JSON.stringify(v)}.`);
   for (const [key, value] of Object.entries(v)) {
     if (key !== 'onSuccess' && key !== 'onFailure') throw invalidArgument(`destinationConfig.${key}: is not onSuccess or onFailure.`);
-    const destination = isPlainObject(value) ? value.destination : undefined;
+    const destination = isRecord(value) ? value.destination : undefined;
     if (typeof destination !== 'string' || !/^acs:(fc|mns|eventbridge):/.test(destination)) {
       throw invalidArgument(`destinationConfig.${key}.destination: must be an acs:fc, acs:mns or acs:eventbridge ARN; got ${JSON.stringify(destination ?? null)}.`);
     }
@@ -75,7 +76,7 @@ function checkDestinations(v: unknown): Record<string, unknown> | undefined {
 const asyncConfigNotFound = (service: string, fn: string, qualifier: string) =>
   new SandboxError(404, 'AsyncConfigNotExists', `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no async invoke config`);
 
-async function putAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function putAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const body = await req.readJson();
   const age = intField(body, 'maxAsyncEventAgeInSeconds', 1, ASYNC_EVENT_AGE_MAX_S);
   const retries = intField(body, 'maxAsyncRetryAttempts', 0, ASYNC_RETRIES_MAX);
@@ -104,14 +105,14 @@ async function putAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: s
   return ok(record);
 }
 
-async function getAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn).get(qualifier);
   if (!config) throw asyncConfigNotFound(service, fn, qualifier);
   return ok(config);
 }
 
-async function deleteAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function deleteAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
     const dir = configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn);
@@ -122,7 +123,7 @@ async function deleteAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]
 }
 
 /** Paged by qualifier; the token is the qualifier the next page starts at. */
-async function listAsyncConfigs(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function listAsyncConfigs(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   await requireFunction(ctx, service, fn);
   const query = parsePageQuery(req.query);
   const dir = configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn);
@@ -161,7 +162,7 @@ function listField(body: Record<string, unknown>, field: string): unknown[] {
   return v;
 }
 
-async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const body = await req.readJson();
   const wanted = intField(body, 'target', 0, PROVISION_TARGET_MAX);
   if (wanted === undefined) throw invalidArgument('target: is required (the number of instances to keep ready); got nothing.');
@@ -192,7 +193,7 @@ async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn
   return ok(answer);
 }
 
-async function getProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<ProvisionConfig>(ctx, service, 'provision-config', fn).get(qualifier);
   // FC answers a function without provisioned instances as target 0, not 404.
@@ -243,7 +244,7 @@ const ON_DEMAND_MAX = 100_000;
 const onDemandNotFound = (service: string, fn: string, qualifier: string) =>
   new SandboxError(404, 'OnDemandConfigNotFound', `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no on-demand config`);
 
-async function putOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function putOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const body = await req.readJson();
   const max = intField(body, 'maximumInstanceCount', 0, ON_DEMAND_MAX);
   if (max === undefined) throw invalidArgument('maximumInstanceCount: is required (the most on-demand instances at once); got nothing.');
@@ -256,14 +257,14 @@ async function putOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]
   return ok(record);
 }
 
-async function getOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function getOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<OnDemandConfig>(ctx, service, 'on-demand-config', fn).get(qualifier);
   if (!config) throw onDemandNotFound(service, fn, qualifier);
   return ok(config);
 }
 
-async function deleteOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function deleteOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
     const dir = configDir<OnDemandConfig>(ctx, service, 'on-demand-config', fn);

@@ -41,7 +41,7 @@ async function httpTriggerFor(ctx: ApiContext, target: ProxyTarget): Promise<Tri
   return found;
 }
 
-async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: string[]): Promise<ApiResult> {
+async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): Promise<ApiResult> {
   const target = parseProxyPath(rest);
   if (!target) throw invalidArgument(`the proxy path must be /proxy/{service}[.{qualifier}]/{function}/{path}; got '${req.path}'.`);
   const view = await viewOf(ctx, target.service, target.qualifier);

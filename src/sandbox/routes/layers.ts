@@ -91,7 +91,7 @@ async function nextLayerVersion(ctx: ApiContext, name: string): Promise<number> 
   return last + 1;
 }
 
-async function publishLayerVersion(ctx: ApiContext, req: ApiRequest, [name]: string[]): Promise<ApiResult> {
+async function publishLayerVersion(ctx: ApiContext, req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   checkLayerName(name);
   const body = await req.readJson();
   const description = stringField(body, 'description', false) ?? '';
@@ -135,20 +135,22 @@ async function requireLayerVersion(ctx: ApiContext, name: string, version: strin
   return record;
 }
 
-async function getLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: string[]): Promise<ApiResult> {
+async function getLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: [name: string, version: string]): Promise<ApiResult> {
   return ok(publicLayer(await requireLayerVersion(ctx, name, version)));
 }
 
 const REF_FORM = /^[A-Za-z0-9]+#([A-Za-z][A-Za-z0-9_-]*)#([1-9][0-9]*)$/;
 const ARN_FORM = /^acs:fc:[a-z0-9-]+:[A-Za-z0-9_-]+:layers\/([A-Za-z][A-Za-z0-9_-]*)\/versions\/([1-9][0-9]*)$/;
 
-async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: string[]): Promise<ApiResult> {
-  const match = REF_FORM.exec(arn) ?? ARN_FORM.exec(arn);
-  if (!match) {
-    throw invalidArgument(`arn: must be {hash}#{layerName}#{version} or acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version}; got '${arn}'.`);
+async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: [arn: string]): Promise<ApiResult> {
+  const [, name, version] = REF_FORM.exec(arn) ?? ARN_FORM.exec(arn) ?? [];
+  if (name === undefined || version === undefined) {
+    throw invalidArgument(
+      `arn: must be {hash}#{layerName}#{version} or acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version}; got '${arn}'.`,
+    );
   }
-  const record = await requireLayerVersion(ctx, match[1], match[2]);
-  if (REF_FORM.test(arn) && record.arn !== arn) throw layerNotFound(match[1], match[2]);
+  const record = await requireLayerVersion(ctx, name, version);
+  if (REF_FORM.test(arn) && record.arn !== arn) throw layerNotFound(name, version);
   return ok(publicLayer(record));
 }
 
@@ -174,7 +176,7 @@ async function listLayers(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> 
   return ok(page.nextToken === undefined ? { layers } : { layers, nextToken: page.nextToken });
 }
 
-async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: string[]): Promise<ApiResult> {
+async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   const versions = await versionsOf(ctx, name);
   if (versions.length === 0) throw layerNotFound(name);
   const rawStart = req.query.get('startVersion');
@@ -196,7 +198,7 @@ async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: strin
   return ok(next === undefined ? { layers } : { layers, nextVersion: next });
 }
 
-async function deleteLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: string[]): Promise<ApiResult> {
+async function deleteLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: [name: string, version: string]): Promise<ApiResult> {
   await requireLayerVersion(ctx, name, version);
   const lockFile = path.join(ctx.store.dataDir, 'locks', `layer-${encodeName(name)}.lock`);
   await withLock(lockFile, `layer '${name}'`, async () => {

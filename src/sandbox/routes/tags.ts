@@ -3,10 +3,11 @@
 // `services/{name}`. Stored as `services/<svc>/tags.json`, so they go with the service.
 import { readFile } from 'node:fs/promises';
 
+import { isRecord } from '../../core/is-record.js';
 import { writeJsonAtomic } from '../atomic.js';
 import { invalidArgument } from '../errors.js';
 import { serviceResourceDir } from '../json-dir.js';
-import { isPlainObject, ok, requireService, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
+import { ok, requireService, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
 
 const TAGS_MAX = 20;
 const TAG_KEY_MAX = 128;
@@ -14,11 +15,13 @@ const TAG_VALUE_MAX = 256;
 const RESOURCE_ARN = /^(?:acs:fc:[a-z0-9-]*:[0-9A-Za-z_-]*:)?services\/([A-Za-z_][A-Za-z0-9_-]*)$/;
 
 function serviceOf(arn: unknown): string {
-  const match = typeof arn === 'string' ? RESOURCE_ARN.exec(arn) : null;
-  if (!match) {
-    throw invalidArgument(`resourceArn: must name a service, acs:fc:{region}:{accountId}:services/{name} or services/{name}; got ${JSON.stringify(arn ?? null)}.`);
+  const service = typeof arn === 'string' ? RESOURCE_ARN.exec(arn)?.[1] : undefined;
+  if (service === undefined) {
+    throw invalidArgument(
+      `resourceArn: must name a service, acs:fc:{region}:{accountId}:services/{name} or services/{name}; got ${JSON.stringify(arn ?? null)}.`,
+    );
   }
-  return match[1];
+  return service;
 }
 
 function tagsFile(ctx: ApiContext, service: string): string {
@@ -34,7 +37,7 @@ async function readTags(ctx: ApiContext, service: string): Promise<Record<string
 }
 
 function checkTags(tags: unknown): Record<string, string> {
-  if (!isPlainObject(tags) || Object.keys(tags).length === 0) {
+  if (!isRecord(tags) || Object.keys(tags).length === 0) {
     throw invalidArgument(`tags: must be an object of at least one key: value; got ${JSON.stringify(tags ?? null)}.`);
   }
   for (const [key, value] of Object.entries(tags)) {

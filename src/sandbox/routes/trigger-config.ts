@@ -2,6 +2,8 @@
 // triggerConfig fields it checks. Pure: every check returns the 400 message naming the field, or
 // undefined. The sandbox stores and validates every type; only HTTP triggers are reachable (proxy).
 
+import { isRecord } from '../../core/is-record.js';
+
 export const TRIGGER_TYPES = ['http', 'timer', 'oss', 'log', 'mns_topic', 'cdn_events', 'tablestore', 'eventbridge'] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
@@ -27,9 +29,6 @@ const MNS_FORMATS = ['STREAM', 'JSON'];
 const MNS_STRATEGIES = ['BACKOFF_RETRY', 'EXPONENTIAL_DECAY_RETRY'];
 const EVENTBRIDGE_SOURCES = ['Default', 'MNS', 'RocketMQ', 'RabbitMQ', 'Kafka', 'DTS'];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 
@@ -88,7 +87,7 @@ function checkOss(config: Record<string, unknown>): string | undefined {
   }
   const bad = events.find((e) => typeof e !== 'string' || !OSS_EVENT.test(e));
   if (bad !== undefined) return `triggerConfig.events: ${show(bad)} is not an OSS event (e.g. oss:ObjectCreated:PutObject).`;
-  if (config.filter !== undefined && !isObject(config.filter)) {
+  if (config.filter !== undefined && !isRecord(config.filter)) {
     return `triggerConfig.filter: must be an object {key: {prefix, suffix}}; got ${show(config.filter)}.`;
   }
   return undefined;
@@ -96,13 +95,13 @@ function checkOss(config: Record<string, unknown>): string | undefined {
 
 function checkLog(config: Record<string, unknown>): string | undefined {
   const source = config.sourceConfig;
-  if (!isObject(source) || typeof source.logstore !== 'string' || source.logstore === '') {
+  if (!isRecord(source) || typeof source.logstore !== 'string' || source.logstore === '') {
     return `triggerConfig.sourceConfig.logstore: is required (the Logstore whose data triggers the function); got ${show(source)}.`;
   }
   const job = config.jobConfig;
-  if (!isObject(job)) return `triggerConfig.jobConfig: must be an object {maxRetryTime, triggerInterval}; got ${show(job)}.`;
+  if (!isRecord(job)) return `triggerConfig.jobConfig: must be an object {maxRetryTime, triggerInterval}; got ${show(job)}.`;
   const log = config.logConfig;
-  if (!isObject(log) || typeof log.project !== 'string' || typeof log.logstore !== 'string') {
+  if (!isRecord(log) || typeof log.project !== 'string' || typeof log.logstore !== 'string') {
     return `triggerConfig.logConfig: must name the project and logstore for the trigger's own logs; got ${show(log)}.`;
   }
   if (config.enable !== undefined && typeof config.enable !== 'boolean') return `triggerConfig.enable: must be true or false; got ${show(config.enable)}.`;
@@ -124,7 +123,7 @@ function checkCdn(config: Record<string, unknown>): string | undefined {
     if (typeof config[key] !== 'string' || config[key] === '') return `triggerConfig.${key}: is required for a CDN trigger; got ${show(config[key])}.`;
   }
   const filter = config.filter;
-  if (!isObject(filter) || !Array.isArray(filter.domain) || filter.domain.length === 0) {
+  if (!isRecord(filter) || !Array.isArray(filter.domain) || filter.domain.length === 0) {
     return `triggerConfig.filter.domain: must list the CDN domains; got ${show(filter)}.`;
   }
   return undefined;
@@ -132,8 +131,8 @@ function checkCdn(config: Record<string, unknown>): string | undefined {
 
 function checkEventBridge(config: Record<string, unknown>): string | undefined {
   const source = config.eventSourceConfig;
-  if (!isObject(source) || !EVENTBRIDGE_SOURCES.includes(source.eventSourceType as string)) {
-    return `triggerConfig.eventSourceConfig.eventSourceType: must be one of ${EVENTBRIDGE_SOURCES.join(', ')}; got ${show(isObject(source) ? source.eventSourceType : source)}.`;
+  if (!isRecord(source) || !EVENTBRIDGE_SOURCES.includes(source.eventSourceType as string)) {
+    return `triggerConfig.eventSourceConfig.eventSourceType: must be one of ${EVENTBRIDGE_SOURCES.join(', ')}; got ${show(isRecord(source) ? source.eventSourceType : source)}.`;
   }
   if (config.eventRuleFilterPattern !== undefined) {
     try {
@@ -176,6 +175,6 @@ export function checkTrigger(t: TriggerFields): string | undefined {
   if (source && (typeof t.invocationRole !== 'string' || !ROLE_ARN.test(t.invocationRole))) {
     return `invocationRole: a ${type} trigger needs a RAM role FC assumes to call the function, acs:ram::{accountId}:role/{name}; got ${show(t.invocationRole)}.`;
   }
-  if (!isObject(t.triggerConfig)) return `triggerConfig: must be an object; got ${show(t.triggerConfig)}.`;
+  if (!isRecord(t.triggerConfig)) return `triggerConfig: must be an object; got ${show(t.triggerConfig)}.`;
   return CONFIG_CHECKS[type](t.triggerConfig);
 }

@@ -3,6 +3,7 @@
 // (trigger-config.ts). Stored under the service: `services/<svc>/triggers/<fn>/<trigger>.json`.
 import { randomUUID } from 'node:crypto';
 
+import { isRecord } from '../../core/is-record.js';
 import { API_VERSION } from '../../fc/limits.js';
 import { NAME_PATTERN } from '../../fc/rules.js';
 import { invalidArgument, triggerAlreadyExists, triggerNotFound } from '../errors.js';
@@ -11,8 +12,7 @@ import { pageOf, parsePageQuery } from '../paging.js';
 import { etagOf, fcTime } from '../records.js';
 import {
   checkIfMatch,
-  isPlainObject,
-  noContent,
+    noContent,
   ok,
   requireFunction,
   stringField,
@@ -70,7 +70,7 @@ function checkQualifier(value: unknown): string {
   return value;
 }
 
-async function createTrigger(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function createTrigger(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   const body = await req.readJson();
   await requireFunction(ctx, service, fn);
   const name = checkTriggerName(body.triggerName);
@@ -115,12 +115,12 @@ async function requireTrigger(ctx: ApiContext, service: string, fn: string, name
   return record;
 }
 
-async function getTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: string[]): Promise<ApiResult> {
+async function getTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
   const record = await requireTrigger(ctx, service, fn, name);
   return ok(publicTrigger(record, req, service, fn), record.etag);
 }
 
-async function listTriggers(ctx: ApiContext, req: ApiRequest, [service, fn]: string[]): Promise<ApiResult> {
+async function listTriggers(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
   await requireFunction(ctx, service, fn);
   const dir = triggerDir(ctx, service, fn);
   const page = pageOf(await dir.list(), parsePageQuery(req.query));
@@ -134,7 +134,7 @@ async function listTriggers(ctx: ApiContext, req: ApiRequest, [service, fn]: str
 
 const UPDATABLE = new Set(['description', 'invocationRole', 'qualifier', 'triggerConfig']);
 
-async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: string[]): Promise<ApiResult> {
+async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
   const body = await req.readJson();
   for (const key of ['triggerName', 'triggerType', 'sourceArn']) {
     if (body[key] !== undefined && body[key] !== null) {
@@ -151,7 +151,7 @@ async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, nam
     for (const [key, value] of Object.entries(body)) {
       if (!UPDATABLE.has(key) || value === undefined || value === null) continue;
       if (key === 'triggerConfig') {
-        if (!isPlainObject(value)) throw invalidArgument(`triggerConfig: must be an object; got ${JSON.stringify(value)}.`);
+        if (!isRecord(value)) throw invalidArgument(`triggerConfig: must be an object; got ${JSON.stringify(value)}.`);
         next.triggerConfig = { ...current.triggerConfig, ...value };
       } else if (key === 'qualifier') next.qualifier = checkQualifier(value);
       else next[key as 'description' | 'invocationRole'] = stringField(body, key, true) as string;
@@ -166,7 +166,7 @@ async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, nam
   return ok(publicTrigger(record, req, service, fn), record.etag);
 }
 
-async function deleteTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: string[]): Promise<ApiResult> {
+async function deleteTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireTrigger(ctx, service, fn, name);
     checkIfMatch(req, current.etag);

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, link, readFile } from 'node:fs/promises';
 
+import { isRecord } from '../../core/is-record.js';
 import { NAME_PATTERN } from '../../fc/rules.js';
 import { writeJsonAtomic } from '../atomic.js';
 import { aliasAlreadyExists, aliasNotFound, invalidArgument, versionNotFound } from '../errors.js';
@@ -21,8 +22,7 @@ import { etagOf, fcTime, publicService } from '../records.js';
 import { encodeName, type FunctionRecord, type ServiceRecord } from '../store.js';
 import {
   checkIfMatch,
-  isPlainObject,
-  noContent,
+    noContent,
   ok,
   requireService,
   stringField,
@@ -148,7 +148,7 @@ export function publicVersion(v: VersionRecord): Record<string, string> {
   return { versionId: v.versionId, description: v.description, createdTime: v.createdTime, lastModifiedTime: v.lastModifiedTime };
 }
 
-async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   const body = await req.readJson();
   const description = stringField(body, 'description', false) ?? '';
   const record = await ctx.store.withServiceLock(service, async () => {
@@ -161,8 +161,8 @@ async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: strin
     }
     const contentHash = contentHashOf(current, functions);
     const dir = versionDir(ctx, service);
-    const ids = (await dir.list()).sort(byNumber);
-    const latest = ids.length ? await dir.get(ids[ids.length - 1]) : undefined;
+    const newestId = (await dir.list()).sort(byNumber).pop();
+    const latest = newestId === undefined ? undefined : await dir.get(newestId);
     if (latest && latest.contentHash === contentHash) {
       // Inferred code: FC refuses a publish with nothing changed since the last version.
       throw invalidArgument(`PublishServiceVersion: nothing changed in service '${service}' since version ${latest.versionId}; change a function or the service first.`);
@@ -185,7 +185,7 @@ async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: strin
   return ok(publicVersion(record));
 }
 
-async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   await requireService(ctx, service);
   const direction = req.query.get('direction') || 'BACKWARD';
   if (direction !== 'BACKWARD' && direction !== 'FORWARD') {
@@ -210,7 +210,7 @@ async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: string[
   return ok({ versions, direction, ...(next === undefined ? {} : { nextToken: next }) });
 }
 
-async function deleteVersion(ctx: ApiContext, _req: ApiRequest, [service, versionId]: string[]): Promise<ApiResult> {
+async function deleteVersion(ctx: ApiContext, _req: ApiRequest, [service, versionId]: [service: string, versionId: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     await requireService(ctx, service);
     const dir = versionDir(ctx, service);
@@ -252,7 +252,7 @@ async function checkVersionExists(ctx: ApiContext, service: string, versionId: u
 /** Weights: version id → share in [0, 1], together at most 1, never the alias's own version. */
 async function checkWeights(ctx: ApiContext, service: string, weights: unknown, mainVersion: string): Promise<Record<string, number>> {
   if (weights === undefined || weights === null) return {};
-  if (!isPlainObject(weights)) throw invalidArgument(`additionalVersionWeight: must be an object {"versionId": weight}; got ${JSON.stringify(weights)}.`);
+  if (!isRecord(weights)) throw invalidArgument(`additionalVersionWeight: must be an object {"versionId": weight}; got ${JSON.stringify(weights)}.`);
   let total = 0;
   for (const [id, weight] of Object.entries(weights)) {
     await checkVersionExists(ctx, service, id, 'additionalVersionWeight');
@@ -271,7 +271,7 @@ export function publicAlias(a: AliasRecord): Omit<AliasRecord, 'etag'> {
   return info;
 }
 
-async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   const body = await req.readJson();
   await requireService(ctx, service);
   const name = checkAliasName(body.aliasName);
@@ -298,12 +298,12 @@ async function requireAlias(ctx: ApiContext, service: string, name: string): Pro
   return alias;
 }
 
-async function getAlias(ctx: ApiContext, _req: ApiRequest, [service, name]: string[]): Promise<ApiResult> {
+async function getAlias(ctx: ApiContext, _req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
   const alias = await requireAlias(ctx, service, name);
   return ok(publicAlias(alias), alias.etag);
 }
 
-async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: string[]): Promise<ApiResult> {
+async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
   await requireService(ctx, service);
   const dir = aliasDir(ctx, service);
   const page = pageOf(await dir.list(), parsePageQuery(req.query));
@@ -315,7 +315,7 @@ async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: string[]
   return ok(page.nextToken === undefined ? { aliases } : { aliases, nextToken: page.nextToken });
 }
 
-async function updateAlias(ctx: ApiContext, req: ApiRequest, [service, name]: string[]): Promise<ApiResult> {
+async function updateAlias(ctx: ApiContext, req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
   const body = await req.readJson();
   if (body.aliasName !== undefined && body.aliasName !== name) {
     throw invalidArgument(`aliasName: cannot be changed by UpdateAlias (path says '${name}', body says ${JSON.stringify(body.aliasName)}).`);
@@ -344,7 +344,7 @@ async function updateAlias(ctx: ApiContext, req: ApiRequest, [service, name]: st
   return ok(publicAlias(record), record.etag);
 }
 
-async function deleteAlias(ctx: ApiContext, req: ApiRequest, [service, name]: string[]): Promise<ApiResult> {
+async function deleteAlias(ctx: ApiContext, req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireAlias(ctx, service, name);
     checkIfMatch(req, current.etag);
