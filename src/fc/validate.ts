@@ -461,7 +461,8 @@ export function validateCpu(v: unknown, memorySize: unknown): ValidationIssue | 
   if (typeof v !== 'number' || !Number.isFinite(v)) return must('cpu', 'type', v, `a JSON number (${ruleText})`);
   const steps = v / CPU_STEP;
   if (v < CPU_MIN || v > CPU_MAX || Math.abs(steps - Math.round(steps)) > 1e-9) {
-    return must('cpu', 'range', v, ruleText, `Try ${clamp(Math.round(steps) * CPU_STEP, CPU_MIN, CPU_MAX).toFixed(2)}.`);
+    const nearest = clamp(Math.round(steps) * CPU_STEP, CPU_MIN, CPU_MAX);
+    return must('cpu', 'range', v, ruleText, `Try ${nearest.toFixed(2)}.`);
   }
   if (typeof memorySize === 'number') {
     const perCpu = memorySize / v;
@@ -470,7 +471,8 @@ export function validateCpu(v: unknown, memorySize: unknown): ValidationIssue | 
         'cpu',
         'ratio',
         v,
-        `such that memorySize / cpu is ${MEMORY_PER_CPU_MIN_MB / 1024}–${MEMORY_PER_CPU_MAX_MB / 1024} GB per vCPU (memorySize ${memorySize})`,
+        `such that memorySize / cpu is ${MEMORY_PER_CPU_MIN_MB / 1024}–${MEMORY_PER_CPU_MAX_MB / 1024} GB ` +
+          `per vCPU (memorySize ${memorySize})`,
         `Try cpu ${(Math.ceil(memorySize / MEMORY_PER_CPU_MAX_MB / CPU_STEP) * CPU_STEP).toFixed(2)}.`,
       );
     }

@@ -36,7 +36,9 @@ import {
   type ApiContext,
   type ApiRequest,
   type ApiResult,
+  type FunctionPath,
   type Handler,
+  type ServicePath,
   type Route,
 } from './routes/common.js';
 import { apiNameOf } from './routes/api-names.js';
@@ -69,12 +71,12 @@ async function createService(ctx: ApiContext, req: ApiRequest): Promise<ApiResul
   return ok(publicService(record), record.etag);
 }
 
-async function getService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function getService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const view = await viewOf(ctx, service, req.qualifier);
   return ok(publicService(view.service), view.service.etag);
 }
 
-async function updateService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function updateService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'UpdateService');
   const body = (await req.readJson()) as Partial<CreateServiceRequest>;
   if (body.serviceName !== undefined && body.serviceName !== service) {
@@ -92,7 +94,7 @@ async function updateService(ctx: ApiContext, req: ApiRequest, [service]: [servi
   return ok(publicService(record), record.etag);
 }
 
-async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireService(ctx, service);
     checkIfMatch(req, current.etag);
@@ -105,7 +107,7 @@ async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: [servi
 
 // ---- functions ----
 
-async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const view = await viewOf(ctx, service, req.qualifier);
   const page = pageOf(await view.functionNames(), parsePageQuery(req.query));
   const functions = [];
@@ -124,7 +126,7 @@ async function stageZip(ctx: ApiContext, req: ApiRequest, code: unknown, runtime
   return { decoded, staged: await ctx.store.stageCode(decoded.zip) };
 }
 
-async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'CreateFunction');
   const body = (await req.readJson()) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
@@ -159,19 +161,24 @@ async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: [serv
 }
 
 /** The function as the request's qualifier selects it (LATEST, a version, an alias's version). */
-async function qualifiedFunction(ctx: ApiContext, req: ApiRequest, service: string, fn: string): Promise<FunctionRecord> {
+async function qualifiedFunction(
+  ctx: ApiContext,
+  req: ApiRequest,
+  service: string,
+  fn: string,
+): Promise<FunctionRecord> {
   const view = await viewOf(ctx, service, req.qualifier);
   const record = await view.getFunction(fn);
   if (!record) throw functionNotFound(service, fn);
   return record;
 }
 
-async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const record = await qualifiedFunction(ctx, req, service, fn);
   return ok(publicFunction(record), record.etag);
 }
 
-async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'UpdateFunction');
   const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
@@ -212,7 +219,7 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [
   }
 }
 
-async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'DeleteFunction');
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireFunction(ctx, service, fn);
@@ -226,7 +233,7 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [
   return noContent();
 }
 
-async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const record = await qualifiedFunction(ctx, req, service, fn);
   if (!record.codeFile || record.codeChecksum === undefined) {
     throw invalidArgument(`function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`);
@@ -234,7 +241,7 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   await qualifiedFunction(ctx, req, service, fn);
   throw notImplemented(
     'InvokeFunction',
@@ -242,11 +249,12 @@ async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: [
   );
 }
 
-async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
   throw notImplemented(
     'GetTempCodeBucketToken',
-    'the fcw sandbox holds no OSS buckets, so it has no temporary code bucket; send the zip inline as code.zipFile (up to 100 MB)',
+    'the fcw sandbox holds no OSS buckets, so it has no temporary code bucket; ' +
+      'send the zip inline as code.zipFile (up to 100 MB)',
   );
 }
 
@@ -298,7 +306,9 @@ function splitQualifier(req: ApiRequest): ApiRequest {
       fromPath = named.slice(dot + 1);
       segments[1] = named.slice(0, dot);
       if (fromPath === '') {
-        throw invalidArgument(`qualifier: must not be empty; got '${named}' in the path. Use NAME.LATEST, NAME.1 or NAME.ALIAS.`);
+        throw invalidArgument(
+          `qualifier: must not be empty; got '${named}' in the path. Use NAME.LATEST, NAME.1 or NAME.ALIAS.`,
+        );
       }
     }
   }

@@ -89,7 +89,11 @@ export function authenticate(input: AuthInput): void {
   // No claim at all (no header, a Host like 127.0.0.1:9420) means the sandbox's own account.
   const claim = claimedAccount(headers['x-fc-account-id'], headers.host);
   if (claim && claim.account !== input.accountId) {
-    throw new SandboxError(403, 'AccessDenied', `${claim.source} names account '${claim.account}', not this endpoint's account '${input.accountId}'`);
+    throw new SandboxError(
+      403,
+      'AccessDenied',
+      `${claim.source} names account '${claim.account}', not this endpoint's account '${input.accountId}'`,
+    );
   }
 }
 

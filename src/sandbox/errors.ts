@@ -79,15 +79,23 @@ export function errorBody(error: SandboxError): { ErrorCode: string; ErrorMessag
   return { ErrorCode: error.code, ErrorMessage: error.message };
 }
 
-/** An FC API the sandbox does not reproduce: 501 naming it, so a client can tell "missing here" from "wrong request". */
+/** An FC API the sandbox does not reproduce: 501 naming it, so a client tells "missing here" from "bad request". */
 export const notImplemented = (api: string, why = 'the fcw sandbox does not implement it') =>
   new SandboxError(501, 'NotImplemented', `${api}: ${why}; deploy to Function Compute to use it`);
 
 export const triggerNotFound = (service: string, fn: string, trigger: string) =>
-  new SandboxError(404, 'TriggerNotFound', `trigger '${trigger}' does not exist in service '${service}' function '${fn}'`);
+  new SandboxError(
+    404,
+    'TriggerNotFound',
+    `trigger '${trigger}' does not exist in service '${service}' function '${fn}'`,
+  );
 
 export const triggerAlreadyExists = (service: string, fn: string, trigger: string) =>
-  new SandboxError(409, 'TriggerAlreadyExists', `trigger '${trigger}' already exists in service '${service}' function '${fn}'`);
+  new SandboxError(
+    409,
+    'TriggerAlreadyExists',
+    `trigger '${trigger}' already exists in service '${service}' function '${fn}'`,
+  );
 
 export const versionNotFound = (service: string, version: string) =>
   new SandboxError(404, 'VersionNotFound', `version '${version}' does not exist in service '${service}'`);
@@ -116,5 +124,6 @@ export const functionNotEmpty = (service: string, fn: string, triggers: string[]
   new SandboxError(
     409,
     'FunctionNotEmpty',
-    `function '${fn}' in service '${service}' still has trigger(s) ${triggers.map((t) => `'${t}'`).join(', ')}; delete them before deleting the function`,
+    `function '${fn}' in service '${service}' still has trigger(s) ${triggers.map((t) => `'${t}'`).join(', ')}; ` +
+      'delete them before deleting the function',
   );

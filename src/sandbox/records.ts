@@ -62,7 +62,13 @@ export const SERVICE_FIELDS = [
  * `logConfig` of only project and logstore reads back with the metrics switches off.
  */
 export const SERVICE_CONFIG_DEFAULTS = {
-  logConfig: { project: '', logstore: '', enableRequestMetrics: false, enableInstanceMetrics: false, logBeginRule: 'None' },
+  logConfig: {
+    project: '',
+    logstore: '',
+    enableRequestMetrics: false,
+    enableInstanceMetrics: false,
+    logBeginRule: 'None',
+  },
   vpcConfig: { vpcId: '', vSwitchIds: [], securityGroupId: '' },
   nasConfig: { userId: -1, groupId: -1, mountPoints: [] },
   tracingConfig: {},
@@ -168,7 +174,8 @@ export function updatedFunctionRecord(current: FunctionRecord, req: UpdateFuncti
 /** Each configuration object: the given one over FC's default; not given, the current one (or the default). */
 function serviceConfigs(req: Partial<CreateServiceRequest>, current?: ServiceRecord): Partial<CreateServiceRequest> {
   const out: Partial<CreateServiceRequest> = {};
-  for (const [key, fallback] of Object.entries(SERVICE_CONFIG_DEFAULTS) as [keyof typeof SERVICE_CONFIG_DEFAULTS, object][]) {
+  const defaults = Object.entries(SERVICE_CONFIG_DEFAULTS) as [keyof typeof SERVICE_CONFIG_DEFAULTS, object][];
+  for (const [key, fallback] of defaults) {
     const value = req[key];
     out[key] = value !== undefined && value !== null ? { ...fallback, ...value } : (current?.[key] ?? { ...fallback });
   }
@@ -193,7 +200,12 @@ export function newServiceRecord(req: CreateServiceRequest, now: number): Servic
 }
 
 export function updatedServiceRecord(current: ServiceRecord, req: Partial<CreateServiceRequest>, now: number): ServiceRecord {
-  const next: ServiceRecord = { ...current, ...given(req, SERVICE_FIELDS), ...serviceConfigs(req, current), lastModifiedTime: fcTime(now) };
+  const next: ServiceRecord = {
+    ...current,
+    ...given(req, SERVICE_FIELDS),
+    ...serviceConfigs(req, current),
+    lastModifiedTime: fcTime(now),
+  };
   next.etag = etagOf(next);
   return next;
 }

@@ -247,6 +247,37 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           baseUrl: baseUrlOf(req, fallbackBaseUrl()),
           authenticate: checkSignature,
         },
+        {
+          method,
+          path,
+          segments,
+          query,
+          headers: req.headers,
+          readJson,
+        {
+          store: options.store,
+          secret: options.credentials.accessKeySecret,
+          accountId: options.accountId,
+          now,
+          executor: options.executor,
+          log: options.log,
+        },
+        {
+          method,
+          path,
+          segments,
+          query,
+          headers: req.headers,
+          readJson,
+          readBytes,
+          holdOpen,
+          requestId,
+          baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+          authenticate: checkSignature,
+        },
+          baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+          authenticate: checkSignature,
+        },
       );
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
       else sendJson(res, result.status, result.body, result.headers);

@@ -34,13 +34,23 @@ interface Endpoint {
   signed: boolean;
 }
 
-function request(ep: Endpoint, method: string, target: string, body?: string, extra: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function request(
+  ep: Endpoint,
+  method: string,
+  target: string,
+  body?: string,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { date: new Date().toUTCString(), ...extra };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  if (ep.signed) headers.authorization = authorizationHeader({ accessKeyId: ep.keyId, accessKeySecret: ep.secret }, { method, path: target.split('?')[0] ?? target, headers });
+  if (ep.signed)
+    headers.authorization = authorizationHeader(
+      { accessKeyId: ep.keyId, accessKeySecret: ep.secret },
+      { method, path: target.split('?')[0] ?? target, headers },
+    );
   return new Promise((resolve, reject) => {
     const req = http.request(`${ep.url}${target}`, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -61,7 +71,10 @@ async function must(p: Promise<{ status: number; text: string }>, what: string):
 
 function startProcess(args: string[]): Promise<{ child: ChildProcess; firstLine: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, FCW_CONFIG_DIR: path.join(work, 'config') } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, FCW_CONFIG_DIR: path.join(work, 'config') },
+    });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -85,7 +98,8 @@ const server = http.createServer((req, res) => {
     res.end(body);
   });
 });
-server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ endpoint: 'http://127.0.0.1:' + server.address().port })));
+server.listen(0, '127.0.0.1', () =>
+  console.log(JSON.stringify({ endpoint: 'http://127.0.0.1:' + server.address().port })));
 `;
 
 function memoryOf(pid: number): { rssMb: number; peakMb: number } {
@@ -118,14 +132,30 @@ async function zipOfSize(bytes: number, seed: number): Promise<Buffer> {
 }
 
 function createBody(name: string, zipB64: string): string {
-  return JSON.stringify({ functionName: name, runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: zipB64 } });
+  return JSON.stringify({
+    functionName: name,
+    runtime: 'nodejs18',
+    handler: 'index.handler',
+    code: { zipFile: zipB64 },
+  });
 }
 
-async function timeCreates(ep: Endpoint, service: string, round: number, zipB64: string, checksum: string): Promise<number> {
+async function timeCreates(
+  ep: Endpoint,
+  service: string,
+  round: number,
+  zipB64: string,
+  checksum: string,
+): Promise<number> {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENT_CREATES }, (_, i) =>
-      must(request(ep, 'POST', `/2016-08-15/services/${service}/functions`, createBody(`r${round}-f${i}`, zipB64), { 'x-fc-code-checksum': checksum }), 'create'),
+      must(
+        request(ep, 'POST', `/2016-08-15/services/${service}/functions`, createBody(`r${round}-f${i}`, zipB64), {
+          'x-fc-code-checksum': checksum,
+        }),
+        'create',
+      ),
     ),
   );
   return performance.now() - t0;
@@ -136,13 +166,16 @@ async function timeListAll(ep: Endpoint, service: string): Promise<{ ms: number;
   let count = 0;
   if (!ep.signed) {
     // The reference answers every page alike: as many pages as the sandbox needs.
-    for (let page = 0; page < Math.ceil(FUNCTIONS / 100); page++) await must(request(ep, 'GET', '/page'), 'reference page');
+    for (let page = 0; page < Math.ceil(FUNCTIONS / 100); page++)
+      await must(request(ep, 'GET', '/page'), 'reference page');
     return { ms: performance.now() - t0, count: FUNCTIONS };
   }
   let token: string | undefined;
   do {
     const query = `limit=100${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`;
-    const page = JSON.parse(await must(request(ep, 'GET', `/2016-08-15/services/${service}/functions?${query}`), 'list')) as {
+    const page = JSON.parse(
+      await must(request(ep, 'GET', `/2016-08-15/services/${service}/functions?${query}`), 'list'),
+    ) as {
       functions: unknown[];
       nextToken?: string;
     };
@@ -176,7 +209,16 @@ async function main() {
     Array.from({ length: 8 }, async () => {
       while (next < FUNCTIONS) {
         const i = next++;
-        await must(request(sandbox, 'POST', '/2016-08-15/services/big/functions', createBody(`fn-${String(i).padStart(4, '0')}`, bigB64), { 'x-fc-code-checksum': bigSum }), 'populate');
+        await must(
+          request(
+            sandbox,
+            'POST',
+            '/2016-08-15/services/big/functions',
+            createBody(`fn-${String(i).padStart(4, '0')}`, bigB64),
+            { 'x-fc-code-checksum': bigSum },
+          ),
+          'populate',
+        );
       }
     }),
   );
@@ -184,9 +226,16 @@ async function main() {
   const loaded = memoryOf(sandboxProc.child.pid!);
 
   // The reference server answers list pages as large as the sandbox's.
-  const pageBytes = Buffer.byteLength(await must(request(sandbox, 'GET', '/2016-08-15/services/big/functions?limit=100'), 'page'));
+  const pageBytes = Buffer.byteLength(
+    await must(request(sandbox, 'GET', '/2016-08-15/services/big/functions?limit=100'), 'page'),
+  );
   const refProc = await startProcess(['-e', REFERENCE_SERVER, String(pageBytes)]);
-  const reference: Endpoint = { url: (JSON.parse(refProc.firstLine) as { endpoint: string }).endpoint, keyId: '', secret: '', signed: false };
+  const reference: Endpoint = {
+    url: (JSON.parse(refProc.firstLine) as { endpoint: string }).endpoint,
+    keyId: '',
+    secret: '',
+    signed: false,
+  };
 
   const creates: number[] = [];
   const refCreates: number[] = [];
@@ -210,16 +259,29 @@ async function main() {
 
   const fmt = (n: number) => n.toFixed(0);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-  console.log(`sandbox bench: ${RUNS} rounds, medians; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`populate: ${FUNCTIONS} functions of ${(big.length / 1048576).toFixed(2)} MB zip, 8 in flight: ${fmt(populateMs)} ms (${fmt(populateMs / FUNCTIONS)} ms each)`);
   console.log(
-    `${CONCURRENT_CREATES} concurrent creates: ${fmt(median(creates))} ms against ${fmt(median(refCreates))} ms for bare node:http (${ratio(median(creates), median(refCreates))}); target < 5000 ms: ${median(creates) < 5000 ? 'met' : 'MISSED'}`,
+    `sandbox bench: ${RUNS} rounds, medians; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   console.log(
-    `ListFunctions of ${listed} in pages of 100: ${fmt(median(lists))} ms against ${fmt(median(refLists))} ms (${ratio(median(lists), median(refLists))}); target < 1000 ms: ${median(lists) < 1000 ? 'met' : 'MISSED'}`,
+    `populate: ${FUNCTIONS} functions of ${(big.length / 1048576).toFixed(2)} MB zip, 8 in flight: ` +
+      `${fmt(populateMs)} ms (${fmt(populateMs / FUNCTIONS)} ms each)`,
   );
   console.log(
-    `memory: idle ${fmt(idle.rssMb)} MB; with ${FUNCTIONS} functions ${fmt(loaded.rssMb)} MB resident, after the rounds ${fmt(after.rssMb)} MB, peak ${fmt(after.peakMb)} MB; bare node:http ${fmt(refMemory.rssMb)} MB; target < 250 MB: ${after.peakMb < 250 ? 'met' : 'MISSED'}`,
+    `${CONCURRENT_CREATES} concurrent creates: ${fmt(median(creates))} ms against ${fmt(median(refCreates))} ms ` +
+      `for bare node:http (${ratio(median(creates), median(refCreates))}); target < 5000 ms: ` +
+      `${median(creates) < 5000 ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `ListFunctions of ${listed} in pages of 100: ${fmt(median(lists))} ms against ${fmt(median(refLists))} ms ` +
+      `(${ratio(median(lists), median(refLists))}); target < 1000 ms: ${median(lists) < 1000 ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `memory: idle ${fmt(idle.rssMb)} MB; with ${FUNCTIONS} functions ${fmt(loaded.rssMb)} MB resident, after the ` +
+      `rounds ${fmt(after.rssMb)} MB, peak ${fmt(after.peakMb)} MB; bare node:http ${fmt(refMemory.rssMb)} MB; ` +
+      `target < 250 MB: ${after.peakMb < 250 ? 'met' : 'MISSED'}`,
   );
 }
 

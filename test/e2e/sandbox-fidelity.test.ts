@@ -49,7 +49,9 @@ afterAll(async () => {
 describe('the account', () => {
   it('comes from the header, else a Host {account}.{region}.fc.aliyuncs.com, else the sandbox account', async () => {
     expect((await py('GET', `${V}/services`)).status).toBe(200);
-    const own = await py('GET', `${V}/services`, undefined, { host: `${sandbox.accountId}.cn-hangzhou.fc.aliyuncs.com` });
+    const own = await py('GET', `${V}/services`, undefined, {
+      host: `${sandbox.accountId}.cn-hangzhou.fc.aliyuncs.com`,
+    });
     expect(own.status).toBe(200);
     const other = await py('GET', `${V}/services`, undefined, { host: '42.cn-hangzhou.fc.aliyuncs.com' });
     expect([other.status, other.json.ErrorCode]).toEqual([403, 'AccessDenied']);
@@ -73,7 +75,7 @@ describe('qualifiers', () => {
     expect((await py('GET', `${V}/services/demo.LATEST/functions`)).json.functions).toHaveLength(1);
   });
 
-  it('answer 404 VersionNotFound / AliasNotFound for a qualifier that names nothing, 400 for a write to one', async () => {
+  it('answer 404 VersionNotFound / AliasNotFound for a qualifier naming nothing, 400 for a write to one', async () => {
     const version = await py('GET', `${V}/services/demo.7/functions/hello`);
     expect([version.status, version.json.ErrorCode]).toEqual([404, 'VersionNotFound']);
     const alias = await py('GET', `${V}/services/demo/functions/hello?qualifier=prod`);
@@ -95,16 +97,27 @@ describe('FC shapes', () => {
   });
 
   it('answers every service configuration object, present and empty when unset, and stores tracingConfig', async () => {
-    const created = await py('POST', `${V}/services`, { serviceName: 'shapes', logConfig: { project: 'p', logstore: 's' } });
+    const created = await py('POST', `${V}/services`, {
+      serviceName: 'shapes',
+      logConfig: { project: 'p', logstore: 's' },
+    });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({
-      logConfig: { project: 'p', logstore: 's', enableRequestMetrics: false, enableInstanceMetrics: false, logBeginRule: 'None' },
+      logConfig: {
+        project: 'p',
+        logstore: 's',
+        enableRequestMetrics: false,
+        enableInstanceMetrics: false,
+        logBeginRule: 'None',
+      },
       vpcConfig: { vpcId: '', vSwitchIds: [], securityGroupId: '' },
       nasConfig: { userId: -1, groupId: -1, mountPoints: [] },
       tracingConfig: {},
       internetAccess: true,
     });
-    const traced = await py('PUT', `${V}/services/shapes`, { tracingConfig: { type: 'Jaeger', params: { endpoint: 'http://x' } } });
+    const traced = await py('PUT', `${V}/services/shapes`, {
+      tracingConfig: { type: 'Jaeger', params: { endpoint: 'http://x' } },
+    });
     expect(traced.json.tracingConfig).toEqual({ type: 'Jaeger', params: { endpoint: 'http://x' } });
     expect(traced.json.logConfig.project).toBe('p');
     const read = await py('GET', `${V}/services/shapes`);
@@ -134,7 +147,12 @@ describe('FC shapes', () => {
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ ...fields, state: 'Active', lastUpdateStatus: 'Successful' });
     const plain = await py('GET', `${V}/services/demo/functions/hello`);
-    expect(plain.json).toMatchObject({ instanceConcurrency: 1, diskSize: 512, state: 'Active', lastUpdateStatus: 'Successful' });
+    expect(plain.json).toMatchObject({
+      instanceConcurrency: 1,
+      diskSize: 512,
+      state: 'Active',
+      lastUpdateStatus: 'Successful',
+    });
     const updated = await py('PUT', `${V}/services/shapes/functions/full`, { instanceConcurrency: 3 });
     expect(updated.json).toMatchObject({ ...fields, instanceConcurrency: 3 });
   });
@@ -156,7 +174,12 @@ describe('FC shapes', () => {
   });
 
   it("uses FC's text for an invalid runtime and keeps the field name", async () => {
-    const res = await py('POST', `${V}/services/shapes/functions`, { functionName: 'rt', runtime: 'nodejs99', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
+    const res = await py('POST', `${V}/services/shapes/functions`, {
+      functionName: 'rt',
+      runtime: 'nodejs99',
+      handler: 'index.handler',
+      code: { zipFile: EMPTY_ZIP_B64 },
+    });
     expect([res.status, res.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
     expect(res.json.ErrorMessage).toMatch(/^Runtime is set to an invalid value\. runtime: /);
   });

@@ -70,7 +70,7 @@ describe('an internal failure after the body was read', () => {
 });
 
 describe('layers', () => {
-  it('publishes versions in FC shape, lists them, gets them by version and by either ARN form, deletes them', async () => {
+  it('publishes versions in FC shape, lists them, gets them by version and by either ARN, deletes them', async () => {
     const published = await client.publishLayerVersion('deps', {
       description: 'shared deps',
       code: { zipFile: zip.toString('base64') },
@@ -88,12 +88,20 @@ describe('layers', () => {
     });
     expect(published.data.arn).toMatch(/^[0-9a-f]{32}#deps#1$/);
     expect(published.data.createTime).toMatch(/Z$/);
-    const second = await client.publishLayerVersion('deps', { code: { zipFile: zip.toString('base64') }, compatibleRuntime: ['nodejs18'] });
+    const second = await client.publishLayerVersion('deps', {
+      code: { zipFile: zip.toString('base64') },
+      compatibleRuntime: ['nodejs18'],
+    });
     expect(second.data.version).toBe(2);
-    await client.publishLayerVersion('other', { code: { zipFile: zip.toString('base64') }, compatibleRuntime: ['python3.10'] });
+    await client.publishLayerVersion('other', {
+      code: { zipFile: zip.toString('base64') },
+      compatibleRuntime: ['python3.10'],
+    });
 
     const layers = await client.listLayers();
-    expect(layers.data.layers.map((l: { layerName: string; version: number }) => `${l.layerName}@${l.version}`)).toEqual(['deps@2', 'other@1']);
+    expect(
+      layers.data.layers.map((l: { layerName: string; version: number }) => `${l.layerName}@${l.version}`),
+    ).toEqual(['deps@2', 'other@1']);
     const versions = await client.listLayerVersions('deps', { limit: 1 });
     expect(versions.data.layers.map((l: { version: number }) => l.version)).toEqual([1]);
     expect(versions.data.nextVersion).toBe(2);
@@ -111,14 +119,31 @@ describe('layers', () => {
     expect((await sdkError(client.listLayerVersions('ghost'))).code).toBe('LayerNotFound');
     expect((await sdkError(client.getLayerVersionByArn('abc#deps#9'))).code).toBe('LayerNotFound');
     // Version numbers are never reused.
-    expect((await client.publishLayerVersion('deps', { code: { zipFile: zip.toString('base64') }, compatibleRuntime: ['nodejs18'] })).data.version).toBe(3);
+    expect(
+      (
+        await client.publishLayerVersion('deps', {
+          code: { zipFile: zip.toString('base64') },
+          compatibleRuntime: ['nodejs18'],
+        })
+      ).data.version,
+    ).toBe(3);
   });
 
   it('checks the checksum, the zip, the runtimes and the name (400 naming the field)', async () => {
     const base = { code: { zipFile: zip.toString('base64') }, compatibleRuntime: ['nodejs18'] };
-    const wrongSum = await signed(sandbox, { method: 'POST', path: '/2016-08-15/layers/deps/versions', body: json(base), headers: { 'x-fc-code-checksum': '1' } });
+    const wrongSum = await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/layers/deps/versions',
+      body: json(base),
+      headers: { 'x-fc-code-checksum': '1' },
+    });
     expect([wrongSum.status, wrongSum.json.ErrorMessage]).toEqual([400, expect.stringContaining('X-Fc-Code-Checksum')]);
-    const rightSum = await signed(sandbox, { method: 'POST', path: '/2016-08-15/layers/deps/versions', body: json(base), headers: { 'x-fc-code-checksum': crc64(zip).toString() } });
+    const rightSum = await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/layers/deps/versions',
+      body: json(base),
+      headers: { 'x-fc-code-checksum': crc64(zip).toString() },
+    });
     expect(rightSum.status).toBe(200);
     for (const [body, field, path] of [
       [{ ...base, compatibleRuntime: ['nodejs99'] }, 'compatibleRuntime', 'deps'],
@@ -127,7 +152,11 @@ describe('layers', () => {
       [{ ...base, code: { zipFile: 'bm90IGEgemlw' } }, 'code.zipFile', 'deps'],
       [base, 'layerName', '9bad'],
     ] as const) {
-      const res = await signed(sandbox, { method: 'POST', path: `/2016-08-15/layers/${path}/versions`, body: json(body) });
+      const res = await signed(sandbox, {
+        method: 'POST',
+        path: `/2016-08-15/layers/${path}/versions`,
+        body: json(body),
+      });
       expect([res.status, res.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
       expect(res.json.ErrorMessage).toContain(field);
     }

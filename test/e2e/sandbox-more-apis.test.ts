@@ -37,7 +37,12 @@ beforeAll(async () => {
     timeout: 10_000,
   });
   await client.createService('app');
-  await client.createFunction('app', { functionName: 'fn', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
+  await client.createFunction('app', {
+    functionName: 'fn',
+    runtime: 'nodejs18',
+    handler: 'index.handler',
+    code: { zipFile: EMPTY_ZIP_B64 },
+  });
   await client.publishVersion('app', 'v1');
   await client.createAlias('app', 'prod', '1');
 });
@@ -51,7 +56,10 @@ describe('tags on services', () => {
   it('tag, read, untag some and all; errors name the field or the service', async () => {
     const arn = `acs:fc:cn-hangzhou:${sandbox.accountId}:services/app`;
     await client.tagResource(arn, { team: 'web', env: 'prod' });
-    expect((await client.getResourceTags({ resourceArn: arn })).data).toEqual({ resourceArn: arn, tags: { team: 'web', env: 'prod' } });
+    expect((await client.getResourceTags({ resourceArn: arn })).data).toEqual({
+      resourceArn: arn,
+      tags: { team: 'web', env: 'prod' },
+    });
     await client.untagResource('services/app', ['env']);
     expect((await client.getResourceTags({ resourceArn: 'services/app' })).data.tags).toEqual({ team: 'web' });
     await client.untagResource(arn, [], true);
@@ -91,8 +99,13 @@ describe('function async invoke config', () => {
     await client.deleteFunctionAsyncConfig('app', 'fn', 'prod');
     expect((await sdkError(client.deleteFunctionAsyncConfig('app', 'fn', 'prod'))).code).toBe('AsyncConfigNotExists');
     const badRetries = await sdkError(client.putFunctionAsyncConfig('app', 'fn', null, { maxAsyncRetryAttempts: 9 }));
-    expect([badRetries.code, badRetries.message]).toEqual(['InvalidArgument', expect.stringContaining('maxAsyncRetryAttempts')]);
-    const badDest = await sdkError(client.putFunctionAsyncConfig('app', 'fn', null, { destinationConfig: { onSuccess: { destination: 'x' } } }));
+    expect([badRetries.code, badRetries.message]).toEqual([
+      'InvalidArgument',
+      expect.stringContaining('maxAsyncRetryAttempts'),
+    ]);
+    const badDest = await sdkError(
+      client.putFunctionAsyncConfig('app', 'fn', null, { destinationConfig: { onSuccess: { destination: 'x' } } }),
+    );
     expect(badDest.message).toContain('destinationConfig.onSuccess.destination');
     expect((await sdkError(client.putFunctionAsyncConfig('app', 'ghost', null, {}))).code).toBe('FunctionNotFound');
     expect((await sdkError(client.getFunctionAsyncConfig('app', 'fn', 'beta'))).code).toBe('AliasNotFound');
@@ -112,10 +125,14 @@ describe('provision and on-demand configs', () => {
     expect((await client.getProvisionConfig('app', 'fn', 'prod')).data).toMatchObject({ target: 2, current: 2 });
     expect((await client.getProvisionConfig('app', 'fn', '1')).data).toMatchObject({ target: 0, current: 0 });
     const listed = await client.listProvisionConfigs({ serviceName: 'app' });
-    expect(listed.data.provisionConfigs.map((c: { resource: string }) => c.resource)).toEqual([`${sandbox.accountId}#app#prod#fn`]);
+    expect(listed.data.provisionConfigs.map((c: { resource: string }) => c.resource)).toEqual([
+      `${sandbox.accountId}#app#prod#fn`,
+    ]);
     const latest = await sdkError(client.putProvisionConfig('app', 'fn', 'LATEST', { target: 1 }));
     expect([latest.code, latest.message]).toEqual(['InvalidArgument', expect.stringContaining('qualifier')]);
-    expect((await sdkError(client.putProvisionConfig('app', 'fn', 'prod', { target: -1 }))).message).toContain('target');
+    expect((await sdkError(client.putProvisionConfig('app', 'fn', 'prod', { target: -1 }))).message).toContain(
+      'target',
+    );
   });
 
   it('on-demand: put, get, list, delete; 404 when unset', async () => {
@@ -125,13 +142,17 @@ describe('provision and on-demand configs', () => {
     expect((await client.listOnDemandConfigs()).data.configs).toEqual([put.data]);
     await client.deleteOnDemandConfig('app', 'fn', 'LATEST');
     expect((await sdkError(client.getOnDemandConfig('app', 'fn', 'LATEST'))).code).toBe('OnDemandConfigNotFound');
-    expect((await sdkError(client.putOnDemandConfig('app', 'fn', 'LATEST', {}))).message).toContain('maximumInstanceCount');
+    expect((await sdkError(client.putOnDemandConfig('app', 'fn', 'LATEST', {}))).message).toContain(
+      'maximumInstanceCount',
+    );
   });
 });
 
 describe('custom domains', () => {
   it('create, get, list, update with If-Match, delete, in FC shape; routes must name real functions', async () => {
-    const routeConfig = { routes: [{ path: '/api/*', serviceName: 'app', functionName: 'fn', qualifier: 'prod', methods: ['GET'] }] };
+    const routeConfig = {
+      routes: [{ path: '/api/*', serviceName: 'app', functionName: 'fn', qualifier: 'prod', methods: ['GET'] }],
+    };
     const created = await client.createCustomDomain('api.example.com', { protocol: 'HTTP', routeConfig });
     expect(created.data).toMatchObject({
       domainName: 'api.example.com',
@@ -144,16 +165,28 @@ describe('custom domains', () => {
     });
     expect((await client.getCustomDomain('api.example.com')).data).toEqual(created.data);
     expect((await client.listCustomDomains()).data).toEqual({ customDomains: [created.data] });
-    expect((await sdkError(client.createCustomDomain('api.example.com', { protocol: 'HTTP' }))).code).toBe('DomainNameAlreadyExists');
-    const stale = await sdkError(client.updateCustomDomain('api.example.com', { protocol: 'HTTP' }, { 'if-match': 'stale' }));
+    expect((await sdkError(client.createCustomDomain('api.example.com', { protocol: 'HTTP' }))).code).toBe(
+      'DomainNameAlreadyExists',
+    );
+    const stale = await sdkError(
+      client.updateCustomDomain('api.example.com', { protocol: 'HTTP' }, { 'if-match': 'stale' }),
+    );
     expect(stale.code).toBe('PreconditionFailed');
     const updated = await client.updateCustomDomain('api.example.com', { routeConfig: { routes: [] } });
     expect(updated.data.routeConfig).toEqual({ routes: [] });
     await client.deleteCustomDomain('api.example.com');
     expect((await sdkError(client.getCustomDomain('api.example.com'))).code).toBe('DomainNameNotFound');
 
-    const ghost = await sdkError(client.createCustomDomain('b.example.com', { protocol: 'HTTP', routeConfig: { routes: [{ path: '/', serviceName: 'app', functionName: 'ghost' }] } }));
-    expect([ghost.code, ghost.message]).toEqual(['InvalidArgument', expect.stringContaining('routeConfig.routes[0].functionName')]);
+    const ghost = await sdkError(
+      client.createCustomDomain('b.example.com', {
+        protocol: 'HTTP',
+        routeConfig: { routes: [{ path: '/', serviceName: 'app', functionName: 'ghost' }] },
+      }),
+    );
+    expect([ghost.code, ghost.message]).toEqual([
+      'InvalidArgument',
+      expect.stringContaining('routeConfig.routes[0].functionName'),
+    ]);
     const https = await sdkError(client.createCustomDomain('c.example.com', { protocol: 'HTTPS' }));
     expect(https.message).toContain('certConfig');
     const badName = await sdkError(client.createCustomDomain('Not_A_Domain', { protocol: 'HTTP' }));

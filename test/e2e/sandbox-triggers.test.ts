@@ -19,7 +19,13 @@ let client: any;
 const V = '/2016-08-15';
 const ROLE = 'acs:ram::1234567890:role/fc-invoke';
 
-function py(method: string, target: string, body?: unknown, extra: Record<string, string> = {}, sign = true): Promise<RawResponse> {
+function py(
+  method: string,
+  target: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+  sign = true,
+): Promise<RawResponse> {
   const text = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const headers: Record<string, string> = {
     date: new Date().toUTCString(),
@@ -29,7 +35,8 @@ function py(method: string, target: string, body?: unknown, extra: Record<string
   const [path = target, queryText] = target.split('?');
   if (sign) {
     const query = path.includes('/proxy/') ? Object.fromEntries(new URLSearchParams(queryText ?? '')) : undefined;
-    headers.authorization = `FC ${sandbox.credentials.accessKeyId}:${computeSignature(sandbox.credentials.accessKeySecret, { method, path, headers, query })}`;
+    const signature = computeSignature(sandbox.credentials.accessKeySecret, { method, path, headers, query });
+    headers.authorization = `FC ${sandbox.credentials.accessKeyId}:${signature}`;
   }
   return rawRequest(sandbox.url, { method, path: target, headers, body: text });
 }
@@ -56,7 +63,12 @@ beforeAll(async () => {
   });
   await client.createService('trg');
   for (const name of ['web', 'cron', 'many']) {
-    await client.createFunction('trg', { functionName: name, runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
+    await client.createFunction('trg', {
+      functionName: name,
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: EMPTY_ZIP_B64 },
+    });
   }
 });
 
@@ -91,7 +103,9 @@ describe('triggers with the official SDK', () => {
     const listed = await client.listTriggers('trg', 'web');
     expect(listed.data).toEqual({ triggers: [created.data] });
 
-    const stale = await sdkError(client.updateTrigger('trg', 'web', 'http', { description: 'x' }, { 'if-match': 'stale' }));
+    const stale = await sdkError(
+      client.updateTrigger('trg', 'web', 'http', { description: 'x' }, { 'if-match': 'stale' }),
+    );
     expect(stale.code).toBe('PreconditionFailed');
     const updated = await client.updateTrigger(
       'trg',
@@ -104,9 +118,21 @@ describe('triggers with the official SDK', () => {
     expect(updated.data.description).toBe('now function auth');
     expect(updated.headers.etag).not.toBe(created.headers.etag);
 
-    const dup = await sdkError(client.createTrigger('trg', 'web', { triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } }));
+    const dup = await sdkError(
+      client.createTrigger('trg', 'web', {
+        triggerName: 'http',
+        triggerType: 'http',
+        triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+      }),
+    );
     expect(dup.code).toBe('TriggerAlreadyExists');
-    const second = await sdkError(client.createTrigger('trg', 'web', { triggerName: 'http2', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } }));
+    const second = await sdkError(
+      client.createTrigger('trg', 'web', {
+        triggerName: 'http2',
+        triggerType: 'http',
+        triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+      }),
+    );
     expect(second.code).toBe('InvalidArgument');
 
     const busy = await sdkError(client.deleteFunction('trg', 'web'));
@@ -121,7 +147,11 @@ describe('triggers with the official SDK', () => {
   it('pages ListTriggers like ListFunctions (limit, nextToken, prefix, startKey)', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `t${String(i).padStart(2, '0')}`);
     for (const name of names) {
-      await client.createTrigger('trg', 'many', { triggerName: name, triggerType: 'timer', triggerConfig: { cronExpression: '@every 5m', enable: false } });
+      await client.createTrigger('trg', 'many', {
+        triggerName: name,
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: '@every 5m', enable: false },
+      });
     }
     const first = await client.listTriggers('trg', 'many', { limit: 10 });
     expect(first.data.triggers.map((t: { triggerName: string }) => t.triggerName)).toEqual(names.slice(0, 10));
@@ -140,31 +170,78 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
   const cases: [string, Record<string, unknown>, string][] = [
     ['unknown type', { triggerType: 'kafka', triggerConfig: {} }, 'triggerType'],
     ['http without authType', { triggerType: 'http', triggerConfig: { methods: ['GET'] } }, 'triggerConfig.authType'],
-    ['http with a bad method', { triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['FETCH'] } }, 'triggerConfig.methods'],
-    ['http with no methods', { triggerType: 'http', triggerConfig: { authType: 'function', methods: [] } }, 'triggerConfig.methods'],
-    ['timer without a schedule', { triggerType: 'timer', triggerConfig: { enable: true } }, 'triggerConfig.cronExpression'],
-    ['timer with five cron fields', { triggerType: 'timer', triggerConfig: { cronExpression: '*/5 * * * *', enable: true } }, 'triggerConfig.cronExpression'],
-    ['timer under a minute', { triggerType: 'timer', triggerConfig: { cronExpression: '@every 0m', enable: true } }, 'triggerConfig.cronExpression'],
-    ['timer without enable', { triggerType: 'timer', triggerConfig: { cronExpression: '0 0/5 * * * *' } }, 'triggerConfig.enable'],
-    ['oss without sourceArn', { triggerType: 'oss', invocationRole: ROLE, triggerConfig: { events: ['oss:ObjectCreated:*'] } }, 'sourceArn'],
+    [
+      'http with a bad method',
+      { triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['FETCH'] } },
+      'triggerConfig.methods',
+    ],
+    [
+      'http with no methods',
+      { triggerType: 'http', triggerConfig: { authType: 'function', methods: [] } },
+      'triggerConfig.methods',
+    ],
+    [
+      'timer without a schedule',
+      { triggerType: 'timer', triggerConfig: { enable: true } },
+      'triggerConfig.cronExpression',
+    ],
+    [
+      'timer with five cron fields',
+      { triggerType: 'timer', triggerConfig: { cronExpression: '*/5 * * * *', enable: true } },
+      'triggerConfig.cronExpression',
+    ],
+    [
+      'timer under a minute',
+      { triggerType: 'timer', triggerConfig: { cronExpression: '@every 0m', enable: true } },
+      'triggerConfig.cronExpression',
+    ],
+    [
+      'timer without enable',
+      { triggerType: 'timer', triggerConfig: { cronExpression: '0 0/5 * * * *' } },
+      'triggerConfig.enable',
+    ],
+    [
+      'oss without sourceArn',
+      { triggerType: 'oss', invocationRole: ROLE, triggerConfig: { events: ['oss:ObjectCreated:*'] } },
+      'sourceArn',
+    ],
     [
       'oss without a role',
-      { triggerType: 'oss', sourceArn: 'acs:oss:cn-hangzhou:123:my-bucket', triggerConfig: { events: ['oss:ObjectCreated:*'] } },
+      {
+        triggerType: 'oss',
+        sourceArn: 'acs:oss:cn-hangzhou:123:my-bucket',
+        triggerConfig: { events: ['oss:ObjectCreated:*'] },
+      },
       'invocationRole',
     ],
     [
       'oss with a bad event',
-      { triggerType: 'oss', sourceArn: 'acs:oss:cn-hangzhou:123:my-bucket', invocationRole: ROLE, triggerConfig: { events: ['ObjectCreated'] } },
+      {
+        triggerType: 'oss',
+        sourceArn: 'acs:oss:cn-hangzhou:123:my-bucket',
+        invocationRole: ROLE,
+        triggerConfig: { events: ['ObjectCreated'] },
+      },
       'triggerConfig.events',
     ],
     [
       'log without a logstore',
-      { triggerType: 'log', sourceArn: 'acs:log:cn-hangzhou:123:project/my-proj', invocationRole: ROLE, triggerConfig: { sourceConfig: {} } },
+      {
+        triggerType: 'log',
+        sourceArn: 'acs:log:cn-hangzhou:123:project/my-proj',
+        invocationRole: ROLE,
+        triggerConfig: { sourceConfig: {} },
+      },
       'triggerConfig.sourceConfig.logstore',
     ],
     [
       'mns with a bad format',
-      { triggerType: 'mns_topic', sourceArn: 'acs:mns:cn-hangzhou:123:/topics/t1', invocationRole: ROLE, triggerConfig: { notifyContentFormat: 'XML' } },
+      {
+        triggerType: 'mns_topic',
+        sourceArn: 'acs:mns:cn-hangzhou:123:/topics/t1',
+        invocationRole: ROLE,
+        triggerConfig: { notifyContentFormat: 'XML' },
+      },
       'triggerConfig.notifyContentFormat',
     ],
     [
@@ -172,7 +249,11 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
       { triggerType: 'eventbridge', triggerConfig: { eventSourceConfig: {} } },
       'triggerConfig.eventSourceConfig.eventSourceType',
     ],
-    ['a bad name', { triggerName: '9lives', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true } }, 'triggerName'],
+    [
+      'a bad name',
+      { triggerName: '9lives', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true } },
+      'triggerName',
+    ],
   ];
   it.each(cases)('%s', async (_label, body, field) => {
     const res = await py('POST', `${V}/services/trg/functions/cron/triggers`, { triggerName: 'bad', ...body });
@@ -182,7 +263,11 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
 
   it('accepts every FC 2.0 trigger type in its documented shape (hand-built, no account header)', async () => {
     const good: Record<string, unknown>[] = [
-      { triggerName: 'timer', triggerType: 'timer', triggerConfig: { cronExpression: 'CRON_TZ=Asia/Shanghai 0 0 8 * * *', enable: true, payload: '{}' } },
+      {
+        triggerName: 'timer',
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: 'CRON_TZ=Asia/Shanghai 0 0 8 * * *', enable: true, payload: '{}' },
+      },
       {
         triggerName: 'oss',
         triggerType: 'oss',
@@ -214,13 +299,29 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
         triggerType: 'cdn_events',
         sourceArn: 'acs:cdn:*:123',
         invocationRole: ROLE,
-        triggerConfig: { eventName: 'CdnDomainStarted', eventVersion: '1.0.0', notes: '', filter: { domain: ['example.com'] } },
+        triggerConfig: {
+          eventName: 'CdnDomainStarted',
+          eventVersion: '1.0.0',
+          notes: '',
+          filter: { domain: ['example.com'] },
+        },
       },
-      { triggerName: 'ots', triggerType: 'tablestore', sourceArn: 'acs:ots:cn-hangzhou:123:instance/ins/table/tab', invocationRole: ROLE, triggerConfig: {} },
+      {
+        triggerName: 'ots',
+        triggerType: 'tablestore',
+        sourceArn: 'acs:ots:cn-hangzhou:123:instance/ins/table/tab',
+        invocationRole: ROLE,
+        triggerConfig: {},
+      },
       {
         triggerName: 'eb',
         triggerType: 'eventbridge',
-        triggerConfig: { triggerEnable: true, asyncInvocationType: false, eventSourceConfig: { eventSourceType: 'Default' }, eventRuleFilterPattern: '{}' },
+        triggerConfig: {
+          triggerEnable: true,
+          asyncInvocationType: false,
+          eventSourceConfig: { eventSourceType: 'Default' },
+          eventRuleFilterPattern: '{}',
+        },
       },
     ];
     for (const body of good) {
@@ -229,22 +330,51 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
       expect(res.json).toMatchObject(body);
     }
     const list = await py('GET', `${V}/services/trg.LATEST/functions/cron/triggers`);
-    expect(list.json.triggers.map((t: { triggerType: string }) => t.triggerType).sort()).toEqual(
-      ['cdn_events', 'eventbridge', 'log', 'mns_topic', 'oss', 'tablestore', 'timer'],
-    );
+    expect(list.json.triggers.map((t: { triggerType: string }) => t.triggerType).sort()).toEqual([
+      'cdn_events',
+      'eventbridge',
+      'log',
+      'mns_topic',
+      'oss',
+      'tablestore',
+      'timer',
+    ]);
     const changeType = await py('PUT', `${V}/services/trg/functions/cron/triggers/timer`, { triggerType: 'http' });
     expect([changeType.status, changeType.json.ErrorMessage.startsWith('triggerType:')]).toEqual([400, true]);
-    const badUpdate = await py('PUT', `${V}/services/trg/functions/cron/triggers/timer`, { triggerConfig: { cronExpression: 'never' } });
-    expect([badUpdate.status, badUpdate.json.ErrorMessage.startsWith('triggerConfig.cronExpression:')]).toEqual([400, true]);
+    const badUpdate = await py('PUT', `${V}/services/trg/functions/cron/triggers/timer`, {
+      triggerConfig: { cronExpression: 'never' },
+    });
+    expect([badUpdate.status, badUpdate.json.ErrorMessage.startsWith('triggerConfig.cronExpression:')]).toEqual([
+      400,
+      true,
+    ]);
   });
 });
 
 describe('HTTP trigger URLs', () => {
   beforeAll(async () => {
-    await client.createFunction('trg', { functionName: 'site', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
-    await client.createFunction('trg', { functionName: 'private', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
-    await client.createTrigger('trg', 'site', { triggerName: 'h', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } });
-    await client.createTrigger('trg', 'private', { triggerName: 'h', triggerType: 'http', triggerConfig: { authType: 'function', methods: ['POST'] } });
+    await client.createFunction('trg', {
+      functionName: 'site',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: EMPTY_ZIP_B64 },
+    });
+    await client.createFunction('trg', {
+      functionName: 'private',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: EMPTY_ZIP_B64 },
+    });
+    await client.createTrigger('trg', 'site', {
+      triggerName: 'h',
+      triggerType: 'http',
+      triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+    });
+    await client.createTrigger('trg', 'private', {
+      triggerName: 'h',
+      triggerType: 'http',
+      triggerConfig: { authType: 'function', methods: ['POST'] },
+    });
   });
 
   it('checks the trigger, its authType and methods, then says running needs the executor (501)', async () => {
@@ -252,7 +382,11 @@ describe('HTTP trigger URLs', () => {
     expect([anon.status, anon.json.ErrorCode]).toEqual([501, 'NotImplemented']);
     expect(anon.json.ErrorMessage).toMatch(/^HTTP trigger: .*does not run functions/);
     const wrongMethod = await py('DELETE', `${V}/proxy/trg.LATEST/site/`, undefined, {}, false);
-    expect([wrongMethod.status, wrongMethod.json.ErrorCode, wrongMethod.headers.allow]).toEqual([405, 'MethodNotAllowed', 'GET']);
+    expect([wrongMethod.status, wrongMethod.json.ErrorCode, wrongMethod.headers.allow]).toEqual([
+      405,
+      'MethodNotAllowed',
+      'GET',
+    ]);
 
     const unsigned = await py('POST', `${V}/proxy/trg/private/`, undefined, {}, false);
     expect([unsigned.status, unsigned.json.ErrorCode]).toEqual([400, 'MissingRequiredHeader']);

@@ -55,7 +55,13 @@ describe('versions', () => {
     const v1zip = await zipOf('exports.handler = () => 1;\n');
     const v2zip = await zipOf('exports.handler = () => 2;\n');
     await client.createService('ver', { description: 'first' });
-    await client.createFunction('ver', { functionName: 'f', runtime: 'nodejs18', handler: 'index.handler', timeout: 10, code: { zipFile: v1zip.toString('base64') } });
+    await client.createFunction('ver', {
+      functionName: 'f',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      timeout: 10,
+      code: { zipFile: v1zip.toString('base64') },
+    });
 
     const v1 = await client.publishVersion('ver', 'release one');
     expect(Object.keys(v1.data).sort()).toEqual(['createdTime', 'description', 'lastModifiedTime', 'versionId']);
@@ -81,7 +87,12 @@ describe('versions', () => {
     expect(download.body.equals(v1zip)).toBe(true);
 
     // Deleting LATEST's function keeps the version's code.
-    await client.createFunction('ver', { functionName: 'g', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: v1zip.toString('base64') } });
+    await client.createFunction('ver', {
+      functionName: 'g',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: v1zip.toString('base64') },
+    });
     await client.publishVersion('ver', 'with g');
     await client.deleteFunction('ver', 'g');
     const gAt3 = await client.getFunctionCode('ver', 'g', {}, '3');
@@ -111,13 +122,30 @@ describe('versions', () => {
 });
 
 describe('aliases', () => {
-  it('create, get, list, update with If-Match and additionalVersionWeight, delete; a version in use is kept', async () => {
-    const created = await client.createAlias('ver', 'prod', '1', { description: 'live', additionalVersionWeight: { 2: 0.1 } });
-    expect(created.data).toMatchObject({ aliasName: 'prod', versionId: '1', description: 'live', additionalVersionWeight: { 2: 0.1 } });
-    expect(Object.keys(created.data).sort()).toEqual(['additionalVersionWeight', 'aliasName', 'createdTime', 'description', 'lastModifiedTime', 'versionId']);
+  it('create, get, list, update with If-Match and additionalVersionWeight, delete; a used version is kept', async () => {
+    const created = await client.createAlias('ver', 'prod', '1', {
+      description: 'live',
+      additionalVersionWeight: { 2: 0.1 },
+    });
+    expect(created.data).toMatchObject({
+      aliasName: 'prod',
+      versionId: '1',
+      description: 'live',
+      additionalVersionWeight: { 2: 0.1 },
+    });
+    expect(Object.keys(created.data).sort()).toEqual([
+      'additionalVersionWeight',
+      'aliasName',
+      'createdTime',
+      'description',
+      'lastModifiedTime',
+      'versionId',
+    ]);
     expect((await sdkError(client.createAlias('ver', 'prod', '1'))).code).toBe('AliasAlreadyExists');
     expect((await sdkError(client.createAlias('ver', 'beta', '99'))).code).toBe('VersionNotFound');
-    expect((await sdkError(client.createAlias('ver', 'heavy', '1', { additionalVersionWeight: { 2: 1.5 } }))).code).toBe('InvalidArgument');
+    expect(
+      (await sdkError(client.createAlias('ver', 'heavy', '1', { additionalVersionWeight: { 2: 1.5 } }))).code,
+    ).toBe('InvalidArgument');
     expect((await sdkError(client.createAlias('ver', 'LATEST', '1'))).code).toBe('InvalidArgument');
 
     expect((await client.getFunction('ver', 'f', {}, 'prod')).data.timeout).toBe(10);
@@ -130,7 +158,13 @@ describe('aliases', () => {
 
     const stale = await sdkError(client.updateAlias('ver', 'prod', '2', {}, { 'if-match': 'stale' }));
     expect(stale.code).toBe('PreconditionFailed');
-    const moved = await client.updateAlias('ver', 'prod', '2', { additionalVersionWeight: {} }, { 'if-match': created.headers.etag });
+    const moved = await client.updateAlias(
+      'ver',
+      'prod',
+      '2',
+      { additionalVersionWeight: {} },
+      { 'if-match': created.headers.etag },
+    );
     expect(moved.data).toMatchObject({ versionId: '2', additionalVersionWeight: {}, description: 'live' });
     expect((await client.getFunction('ver', 'f', {}, 'prod')).data.timeout).toBe(20);
 

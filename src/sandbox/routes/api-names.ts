@@ -82,16 +82,13 @@ function fits(pattern: string[], segments: string[]): boolean {
   if (pattern[pattern.length - 1] === '*') {
     return segments.length >= pattern.length && pattern.slice(0, -1).every((p, i) => p === ':' || p === segments[i]);
   }
-  return pattern.length === segments.length && pattern.every((p, i) => (p === ':' ? segments[i] !== '' : p === segments[i]));
+  return (
+    pattern.length === segments.length && pattern.every((p, i) => (p === ':' ? segments[i] !== '' : p === segments[i]))
+  );
 }
 
 /** The FC API a request is, e.g. `ListInstances`, or undefined when FC 2.0 has no such API. */
 export function apiNameOf(method: string, segments: readonly string[]): string | undefined {
   const found = API_NAMES.find(([m, pattern]) => m === method && fits(pattern.split('/'), [...segments]));
   return found?.[2];
-}
-
-/** Every API name the table knows (for the README's coverage table and its test). */
-export function knownApiNames(): string[] {
-  return [...new Set(API_NAMES.map(([, , name]) => name))];
 }

@@ -39,8 +39,16 @@ export interface ApiContext {
   now(): number;
 }
 
+/** The parameter segments of the most common paths. */
+export type ServicePath = [service: string];
+export type FunctionPath = [service: string, fn: string];
+
 /** `params` holds the path's parameter segments in order: one per `:` of its route's pattern. */
-export type Handler<P extends string[] = string[]> = (ctx: ApiContext, req: ApiRequest, params: P) => Promise<ApiResult>;
+export type Handler<P extends string[] = string[]> = (
+  ctx: ApiContext,
+  req: ApiRequest,
+  params: P,
+) => Promise<ApiResult>;
 
 export interface Route {
   /** Path segments after the version prefix; `:` marks a parameter, a last `*` the rest of the path. */
@@ -54,7 +62,11 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export const ok = (body: unknown, etag?: string): ApiResult => ({ status: 200, body, headers: etag ? { ETag: etag } : {} });
+export const ok = (body: unknown, etag?: string): ApiResult => ({
+  status: 200,
+  body,
+  headers: etag ? { ETag: etag } : {},
+});
 export const noContent = (): ApiResult => ({ status: 204 });
 
 export function checkIfMatch(req: ApiRequest, current: string): void {
@@ -78,7 +90,9 @@ export async function requireFunction(ctx: ApiContext, service: string, fn: stri
 /** Writes change the working copy only: a qualifier other than LATEST names a read-only snapshot. */
 export function refuseQualifiedWrite(req: ApiRequest, api: string): void {
   if (req.qualifier !== undefined && req.qualifier !== 'LATEST') {
-    throw invalidArgument(`qualifier: ${api} changes the LATEST configuration only; got qualifier '${req.qualifier}'. Drop the qualifier.`);
+    throw invalidArgument(
+      `qualifier: ${api} changes the LATEST configuration only; got qualifier '${req.qualifier}'. Drop the qualifier.`,
+    );
   }
 }
 

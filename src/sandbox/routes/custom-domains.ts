@@ -51,28 +51,43 @@ function lockFor(ctx: ApiContext, domain: string): string {
 async function checkRoutes(ctx: ApiContext, value: unknown): Promise<{ routes: Record<string, unknown>[] }> {
   if (value === undefined || value === null) return { routes: [] };
   if (!isRecord(value) || !Array.isArray(value.routes)) {
-    throw invalidArgument(`routeConfig: must be an object {routes: [{path, serviceName, functionName, qualifier, methods}]}; got ${JSON.stringify(value)}.`);
+    throw invalidArgument(
+      `routeConfig: must be an object {routes: [{path, serviceName, functionName, qualifier, methods}]}; got ` +
+        `${JSON.stringify(value)}.`,
+    );
   }
   for (const [i, route] of value.routes.entries()) {
     if (!isRecord(route) || typeof route.path !== 'string' || !route.path.startsWith('/')) {
-      throw invalidArgument(`routeConfig.routes[${i}].path: must be a path starting with /, e.g. /api/*; got ${JSON.stringify(isRecord(route) ? route.path : route)}.`);
+      throw invalidArgument(
+        `routeConfig.routes[${i}].path: must be a path starting with /, e.g. /api/*; got ` +
+          `${JSON.stringify(isRecord(route) ? route.path : route)}.`,
+      );
     }
     for (const field of ['serviceName', 'functionName']) {
       if (typeof route[field] !== 'string' || route[field] === '') {
-        throw invalidArgument(`routeConfig.routes[${i}].${field}: is required; got ${JSON.stringify(route[field] ?? null)}.`);
+        throw invalidArgument(
+          `routeConfig.routes[${i}].${field}: is required; got ${JSON.stringify(route[field] ?? null)}.`,
+        );
       }
     }
     const service = route.serviceName as string;
     const fn = route.functionName as string;
-    if (!(await ctx.store.getService(service))) throw invalidArgument(`routeConfig.routes[${i}].serviceName: service '${service}' does not exist.`);
+    if (!(await ctx.store.getService(service)))
+      throw invalidArgument(`routeConfig.routes[${i}].serviceName: service '${service}' does not exist.`);
     if (!(await ctx.store.getFunction(service, fn))) {
-      throw invalidArgument(`routeConfig.routes[${i}].functionName: function '${fn}' does not exist in service '${service}'.`);
+      throw invalidArgument(
+        `routeConfig.routes[${i}].functionName: function '${fn}' does not exist in service '${service}'.`,
+      );
     }
   }
   return value as { routes: Record<string, unknown>[] };
 }
 
-function objectField(body: Record<string, unknown>, field: string, fallback: Record<string, unknown>): Record<string, unknown> {
+function objectField(
+  body: Record<string, unknown>,
+  field: string,
+  fallback: Record<string, unknown>,
+): Record<string, unknown> {
   const v = body[field];
   if (v === undefined || v === null) return fallback;
   if (!isRecord(v)) throw invalidArgument(`${field}: must be an object; got ${JSON.stringify(v)}.`);
@@ -80,7 +95,8 @@ function objectField(body: Record<string, unknown>, field: string, fallback: Rec
 }
 
 function checkProtocol(v: unknown): string {
-  if (typeof v !== 'string' || !PROTOCOLS.includes(v)) throw invalidArgument(`protocol: must be ${PROTOCOLS.join(' or ')}; got ${JSON.stringify(v ?? null)}.`);
+  if (typeof v !== 'string' || !PROTOCOLS.includes(v))
+    throw invalidArgument(`protocol: must be ${PROTOCOLS.join(' or ')}; got ${JSON.stringify(v ?? null)}.`);
   return v;
 }
 
@@ -93,13 +109,20 @@ async function createCustomDomain(ctx: ApiContext, req: ApiRequest): Promise<Api
   const body = await req.readJson();
   const name = body.domainName;
   if (typeof name !== 'string' || !DOMAIN.test(name)) {
-    throw invalidArgument(`domainName: must be a lower-case domain name such as api.example.com; got ${JSON.stringify(name ?? null)}.`);
+    throw invalidArgument(
+      `domainName: must be a lower-case domain name such as api.example.com; got ${JSON.stringify(name ?? null)}.`,
+    );
   }
   const protocol = checkProtocol(body.protocol ?? 'HTTP');
   const certConfig = objectField(body, 'certConfig', {});
   // FC needs a certificate for HTTPS; the sandbox checks that one is given, not that it is valid.
-  if (protocol !== 'HTTP' && (typeof certConfig.certificate !== 'string' || typeof certConfig.privateKey !== 'string')) {
-    throw invalidArgument(`certConfig: protocol ${protocol} needs certConfig.certificate and certConfig.privateKey (PEM).`);
+  if (
+    protocol !== 'HTTP' &&
+    (typeof certConfig.certificate !== 'string' || typeof certConfig.privateKey !== 'string')
+  ) {
+    throw invalidArgument(
+      `certConfig: protocol ${protocol} needs certConfig.certificate and certConfig.privateKey (PEM).`,
+    );
   }
   const routeConfig = await checkRoutes(ctx, body.routeConfig);
   const record = await withLock(lockFor(ctx, name), `custom domain '${name}'`, async () => {
@@ -181,5 +204,8 @@ async function listCustomDomains(ctx: ApiContext, req: ApiRequest): Promise<ApiR
 
 export const CUSTOM_DOMAIN_ROUTES: Route[] = [
   { pattern: ['custom-domains'], methods: { GET: listCustomDomains, POST: createCustomDomain } },
-  { pattern: ['custom-domains', ':'], methods: { GET: getCustomDomain, PUT: updateCustomDomain, DELETE: deleteCustomDomain } },
+  {
+    pattern: ['custom-domains', ':'],
+    methods: { GET: getCustomDomain, PUT: updateCustomDomain, DELETE: deleteCustomDomain },
+  },
 ];

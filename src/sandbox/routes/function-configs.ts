@@ -10,7 +10,15 @@ import { JsonDir, QUALIFIER_CODEC, serviceResourceDir } from '../json-dir.js';
 import { compareNames, LIST_LIMIT_MAX, parsePageQuery } from '../paging.js';
 import { fcTime } from '../records.js';
 import { encodeName } from '../store.js';
-import { noContent, ok, requireFunction, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
+import {
+  noContent,
+  ok,
+  requireFunction,
+  type ApiContext,
+  type ApiRequest,
+  type ApiResult,
+  type Route,
+} from './common.js';
 import { versionIdOf } from './versions.js';
 
 type Kind = 'async-invoke-config' | 'provision-config' | 'on-demand-config';
@@ -22,7 +30,11 @@ function configDir<T>(ctx: ApiContext, service: string, kind: Kind, fn: string):
 
 /** Drops every setting of a deleted function, so a function created again under its name starts clean. */
 export async function removeFunctionConfigs(ctx: ApiContext, service: string, fn: string): Promise<void> {
-  for (const kind of KINDS) await rm(serviceResourceDir(ctx.store.servicesDir, service, kind, encodeName(fn)), { recursive: true, force: true });
+  for (const kind of KINDS)
+    await rm(serviceResourceDir(ctx.store.servicesDir, service, kind, encodeName(fn)), {
+      recursive: true,
+      force: true,
+    });
 }
 
 /** The function exists and the qualifier (default LATEST) names LATEST, a version or an alias. */
@@ -61,12 +73,17 @@ interface AsyncConfig {
 
 function checkDestinations(v: unknown): Record<string, unknown> | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!isRecord(v)) throw invalidArgument(`destinationConfig: must be an object {onSuccess, onFailure}; got ${JSON.stringify(v)}.`);
+  if (!isRecord(v))
+    throw invalidArgument(`destinationConfig: must be an object {onSuccess, onFailure}; got ${JSON.stringify(v)}.`);
   for (const [key, value] of Object.entries(v)) {
-    if (key !== 'onSuccess' && key !== 'onFailure') throw invalidArgument(`destinationConfig.${key}: is not onSuccess or onFailure.`);
+    if (key !== 'onSuccess' && key !== 'onFailure')
+      throw invalidArgument(`destinationConfig.${key}: is not onSuccess or onFailure.`);
     const destination = isRecord(value) ? value.destination : undefined;
     if (typeof destination !== 'string' || !/^acs:(fc|mns|eventbridge):/.test(destination)) {
-      throw invalidArgument(`destinationConfig.${key}.destination: must be an acs:fc, acs:mns or acs:eventbridge ARN; got ${JSON.stringify(destination ?? null)}.`);
+      throw invalidArgument(
+        `destinationConfig.${key}.destination: must be an acs:fc, acs:mns or acs:eventbridge ARN; got ` +
+          `${JSON.stringify(destination ?? null)}.`,
+      );
     }
   }
   return v;
@@ -74,9 +91,17 @@ function checkDestinations(v: unknown): Record<string, unknown> | undefined {
 
 // Inferred code: FC answers 404 for a function without the setting; the code name is not documented.
 const asyncConfigNotFound = (service: string, fn: string, qualifier: string) =>
-  new SandboxError(404, 'AsyncConfigNotExists', `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no async invoke config`);
+  new SandboxError(
+    404,
+    'AsyncConfigNotExists',
+    `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no async invoke config`,
+  );
 
-async function putAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function putAsyncConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   const age = intField(body, 'maxAsyncEventAgeInSeconds', 1, ASYNC_EVENT_AGE_MAX_S);
   const retries = intField(body, 'maxAsyncRetryAttempts', 0, ASYNC_RETRIES_MAX);
@@ -105,14 +130,22 @@ async function putAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [
   return ok(record);
 }
 
-async function getAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function getAsyncConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn).get(qualifier);
   if (!config) throw asyncConfigNotFound(service, fn, qualifier);
   return ok(config);
 }
 
-async function deleteAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function deleteAsyncConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
     const dir = configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn);
@@ -123,11 +156,17 @@ async function deleteAsyncConfig(ctx: ApiContext, req: ApiRequest, [service, fn]
 }
 
 /** Paged by qualifier; the token is the qualifier the next page starts at. */
-async function listAsyncConfigs(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function listAsyncConfigs(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   await requireFunction(ctx, service, fn);
   const query = parsePageQuery(req.query);
   const dir = configDir<AsyncConfig>(ctx, service, 'async-invoke-config', fn);
-  const names = (await dir.list()).sort(compareNames).filter((q) => query.nextToken === undefined || q >= query.nextToken);
+  const names = (await dir.list())
+    .sort(compareNames)
+    .filter((q) => query.nextToken === undefined || q >= query.nextToken);
   const configs = [];
   for (const q of names.slice(0, query.limit)) {
     const config = await dir.get(q);
@@ -162,10 +201,15 @@ function listField(body: Record<string, unknown>, field: string): unknown[] {
   return v;
 }
 
-async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function putProvisionConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   const wanted = intField(body, 'target', 0, PROVISION_TARGET_MAX);
-  if (wanted === undefined) throw invalidArgument('target: is required (the number of instances to keep ready); got nothing.');
+  if (wanted === undefined)
+    throw invalidArgument('target: is required (the number of instances to keep ready); got nothing.');
   const scheduledActions = listField(body, 'scheduledActions');
   const targetTrackingPolicies = listField(body, 'targetTrackingPolicies');
   if (body.alwaysAllocateCPU !== undefined && typeof body.alwaysAllocateCPU !== 'boolean') {
@@ -174,7 +218,10 @@ async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn
   const record = await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
     if (qualifier === 'LATEST') {
-      throw invalidArgument('qualifier: provisioned instances are set on a version or an alias, not LATEST; publish a version and name it or its alias.');
+      throw invalidArgument(
+        'qualifier: provisioned instances are set on a version or an alias, not LATEST; ' +
+          'publish a version and name it or its alias.',
+      );
     }
     const config: ProvisionConfig = {
       resource: resourceOf(ctx, service, qualifier, fn),
@@ -193,7 +240,11 @@ async function putProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn
   return ok(answer);
 }
 
-async function getProvisionConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function getProvisionConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<ProvisionConfig>(ctx, service, 'provision-config', fn).get(qualifier);
   // FC answers a function without provisioned instances as target 0, not 404.
@@ -242,29 +293,49 @@ interface OnDemandConfig {
 const ON_DEMAND_MAX = 100_000;
 
 const onDemandNotFound = (service: string, fn: string, qualifier: string) =>
-  new SandboxError(404, 'OnDemandConfigNotFound', `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no on-demand config`);
+  new SandboxError(
+    404,
+    'OnDemandConfigNotFound',
+    `function '${fn}' in service '${service}' (qualifier ${qualifier}) has no on-demand config`,
+  );
 
-async function putOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function putOnDemandConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   const max = intField(body, 'maximumInstanceCount', 0, ON_DEMAND_MAX);
-  if (max === undefined) throw invalidArgument('maximumInstanceCount: is required (the most on-demand instances at once); got nothing.');
+  if (max === undefined)
+    throw invalidArgument('maximumInstanceCount: is required (the most on-demand instances at once); got nothing.');
   const record = await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
-    const config: OnDemandConfig = { resource: `services/${service}.${qualifier}/functions/${fn}`, maximumInstanceCount: max };
+    const config: OnDemandConfig = {
+      resource: `services/${service}.${qualifier}/functions/${fn}`,
+      maximumInstanceCount: max,
+    };
     await configDir<OnDemandConfig>(ctx, service, 'on-demand-config', fn).put(qualifier, config);
     return config;
   });
   return ok(record);
 }
 
-async function getOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function getOnDemandConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const qualifier = await target(ctx, req, service, fn);
   const config = await configDir<OnDemandConfig>(ctx, service, 'on-demand-config', fn).get(qualifier);
   if (!config) throw onDemandNotFound(service, fn, qualifier);
   return ok(config);
 }
 
-async function deleteOnDemandConfig(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function deleteOnDemandConfig(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const qualifier = await target(ctx, req, service, fn);
     const dir = configDir<OnDemandConfig>(ctx, service, 'on-demand-config', fn);
@@ -283,7 +354,11 @@ async function listOnDemandConfigs(ctx: ApiContext, req: ApiRequest): Promise<Ap
     }
   }
   const matching = all
-    .filter((c) => (query.prefix === undefined || c.resource.startsWith(query.prefix)) && (query.nextToken === undefined || c.resource >= query.nextToken))
+    .filter(
+      (c) =>
+        (query.prefix === undefined || c.resource.startsWith(query.prefix)) &&
+        (query.nextToken === undefined || c.resource >= query.nextToken),
+    )
     .sort((a, b) => compareNames(a.resource, b.resource));
   const page = matching.slice(0, query.limit);
   const next = matching[page.length];
@@ -293,10 +368,16 @@ async function listOnDemandConfigs(ctx: ApiContext, req: ApiRequest): Promise<Ap
 const FN = ['services', ':', 'functions', ':'];
 
 export const FUNCTION_CONFIG_ROUTES: Route[] = [
-  { pattern: [...FN, 'async-invoke-config'], methods: { PUT: putAsyncConfig, GET: getAsyncConfig, DELETE: deleteAsyncConfig } },
+  {
+    pattern: [...FN, 'async-invoke-config'],
+    methods: { PUT: putAsyncConfig, GET: getAsyncConfig, DELETE: deleteAsyncConfig },
+  },
   { pattern: [...FN, 'async-invoke-configs'], methods: { GET: listAsyncConfigs } },
   { pattern: [...FN, 'provision-config'], methods: { PUT: putProvisionConfig, GET: getProvisionConfig } },
   { pattern: ['provision-configs'], methods: { GET: listProvisionConfigs } },
-  { pattern: [...FN, 'on-demand-config'], methods: { PUT: putOnDemandConfig, GET: getOnDemandConfig, DELETE: deleteOnDemandConfig } },
+  {
+    pattern: [...FN, 'on-demand-config'],
+    methods: { PUT: putOnDemandConfig, GET: getOnDemandConfig, DELETE: deleteOnDemandConfig },
+  },
   { pattern: ['on-demand-configs'], methods: { GET: listOnDemandConfigs } },
 ];

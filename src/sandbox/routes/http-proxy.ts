@@ -43,7 +43,10 @@ async function httpTriggerFor(ctx: ApiContext, target: ProxyTarget): Promise<Tri
 
 async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): Promise<ApiResult> {
   const target = parseProxyPath(rest);
-  if (!target) throw invalidArgument(`the proxy path must be /proxy/{service}[.{qualifier}]/{function}/{path}; got '${req.path}'.`);
+  if (!target)
+    throw invalidArgument(
+      `the proxy path must be /proxy/{service}[.{qualifier}]/{function}/{path}; got '${req.path}'.`,
+    );
   const view = await viewOf(ctx, target.service, target.qualifier);
   if (!(await view.getFunction(target.fn))) throw functionNotFound(target.service, target.fn);
   const trigger = await httpTriggerFor(ctx, target);
@@ -67,4 +70,6 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'];
 
-export const PROXY_ROUTES: Route[] = [{ pattern: ['proxy', '*'], methods: Object.fromEntries(METHODS.map((m) => [m, proxy])) }];
+export const PROXY_ROUTES: Route[] = [
+  { pattern: ['proxy', '*'], methods: Object.fromEntries(METHODS.map((m) => [m, proxy])) },
+];

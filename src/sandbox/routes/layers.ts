@@ -18,7 +18,16 @@ import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, pageOf, parsePageQuery } from '../p
 import { fcTime } from '../records.js';
 import { decodeName, encodeName, isStorableName } from '../store.js';
 import { RUNTIMES } from '../../fc/rules.js';
-import { header, noContent, ok, stringField, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
+import {
+  header,
+  noContent,
+  ok,
+  stringField,
+  type ApiContext,
+  type ApiRequest,
+  type ApiResult,
+  type Route,
+} from './common.js';
 
 export interface LayerRecord {
   layerName: string;
@@ -55,14 +64,19 @@ function zipPath(ctx: ApiContext, name: string, version: number): string {
 
 function checkLayerName(name: string): void {
   if (name.length > LAYER_NAME_MAX || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name) || !isStorableName(name)) {
-    throw invalidArgument(`layerName: must be 1–${LAYER_NAME_MAX} letters, digits, _ and -, starting with a letter; got '${name}'.`);
+    throw invalidArgument(
+      `layerName: must be 1–${LAYER_NAME_MAX} letters, digits, _ and -, starting with a letter; got '${name}'.`,
+    );
   }
 }
 
 function checkRuntimes(value: unknown): string[] {
   const known = new Set(RUNTIMES.map((r) => r.id));
   if (!Array.isArray(value) || value.length === 0) {
-    throw invalidArgument(`compatibleRuntime: must list the runtimes the layer works with, e.g. ["nodejs18"]; got ${JSON.stringify(value ?? null)}.`);
+    throw invalidArgument(
+      `compatibleRuntime: must list the runtimes the layer works with, e.g. ["nodejs18"]; got ` +
+        `${JSON.stringify(value ?? null)}.`,
+    );
   }
   const bad = value.find((r) => typeof r !== 'string' || !known.has(r));
   if (bad !== undefined) throw invalidArgument(`compatibleRuntime: ${JSON.stringify(bad)} is not an FC 2.0 runtime.`);
@@ -97,7 +111,8 @@ async function publishLayerVersion(ctx: ApiContext, req: ApiRequest, [name]: [na
   const description = stringField(body, 'description', false) ?? '';
   const compatibleRuntime = checkRuntimes(body.compatibleRuntime);
   const zipFile = zipFileOf(body.code, 'layer');
-  if (zipFile === undefined) throw invalidArgument('code: is required: the layer as a base64 zip in code.zipFile; got nothing.');
+  if (zipFile === undefined)
+    throw invalidArgument('code: is required: the layer as a base64 zip in code.zipFile; got nothing.');
   const decoded = await decodeZip(zipFile, header(req.headers, 'x-fc-code-checksum'));
   const lockFile = path.join(ctx.store.dataDir, 'locks', `layer-${encodeName(name)}.lock`);
   const record = await withLock(lockFile, `layer '${name}'`, async () => {
@@ -129,13 +144,18 @@ async function versionsOf(ctx: ApiContext, name: string): Promise<number[]> {
 }
 
 async function requireLayerVersion(ctx: ApiContext, name: string, version: string): Promise<LayerRecord> {
-  if (!/^[1-9][0-9]*$/.test(version)) throw invalidArgument(`version: must be a positive whole number; got '${version}'.`);
+  if (!/^[1-9][0-9]*$/.test(version))
+    throw invalidArgument(`version: must be a positive whole number; got '${version}'.`);
   const record = isStorableName(name) ? await layerDir(ctx, name).get(version) : undefined;
   if (!record) throw layerNotFound(name, version);
   return record;
 }
 
-async function getLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: [name: string, version: string]): Promise<ApiResult> {
+async function getLayerVersion(
+  ctx: ApiContext,
+  _req: ApiRequest,
+  [name, version]: [name: string, version: string],
+): Promise<ApiResult> {
   return ok(publicLayer(await requireLayerVersion(ctx, name, version)));
 }
 
@@ -146,7 +166,8 @@ async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: [a
   const [, name, version] = REF_FORM.exec(arn) ?? ARN_FORM.exec(arn) ?? [];
   if (name === undefined || version === undefined) {
     throw invalidArgument(
-      `arn: must be {hash}#{layerName}#{version} or acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version}; got '${arn}'.`,
+      `arn: must be {hash}#{layerName}#{version} or ` +
+        `acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version}; got '${arn}'.`,
     );
   }
   const record = await requireLayerVersion(ctx, name, version);
@@ -181,7 +202,8 @@ async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: [name
   if (versions.length === 0) throw layerNotFound(name);
   const rawStart = req.query.get('startVersion');
   const start = rawStart === null || rawStart === '' ? 1 : Number(rawStart);
-  if (!Number.isInteger(start) || start < 1) throw invalidArgument(`startVersion: must be a positive whole number; got '${rawStart}'.`);
+  if (!Number.isInteger(start) || start < 1)
+    throw invalidArgument(`startVersion: must be a positive whole number; got '${rawStart}'.`);
   const rawLimit = req.query.get('limit');
   const limit = rawLimit === null || rawLimit === '' ? LIST_LIMIT_DEFAULT : Number(rawLimit);
   if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) {
@@ -198,7 +220,11 @@ async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: [name
   return ok(next === undefined ? { layers } : { layers, nextVersion: next });
 }
 
-async function deleteLayerVersion(ctx: ApiContext, _req: ApiRequest, [name, version]: [name: string, version: string]): Promise<ApiResult> {
+async function deleteLayerVersion(
+  ctx: ApiContext,
+  _req: ApiRequest,
+  [name, version]: [name: string, version: string],
+): Promise<ApiResult> {
   await requireLayerVersion(ctx, name, version);
   const lockFile = path.join(ctx.store.dataDir, 'locks', `layer-${encodeName(name)}.lock`);
   await withLock(lockFile, `layer '${name}'`, async () => {

@@ -18,7 +18,8 @@ function serviceOf(arn: unknown): string {
   const service = typeof arn === 'string' ? RESOURCE_ARN.exec(arn)?.[1] : undefined;
   if (service === undefined) {
     throw invalidArgument(
-      `resourceArn: must name a service, acs:fc:{region}:{accountId}:services/{name} or services/{name}; got ${JSON.stringify(arn ?? null)}.`,
+      `resourceArn: must name a service, acs:fc:{region}:{accountId}:services/{name} or services/{name}; got ` +
+        `${JSON.stringify(arn ?? null)}.`,
     );
   }
   return service;
@@ -41,11 +42,21 @@ function checkTags(tags: unknown): Record<string, string> {
     throw invalidArgument(`tags: must be an object of at least one key: value; got ${JSON.stringify(tags ?? null)}.`);
   }
   for (const [key, value] of Object.entries(tags)) {
-    if (key.length > TAG_KEY_MAX || /^(aliyun|acs:)/i.test(key) || key.includes('http://') || key.includes('https://')) {
-      throw invalidArgument(`tags: key ${JSON.stringify(key)} must be 1–${TAG_KEY_MAX} characters, not starting with aliyun or acs: and holding no URL.`);
+    if (
+      key.length > TAG_KEY_MAX ||
+      /^(aliyun|acs:)/i.test(key) ||
+      key.includes('http://') ||
+      key.includes('https://')
+    ) {
+      throw invalidArgument(
+        `tags: key ${JSON.stringify(key)} must be 1–${TAG_KEY_MAX} characters, not starting with aliyun or acs: ` +
+          `and holding no URL.`,
+      );
     }
     if (typeof value !== 'string' || value.length > TAG_VALUE_MAX) {
-      throw invalidArgument(`tags: the value of ${JSON.stringify(key)} must be a string of at most ${TAG_VALUE_MAX} characters.`);
+      throw invalidArgument(
+        `tags: the value of ${JSON.stringify(key)} must be a string of at most ${TAG_VALUE_MAX} characters.`,
+      );
     }
   }
   return tags as Record<string, string>;
@@ -58,7 +69,10 @@ async function tagResource(ctx: ApiContext, req: ApiRequest): Promise<ApiResult>
   await ctx.store.withServiceLock(service, async () => {
     await requireService(ctx, service);
     const next = { ...(await readTags(ctx, service)), ...tags };
-    if (Object.keys(next).length > TAGS_MAX) throw invalidArgument(`tags: a resource takes at most ${TAGS_MAX} tags; this would make ${Object.keys(next).length}.`);
+    if (Object.keys(next).length > TAGS_MAX)
+      throw invalidArgument(
+        `tags: a resource takes at most ${TAGS_MAX} tags; this would make ${Object.keys(next).length}.`,
+      );
     await writeJsonAtomic(tagsFile(ctx, service), next);
   });
   return ok({});
@@ -70,12 +84,16 @@ async function untagResource(ctx: ApiContext, req: ApiRequest): Promise<ApiResul
   const all = body.all === true;
   const keys = body.tagKeys;
   if (!all && (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string'))) {
-    throw invalidArgument(`tagKeys: must list at least one tag key (or set all: true); got ${JSON.stringify(keys ?? null)}.`);
+    throw invalidArgument(
+      `tagKeys: must list at least one tag key (or set all: true); got ${JSON.stringify(keys ?? null)}.`,
+    );
   }
   await ctx.store.withServiceLock(service, async () => {
     await requireService(ctx, service);
     const current = await readTags(ctx, service);
-    const next = all ? {} : Object.fromEntries(Object.entries(current).filter(([k]) => !(keys as string[]).includes(k)));
+    const next = all
+      ? {}
+      : Object.fromEntries(Object.entries(current).filter(([k]) => !(keys as string[]).includes(k)));
     await writeJsonAtomic(tagsFile(ctx, service), next);
   });
   return ok({});
@@ -88,4 +106,6 @@ async function getResourceTags(ctx: ApiContext, req: ApiRequest): Promise<ApiRes
   return ok({ resourceArn, tags: await readTags(ctx, service) });
 }
 
-export const TAG_ROUTES: Route[] = [{ pattern: ['tag'], methods: { POST: tagResource, DELETE: untagResource, GET: getResourceTags } }];
+export const TAG_ROUTES: Route[] = [
+  { pattern: ['tag'], methods: { POST: tagResource, DELETE: untagResource, GET: getResourceTags } },
+];

@@ -4,7 +4,16 @@
 
 import { isRecord } from '../../core/is-record.js';
 
-export const TRIGGER_TYPES = ['http', 'timer', 'oss', 'log', 'mns_topic', 'cdn_events', 'tablestore', 'eventbridge'] as const;
+export const TRIGGER_TYPES = [
+  'http',
+  'timer',
+  'oss',
+  'log',
+  'mns_topic',
+  'cdn_events',
+  'tablestore',
+  'eventbridge',
+] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'] as const;
@@ -12,9 +21,18 @@ export const HTTP_AUTH_TYPES = ['anonymous', 'function'] as const;
 
 /** The event sources: each needs a sourceArn of this form and a role FC may assume to be called. */
 const SOURCE_ARNS: Partial<Record<TriggerType, { pattern: RegExp; form: string }>> = {
-  oss: { pattern: /^acs:oss:[a-z0-9-]+:[0-9]+:[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, form: 'acs:oss:{region}:{accountId}:{bucket}' },
-  log: { pattern: /^acs:log:[a-z0-9-]+:[0-9]+:project\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, form: 'acs:log:{region}:{accountId}:project/{project}' },
-  mns_topic: { pattern: /^acs:mns:[a-z0-9-]+:[0-9]+:\/topics\/[A-Za-z0-9-]{1,256}$/, form: 'acs:mns:{region}:{accountId}:/topics/{topic}' },
+  oss: {
+    pattern: /^acs:oss:[a-z0-9-]+:[0-9]+:[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    form: 'acs:oss:{region}:{accountId}:{bucket}',
+  },
+  log: {
+    pattern: /^acs:log:[a-z0-9-]+:[0-9]+:project\/[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    form: 'acs:log:{region}:{accountId}:project/{project}',
+  },
+  mns_topic: {
+    pattern: /^acs:mns:[a-z0-9-]+:[0-9]+:\/topics\/[A-Za-z0-9-]{1,256}$/,
+    form: 'acs:mns:{region}:{accountId}:/topics/{topic}',
+  },
   cdn_events: { pattern: /^acs:cdn:\*:[0-9]+$/, form: 'acs:cdn:*:{accountId}' },
   tablestore: {
     pattern: /^acs:ots:[a-z0-9-]+:[0-9]+:instance\/[A-Za-z0-9-]+\/table\/[A-Za-z0-9_]+$/,
@@ -29,7 +47,6 @@ const MNS_FORMATS = ['STREAM', 'JSON'];
 const MNS_STRATEGIES = ['BACKOFF_RETRY', 'EXPONENTIAL_DECAY_RETRY'];
 const EVENTBRIDGE_SOURCES = ['Default', 'MNS', 'RocketMQ', 'RabbitMQ', 'Kafka', 'DTS'];
 
-
 const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 
 /**
@@ -39,7 +56,10 @@ const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 export function checkCronExpression(v: unknown): string | undefined {
   const field = 'triggerConfig.cronExpression';
   if (typeof v !== 'string' || v.trim() === '') {
-    return `${field}: is required for a timer trigger ('@every 5m' or six cron fields, e.g. '0 0/5 * * * *'); got ${show(v)}.`;
+    return (
+      `${field}: is required for a timer trigger ('@every 5m' or six cron fields, e.g. '0 0/5 * * * *'); got ` +
+      `${show(v)}.`
+    );
   }
   const every = /^@every\s+(?:(\d+)h)?(?:(\d+)m)?$/.exec(v.trim());
   if (every && (every[1] || every[2])) {
@@ -47,9 +67,15 @@ export function checkCronExpression(v: unknown): string | undefined {
     return minutes >= 1 ? undefined : `${field}: an @every interval must be at least 1m; got ${show(v)}.`;
   }
   if (v.trim().startsWith('@')) return `${field}: must be '@every <N>m' or '@every <N>h<N>m'; got ${show(v)}.`;
-  const fields = v.trim().replace(/^CRON_TZ=\S+\s+/, '').split(/\s+/);
+  const fields = v
+    .trim()
+    .replace(/^CRON_TZ=\S+\s+/, '')
+    .split(/\s+/);
   if (fields.length !== 6 || !fields.every((f) => /^[0-9A-Za-z*?,/\-LW#]+$/.test(f))) {
-    return `${field}: must have six cron fields (seconds minutes hours day-of-month month day-of-week), e.g. '0 0/5 * * * *'; got ${show(v)}.`;
+    return (
+      `${field}: must have six cron fields (seconds minutes hours day-of-month month day-of-week), e.g. '0 ` +
+      `0/5 * * * *'; got ${show(v)}.`
+    );
   }
   return undefined;
 }
@@ -60,7 +86,10 @@ function checkHttp(config: Record<string, unknown>): string | undefined {
   }
   const methods = config.methods;
   if (!Array.isArray(methods) || methods.length === 0) {
-    return `triggerConfig.methods: must list the HTTP methods the trigger takes (${HTTP_METHODS.join(', ')}); got ${show(methods)}.`;
+    return (
+      `triggerConfig.methods: must list the HTTP methods the trigger takes (${HTTP_METHODS.join(', ')}); got ` +
+      `${show(methods)}.`
+    );
   }
   const bad = methods.find((m) => !(HTTP_METHODS as readonly unknown[]).includes(m));
   if (bad !== undefined) return `triggerConfig.methods: ${show(bad)} is not one of ${HTTP_METHODS.join(', ')}.`;
@@ -73,7 +102,8 @@ function checkHttp(config: Record<string, unknown>): string | undefined {
 function checkTimer(config: Record<string, unknown>): string | undefined {
   const cron = checkCronExpression(config.cronExpression);
   if (cron) return cron;
-  if (typeof config.enable !== 'boolean') return `triggerConfig.enable: must be true or false; got ${show(config.enable)}.`;
+  if (typeof config.enable !== 'boolean')
+    return `triggerConfig.enable: must be true or false; got ${show(config.enable)}.`;
   if (config.payload !== undefined && typeof config.payload !== 'string') {
     return `triggerConfig.payload: must be a string (the event the function receives); got ${show(config.payload)}.`;
   }
@@ -86,7 +116,8 @@ function checkOss(config: Record<string, unknown>): string | undefined {
     return `triggerConfig.events: must list OSS events, e.g. ["oss:ObjectCreated:*"]; got ${show(events)}.`;
   }
   const bad = events.find((e) => typeof e !== 'string' || !OSS_EVENT.test(e));
-  if (bad !== undefined) return `triggerConfig.events: ${show(bad)} is not an OSS event (e.g. oss:ObjectCreated:PutObject).`;
+  if (bad !== undefined)
+    return `triggerConfig.events: ${show(bad)} is not an OSS event (e.g. oss:ObjectCreated:PutObject).`;
   if (config.filter !== undefined && !isRecord(config.filter)) {
     return `triggerConfig.filter: must be an object {key: {prefix, suffix}}; got ${show(config.filter)}.`;
   }
@@ -96,15 +127,20 @@ function checkOss(config: Record<string, unknown>): string | undefined {
 function checkLog(config: Record<string, unknown>): string | undefined {
   const source = config.sourceConfig;
   if (!isRecord(source) || typeof source.logstore !== 'string' || source.logstore === '') {
-    return `triggerConfig.sourceConfig.logstore: is required (the Logstore whose data triggers the function); got ${show(source)}.`;
+    return (
+      `triggerConfig.sourceConfig.logstore: is required (the Logstore whose data triggers the function); got ` +
+      `${show(source)}.`
+    );
   }
   const job = config.jobConfig;
-  if (!isRecord(job)) return `triggerConfig.jobConfig: must be an object {maxRetryTime, triggerInterval}; got ${show(job)}.`;
+  if (!isRecord(job))
+    return `triggerConfig.jobConfig: must be an object {maxRetryTime, triggerInterval}; got ${show(job)}.`;
   const log = config.logConfig;
   if (!isRecord(log) || typeof log.project !== 'string' || typeof log.logstore !== 'string') {
     return `triggerConfig.logConfig: must name the project and logstore for the trigger's own logs; got ${show(log)}.`;
   }
-  if (config.enable !== undefined && typeof config.enable !== 'boolean') return `triggerConfig.enable: must be true or false; got ${show(config.enable)}.`;
+  if (config.enable !== undefined && typeof config.enable !== 'boolean')
+    return `triggerConfig.enable: must be true or false; got ${show(config.enable)}.`;
   return undefined;
 }
 
@@ -120,7 +156,8 @@ function checkMns(config: Record<string, unknown>): string | undefined {
 
 function checkCdn(config: Record<string, unknown>): string | undefined {
   for (const key of ['eventName', 'eventVersion']) {
-    if (typeof config[key] !== 'string' || config[key] === '') return `triggerConfig.${key}: is required for a CDN trigger; got ${show(config[key])}.`;
+    if (typeof config[key] !== 'string' || config[key] === '')
+      return `triggerConfig.${key}: is required for a CDN trigger; got ${show(config[key])}.`;
   }
   const filter = config.filter;
   if (!isRecord(filter) || !Array.isArray(filter.domain) || filter.domain.length === 0) {
@@ -132,7 +169,10 @@ function checkCdn(config: Record<string, unknown>): string | undefined {
 function checkEventBridge(config: Record<string, unknown>): string | undefined {
   const source = config.eventSourceConfig;
   if (!isRecord(source) || !EVENTBRIDGE_SOURCES.includes(source.eventSourceType as string)) {
-    return `triggerConfig.eventSourceConfig.eventSourceType: must be one of ${EVENTBRIDGE_SOURCES.join(', ')}; got ${show(isRecord(source) ? source.eventSourceType : source)}.`;
+    return (
+      `triggerConfig.eventSourceConfig.eventSourceType: must be one of ${EVENTBRIDGE_SOURCES.join(', ')}; got ` +
+      `${show(isRecord(source) ? source.eventSourceType : source)}.`
+    );
   }
   if (config.eventRuleFilterPattern !== undefined) {
     try {
@@ -173,7 +213,10 @@ export function checkTrigger(t: TriggerFields): string | undefined {
     return `sourceArn: a ${type} trigger needs the event source as ${source.form}; got ${show(t.sourceArn)}.`;
   }
   if (source && (typeof t.invocationRole !== 'string' || !ROLE_ARN.test(t.invocationRole))) {
-    return `invocationRole: a ${type} trigger needs a RAM role FC assumes to call the function, acs:ram::{accountId}:role/{name}; got ${show(t.invocationRole)}.`;
+    return (
+      `invocationRole: a ${type} trigger needs a RAM role FC assumes to call the function, ` +
+      `acs:ram::{accountId}:role/{name}; got ${show(t.invocationRole)}.`
+    );
   }
   if (!isRecord(t.triggerConfig)) return `triggerConfig: must be an object; got ${show(t.triggerConfig)}.`;
   return CONFIG_CHECKS[type](t.triggerConfig);

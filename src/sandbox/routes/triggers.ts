@@ -12,7 +12,7 @@ import { pageOf, parsePageQuery } from '../paging.js';
 import { etagOf, fcTime } from '../records.js';
 import {
   checkIfMatch,
-    noContent,
+  noContent,
   ok,
   requireFunction,
   stringField,
@@ -45,7 +45,12 @@ export function triggerDir(ctx: ApiContext, service: string, fn: string): JsonDi
 }
 
 /** The answer: the record without bookkeeping, plus the URLs an HTTP trigger is reached at. */
-export function publicTrigger(record: TriggerRecord, req: ApiRequest, service: string, fn: string): Record<string, unknown> {
+export function publicTrigger(
+  record: TriggerRecord,
+  req: ApiRequest,
+  service: string,
+  fn: string,
+): Record<string, unknown> {
   const { etag: _etag, ...info } = record;
   if (record.triggerType !== 'http') return info;
   const url = `${req.baseUrl}/${API_VERSION}/proxy/${service}.${record.qualifier || 'LATEST'}/${fn}/`;
@@ -53,10 +58,12 @@ export function publicTrigger(record: TriggerRecord, req: ApiRequest, service: s
 }
 
 function checkTriggerName(name: unknown): string {
-  if (typeof name !== 'string' || name === '') throw invalidArgument(`triggerName: is required; got ${JSON.stringify(name ?? null)}.`);
+  if (typeof name !== 'string' || name === '')
+    throw invalidArgument(`triggerName: is required; got ${JSON.stringify(name ?? null)}.`);
   if (name.length > TRIGGER_NAME_MAX || !NAME_PATTERN.test(name)) {
     throw invalidArgument(
-      `triggerName: must be 1–${TRIGGER_NAME_MAX} letters, digits, _ and -, starting with a letter or _; got ${JSON.stringify(name)}.`,
+      `triggerName: must be 1–${TRIGGER_NAME_MAX} letters, digits, _ and -, starting with a letter or _; got ` +
+        `${JSON.stringify(name)}.`,
     );
   }
   return name;
@@ -65,12 +72,18 @@ function checkTriggerName(name: unknown): string {
 function checkQualifier(value: unknown): string {
   if (value === undefined || value === null || value === '') return 'LATEST';
   if (typeof value !== 'string' || !/^(LATEST|[1-9][0-9]*|[A-Za-z_][A-Za-z0-9_-]{0,127})$/.test(value)) {
-    throw invalidArgument(`qualifier: must be LATEST, a version number or an alias name; got ${JSON.stringify(value)}.`);
+    throw invalidArgument(
+      `qualifier: must be LATEST, a version number or an alias name; got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }
 
-async function createTrigger(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function createTrigger(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   await requireFunction(ctx, service, fn);
   const name = checkTriggerName(body.triggerName);
@@ -85,7 +98,11 @@ async function createTrigger(ctx: ApiContext, req: ApiRequest, [service, fn]: [s
     if (body.triggerType === 'http') {
       // FC allows one HTTP trigger per function: the proxy URL names the function, not the trigger.
       const other = (await dir.all()).find((t) => t.triggerType === 'http');
-      if (other) throw invalidArgument(`triggerType: function '${fn}' already has the HTTP trigger '${other.triggerName}'; a function takes one HTTP trigger.`);
+      if (other)
+        throw invalidArgument(
+          `triggerType: function '${fn}' already has the HTTP trigger '${other.triggerName}'; a function takes one ` +
+            `HTTP trigger.`,
+        );
     }
     const now = fcTime(ctx.now());
     const next: TriggerRecord = {
@@ -115,12 +132,20 @@ async function requireTrigger(ctx: ApiContext, service: string, fn: string, name
   return record;
 }
 
-async function getTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
+async function getTrigger(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn, name]: [service: string, fn: string, name: string],
+): Promise<ApiResult> {
   const record = await requireTrigger(ctx, service, fn, name);
   return ok(publicTrigger(record, req, service, fn), record.etag);
 }
 
-async function listTriggers(ctx: ApiContext, req: ApiRequest, [service, fn]: [service: string, fn: string]): Promise<ApiResult> {
+async function listTriggers(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn]: [service: string, fn: string],
+): Promise<ApiResult> {
   await requireFunction(ctx, service, fn);
   const dir = triggerDir(ctx, service, fn);
   const page = pageOf(await dir.list(), parsePageQuery(req.query));
@@ -134,13 +159,20 @@ async function listTriggers(ctx: ApiContext, req: ApiRequest, [service, fn]: [se
 
 const UPDATABLE = new Set(['description', 'invocationRole', 'qualifier', 'triggerConfig']);
 
-async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
+async function updateTrigger(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn, name]: [service: string, fn: string, name: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   for (const key of ['triggerName', 'triggerType', 'sourceArn']) {
     if (body[key] !== undefined && body[key] !== null) {
       const current = await requireTrigger(ctx, service, fn, name);
       if (body[key] !== (current as unknown as Record<string, unknown>)[key]) {
-        throw invalidArgument(`${key}: cannot be changed by UpdateTrigger; got ${JSON.stringify(body[key])}. Delete the trigger and create a new one.`);
+        throw invalidArgument(
+          `${key}: cannot be changed by UpdateTrigger; got ${JSON.stringify(body[key])}. Delete the trigger and ` +
+            `create a new one.`,
+        );
       }
     }
   }
@@ -166,7 +198,11 @@ async function updateTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, nam
   return ok(publicTrigger(record, req, service, fn), record.etag);
 }
 
-async function deleteTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, name]: [service: string, fn: string, name: string]): Promise<ApiResult> {
+async function deleteTrigger(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, fn, name]: [service: string, fn: string, name: string],
+): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireTrigger(ctx, service, fn, name);
     checkIfMatch(req, current.etag);
@@ -177,5 +213,8 @@ async function deleteTrigger(ctx: ApiContext, req: ApiRequest, [service, fn, nam
 
 export const TRIGGER_ROUTES: Route[] = [
   { pattern: ['services', ':', 'functions', ':', 'triggers'], methods: { GET: listTriggers, POST: createTrigger } },
-  { pattern: ['services', ':', 'functions', ':', 'triggers', ':'], methods: { GET: getTrigger, PUT: updateTrigger, DELETE: deleteTrigger } },
+  {
+    pattern: ['services', ':', 'functions', ':', 'triggers', ':'],
+    methods: { GET: getTrigger, PUT: updateTrigger, DELETE: deleteTrigger },
+  },
 ];

@@ -22,7 +22,7 @@ import { etagOf, fcTime, publicService } from '../records.js';
 import { encodeName, type FunctionRecord, type ServiceRecord } from '../store.js';
 import {
   checkIfMatch,
-    noContent,
+  noContent,
   ok,
   requireService,
   stringField,
@@ -30,6 +30,7 @@ import {
   type ApiRequest,
   type ApiResult,
   type Route,
+  type ServicePath,
 } from './common.js';
 
 export interface VersionRecord {
@@ -145,10 +146,15 @@ async function nextVersionId(ctx: ApiContext, service: string): Promise<string> 
 }
 
 export function publicVersion(v: VersionRecord): Record<string, string> {
-  return { versionId: v.versionId, description: v.description, createdTime: v.createdTime, lastModifiedTime: v.lastModifiedTime };
+  return {
+    versionId: v.versionId,
+    description: v.description,
+    createdTime: v.createdTime,
+    lastModifiedTime: v.lastModifiedTime,
+  };
 }
 
-async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const body = await req.readJson();
   const description = stringField(body, 'description', false) ?? '';
   const record = await ctx.store.withServiceLock(service, async () => {
@@ -165,7 +171,10 @@ async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: [serv
     const latest = newestId === undefined ? undefined : await dir.get(newestId);
     if (latest && latest.contentHash === contentHash) {
       // Inferred code: FC refuses a publish with nothing changed since the last version.
-      throw invalidArgument(`PublishServiceVersion: nothing changed in service '${service}' since version ${latest.versionId}; change a function or the service first.`);
+      throw invalidArgument(
+        `PublishServiceVersion: nothing changed in service '${service}' since version ${latest.versionId}; change ` +
+          `a function or the service first.`,
+      );
     }
     const kept: FunctionRecord[] = [];
     for (const fn of functions) kept.push({ ...fn, codeFile: await keepCode(ctx, service, fn) });
@@ -185,7 +194,7 @@ async function publishVersion(ctx: ApiContext, req: ApiRequest, [service]: [serv
   return ok(publicVersion(record));
 }
 
-async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
   const direction = req.query.get('direction') || 'BACKWARD';
   if (direction !== 'BACKWARD' && direction !== 'FORWARD') {
@@ -210,17 +219,24 @@ async function listVersions(ctx: ApiContext, req: ApiRequest, [service]: [servic
   return ok({ versions, direction, ...(next === undefined ? {} : { nextToken: next }) });
 }
 
-async function deleteVersion(ctx: ApiContext, _req: ApiRequest, [service, versionId]: [service: string, versionId: string]): Promise<ApiResult> {
+async function deleteVersion(
+  ctx: ApiContext,
+  _req: ApiRequest,
+  [service, versionId]: [service: string, versionId: string],
+): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     await requireService(ctx, service);
     const dir = versionDir(ctx, service);
     const version = await dir.get(versionId);
     if (!version) throw versionNotFound(service, versionId);
-    const users = (await aliasDir(ctx, service).all()).filter((a) => a.versionId === versionId || versionId in a.additionalVersionWeight);
+    const users = (await aliasDir(ctx, service).all()).filter(
+      (a) => a.versionId === versionId || versionId in a.additionalVersionWeight,
+    );
     if (users.length > 0) {
       // Inferred status and code: FC refuses while an alias routes to the version.
       throw invalidArgument(
-        `versionId: version ${versionId} is used by alias ${users.map((a) => `'${a.aliasName}'`).join(', ')}; point the alias elsewhere or delete it first.`,
+        `versionId: version ${versionId} is used by alias ${users.map((a) => `'${a.aliasName}'`).join(', ')}; ` +
+          `point the alias elsewhere or delete it first.`,
       );
     }
     await dir.remove(versionId);
@@ -232,37 +248,59 @@ async function deleteVersion(ctx: ApiContext, _req: ApiRequest, [service, versio
 // ---- aliases ----
 
 function checkAliasName(name: unknown): string {
-  if (typeof name !== 'string' || name === '') throw invalidArgument(`aliasName: is required; got ${JSON.stringify(name ?? null)}.`);
+  if (typeof name !== 'string' || name === '')
+    throw invalidArgument(`aliasName: is required; got ${JSON.stringify(name ?? null)}.`);
   if (name.length > ALIAS_NAME_MAX || !NAME_PATTERN.test(name) || name === 'LATEST') {
     throw invalidArgument(
-      `aliasName: must be 1–${ALIAS_NAME_MAX} letters, digits, _ and -, starting with a letter or _, and not LATEST; got ${JSON.stringify(name)}.`,
+      `aliasName: must be 1–${ALIAS_NAME_MAX} letters, digits, _ and -, starting with a letter or _, and not ` +
+        `LATEST; got ${JSON.stringify(name)}.`,
     );
   }
   return name;
 }
 
-async function checkVersionExists(ctx: ApiContext, service: string, versionId: unknown, field = 'versionId'): Promise<string> {
+async function checkVersionExists(
+  ctx: ApiContext,
+  service: string,
+  versionId: unknown,
+  field = 'versionId',
+): Promise<string> {
   if (typeof versionId !== 'string' || !/^[1-9][0-9]*$/.test(versionId)) {
-    throw invalidArgument(`${field}: must be a published version number as a string, e.g. "1"; got ${JSON.stringify(versionId ?? null)}.`);
+    throw invalidArgument(
+      `${field}: must be a published version number as a string, e.g. "1"; got ${JSON.stringify(versionId ?? null)}.`,
+    );
   }
   if (!(await versionDir(ctx, service).get(versionId))) throw versionNotFound(service, versionId);
   return versionId;
 }
 
 /** Weights: version id → share in [0, 1], together at most 1, never the alias's own version. */
-async function checkWeights(ctx: ApiContext, service: string, weights: unknown, mainVersion: string): Promise<Record<string, number>> {
+async function checkWeights(
+  ctx: ApiContext,
+  service: string,
+  weights: unknown,
+  mainVersion: string,
+): Promise<Record<string, number>> {
   if (weights === undefined || weights === null) return {};
-  if (!isRecord(weights)) throw invalidArgument(`additionalVersionWeight: must be an object {"versionId": weight}; got ${JSON.stringify(weights)}.`);
+  if (!isRecord(weights))
+    throw invalidArgument(
+      `additionalVersionWeight: must be an object {"versionId": weight}; got ${JSON.stringify(weights)}.`,
+    );
   let total = 0;
   for (const [id, weight] of Object.entries(weights)) {
     await checkVersionExists(ctx, service, id, 'additionalVersionWeight');
-    if (id === mainVersion) throw invalidArgument(`additionalVersionWeight: must not name the alias's own version ${id}.`);
+    if (id === mainVersion)
+      throw invalidArgument(`additionalVersionWeight: must not name the alias's own version ${id}.`);
     if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
-      throw invalidArgument(`additionalVersionWeight: the weight of version ${id} must be a number from 0 to 1; got ${JSON.stringify(weight)}.`);
+      throw invalidArgument(
+        `additionalVersionWeight: the weight of version ${id} must be a number from 0 to 1; got ` +
+          `${JSON.stringify(weight)}.`,
+      );
     }
     total += weight;
   }
-  if (total > 1 + 1e-9) throw invalidArgument(`additionalVersionWeight: the weights add up to ${total}; they may add up to 1 at most.`);
+  if (total > 1 + 1e-9)
+    throw invalidArgument(`additionalVersionWeight: the weights add up to ${total}; they may add up to 1 at most.`);
   return weights as Record<string, number>;
 }
 
@@ -271,7 +309,7 @@ export function publicAlias(a: AliasRecord): Omit<AliasRecord, 'etag'> {
   return info;
 }
 
-async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   const body = await req.readJson();
   await requireService(ctx, service);
   const name = checkAliasName(body.aliasName);
@@ -283,7 +321,15 @@ async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: [service
     const dir = aliasDir(ctx, service);
     if (await dir.get(name)) throw aliasAlreadyExists(service, name);
     const now = fcTime(ctx.now());
-    const alias: AliasRecord = { aliasName: name, versionId, description, additionalVersionWeight: weights, createdTime: now, lastModifiedTime: now, etag: '' };
+    const alias: AliasRecord = {
+      aliasName: name,
+      versionId,
+      description,
+      additionalVersionWeight: weights,
+      createdTime: now,
+      lastModifiedTime: now,
+      etag: '',
+    };
     alias.etag = etagOf(alias);
     await dir.put(name, alias);
     return alias;
@@ -298,12 +344,16 @@ async function requireAlias(ctx: ApiContext, service: string, name: string): Pro
   return alias;
 }
 
-async function getAlias(ctx: ApiContext, _req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
+async function getAlias(
+  ctx: ApiContext,
+  _req: ApiRequest,
+  [service, name]: [service: string, name: string],
+): Promise<ApiResult> {
   const alias = await requireAlias(ctx, service, name);
   return ok(publicAlias(alias), alias.etag);
 }
 
-async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: [service: string]): Promise<ApiResult> {
+async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
   const dir = aliasDir(ctx, service);
   const page = pageOf(await dir.list(), parsePageQuery(req.query));
@@ -315,15 +365,24 @@ async function listAliases(ctx: ApiContext, req: ApiRequest, [service]: [service
   return ok(page.nextToken === undefined ? { aliases } : { aliases, nextToken: page.nextToken });
 }
 
-async function updateAlias(ctx: ApiContext, req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
+async function updateAlias(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, name]: [service: string, name: string],
+): Promise<ApiResult> {
   const body = await req.readJson();
   if (body.aliasName !== undefined && body.aliasName !== name) {
-    throw invalidArgument(`aliasName: cannot be changed by UpdateAlias (path says '${name}', body says ${JSON.stringify(body.aliasName)}).`);
+    throw invalidArgument(
+      `aliasName: cannot be changed by UpdateAlias (path says '${name}', body says ${JSON.stringify(body.aliasName)}).`,
+    );
   }
   const record = await ctx.store.withServiceLock(service, async () => {
     const current = await requireAlias(ctx, service, name);
     checkIfMatch(req, current.etag);
-    const versionId = body.versionId === undefined || body.versionId === null ? current.versionId : await checkVersionExists(ctx, service, body.versionId);
+    const versionId =
+      body.versionId === undefined || body.versionId === null
+        ? current.versionId
+        : await checkVersionExists(ctx, service, body.versionId);
     const weights =
       body.additionalVersionWeight === undefined
         ? versionId in current.additionalVersionWeight
@@ -344,7 +403,11 @@ async function updateAlias(ctx: ApiContext, req: ApiRequest, [service, name]: [s
   return ok(publicAlias(record), record.etag);
 }
 
-async function deleteAlias(ctx: ApiContext, req: ApiRequest, [service, name]: [service: string, name: string]): Promise<ApiResult> {
+async function deleteAlias(
+  ctx: ApiContext,
+  req: ApiRequest,
+  [service, name]: [service: string, name: string],
+): Promise<ApiResult> {
   await ctx.store.withServiceLock(service, async () => {
     const current = await requireAlias(ctx, service, name);
     checkIfMatch(req, current.etag);
@@ -359,4 +422,3 @@ export const VERSION_ROUTES: Route[] = [
   { pattern: ['services', ':', 'aliases'], methods: { GET: listAliases, POST: createAlias } },
   { pattern: ['services', ':', 'aliases', ':'], methods: { GET: getAlias, PUT: updateAlias, DELETE: deleteAlias } },
 ];
-
