@@ -225,5 +225,6 @@ export function publicFunction(record: FunctionRecord): FunctionInfo {
 
 export function publicService(record: ServiceRecord): ServiceInfo {
   const { etag: _etag, ...info } = record;
-  return { ...serviceConfigs({}, record), ...info };
+  // The record's own configuration objects, or FC's defaults for records written before they were kept.
+  return { ...info, ...serviceConfigs({}, record) };
 }
