@@ -135,6 +135,18 @@ describe('triggers with the official SDK', () => {
     );
     expect(second.code).toBe('InvalidArgument');
 
+    const noAlias = await sdkError(
+      client.createTrigger('trg', 'web', {
+        triggerName: 'nightly',
+        triggerType: 'timer',
+        qualifier: 'prod',
+        triggerConfig: { cronExpression: '@every 1h', enable: true },
+      }),
+    );
+    expect(noAlias.code).toBe('AliasNotFound');
+    const noVersion = await sdkError(client.updateTrigger('trg', 'web', 'http', { qualifier: '3' }));
+    expect(noVersion.code).toBe('VersionNotFound');
+
     const busy = await sdkError(client.deleteFunction('trg', 'web'));
     expect(busy.code).toBe('FunctionNotEmpty');
     await client.deleteTrigger('trg', 'web', 'http');

@@ -23,6 +23,7 @@ import {
 } from './common.js';
 import { encodeName } from '../store.js';
 import { checkTrigger } from './trigger-config.js';
+import { versionIdOf } from './versions.js';
 
 export interface TriggerRecord {
   triggerId: string;
@@ -93,6 +94,8 @@ async function createTrigger(
   const qualifier = checkQualifier(body.qualifier);
   const record = await ctx.store.withServiceLock(service, async () => {
     await requireFunction(ctx, service, fn);
+    // A trigger for a version or alias needs it to exist (404 VersionNotFound / AliasNotFound).
+    if (qualifier !== 'LATEST') await versionIdOf(ctx, service, qualifier);
     const dir = triggerDir(ctx, service, fn);
     if (await dir.get(name)) throw triggerAlreadyExists(service, fn, name);
     if (body.triggerType === 'http') {
@@ -190,6 +193,8 @@ async function updateTrigger(
     }
     const problem = checkTrigger(next);
     if (problem) throw invalidArgument(problem);
+    if (next.qualifier !== 'LATEST' && next.qualifier !== current.qualifier)
+      await versionIdOf(ctx, service, next.qualifier);
     next.lastModifiedTime = fcTime(ctx.now());
     next.etag = etagOf(next);
     await triggerDir(ctx, service, fn).put(name, next);
