@@ -45,6 +45,7 @@ import { apiNameOf } from './routes/api-names.js';
 
 import { EXTRA_ROUTES } from './routes/index.js';
 import { removeFunctionConfigs } from './routes/function-configs.js';
+import { serviceHasTags, tagFilterOf } from './routes/tags.js';
 import { triggerDir } from './routes/triggers.js';
 import { viewOf } from './routes/versions.js';
 
@@ -53,7 +54,15 @@ export type { ApiContext, ApiRequest, ApiResult } from './routes/common.js';
 // ---- services ----
 
 async function listServices(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> {
-  const page = pageOf(await ctx.store.listServiceNames(), parsePageQuery(req.query));
+  let names = await ctx.store.listServiceNames();
+  // `tag_<key>=<value>` keeps the services carrying those tags (read only when a filter is given).
+  const tagFilter = tagFilterOf(req.query);
+  if (Object.keys(tagFilter).length > 0) {
+    const kept = [];
+    for (const name of names) if (await serviceHasTags(ctx, name, tagFilter)) kept.push(name);
+    names = kept;
+  }
+  const page = pageOf(names, parsePageQuery(req.query));
   const services = [];
   for (const name of page.names) {
     const record = await ctx.store.getService(name);

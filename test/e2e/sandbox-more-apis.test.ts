@@ -60,6 +60,11 @@ describe('tags on services', () => {
       resourceArn: arn,
       tags: { team: 'web', env: 'prod' },
     });
+    await client.createService('untagged');
+    const filtered = await client.listServices({ tag_team: 'web' });
+    expect(filtered.data.services.map((s: { serviceName: string }) => s.serviceName)).toEqual(['app']);
+    const none = await client.listServices({ tag_team: 'web', tag_env: 'dev' });
+    expect(none.data.services).toEqual([]);
     await client.untagResource('services/app', ['env']);
     expect((await client.getResourceTags({ resourceArn: 'services/app' })).data.tags).toEqual({ team: 'web' });
     await client.untagResource(arn, [], true);

@@ -109,3 +109,20 @@ async function getResourceTags(ctx: ApiContext, req: ApiRequest): Promise<ApiRes
 export const TAG_ROUTES: Route[] = [
   { pattern: ['tag'], methods: { POST: tagResource, DELETE: untagResource, GET: getResourceTags } },
 ];
+
+/** ListServices' tag filter: every `tag_<key>=<value>` of the query, as key → value. */
+export function tagFilterOf(query: URLSearchParams): Record<string, string> {
+  const filter: Record<string, string> = {};
+  for (const [name, value] of query) if (name.startsWith('tag_') && name.length > 4) filter[name.slice(4)] = value;
+  return filter;
+}
+
+/** Does the service carry every tag of the filter? */
+export async function serviceHasTags(
+  ctx: ApiContext,
+  service: string,
+  filter: Record<string, string>,
+): Promise<boolean> {
+  const tags = await readTags(ctx, service);
+  return Object.entries(filter).every(([key, value]) => tags[key] === value);
+}
