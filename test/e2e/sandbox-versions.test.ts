@@ -175,3 +175,67 @@ describe('aliases', () => {
     expect((await sdkError(client.getFunction('ver', 'f', {}, 'prod'))).code).toBe('AliasNotFound');
   });
 });
+
+describe('a restart', () => {
+  it('keeps triggers, versions with their code, aliases, layers, tags and domains', async () => {
+    const { dir, remove } = await tempDir();
+    const sdk = (s: RunningSandbox) =>
+      new FCClient(s.accountId, {
+        accessKeyID: s.credentials.accessKeyId,
+        accessKeySecret: s.credentials.accessKeySecret,
+        region: 'cn-hangzhou',
+        endpoint: s.url,
+        timeout: 10_000,
+      });
+    const code = await zipOf('exports.handler = () => "kept";\n');
+    try {
+      const first = await startSandbox({ dataDir: dir });
+      const a = sdk(first);
+      await a.createService('keep');
+      await a.createFunction('keep', {
+        functionName: 'f',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        code: { zipFile: code.toString('base64') },
+      });
+      await a.createTrigger('keep', 'f', {
+        triggerName: 't',
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: '@every 1h', enable: true },
+      });
+      await a.publishVersion('keep', 'one');
+      await a.createAlias('keep', 'live', '1');
+      await a.publishLayerVersion('lib', {
+        code: { zipFile: code.toString('base64') },
+        compatibleRuntime: ['nodejs18'],
+      });
+      await a.tagResource('services/keep', { team: 'x' });
+      await a.createCustomDomain('keep.example.com', { protocol: 'HTTP' });
+      await first.close();
+
+      const second = await startSandbox({ dataDir: dir });
+      const b = sdk(second);
+      try {
+        expect((await b.getTrigger('keep', 'f', 't')).data.triggerConfig).toEqual({
+          cronExpression: '@every 1h',
+          enable: true,
+        });
+        expect((await b.listVersions('keep')).data.versions.map((v: { versionId: string }) => v.versionId)).toEqual([
+          '1',
+        ]);
+        expect((await b.getAlias('keep', 'live')).data.versionId).toBe('1');
+        const url = (await b.getFunctionCode('keep', 'f', {}, 'live')).data.url as string;
+        expect(
+          (await rawRequest(second.url, { method: 'GET', path: url.slice(second.url.length) })).body.equals(code),
+        ).toBe(true);
+        expect((await b.getLayerVersion('lib', 1)).data.codeChecksum).toBe(crc64(code).toString());
+        expect((await b.getResourceTags({ resourceArn: 'services/keep' })).data.tags).toEqual({ team: 'x' });
+        expect((await b.getCustomDomain('keep.example.com')).data.protocol).toBe('HTTP');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await remove();
+    }
+  });
+});
