@@ -19,7 +19,7 @@ export interface ApiRequest {
   /** Where this client reached the sandbox (for URLs in answers). */
   baseUrl: string;
   /** Checks the FC signature (server.ts runs it for every path but an HTTP trigger's). */
-  authenticate?: () => void;
+  authenticate(): void;
   /** The qualifier given as `/services/NAME.QUALIFIER/...` or `?qualifier=` (set by the router). */
   qualifier?: string;
 }

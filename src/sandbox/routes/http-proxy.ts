@@ -51,7 +51,7 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
   if (!(await view.getFunction(target.fn))) throw functionNotFound(target.service, target.fn);
   const trigger = await httpTriggerFor(ctx, target);
   const config = trigger.triggerConfig as { authType?: string; methods?: string[] };
-  if (config.authType !== 'anonymous') req.authenticate?.();
+  if (config.authType !== 'anonymous') req.authenticate();
   if (!(config.methods ?? []).includes(req.method)) {
     // Inferred status and code: FC refuses a method the trigger does not list.
     throw new SandboxError(
