@@ -24,7 +24,7 @@ import {
   updatedServiceRecord,
   type StoredCode,
 } from './records.js';
-import type { FunctionRecord, StagedCode } from './store.js';
+import { CorruptRecordError, type FunctionRecord, type StagedCode } from './store.js';
 import {
   checkIfMatch,
   header,
@@ -65,8 +65,8 @@ async function listServices(ctx: ApiContext, req: ApiRequest): Promise<ApiResult
   const page = pageOf(names, parsePageQuery(req.query));
   const services = [];
   for (const name of page.names) {
-    const record = await ctx.store.getService(name);
-    if (record) services.push(publicService(record)); // deleted since the listing: left out
+    const record = await ctx.store.listedService(name);
+    if (record) services.push(publicService(record)); // deleted since the listing, or corrupt: left out
   }
   return ok(page.nextToken === undefined ? { services } : { services, nextToken: page.nextToken });
 }
@@ -121,8 +121,8 @@ async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: Servic
   const page = pageOf(await view.functionNames(), parsePageQuery(req.query));
   const functions = [];
   for (const name of page.names) {
-    const record = await view.getFunction(name);
-    if (record) functions.push(publicFunction(record));
+    const record = await view.listedFunction(name);
+    if (record) functions.push(publicFunction(record)); // deleted since the listing, or corrupt: left out
   }
   return ok(page.nextToken === undefined ? { functions } : { functions, nextToken: page.nextToken });
 }
@@ -231,12 +231,15 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
 async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'DeleteFunction');
   await ctx.store.withServiceLock(service, async () => {
-    const current = await requireFunction(ctx, service, fn);
-    checkIfMatch(req, current.etag);
+    // A corrupt record has no etag to match: deleting it is the way out, so If-Match is not checked.
+    const current = await requireFunction(ctx, service, fn).catch((error: unknown) => {
+      if (error instanceof CorruptRecordError) return undefined;
+      throw error;
+    });
+    if (current) checkIfMatch(req, current.etag);
     const triggers = await triggerDir(ctx, service, fn).list();
     if (triggers.length > 0) throw functionNotEmpty(service, fn, triggers);
-    await ctx.store.removeFunction(service, fn);
-    if (current.codeFile) await ctx.store.removeCode(service, current.codeFile);
+    await ctx.store.removeFunction(service, fn); // its zips too
     await removeFunctionConfigs(ctx, service, fn);
   });
   return noContent();

@@ -14,6 +14,7 @@ import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import { openVersionCode } from './routes/versions.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
 
@@ -291,7 +292,10 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     if ('error' in parts) throw new SandboxError(403, 'AccessDenied', parts.error);
     let opened;
     try {
-      opened = await options.store.openCode(parts.service, parts.codeFile);
+      // A published version's zip lives apart from the working copy's (routes/versions.ts).
+      opened =
+        (await options.store.openCode(parts.service, parts.codeFile)) ??
+        (await openVersionCode({ store: options.store }, parts.service, parts.codeFile));
     } catch {
       opened = undefined;
     }

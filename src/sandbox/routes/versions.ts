@@ -10,7 +10,9 @@
 //   services/<svc>/versions-counter.json  the last id handed out (ids are never reused)
 //   services/<svc>/aliases/<alias>.json
 import { randomUUID } from 'node:crypto';
-import { copyFile, link, readFile } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { copyFile, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 import { isRecord } from '../../core/is-record.js';
 import { NAME_PATTERN } from '../../fc/rules.js';
@@ -19,7 +21,7 @@ import { aliasAlreadyExists, aliasNotFound, invalidArgument, versionNotFound } f
 import { JsonDir, NUMBER_CODEC, serviceResourceDir } from '../json-dir.js';
 import { compareNames, LIST_LIMIT_DEFAULT, pageOf, parsePageQuery } from '../paging.js';
 import { etagOf, fcTime, publicService } from '../records.js';
-import { encodeName, type FunctionRecord, type ServiceRecord } from '../store.js';
+import { encodeName, isStorableName, type FunctionRecord, type ServiceRecord } from '../store.js';
 import {
   checkIfMatch,
   noContent,
@@ -75,6 +77,8 @@ export interface ServiceView {
   versionId?: string;
   functionNames(): Promise<string[]>;
   getFunction(name: string): Promise<FunctionRecord | undefined>;
+  /** As getFunction, but a corrupt record is left out of a listing rather than failing it. */
+  listedFunction(name: string): Promise<FunctionRecord | undefined>;
 }
 
 /** The version id an alias or version qualifier names (404 VersionNotFound / AliasNotFound). */
@@ -95,6 +99,7 @@ export async function viewOf(ctx: ApiContext, service: string, qualifier: string
       service: record,
       functionNames: () => ctx.store.listFunctionNames(service),
       getFunction: (name) => ctx.store.getFunction(service, name),
+      listedFunction: (name) => ctx.store.listedFunction(service, name),
     };
   }
   const versionId = await versionIdOf(ctx, service, qualifier);
@@ -106,6 +111,7 @@ export async function viewOf(ctx: ApiContext, service: string, qualifier: string
     versionId,
     functionNames: async () => [...functions.keys()],
     getFunction: async (name) => functions.get(name),
+    listedFunction: async (name) => functions.get(name),
   };
 }
 
@@ -118,12 +124,40 @@ function contentHashOf(service: ServiceRecord, functions: FunctionRecord[]): str
   return etagOf({ serviceFields, fns });
 }
 
+const VERSION_CODE_FILE = /^[A-Za-z0-9_^-]+\.[0-9a-f-]+\.zip$/;
+
+/**
+ * Where a version keeps its zips: beside, not inside, the service's code/ directory, which the
+ * store owns (it removes a function's zips with it, and at start-up any zip no function names).
+ */
+function versionCodePath(ctx: ApiContext, service: string, codeFile: string): string {
+  if (!VERSION_CODE_FILE.test(codeFile)) throw new Error(`not a code file name: ${codeFile}`);
+  return serviceResourceDir(ctx.store.servicesDir, service, 'version-code', codeFile);
+}
+
+/** A version's zip as a stream and its size (for the code download URL), or undefined when gone. */
+export async function openVersionCode(
+  ctx: Pick<ApiContext, 'store'>,
+  service: string,
+  codeFile: string,
+): Promise<{ stream: ReadStream; size: number } | undefined> {
+  if (!isStorableName(service) || !VERSION_CODE_FILE.test(codeFile)) return undefined;
+  const file = versionCodePath(ctx as ApiContext, service, codeFile);
+  try {
+    const { size } = await stat(file);
+    return { stream: createReadStream(file), size };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A second name for a zip, so the version keeps its code when LATEST's is replaced or deleted. */
 async function keepCode(ctx: ApiContext, service: string, fn: FunctionRecord): Promise<string | undefined> {
   if (!fn.codeFile) return undefined;
   const codeFile = `${encodeName(fn.functionName)}.${randomUUID()}.zip`;
   const from = ctx.store.codePath(service, fn.codeFile);
-  const to = ctx.store.codePath(service, codeFile);
+  const to = versionCodePath(ctx, service, codeFile);
+  await mkdir(path.dirname(to), { recursive: true });
   try {
     await link(from, to);
   } catch {
@@ -240,7 +274,9 @@ async function deleteVersion(
       );
     }
     await dir.remove(versionId);
-    for (const fn of version.functions) if (fn.codeFile) await ctx.store.removeCode(service, fn.codeFile);
+    for (const fn of version.functions) {
+      if (fn.codeFile) await rm(versionCodePath(ctx, service, fn.codeFile), { force: true });
+    }
   });
   return noContent();
 }
