@@ -47,7 +47,8 @@ import { EXTRA_ROUTES } from './routes/index.js';
 import { removeFunctionConfigs } from './routes/function-configs.js';
 import { serviceHasTags, tagFilterOf } from './routes/tags.js';
 import { triggerDir } from './routes/triggers.js';
-import { viewOf } from './routes/versions.js';
+import { codeZipPathOf, viewOf } from './routes/versions.js';
+import { runInvocation } from './invoke-api.js';
 
 export type { ApiContext, ApiRequest, ApiResult } from './routes/common.js';
 
@@ -254,11 +255,13 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
 }
 
 async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
-  await qualifiedFunction(ctx, req, service, fn);
-  throw notImplemented(
-    'InvokeFunction',
-    `the fcw sandbox stores functions but does not run them, so '${service}/${fn}' cannot be invoked here`,
-  );
+  // The qualifier picks the code and configuration that run: LATEST, a version, an alias's version.
+  const view = await viewOf(ctx, service, req.qualifier);
+  const record = await view.getFunction(fn);
+  if (!record) throw functionNotFound(service, fn);
+  const codeZipPath = record.codeFile ? codeZipPathOf(ctx, service, view, record.codeFile) : undefined;
+  const qualifier = req.qualifier ?? 'LATEST';
+  return runInvocation(ctx, req, { service, qualifier, versionId: view.versionId, record, codeZipPath });
 }
 
 async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {

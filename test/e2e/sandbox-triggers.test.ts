@@ -2,6 +2,7 @@
 // Python SDK's habits (no account header, no Content-MD5): CRUD, paging, If-Match, each type's
 // triggerConfig checks, and the HTTP trigger's proxy URL (auth type and methods).
 import { createRequire } from 'node:module';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeSignature } from '../../src/fc/sign.js';
@@ -363,20 +364,33 @@ describe('triggerConfig checked as FC checks it (400 InvalidArgument naming the 
   });
 });
 
+/** A Node.js HTTP function that answers what it was given. */
+const ECHO_HANDLER = `exports.handler = (req, resp, context) => {
+  resp.setStatusCode(req.method === 'POST' ? 201 : 200);
+  resp.setHeader('Content-Type', 'application/json');
+  resp.setHeader('X-From', context.function.name);
+  resp.send(JSON.stringify({ method: req.method, path: req.path, queries: req.queries, body: req.body.toString(),
+    clientIP: req.clientIP, host: req.headers.host, version: context.service.versionId || null }));
+};
+`;
+
+async function echoZip(text = ECHO_HANDLER): Promise<string> {
+  const z = new JSZip();
+  z.file('index.js', text, { date: new Date('2024-01-01T00:00:00Z') });
+  return (await z.generateAsync({ type: 'nodebuffer' })).toString('base64');
+}
+
 describe('HTTP trigger URLs', () => {
   beforeAll(async () => {
-    await client.createFunction('trg', {
-      functionName: 'site',
-      runtime: 'nodejs18',
-      handler: 'index.handler',
-      code: { zipFile: EMPTY_ZIP_B64 },
-    });
-    await client.createFunction('trg', {
-      functionName: 'private',
-      runtime: 'nodejs18',
-      handler: 'index.handler',
-      code: { zipFile: EMPTY_ZIP_B64 },
-    });
+    const zipFile = await echoZip();
+    for (const functionName of ['site', 'private']) {
+      await client.createFunction('trg', {
+        functionName,
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        code: { zipFile },
+      });
+    }
     await client.createTrigger('trg', 'site', {
       triggerName: 'h',
       triggerType: 'http',
@@ -389,10 +403,19 @@ describe('HTTP trigger URLs', () => {
     });
   });
 
-  it('checks the trigger, its authType and methods, then says running needs the executor (501)', async () => {
-    const anon = await py('GET', `${V}/proxy/trg/site/a/b?x=1`, undefined, {}, false);
-    expect([anon.status, anon.json.ErrorCode]).toEqual([501, 'NotImplemented']);
-    expect(anon.json.ErrorMessage).toMatch(/^HTTP trigger: .*does not run functions/);
+  it('runs the function with (request, response, context) after the trigger, its authType and methods', async () => {
+    const anon = await py('GET', `${V}/proxy/trg/site/a/b?x=1&tag=p&tag=q`, undefined, {}, false);
+    expect(anon.status, anon.text).toBe(200);
+    expect(anon.headers['x-from']).toBe('site');
+    expect(anon.headers['x-fc-request-id']).toBeTruthy();
+    expect(anon.json).toMatchObject({
+      method: 'GET',
+      path: '/a/b',
+      queries: { x: '1', tag: ['p', 'q'] },
+      body: '',
+      version: null,
+    });
+    expect(anon.json.clientIP).toMatch(/127\.0\.0\.1/);
     const wrongMethod = await py('DELETE', `${V}/proxy/trg.LATEST/site/`, undefined, {}, false);
     expect([wrongMethod.status, wrongMethod.json.ErrorCode, wrongMethod.headers.allow]).toEqual([
       405,
@@ -403,7 +426,21 @@ describe('HTTP trigger URLs', () => {
     const unsigned = await py('POST', `${V}/proxy/trg/private/`, undefined, {}, false);
     expect([unsigned.status, unsigned.json.ErrorCode]).toEqual([400, 'MissingRequiredHeader']);
     const signedQuery = await py('POST', `${V}/proxy/trg/private/x?b=2&a=1`, { hello: 1 });
-    expect([signedQuery.status, signedQuery.json.ErrorCode]).toEqual([501, 'NotImplemented']);
+    expect(signedQuery.status, signedQuery.text).toBe(201);
+    expect(signedQuery.json).toMatchObject({
+      method: 'POST',
+      path: '/x',
+      queries: { a: '1', b: '2' },
+      body: '{"hello":1}',
+    });
+    const badSignature = await py(
+      'POST',
+      `${V}/proxy/trg/private/x?b=2`,
+      {},
+      { authorization: 'FC LTAIsandbox:bad' },
+      false,
+    );
+    expect(badSignature.status).toBe(403);
 
     const noTrigger = await py('GET', `${V}/proxy/trg/cron/`, undefined, {}, false);
     expect([noTrigger.status, noTrigger.json.ErrorCode]).toEqual([404, 'TriggerNotFound']);
@@ -411,5 +448,24 @@ describe('HTTP trigger URLs', () => {
     expect([noFunction.status, noFunction.json.ErrorCode]).toEqual([404, 'FunctionNotFound']);
     const noAlias = await py('GET', `${V}/proxy/trg.prod/site/`, undefined, {}, false);
     expect([noAlias.status, noAlias.json.ErrorCode]).toEqual([404, 'AliasNotFound']);
+  });
+
+  it('serves the version a qualifier names, and answers 502 with the error when the function fails', async () => {
+    await client.publishVersion('trg', 'site v1');
+    const versions = await client.listVersions('trg', { limit: 1 });
+    const versionId = versions.data.versions[0].versionId as string;
+    await client.createAlias('trg', 'web', versionId);
+    // One HTTP trigger per function: the alias's URL is served by pointing the trigger at it.
+    await client.updateTrigger('trg', 'site', 'h', { qualifier: 'web' });
+    await client.updateFunction('trg', 'site', {
+      code: { zipFile: await echoZip('exports.handler = () => { throw new Error("boom"); };\n') },
+    });
+    const fromVersion = await py('GET', `${V}/proxy/trg.web/site/`, undefined, {}, false);
+    expect(fromVersion.status, fromVersion.text).toBe(200);
+    expect(fromVersion.json.version).toBe(versionId);
+    await client.updateTrigger('trg', 'site', 'h', { qualifier: 'LATEST' });
+    const failed = await py('GET', `${V}/proxy/trg/site/`, undefined, {}, false);
+    expect([failed.status, failed.headers['x-fc-error-type']]).toEqual([502, 'UnhandledInvocationError']);
+    expect(failed.json.errorMessage).toContain('boom');
   });
 });

@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import { functionNotFound, invalidArgument, preconditionFailed, serviceNotFound } from '../errors.js';
 import { ifMatchAllows } from '../records.js';
+import type { FunctionExecutor } from '../runtime/executor.js';
 import type { FunctionRecord, SandboxStore, ServiceRecord } from '../store.js';
 
 export interface ApiRequest {
@@ -16,6 +17,14 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   readJson(): Promise<Record<string, unknown>>;
+  /** The raw body, refused with 400 EntityTooLarge past `maxBytes`. */
+  readBytes(maxBytes: number): Promise<Buffer>;
+  /** Lifts the idle-socket limit for this request (an invocation may run for minutes). */
+  holdOpen(): void;
+  /** The `x-fc-request-id` this request is answered with. */
+  requestId: string;
+  /** The client's address (an HTTP trigger's `request.clientIP`). */
+  clientIP?: string;
   /** Where this client reached the sandbox (for URLs in answers). */
   baseUrl: string;
   /** Checks the FC signature (server.ts runs it for every path but an HTTP trigger's). */
@@ -27,6 +36,8 @@ export interface ApiRequest {
 export interface ApiResult {
   status: number;
   body?: unknown;
+  /** Sent as is instead of `body` as JSON (an invocation's answer). */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -37,6 +48,10 @@ export interface ApiContext {
   /** The sandbox's one account (ARNs name it). */
   accountId: string;
   now(): number;
+  /** Runs functions; absent: InvokeFunction and HTTP triggers answer 501. */
+  executor?: FunctionExecutor;
+  /** The server's log (async invocations report their outcome there). */
+  log?: (line: string) => void;
 }
 
 /** The parameter segments of the most common paths. */

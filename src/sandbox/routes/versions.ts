@@ -151,6 +151,11 @@ export async function openVersionCode(
   }
 }
 
+/** The zip a function of this view runs from: a version's own copy, or the working copy's. */
+export function codeZipPathOf(ctx: ApiContext, service: string, view: ServiceView, codeFile: string): string {
+  return view.versionId === undefined ? ctx.store.codePath(service, codeFile) : versionCodePath(ctx, service, codeFile);
+}
+
 /** A second name for a zip, so the version keeps its code when LATEST's is replaced or deleted. */
 async function keepCode(ctx: ApiContext, service: string, fn: FunctionRecord): Promise<string | undefined> {
   if (!fn.codeFile) return undefined;
