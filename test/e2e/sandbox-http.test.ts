@@ -66,7 +66,7 @@ describe('every answer', () => {
     expect(answers[3].json.ErrorCode).toBe('PathNotSupported');
   });
 
-  it('answers API routes the sandbox does not implement with 501 NotImplemented naming the API, never 400', async () => {
+  it('answers API routes the sandbox does not implement with 501 NotImplemented naming the API', async () => {
     const wrongMethod = await signed(sandbox, { method: 'PATCH', path: '/2016-08-15/services/demo' });
     expect(wrongMethod.status).toBe(501);
     expect(wrongMethod.json.ErrorCode).toBe('NotImplemented');

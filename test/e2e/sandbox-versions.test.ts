@@ -122,7 +122,7 @@ describe('versions', () => {
 });
 
 describe('aliases', () => {
-  it('create, get, list, update with If-Match and additionalVersionWeight, delete; a used version is kept', async () => {
+  it('create, get, list, update with If-Match and additionalVersionWeight, delete; used versions stay', async () => {
     const created = await client.createAlias('ver', 'prod', '1', {
       description: 'live',
       additionalVersionWeight: { 2: 0.1 },

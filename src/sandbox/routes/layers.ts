@@ -176,12 +176,8 @@ async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: [a
 }
 
 async function listLayers(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(layersRoot(ctx));
-  } catch {
-    entries = []; // no layer published yet
-  }
+  // No directory yet: no layer has been published.
+  const entries = await readdir(layersRoot(ctx)).catch((): string[] => []);
   const names: string[] = [];
   for (const entry of entries) {
     const name = decodeName(entry);
