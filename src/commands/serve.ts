@@ -40,6 +40,8 @@ The sandbox checks signatures, fields, checksums and zips like Function Compute 
 is given on disk. It runs functions on InvokeFunction with the local interpreters: Node.js, Python 3
 and custom runtimes (bootstrap on caPort); other runtimes answer 501. Each function instance is a
 process in a working copy of the code, kept warm and ended when idle or when the sandbox stops.
+HTTP triggers run at /2016-08-15/proxy/...; timer triggers fire on their schedule while it runs
+(each firing is a line in the log); other event sources are stored, not fired.
 Ctrl-C or SIGTERM stops it, and every instance (exit 0).
 `;
 
@@ -161,6 +163,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       accountId,
       credentials,
       log: (line) => io.stderr.write(`${line}\n`),
+      timers: true,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -52,3 +52,17 @@ export const ZIP_MAX_ENTRIES = 65_535;
 
 /** The service allows this much clock skew on the Date header. */
 export const DATE_SKEW_MAX_MS = 15 * 60 * 1000;
+
+/** Requests one instance serves at once (`instanceConcurrency`); FC's default is 1. */
+export const INSTANCE_CONCURRENCY_MIN = 1;
+export const INSTANCE_CONCURRENCY_MAX = 200;
+export const INSTANCE_CONCURRENCY_DEFAULT = 1;
+/** vCPUs (`cpu`): a multiple of 0.05 within this range; with it, memory per vCPU is 1–4 GB. */
+export const CPU_MIN = 0.05;
+export const CPU_MAX = 16;
+export const CPU_STEP = 0.05;
+export const MEMORY_PER_CPU_MIN_MB = 1024;
+export const MEMORY_PER_CPU_MAX_MB = 4096;
+/** The instance's disk (`diskSize`, MB): only these sizes; FC's default is the smaller. */
+export const DISK_SIZES_MB = [512, 10240] as const;
+export const DISK_SIZE_DEFAULT_MB = 512;

@@ -42,6 +42,16 @@ export interface FunctionConfig {
   customContainerConfig?: CustomContainerConfig;
   /** `e1` elastic (default) or `c1` performance; decides the memory and timeout ranges. */
   instanceType?: string;
+  /** FC 2.0 fields fcw does not set itself but other tools do; stored and answered as given. */
+  instanceConcurrency?: number;
+  instanceSoftConcurrency?: number;
+  cpu?: number;
+  diskSize?: number;
+  gpuMemorySize?: number;
+  customDNS?: Record<string, unknown>;
+  customRuntimeConfig?: Record<string, unknown>;
+  customHealthCheckConfig?: Record<string, unknown>;
+  instanceLifecycleConfig?: Record<string, unknown>;
 }
 
 /** The body of CreateFunction. */
@@ -55,6 +65,13 @@ export type UpdateFunctionRequest = Partial<Omit<CreateFunctionRequest, 'functio
 /** What CreateFunction, GetFunction and UpdateFunction answer. */
 export interface FunctionInfo extends FunctionConfig {
   functionId: string;
+  /** FC answers these with every function; a sandbox function is always ready. */
+  state?: string;
+  stateReason?: string;
+  stateReasonCode?: string;
+  lastUpdateStatus?: string;
+  lastUpdateStatusReason?: string;
+  lastUpdateStatusReasonCode?: string;
   codeChecksum?: string;
   codeSize?: number;
   createdTime: string;
@@ -69,6 +86,8 @@ export interface CreateServiceRequest {
   logConfig?: Record<string, unknown>;
   vpcConfig?: Record<string, unknown>;
   nasConfig?: Record<string, unknown>;
+  tracingConfig?: Record<string, unknown>;
+  ossMountConfig?: Record<string, unknown>;
 }
 
 export interface ServiceInfo extends CreateServiceRequest {

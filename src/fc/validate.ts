@@ -12,14 +12,22 @@ import {
   CODE_INLINE_MAX_BYTES,
   CODE_INLINE_WARN_BYTES,
   CODE_OSS_MAX_BYTES,
+  CPU_MAX,
+  CPU_MIN,
+  CPU_STEP,
+  DISK_SIZES_MB,
   ENV_RESERVED_PREFIX,
   ENV_TOTAL_MAX_BYTES,
   FUNCTION_NAME_MAX_LENGTH,
   INIT_TIMEOUT_MAX_S,
   INIT_TIMEOUT_MIN_S,
+  INSTANCE_CONCURRENCY_MAX,
+  INSTANCE_CONCURRENCY_MIN,
   LAYERS_MAX,
   MEMORY_ELASTIC_MAX_MB,
   MEMORY_ELASTIC_MIN_MB,
+  MEMORY_PER_CPU_MAX_MB,
+  MEMORY_PER_CPU_MIN_MB,
   MEMORY_PERFORMANCE_SIZES_MB,
   MEMORY_STEP_MB,
   SERVICE_NAME_MAX_LENGTH,
@@ -436,6 +444,57 @@ export function validateCaPort(runtime: unknown, v: unknown): ValidationIssue | 
   return must('caPort', 'range', v, ruleText, 'Try 9000 (and listen on 0.0.0.0).');
 }
 
+export function validateInstanceConcurrency(v: unknown, field = 'instanceConcurrency'): ValidationIssue | undefined {
+  if (isMissing(v)) return undefined;
+  const ruleText = `requests one instance serves at once, ${INSTANCE_CONCURRENCY_MIN} to ${INSTANCE_CONCURRENCY_MAX}`;
+  const notInt = checkInteger(field, v, ruleText);
+  if (notInt) return notInt;
+  const n = v as number;
+  if (n >= INSTANCE_CONCURRENCY_MIN && n <= INSTANCE_CONCURRENCY_MAX) return undefined;
+  return must(field, 'range', v, ruleText, `Try ${clamp(n, INSTANCE_CONCURRENCY_MIN, INSTANCE_CONCURRENCY_MAX)}.`);
+}
+
+/** `cpu` in vCPUs; with a memorySize (given or deployed) memory per vCPU must be 1–4 GB. */
+export function validateCpu(v: unknown, memorySize: unknown): ValidationIssue | undefined {
+  if (isMissing(v)) return undefined;
+  const ruleText = `vCPUs, a multiple of ${CPU_STEP} from ${CPU_MIN} to ${CPU_MAX}`;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return must('cpu', 'type', v, `a JSON number (${ruleText})`);
+  const steps = v / CPU_STEP;
+  if (v < CPU_MIN || v > CPU_MAX || Math.abs(steps - Math.round(steps)) > 1e-9) {
+    const nearest = clamp(Math.round(steps) * CPU_STEP, CPU_MIN, CPU_MAX);
+    return must('cpu', 'range', v, ruleText, `Try ${nearest.toFixed(2)}.`);
+  }
+  if (typeof memorySize === 'number') {
+    const perCpu = memorySize / v;
+    if (perCpu < MEMORY_PER_CPU_MIN_MB || perCpu > MEMORY_PER_CPU_MAX_MB) {
+      return must(
+        'cpu',
+        'ratio',
+        v,
+        `such that memorySize / cpu is ${MEMORY_PER_CPU_MIN_MB / 1024}–${MEMORY_PER_CPU_MAX_MB / 1024} GB ` +
+          `per vCPU (memorySize ${memorySize})`,
+        `Try cpu ${(Math.ceil(memorySize / MEMORY_PER_CPU_MAX_MB / CPU_STEP) * CPU_STEP).toFixed(2)}.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+export function validateDiskSize(v: unknown): ValidationIssue | undefined {
+  if (isMissing(v)) return undefined;
+  const ruleText = `one of ${DISK_SIZES_MB.join(' or ')} (MB)`;
+  const notInt = checkInteger('diskSize', v, ruleText);
+  if (notInt) return notInt;
+  if ((DISK_SIZES_MB as readonly number[]).includes(v as number)) return undefined;
+  return must('diskSize', 'enum', v, ruleText, `Try ${DISK_SIZES_MB[0]}.`);
+}
+
+/** The object-valued FC fields fcw passes through: only their JSON type is checked. */
+function validateObjectField(field: string, v: unknown): ValidationIssue | undefined {
+  if (isMissing(v) || isRecord(v)) return undefined;
+  return must(field, 'type', v, 'a JSON object');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Environment variables and layers
 
@@ -789,6 +848,13 @@ function checkCommonFields(
   push(out, validateCaPort(runtime, req.caPort));
   push(out, validateEnvironmentVariables(req.environmentVariables));
   push(out, validateLayers(req.layers));
+  push(out, validateInstanceConcurrency(req.instanceConcurrency));
+  push(out, validateInstanceConcurrency(req.instanceSoftConcurrency, 'instanceSoftConcurrency'));
+  push(out, validateCpu(req.cpu, req.memorySize));
+  push(out, validateDiskSize(req.diskSize));
+  for (const field of ['customDNS', 'customRuntimeConfig', 'customHealthCheckConfig', 'instanceLifecycleConfig']) {
+    push(out, validateObjectField(field, req[field]));
+  }
 }
 
 function checkZipSize(code: unknown, out: ValidationIssue[]): void {
@@ -901,7 +967,7 @@ export function validateCreateService(req: CreateServiceRequest | unknown): Vali
   if (!isMissing(req.internetAccess) && typeof req.internetAccess !== 'boolean') {
     push(out, must('internetAccess', 'type', req.internetAccess, 'true or false (a JSON boolean)'));
   }
-  for (const key of ['logConfig', 'vpcConfig', 'nasConfig'] as const) {
+  for (const key of ['logConfig', 'vpcConfig', 'nasConfig', 'tracingConfig', 'ossMountConfig'] as const) {
     const v = req[key];
     if (!isMissing(v) && !isRecord(v)) push(out, must(key, 'type', v, 'an object'));
   }

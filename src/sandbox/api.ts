@@ -1,26 +1,21 @@
 // The FC 2.0 operations the sandbox answers, one handler each, behind a small router. Handlers
 // see a parsed request (path segments after /2016-08-15, query, headers, a body reader) and
 // return a status, a JSON body and headers; the HTTP details live in server.ts.
-import type { IncomingHttpHeaders } from 'node:http';
-
 import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from '../fc/types.js';
 import { checkCreateFunction, checkCreateService, checkUpdateFunction } from './checks.js';
 import { decodeZip, zipFileOf, type DecodedZip } from './code.js';
 import { codeUrl } from './code-url.js';
 import {
   functionAlreadyExists,
+  functionNotEmpty,
   functionNotFound,
   invalidArgument,
-  pathNotSupported,
-  preconditionFailed,
+  notImplemented,
   serviceAlreadyExists,
   serviceNotEmpty,
-  serviceNotFound,
 } from './errors.js';
-import { qualifierNotFound, runInvocation, splitQualifier } from './invoke-api.js';
 import { pageOf, parsePageQuery } from './paging.js';
 import {
-  ifMatchAllows,
   newFunctionRecord,
   newServiceRecord,
   publicFunction,
@@ -29,75 +24,46 @@ import {
   updatedServiceRecord,
   type StoredCode,
 } from './records.js';
-import type { FunctionExecutor } from './runtime/executor.js';
+import { CorruptRecordError, type FunctionRecord, type StagedCode } from './store.js';
 import {
-  CorruptRecordError,
-  type FunctionRecord,
-  type SandboxStore,
-  type ServiceRecord,
-  type StagedCode,
-} from './store.js';
+  checkIfMatch,
+  header,
+  noContent,
+  ok,
+  refuseQualifiedWrite,
+  requireFunction,
+  requireService,
+  type ApiContext,
+  type ApiRequest,
+  type ApiResult,
+  type FunctionPath,
+  type Handler,
+  type ServicePath,
+  type Route,
+} from './routes/common.js';
+import { apiNameOf } from './routes/api-names.js';
 
-export interface ApiRequest {
-  method: string;
-  /** The path as received, for error messages. */
-  path: string;
-  /** Decoded path segments after the version prefix: ['services', 'demo', 'functions']. */
-  segments: string[];
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  readJson(): Promise<Record<string, unknown>>;
-  /** The raw body, refused with 400 EntityTooLarge past `maxBytes`. */
-  readBytes(maxBytes: number): Promise<Buffer>;
-  /** Lifts the idle-socket limit for this request (an invocation may run for minutes). */
-  holdOpen(): void;
-  /** The `x-fc-request-id` this request is answered with. */
-  requestId: string;
-  /** Where this client reached the sandbox (for URLs in answers). */
-  baseUrl: string;
-}
+import { EXTRA_ROUTES } from './routes/index.js';
+import { removeFunctionConfigs } from './routes/function-configs.js';
+import { serviceHasTags, tagFilterOf } from './routes/tags.js';
+import { triggerDir } from './routes/triggers.js';
+import { codeZipPathOf, viewOf } from './routes/versions.js';
+import { runInvocation } from './invoke-api.js';
 
-export interface ApiResult {
-  status: number;
-  body?: unknown;
-  /** Sent as is instead of `body` as JSON (an invocation's answer). */
-  raw?: Buffer;
-  headers?: Record<string, string>;
-}
-
-export interface ApiContext {
-  store: SandboxStore;
-  /** Keys the code download URLs. */
-  secret: string;
-  now(): number;
-  /** Runs functions; absent: InvokeFunction answers 501. */
-  executor?: FunctionExecutor;
-  /** The server's log (async invocations report their outcome there). */
-  log?: (line: string) => void;
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-const ok = (body: unknown, etag?: string): ApiResult => ({ status: 200, body, headers: etag ? { ETag: etag } : {} });
-const noContent = (): ApiResult => ({ status: 204 });
-
-function checkIfMatch(req: ApiRequest, current: string): void {
-  const given = header(req.headers, 'if-match');
-  if (!ifMatchAllows(given, current)) throw preconditionFailed(given ?? '', current);
-}
-
-/** The parameter segments of a path, in order: one per `:` of its route's pattern. */
-type ServicePath = [service: string];
-type FunctionPath = [service: string, fn: string];
-type Handler<P extends string[] = string[]> = (ctx: ApiContext, req: ApiRequest, params: P) => Promise<ApiResult>;
+export type { ApiContext, ApiRequest, ApiResult } from './routes/common.js';
 
 // ---- services ----
 
 async function listServices(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> {
-  const page = pageOf(await ctx.store.listServiceNames(), parsePageQuery(req.query));
+  let names = await ctx.store.listServiceNames();
+  // `tag_<key>=<value>` keeps the services carrying those tags (read only when a filter is given).
+  const tagFilter = tagFilterOf(req.query);
+  if (Object.keys(tagFilter).length > 0) {
+    const kept = [];
+    for (const name of names) if (await serviceHasTags(ctx, name, tagFilter)) kept.push(name);
+    names = kept;
+  }
+  const page = pageOf(names, parsePageQuery(req.query));
   const services = [];
   for (const name of page.names) {
     const record = await ctx.store.listedService(name);
@@ -115,18 +81,13 @@ async function createService(ctx: ApiContext, req: ApiRequest): Promise<ApiResul
   return ok(publicService(record), record.etag);
 }
 
-async function requireService(ctx: ApiContext, name: string): Promise<ServiceRecord> {
-  const record = await ctx.store.getService(name);
-  if (!record) throw serviceNotFound(name);
-  return record;
-}
-
-async function getService(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
-  const record = await requireService(ctx, service);
-  return ok(publicService(record), record.etag);
+async function getService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
+  const view = await viewOf(ctx, service, req.qualifier);
+  return ok(publicService(view.service), view.service.etag);
 }
 
 async function updateService(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
+  refuseQualifiedWrite(req, 'UpdateService');
   const body = (await req.readJson()) as Partial<CreateServiceRequest>;
   if (body.serviceName !== undefined && body.serviceName !== service) {
     throw invalidArgument(`serviceName cannot be changed by UpdateService (path says '${service}', body says '${String(body.serviceName)}')`);
@@ -156,20 +117,13 @@ async function deleteService(ctx: ApiContext, req: ApiRequest, [service]: Servic
 
 // ---- functions ----
 
-async function requireFunction(ctx: ApiContext, service: string, fn: string): Promise<FunctionRecord> {
-  await requireService(ctx, service);
-  const record = await ctx.store.getFunction(service, fn);
-  if (!record) throw functionNotFound(service, fn);
-  return record;
-}
-
 async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
-  await requireService(ctx, service);
-  const page = pageOf(await ctx.store.listFunctionNames(service), parsePageQuery(req.query));
+  const view = await viewOf(ctx, service, req.qualifier);
+  const page = pageOf(await view.functionNames(), parsePageQuery(req.query));
   const functions = [];
   for (const name of page.names) {
-    const record = await ctx.store.listedFunction(service, name);
-    if (record) functions.push(publicFunction(record));
+    const record = await view.listedFunction(name);
+    if (record) functions.push(publicFunction(record)); // deleted since the listing, or corrupt: left out
   }
   return ok(page.nextToken === undefined ? { functions } : { functions, nextToken: page.nextToken });
 }
@@ -183,6 +137,7 @@ async function stageZip(ctx: ApiContext, req: ApiRequest, code: unknown, runtime
 }
 
 async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
+  refuseQualifiedWrite(req, 'CreateFunction');
   const body = (await req.readJson()) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
   checkCreateFunction(body);
@@ -215,12 +170,26 @@ async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: Servi
   }
 }
 
-async function getFunction(ctx: ApiContext, _req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
-  const record = await requireFunction(ctx, service, fn);
+/** The function as the request's qualifier selects it (LATEST, a version, an alias's version). */
+async function qualifiedFunction(
+  ctx: ApiContext,
+  req: ApiRequest,
+  service: string,
+  fn: string,
+): Promise<FunctionRecord> {
+  const view = await viewOf(ctx, service, req.qualifier);
+  const record = await view.getFunction(fn);
+  if (!record) throw functionNotFound(service, fn);
+  return record;
+}
+
+async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
+  const record = await qualifiedFunction(ctx, req, service, fn);
   return ok(publicFunction(record), record.etag);
 }
 
 async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
+  refuseQualifiedWrite(req, 'UpdateFunction');
   const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
     throw invalidArgument(`functionName cannot be changed by UpdateFunction (path says '${fn}', body says '${String(body.functionName)}')`);
@@ -261,6 +230,7 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
 }
 
 async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
+  refuseQualifiedWrite(req, 'DeleteFunction');
   await ctx.store.withServiceLock(service, async () => {
     // A corrupt record has no etag to match: deleting it is the way out, so If-Match is not checked.
     const current = await requireFunction(ctx, service, fn).catch((error: unknown) => {
@@ -268,46 +238,44 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
       throw error;
     });
     if (current) checkIfMatch(req, current.etag);
+    const triggers = await triggerDir(ctx, service, fn).list();
+    if (triggers.length > 0) throw functionNotEmpty(service, fn, triggers);
     await ctx.store.removeFunction(service, fn); // its zips too
+    await removeFunctionConfigs(ctx, service, fn);
   });
   return noContent();
 }
 
 async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
-  const record = await requireFunction(ctx, service, fn);
+  const record = await qualifiedFunction(ctx, req, service, fn);
   if (!record.codeFile || record.codeChecksum === undefined) {
     throw invalidArgument(`function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`);
   }
   return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
 }
 
-async function invokeFunction(
-  ctx: ApiContext,
-  req: ApiRequest,
-  [serviceAndQualifier, fn]: FunctionPath,
-): Promise<ApiResult> {
-  const { service, qualifier } = splitQualifier(serviceAndQualifier);
-  const record = await requireFunction(ctx, service, fn);
-  if (qualifier !== 'LATEST') throw qualifierNotFound(service, qualifier);
-  const codeZipPath = record.codeFile ? ctx.store.codePath(service, record.codeFile) : undefined;
-  return runInvocation(ctx, req, { service, qualifier, record, codeZipPath });
+async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
+  // The qualifier picks the code and configuration that run: LATEST, a version, an alias's version.
+  const view = await viewOf(ctx, service, req.qualifier);
+  const record = await view.getFunction(fn);
+  if (!record) throw functionNotFound(service, fn);
+  const codeZipPath = record.codeFile ? codeZipPathOf(ctx, service, view, record.codeFile) : undefined;
+  const qualifier = req.qualifier ?? 'LATEST';
+  return runInvocation(ctx, req, { service, qualifier, versionId: view.versionId, record, codeZipPath });
 }
 
 async function tempCodeBucketToken(ctx: ApiContext, _req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   await requireService(ctx, service);
-  throw invalidArgument('the fcw sandbox holds no OSS buckets, so it has no temporary code bucket; send the zip inline as code.zipFile (up to 100 MB)');
+  throw notImplemented(
+    'GetTempCodeBucketToken',
+    'the fcw sandbox holds no OSS buckets, so it has no temporary code bucket; ' +
+      'send the zip inline as code.zipFile (up to 100 MB)',
+  );
 }
 
 // ---- routing ----
 
-interface Route {
-  pattern: string[];
-  // Each handler takes the tuple its pattern yields (ServicePath for one `:`, FunctionPath for two).
-  methods: Record<string, Handler<never>>;
-}
-
-// `:` marks a parameter segment.
-const ROUTES: Route[] = [
+const SERVICE_ROUTES: Route[] = [
   { pattern: ['services'], methods: { GET: listServices, POST: createService } },
   { pattern: ['services', ':'], methods: { GET: getService, PUT: updateService, DELETE: deleteService } },
   { pattern: ['services', ':', 'tempCodeBucketToken'], methods: { GET: tempCodeBucketToken } },
@@ -317,27 +285,65 @@ const ROUTES: Route[] = [
   { pattern: ['services', ':', 'functions', ':', 'invocations'], methods: { POST: invokeFunction } },
 ];
 
+const ROUTES: Route[] = [...SERVICE_ROUTES, ...EXTRA_ROUTES];
+
+/** `*` as the last pattern segment takes the rest of the path (one parameter, joined by '/'). */
 function match(pattern: string[], segments: string[]): string[] | undefined {
-  if (pattern.length !== segments.length) return undefined;
+  const rest = pattern[pattern.length - 1] === '*';
+  if (rest ? segments.length < pattern.length - 1 : pattern.length !== segments.length) return undefined;
   const params: string[] = [];
-  for (const [i, segment] of segments.entries()) {
-    if (pattern[i] === ':') {
+  for (const [i, part] of pattern.entries()) {
+    const segment = segments[i] ?? '';
+    if (part === '*') {
+      params.push(segments.slice(i).join('/'));
+      break;
+    }
+    if (part === ':') {
       if (segment === '') return undefined;
       params.push(segment);
-    } else if (pattern[i] !== segment) return undefined;
+    } else if (part !== segment) return undefined;
   }
   return params;
 }
 
-/** Runs the operation the request names; unknown paths and methods are FC's 400 PathNotSupported. */
-export async function handleApi(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> {
+/**
+ * A qualifier rides on the service name (`/services/demo.LATEST/functions/f`, what the official SDKs
+ * send) or in `?qualifier=`; FC takes both on every service and function API. Service names cannot
+ * hold a dot, so the first dot splits them.
+ */
+function splitQualifier(req: ApiRequest): ApiRequest {
+  const segments = [...req.segments];
+  let fromPath: string | undefined;
+  const named = segments[1];
+  if (segments[0] === 'services' && named !== undefined) {
+    const dot = named.indexOf('.');
+    if (dot >= 0) {
+      fromPath = named.slice(dot + 1);
+      segments[1] = named.slice(0, dot);
+      if (fromPath === '') {
+        throw invalidArgument(
+          `qualifier: must not be empty; got '${named}' in the path. Use NAME.LATEST, NAME.1 or NAME.ALIAS.`,
+        );
+      }
+    }
+  }
+  const fromQuery = req.query.get('qualifier') || undefined;
+  if (fromPath !== undefined && fromQuery !== undefined && fromPath !== fromQuery) {
+    throw invalidArgument(`qualifier: the path says '${fromPath}' and the query says '${fromQuery}'; give one.`);
+  }
+  return { ...req, segments, qualifier: fromPath ?? fromQuery };
+}
+
+/** Runs the operation the request names; an FC API the sandbox does not answer is a 501 naming it. */
+export async function handleApi(ctx: ApiContext, received: ApiRequest): Promise<ApiResult> {
+  const req = splitQualifier(received);
   for (const route of ROUTES) {
     const params = match(route.pattern, req.segments);
     if (!params) continue;
     const handler = route.methods[req.method];
-    if (!handler) throw pathNotSupported(req.method, req.path);
+    if (!handler) continue;
     // match() returned one segment per `:` of this route's pattern: the tuple its handlers take.
     return (handler as Handler)(ctx, req, params);
   }
-  throw pathNotSupported(req.method, req.path);
+  throw notImplemented(apiNameOf(req.method, req.segments) ?? `${req.method} ${req.path}`);
 }

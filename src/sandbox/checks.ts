@@ -6,12 +6,25 @@ import { validateCreateFunction, validateCreateService, validateUpdateFunction }
 import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from '../fc/types.js';
 import { invalidArgument } from './errors.js';
 
+/**
+ * FC's own words for an error, where they are known, put before fcw's message (which keeps the
+ * field name and the fix): clients and scripts match on FC's text.
+ */
+const FC_ERROR_TEXTS: Record<string, string> = {
+  'runtime:enum': 'Runtime is set to an invalid value.',
+};
+
+function fcWording(issue: ValidationIssue): string {
+  const known = FC_ERROR_TEXTS[`${issue.field}:${issue.rule}`];
+  return known ? `${known} ${issue.message}` : issue.message;
+}
+
 function throwErrors(issues: readonly ValidationIssue[]): void {
   const errors = issues.filter((issue) => issue.severity === 'error');
   if (errors.length === 0) return;
   // Each message starts with its field ("memorySize: must be …"). FC names one field per error; the
   // sandbox names every failing field, the first one first.
-  throw invalidArgument(errors.map((issue) => issue.message).join(' '));
+  throw invalidArgument(errors.map(fcWording).join(' '));
 }
 
 export function checkCreateFunction(req: CreateFunctionRequest): void {

@@ -78,3 +78,52 @@ export const internalError = (requestId: string) =>
 export function errorBody(error: SandboxError): { ErrorCode: string; ErrorMessage: string } {
   return { ErrorCode: error.code, ErrorMessage: error.message };
 }
+
+/** An FC API the sandbox does not reproduce: 501 naming it, so a client tells "missing here" from "bad request". */
+export const notImplemented = (api: string, why = 'the fcw sandbox does not implement it') =>
+  new SandboxError(501, 'NotImplemented', `${api}: ${why}; deploy to Function Compute to use it`);
+
+export const triggerNotFound = (service: string, fn: string, trigger: string) =>
+  new SandboxError(
+    404,
+    'TriggerNotFound',
+    `trigger '${trigger}' does not exist in service '${service}' function '${fn}'`,
+  );
+
+export const triggerAlreadyExists = (service: string, fn: string, trigger: string) =>
+  new SandboxError(
+    409,
+    'TriggerAlreadyExists',
+    `trigger '${trigger}' already exists in service '${service}' function '${fn}'`,
+  );
+
+export const versionNotFound = (service: string, version: string) =>
+  new SandboxError(404, 'VersionNotFound', `version '${version}' does not exist in service '${service}'`);
+
+export const aliasNotFound = (service: string, alias: string) =>
+  new SandboxError(404, 'AliasNotFound', `alias '${alias}' does not exist in service '${service}'`);
+
+export const aliasAlreadyExists = (service: string, alias: string) =>
+  new SandboxError(409, 'AliasAlreadyExists', `alias '${alias}' already exists in service '${service}'`);
+
+export const layerNotFound = (layer: string, version?: number | string) =>
+  new SandboxError(
+    404,
+    'LayerNotFound',
+    version === undefined ? `layer '${layer}' does not exist` : `layer '${layer}' version ${version} does not exist`,
+  );
+
+export const customDomainNotFound = (domain: string) =>
+  new SandboxError(404, 'DomainNameNotFound', `custom domain '${domain}' does not exist`);
+
+export const customDomainAlreadyExists = (domain: string) =>
+  new SandboxError(409, 'DomainNameAlreadyExists', `custom domain '${domain}' already exists`);
+
+// Inferred: FC refuses to delete a function that still has triggers; the code name is not documented.
+export const functionNotEmpty = (service: string, fn: string, triggers: string[]) =>
+  new SandboxError(
+    409,
+    'FunctionNotEmpty',
+    `function '${fn}' in service '${service}' still has trigger(s) ${triggers.map((t) => `'${t}'`).join(', ')}; ` +
+      'delete them before deleting the function',
+  );

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
 import { FunctionExecutor } from './runtime/executor.js';
+import { TimerRunner } from './timers.js';
 import { SANDBOX_REGION } from './runtime/choices.js';
 import { createSandboxServer, type LargeBodyLimits, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
@@ -34,6 +35,8 @@ export interface StartSandboxOptions {
   largeBodies?: Partial<LargeBodyLimits>;
   /** How long an unused function instance stays warm (tests shorten it). */
   instanceIdleMs?: number;
+  /** Fire timer triggers on their schedule (`fcw serve` does; in-process sandboxes do not). */
+  timers?: boolean;
 }
 
 export interface RunningSandbox {
@@ -100,10 +103,15 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   });
   const { port } = server.address() as AddressInfo;
   url = `http://${hostForUrl(host)}:${port}`;
+  const timers = options.timers
+    ? new TimerRunner({ store, executor, accountId, now: options.now ?? Date.now, log: options.log })
+    : undefined;
+  timers?.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      timers?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Every function instance ends now; invocations in flight answer that their process exited.

@@ -4,7 +4,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { getRuntime } from '../fc/rules.js';
-import { CA_PORT_DEFAULT, INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
+import {
+  CA_PORT_DEFAULT,
+  DISK_SIZE_DEFAULT_MB,
+  INIT_TIMEOUT_DEFAULT_S,
+  INSTANCE_CONCURRENCY_DEFAULT,
+  MEMORY_DEFAULT_MB,
+  TIMEOUT_DEFAULT_S,
+} from '../fc/limits.js';
 import type { CreateFunctionRequest, CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo, UpdateFunctionRequest } from '../fc/types.js';
 import type { FunctionRecord, ServiceRecord } from './store.js';
 
@@ -27,9 +34,59 @@ export const FUNCTION_FIELDS = [
   'caPort',
   'customContainerConfig',
   'instanceType',
+  'instanceConcurrency',
+  'instanceSoftConcurrency',
+  'cpu',
+  'diskSize',
+  'gpuMemorySize',
+  'customDNS',
+  'customRuntimeConfig',
+  'customHealthCheckConfig',
+  'instanceLifecycleConfig',
 ] as const satisfies readonly (keyof FunctionConfig)[];
 
-export const SERVICE_FIELDS = ['description', 'role', 'internetAccess', 'logConfig', 'vpcConfig', 'nasConfig'] as const satisfies readonly (keyof CreateServiceRequest)[];
+export const SERVICE_FIELDS = [
+  'description',
+  'role',
+  'internetAccess',
+  'logConfig',
+  'vpcConfig',
+  'nasConfig',
+  'tracingConfig',
+  'ossMountConfig',
+] as const satisfies readonly (keyof CreateServiceRequest)[];
+
+/**
+ * The configuration objects FC answers with every service, in FC's shapes, as they read when unset
+ * (FC answers them present and empty, never absent). A given object is laid over its default, so a
+ * `logConfig` of only project and logstore reads back with the metrics switches off.
+ */
+export const SERVICE_CONFIG_DEFAULTS = {
+  logConfig: {
+    project: '',
+    logstore: '',
+    enableRequestMetrics: false,
+    enableInstanceMetrics: false,
+    logBeginRule: 'None',
+  },
+  vpcConfig: { vpcId: '', vSwitchIds: [], securityGroupId: '' },
+  nasConfig: { userId: -1, groupId: -1, mountPoints: [] },
+  tracingConfig: {},
+  ossMountConfig: { mountPoints: [] },
+} as const;
+
+/** What FC answers for a function's lifecycle hooks when none are set. */
+const LIFECYCLE_DEFAULT = { preFreeze: { handler: '', timeout: 3 }, preStop: { handler: '', timeout: 3 } };
+
+/** A sandbox function is ready as soon as it is written: FC's answer for a function that is. */
+const READY_STATE = {
+  state: 'Active',
+  stateReason: '',
+  stateReasonCode: '',
+  lastUpdateStatus: 'Successful',
+  lastUpdateStatusReason: '',
+  lastUpdateStatusReasonCode: '',
+} as const;
 
 /** A new etag for a record's content (the record's own etag excluded). */
 export function etagOf(record: object): string {
@@ -74,7 +131,11 @@ export function newFunctionRecord(req: CreateFunctionRequest, code: StoredCode, 
     initializationTimeout: INIT_TIMEOUT_DEFAULT_S,
     environmentVariables: {},
     instanceType: 'e1',
+    instanceConcurrency: INSTANCE_CONCURRENCY_DEFAULT,
+    diskSize: DISK_SIZE_DEFAULT_MB,
+    instanceLifecycleConfig: LIFECYCLE_DEFAULT,
     ...fields,
+    ...READY_STATE,
     runtime: req.runtime,
     handler: req.handler,
     ...(isCustom(req.runtime) ? { caPort: fields.caPort ?? CA_PORT_DEFAULT } : {}),
@@ -110,6 +171,17 @@ export function updatedFunctionRecord(current: FunctionRecord, req: UpdateFuncti
   return next;
 }
 
+/** Each configuration object: the given one over FC's default; not given, the current one (or the default). */
+function serviceConfigs(req: Partial<CreateServiceRequest>, current?: ServiceRecord): Partial<CreateServiceRequest> {
+  const out: Partial<CreateServiceRequest> = {};
+  const defaults = Object.entries(SERVICE_CONFIG_DEFAULTS) as [keyof typeof SERVICE_CONFIG_DEFAULTS, object][];
+  for (const [key, fallback] of defaults) {
+    const value = req[key];
+    out[key] = value !== undefined && value !== null ? { ...fallback, ...value } : (current?.[key] ?? { ...fallback });
+  }
+  return out;
+}
+
 export function newServiceRecord(req: CreateServiceRequest, now: number): ServiceRecord {
   const record: ServiceRecord = {
     serviceId: randomUUID(),
@@ -118,6 +190,7 @@ export function newServiceRecord(req: CreateServiceRequest, now: number): Servic
     role: '',
     internetAccess: true,
     ...given(req, SERVICE_FIELDS),
+    ...serviceConfigs(req),
     createdTime: fcTime(now),
     lastModifiedTime: fcTime(now),
     etag: '',
@@ -127,7 +200,12 @@ export function newServiceRecord(req: CreateServiceRequest, now: number): Servic
 }
 
 export function updatedServiceRecord(current: ServiceRecord, req: Partial<CreateServiceRequest>, now: number): ServiceRecord {
-  const next: ServiceRecord = { ...current, ...given(req, SERVICE_FIELDS), lastModifiedTime: fcTime(now) };
+  const next: ServiceRecord = {
+    ...current,
+    ...given(req, SERVICE_FIELDS),
+    ...serviceConfigs(req, current),
+    lastModifiedTime: fcTime(now),
+  };
   next.etag = etagOf(next);
   return next;
 }
@@ -135,10 +213,18 @@ export function updatedServiceRecord(current: ServiceRecord, req: Partial<Create
 /** What the API answers: the record without the sandbox's bookkeeping. */
 export function publicFunction(record: FunctionRecord): FunctionInfo {
   const { etag: _etag, codeFile: _codeFile, ...info } = record;
-  return info;
+  // Records written before these fields were kept read back with FC's defaults.
+  return {
+    instanceConcurrency: INSTANCE_CONCURRENCY_DEFAULT,
+    diskSize: DISK_SIZE_DEFAULT_MB,
+    instanceLifecycleConfig: LIFECYCLE_DEFAULT,
+    ...info,
+    ...READY_STATE,
+  };
 }
 
 export function publicService(record: ServiceRecord): ServiceInfo {
   const { etag: _etag, ...info } = record;
-  return info;
+  // The record's own configuration objects, or FC's defaults for records written before they were kept.
+  return { ...info, ...serviceConfigs({}, record) };
 }

@@ -14,6 +14,7 @@ import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import { openVersionCode } from './routes/versions.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
 
@@ -177,15 +178,18 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     }
 
     if (path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) throw pathNotSupported(method, path);
-    authenticate({
-      method,
-      path,
-      query: Object.fromEntries(query),
-      headers: req.headers,
-      now: now(),
-      accountId: options.accountId,
-      credentials: options.credentials,
-    });
+    const checkSignature = () =>
+      authenticate({
+        method,
+        path,
+        query: Object.fromEntries(query),
+        headers: req.headers,
+        now: now(),
+        accountId: options.accountId,
+        credentials: options.credentials,
+      });
+    // An HTTP trigger's URL is signed only when its authType is `function`: the proxy route decides.
+    if (!path.startsWith(`${VERSION_PREFIX}/proxy/`)) checkSignature();
 
     let segments: string[];
     try {
@@ -226,6 +230,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         {
           store: options.store,
           secret: options.credentials.accessKeySecret,
+          accountId: options.accountId,
           now,
           executor: options.executor,
           log: options.log,
@@ -241,6 +246,8 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           holdOpen,
           requestId,
           baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+          authenticate: checkSignature,
+          clientIP: req.socket.remoteAddress,
         },
       );
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
@@ -255,7 +262,10 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     if ('error' in parts) throw new SandboxError(403, 'AccessDenied', parts.error);
     let opened;
     try {
-      opened = await options.store.openCode(parts.service, parts.codeFile);
+      // A published version's zip lives apart from the working copy's (routes/versions.ts).
+      opened =
+        (await options.store.openCode(parts.service, parts.codeFile)) ??
+        (await openVersionCode({ store: options.store }, parts.service, parts.codeFile));
     } catch {
       opened = undefined;
     }

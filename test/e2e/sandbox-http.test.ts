@@ -66,12 +66,18 @@ describe('every answer', () => {
     expect(answers[3].json.ErrorCode).toBe('PathNotSupported');
   });
 
-  it('answers unknown paths and methods under the API with 400 PathNotSupported naming both', async () => {
+  it('answers API routes the sandbox does not implement with 501 NotImplemented naming the API', async () => {
     const wrongMethod = await signed(sandbox, { method: 'PATCH', path: '/2016-08-15/services/demo' });
-    expect(wrongMethod.status).toBe(400);
-    expect(wrongMethod.json).toEqual({ ErrorCode: 'PathNotSupported', ErrorMessage: "'PATCH' against '/2016-08-15/services/demo' is not supported" });
+    expect(wrongMethod.status).toBe(501);
+    expect(wrongMethod.json.ErrorCode).toBe('NotImplemented');
+    expect(wrongMethod.json.ErrorMessage).toContain("PATCH /2016-08-15/services/demo");
     const unknown = await signed(sandbox, { method: 'GET', path: '/2016-08-15/triggers' });
-    expect(unknown.json.ErrorCode).toBe('PathNotSupported');
+    expect([unknown.status, unknown.json.ErrorCode]).toEqual([501, 'NotImplemented']);
+    const instances = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/functions/f/instances' });
+    expect([instances.status, instances.json.ErrorCode]).toEqual([501, 'NotImplemented']);
+    expect(instances.json.ErrorMessage).toMatch(/^ListInstances: /);
+    const acl = await signed(sandbox, { method: 'PUT', path: '/2016-08-15/layers/l/acl?public=true' });
+    expect(acl.json.ErrorMessage).toMatch(/^PutLayerACL: /);
   });
 });
 
@@ -153,8 +159,8 @@ describe('CreateFunction', () => {
     expect(container.status).toBe(400);
     expect(container.json.ErrorMessage).toContain('custom-container');
     const token = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/tempCodeBucketToken?functionName=x' });
-    expect(token.status).toBe(400);
-    expect(token.json.ErrorMessage).toContain('no OSS buckets');
+    expect([token.status, token.json.ErrorCode]).toEqual([501, 'NotImplemented']);
+    expect(token.json.ErrorMessage).toMatch(/^GetTempCodeBucketToken: .*no OSS buckets/);
   });
 
   it('runs every field through the shared rules: 400 InvalidArgument naming the field', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { authenticate, type AuthInput } from '../../src/sandbox/auth.js';
 import { SandboxError } from '../../src/sandbox/errors.js';
+import { computeSignature } from '../../src/fc/sign.js';
 
 const DATE = 'Mon, 01 Jan 2024 00:00:00 GMT';
 const NOW = Date.parse(DATE);
@@ -78,7 +79,7 @@ describe('sandbox authentication', () => {
     expect(error.message).toContain('SOMEONE');
   });
 
-  it('answers 400 MissingRequiredHeader without Authorization, Date or x-fc-account-id', () => {
+  it('answers 400 MissingRequiredHeader without Authorization or Date', () => {
     const { authorization: _a, ...noAuth } = base.headers;
     const { date: _d, ...noDate } = base.headers;
     expect(failure({ ...base, headers: noAuth })).toMatchObject({ status: 400, code: 'MissingRequiredHeader' });
@@ -98,6 +99,22 @@ describe('sandbox authentication', () => {
     const error = failure({ ...base, accountId: '999' });
     expect([error.status, error.code]).toEqual([403, 'AccessDenied']);
     expect(error.message).toContain('123456789012');
+  });
+
+  it('takes the account from the Host when no x-fc-account-id is sent, else the sandbox account', () => {
+    // Signed without the account header: the Python SDK's habit.
+    const unsigned = { method: 'GET', path: '/2016-08-15/services', headers: { date: DATE } };
+    const signature = computeSignature('test-secret', unsigned);
+    const headers = { date: DATE, authorization: `FC LTAI_TEST_ID:${signature}` };
+    expect(() => authenticate({ ...base, headers })).not.toThrow();
+    expect(() => authenticate({ ...base, headers: { ...headers, host: '127.0.0.1:9420' } })).not.toThrow();
+    const hosts = ['123456789012.cn-hangzhou.fc.aliyuncs.com', '123456789012.cn-hangzhou-internal.fc.aliyuncs.com:443'];
+    for (const host of hosts) {
+      expect(() => authenticate({ ...base, headers: { ...headers, host } })).not.toThrow();
+    }
+    const other = failure({ ...base, headers: { ...headers, host: '42.cn-hangzhou.fc.aliyuncs.com' } });
+    expect([other.status, other.code]).toEqual([403, 'AccessDenied']);
+    expect(other.message).toContain('Host names account');
   });
 
   it('refuses a malformed Authorization header with 400', () => {
