@@ -3,12 +3,13 @@
 // fails with a typed error (errors.ts) that holds no secret. Calls that carry a zip stream their
 // JSON body in chunks (request-body.ts).
 import { base64Size } from '../core/bytes.js';
-import { CancelledError, ConfigError } from '../core/errors.js';
+import { CancelledError, ConfigError, FailedError } from '../core/errors.js';
 import { maskKeyId } from '../core/key-id.js';
 import { ACCOUNT_ID, checkEndpoint } from './endpoint.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError } from './errors.js';
 import { API_VERSION, TIMEOUT_MAX_S } from './limits.js';
 import { contentMd5, zipJsonBody, type ChunkedJsonBody } from './request-body.js';
+import { isZipOnDisk, zipByteLength, type ZipBytes } from '../core/zip-on-disk.js';
 import {
   MAX_RETRY_AFTER_MS,
   backoffDelayMs,
@@ -30,7 +31,7 @@ import type {
 
 /** The code of a create or update: an inline zip with its CRC-64, or an object already in OSS. */
 export type CodeUpload =
-  | { kind: 'zip'; zip: Uint8Array; checksum: string }
+  | { kind: 'zip'; zip: ZipBytes; checksum: string }
   | { kind: 'oss'; bucket: string; object: string };
 
 export interface ApiResult<T> {
@@ -164,7 +165,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 type SpecBody =
   | { kind: 'json'; value: unknown }
-  | { kind: 'zip-json'; fields: Record<string, unknown>; zip: Uint8Array; checksum: string }
+  | { kind: 'zip-json'; fields: Record<string, unknown>; zip: ZipBytes; checksum: string }
   | { kind: 'raw'; bytes: Uint8Array; contentType: string };
 
 /** One API call before it is signed: everything but the Date and the signature. */
@@ -360,7 +361,7 @@ export class FcClient {
     // The function itself may run for its whole timeout before the answer comes.
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs + TIMEOUT_MAX_S * 1000;
     this.#throwIfAborted(spec.action, options.signal);
-    const answer = await this.#attempt(spec, this.#prepareBody(spec.body), timeoutMs, options.signal);
+    const answer = await this.#attempt(spec, this.#prepareBodySync(spec.body), timeoutMs, options.signal);
     if (answer instanceof AttemptFailure) throw answer.error;
     if (answer.status < 200 || answer.status >= 300) throw this.#apiError(spec.action, answer);
     const header = (name: string) => answer.headers.get(name) ?? undefined;
@@ -386,7 +387,7 @@ export class FcClient {
   /** What a call would send, for --dry-run: the same request, signed, with secrets redacted. */
   describeRequest(call: PlannedCall): RequestDescription {
     const spec = this.#spec(call);
-    const { url, headers } = this.#signed(spec, this.#prepareBody(spec.body));
+    const { url, headers } = this.#signed(spec, this.#prepareBodySync(spec.body));
     headers.authorization = `FC ${maskKeyId(this.#credentials.accessKeyId)}:${REDACTED}`;
     if (headers['x-fc-security-token'] !== undefined) headers['x-fc-security-token'] = REDACTED;
     let body: unknown;
@@ -394,7 +395,7 @@ export class FcClient {
     else if (spec.body?.kind === 'raw') body = `<${spec.body.bytes.byteLength} bytes>`;
     else if (spec.body?.kind === 'zip-json') {
       const { code: _c, ...fields } = spec.body.fields;
-      body = { ...fields, code: { zipFile: `<zip ${spec.body.zip.byteLength} bytes, crc64 ${spec.body.checksum}>` } };
+      body = { ...fields, code: { zipFile: `<zip ${zipByteLength(spec.body.zip)} bytes, crc64 ${spec.body.checksum}>` } };
     }
     return { action: spec.action, method: spec.method, url: url.href, headers, body };
   }
@@ -460,15 +461,32 @@ export class FcClient {
     }
   }
 
-  #prepareBody(body: SpecBody | undefined): PreparedBody | undefined {
+  /** The body to send; a zip's Content-MD5 comes from a first pass that yields between slices. */
+  async #prepareBody(body: SpecBody | undefined, signal: AbortSignal | undefined): Promise<PreparedBody | undefined> {
+    if (body?.kind !== 'zip-json') return this.#prepareBodySync(body);
+    const chunked: ChunkedJsonBody = zipJsonBody(body.fields, body.zip);
+    // A first pass over the same chunks the stream will send: the digest must be in the signed
+    // headers before the first byte of the body goes out. For a zip in a file it also proves the
+    // file still holds the zip whose CRC-64 goes in X-Fc-Code-Checksum (disks fail, files are replaced).
+    const { contentMd5: md5, zipChecksum } = await chunked.digest(signal);
+    if (isZipOnDisk(body.zip) && zipChecksum !== body.checksum) {
+      throw new FailedError(
+        `The code zip's CRC-64 is ${zipChecksum}, not the ${body.checksum} it was built with: it changed ` +
+          'after it was built; nothing was sent.',
+        'Deploy again: the package is built anew.',
+      );
+    }
+    return { length: chunked.length, contentType: 'application/json', contentMd5: md5, open: () => chunked.stream() };
+  }
+
+  /** The same, in one synchronous pass (for --dry-run, which sends nothing). */
+  #prepareBodySync(body: SpecBody | undefined): PreparedBody | undefined {
     if (!body) return undefined;
     if (body.kind === 'zip-json') {
       const chunked: ChunkedJsonBody = zipJsonBody(body.fields, body.zip);
       return {
         length: chunked.length,
         contentType: 'application/json',
-        // A first pass over the same chunks the stream will send: the digest must be in the signed
-        // headers before the first byte of the body goes out.
         contentMd5: contentMd5(chunked.chunks()),
         open: () => chunked.stream(),
       };
@@ -512,11 +530,11 @@ export class FcClient {
 
   /** Sends with retries where safe; resolves with a 2xx answer or throws a typed error. */
   async #send(spec: RequestSpec, options: CallOptions): Promise<Answer> {
-    const body = this.#prepareBody(spec.body);
+    const body = await this.#prepareBody(spec.body, options.signal);
     const read = spec.method === 'GET';
     let timeoutMs = options.timeoutMs ?? (read ? this.#readTimeoutMs : this.#timeoutMs);
     if (spec.body?.kind === 'zip-json' && options.timeoutMs === undefined) {
-      timeoutMs += Math.ceil((base64Size(spec.body.zip.byteLength) / MIN_UPLOAD_BYTES_PER_S) * 1000);
+      timeoutMs += Math.ceil((base64Size(zipByteLength(spec.body.zip)) / MIN_UPLOAD_BYTES_PER_S) * 1000);
     }
     // What this call has waited: a timed-out attempt counts its limit (it waited at least that
     // long), any other its measured time, plus the pauses. Bounds a read's retries, and is the

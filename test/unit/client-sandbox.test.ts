@@ -25,7 +25,7 @@ const CREDENTIALS: Credentials = {
 let sandbox: RunningSandbox;
 let dataDir: string;
 let client: FcClient;
-let zip: CodeUpload & { kind: 'zip' };
+let zip: { kind: 'zip'; zip: Buffer; checksum: string };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'fcw-client-sandbox-'));
@@ -67,7 +67,7 @@ describe('the client against the sandbox', () => {
   });
 
   it('lists functions across pages', async () => {
-    const small: CodeUpload = { kind: 'zip', zip: await new JSZip().file('index.js', 'exports.handler=1').generateAsync({ type: 'nodebuffer' }), checksum: '' };
+    const small: CodeUpload & { zip: Buffer } = { kind: 'zip', zip: await new JSZip().file('index.js', 'exports.handler=1').generateAsync({ type: 'nodebuffer' }), checksum: '' };
     small.checksum = crc64(small.zip);
     for (let i = 0; i < 6; i++) await client.createFunction('svc', config(`f${i}`), small);
     const listed = await client.listFunctions('svc', { limit: 2 });
