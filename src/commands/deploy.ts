@@ -9,7 +9,7 @@ import { parseCredentialChoice } from '../deploy/credential-choice.js';
 import { codeReasonAfterLabel, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
-import type { PackageResult } from '../package/types.js';
+import type { PackageOnDisk, PackageResult } from '../package/index.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 // Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
 // when it is needed, so `fcw deploy --help` and a bad flag answer at once.
@@ -314,7 +314,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     }
     const { FcClient } = await import('../fc/client.js');
     const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
-    const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = await import('../package/index.js');
+    const { buildPackageOnDisk, loadZipPackage, checkHandler, packageCacheFor, tempZipDirFor } = await import('../package/index.js');
     const cache = packageCacheFor(io.env, values['no-cache'] === true);
 
     let recordName = profileName;
@@ -350,10 +350,11 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       {
         client,
         packager: {
-          buildPackage: (options) => buildPackage({ ...options, cache }),
+          // The zip stays in a file and the request body is streamed from it (memory holds slices).
+          buildPackage: (options) => buildPackageOnDisk({ ...options, cache }, tempZipDirFor(io.env)),
           loadZipPackage,
-          // deploy() hands back the very PackageResult the packager built.
-          checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageResult, runtime, handler, field),
+          // deploy() hands back the very package the packager built.
+          checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageOnDisk | PackageResult, runtime, handler, field),
         },
       },
     );

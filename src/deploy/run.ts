@@ -11,6 +11,7 @@
 //   carries the request ids, timings and diff (and the function as answered), and the profile
 //   records it.
 import { CancelledError, isUsageError, UsageError } from '../core/errors.js';
+import type { ZipBytes } from '../core/zip-on-disk.js';
 import type { ApiResult, CodeUpload, PlannedCall, RequestDescription } from '../fc/client.js';
 import { FcApiError } from '../fc/errors.js';
 import type { CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo } from '../fc/types.js';
@@ -38,7 +39,8 @@ export interface DeployClient {
 
 /** What the packager gives back that a deploy needs (a subset of PackageResult). */
 export interface BuiltPackage {
-  zip: Uint8Array;
+  /** In memory, or in a file the request body is streamed from. */
+  zip: ZipBytes;
   checksum: string;
   files: number;
   bytes: number;

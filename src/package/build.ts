@@ -11,11 +11,19 @@ import { base64Size } from '../core/bytes.js';
 import { LargestTracker, sizeVerdict } from './size.js';
 import type { BuildPackageOptions, CacheUse, PackageEntry, PackageResult, ScanResult } from './types.js';
 import type { CachedPackage } from './cache.js';
-import { DiscardSink, memorySinkFor, TeeSink, writeZip } from './zip-writer.js';
+import { DiscardSink, FileSink, memorySinkFor, TeeSink, writeZip } from './zip-writer.js';
+import type { ZipOnDisk } from '../core/zip-on-disk.js';
+import { closeQuietly, createTempZip, removeAtProcessExit, removeTempZip } from './temp-zip.js';
 import type { ReusedEntries, ZipOutput, ZipSink } from './zip-writer.js';
 
 /** A package whose zip went to a sink (a file, or nowhere) instead of memory. */
 export type PackageSummary = Omit<PackageResult, 'zip'> & { zip?: Buffer };
+
+/** A package whose zip is in a file: the package cache's copy, or a temporary file. */
+export type PackageOnDisk = Omit<PackageResult, 'zip'> & { zip: ZipOnDisk };
+
+/** Where packageFolder leaves the zip when it is not given a sink: in memory, or in a file. */
+type Destination = { kind: 'sink'; sink: ZipSink | undefined } | { kind: 'disk'; tempDir: string };
 
 /** Knobs for tests and the benchmark; not part of the public contract. */
 export interface BuildInternals {
@@ -91,6 +99,26 @@ export async function buildPackage(options: BuildPackageOptions, internals: Buil
   return (await packageFolder(options, undefined, internals)) as PackageResult;
 }
 
+/**
+ * Builds the package and leaves the zip in a file (what a deploy streams its request body from),
+ * so memory never holds the whole zip: with the cache, the cache's own copy; without, a temporary
+ * file in `tempDir` removed at exit.
+ */
+export async function buildPackageOnDisk(
+  options: BuildPackageOptions,
+  tempDir: string,
+  internals: BuildInternals = {},
+): Promise<PackageOnDisk> {
+  return (await packageInto(options, { kind: 'disk', tempDir }, internals)) as PackageOnDisk;
+}
+
+const onDisk = (file: string, zipBytes: number, checksum: string): ZipOnDisk => ({
+  kind: 'zip-file',
+  path: file,
+  size: zipBytes,
+  checksum,
+});
+
 /** Wall clock in nanoseconds (what file timestamps are compared with). */
 const wallClockNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -105,6 +133,15 @@ export async function packageFolder(
   sink: ZipSink | undefined,
   internals: BuildInternals = {},
 ): Promise<PackageSummary> {
+  return (await packageInto(options, { kind: 'sink', sink }, internals)) as PackageSummary;
+}
+
+async function packageInto(
+  options: BuildPackageOptions,
+  destination: Destination,
+  internals: BuildInternals,
+): Promise<PackageSummary | PackageOnDisk> {
+  const sink = destination.kind === 'sink' ? destination.sink : undefined;
   if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
   const scanStartNs = (internals.nowNs ?? wallClockNs)();
   const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
@@ -117,13 +154,28 @@ export async function packageFolder(
       match.unchanged = true;
     }
     if (cached && match?.unchanged) {
-      const answer = answerFromCache(selection, cached, sink);
-      if (answer) return answer;
+      if (destination.kind === 'disk') {
+        if (cached.verify()) {
+          const summary = summaryOf(selection, { zip: undefined, zipBytes: cached.zipBytes, checksum: cached.checksum }, {
+            used: true,
+            unchanged: true,
+            reused: reusedCount(selection),
+          });
+          // The client checks the file's CRC-64 again as it reads it for the request's digest.
+          return { ...summary, zip: onDisk(cached.zipPath, cached.zipBytes, cached.checksum), folderMatchesZip: true };
+        }
+      } else {
+        const answer = answerFromCache(selection, cached, sink);
+        if (answer) return answer;
+      }
     }
     const reuse = cached && match && match.reusable > 0 && cached.verify() ? cached : undefined;
     const writer = options.cache?.beginWrite(selection.root, options.runtime);
-    const memory = sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
-    const target = writer ? new TeeSink(sink ?? memory!, writer.sink) : sink;
+    // On disk without the cache: a temporary file of our own.
+    const temp = destination.kind === 'disk' && !writer ? createTempZip(destination.tempDir) : undefined;
+    const memory = destination.kind === 'sink' && sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
+    const own = temp ? new FileSink(temp.fd) : (sink ?? memory);
+    const target = writer ? (own ? new TeeSink(own, writer.sink) : writer.sink) : own;
     let reused = 0;
     let output: ZipOutput;
     try {
@@ -136,20 +188,33 @@ export async function packageFolder(
       });
     } catch (error) {
       writer?.abandon();
+      if (temp) {
+        closeQuietly(temp.fd);
+        removeTempZip(temp.path);
+      }
       throw error;
     }
+    let zipFile = temp?.path;
+    if (temp) closeQuietly(temp.fd);
     if (writer) {
       try {
         const { zipBytes, checksum } = output;
         const runtime = options.runtime ?? null;
         const fields = { root: selection.root, runtime, scanStartNs: String(scanStartNs), zipBytes, checksum };
-        writer.commit(fields, selection.entries);
+        zipFile = writer.commit(fields, selection.entries);
       } catch {
-        writer.abandon(); // the cache is optional: a full disk there must not fail the build
+        // The cache is optional: a full disk there must not fail the build. On disk, its file is
+        // the only copy of the zip: kept until exit instead.
+        if (destination.kind === 'disk') {
+          zipFile = writer.detach();
+          removeAtProcessExit(zipFile);
+        } else writer.abandon();
       }
     }
     const cache = options.cache ? { used: reuse !== undefined, unchanged: false, reused } : undefined;
-    return summaryOf(selection, output, cache);
+    const summary = summaryOf(selection, output, cache);
+    if (destination.kind === 'disk') return { ...summary, zip: onDisk(zipFile!, output.zipBytes, output.checksum) };
+    return summary;
   } finally {
     cached?.close();
   }
@@ -177,14 +242,18 @@ function racyEntriesUnchanged(racy: readonly SelectedEntry[], cached: CachedPack
   return true;
 }
 
+/** Files whose compressed bytes an unchanged tree takes from the cache (all non-empty files). */
+function reusedCount(selection: Selection): number {
+  return selection.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).length;
+}
+
 /** The cached zip as this tree's package, or undefined when its bytes fail their CRC-64 (then: build). */
 function answerFromCache(
   selection: Selection,
   cached: CachedPackage,
   sink: ZipSink | undefined,
 ): PackageSummary | undefined {
-  const reused = selection.entries.filter((entry) => entry.kind === 'file' && entry.size > 0).length;
-  const cache = { used: true, unchanged: true, reused };
+  const cache = { used: true, unchanged: true, reused: reusedCount(selection) };
   const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
   // Only the report is wanted: nothing is read, not even the cached zip.
   if (sink instanceof DiscardSink) return summaryOf(selection, output, cache);

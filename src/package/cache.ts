@@ -235,6 +235,7 @@ export class CacheWriter {
   readonly sink: ZipSink;
   private readonly fd: number;
   private closed = false;
+  private location: string;
 
   constructor(
     private readonly cache: PackageCache,
@@ -243,13 +244,19 @@ export class CacheWriter {
   ) {
     this.fd = openSync(temp, 'wx', 0o600);
     this.sink = new FileSink(this.fd);
+    this.location = temp;
   }
 
-  /** Puts the zip and its manifest in place (each by rename), then tidies the folder and the cache. */
-  commit(fields: Omit<Manifest, 'format' | 'zipFile' | 'rows' | 'keyDigest'>, entries: readonly SelectedEntry[]): void {
+  /**
+   * Puts the zip and its manifest in place (each by rename), then tidies the folder and the cache.
+   * Returns where the zip now is.
+   */
+  commit(fields: Omit<Manifest, 'format' | 'zipFile' | 'rows' | 'keyDigest'>, entries: readonly SelectedEntry[]): string {
     this.closeFd();
     const zipFile = `${fields.checksum}.zip`;
-    renameSync(this.temp, path.join(this.folder, zipFile));
+    const zipPath = path.join(this.folder, zipFile);
+    renameSync(this.temp, zipPath);
+    this.location = zipPath;
     const keyDigest = keyDigestOf(entries);
     const manifest: Manifest = { format: CACHE_FORMAT, ...fields, zipFile, keyDigest, rows: entries.map(keyRow) };
     const tempManifest = path.join(this.folder, `tmp-${process.pid}-${Date.now()}.json`);
@@ -257,6 +264,13 @@ export class CacheWriter {
     renameSync(tempManifest, path.join(this.folder, MANIFEST));
     this.cache.tidyFolder(this.folder);
     this.cache.evict(this.folder);
+    return zipPath;
+  }
+
+  /** After a failed commit: the zip stays where it is (its temporary name, or its final one). */
+  detach(): string {
+    this.closeFd();
+    return this.location;
   }
 
   abandon(): void {

@@ -2,18 +2,21 @@
 // against the package's entries, before anything is sent, so a mismatch is found here and not when
 // the function is first invoked. ok: found; warning: the package cannot tell (an export we do not
 // recognise, a class whose method we cannot see); error: what is missing, and where the package root is.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import { isZipOnDisk, type ZipOnDisk } from '../core/zip-on-disk.js';
 import path from 'node:path';
 import type JSZip from 'jszip';
 import { getRuntime, type RuntimeInfo } from '../fc/rules.js';
 import { validateHandler } from '../fc/validate.js';
 import { openZip } from './load-zip.js';
+import { readEntryData, readZipIndex } from './zip-index.js';
 import { S_IFLNK, S_IFMT } from './select.js';
 import type { HandlerCheck, PackageEntry, PackageResult } from './types.js';
 
 /** What the check needs from a package: its entries, and its zip or the folder it came from. */
 export type CheckablePackage = Pick<PackageResult, 'entries' | 'source'> & {
-  zip?: Buffer;
+  zip?: Buffer | ZipOnDisk;
   root?: string;
   /**
    * The folder is known to hold exactly what the zip holds (the package cache matched every stat
@@ -64,8 +67,10 @@ class PackageReader {
   async bytes(p: string): Promise<Buffer> {
     const e = this.entry(p);
     if (!e) throw new Error(`no entry ${p}`);
-    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && this.pkg.zip && this.pkg.zip.length > 0) {
-      this.archive ??= openZip(this.pkg.zip, this.pkg.root ?? 'the package');
+    const zip = this.pkg.zip;
+    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && isZipOnDisk(zip)) return entryFromFile(zip, e.path);
+    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && zip && !isZipOnDisk(zip) && zip.length > 0) {
+      this.archive ??= openZip(zip, this.pkg.root ?? 'the package');
       const file = (await this.archive).file(e.path);
       if (!file) throw new Error(`no entry ${e.path} in the zip`);
       return file.async('nodebuffer');
@@ -80,6 +85,22 @@ class PackageReader {
 
   paths(): string[] {
     return [...this.byPath.keys()];
+  }
+}
+
+/**
+ * One entry's bytes from a zip fcw wrote to a file: its central directory is read, then only that
+ * entry (a handler check must not load a 100 MB zip to read one source file).
+ */
+function entryFromFile(zip: ZipOnDisk, name: string): Buffer {
+  const fd = openSync(zip.path, 'r');
+  try {
+    const entry = readZipIndex(fd, zip.size).find((e) => e.name === name);
+    if (!entry) throw new Error(`no entry ${name} in the zip`);
+    const data = readEntryData(fd, entry);
+    return entry.method === 8 ? inflateRawSync(data) : data;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -12,7 +12,7 @@ import { cloudEndpoint } from '../fc/endpoint.js';
 import { FcApiError } from '../fc/errors.js';
 import type { Credentials } from '../fc/types.js';
 import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
-import type { PackageProgress, PackageResult } from '../package/index.js';
+import type { CheckablePackage, PackageOnDisk, PackageProgress, PackageResult } from '../package/index.js';
 import { profileNameProblem, type CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileStore } from '../profiles/store.js';
 import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
@@ -177,18 +177,21 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async buildPackage(code, runtime, { signal, onProgress } = {}): Promise<BuiltPackage> {
-      const { buildPackage, loadZipPackage, packageCacheFor } = await load.packager();
+      const { buildPackageOnDisk, loadZipPackage, packageCacheFor, tempZipDirFor } = await load.packager();
       // The same package cache as fcw deploy: an unchanged tree's Review is answered from stat.
       const cache = packageCacheFor(env, false);
-      const result: PackageResult =
+      const result: PackageOnDisk | PackageResult =
         code.kind === 'folder'
-          ? await buildPackage({
-              root: resolve(code.path),
-              runtime,
-              signal,
-              cache,
-              onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }),
-            })
+          ? await buildPackageOnDisk(
+              {
+                root: resolve(code.path),
+                runtime,
+                signal,
+                cache,
+                onProgress: (p: PackageProgress) => onProgress?.({ files: p.files, bytes: p.bytes }),
+              },
+              tempZipDirFor(env),
+            )
           : await loadZipPackage(resolve(code.path));
       return {
         facts: { files: result.files, bytes: result.bytes, zipBytes: result.zipBytes, checksum: result.checksum },
@@ -204,7 +207,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
 
     async checkHandler(pkg, runtime, handler, field = 'handler') {
       const { checkHandler } = await load.packager();
-      return checkHandler(pkg.handle as PackageResult, runtime, handler, field);
+      return checkHandler(pkg.handle as CheckablePackage, runtime, handler, field);
     },
 
     async writeSample(runtime, dir) {
@@ -229,9 +232,9 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       const client = clients.get(conn);
       if (!client) throw new Error('deploy: the connection was not made by these services');
       const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
-      const pkg = prebuilt?.handle as PackageResult | undefined;
+      const pkg = prebuilt?.handle as PackageOnDisk | PackageResult | undefined;
       const [{ deploy, lastDeployOf }, packager] = await Promise.all([load.deploy(), load.packager()]);
-      const { buildPackage, loadZipPackage, checkHandler, packageCacheFor } = packager;
+      const { buildPackageOnDisk, loadZipPackage, checkHandler, packageCacheFor, tempZipDirFor } = packager;
       const cache = packageCacheFor(env, false);
       const result = await deploy(
         {
@@ -254,9 +257,9 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
           client,
           // deploy() hands back the packages these functions built: full PackageResults.
           packager: {
-            buildPackage: (options) => buildPackage({ ...options, cache }),
+            buildPackage: (options) => buildPackageOnDisk({ ...options, cache }, tempZipDirFor(env)),
             loadZipPackage,
-            checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageResult, runtime, handler, field),
+            checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageOnDisk | PackageResult, runtime, handler, field),
           },
         },
       );
