@@ -73,6 +73,15 @@ describe('decodeZip', () => {
   it('refuses bad base64 and bytes that are not a zip', async () => {
     expect((await rejection(decodeZip('abc', undefined))).message).toContain('base64');
     expect((await rejection(decodeZip('ab!=', undefined))).message).toContain('base64');
+    // Node's decoder skips characters outside the alphabet: they are still refused.
+    expect((await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 8)}-_${EMPTY_ZIP.slice(10)}`, undefined))).message).toContain('base64');
+    expect((await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 4)}=AAA${EMPTY_ZIP.slice(8)}`, undefined))).message).toContain('base64');
+  });
+
+  it('accepts valid base64 that is not canonical (stray bits before the padding)', async () => {
+    const stray = `${EMPTY_ZIP.slice(0, -3)}B==`;
+    expect(Buffer.from(stray, 'base64').toString('base64')).not.toBe(stray);
+    expect((await decodeZip(stray, undefined)).checksum).toBe('2220831586920633690');
     expect((await rejection(decodeZip(Buffer.from('PK not really a zip file at all').toString('base64'), undefined))).message).toContain('zip');
   });
 });
