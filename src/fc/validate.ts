@@ -4,6 +4,7 @@
 //   memorySize: must be a multiple of 64 MB between 128 and 3072 (elastic instance); got 100. Try 128.
 // Environment variable VALUES are never put into a message or an issue's `value` (they may be secrets).
 
+import { isStandardBase64 } from '../core/base64.js';
 import { formatBytes } from '../core/bytes.js';
 import { isRecord } from '../core/is-record.js';
 import {
@@ -660,8 +661,6 @@ export function validateCustomContainerConfig(runtime: unknown, cfg: unknown): V
 // ---------------------------------------------------------------------------------------------
 // Code
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** The raw size of a base64 text, without decoding it. */
 export function base64DecodedBytes(b64: string): number {
   const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
@@ -711,7 +710,7 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
   if (hasZip) {
     if (typeof zipFile !== 'string') return must('code.zipFile', 'type', summarizeCode(code), 'a base64 string of a zip file');
     if (zipFile === '') return issue('code.zipFile', 'required', '', 'code.zipFile: must be a base64 zip; got an empty string. Build the package first.');
-    if (zipFile.length % 4 !== 0 || !BASE64.test(zipFile)) {
+    if (!isStandardBase64(zipFile)) {
       return issue(
         'code.zipFile',
         'base64',
