@@ -92,13 +92,14 @@ async function openChecked(zip: ZipOnDisk): Promise<FileHandle> {
 function* rawSlicesSync(zip: ZipBytes, sliceBytes: number): Generator<Buffer> {
   if (!isZipOnDisk(zip)) {
     const view = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-    for (let at = 0; at < view.length; at += sliceBytes) yield view.subarray(at, Math.min(at + sliceBytes, view.length));
+    for (let at = 0; at < view.length; at += sliceBytes)
+      yield view.subarray(at, Math.min(at + sliceBytes, view.length));
     return;
   }
   const fd = openSyncChecked(zip);
   try {
     const buffer = Buffer.allocUnsafe(Math.min(sliceBytes, Math.max(zip.size, 1)));
-    for (let at = 0; at < zip.size; ) {
+    for (let at = 0; at < zip.size;) {
       const want = Math.min(buffer.length, zip.size - at);
       let got = 0;
       while (got < want) {
@@ -126,7 +127,7 @@ async function* rawSlices(zip: ZipBytes, sliceBytes: number): AsyncGenerator<Buf
   const handle = await openChecked(zip);
   try {
     const buffer = Buffer.allocUnsafe(Math.min(sliceBytes, Math.max(zip.size, 1)));
-    for (let at = 0; at < zip.size; ) {
+    for (let at = 0; at < zip.size;) {
       const want = Math.min(buffer.length, zip.size - at);
       let got = 0;
       while (got < want) {

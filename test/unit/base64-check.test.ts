@@ -21,7 +21,9 @@ describe('isStandardBase64', () => {
   it('refuses a character outside the alphabet anywhere, which the decoder would skip', () => {
     for (const at of [0, 10, PIECE - 1, PIECE, PIECE + 7, big.length - 5]) {
       for (const bad of ['-', '_', '\n', ' ', '!', 'é']) {
-        expect(isStandardBase64(big.slice(0, at) + bad + big.slice(at + 1)), `${JSON.stringify(bad)} at ${at}`).toBe(false);
+        expect(isStandardBase64(big.slice(0, at) + bad + big.slice(at + 1)), `${JSON.stringify(bad)} at ${at}`).toBe(
+          false,
+        );
       }
     }
   });
