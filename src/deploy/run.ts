@@ -407,7 +407,8 @@ export async function deploy(input: DeployInput, deps: DeployDeps): Promise<Depl
   } catch (error) {
     if (isUsageError(error)) throw error;
     if (error instanceof CancelledError || signal?.aborted) {
-      if (writing && signal?.aborted) {
+      // The client marks a cancel before the request's first byte (during its Content-MD5 pass).
+      if (writing && signal?.aborted && (error as { nothingSent?: unknown }).nothingSent !== true) {
         throw Object.assign(new CancelledError(`Deploy cancelled during ${writing}: the request was already sent, so the service may have applied it.`), {
           hint: 'Run the same command with --dry-run to see what is deployed now; running it again changes only what still differs.',
         });

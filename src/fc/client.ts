@@ -530,7 +530,14 @@ export class FcClient {
 
   /** Sends with retries where safe; resolves with a 2xx answer or throws a typed error. */
   async #send(spec: RequestSpec, options: CallOptions): Promise<Answer> {
-    const body = await this.#prepareBody(spec.body, options.signal);
+    let body: PreparedBody | undefined;
+    try {
+      body = await this.#prepareBody(spec.body, options.signal);
+    } catch (error) {
+      // Stopped during the Content-MD5 pass: not one byte of the request has left.
+      if (error instanceof CancelledError) throw notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`));
+      throw error;
+    }
     const read = spec.method === 'GET';
     let timeoutMs = options.timeoutMs ?? (read ? this.#readTimeoutMs : this.#timeoutMs);
     if (spec.body?.kind === 'zip-json' && options.timeoutMs === undefined) {
@@ -541,6 +548,13 @@ export class FcClient {
     // figure a timeout message gives.
     let waitedMs = 0;
     for (let retry = 0; ; retry++) {
+      if (retry === 0 && options.signal?.aborted) {
+        try {
+          this.#throwIfAborted(spec.action, options.signal);
+        } catch (error) {
+          throw error instanceof CancelledError ? notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`)) : error;
+        }
+      }
       this.#throwIfAborted(spec.action, options.signal);
       const started = performance.now();
       const outcome = await this.#attempt(spec, body, timeoutMs, options.signal);
@@ -820,6 +834,14 @@ function listQuery(options: ListOptions = {}): Record<string, string | undefined
     startKey: options.startKey || undefined,
     nextToken: options.nextToken || undefined,
   };
+}
+
+/**
+ * Marks a cancellation that happened before the request's first byte was sent, so a caller does
+ * not say the service may have applied it.
+ */
+function notSent(error: CancelledError): CancelledError & { nothingSent: true } {
+  return Object.assign(error, { nothingSent: true as const });
 }
 
 /** The body and headers of a create or update: a streamed zip, OSS names, or config only. */

@@ -213,3 +213,18 @@ describe('contentMd5 over chunks', () => {
     expect(contentMd5([Buffer.from('ab'), Buffer.from('c')])).toBe(sdkMd5(Buffer.from('abc')));
   });
 });
+
+describe('Ctrl-C during the Content-MD5 pass of a zip', () => {
+  it('stops the pass at its next slice: nothing reaches the server, and the error says so', async () => {
+    const zip = seededBytes(8 * 1024 * 1024); // eleven slices: the pass yields between them
+    const code: CodeUpload = { kind: 'zip', zip, checksum: '1' };
+    const controller = new AbortController();
+    setImmediate(() => controller.abort()); // runs once the pass has begun and yields
+    const error = await ours()
+      .updateFunction('svc', 'hello', { handler: 'index.handler' }, code, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CancelledError', nothingSent: true });
+    expect((error as Error).message).toMatch(/nothing was sent/);
+    expect(fc.received).toHaveLength(0);
+  });
+});
