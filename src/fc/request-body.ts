@@ -17,17 +17,20 @@ import { Crc64 } from '../package/crc64.js';
 
 /**
  * Input bytes per base64 slice: a multiple of 3, so slices encode without padding in between, and
- * small enough that its base64 string (960 KB) stays under Node's 1,031,913-byte threshold for
- * external strings. Garbage outside V8's heap (external strings, Buffers) is collected only after
- * about 64 MB of it has piled up: with 3 MB slices a 62 MB upload peaked ~90 MB above its slices.
- * Under the threshold the strings live in V8's heap, where they are collected as they go.
+ * small enough that its base64 string (125 KB) is an ordinary young object in V8's heap, which dies
+ * young and is collected as the upload goes. Larger strings are not: above Node's ~1 MB threshold
+ * they are external (collected only after ~64 MB of such garbage piles up: 3 MB slices peaked ~90 MB
+ * above the slices), above 128 KB they go to V8's large-object space, kept until a full collection.
  */
-export const BASE64_SLICE_BYTES = 240 * 3 * 1024;
+export const BASE64_SLICE_BYTES = 3 * 32_000;
+/** A file is read this many slices at a time (fewer system calls). */
+const SLICES_PER_READ = 16;
 /**
- * Encoded slices handed to the socket, used in turn: the stream reads its next slice only after
- * the socket took the previous one, so a buffer is reused three slices after it was sent.
+ * Encoded slices handed to the socket, used in turn. The stream encodes its next slice only after
+ * the socket took the previous one, so a buffer is reused seven slices after it was sent. (Were it
+ * ever overwritten too early, the body would fail its Content-MD5 at the server, not go through.)
  */
-const WIRE_BUFFERS = 4;
+const WIRE_BUFFERS = 8;
 
 export interface ChunkedJsonBody {
   /** Exact byte length of the whole body, for Content-Length. */
@@ -98,7 +101,7 @@ function* rawSlicesSync(zip: ZipBytes, sliceBytes: number): Generator<Buffer> {
   }
   const fd = openSyncChecked(zip);
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(sliceBytes, Math.max(zip.size, 1)));
+    const buffer = Buffer.allocUnsafe(Math.min(sliceBytes * SLICES_PER_READ, Math.max(zip.size, 1)));
     for (let at = 0; at < zip.size;) {
       const want = Math.min(buffer.length, zip.size - at);
       let got = 0;
@@ -108,7 +111,8 @@ function* rawSlicesSync(zip: ZipBytes, sliceBytes: number): Generator<Buffer> {
         got += n;
       }
       at += want;
-      yield buffer.subarray(0, want);
+      for (let from = 0; from < want; from += sliceBytes)
+        yield buffer.subarray(from, Math.min(from + sliceBytes, want));
     }
   } finally {
     closeSync(fd);
@@ -126,7 +130,7 @@ async function* rawSlices(zip: ZipBytes, sliceBytes: number): AsyncGenerator<Buf
   }
   const handle = await openChecked(zip);
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(sliceBytes, Math.max(zip.size, 1)));
+    const buffer = Buffer.allocUnsafe(Math.min(sliceBytes * SLICES_PER_READ, Math.max(zip.size, 1)));
     for (let at = 0; at < zip.size;) {
       const want = Math.min(buffer.length, zip.size - at);
       let got = 0;
@@ -136,7 +140,10 @@ async function* rawSlices(zip: ZipBytes, sliceBytes: number): AsyncGenerator<Buf
         got += bytesRead;
       }
       at += want;
-      yield buffer.subarray(0, want);
+      for (let from = 0; from < want; from += sliceBytes) {
+        yield buffer.subarray(from, Math.min(from + sliceBytes, want));
+        await nextTurn();
+      }
     }
   } finally {
     await handle.close();
