@@ -2,12 +2,13 @@
 // file without the cache), the handler check reads one entry from it, and the request body is
 // streamed from it in slices whose first pass (Content-MD5, CRC-64) yields to the event loop.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPackage, buildPackageOnDisk, type BuildInternals } from '../../src/package/build.js';
 import { PackageCache } from '../../src/package/cache.js';
 import { checkHandler } from '../../src/package/handler-check.js';
+import { createTempZip, removeTempZip } from '../../src/package/temp-zip.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { contentMd5, zipJsonBody } from '../../src/fc/request-body.js';
 import type { ZipOnDisk } from '../../src/core/zip-on-disk.js';
@@ -59,6 +60,20 @@ describe('buildPackageOnDisk', () => {
     expect(readdirSync(tmp)).toEqual([path.basename(built.zip.path)]);
     expect(path.basename(built.zip.path)).toMatch(new RegExp(`^zip-${process.pid}-`));
     expect(readFileSync(built.zip.path).equals(memory.zip)).toBe(true);
+  });
+
+  it("removes a temporary zip left by a process that is gone, and keeps a live process's", () => {
+    const tmp = path.join(dir, 'package-tmp');
+    const first = createTempZip(tmp);
+    const dead = path.join(tmp, 'zip-999999999-left.zip'); // no such process id
+    writeFileSync(dead, 'PK');
+    const second = createTempZip(tmp);
+    expect(readdirSync(tmp).sort()).toEqual([path.basename(first.path), path.basename(second.path)].sort());
+    for (const made of [first, second]) {
+      closeSync(made.fd);
+      removeTempZip(made.path);
+    }
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('checks the handler by reading its one entry from the zip file', async () => {
