@@ -45,6 +45,7 @@ import { apiNameOf } from './routes/api-names.js';
 
 import { EXTRA_ROUTES } from './routes/index.js';
 import { removeFunctionConfigs } from './routes/function-configs.js';
+import { resolveFunctionLayers } from './routes/layers.js';
 import { serviceHasTags, tagFilterOf } from './routes/tags.js';
 import { triggerDir } from './routes/triggers.js';
 import { codeZipPathOf, viewOf } from './routes/versions.js';
@@ -141,6 +142,7 @@ async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: Servi
   const body = (await req.readJson()) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
   checkCreateFunction(body);
+  if (body.layers?.length) await resolveFunctionLayers(ctx, body.layers, body.runtime);
   const fn = body.functionName;
   // Early answer for the common case; the check that counts is repeated under the lock.
   if (await ctx.store.getFunction(service, fn)) throw functionAlreadyExists(service, fn);
@@ -197,6 +199,9 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
   const { functionName: _name, ...changes } = body;
   const before = await requireFunction(ctx, service, fn);
   checkUpdateFunction(before.runtime, changes, before);
+  // A new runtime must suit the layers kept, as new layers must suit the runtime.
+  const layers = changes.layers ?? (changes.runtime ? before.layers : undefined);
+  if (layers?.length) await resolveFunctionLayers(ctx, layers, changes.runtime ?? before.runtime);
   const upload = await stageZip(ctx, req, changes.code, changes.runtime ?? before.runtime);
   try {
     const record = await ctx.store.withServiceLock(service, async () => {

@@ -5,6 +5,7 @@
 import type { ApiContext, ApiRequest, ApiResult } from './api.js';
 import { invalidArgument, SandboxError } from './errors.js';
 import { publicFunction } from './records.js';
+import { layerZipPathsOf } from './routes/layers.js';
 import { ASYNC_EVENT_MAX_BYTES, LOG_TAIL_BYTES, SYNC_EVENT_MAX_BYTES } from './runtime/choices.js';
 import { FunctionExecutor, type InvocationResult } from './runtime/executor.js';
 import type { FunctionRecord } from './store.js';
@@ -91,6 +92,7 @@ export async function runInvocation(ctx: ApiContext, req: ApiRequest, target: In
   const type = oneOf(req, 'x-fc-invocation-type', ['Sync', 'Async'], 'Sync');
   const withTail = oneOf(req, 'x-fc-log-type', ['None', 'Tail'], 'None') === 'Tail';
   const event = await req.readBytes(type === 'Async' ? ASYNC_EVENT_MAX_BYTES : SYNC_EVENT_MAX_BYTES);
+  const layerZipPaths = await layerZipPathsOf(ctx, record.layers);
   const run = () =>
     executor.invoke(
       {
@@ -100,6 +102,7 @@ export async function runInvocation(ctx: ApiContext, req: ApiRequest, target: In
         config: publicFunction(record),
         revision: record.etag,
         codeZipPath: target.codeZipPath!,
+        layerZipPaths,
       },
       event,
       { requestId: req.requestId },

@@ -14,6 +14,7 @@ import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { openVersionCode } from './routes/versions.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
@@ -264,8 +265,10 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     try {
       // A published version's zip lives apart from the working copy's (routes/versions.ts).
       opened =
-        (await options.store.openCode(parts.service, parts.codeFile)) ??
-        (await openVersionCode({ store: options.store }, parts.service, parts.codeFile));
+        parts.service === LAYER_URL_SERVICE
+          ? await openLayerZip(options.store.dataDir, parts.fn, parts.codeFile)
+          : ((await options.store.openCode(parts.service, parts.codeFile)) ??
+            (await openVersionCode({ store: options.store }, parts.service, parts.codeFile)));
     } catch {
       opened = undefined;
     }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { publicFunction } from './records.js';
 import type { ApiContext } from './routes/common.js';
 import { triggerDir, type TriggerRecord } from './routes/triggers.js';
+import { layerZipPathsOf } from './routes/layers.js';
 import { codeZipPathOf, viewOf } from './routes/versions.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
@@ -143,6 +144,7 @@ export class TimerRunner {
           config: publicFunction(record),
           revision: record.etag,
           codeZipPath: codeZipPathOf(this.#ctx, entry.service, view, record.codeFile),
+          layerZipPaths: await layerZipPathsOf(this.#ctx, record.layers),
         },
         event,
         { requestId },

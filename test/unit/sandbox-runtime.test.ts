@@ -90,6 +90,9 @@ describe('instanceEnvironment', () => {
         region: 'cn-hangzhou',
         accountId: '123',
         instanceId: 'i1',
+        optDir: '/w/opt',
+        kind: 'nodejs',
+        nodeMajor: 20,
       });
       expect(env).toMatchObject({
         A: '1',
@@ -99,6 +102,9 @@ describe('instanceEnvironment', () => {
         FC_FUNCTION_MEMORY_SIZE: '256',
         HOME: '/w/tmp',
       });
+      // Layers: the instance's /opt stand-in where FC's Node.js runtime looks.
+      expect(env.NODE_PATH).toBe('/w/opt/nodejs/node20/node_modules:/w/opt/nodejs/node_modules');
+      expect(env.PATH?.split(':')).toContain('/w/opt/bin');
       expect(Object.keys(env).filter((k) => k.startsWith('ALIBABA') || k.startsWith('FCW'))).toEqual([]);
       expect(env.FC_SERVER_PORT).toBeUndefined();
     } finally {

@@ -9,6 +9,7 @@ import { publicFunction } from '../records.js';
 import { SYNC_EVENT_MAX_BYTES } from '../runtime/choices.js';
 import { FunctionExecutor, type HttpRequestIn } from '../runtime/executor.js';
 import type { ApiContext, ApiRequest, ApiResult, Route } from './common.js';
+import { layerZipPathsOf } from './layers.js';
 import { triggerDir, type TriggerRecord } from './triggers.js';
 import { codeZipPathOf, viewOf } from './versions.js';
 
@@ -86,6 +87,7 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
       config: publicFunction(record),
       revision: record.etag,
       codeZipPath: codeZipPathOf(ctx, target.service, view, record.codeFile),
+      layerZipPaths: await layerZipPathsOf(ctx, record.layers),
     },
     requestIn(req, target),
     body,

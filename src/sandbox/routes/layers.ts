@@ -6,12 +6,14 @@
 //   <data>/layers/<name>/v<N>.json   one record per version (v<N>.zip beside it)
 //   <data>/layers/<name>/counter.json the last version handed out (never reused)
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { writeFileAtomic, writeJsonAtomic } from '../atomic.js';
 import { decodeZip, zipFileOf } from '../code.js';
-import { invalidArgument, layerNotFound } from '../errors.js';
+import { codeUrl } from '../code-url.js';
+import { invalidArgument, layerNotFound, SandboxError } from '../errors.js';
 import { JsonDir, NUMBER_CODEC } from '../json-dir.js';
 import { withLock } from '../lock.js';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, pageOf, parsePageQuery } from '../paging.js';
@@ -88,8 +90,31 @@ function layerHash(accountId: string, name: string): string {
   return createHash('md5').update(`${accountId}/${name}`).digest('hex');
 }
 
-export function publicLayer(record: LayerRecord): LayerRecord {
-  return record;
+/** The service part of a layer's download URL: empty, which no service name can be. */
+export const LAYER_URL_SERVICE = '';
+const LAYER_ZIP_FILE = /^v[1-9][0-9]*\.zip$/;
+
+/** The record as FC answers it: `code.location` a signed download URL of the zip on this sandbox. */
+export function publicLayer(ctx: ApiContext, req: ApiRequest, record: LayerRecord): LayerRecord {
+  const zipFile = `v${record.version}.zip`;
+  const location = codeUrl(req.baseUrl, ctx.secret, LAYER_URL_SERVICE, record.layerName, zipFile, ctx.now());
+  return { ...record, code: { ...record.code, location } };
+}
+
+/** A layer version's zip as a stream and its size (for its download URL), or undefined when gone. */
+export async function openLayerZip(
+  dataDir: string,
+  name: string,
+  zipFile: string,
+): Promise<{ stream: ReadStream; size: number } | undefined> {
+  if (!isStorableName(name) || !LAYER_ZIP_FILE.test(zipFile)) return undefined;
+  const file = path.join(dataDir, 'layers', encodeName(name), zipFile);
+  try {
+    const { size } = await stat(file);
+    return { stream: createReadStream(file), size };
+  } catch {
+    return undefined;
+  }
 }
 
 async function nextLayerVersion(ctx: ApiContext, name: string): Promise<number> {
@@ -135,7 +160,7 @@ async function publishLayerVersion(ctx: ApiContext, req: ApiRequest, [name]: [na
     await layerDir(ctx, name).put(String(version), layer);
     return layer;
   });
-  return ok(publicLayer(record));
+  return ok(publicLayer(ctx, req, record));
 }
 
 async function versionsOf(ctx: ApiContext, name: string): Promise<number[]> {
@@ -153,16 +178,16 @@ async function requireLayerVersion(ctx: ApiContext, name: string, version: strin
 
 async function getLayerVersion(
   ctx: ApiContext,
-  _req: ApiRequest,
+  req: ApiRequest,
   [name, version]: [name: string, version: string],
 ): Promise<ApiResult> {
-  return ok(publicLayer(await requireLayerVersion(ctx, name, version)));
+  return ok(publicLayer(ctx, req, await requireLayerVersion(ctx, name, version)));
 }
 
 const REF_FORM = /^[A-Za-z0-9]+#([A-Za-z][A-Za-z0-9_-]*)#([1-9][0-9]*)$/;
 const ARN_FORM = /^acs:fc:[a-z0-9-]+:[A-Za-z0-9_-]+:layers\/([A-Za-z][A-Za-z0-9_-]*)\/versions\/([1-9][0-9]*)$/;
 
-async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: [arn: string]): Promise<ApiResult> {
+async function getLayerVersionByArn(ctx: ApiContext, req: ApiRequest, [arn]: [arn: string]): Promise<ApiResult> {
   const [, name, version] = REF_FORM.exec(arn) ?? ARN_FORM.exec(arn) ?? [];
   if (name === undefined || version === undefined) {
     throw invalidArgument(
@@ -172,7 +197,48 @@ async function getLayerVersionByArn(ctx: ApiContext, _req: ApiRequest, [arn]: [a
   }
   const record = await requireLayerVersion(ctx, name, version);
   if (REF_FORM.test(arn) && record.arn !== arn) throw layerNotFound(name, version);
-  return ok(publicLayer(record));
+  return ok(publicLayer(ctx, req, record));
+}
+
+/** A layer version a function names, with where its zip is kept. */
+export interface ResolvedLayer {
+  record: LayerRecord;
+  zipPath: string;
+}
+
+/**
+ * The stored layer versions a function's `layers` name, in the function's order: 404 LayerNotFound
+ * for one that does not exist (or whose hash is not this account's), and, given the function's
+ * runtime, FC's 400 "runtime: R is not supported by layer:ARN" for one not made for it.
+ */
+export async function resolveFunctionLayers(
+  ctx: ApiContext,
+  refs: readonly string[],
+  runtime?: string,
+): Promise<ResolvedLayer[]> {
+  const resolved: ResolvedLayer[] = [];
+  for (const ref of refs) {
+    const [, name, version] = REF_FORM.exec(ref) ?? ARN_FORM.exec(ref) ?? [];
+    if (name === undefined || version === undefined) {
+      throw invalidArgument(`layers: '${ref}' is neither {hash}#{name}#{version} nor a layer version ARN.`);
+    }
+    const record = isStorableName(name) ? await layerDir(ctx, name).get(version) : undefined;
+    if (!record || (REF_FORM.test(ref) && record.arn !== ref)) {
+      const { status, code, message } = layerNotFound(name, version);
+      throw new SandboxError(status, code, `layers: ${message} ('${ref}'); publish it first (PublishLayerVersion)`);
+    }
+    if (runtime !== undefined && !record.compatibleRuntime.includes(runtime)) {
+      throw invalidArgument(`runtime: ${runtime} is not supported by layer:${record.layerVersionArn}`);
+    }
+    resolved.push({ record, zipPath: zipPath(ctx, name, record.version) });
+  }
+  return resolved;
+}
+
+/** The zips of the layers a stored function names, in its order (what the executor lays out). */
+export async function layerZipPathsOf(ctx: ApiContext, refs: readonly string[] | undefined): Promise<string[]> {
+  if (!refs?.length) return [];
+  return (await resolveFunctionLayers(ctx, refs)).map((layer) => layer.zipPath);
 }
 
 async function listLayers(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> {
@@ -188,7 +254,7 @@ async function listLayers(ctx: ApiContext, req: ApiRequest): Promise<ApiResult> 
   for (const name of page.names) {
     const versions = await versionsOf(ctx, name);
     const newest = versions.length ? await layerDir(ctx, name).get(String(versions[versions.length - 1])) : undefined;
-    if (newest) layers.push(publicLayer(newest));
+    if (newest) layers.push(publicLayer(ctx, req, newest));
   }
   return ok(page.nextToken === undefined ? { layers } : { layers, nextToken: page.nextToken });
 }
@@ -210,7 +276,7 @@ async function listLayerVersions(ctx: ApiContext, req: ApiRequest, [name]: [name
   const layers = [];
   for (const v of page) {
     const record = await layerDir(ctx, name).get(String(v));
-    if (record) layers.push(publicLayer(record));
+    if (record) layers.push(publicLayer(ctx, req, record));
   }
   const next = from[limit];
   return ok(next === undefined ? { layers } : { layers, nextVersion: next });

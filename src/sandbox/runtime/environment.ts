@@ -15,6 +15,12 @@ export interface EnvironmentPlace {
   instanceId: string;
   /** Custom runtimes: the port the server must listen on. */
   port?: number;
+  /** The instance's stand-in for /opt, where its layers were unpacked. */
+  optDir: string;
+  /** Which interpreter runs the code: FC adds the layer directories to its search paths. */
+  kind: 'nodejs' | 'python' | 'custom';
+  /** The runtime's Node.js major version (`nodejs18` -> 18), for /opt/nodejs/node<N>/node_modules. */
+  nodeMajor?: number;
 }
 
 const SYSTEM_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
@@ -26,6 +32,8 @@ export function instanceEnvironment(target: FunctionTarget, place: EnvironmentPl
     HOME: place.tmpDir,
     TMPDIR: place.tmpDir,
     LANG: 'C.UTF-8',
+    ...layerSearchPaths(place),
+    // The function's own variables win, as on FC (a NODE_PATH of its own replaces the layers' one).
     ...(config.environmentVariables ?? {}),
     // FC's own variables; FC_ is reserved, so a function's variables never collide with these.
     FC_FUNC_CODE_PATH: place.codeDir,
@@ -40,6 +48,24 @@ export function instanceEnvironment(target: FunctionTarget, place: EnvironmentPl
   };
   if (place.port !== undefined) env.FC_SERVER_PORT = String(place.port);
   return env;
+}
+
+/**
+ * Where FC's runtimes look for what layers hold, with the instance's directory in place of /opt:
+ * Node.js `/opt/nodejs/node<N>/node_modules` and `/opt/nodejs/node_modules` (NODE_PATH), Python
+ * `/opt/python` (PYTHONPATH), and for both `/opt/bin` (PATH) and `/opt/lib` (LD_LIBRARY_PATH).
+ * Custom runtimes get the layers under /opt too but no search path: their bootstrap sets its own.
+ */
+function layerSearchPaths(place: EnvironmentPlace): Record<string, string> {
+  if (place.kind === 'custom') return {};
+  const opt = (...parts: string[]) => path.join(place.optDir, ...parts);
+  const shared = {
+    PATH: [path.dirname(process.execPath), ...SYSTEM_PATH, opt('bin')].join(path.delimiter),
+    LD_LIBRARY_PATH: opt('lib'),
+  };
+  if (place.kind === 'python') return { ...shared, PYTHONPATH: opt('python') };
+  const versioned = place.nodeMajor === undefined ? [] : [opt('nodejs', `node${place.nodeMajor}`, 'node_modules')];
+  return { ...shared, NODE_PATH: [...versioned, opt('nodejs', 'node_modules')].join(path.delimiter) };
 }
 
 /** The absolute path of a program on fcw's own PATH (instances get no such PATH), or undefined. */

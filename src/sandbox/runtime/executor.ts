@@ -80,6 +80,15 @@ const PORT_WAIT_MS = 20;
 /** Loading Node.js or Python itself, before the function's own code, must take no longer than this. */
 const HOST_START_TIMEOUT_MS = 30_000;
 
+/**
+ * Unpacks a function's layers into its instance's /opt stand-in. FC merges them in reverse order,
+ * so that the layer listed first wins when two hold the same file.
+ */
+async function unpackLayers(zipPaths: readonly string[], optDir: string): Promise<void> {
+  await mkdir(optDir, { recursive: true });
+  for (const zipPath of [...zipPaths].reverse()) await unpackCode(zipPath, optDir, { overwrite: true });
+}
+
 /** The instances of every open executor, for the exit hook. */
 const OPEN_EXECUTORS = new Set<Set<Instance>>();
 let exitHookInstalled = false;
@@ -289,12 +298,16 @@ export class FunctionExecutor {
     const dir = path.join(await this.#root, instanceId);
     const codeDir = path.join(dir, 'code');
     const tmpDir = path.join(dir, 'tmp');
+    const optDir = path.join(dir, 'opt');
     let port: number | undefined;
     try {
       await mkdir(codeDir, { recursive: true });
       await mkdir(tmpDir, { recursive: true });
       const unpacked = unpackCode(target.codeZipPath, codeDir);
       unpacked.catch(() => undefined); // awaited below
+      // Layers go where FC puts them, a stand-in for /opt, before the process starts: Python lists
+      // its search path's directories once, so a layer directory made later would not be seen.
+      await unpackLayers(target.layerZipPaths ?? [], optDir);
       // bootstrap must exist before it starts; Node.js and Python hosts load the function's code
       // only at the first call, so their start-up overlaps the unpacking.
       if (support.kind === 'custom') {
@@ -308,6 +321,9 @@ export class FunctionExecutor {
         accountId: this.#options.accountId,
         instanceId,
         port,
+        optDir,
+        kind: support.kind,
+        nodeMajor: support.kind === 'nodejs' ? support.version?.[0] : undefined,
       });
       const starting = this.#spawn(target, support, codeDir, env, port);
       const [spawned, unpack] = await Promise.allSettled([starting, unpacked]);

@@ -16,6 +16,8 @@ export interface FunctionTarget {
   revision: string;
   /** The stored code zip (read, never modified). */
   codeZipPath: string;
+  /** The zips of the function's layers, in its order (earlier ones win on file clashes). */
+  layerZipPaths?: string[];
 }
 
 /** The context a function sees, as JSON (the Node.js host adds the logger, Python builds snake_case from it). */

@@ -2,7 +2,7 @@
 // the instance may change freely (the stored zip is never touched). File modes are kept (a custom
 // runtime's bootstrap must stay executable) and so are symlinks; an entry that would land outside
 // the directory (`../x`, an absolute path) is refused.
-import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import JSZip from 'jszip';
@@ -10,7 +10,12 @@ import JSZip from 'jszip';
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-export async function unpackCode(zipPath: string, targetDir: string): Promise<void> {
+export interface UnpackOptions {
+  /** Replace files already there (layers unpacked over each other): a link is replaced, not written through. */
+  overwrite?: boolean;
+}
+
+export async function unpackCode(zipPath: string, targetDir: string, options: UnpackOptions = {}): Promise<void> {
   const zip = await JSZip.loadAsync(await readFile(zipPath), { checkCRC32: false, createFolders: false });
   await mkdir(targetDir, { recursive: true });
   const root = path.resolve(targetDir);
@@ -26,6 +31,7 @@ export async function unpackCode(zipPath: string, targetDir: string): Promise<vo
     await mkdir(path.dirname(target), { recursive: true });
     const mode = typeof entry.unixPermissions === 'number' ? entry.unixPermissions : undefined;
     const content = await entry.async('nodebuffer');
+    if (options.overwrite) await rm(target, { force: true });
     if (mode !== undefined && (mode & S_IFMT) === S_IFLNK) {
       await symlink(content.toString('utf8'), target);
       continue;

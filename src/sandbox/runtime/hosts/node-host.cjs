@@ -239,6 +239,9 @@ function bind(header) {
   process.chdir(header.cwd);
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, header.env);
+  // Node.js reads NODE_PATH once, at start-up, when the spare had none: read it again, so modules
+  // in the function's layers (and its own NODE_PATH) are found.
+  require('node:module')._initPaths();
   if (header.promiseAnswers !== undefined) options.promiseAnswers = header.promiseAnswers;
 }
 

@@ -1,0 +1,172 @@
+// Functions that use layers, with the official SDK (@alicloud/fc2): a function's `layers` must name
+// stored layer versions made for its runtime, and code that requires a module from a layer runs
+// (the layers' content is where FC's runtimes look: Node.js NODE_PATH, Python PYTHONPATH).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { rawRequest, tempDir } from './sandbox-support.js';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+
+let sandbox: RunningSandbox;
+let removeDir: () => Promise<void>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let client: any;
+const SERVICE = 'layered';
+
+async function zipOf(files: Record<string, string>): Promise<string> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content, { unixPermissions: 0o644 });
+  return (await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' })).toString('base64');
+}
+
+async function publish(name: string, runtimes: string[], files: Record<string, string>): Promise<string> {
+  const res = await client.publishLayerVersion(name, {
+    code: { zipFile: await zipOf(files) },
+    compatibleRuntime: runtimes,
+  });
+  return (res.data as { arn: string }).arn;
+}
+
+async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('the SDK call succeeded');
+}
+
+async function invokeText(fn: string): Promise<string> {
+  const res = await client.invokeFunction(SERVICE, fn, '{}');
+  return String(res.data);
+}
+
+let first: string;
+let second: string;
+let pythonLayer: string;
+
+beforeAll(async () => {
+  const { dir, remove } = await tempDir();
+  removeDir = remove;
+  sandbox = await startSandbox({ dataDir: path.join(dir, 'data') });
+  client = new FCClient(sandbox.accountId, {
+    accessKeyID: sandbox.credentials.accessKeyId,
+    accessKeySecret: sandbox.credentials.accessKeySecret,
+    region: 'cn-hangzhou',
+    endpoint: sandbox.url,
+    timeout: 60_000,
+  });
+  await client.createService(SERVICE);
+  // Both layers hold `greet`: the one listed first wins, as on FC.
+  first = await publish('first', ['nodejs18', 'nodejs20'], {
+    'nodejs/node_modules/greet/index.js': "module.exports = () => 'from first';\n",
+  });
+  second = await publish('second', ['nodejs18', 'nodejs20'], {
+    'nodejs/node_modules/greet/index.js': "module.exports = () => 'from second';\n",
+    'nodejs/node_modules/only-second/index.js': "module.exports = 'only in second';\n",
+  });
+  pythonLayer = await publish('pydeps', ['python3.9', 'python3.10'], {
+    'python/layerlib.py': "def hello():\n    return 'python layer says hi'\n",
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+  await removeDir?.();
+});
+
+describe("a function's layers", () => {
+  it('are refused when a layer version does not exist (404 LayerNotFound naming it)', async () => {
+    const missing = first.replace(/#1$/, '#7');
+    const error = await sdkError(
+      client.createFunction(SERVICE, {
+        functionName: 'ghost',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        code: { zipFile: await zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, 1);' }) },
+        layers: [missing],
+      }),
+    );
+    expect(error.code).toBe('LayerNotFound');
+    expect(error.message).toContain("layer 'first' version 7 does not exist");
+    const byArn = await sdkError(
+      client.createFunction(SERVICE, {
+        functionName: 'ghost',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        code: { zipFile: await zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, 1);' }) },
+        layers: [`acs:fc:cn-hangzhou:${sandbox.accountId}:layers/nosuch/versions/1`],
+      }),
+    );
+    expect(byArn.code).toBe('LayerNotFound');
+  });
+
+  it("are refused for a runtime the layer was not published for (FC's text)", async () => {
+    const error = await sdkError(
+      client.createFunction(SERVICE, {
+        functionName: 'wrong-runtime',
+        runtime: 'python3.9',
+        handler: 'index.handler',
+        code: { zipFile: await zipOf({ 'index.py': 'def handler(e, c):\n    return 1\n' }) },
+        layers: [first],
+      }),
+    );
+    expect(error.code).toBe('InvalidArgument');
+    expect(error.message).toContain('runtime: python3.9 is not supported by layer:acs:fc:');
+  });
+
+  it("run: Node.js requires modules from its layers, the first listed winning; an update's take over", async () => {
+    const code = {
+      'index.js':
+        "exports.handler = (event, context, callback) => callback(null, require('greet')() + ' / ' + " +
+        "require('only-second') + ' / ' + (process.env.NODE_PATH ? 'NODE_PATH set' : 'no NODE_PATH'));\n",
+    };
+    await client.createFunction(SERVICE, {
+      functionName: 'node-layers',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: await zipOf(code) },
+      layers: [first, second],
+    });
+    expect(await invokeText('node-layers')).toBe('from first / only in second / NODE_PATH set');
+    // Reordered: the other layer's greet wins, on a new instance.
+    await client.updateFunction(SERVICE, 'node-layers', { layers: [second, first] });
+    expect(await invokeText('node-layers')).toBe('from second / only in second / NODE_PATH set');
+    // A runtime the kept layers were not made for is refused too.
+    const error = await sdkError(client.updateFunction(SERVICE, 'node-layers', { runtime: 'nodejs16' }));
+    expect(error.code).toBe('InvalidArgument');
+  });
+
+  it('run: a Python function imports a module from its layer', async () => {
+    await client.createFunction(SERVICE, {
+      functionName: 'py-layers',
+      runtime: 'python3.10',
+      handler: 'index.handler',
+      code: {
+        zipFile: await zipOf({
+          'index.py': 'import layerlib\n\ndef handler(event, context):\n    return layerlib.hello()\n',
+        }),
+      },
+      layers: [pythonLayer],
+    });
+    expect(await invokeText('py-layers')).toBe('python layer says hi');
+  });
+
+  it("are downloadable: GetLayerVersion's code.location gives the zip", async () => {
+    const res = await client.getLayerVersion('second', '1');
+    const location = (res.data as { code: { location: string } }).code.location;
+    expect(location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const url = new URL(location);
+    const download = await rawRequest(url.origin, { method: 'GET', path: `${url.pathname}${url.search}` });
+    expect(download.status).toBe(200);
+    const zip = await JSZip.loadAsync(download.body);
+    expect(Object.keys(zip.files)).toContain('nodejs/node_modules/only-second/index.js');
+  });
+});
