@@ -48,7 +48,7 @@ import { removeFunctionConfigs } from './routes/function-configs.js';
 import { resolveFunctionLayers } from './routes/layers.js';
 import { serviceHasTags, tagFilterOf } from './routes/tags.js';
 import { triggerDir } from './routes/triggers.js';
-import { codeZipPathOf, viewOf } from './routes/versions.js';
+import { codeZipPathOf, invocationViewOf, viewOf } from './routes/versions.js';
 import { runInvocation } from './invoke-api.js';
 
 export type { ApiContext, ApiRequest, ApiResult } from './routes/common.js';
@@ -261,7 +261,7 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
 
 async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   // The qualifier picks the code and configuration that run: LATEST, a version, an alias's version.
-  const view = await viewOf(ctx, service, req.qualifier);
+  const view = await invocationViewOf(ctx, service, req.qualifier);
   const record = await view.getFunction(fn);
   if (!record) throw functionNotFound(service, fn);
   const codeZipPath = record.codeFile ? codeZipPathOf(ctx, service, view, record.codeFile) : undefined;

@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import type { Credentials } from '../fc/types.js';
 import { credentialsPath, loadOrCreateAccountId, loadOrCreateCredentials } from './credentials.js';
+import type { RandomSource } from './alias-routing.js';
 import { FunctionExecutor } from './runtime/executor.js';
 import { TimerRunner } from './timers.js';
 import { SANDBOX_REGION } from './runtime/choices.js';
@@ -37,6 +38,8 @@ export interface StartSandboxOptions {
   instanceIdleMs?: number;
   /** Fire timer triggers on their schedule (`fcw serve` does; in-process sandboxes do not). */
   timers?: boolean;
+  /** Draws which version of a weighted alias a call runs; default Math.random (tests fix it). */
+  random?: RandomSource;
 }
 
 export interface RunningSandbox {
@@ -87,6 +90,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       largeBodies: options.largeBodies,
       keyFile: options.credentials ? undefined : credentialsPath(dataDir),
       executor,
+      random: options.random,
     },
     () => url,
   );
@@ -104,7 +108,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const { port } = server.address() as AddressInfo;
   url = `http://${hostForUrl(host)}:${port}`;
   const timers = options.timers
-    ? new TimerRunner({ store, executor, accountId, now: options.now ?? Date.now, log: options.log })
+    ? new TimerRunner({
+        store,
+        executor,
+        accountId,
+        now: options.now ?? Date.now,
+        log: options.log,
+        random: options.random,
+      })
     : undefined;
   timers?.start();
 

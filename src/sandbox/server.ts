@@ -16,6 +16,7 @@ import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { openVersionCode } from './routes/versions.js';
+import type { RandomSource } from './alias-routing.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
 
@@ -37,6 +38,8 @@ export interface SandboxServerOptions {
   largeBodies?: Partial<LargeBodyLimits>;
   /** Runs functions for InvokeFunction; without one, InvokeFunction answers 501. */
   executor?: FunctionExecutor;
+  /** Which version of a weighted alias a call runs is drawn from this (tests fix it). */
+  random?: RandomSource;
 }
 
 export interface LargeBodyLimits {
@@ -235,6 +238,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           now,
           executor: options.executor,
           log: options.log,
+          random: options.random,
         },
         {
           method,

@@ -9,7 +9,8 @@ import { publicFunction } from './records.js';
 import type { ApiContext } from './routes/common.js';
 import { triggerDir, type TriggerRecord } from './routes/triggers.js';
 import { layerZipPathsOf } from './routes/layers.js';
-import { codeZipPathOf, viewOf } from './routes/versions.js';
+import type { RandomSource } from './alias-routing.js';
+import { codeZipPathOf, invocationViewOf } from './routes/versions.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
 import { nextFire, parseSchedule, type Schedule } from './timer-schedule.js';
@@ -24,6 +25,8 @@ export interface TimerRunnerOptions {
   tickMs?: number;
   /** How often the triggers are read again from the store. */
   rescanMs?: number;
+  /** Which version of a weighted alias a firing runs. */
+  random?: RandomSource;
 }
 
 interface Entry {
@@ -49,7 +52,13 @@ export class TimerRunner {
 
   constructor(options: TimerRunnerOptions) {
     this.#options = options;
-    this.#ctx = { store: options.store, secret: '', accountId: options.accountId, now: options.now };
+    this.#ctx = {
+      store: options.store,
+      secret: '',
+      accountId: options.accountId,
+      now: options.now,
+      random: options.random,
+    };
   }
 
   start(): void {
@@ -133,7 +142,7 @@ export class TimerRunner {
     );
     const requestId = randomUUID();
     void (async () => {
-      const view = await viewOf(this.#ctx, entry.service, entry.trigger.qualifier || 'LATEST');
+      const view = await invocationViewOf(this.#ctx, entry.service, entry.trigger.qualifier || 'LATEST');
       const record = await view.getFunction(entry.fn);
       if (!record?.codeFile) throw new Error('the function or its code is gone');
       return this.#options.executor.invoke(

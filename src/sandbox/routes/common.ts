@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import { functionNotFound, invalidArgument, preconditionFailed, serviceNotFound } from '../errors.js';
 import { ifMatchAllows } from '../records.js';
+import type { RandomSource } from '../alias-routing.js';
 import type { FunctionExecutor } from '../runtime/executor.js';
 import type { FunctionRecord, SandboxStore, ServiceRecord } from '../store.js';
 
@@ -52,6 +53,8 @@ export interface ApiContext {
   executor?: FunctionExecutor;
   /** The server's log (async invocations report their outcome there). */
   log?: (line: string) => void;
+  /** Draws which version of a weighted alias a call runs (tests pass a fixed sequence). Default Math.random. */
+  random?: RandomSource;
 }
 
 /** The parameter segments of the most common paths. */

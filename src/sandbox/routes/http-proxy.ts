@@ -11,7 +11,7 @@ import { FunctionExecutor, type HttpRequestIn } from '../runtime/executor.js';
 import type { ApiContext, ApiRequest, ApiResult, Route } from './common.js';
 import { layerZipPathsOf } from './layers.js';
 import { triggerDir, type TriggerRecord } from './triggers.js';
-import { codeZipPathOf, viewOf } from './versions.js';
+import { codeZipPathOf, invocationViewOf } from './versions.js';
 
 export interface ProxyTarget {
   service: string;
@@ -52,7 +52,7 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
     throw invalidArgument(
       `the proxy path must be /proxy/{service}[.{qualifier}]/{function}/{path}; got '${req.path}'.`,
     );
-  const view = await viewOf(ctx, target.service, target.qualifier);
+  const view = await invocationViewOf(ctx, target.service, target.qualifier);
   const record = await view.getFunction(target.fn);
   if (!record) throw functionNotFound(target.service, target.fn);
   const trigger = await httpTriggerFor(ctx, target);

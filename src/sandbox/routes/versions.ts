@@ -16,6 +16,7 @@ import path from 'node:path';
 
 import { isRecord } from '../../core/is-record.js';
 import { NAME_PATTERN } from '../../fc/rules.js';
+import { pickAliasVersion } from '../alias-routing.js';
 import { writeJsonAtomic } from '../atomic.js';
 import { aliasAlreadyExists, aliasNotFound, invalidArgument, versionNotFound } from '../errors.js';
 import { JsonDir, NUMBER_CODEC, serviceResourceDir } from '../json-dir.js';
@@ -90,6 +91,27 @@ export async function versionIdOf(ctx: ApiContext, service: string, qualifier: s
   const alias = await aliasDir(ctx, service).get(qualifier);
   if (!alias) throw aliasNotFound(service, qualifier);
   return alias.versionId;
+}
+
+/**
+ * The view one invocation runs (InvokeFunction, an HTTP trigger, a timer): as viewOf, except that
+ * an alias with `additionalVersionWeight` sends that share of the calls to the other versions.
+ * GetFunction and the other reads of an alias always see its main version, as on FC.
+ */
+export async function invocationViewOf(
+  ctx: ApiContext,
+  service: string,
+  qualifier: string | undefined,
+): Promise<ServiceView> {
+  if (qualifier === undefined || qualifier === 'LATEST' || /^[0-9]+$/.test(qualifier)) {
+    return viewOf(ctx, service, qualifier);
+  }
+  await requireService(ctx, service);
+  const alias = await aliasDir(ctx, service).get(qualifier);
+  if (!alias) throw aliasNotFound(service, qualifier);
+  const weights = alias.additionalVersionWeight;
+  if (Object.keys(weights).length === 0) return viewOf(ctx, service, alias.versionId);
+  return viewOf(ctx, service, pickAliasVersion(alias.versionId, weights, (ctx.random ?? Math.random)()));
 }
 
 export async function viewOf(ctx: ApiContext, service: string, qualifier: string | undefined): Promise<ServiceView> {

@@ -271,7 +271,8 @@ export class FunctionExecutor {
     target: FunctionTarget,
     support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' },
   ): Promise<InstancePool<Running>> {
-    const key = `${target.serviceName}/${target.config.functionName}/${target.qualifier}`;
+    // An alias may run one of several versions (additionalVersionWeight): each keeps its own instances.
+    const key = `${target.serviceName}/${target.config.functionName}/${target.qualifier}/${target.versionId ?? ''}`;
     const current = this.#pools.get(key);
     if (current && current.revision === target.revision) return current.pool;
     // The code or the configuration changed: the old instances must not serve this call. They end
