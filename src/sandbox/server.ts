@@ -9,12 +9,13 @@ import type { Socket } from 'node:net';
 
 import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
-import { handleApi, type ApiResult } from './api.js';
+import { handleApi, type ApiContext, type ApiRequest } from './api.js';
 import { authenticate } from './auth.js';
 import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
+import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
 import { openVersionCode } from './routes/versions.js';
 import type { RandomSource } from './alias-routing.js';
 import type { FunctionExecutor } from './runtime/executor.js';
@@ -181,7 +182,11 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
       return sendJson(res, 200, { sandbox: 'fcw', accountId: options.accountId, accessKeyId: options.credentials.accessKeyId, keyFile: options.keyFile ?? null });
     }
 
-    if (path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) throw pathNotSupported(method, path);
+    // A Host that is a stored custom domain is served by that domain's routes, whatever the path.
+    const domain = await findCustomDomain(options.store.dataDir, req.headers.host);
+    if (!domain && path !== VERSION_PREFIX && !path.startsWith(`${VERSION_PREFIX}/`)) {
+      throw pathNotSupported(method, path);
+    }
     const checkSignature = () =>
       authenticate({
         method,
@@ -193,11 +198,12 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         credentials: options.credentials,
       });
     // An HTTP trigger's URL is signed only when its authType is `function`: the proxy route decides.
-    if (!path.startsWith(`${VERSION_PREFIX}/proxy/`)) checkSignature();
+    // So is a custom domain's route (its trigger decides).
+    if (!domain && !path.startsWith(`${VERSION_PREFIX}/proxy/`)) checkSignature();
 
-    let segments: string[];
+    let segments: string[] = [];
     try {
-      segments = path.slice(VERSION_PREFIX.length + 1).split('/').map(decodeURIComponent);
+      if (!domain) segments = path.slice(VERSION_PREFIX.length + 1).split('/').map(decodeURIComponent);
     } catch {
       throw pathNotSupported(method, path);
     }
@@ -230,31 +236,30 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     // must not cut that connection. Headers and request deadlines still apply.
     const holdOpen = () => req.socket.setTimeout(0);
     try {
-      const result: ApiResult = await handleApi(
-        {
-          store: options.store,
-          secret: options.credentials.accessKeySecret,
-          accountId: options.accountId,
-          now,
-          executor: options.executor,
-          log: options.log,
-          random: options.random,
-        },
-        {
-          method,
-          path,
-          segments,
-          query,
-          headers: req.headers,
-          readJson,
-          readBytes,
-          holdOpen,
-          requestId,
-          baseUrl: baseUrlOf(req, fallbackBaseUrl()),
-          authenticate: checkSignature,
-          clientIP: req.socket.remoteAddress,
-        },
-      );
+      const ctx: ApiContext = {
+        store: options.store,
+        secret: options.credentials.accessKeySecret,
+        accountId: options.accountId,
+        now,
+        executor: options.executor,
+        log: options.log,
+        random: options.random,
+      };
+      const apiRequest: ApiRequest = {
+        method,
+        path,
+        segments,
+        query,
+        headers: req.headers,
+        readJson,
+        readBytes,
+        holdOpen,
+        requestId,
+        baseUrl: baseUrlOf(req, fallbackBaseUrl()),
+        authenticate: checkSignature,
+        clientIP: req.socket.remoteAddress,
+      };
+      const result = domain ? await serveCustomDomain(ctx, apiRequest, domain) : await handleApi(ctx, apiRequest);
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
       else sendJson(res, result.status, result.body, result.headers);
     } finally {

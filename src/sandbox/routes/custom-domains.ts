@@ -1,7 +1,7 @@
 // Custom domains: Create/Get/Update/Delete/ListCustomDomains, stored and answered in FC's shape
 // (protocol, routeConfig, certConfig, tlsConfig, wafConfig). Each route must name an existing
-// service and function, as FC checks. The sandbox does not serve requests by Host, so a domain's
-// routes are not reachable here (FC also needs the domain's CNAME, which cannot be checked).
+// service and function, as FC checks. Requests whose Host is a stored domain are served by its
+// routes (custom-domain-requests.ts); the domain's CNAME is not checked.
 // Stored as `<data>/custom-domains/<domain>.json`.
 import path from 'node:path';
 
@@ -14,7 +14,7 @@ import { pageOf, parsePageQuery } from '../paging.js';
 import { etagOf, fcTime } from '../records.js';
 import { checkIfMatch, noContent, ok, type ApiContext, type ApiRequest, type ApiResult, type Route } from './common.js';
 
-interface DomainRecord {
+export interface DomainRecord {
   domainName: string;
   accountId: string;
   apiVersion: string;
@@ -29,7 +29,7 @@ interface DomainRecord {
 }
 
 /** A DNS name in lower case: labels of letters, digits and -, at least two, at most 255 characters. */
-const DOMAIN = /^(?=.{1,255}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+export const DOMAIN = /^(?=.{1,255}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP,HTTPS'];
 
 const DOMAIN_CODEC: NameCodec = {
@@ -40,8 +40,12 @@ const DOMAIN_CODEC: NameCodec = {
   fromFile: (file) => (file.endsWith('.json') && DOMAIN.test(file.slice(0, -5)) ? file.slice(0, -5) : undefined),
 };
 
+export function storedDomains(dataDir: string): JsonDir<DomainRecord> {
+  return new JsonDir<DomainRecord>(path.join(dataDir, 'custom-domains'), DOMAIN_CODEC);
+}
+
 function domains(ctx: ApiContext): JsonDir<DomainRecord> {
-  return new JsonDir<DomainRecord>(path.join(ctx.store.dataDir, 'custom-domains'), DOMAIN_CODEC);
+  return storedDomains(ctx.store.dataDir);
 }
 
 function lockFor(ctx: ApiContext, domain: string): string {

@@ -52,6 +52,14 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
     throw invalidArgument(
       `the proxy path must be /proxy/{service}[.{qualifier}]/{function}/{path}; got '${req.path}'.`,
     );
+  return runHttpTrigger(ctx, req, target);
+}
+
+/**
+ * Runs a request through a function's HTTP trigger, as its proxy URL or a custom domain's route
+ * reaches it: the trigger's authType and methods apply, then the function answers.
+ */
+export async function runHttpTrigger(ctx: ApiContext, req: ApiRequest, target: ProxyTarget): Promise<ApiResult> {
   const view = await invocationViewOf(ctx, target.service, target.qualifier);
   const record = await view.getFunction(target.fn);
   if (!record) throw functionNotFound(target.service, target.fn);
