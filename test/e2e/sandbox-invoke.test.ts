@@ -321,6 +321,20 @@ describe('other runtimes', () => {
     ]);
   });
 
+  it("Python 3: memory is capped at the function's memory: more fails, the instance lives", async () => {
+    await deploy(
+      'pymem',
+      'python3.10',
+      { 'index.py': 'def handler(event, context):\n    return len(bytearray(int(event) * 1024 * 1024))\n' },
+      { memorySize: 128 },
+    );
+    expect((await invoke('pymem', '64')).data).toBe(String(64 * 1024 * 1024));
+    const tooMuch = await invoke('pymem', '512');
+    expect(tooMuch.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
+    expect(tooMuch.data).toMatchObject({ errorType: 'MemoryError' });
+    expect((await invoke('pymem', '32')).data).toBe(String(32 * 1024 * 1024));
+  });
+
   it('Python 3: initializer(context) runs once per instance, then the instance stays warm', async () => {
     await deploy(
       'pyinit',

@@ -379,7 +379,8 @@ export class FunctionExecutor {
       }
       return HostInstance.start({
         command: python,
-        args: ['-B', hostScriptPath('python-host.py'), '{}'],
+        // The host caps its address space at the function's memory on top of its own (RLIMIT_AS).
+        args: ['-B', hostScriptPath('python-host.py'), JSON.stringify({ memoryMB: memory })],
         cwd: codeDir,
         env,
         startTimeoutMs: HOST_START_TIMEOUT_MS,

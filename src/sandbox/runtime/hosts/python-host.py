@@ -221,7 +221,27 @@ def read_exactly(count):
     return b"".join(chunks)
 
 
+def cap_memory(memory_mb):
+    """Caps the address space at what the interpreter maps now plus the function's memory, so an
+    allocation past the function's memory fails (MemoryError) rather than taking the machine's.
+    Address space is not resident memory: threads' stacks and arenas count too. Where the mapped
+    size cannot be read (not Linux), nothing is capped."""
+    if not memory_mb or not hasattr(resource, "RLIMIT_AS"):
+        return
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError):
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = mapped + memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main():
+    cap_memory(OPTIONS.get("memoryMB"))
     sys.path.insert(0, os.getcwd())
     send({"type": "ready", "version": "%d.%d.%d" % sys.version_info[:3]})
     while True:
