@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import nodeHttp from 'node:http';
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 import path from 'node:path';
 
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
@@ -29,6 +29,16 @@ export class CustomRuntimeStartError extends Error {
 }
 
 const POLL_MS = 10;
+
+/**
+ * How bootstrap is started so that it cannot outlive fcw, even a `kill -9` of fcw (Node.js has no
+ * prctl(PR_SET_PDEATHSIG), and a parent-death signal would reach bootstrap but not what it started).
+ * /bin/sh starts a watcher in the background, then becomes bootstrap (exec: same pid, so the exit
+ * status and peak memory are bootstrap's, with fd 3 closed). The watcher blocks reading fd 3, a
+ * socket only fcw holds the other end of: when fcw ends, for any reason, the read returns and the
+ * watcher kills the instance's whole process group (bootstrap, its children, itself).
+ */
+const ORPHAN_GUARD = '( read _ <&3; kill -9 0 ) </dev/null >/dev/null 2>&1 & exec "$@" 3<&-';
 /** FC's text for a custom runtime that cannot be started (412 CAExited); the reason follows it. */
 export const CA_EXITED = 'The function either cannot be started or exited.';
 
@@ -88,6 +98,8 @@ export class CustomInstance implements Instance {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     child.on('exit', () => {
+      // bootstrap ended by itself: closing the watcher's socket ends what it left running.
+      (child.stdio[3] as Socket | null)?.destroy();
       this.#exited = true;
       this.#agent.destroy();
       for (const listener of this.#onExit) listener();
@@ -112,12 +124,16 @@ export class CustomInstance implements Instance {
         'The function cannot be started. bootstrap is not executable (chmod +x bootstrap)',
       );
     }
-    const child = spawn(bootstrap, [], {
+    const child = spawn('/bin/sh', ['-c', ORPHAN_GUARD, 'bootstrap', bootstrap], {
       cwd: options.codeDir,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    // fcw's end of the watcher's socket: never written, and not a reason for fcw to stay up.
+    const guard = child.stdio[3] as Socket;
+    guard.on('error', () => undefined);
+    guard.unref();
     const instance = new CustomInstance(child, options.port);
     const early: Buffer[] = [];
     instance.#log = early;
