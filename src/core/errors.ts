@@ -39,7 +39,11 @@ export class ConfigError extends Error {
 /** The user cancelled (Ctrl-C, or answered no): exit 130. */
 export class CancelledError extends Error {
   readonly exitCode = EXIT.cancelled;
-  constructor(message = 'Cancelled.') {
+  constructor(
+    message = 'Cancelled.',
+    /** What to do now, when the cancel may have left something behind. */
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'CancelledError';
   }
