@@ -9,7 +9,6 @@ import { parseCredentialChoice } from '../deploy/credential-choice.js';
 import { codeReasonAfterLabel, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
 import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
-import type { PackageOnDisk, PackageResult } from '../package/index.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 // Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
 // when it is needed, so `fcw deploy --help` and a bad flag answer at once.
@@ -306,16 +305,14 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     throw cancelledBeforeSending();
   }
   try {
+    const { connect } = await import('../deploy/connect.js');
+    const { client, packager, describe } = connect(target, { env: io.env, noCache: values['no-cache'] === true });
     // A dry run deploys nothing: its target line says where it would go.
-    err(io, flags.dryRun ? target.description.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : target.description);
+    err(io, flags.dryRun ? describe.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : describe);
     if (profile && unsaved.length > 0) {
       const flagsText = unsaved.map((f) => `--${f}`).join(', ');
       err(io, `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`);
     }
-    const { FcClient } = await import('../fc/client.js');
-    const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials, env: io.env });
-    const { buildPackageOnDisk, loadZipPackage, checkHandler, packageCacheFor, tempZipDirFor } = await import('../package/index.js');
-    const cache = packageCacheFor(io.env, values['no-cache'] === true);
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
@@ -347,16 +344,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
             : undefined,
         record: recordName !== undefined && store ? { store, name: recordName } : undefined,
       },
-      {
-        client,
-        packager: {
-          // The zip stays in a file and the request body is streamed from it (memory holds slices).
-          buildPackage: (options) => buildPackageOnDisk({ ...options, cache }, tempZipDirFor(io.env)),
-          loadZipPackage,
-          // deploy() hands back the very package the packager built.
-          checkHandler: (pkg, runtime, handler, field) => checkHandler(pkg as PackageOnDisk | PackageResult, runtime, handler, field),
-        },
-      },
+      { client, packager },
     );
     if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);

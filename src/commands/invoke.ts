@@ -120,13 +120,8 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     if (controller.signal.aborted) throw new CancelledError('Invoke cancelled: nothing was sent.');
     // The target's line is worded for a deploy; the facts in it (account, endpoint, key source) are the same.
     err(io, dimmer(io)(target.description.replace(/^Deploying to:/, 'Invoking on:')));
-    const { FcClient } = await import('../fc/client.js');
-    const client = new FcClient({
-      endpoint: target.endpoint,
-      accountId: target.accountId,
-      credentials: target.credentials,
-      env: io.env,
-    });
+    const { connect } = await import('../deploy/connect.js');
+    const { client } = connect(target, { env: io.env });
     const { invokeOnce } = await import('../invoke/run.js');
     sending = true;
     const outcome = await invokeOnce(client, {

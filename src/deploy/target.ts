@@ -3,7 +3,6 @@
 // one line that must be shown before any write (account, region, endpoint, credential source).
 // A loopback or plain-http endpoint gets a sandbox key; a cloud key goes there only when the user
 // names its source with --credentials (keepsCloudKeysAway says why).
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,7 +18,7 @@ import {
   type ResolvedCredentials,
 } from '../profiles/credentials.js';
 import type { CredentialSourceRef, ProfileTarget, TargetKind } from '../profiles/schema.js';
-import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
+import { credentialsPath, readSandboxKey } from '../sandbox/credentials.js';
 import { CREDENTIAL_CHOICES, credentialsFlag, parseCredentialChoice } from './credential-choice.js';
 
 export interface TargetFlags {
@@ -153,24 +152,6 @@ export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetK
   }
   if (flags.endpoint) return 'endpoint';
   return profile?.kind ?? 'cloud';
-}
-
-/** The sandbox's own key and account, as `fcw serve` keeps them in its data directory; read only. */
-function readSandboxKey(dataDir: string): { credentials: Credentials; accountId?: string } | undefined {
-  try {
-    const key = JSON.parse(fs.readFileSync(credentialsPath(dataDir), 'utf8'));
-    if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
-    let accountId: string | undefined;
-    try {
-      const account = JSON.parse(fs.readFileSync(path.join(dataDir, ACCOUNT_FILE), 'utf8'));
-      if (typeof account?.accountId === 'string') accountId = account.accountId;
-    } catch {
-      accountId = undefined;
-    }
-    return { credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret }, accountId };
-  } catch {
-    return undefined;
-  }
 }
 
 interface LocalKey {

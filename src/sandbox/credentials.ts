@@ -3,6 +3,7 @@
 // by design; the account id in `account.json`), and reused on every start so profiles pointing at
 // the sandbox keep working.
 import { randomBytes, randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -34,6 +35,28 @@ export function newAccountId(): string {
 
 export function credentialsPath(dataDir: string): string {
   return path.join(dataDir, CREDENTIALS_FILE);
+}
+
+/**
+ * The key pair and account id a sandbox keeps in `dataDir`, for a client that talks to it (a
+ * deploy to `fcw serve`, the wizard's list of keys). Read only, never created here; undefined when
+ * there is no usable key file. Synchronous: two small files, read once per command.
+ */
+export function readSandboxKey(dataDir: string): { credentials: Credentials; accountId?: string } | undefined {
+  try {
+    const key = JSON.parse(readFileSync(credentialsPath(dataDir), 'utf8'));
+    if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
+    let accountId: string | undefined;
+    try {
+      const account = JSON.parse(readFileSync(path.join(dataDir, ACCOUNT_FILE), 'utf8'));
+      if (typeof account?.accountId === 'string') accountId = account.accountId;
+    } catch {
+      accountId = undefined;
+    }
+    return { credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret }, accountId };
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(text: string, file: string): Record<string, unknown> {

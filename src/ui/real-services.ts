@@ -7,15 +7,14 @@ import path from 'node:path';
 import { sandboxDataDir } from '../core/config-dir.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../cli/io.js';
-import { FcClient } from '../fc/client.js';
+import { connect, type Connected } from '../deploy/connect.js';
 import { cloudEndpoint } from '../fc/endpoint.js';
 import { FcApiError } from '../fc/errors.js';
-import type { Credentials } from '../fc/types.js';
 import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
 import type { CheckablePackage, PackageOnDisk, PackageProgress, PackageResult } from '../package/index.js';
 import { profileNameProblem, type CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileStore } from '../profiles/store.js';
-import { ACCOUNT_FILE, credentialsPath } from '../sandbox/credentials.js';
+import { readSandboxKey } from '../sandbox/credentials.js';
 import { profileValues, toProfile } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
@@ -57,12 +56,13 @@ const PHASE_LABELS: Partial<Record<DeployPhase, string>> = {
 export function createRealServices(io: Io, options: RealServicesOptions = {}): WizardServices {
   const env = io.env;
   const home = env.HOME || os.homedir();
-  const clients = new WeakMap<Connection, FcClient>();
+  const connections = new WeakMap<Connection, Connected>();
   let store: ProfileStore | undefined;
   const profiles = async () => (store ??= new (await load.store()).ProfileStore({ env, stderr: io.stderr }));
   const resolve = (p: string) => path.resolve(io.cwd, p);
 
-  function connection(target: TargetValues, client: FcClient, close: () => Promise<void> = async () => {}): Connection {
+  function connection(target: TargetValues, connected: Connected, close: () => Promise<void> = async () => {}): Connection {
+    const { client } = connected;
     let closed = false;
     const conn: Connection = {
       target,
@@ -90,7 +90,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         await close();
       },
     };
-    clients.set(conn, client);
+    connections.set(conn, connected);
     return conn;
   }
 
@@ -109,7 +109,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       const warnings = new Map<string, string>();
       const warn = (line: string, kind: string) => warnings.set(kind, line.replace(/^fcw: warning: /, ''));
       const found = await listCredentialSources({ env, home, warn });
-      const sandbox = await sandboxKey(sandboxDataDir(env));
+      const sandbox = sandboxKey(sandboxDataDir(env));
       return [
         ...(sandbox ? [sandbox] : []),
         ...found.map((f): FoundCredentials => ({
@@ -126,13 +126,21 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
 
     connectCloud({ region, accountId, credentials, source, ref }) {
       const endpoint = cloudEndpoint(accountId, region);
-      const client = new FcClient({ endpoint, accountId, credentials, env });
-      return connection({ kind: 'cloud', endpoint, accountId, region, credentialSource: source, credentialRef: ref }, client);
+      const connected = connect({ endpoint, accountId, credentials }, { env });
+      const values: TargetValues = { kind: 'cloud', endpoint, accountId, region, credentialSource: source, credentialRef: ref };
+      return connection(values, connected);
     },
 
     connectEndpoint({ endpoint, accountId, credentials, source, ref }) {
-      const client = new FcClient({ endpoint, accountId, credentials, env });
-      return connection({ kind: 'endpoint', endpoint: client.endpoint, accountId, credentialSource: source, credentialRef: ref }, client);
+      const connected = connect({ endpoint, accountId, credentials }, { env });
+      const values: TargetValues = {
+        kind: 'endpoint',
+        endpoint: connected.client.endpoint,
+        accountId,
+        credentialSource: source,
+        credentialRef: ref,
+      };
+      return connection(values, connected);
     },
 
     async probeEndpoint(endpoint, { signal } = {}) {
@@ -162,12 +170,10 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         await sandbox.close();
         throw new Error('cancelled');
       }
-      const client = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, env });
-      return connection(
-        { kind: 'sandbox', endpoint: sandbox.url, accountId: sandbox.accountId, credentialSource: `the sandbox's own key (${dataDir})` },
-        client,
-        () => sandbox.close(),
-      );
+      const { url: endpoint, accountId, credentials } = sandbox;
+      const connected = connect({ endpoint, accountId, credentials }, { env });
+      const credentialSource = `the sandbox's own key (${dataDir})`;
+      return connection({ kind: 'sandbox', endpoint, accountId, credentialSource }, connected, () => sandbox.close());
     },
 
     async scanFolder(folder, runtime) {
@@ -229,13 +235,11 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     },
 
     async deploy(state: WizardState, conn, { signal, onProgress, prebuilt }): Promise<DeployOutcome> {
-      const client = clients.get(conn);
-      if (!client) throw new Error('deploy: the connection was not made by these services');
+      const connected = connections.get(conn);
+      if (!connected) throw new Error('deploy: the connection was not made by these services');
       const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
       const pkg = prebuilt?.handle as PackageOnDisk | PackageResult | undefined;
-      const [{ deploy, lastDeployOf }, packager] = await Promise.all([load.deploy(), load.packager()]);
-      const { buildPackageOnDisk, loadZipPackage, checkHandler, packageCacheFor, tempZipDirFor } = packager;
-      const cache = packageCacheFor(env, false);
+      const { deploy, lastDeployOf } = await load.deploy();
       const result = await deploy(
         {
           spec: { service: profile.service, function: profile.function, code: profile.code },
@@ -253,15 +257,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
             if (progress) onProgress(progress);
           },
         },
-        {
-          client,
-          // deploy() hands back the packages these functions built: full PackageResults.
-          packager: {
-            buildPackage: (options) => buildPackageOnDisk({ ...options, cache }, tempZipDirFor(env)),
-            loadZipPackage,
-            checkHandler: (p, runtime, handler, field) => checkHandler(p as PackageOnDisk | PackageResult, runtime, handler, field),
-          },
-        },
+        { client: connected.client, packager: connected.packager },
       );
       if (result.status === 'failed' || !result.function) {
         const e = result.error;
@@ -307,16 +303,15 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         await target.close();
         throw new Error('cancelled');
       }
-      const client = new FcClient({ endpoint: target.endpoint, accountId: target.accountId, credentials: target.credentials as Credentials, env });
       const values: TargetValues = {
         kind: target.kind === 'local' ? 'sandbox' : target.kind,
         endpoint: target.endpoint,
         accountId: target.accountId,
         region: target.region,
-        credentialSource: credentialLabel(target.description),
+        credentialSource: target.credentialSource,
         credentialRef: target.profileTarget.credentialSource,
       };
-      const conn = connection(values, client, () => target.close());
+      const conn = connection(values, connect(target, { env }), () => target.close());
       return { values: profileValues(profile, values), connection: conn };
     },
 
@@ -340,37 +335,21 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
  * The key `fcw serve` (and the in-process sandbox) keeps in its data directory, offered for a
  * loopback endpoint. Read only: never created here.
  */
-async function sandboxKey(dataDir: string): Promise<FoundCredentials | undefined> {
-  try {
-    const key = JSON.parse(await fs.readFile(credentialsPath(dataDir), 'utf8'));
-    if (typeof key?.accessKeyId !== 'string' || typeof key?.accessKeySecret !== 'string') return undefined;
-    let accountId: string | undefined;
-    try {
-      accountId = JSON.parse(await fs.readFile(path.join(dataDir, ACCOUNT_FILE), 'utf8'))?.accountId;
-    } catch {
-      accountId = undefined;
-    }
-    return {
-      source: `the local sandbox's own key (${dataDir})`,
-      accessKeyIdHint: maskKeyId(key.accessKeyId),
-      accountId: typeof accountId === 'string' ? accountId : undefined,
-      credentials: { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret },
-      ref: { kind: 'sandbox', chosen: true },
-      sandbox: true,
-    };
-  } catch {
-    return undefined;
-  }
+function sandboxKey(dataDir: string): FoundCredentials | undefined {
+  const key = readSandboxKey(dataDir);
+  if (!key) return undefined;
+  return {
+    source: `the local sandbox's own key (${dataDir})`,
+    accessKeyIdHint: maskKeyId(key.credentials.accessKeyId),
+    accountId: key.accountId,
+    credentials: key.credentials,
+    ref: { kind: 'sandbox', chosen: true },
+    sandbox: true,
+  };
 }
 
 function chosenRef(ref: CredentialSourceRef | undefined): CredentialSourceRef | undefined {
   return ref && { ...ref, chosen: true };
-}
-
-/** The "credentials from X" part of resolveTarget's description line (it never holds a secret). */
-function credentialLabel(description: string): string {
-  const m = /credentials from (.*?)(?:\.\s*$|\.\n|$)/m.exec(description);
-  return m?.[1] ?? 'resolved for the profile';
 }
 
 function progressOf(phase: DeployPhase, detail: PhaseDetail): DeployProgress | undefined {
