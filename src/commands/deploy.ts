@@ -2,12 +2,20 @@
 // Plain text and readline only (no Ink): this is CI's path and it should start fast.
 import fs from 'node:fs';
 
-import { CancelledError, ConfigError, EXIT, isUsageError, UsageError, type ConfigField } from '../core/errors.js';
+import {
+  CancelledError,
+  ConfigError,
+  EXIT,
+  InvalidFieldsError,
+  isUsageError,
+  UsageError,
+  type ConfigField,
+} from '../core/errors.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import { parseCredentialChoice } from '../deploy/credential-choice.js';
 import { codeReasonAfterLabel, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
-import type { DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
+import type { DeployError, DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
 // Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
@@ -273,7 +281,11 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   const smokeEvent = values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd) : undefined;
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
   // Its warnings are printed by deploy() below as they arise (once, before any write).
-  validateSpec(spec, source);
+  try {
+    validateSpec(spec, source);
+  } catch (error) {
+    throw withFlagHint(error);
+  }
   if (profile && values.code === undefined) checkProfileCode(profile.name, spec);
   const unsaved = profile && saveName !== profile.name ? unsavedOverrides(values) : [];
 
@@ -346,7 +358,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
       },
       { client, packager },
     );
-    if (result.error) result.error.hint = keyHint(result.error.code, target) ?? result.error.hint;
+    if (result.error) result.error.hint = commandHint(result.error, target);
     if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
 
     const invokeNow = smokeEvent && result.status !== 'failed' && !flags.dryRun;
@@ -439,11 +451,60 @@ const CONFIG_FLAGS: Record<ConfigField, string> = {
     'for an STS key), or keep them in the aliyun CLI config.',
 };
 
-/** A ConfigError names a field; on the command line, the hint also names the flag that sets it. */
+/** The flags that set each request field an InvalidFieldsError can name. */
+const REQUEST_FIELD_FLAGS: Record<string, string> = {
+  serviceName: '--service',
+  functionName: '--function',
+  runtime: '--runtime',
+  handler: '--handler',
+  code: '--code, or --oss-bucket and --oss-object',
+  zipFile: '--code',
+  ossBucketName: '--oss-bucket',
+  ossObjectName: '--oss-object',
+  customContainerConfig: '--image',
+  memorySize: '--memory',
+  timeout: '--timeout',
+  initializer: '--initializer',
+  initializationTimeout: '--init-timeout',
+  description: '--description',
+  environmentVariables: '--env',
+  layers: '--layer',
+  caPort: '--ca-port',
+  instanceType: '--instance-type',
+};
+
+/** What to do on the command line about an FC error code, where a flag is the answer. */
+const CODE_FLAGS: Record<string, string> = {
+  ServiceNotFound: 'To create it, add --create-service.',
+  EntityTooLarge: 'Give the uploaded zip with --oss-bucket and --oss-object.',
+};
+
+/** The flags that set the fields of an InvalidFieldsError, once each: "(--memory, --timeout)". */
+function fieldFlags(error: InvalidFieldsError): string | undefined {
+  const flags = new Set(error.issues.map((i) => REQUEST_FIELD_FLAGS[i.field.split('.')[0] ?? '']).filter(Boolean));
+  return flags.size > 0 ? `(${[...flags].join('; ')})` : undefined;
+}
+
+/**
+ * The layers below name the field (ConfigError, InvalidFieldsError) or the FC error code; on the
+ * command line, the hint also names the flag that sets it.
+ */
 function withFlagHint(error: unknown): unknown {
+  if (error instanceof InvalidFieldsError) {
+    const flags = fieldFlags(error);
+    if (!flags) return error;
+    return new InvalidFieldsError(error.message, error.issues, error.hint ? `${error.hint} ${flags}` : flags);
+  }
   if (!(error instanceof ConfigError)) return error;
   const where = CONFIG_FLAGS[error.field];
   return new ConfigError(error.field, error.message, error.hint ? `${error.hint} ${where}` : where);
+}
+
+/** A failed deploy's hint, worded for the command line: the key it signed with, the flag to give. */
+function commandHint(error: DeployError, target: ResolvedTarget): string | undefined {
+  const flagHint = error.code ? CODE_FLAGS[error.code] : undefined;
+  const hint = flagHint && error.hint ? `${error.hint} ${flagHint}` : (flagHint ?? error.hint);
+  return keyHint(error.code, target) ?? hint;
 }
 
 /** A refused key: name the source this deploy actually signed with, not a generic place. */

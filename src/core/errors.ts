@@ -16,6 +16,26 @@ export class UsageError extends Error {
   }
 }
 
+/** One field a check refused: the request field (dotted for nested ones, `customContainerConfig.image`) and why. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * Input that breaks a rule of the API (exit 2), found before anything was sent. Carries each field
+ * it refused, so the command can name the flag and the wizard the step that sets it.
+ */
+export class InvalidFieldsError extends UsageError {
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** The setting a ConfigError is about; the caller names where to fix it (a flag, a wizard step). */
 export type ConfigField = 'endpoint' | 'accountId' | 'region' | 'credentials';
 

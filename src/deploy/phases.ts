@@ -1,7 +1,7 @@
 // The phases of one deploy, each a function that takes what the phases before it returned and
 // returns its own value: package → read → plan → confirm → write. They note request ids, timings
 // and warnings in the DeployLog; none of them builds or touches the result (run.ts does, once).
-import { CancelledError, UsageError } from '../core/errors.js';
+import { CancelledError, InvalidFieldsError } from '../core/errors.js';
 import type { ApiResult, CodeUpload, RequestDescription } from '../fc/client.js';
 import { FcApiError } from '../fc/errors.js';
 import type { CreateServiceRequest, FunctionInfo } from '../fc/types.js';
@@ -10,6 +10,7 @@ import type { DeployLog } from './log.js';
 import {
   changedSince,
   checkCreatable,
+  fieldIssues,
   formatDiff,
   planDeploy,
   updateOnlyRuntimeWarning,
@@ -115,9 +116,10 @@ export async function packagePhase(input: DeployInput, packager: DeployPackager,
   const pkg = await log.timed('package', build, (p) => ({ package: packageFacts(p) }));
   const size = validateCodeSize(pkg.zipBytes, 'inline');
   if (size?.severity === 'error') {
-    throw new UsageError(
+    throw new InvalidFieldsError(
       `The code package is too large to send inline:\n${formatIssues([size])}`,
-      'Upload the zip to OSS and deploy with --oss-bucket and --oss-object.',
+      [{ field: 'code', message: size.message }],
+      'Upload the zip to OSS and deploy it from there.',
     );
   }
   await checkHandlers(spec, pkg, packager, log);
@@ -213,8 +215,9 @@ function checkUpdate(spec: DeploySpec, info: FunctionInfo, plan: DeployPlan, cod
   const { instanceType } = info;
   const errors = validateUpdateFunction(info.runtime, request, { instanceType }).filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    throw new UsageError(
+    throw new InvalidFieldsError(
       `Cannot update function "${spec.function.functionName}" as asked:\n${formatIssues(errors)}`,
+      fieldIssues(errors),
       'Nothing was sent. Fix the value and run the deploy again.',
     );
   }

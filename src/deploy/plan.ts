@@ -3,7 +3,7 @@
 // deployed (field by field, and the code by checksum), hence what to send. No I/O here.
 import path from 'node:path';
 
-import { UsageError } from '../core/errors.js';
+import { InvalidFieldsError, UsageError, type FieldIssue } from '../core/errors.js';
 import { getRuntime } from '../fc/rules.js';
 import type { AccelerationType, CreateFunctionRequest, CustomContainerConfig, FunctionCode, FunctionConfig, FunctionInfo } from '../fc/types.js';
 import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';
@@ -181,9 +181,18 @@ export function validateSpec(spec: DeploySpec, source = 'the flags'): Validation
   }
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    throw new UsageError(`Invalid ${errors.length === 1 ? 'field' : 'fields'} in ${source}:\n${formatIssues(errors)}`, 'Nothing was sent. Fix the value and run the deploy again.');
+    throw new InvalidFieldsError(
+      `Invalid ${errors.length === 1 ? 'field' : 'fields'} in ${source}:\n${formatIssues(errors)}`,
+      fieldIssues(errors),
+      'Nothing was sent. Fix the value and run the deploy again.',
+    );
   }
   return issues.filter((i) => i.severity !== 'error');
+}
+
+/** The fields and messages of validation issues, as an InvalidFieldsError carries them. */
+export function fieldIssues(issues: readonly ValidationIssue[]): FieldIssue[] {
+  return issues.map(({ field, message }) => ({ field, message }));
 }
 
 /** For an existing function on a runtime closed for new functions: the note to plan a move. */
@@ -198,7 +207,11 @@ export function updateOnlyRuntimeWarning(spec: DeploySpec): ValidationIssue | un
 export function checkCreatable(spec: DeploySpec): void {
   const issue = validateRuntime(spec.function.runtime, 'create');
   if (issue && issue.severity === 'error') {
-    throw new UsageError(`Cannot create function "${spec.function.functionName}":\n${formatIssues([issue])}`, 'Nothing was sent. Pick a current runtime (--runtime).');
+    throw new InvalidFieldsError(
+      `Cannot create function "${spec.function.functionName}":\n${formatIssues([issue])}`,
+      fieldIssues([issue]),
+      'Nothing was sent. Pick a current runtime.',
+    );
   }
 }
 

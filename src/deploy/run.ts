@@ -73,6 +73,7 @@ function errorOf(error: unknown): DeployError {
   if (error instanceof FcApiError) {
     out.code = error.code;
     out.status = error.status;
+    if (error.field) out.field = error.field;
     if (error.requestId) out.requestId = error.requestId;
   }
   return out;

@@ -137,6 +137,8 @@ export interface DeployError {
   hint?: string;
   /** FC's ErrorCode, or 'ChangedSinceRead' for the If-Match conflict. */
   code?: string;
+  /** The request field the service refused (an InvalidArgument that names one). */
+  field?: string;
   status?: number;
   requestId?: string;
   exitCode: number;

@@ -16,14 +16,13 @@ const HINTS: Record<string, string> = {
     '(e.g. fc:CreateFunction, fc:UpdateFunction, fc:GetFunction, fc:ListServices) on this service, ' +
     'or the account id does not match the key.',
   ServiceNotFound:
-    'No such service in this region and account. Check the service name and region, or create it ' +
-    '(fcw deploy --create-service).',
+    'No such service in this region and account. Check the service name and region, or have the deploy create it.',
   FunctionNotFound: 'No such function in this service. Check the names, or deploy it to create it.',
   FunctionAlreadyExists:
     'A function with this name already exists in the service. Update it instead: fcw deploy updates an existing function.',
   ServiceAlreadyExists: 'A service with this name already exists: use it instead of creating it.',
   EntityTooLarge:
-    'The request is too large to send inline. Upload the zip to OSS and deploy with --oss-bucket and --oss-object.',
+    'The request is too large to send inline. Upload the zip to OSS and deploy it from there.',
   PreconditionFailed:
     'The function changed since fcw read it (its etag no longer matches). Run the deploy again to see the new state.',
   ConcurrentUpdateError: 'Another update of this function is in progress. Wait a moment and deploy again.',
@@ -38,10 +37,23 @@ export function hintFor(code: string): string | undefined {
   return HINTS[code];
 }
 
+// The request fields FC's InvalidArgument messages name (its message is the only place the field
+// appears): "memorySize must be a multiple of 64".
+const REQUEST_FIELD =
+  /\b(serviceName|functionName|runtime|handler|memorySize|timeout|initializer|initializationTimeout|caPort|environmentVariables|layers|code|zipFile|ossBucketName|ossObjectName|customContainerConfig|description|instanceType)\b/i;
+
+/** The request field an InvalidArgument answer names, read once where the answer arrives. */
+export function fieldOfInvalidArgument(code: string, errorMessage: string): string | undefined {
+  if (code !== 'InvalidArgument') return undefined;
+  return REQUEST_FIELD.exec(errorMessage)?.[1];
+}
+
 /** The service answered with an error status. */
 export class FcApiError extends Error {
   readonly exitCode = EXIT.failed;
   readonly hint?: string;
+  /** The request field the service refused, for an InvalidArgument that names one. */
+  readonly field?: string;
   constructor(
     /** The operation, e.g. `CreateFunction`. */
     readonly action: string,
@@ -58,6 +70,7 @@ export class FcApiError extends Error {
     );
     this.name = 'FcApiError';
     this.hint = hintFor(code);
+    this.field = fieldOfInvalidArgument(code, errorMessage);
   }
 }
 

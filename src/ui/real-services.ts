@@ -8,6 +8,7 @@ import { sandboxDataDir } from '../core/config-dir.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../cli/io.js';
 import { connect, type Connected } from '../deploy/connect.js';
+import { DeployFailedError } from '../deploy/errors.js';
 import { cloudEndpoint } from '../fc/endpoint.js';
 import { FcApiError } from '../fc/errors.js';
 import type { DeployPhase, PhaseDetail } from '../deploy/run.js';
@@ -259,16 +260,7 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
         },
         { client: connected.client, packager: connected.packager },
       );
-      if (result.status === 'failed' || !result.function) {
-        const e = result.error;
-        throw Object.assign(new Error(e?.message ?? 'the deploy failed'), {
-          name: 'DeployFailed',
-          code: e?.code ?? 'DeployFailed',
-          status: e?.status,
-          requestId: e?.requestId,
-          hint: e?.hint,
-        });
-      }
+      if (result.status === 'failed' || !result.function) throw new DeployFailedError(result.error);
       const fn = result.function;
       return {
         status: result.status,

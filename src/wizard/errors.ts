@@ -1,6 +1,8 @@
 // Turns whatever a service call or the deploy threw into what the screen shows: code, message,
 // request id, hint, and the step where the person can fix it. Duck-typed on purpose, so this file
-// stays pure and works for FcApiError, the network errors, UsageError and plain Errors alike.
+// stays pure and works for FcApiError, the network errors, UsageError and plain Errors alike. The
+// step comes from what the error carries (its issues' fields, its field, its FC code), never from
+// its wording.
 import type { ErrorView } from './state.js';
 import { INPUT_STEPS, STEPS, stepForField, type InputStepId } from './steps.js';
 
@@ -52,27 +54,30 @@ interface ErrorLike {
   hint?: unknown;
   causeCode?: unknown;
   issues?: unknown;
+  field?: unknown;
 }
 
-const FIELD_WORDS = /\b(serviceName|functionName|runtime|handler|memorySize|timeout|initializer|initializationTimeout|caPort|environmentVariables|layers|code|zipFile|ossBucketName|ossObjectName|customContainerConfig|description|instanceType)\b/i;
+/** FC error codes whose fix is in one step. */
+const CODE_STEPS: Record<string, InputStepId> = {
+  ServiceNotFound: 'service',
+  ServiceAlreadyExists: 'service',
+  FunctionAlreadyExists: 'function',
+  FunctionNotFound: 'function',
+  EntityTooLarge: 'code',
+  SignatureNotMatch: 'target',
+  InvalidAccessKeyID: 'target',
+  AccessDenied: 'target',
+};
 
-/** The step that fixes an error, from a field it names (issues first, then the message). */
+/** The step that fixes an error: from the fields it carries (issues first, then its field), then its code. */
 export function fixStepOf(error: unknown): InputStepId | undefined {
   const e = (error ?? {}) as ErrorLike;
-  if (Array.isArray(e.issues)) {
-    for (const i of e.issues as { field?: unknown }[]) {
-      const step = typeof i?.field === 'string' ? stepForField(i.field.split('.')[0] ?? '') : undefined;
-      if (step) return step;
-    }
+  const fields = Array.isArray(e.issues) ? (e.issues as { field?: unknown }[]).map((i) => i?.field) : [];
+  for (const field of [...fields, e.field]) {
+    const step = typeof field === 'string' ? stepForField(field) : undefined;
+    if (step) return step;
   }
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (code === 'ServiceNotFound' || code === 'ServiceAlreadyExists') return 'service';
-  if (code === 'FunctionAlreadyExists' || code === 'FunctionNotFound') return 'function';
-  if (code === 'EntityTooLarge') return 'code';
-  if (['SignatureNotMatch', 'InvalidAccessKeyID', 'AccessDenied'].includes(code)) return 'target';
-  const text = typeof e.errorMessage === 'string' ? e.errorMessage : (e.message ?? '');
-  const match = FIELD_WORDS.exec(text);
-  return match?.[1] ? stepForField(match[1]) : undefined;
+  return typeof e.code === 'string' ? CODE_STEPS[e.code] : undefined;
 }
 
 /** The command line's words in a hint that has no wizard phrasing of its own, as wizard places. */

@@ -186,16 +186,40 @@ export function firstMissingStep(state: WizardState): InputStepId | undefined {
   return undefined;
 }
 
-/** Which step fixes an issue about this request field (for "go back and fix" after a service error). */
+/**
+ * The step that sets each field a check or the service can name: request fields (the top level
+ * of a dotted one), the short names the wizard's own checks use, and the target's settings.
+ */
+const FIELD_STEPS: Record<string, InputStepId> = {
+  servicename: 'service',
+  service: 'service',
+  functionname: 'function',
+  function: 'function',
+  runtime: 'runtime',
+  handler: 'handler',
+  code: 'code',
+  zipfile: 'code',
+  ossbucketname: 'code',
+  ossobjectname: 'code',
+  customcontainerconfig: 'code',
+  image: 'code',
+  codechecksum: 'code',
+  memorysize: 'limits',
+  timeout: 'limits',
+  initializer: 'limits',
+  initializationtimeout: 'limits',
+  instancetype: 'limits',
+  description: 'more',
+  environmentvariables: 'more',
+  layers: 'more',
+  caport: 'more',
+  endpoint: 'target',
+  accountid: 'target',
+  region: 'target',
+  credentials: 'target',
+};
+
+/** Which step fixes an issue about this field (for "go back and fix" after an error). */
 export function stepForField(field: string): InputStepId | undefined {
-  const f = field.toLowerCase();
-  if (f === 'servicename' || f === 'service') return 'service';
-  if (f === 'functionname' || f === 'function') return 'function';
-  if (f === 'runtime') return 'runtime';
-  if (f === 'handler') return 'handler';
-  if (['code', 'zipfile', 'ossbucketname', 'ossobjectname', 'customcontainerconfig', 'image', 'codechecksum'].includes(f)) return 'code';
-  if (['memorysize', 'timeout', 'initializer', 'initializationtimeout', 'instancetype'].includes(f)) return 'limits';
-  if (['description', 'environmentvariables', 'layers', 'caport'].includes(f)) return 'more';
-  if (['endpoint', 'accountid', 'region', 'credentials'].includes(f)) return 'target';
-  return undefined;
+  return FIELD_STEPS[(field.split('.')[0] ?? '').toLowerCase()];
 }

@@ -112,6 +112,8 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     const out = json(result.stdout);
     expect(out).toMatchObject({ status: 'failed', error: { exitCode: 2 } });
     expect(result.stderr).toMatch(/memorySize/);
+    // The layers below name the field; the command names the flag that sets it.
+    expect(result.stderr).toMatch(/\(--memory\)/);
     expect(result.stderr).not.toMatch(/Deploying to/);
   });
 
@@ -169,6 +171,7 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     const result = await runFcw(['deploy', '--target', 'local', ...FLAGS.filter((f) => f !== '--create-service').map((f) => (f === 'svc' ? 'other' : f)), '--code', codeDir, '--json'], { env });
     expect(result.code).toBe(1);
     expect(json(result.stdout)).toMatchObject({ status: 'failed', error: { code: 'ServiceNotFound' } });
+    expect(result.stderr).toMatch(/add --create-service/);
   });
 });
 

@@ -262,7 +262,9 @@ describe('deploy() against the sandbox', () => {
     const result = await deploy({ spec: specFor('x', { service: 'nosuchservice', createService: false }) }, deps());
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('ServiceNotFound');
-    expect(result.error?.hint).toMatch(/--create-service/);
+    // Below the command the hint says what to do, not which flag: fcw deploy adds --create-service.
+    expect(result.error?.hint).toMatch(/have the deploy create it/);
+    expect(result.error?.hint).not.toMatch(/--/);
     expect(writes()).toEqual([]);
   });
 

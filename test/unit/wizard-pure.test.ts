@@ -7,7 +7,8 @@ import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../sr
 import { profileValues, toProfile } from '../../src/wizard/profile.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { FcApiError, FcNetworkError } from '../../src/fc/errors.js';
-import { UsageError } from '../../src/core/errors.js';
+import { InvalidFieldsError, UsageError } from '../../src/core/errors.js';
+import { DeployFailedError } from '../../src/deploy/errors.js';
 import { getRuntime } from '../../src/fc/rules.js';
 
 describe('filterNames', () => {
@@ -60,6 +61,27 @@ describe('error views', () => {
     [new Error('something odd'), undefined],
   ])('%s → %s', (error, step) => {
     expect(fixStepOf(error)).toBe(step);
+  });
+  it('the step comes from the fields and the code an error carries, never from its wording', () => {
+    expect(fixStepOf(new UsageError('memorySize and timeout look odd'))).toBeUndefined();
+    expect(fixStepOf(new Error('the handler is wrong'))).toBeUndefined();
+    const invalid = new InvalidFieldsError('Invalid field', [{ field: 'memorySize', message: 'must be a multiple of 64' }]);
+    expect(fixStepOf(invalid)).toBe('limits');
+    expect(fixStepOf(new DeployFailedError({ message: 'x', code: 'InvalidArgument', field: 'timeout', exitCode: 1 }))).toBe(
+      'limits',
+    );
+    expect(fixStepOf(new DeployFailedError({ message: 'x', code: 'ServiceNotFound', exitCode: 1 }))).toBe('service');
+  });
+  it('a failed deploy keeps its code, status, request id and hint to the screen', () => {
+    const failure = { message: 'CreateFunction failed', code: 'AccessDenied', status: 403, requestId: 'r-9', hint: 'h', exitCode: 1 };
+    expect(toErrorView(new DeployFailedError(failure))).toEqual({
+      code: 'AccessDenied',
+      message: 'CreateFunction failed',
+      status: 403,
+      requestId: 'r-9',
+      hint: 'h',
+      fixStep: 'target',
+    });
   });
   it('network and usage errors get a code a person can read', () => {
     expect(toErrorView(new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect failed', true)).code).toBe('ECONNREFUSED');
