@@ -16,10 +16,10 @@ import type { CheckablePackage, PackageOnDisk, PackageProgress, PackageResult } 
 import { profileNameProblem, type CredentialSourceRef } from '../profiles/schema.js';
 import type { ProfileStore } from '../profiles/store.js';
 import { readSandboxKey } from '../sandbox/credentials.js';
-import { profileValues, toProfile } from '../wizard/profile.js';
+import { profileValues } from '../wizard/profile.js';
 import { FC_REGIONS } from '../wizard/regions.js';
 import { sampleFiles, sampleUnavailableReason } from '../wizard/samples.js';
-import type { DeployOutcome, DeployProgress, TargetValues, WizardState } from '../wizard/state.js';
+import type { DeployOutcome, DeployProgress, TargetValues } from '../wizard/state.js';
 import { maskKeyId } from '../core/key-id.js';
 import type { BuiltPackage, Connection, FoundCredentials, WizardServices } from './services.js';
 
@@ -235,19 +235,18 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       return { dir, files: files.map((f) => f.path) };
     },
 
-    async deploy(state: WizardState, conn, { signal, onProgress, prebuilt }): Promise<DeployOutcome> {
+    async deploy(spec, conn, { signal, onProgress, prebuilt, recordIn }): Promise<DeployOutcome> {
       const connected = connections.get(conn);
       if (!connected) throw new Error('deploy: the connection was not made by these services');
-      const profile = toProfile(state, state.fromProfile ?? 'wizard', resolve);
       const pkg = prebuilt?.handle as PackageOnDisk | PackageResult | undefined;
       const { deploy, lastDeployOf } = await load.deploy();
       const result = await deploy(
         {
-          spec: { service: profile.service, function: profile.function, code: profile.code },
+          spec,
           source: 'the wizard',
           signal,
           prebuilt: pkg,
-          record: state.fromProfile ? { store: await profiles(), name: state.fromProfile } : undefined,
+          record: recordIn ? { store: await profiles(), name: recordIn } : undefined,
           onPhase: (phase, detail) => {
             // A package the review showed is sent as is: no packaging happens, so no time to show.
             if (phase === 'package' && pkg) {
@@ -307,8 +306,8 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
       return { values: profileValues(profile, values), connection: conn };
     },
 
-    async saveProfile(name, state) {
-      (await profiles()).save(toProfile(state, name, resolve));
+    async saveProfile(profile) {
+      (await profiles()).save(profile);
     },
 
     profileNameProblem,

@@ -4,9 +4,10 @@
 // sandbox, credentials, deploy and profile modules; it lives in real-services.ts so that this file stays types only.
 import type { Credentials, FunctionInfo, ServiceInfo } from '../fc/types.js';
 import type { InvocationOutcome } from '../invoke/outcome.js';
-import type { CredentialSourceRef } from '../profiles/schema.js';
+import type { DeploySpec } from '../deploy/plan.js';
+import type { CredentialSourceRef, Profile } from '../profiles/schema.js';
 import type { ProfileValues } from '../wizard/reducer.js';
-import type { CodeSource, DeployOutcome, DeployProgress, PackageFacts, TargetValues, WizardState } from '../wizard/state.js';
+import type { CodeSource, DeployOutcome, DeployProgress, PackageFacts, TargetValues } from '../wizard/state.js';
 
 export interface Signal {
   signal?: AbortSignal;
@@ -124,16 +125,19 @@ export interface WizardServices {
   checkHandler(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<HandlerCheckResult>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
-  /** Deploys what the state describes. `prebuilt` is the package the review showed, sent as is. */
+  /**
+   * Deploys the spec. `prebuilt` is the package the review showed, sent as is; `recordIn` names
+   * the profile that records the outcome (the wizard opened from one).
+   */
   deploy(
-    state: WizardState,
+    spec: DeploySpec,
     connection: Connection,
-    options: Signal & { onProgress: (p: DeployProgress) => void; prebuilt?: BuiltPackage },
+    options: Signal & { onProgress: (p: DeployProgress) => void; prebuilt?: BuiltPackage; recordIn?: string },
   ): Promise<DeployOutcome>;
   listProfiles(): Promise<ProfileListing[]>;
   /** Loads a profile and connects to its target (starting the sandbox for a local one). */
   openProfile(name: string, options?: Signal): Promise<{ values: ProfileValues; connection: Connection }>;
-  saveProfile(name: string, state: WizardState): Promise<void>;
+  saveProfile(profile: Profile): Promise<void>;
   /** Why a profile name cannot be used, or undefined. */
   profileNameProblem(name: string): string | undefined;
   /** The event last invoked with from this profile, if any. */

@@ -120,19 +120,19 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
       log.calls.push(`sample ${runtime} ${dir}`);
       return { dir, files: ['index.js'] };
     },
-    async deploy(state, _conn, options) {
-      log.calls.push(`deploy ${state.service?.name}/${state.functionName}`);
+    async deploy(spec, _conn, options) {
+      log.calls.push(`deploy ${spec.service.name}/${spec.function.functionName}`);
       options.onProgress({ phase: 'package', files: 2, bytes: 300, done: true, ms: 5 });
       options.onProgress({ phase: 'CreateFunction', done: true, ms: 7 });
       return {
         status: 'created',
         fn: {
           functionId: 'fid-1',
-          functionName: state.functionName ?? '',
-          runtime: state.runtime ?? '',
-          handler: state.handler ?? '',
-          memorySize: state.memorySize,
-          timeout: state.timeout,
+          functionName: spec.function.functionName,
+          runtime: spec.function.runtime,
+          handler: spec.function.handler,
+          memorySize: spec.function.memorySize,
+          timeout: spec.function.timeout,
           codeSize: 250,
           codeChecksum: '1234567890',
           createdTime: 'now',
@@ -154,8 +154,8 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
     async openProfile() {
       throw new Error('no profiles');
     },
-    async saveProfile(name) {
-      log.calls.push(`saveProfile ${name}`);
+    async saveProfile(profile) {
+      log.calls.push(`saveProfile ${profile.name}`);
     },
     profileNameProblem(name) {
       return /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name) ? undefined : 'letters, digits, - and _';

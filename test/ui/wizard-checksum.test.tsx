@@ -81,12 +81,12 @@ describe('a codeChecksum in the answer that differs from ours', () => {
 
   it('on the summary, a differing checksum heads it as a failure and Enter exits 1', async () => {
     const services = fakeServices({
-      async deploy(state) {
+      async deploy(spec) {
         return {
           status: 'created',
           fn: {
             functionId: 'fid-1',
-            functionName: state.functionName ?? '',
+            functionName: spec.function.functionName,
             runtime: 'nodejs20',
             handler: 'index.handler',
             codeChecksum: WRONG,

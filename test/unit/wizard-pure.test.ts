@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { filterNames, visibleWindow } from '../../src/wizard/filter.js';
 import { fixStepOf, toErrorView } from '../../src/wizard/errors.js';
 import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../src/wizard/samples.js';
-import { profileValues, toProfile } from '../../src/wizard/profile.js';
+import { profileValues, toDeploySpec, toProfile } from '../../src/wizard/profile.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { FcApiError, FcNetworkError } from '../../src/fc/errors.js';
 import { InvalidFieldsError, UsageError } from '../../src/core/errors.js';
@@ -135,6 +135,18 @@ describe('the profile a wizard run saves', () => {
       function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 256, timeout: 60, environmentVariables: { MODE: 'prod' } },
       code: { kind: 'folder', path: '/abs/app' },
     });
+  });
+  it('the deploy spec is the service, function and code alone: no profile name, target or last deploy', () => {
+    expect(toDeploySpec(state, (p) => `/abs/${p}`)).toEqual({
+      service: { name: 'demo', create: true },
+      function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 256, timeout: 60, environmentVariables: { MODE: 'prod' } },
+      code: { kind: 'folder', path: '/abs/app' },
+    });
+    // The spec does not need a target: connecting is the services' job.
+    expect(toDeploySpec({ ...state, target: undefined }, (p) => p).function.functionName).toBe('hello');
+    const { name, target, ...rest } = toProfile(state, 'web', (p) => `/abs/${p}`);
+    expect([name, target.kind]).toEqual(['web', 'cloud']);
+    expect(rest).toEqual(toDeploySpec(state, (p) => `/abs/${p}`));
   });
   it('saved at the summary, it carries the deploy just made as its last deploy', () => {
     const lastDeploy = { time: '2026-11-28T18:00:00.000Z', status: 'created' as const, functionId: 'fid-1', codeChecksum: '123', etag: 'e1', requestIds: ['r1'] };

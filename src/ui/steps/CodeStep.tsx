@@ -55,6 +55,7 @@ function PackageCode() {
   const [scan, runScan] = useTask<ScanSummary>();
   const [load, runLoad] = useTask<BuiltPackage>();
   const [sample, runSample] = useTask<void>();
+  const [, runSubmitScan] = useTask<void>();
   const settledFolder = useDebounced(folder || '.', 150);
 
   useEffect(() => {
@@ -117,12 +118,10 @@ function PackageCode() {
             }
             // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
             // scan it now and go on only if it is usable; otherwise the live scan shows why.
-            const connection = new AbortController();
-            session.controllers.add(connection);
-            services
-              .scanFolder(v, runtime, { signal: connection.signal })
-              .then((r) => r.verdict.level !== 'error' && !connection.signal.aborted && submit(next), () => undefined)
-              .finally(() => session.controllers.delete(connection));
+            void runSubmitScan(async (signal) => {
+              const r = await services.scanFolder(v, runtime, { signal });
+              if (r.verdict.level !== 'error' && !signal.aborted) submit(next);
+            });
             return true; // not false: the field does not refuse the value; the scan decides
           }}
         />

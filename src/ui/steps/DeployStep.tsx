@@ -1,9 +1,11 @@
 // Step 10: the deploy. Progress for packaging (files, bytes) and for each call, with the elapsed
 // time. On failure: the service's code, message, request id and hint, and the way back to the
 // step that fixes it (values kept) rather than starting over.
+import path from 'node:path';
 import { useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { toErrorView } from '../../wizard/errors.js';
+import { toDeploySpec } from '../../wizard/profile.js';
 import { STEPS, type InputStepId } from '../../wizard/steps.js';
 import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
@@ -12,6 +14,7 @@ import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
 import { formatBytes } from '../../core/bytes.js';
 import { plural } from '../format.js';
 import { currentPackage, packageKey } from '../session-package.js';
+import { useTask } from '../hooks/use-task.js';
 
 type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
 
@@ -24,51 +27,48 @@ export function DeployStep() {
   const startedFor = useRef<number | undefined>(undefined);
   const attempt = deploy.status === 'running' ? deploy.attempt : undefined;
 
+  const [, runDeploy] = useTask<void>();
+
   useEffect(() => {
     // One deploy per attempt: progress updates must not start another; a retry does.
     if (attempt === undefined || startedFor.current === attempt) return;
     startedFor.current = attempt;
     const connection = session.connection;
-    const controller = new AbortController();
-    session.controllers.add(controller);
     if (!connection) {
       dispatch({ type: 'deploy-failed', error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' } });
       return;
     }
+    void runDeploy(async (signal) => {
+      try {
+        // The deploy takes the spec as the state is when the attempt starts.
+        const spec = toDeploySpec(state, (p) => path.resolve(services.cwd, p));
+        const outcome = await services.deploy(spec, connection, {
+          signal,
+          prebuilt: await reviewedPackage(signal),
+          ...(state.fromProfile ? { recordIn: state.fromProfile } : {}),
+          onProgress: (progress) => {
+            if (!signal.aborted) dispatch({ type: 'deploy-progress', progress });
+          },
+        });
+        if (!signal.aborted) dispatch({ type: 'deploy-succeeded', outcome });
+      } catch (error) {
+        const view = toErrorView(error, { credentialSource: state.target?.credentialSource });
+        if (!signal.aborted) dispatch({ type: 'deploy-failed', error: view });
+      }
+    });
+
     // The package the review showed is the one sent (same bytes, same checksum), unless the code
     // changed since: then it is packaged again here, and the screen says so before anything is sent.
-    const code = state.code;
-    const runtime = state.runtime;
-    const prebuilt =
-      packageKey(code, runtime) && (code?.kind === 'folder' || code?.kind === 'zip') && runtime
-        ? currentPackage(services, session, code, runtime).then(({ pkg, rebuiltFrom }) => {
-            if (rebuiltFrom && !controller.signal.aborted) {
-              const detail = `packaged again, CRC-64 ${rebuiltFrom.facts.checksum} → ${pkg.facts.checksum}`;
-              dispatch({ type: 'deploy-progress', progress: { phase: 'code changed since the review', detail, done: true } });
-            }
-            return pkg;
-          })
-        : Promise.resolve(undefined);
-    prebuilt
-      .then((pkg) =>
-        services.deploy(state, connection, {
-          signal: controller.signal,
-          prebuilt: pkg,
-          onProgress: (progress) => {
-            if (!controller.signal.aborted) dispatch({ type: 'deploy-progress', progress });
-          },
-        }),
-      )
-      .then(
-        (outcome) => {
-          if (!controller.signal.aborted) dispatch({ type: 'deploy-succeeded', outcome });
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted) dispatch({ type: 'deploy-failed', error: toErrorView(error, { credentialSource: state.target?.credentialSource }) });
-        },
-      )
-      .finally(() => session.controllers.delete(controller));
-    // The deploy reads the state as it is when the attempt starts.
+    async function reviewedPackage(signal: AbortSignal) {
+      const { code, runtime } = state;
+      if (!packageKey(code, runtime) || (code?.kind !== 'folder' && code?.kind !== 'zip') || !runtime) return undefined;
+      const { pkg, rebuiltFrom } = await currentPackage(services, session, code, runtime);
+      if (rebuiltFrom && !signal.aborted) {
+        const detail = `packaged again, CRC-64 ${rebuiltFrom.facts.checksum} → ${pkg.facts.checksum}`;
+        dispatch({ type: 'deploy-progress', progress: { phase: 'code changed since the review', detail, done: true } });
+      }
+      return pkg;
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
 

@@ -2,6 +2,7 @@
 // timeout, codeSize, codeChecksum with a mark that it equals the checksum computed here (one that
 // differs heads the screen as a failed deploy and exits 1); how long each phase took; an offer to
 // save a profile; then the one-line redeploy command.
+import path from 'node:path';
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { deployCommand } from '../../wizard/request.js';
@@ -17,6 +18,7 @@ import { useTask } from '../hooks/use-task.js';
 import { formatBytes } from '../../core/bytes.js';
 import { timingBar } from '../format.js';
 import { toErrorView } from '../../wizard/errors.js';
+import { toProfile } from '../../wizard/profile.js';
 import { InvokePanel } from './InvokePanel.js';
 
 export interface SummaryLine {
@@ -107,7 +109,7 @@ export function SummaryStep() {
         return;
       }
       setOverwrite(undefined);
-      await services.saveProfile(profileName, state);
+      await services.saveProfile(toProfile(state, profileName, (p) => path.resolve(services.cwd, p)));
       dispatch({ type: 'profile-saved', name: profileName });
     });
 
