@@ -2,6 +2,7 @@
 // answered: the result on stdout, the log tail and timings on stderr, and whether the code that ran
 // is the code the profile last deployed. Exit 0 when the function succeeded, 1 when it failed.
 import { CancelledError, EXIT, UsageError } from '../core/errors.js';
+import { withFlagHint } from '../cli/flag-hints.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import type { Io } from '../cli/io.js';
 import type { ResolvedTarget } from '../deploy/target.js';
@@ -141,7 +142,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
           : 'Invoke cancelled: nothing was sent.',
       );
     }
-    throw error;
+    throw withFlagHint(error);
   } finally {
     process.off('SIGINT', onSigint);
     await target?.close();

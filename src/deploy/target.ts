@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { sandboxDataDir } from '../core/config-dir.js';
-import { CancelledError, FailedError, UsageError } from '../core/errors.js';
+import { CancelledError, ConfigError, FailedError, UsageError } from '../core/errors.js';
 import { checkEndpoint, cloudEndpoint, keepsCloudKeysAway } from '../fc/endpoint.js';
 import type { Credentials } from '../fc/types.js';
 import {
@@ -236,7 +236,7 @@ export async function resolveTarget(
     const servedAccount = served?.answer === 'sandbox' ? served.info.accountId : undefined;
     const accountId = firstOf(accountFlag, servedAccount, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
     if (!accountId) {
-      throw new UsageError(`No account id for ${endpoint}.`, 'Give --account-id or set ALIBABA_CLOUD_ACCOUNT_ID.');
+      throw new ConfigError('accountId', `No account id for ${endpoint}.`);
     }
     const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
     const named =
@@ -274,14 +274,12 @@ export async function resolveTarget(
   const resolved = await cloudKey(ctx, (chosen as PreferredSource | undefined) ?? cloudPreference(profile));
   const accountId = firstOf(accountFlag, env.ALIBABA_CLOUD_ACCOUNT_ID, resolved.accountId);
   const region = firstOf(flags.region, profile?.region, env.ALIBABA_CLOUD_REGION_ID, resolved.region);
-  const missing = [
-    !accountId && 'the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID)',
-    !region && 'the region (--region or ALIBABA_CLOUD_REGION_ID)',
-  ].filter(Boolean);
+  const missing = [!accountId && 'the account id', !region && 'the region'].filter(Boolean);
   if (missing.length > 0) {
-    throw new UsageError(
-      `Cannot deploy to Alibaba Cloud without ${missing.join(' and ')}.`,
-      'Or deploy to the local sandbox with --target local.',
+    // One field per error: the account id first; the region's own error follows once it is set.
+    throw new ConfigError(
+      accountId ? 'region' : 'accountId',
+      `Cannot deploy to Alibaba Cloud without ${missing.join(' and ')} (the local sandbox needs neither).`,
     );
   }
   const account = accountId as string;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { FailedError, UsageError } from '../../src/core/errors.js';
+import { ConfigError, FailedError, UsageError } from '../../src/core/errors.js';
 import { parseCredentialChoice } from '../../src/deploy/credential-choice.js';
 import { probeSandbox, resolveTarget, sourceRef, targetKind } from '../../src/deploy/target.js';
 import { keepsCloudKeysAway } from '../../src/fc/endpoint.js';
@@ -72,7 +72,12 @@ describe('resolveTarget', () => {
   });
 
   it('cloud without an account id or region says which and how to set them', async () => {
-    await expect(resolveTarget({}, undefined, { env: { ...envKeys, HOME: home }, home })).rejects.toThrow(/account id .* and the region/);
+    await expect(resolveTarget({}, undefined, { env: { ...envKeys, HOME: home }, home })).rejects.toThrow(/the account id and the region/);
+    // Below the command it names the field, not a flag: fcw deploy adds --account-id, the wizard its step.
+    const error = await resolveTarget({ accountId: '1' }, undefined, { env: { ...envKeys, HOME: home }, home }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ field: 'region' });
+    expect(`${(error as ConfigError).message} ${(error as ConfigError).hint ?? ''}`).not.toMatch(/--/);
   });
 
   it('cloud without any key lists the places looked', async () => {
