@@ -85,9 +85,7 @@ function translateFlags(hint: string): string {
   return hint
     .replace(/check --endpoint/g, `check the Endpoint URL at ${whereInWizard('target')}`)
     .replace(/--endpoint/g, `the Endpoint URL at ${whereInWizard('target')}`)
-    .replace(/ALIBABA_CLOUD_ACCESS_KEY_ID or the profile/g, `the credentials chosen at ${whereInWizard('target')}`)
-    .replace(/ \(fcw deploy --create-service\)/g, ` at ${whereInWizard('service')}`)
-    .replace(/deploy with --oss-bucket and --oss-object/g, `choose an OSS bucket and object at ${whereInWizard('code')}`);
+    .replace(/ALIBABA_CLOUD_ACCESS_KEY_ID or the profile/g, `the credentials chosen at ${whereInWizard('target')}`);
 }
 
 export function toErrorView(error: unknown, context: ErrorContext = {}): ErrorView {
