@@ -7,7 +7,8 @@ import { CODE_FLAGS, withFlagHint } from '../cli/flag-hints.js';
 import { globalFlags, parseCommandArgs, type GlobalFlags } from '../cli/global-options.js';
 import { isInteractive, type Io } from '../cli/io.js';
 import { parseCredentialChoice } from '../deploy/credential-choice.js';
-import { codeReasonAfterLabel, type DeploySpec, type FieldOverrides, type DeployPlan } from '../deploy/plan.js';
+import { buildSpec, type FieldOverrides } from './deploy-spec.js';
+import { codeReasonAfterLabel, type DeploySpec, type DeployPlan } from '../deploy/plan.js';
 import type { DeployError, DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
@@ -252,7 +253,7 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     if (problem) throw new UsageError(`--save-profile: ${problem}.`);
   }
   if (values.credentials !== undefined) parseCredentialChoice(String(values.credentials));
-  const [{ buildSpec, formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] = await Promise.all([
+  const [{ formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] = await Promise.all([
     import('../deploy/plan.js'),
     import('../deploy/run.js'),
     import('../deploy/target.js'),

@@ -6,7 +6,8 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { CancelledError, UsageError } from '../../src/core/errors.js';
-import { buildSpec, type DeploySpec } from '../../src/deploy/plan.js';
+import { buildSpec } from '../../src/commands/deploy-spec.js';
+import type { DeploySpec } from '../../src/deploy/plan.js';
 import { deploy, type DeployDeps, type DeployPackager, type DeployPhase } from '../../src/deploy/run.js';
 import { FcClient } from '../../src/fc/client.js';
 import { buildPackage, checkHandler, loadZipPackage } from '../../src/package/index.js';

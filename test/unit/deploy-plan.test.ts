@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/core/errors.js';
-import { buildSpec, checkCreatable, codeSourceFromPath, diffConfig, formatDiff, planDeploy, updateOnlyRuntimeWarning, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
+import { buildSpec, codeSourceFromPath } from '../../src/commands/deploy-spec.js';
+import { checkCreatable, diffConfig, formatDiff, planDeploy, updateOnlyRuntimeWarning, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
 import type { FunctionInfo } from '../../src/fc/types.js';
 import type { Profile } from '../../src/profiles/schema.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CancelledError, UsageError } from '../../src/core/errors.js';
-import { buildSpec } from '../../src/deploy/plan.js';
+import { buildSpec } from '../../src/commands/deploy-spec.js';
 import { formatSummary, toJsonOutput } from '../../src/deploy/report.js';
 import type { DeployResult } from '../../src/deploy/run.js';
 
