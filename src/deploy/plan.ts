@@ -3,7 +3,13 @@
 // field, and the code by checksum), hence what to send. No I/O here.
 import { InvalidFieldsError, type FieldIssue } from '../core/errors.js';
 import { getRuntime } from '../fc/rules.js';
-import type { CreateFunctionRequest, CustomContainerConfig, FunctionCode, FunctionConfig, FunctionInfo } from '../fc/types.js';
+import type {
+  CreateFunctionRequest,
+  CustomContainerConfig,
+  FunctionCode,
+  FunctionConfig,
+  FunctionInfo,
+} from '../fc/types.js';
 import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';
 import type { CodeSource, ProfileService } from '../profiles/schema.js';
 

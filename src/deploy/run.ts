@@ -169,7 +169,8 @@ function cancelled(error: unknown, log: DeployLog, signal: AbortSignal | undefin
   if (log.writing && signal?.aborted && (error as { nothingSent?: unknown }).nothingSent !== true) {
     return new CancelledError(
       `Deploy cancelled during ${log.writing}: the request was already sent, so the service may have applied it.`,
-      'Run the same command with --dry-run to see what is deployed now; running it again changes only what still differs.',
+      'Run the same command with --dry-run to see what is deployed now; ' +
+        'running it again changes only what still differs.',
     );
   }
   return error instanceof CancelledError ? error : new CancelledError('Deploy cancelled.');

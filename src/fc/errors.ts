@@ -19,7 +19,7 @@ const HINTS: Record<string, string> = {
     'No such service in this region and account. Check the service name and region, or have the deploy create it.',
   FunctionNotFound: 'No such function in this service. Check the names, or deploy it to create it.',
   FunctionAlreadyExists:
-    'A function with this name already exists in the service. Update it instead: fcw deploy updates an existing function.',
+    'A function with this name already exists in the service. Deploy again: an existing function is updated.',
   ServiceAlreadyExists: 'A service with this name already exists: use it instead of creating it.',
   EntityTooLarge:
     'The request is too large to send inline. Upload the zip to OSS and deploy it from there.',
@@ -39,13 +39,19 @@ export function hintFor(code: string): string | undefined {
 
 // The request fields FC's InvalidArgument messages name (its message is the only place the field
 // appears): "memorySize must be a multiple of 64".
-const REQUEST_FIELD =
-  /\b(serviceName|functionName|runtime|handler|memorySize|timeout|initializer|initializationTimeout|caPort|environmentVariables|layers|code|zipFile|ossBucketName|ossObjectName|customContainerConfig|description|instanceType)\b/i;
+const REQUEST_FIELDS = [
+  'serviceName', 'functionName', 'runtime', 'handler', 'memorySize', 'timeout', 'initializer',
+  'initializationTimeout', 'caPort', 'environmentVariables', 'layers', 'code', 'zipFile', 'ossBucketName',
+  'ossObjectName', 'customContainerConfig', 'description', 'instanceType',
+];
+const REQUEST_FIELD = new RegExp(`\\b(${REQUEST_FIELDS.join('|')})\\b`, 'i');
 
 /** The request field an InvalidArgument answer names, read once where the answer arrives. */
 export function fieldOfInvalidArgument(code: string, errorMessage: string): string | undefined {
   if (code !== 'InvalidArgument') return undefined;
-  return REQUEST_FIELD.exec(errorMessage)?.[1];
+  const named = REQUEST_FIELD.exec(errorMessage)?.[1]?.toLowerCase();
+  // As the API spells it, whatever the case in the message.
+  return REQUEST_FIELDS.find((field) => field.toLowerCase() === named);
 }
 
 /** The service answered with an error status. */

@@ -62,7 +62,11 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
   const profiles = async () => (store ??= new (await load.store()).ProfileStore({ env, stderr: io.stderr }));
   const resolve = (p: string) => path.resolve(io.cwd, p);
 
-  function connection(target: TargetValues, connected: Connected, close: () => Promise<void> = async () => {}): Connection {
+  function connection(
+    target: TargetValues,
+    connected: Connected,
+    close: () => Promise<void> = async () => {},
+  ): Connection {
     const { client } = connected;
     let closed = false;
     const conn: Connection = {
@@ -128,7 +132,14 @@ export function createRealServices(io: Io, options: RealServicesOptions = {}): W
     connectCloud({ region, accountId, credentials, source, ref }) {
       const endpoint = cloudEndpoint(accountId, region);
       const connected = connect({ endpoint, accountId, credentials }, { env });
-      const values: TargetValues = { kind: 'cloud', endpoint, accountId, region, credentialSource: source, credentialRef: ref };
+      const values: TargetValues = {
+        kind: 'cloud',
+        endpoint,
+        accountId,
+        region,
+        credentialSource: source,
+        credentialRef: ref,
+      };
       return connection(values, connected);
     },
 
