@@ -60,7 +60,7 @@ describe('errors are typed, with hints', () => {
     [403, 'AccessDenied', /RAM policy.*fc:/s],
     [404, 'ServiceNotFound', /service name and region/],
     [404, 'FunctionNotFound', /No such function/],
-    [409, 'FunctionAlreadyExists', /Update it instead.*fcw deploy updates/s],
+    [409, 'FunctionAlreadyExists', /already exists.*an existing function is updated/s],
     [400, 'EntityTooLarge', /OSS/],
     [412, 'PreconditionFailed', /changed since/],
     [400, 'InvalidArgument', /names it/],

@@ -79,7 +79,7 @@ describe('the client against the sandbox', () => {
   it('maps the sandbox errors: FunctionAlreadyExists, FunctionNotFound, ServiceNotFound', async () => {
     const exists = await client.createFunction('svc', config('f0'), zip).catch((e) => e);
     expect(exists).toMatchObject({ status: 409, code: 'FunctionAlreadyExists' });
-    expect(exists.hint).toMatch(/fcw deploy updates/);
+    expect(exists.hint).toMatch(/an existing function is updated/);
     await client.deleteFunction('svc', 'f0');
     expect(await client.getFunction('svc', 'f0').catch((e) => e)).toMatchObject({ status: 404, code: 'FunctionNotFound' });
     expect(await client.getService('nope').catch((e) => e)).toMatchObject({ status: 404, code: 'ServiceNotFound' });
