@@ -5,7 +5,7 @@ import { ConfigError, InvalidFieldsError, type ConfigField } from '../core/error
 
 /** Where this command line sets each connection setting a ConfigError from below names. */
 const CONFIG_FLAGS: Record<ConfigField, string> = {
-  endpoint: 'Set it with --endpoint URL (or the profile\'s endpoint).',
+  endpoint: "Set it with --endpoint URL (or the profile's endpoint).",
   accountId: 'Set it with --account-id or ALIBABA_CLOUD_ACCOUNT_ID.',
   region: 'Set it with --region or ALIBABA_CLOUD_REGION_ID.',
   credentials:
@@ -61,4 +61,3 @@ export function withFlagHint(error: unknown): unknown {
   const where = CONFIG_FLAGS[error.field];
   return new ConfigError(error.field, error.message, error.hint ? `${error.hint} ${where}` : where);
 }
-

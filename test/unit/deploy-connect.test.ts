@@ -30,7 +30,10 @@ describe('connect', () => {
 describe('readSandboxKey', () => {
   it('reads the key pair and the account id a sandbox keeps', () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify({ accessKeyId: 'LTAIsandboxA', accessKeySecret: 's' }));
+    writeFileSync(
+      path.join(dir, 'credentials.json'),
+      JSON.stringify({ accessKeyId: 'LTAIsandboxA', accessKeySecret: 's' }),
+    );
     writeFileSync(path.join(dir, 'account.json'), JSON.stringify({ accountId: '1000000000000001' }));
     expect(readSandboxKey(dir)).toEqual({
       credentials: { accessKeyId: 'LTAIsandboxA', accessKeySecret: 's' },

@@ -3,9 +3,9 @@ import { FcApiError, fieldOfInvalidArgument, hintFor } from '../../src/fc/errors
 
 describe('FcApiError.field', () => {
   it('is the request field an InvalidArgument names, spelled as the API spells it', () => {
-    expect(new FcApiError('CreateFunction', 400, 'InvalidArgument', 'MemorySize must be a multiple of 64', 'r').field).toBe(
-      'memorySize',
-    );
+    expect(
+      new FcApiError('CreateFunction', 400, 'InvalidArgument', 'MemorySize must be a multiple of 64', 'r').field,
+    ).toBe('memorySize');
     expect(fieldOfInvalidArgument('InvalidArgument', 'the timeout is out of range')).toBe('timeout');
   });
   it('is absent for other codes and for messages that name no field', () => {
