@@ -1,46 +1,37 @@
 // What Deploy would do, computed the way `fcw deploy` computes it: the function as deployed
 // (GetFunction) against the request the review shows, field by field, and the code by our CRC-64
 // against the deployed codeChecksum. A new service holds no function: nothing to read.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { planDeploy, type DeployPlan } from '../../deploy/plan.js';
 import type { FunctionInfo } from '../../fc/types.js';
-import { toProfile } from '../../wizard/profile.js';
+import { toDeploySpec } from '../../wizard/profile.js';
 import { useWizard } from '../context.js';
 import type { PackageState } from './use-package.js';
+import { useTask } from './use-task.js';
 
 export type Changeset = { status: 'reading' } | { status: 'ready'; plan: DeployPlan } | { status: 'failed'; error: unknown };
 
 export function useChangeset(pkg: PackageState): Changeset {
   const { state, session } = useWizard();
-  type Read = { status: 'reading' } | { status: 'read'; fn: FunctionInfo | undefined } | { status: 'failed'; error: unknown };
-  const [deployed, setDeployed] = useState<Read>({ status: 'reading' });
+  const [read, runRead] = useTask<FunctionInfo | undefined>();
   const service = state.service;
   const functionName = state.functionName;
+  const connection = session.connection;
+  const nothingToRead = Boolean(service?.isNew) || !connection;
 
   useEffect(() => {
-    const connection = session.connection;
-    if (!service || !functionName) return;
-    if (service.isNew || !connection) {
-      setDeployed({ status: 'read', fn: undefined });
-      return;
-    }
-    const controller = new AbortController();
-    session.controllers.add(controller);
-    connection
-      .getFunction(service.name, functionName, { signal: controller.signal })
-      .then(
-        (fn) => !controller.signal.aborted && setDeployed({ status: 'read', fn }),
-        (error: unknown) => !controller.signal.aborted && setDeployed({ status: 'failed', error }),
-      )
-      .finally(() => session.controllers.delete(controller));
-    return () => controller.abort();
-  }, [service, functionName, session]);
+    if (!service || !functionName || service.isNew || !connection) return;
+    void runRead((signal) => connection.getFunction(service.name, functionName, { signal }));
+  }, [service, functionName, connection, runRead]);
 
-  if (deployed.status !== 'read') return deployed;
+  if (!service || !functionName) return { status: 'reading' };
+  if (!nothingToRead && read.status === 'failed') return { status: 'failed', error: read.error };
+  if (!nothingToRead && read.status !== 'done') return { status: 'reading' };
+  const deployed = !nothingToRead && read.status === 'done' ? read.value : undefined;
   const packaged = state.code?.kind === 'folder' || state.code?.kind === 'zip';
   // The code's side of the comparison waits for the package the review shows.
   if (packaged && pkg.status !== 'built') return pkg.status === 'failed' ? { status: 'failed', error: pkg.error } : { status: 'reading' };
-  const profile = toProfile(state, 'review', (p) => p);
   const checksum = pkg.status === 'built' ? pkg.pkg.facts.checksum : undefined;
-  return { status: 'ready', plan: planDeploy({ service: profile.service, function: profile.function, code: profile.code }, deployed.fn, checksum) };
+  // Paths do not matter to the plan (only the code's kind and checksum do): left as typed.
+  return { status: 'ready', plan: planDeploy(toDeploySpec(state, (p) => p), deployed, checksum) };
 }
