@@ -7,6 +7,7 @@ import nodeHttp from 'node:http';
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
 
+import { LogKeeper } from './log-keeper.js';
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
 import type { CallOutcome, HttpRequestIn, Instance, InvocationContext } from './types.js';
 
@@ -87,9 +88,11 @@ export class CustomInstance implements Instance {
   readonly port: number;
   #child: ChildProcess;
   #agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: 1 });
-  #log?: Buffer[];
+  #log?: LogKeeper;
   #exited = false;
   #onExit = new Set<() => void>();
+  /** FC_INSTANCE_ID in bootstrap's environment: what it starts carries it (see killTree). */
+  #instanceId?: string;
 
   private constructor(child: ChildProcess, port: number) {
     this.#child = child;
@@ -135,7 +138,8 @@ export class CustomInstance implements Instance {
     guard.on('error', () => undefined);
     guard.unref();
     const instance = new CustomInstance(child, options.port);
-    const early: Buffer[] = [];
+    instance.#instanceId = options.env.FC_INSTANCE_ID;
+    const early = new LogKeeper();
     instance.#log = early;
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     const deadline = performance.now() + options.startTimeoutMs;
@@ -144,9 +148,9 @@ export class CustomInstance implements Instance {
         spawnError,
         new Promise<undefined>((resolve) => setImmediate(resolve, undefined)),
       ]);
-      const output = () => Buffer.concat(early).toString('utf8').trim().slice(-2000);
+      const output = () => early.text().trim().slice(-2000);
       if (failed || instance.#exited) {
-        await killTree(child);
+        await killTree(child, instance.#instanceId);
         throw new CustomRuntimeStartError(
           'CAExited',
           `${CA_EXITED} ${failed ? failed.message : 'bootstrap exited before listening'}` +
@@ -155,7 +159,7 @@ export class CustomInstance implements Instance {
       }
       if (await canConnect(options.port)) break;
       if (performance.now() > deadline) {
-        await killTree(child);
+        await killTree(child, instance.#instanceId);
         throw new CustomRuntimeStartError(
           'CAExited',
           `${CA_EXITED} bootstrap did not listen on port ${options.port} (the function's caPort) ` +
@@ -179,7 +183,7 @@ export class CustomInstance implements Instance {
     timeoutMs: number,
     http?: HttpRequestIn,
   ): Promise<CallOutcome> {
-    const log: Buffer[] = [];
+    const log = new LogKeeper();
     this.#log = log;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -194,7 +198,7 @@ export class CustomInstance implements Instance {
         // Output written just before the answer may still be in the pipe: take what came in this turn.
         setImmediate(() => {
           if (this.#log === log) this.#log = undefined;
-          resolve({ ...outcome, log, durationMs: elapsed(), maxMemoryMB: peak });
+          resolve({ ...outcome, log: log.chunks(), durationMs: elapsed(), maxMemoryMB: peak });
         });
       };
       const onExit = () => finish({ ok: false, body: exitedBody(elapsed(), peakRssMB(this.#child.pid)), lost: true });
@@ -202,7 +206,7 @@ export class CustomInstance implements Instance {
       const timer = setTimeout(() => {
         const peak = peakRssMB(this.#child.pid);
         finish({ ok: false, body: timedOutBody(Math.round(timeoutMs / 1000), peak), lost: true });
-        void killTree(this.#child);
+        void killTree(this.#child, this.#instanceId);
       }, timeoutMs);
       if (this.#exited) return onExit();
       const control = controlHeaders(context, controlPath);
@@ -283,6 +287,6 @@ export class CustomInstance implements Instance {
 
   stop(): Promise<void> {
     this.#agent.destroy();
-    return killTree(this.#child);
+    return killTree(this.#child, this.#instanceId);
   }
 }

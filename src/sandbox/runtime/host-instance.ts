@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 
 import { encodeFrame, FrameReader, type Frame } from './frames.js';
+import { LogKeeper } from './log-keeper.js';
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
 import type { CallOutcome, HttpAnswer, HttpRequestIn, Instance, InvocationContext } from './types.js';
 
@@ -22,7 +23,7 @@ const MEMORY_SAMPLE_MS = 50;
 
 interface PendingCall {
   started: number;
-  log: Buffer[];
+  log: LogKeeper;
   timer: NodeJS.Timeout;
   sampler: NodeJS.Timeout;
   timeoutS: number;
@@ -36,6 +37,8 @@ export class HostInstance implements Instance {
   #call?: PendingCall;
   #lastMaxMemoryMB?: number;
   #exited = false;
+  /** FC_INSTANCE_ID of the function bound to this host: what it starts carries it (see killTree). */
+  #instanceId?: string;
 
   private constructor(child: ChildProcess) {
     this.#child = child;
@@ -53,18 +56,19 @@ export class HostInstance implements Instance {
       detached: true,
     });
     const instance = new HostInstance(child);
+    instance.#instanceId = options.env.FC_INSTANCE_ID;
     return instance.#waitReady(options.startTimeoutMs);
   }
 
   #waitReady(timeoutMs: number): Promise<HostInstance> {
     const child = this.#child;
-    const early: Buffer[] = [];
+    const early = new LogKeeper();
     return new Promise<HostInstance>((resolve, reject) => {
       const reader = new FrameReader();
       const fail = (why: string) => {
         clearTimeout(timer);
-        void killTree(child);
-        const output = Buffer.concat(early).toString('utf8').trim();
+        void killTree(child, this.#instanceId);
+        const output = early.text().trim();
         reject(new Error(`${why}${output ? `: ${output.slice(-2000)}` : ''}`));
       };
       const timer = setTimeout(() => fail(`the runtime did not start within ${timeoutMs} ms`), timeoutMs);
@@ -106,7 +110,7 @@ export class HostInstance implements Instance {
       call.finish({
         ok: false,
         body: exitedBody(durationMs, this.#lastMaxMemoryMB),
-        log: call.log,
+        log: call.log.chunks(),
         durationMs,
         maxMemoryMB: this.#lastMaxMemoryMB,
         lost: true,
@@ -128,7 +132,7 @@ export class HostInstance implements Instance {
       ok: frame.header.ok === true,
       handled: frame.header.handled === true,
       body: frame.body,
-      log: call.log,
+      log: call.log.chunks(),
       durationMs: Math.round(performance.now() - call.started),
       maxMemoryMB: this.#lastMaxMemoryMB,
       lost: false,
@@ -156,19 +160,19 @@ export class HostInstance implements Instance {
     return new Promise<CallOutcome>((resolve) => {
       const call: PendingCall = {
         started: performance.now(),
-        log: [],
+        log: new LogKeeper(),
         timeoutS: Math.round(timeoutMs / 1000),
         timer: setTimeout(() => {
           const peak = peakRssMB(this.#child.pid) ?? this.#lastMaxMemoryMB;
           call.finish({
             ok: false,
             body: timedOutBody(call.timeoutS, peak),
-            log: call.log,
+            log: call.log.chunks(),
             durationMs: timeoutMs,
             maxMemoryMB: peak,
             lost: true,
           });
-          void killTree(this.#child);
+          void killTree(this.#child, this.#instanceId);
         }, timeoutMs),
         sampler: setInterval(() => {
           const peak = peakRssMB(this.#child.pid);
@@ -206,10 +210,11 @@ export class HostInstance implements Instance {
 
   /** Makes a spare host this function's instance: its working copy, its environment, its options. */
   bind(cwd: string, env: Record<string, string>, promiseAnswers: boolean): void {
+    this.#instanceId = env.FC_INSTANCE_ID;
     this.#channel.write(encodeFrame({ type: 'bind', cwd, env, promiseAnswers }));
   }
 
   stop(): Promise<void> {
-    return killTree(this.#child);
+    return killTree(this.#child, this.#instanceId);
   }
 }

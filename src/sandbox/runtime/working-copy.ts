@@ -1,8 +1,10 @@
 // An instance's working copy of the function's code: the stored zip unpacked into a fresh directory
 // the instance may change freely (the stored zip is never touched). File modes are kept (a custom
 // runtime's bootstrap must stay executable) and so are symlinks; an entry that would land outside
-// the directory (`../x`, an absolute path) is refused.
-import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+// the directory (`../x`, an absolute path) is refused, and so is one whose path goes through a
+// symlink the zip made (`d -> /elsewhere`, then `d/file`) or that names a path already unpacked
+// (a symlink `f`, then a file `f`): writing it would follow the link and put the file outside.
+import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import JSZip from 'jszip';
@@ -24,6 +26,7 @@ export async function unpackCode(zipPath: string, targetDir: string, options: Un
     if (target !== root && !target.startsWith(root + path.sep)) {
       throw new Error(`the code package holds an entry outside its folder: ${entry.name}`);
     }
+    await refuseLinkOnTheWay(root, target, entry.name);
     if (entry.dir) {
       await mkdir(target, { recursive: true });
       continue;
@@ -36,7 +39,27 @@ export async function unpackCode(zipPath: string, targetDir: string, options: Un
       await symlink(content.toString('utf8'), target);
       continue;
     }
-    await writeFile(target, content);
+    await writeFile(target, content, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      throw new Error(`the code package holds an entry twice: ${entry.name}`);
+    });
     if (mode !== undefined && (mode & 0o777) !== 0) await chmod(target, mode & 0o777);
+  }
+}
+
+/** Throws when a folder on the way from `root` to `target` is a symlink (the zip made it). */
+async function refuseLinkOnTheWay(root: string, target: string, name: string): Promise<void> {
+  const parts = path.relative(root, target).split(path.sep);
+  let at = root;
+  for (const part of parts.slice(0, -1)) {
+    at = path.join(at, part);
+    try {
+      if ((await lstat(at)).isSymbolicLink()) {
+        throw new Error(`the code package holds an entry under a symlink: ${name}`);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // the rest is not made yet
+      throw error;
+    }
   }
 }

@@ -1,0 +1,165 @@
+// Functions that misbehave on purpose, run by the executor without a server in front: one that
+// prints far more log than is ever sent, ones that start a process in a session of its own (out of
+// the instance's process group) and never answer, and code packages that try to write outside
+// their working copy while being unpacked.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { FunctionExecutor, type FunctionTarget } from '../../src/sandbox/runtime/executor.js';
+import { LOG_KEPT_BYTES } from '../../src/sandbox/runtime/log-keeper.js';
+import { findProgram } from '../../src/sandbox/runtime/environment.js';
+import { tempDir } from './sandbox-support.js';
+
+let dir: string;
+let remove: () => Promise<void>;
+let executor: FunctionExecutor;
+let serial = 0;
+
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir('fcw-executor-hostile-'));
+  executor = new FunctionExecutor({
+    accountId: '1234567890',
+    region: 'cn-hangzhou',
+    credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
+    tempDir: dir,
+  });
+});
+
+afterAll(async () => {
+  await executor.close();
+  await remove();
+});
+
+async function targetOf(zip: JSZip, runtime: string, timeout = 30): Promise<FunctionTarget> {
+  const name = `fn${++serial}`;
+  const codeZipPath = path.join(dir, `${name}.zip`);
+  writeFileSync(codeZipPath, await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' }));
+  return {
+    serviceName: 'svc',
+    qualifier: 'LATEST',
+    revision: 'r1',
+    codeZipPath,
+    config: {
+      functionName: name,
+      runtime,
+      handler: 'index.handler',
+      functionId: name,
+      createdTime: '',
+      lastModifiedTime: '',
+      codeChecksum: '42',
+      timeout,
+    },
+  };
+}
+
+function zipOf(files: Record<string, string>): JSZip {
+  const zip = new JSZip();
+  for (const [file, content] of Object.entries(files)) zip.file(file, content, { unixPermissions: 0o644 });
+  return zip;
+}
+
+/** True while the process exists and is not a zombie (a killed orphan is reaped by init). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function untilGone(pid: number): Promise<void> {
+  while (running(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+describe('a function that prints without end', () => {
+  it('keeps a bounded log per call, whose tail still ends with the call', async () => {
+    const fn = await targetOf(
+      zipOf({
+        'index.js': `exports.handler = (event, context, callback) => {
+          const line = 'x'.repeat(1023) + '\\n';
+          for (let i = 0; i < 20 * 1024; i++) process.stdout.write(line);
+          console.log('last line');
+          callback(null, 'done');
+        };`,
+      }),
+      'nodejs20',
+    );
+    const result = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'big-log' });
+    expect(result.body.toString()).toBe('done');
+    // 20 MB were printed; what is kept is the bound plus FC's end line and the note.
+    expect(result.log.length).toBeLessThan(LOG_KEPT_BYTES + 1024);
+    const text = result.log.toString('utf8');
+    expect(text).toMatch(/earlier bytes of this log were not kept/);
+    expect(text).toMatch(/last line\nFC Invoke End RequestId: big-log\n$/);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('a process started in a session of its own', () => {
+  it('Node.js: is killed when its instance times out', async () => {
+    const pidFile = path.join(dir, 'node-stray.pid');
+    const fn = await targetOf(
+      zipOf({
+        'index.js': `const { spawn } = require('node:child_process');
+          exports.handler = (event, context, callback) => {
+            const child = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
+            child.unref();
+            require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
+          };`,
+      }),
+      'nodejs20',
+      1,
+    );
+    const result = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'stray-node' });
+    expect(result.errorType).toBe('UnhandledInvocationError');
+    expect(result.body.toString()).toMatch(/timed out/);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await untilGone(pid);
+    expect(running(pid)).toBe(false);
+  });
+
+  it.skipIf(!findProgram('python3'))(
+    'Python: is killed when its instance crashes, after its parent re-parented it',
+    async () => {
+      const pidFile = path.join(dir, 'python-stray.pid');
+      const fn = await targetOf(
+        zipOf({
+          // A double fork: the sleeper's parent exits, so it is no descendant of the instance any more.
+          'index.py': `import os, subprocess
+def handler(event, context):
+    subprocess.run(['sh', '-c', 'setsid sh -c "echo \\\\$\\\\$ > ${pidFile}; exec sleep 1000" &'])
+    while not os.path.exists('${pidFile}') or os.path.getsize('${pidFile}') == 0:
+        pass
+    os._exit(3)
+`,
+        }),
+        'python3.10',
+      );
+      const result = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'stray-python' });
+      expect(result.body.toString()).toMatch(/Process exited unexpectedly/);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await untilGone(pid);
+      expect(running(pid)).toBe(false);
+    },
+  );
+});
+
+describe('a code package that writes outside its working copy', () => {
+  it('a file under a symlink the zip made is refused, and nothing is written there', async () => {
+    const outside = path.join(dir, 'outside');
+    mkdirSync(outside);
+    const zip = zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, "ran");' });
+    zip.file('d', outside, { unixPermissions: 0o120777 });
+    zip.file('d/planted.txt', 'planted', { createFolders: false });
+    const fn = await targetOf(zip, 'nodejs20');
+    const outcome = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'slip' }).then(
+      (result) => result.body.toString(),
+      (error: Error) => error.message,
+    );
+    expect(existsSync(path.join(outside, 'planted.txt'))).toBe(false);
+    expect(outcome).toMatch(/entry under a symlink: d\/planted.txt/);
+  });
+});
