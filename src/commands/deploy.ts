@@ -272,7 +272,8 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     );
   }
   const { readEventFlag } = await import('../invoke/event.js');
-  const smokeEvent = values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd) : undefined;
+  const smokeEvent =
+    values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd, io.stderr) : undefined;
   const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
   // Its warnings are printed by deploy() below as they arise (once, before any write).
   try {

@@ -98,7 +98,7 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     );
   }
   const { readEventFlag } = await import('../invoke/event.js');
-  const event = await readEventFlag(values.event as string | undefined, io.stdin, io.cwd);
+  const event = await readEventFlag(values.event as string | undefined, io.stdin, io.cwd, io.stderr);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();

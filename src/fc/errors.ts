@@ -32,9 +32,21 @@ const HINTS: Record<string, string> = {
   MissingRequiredHeader: 'A required header was missing: this is a bug in fcw, please report it.',
 };
 
-/** What to do about an FC error code, when there is something to say. */
-export function hintFor(code: string): string | undefined {
-  return HINTS[code];
+/**
+ * The hints that depend on the call: an invocation's body is the event, not a code zip, so
+ * "upload the zip to OSS" would send the user the wrong way.
+ */
+const ACTION_HINTS: Record<string, Record<string, string>> = {
+  InvokeFunction: {
+    EntityTooLarge:
+      'The event is larger than an invocation takes (128 KB with --async; synchronous: 6 MB on the fcw ' +
+      "sandbox, 32 MB by FC's current pages): send a smaller event, e.g. the name of an OSS object holding the data.",
+  },
+};
+
+/** What to do about an FC error code, when there is something to say; `action` is e.g. `InvokeFunction`. */
+export function hintFor(code: string, action?: string): string | undefined {
+  return (action !== undefined ? ACTION_HINTS[action]?.[code] : undefined) ?? HINTS[code];
 }
 
 // The request fields FC's InvalidArgument messages name (its message is the only place the field
@@ -75,7 +87,7 @@ export class FcApiError extends Error {
       `${action} failed: ${status} ${code}: ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`,
     );
     this.name = 'FcApiError';
-    this.hint = hintFor(code);
+    this.hint = hintFor(code, action);
     this.field = fieldOfInvalidArgument(code, errorMessage);
   }
 }

@@ -9,9 +9,14 @@ export async function readEventFlag(
   value: string | undefined,
   stdin: NodeJS.ReadableStream,
   cwd: string,
+  stderr?: NodeJS.WritableStream,
 ): Promise<Buffer> {
   if (value === undefined || value === '') return Buffer.alloc(0);
   if (value === '-') {
+    // From a terminal, nothing would show that fcw waits for the event until Ctrl-D.
+    if ((stdin as { isTTY?: boolean }).isTTY) {
+      stderr?.write('Reading the event from the terminal: type it, then Ctrl-D on a line of its own.\n');
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     return Buffer.concat(chunks);

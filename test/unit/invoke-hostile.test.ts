@@ -1,0 +1,42 @@
+// `fcw invoke` against what a user can get wrong: an event too large for an invocation (the
+// service's hint must be about the event, not a code zip) and `--event -` typed at a terminal.
+import { PassThrough } from 'node:stream';
+
+import { describe, expect, it } from 'vitest';
+
+import { FcApiError, hintFor } from '../../src/fc/errors.js';
+import { readEventFlag } from '../../src/invoke/event.js';
+
+describe('EntityTooLarge on InvokeFunction', () => {
+  it('hints at the event size, not at uploading a zip', () => {
+    const error = new FcApiError('InvokeFunction', 400, 'EntityTooLarge', 'payload size exceeds maximum', 'r1');
+    expect(error.hint).toMatch(/event/);
+    expect(error.hint).not.toMatch(/zip|--oss-bucket/);
+    // A deploy keeps the code hint.
+    expect(hintFor('EntityTooLarge', 'CreateFunction')).toMatch(/--oss-bucket/);
+  });
+});
+
+describe('--event - from a terminal', () => {
+  it('says it is reading the event and how to end it', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stderr = new PassThrough();
+    const written: string[] = [];
+    stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const reading = readEventFlag('-', stdin, '/', stderr);
+    stdin.end('{"typed":1}\n');
+    expect((await reading).toString()).toBe('{"typed":1}\n');
+    expect(written.join('')).toMatch(/Ctrl-D/);
+  });
+
+  it('says nothing when the event is piped', async () => {
+    const stdin = new PassThrough();
+    const stderr = new PassThrough();
+    const written: string[] = [];
+    stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const reading = readEventFlag('-', stdin, '/', stderr);
+    stdin.end('x');
+    expect((await reading).toString()).toBe('x');
+    expect(written).toEqual([]);
+  });
+});
