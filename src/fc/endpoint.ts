@@ -22,10 +22,17 @@ export function cloudEndpoint(accountId: string, region: string, options: { inte
   return `https://${accountId}.${region}${options.internal ? '-internal' : ''}${FC_HOST_SUFFIX}`;
 }
 
-/** This machine: 127.0.0.0/8, ::1 and localhost names. */
+/** This machine: 127.0.0.0/8, ::1, localhost names, the unspecified address, IPv4-mapped loopback. */
 function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  // A trailing dot names the same host (`localhost.`); the URL parser already turned `127.1`,
+  // `0x7f000001` and `[0:0:0:0:0:0:0:1]` into 127.0.0.1 and [::1].
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]') return true;
+  if (/^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  // The unspecified address reaches this machine when connected to (0.0.0.0, [::]); an
+  // IPv4-mapped IPv6 address is the IPv4 one ([::ffff:127.0.0.1] is written [::ffff:7f00:1]).
+  if (host === '0.0.0.0' || host === '[::]' || host === '[::ffff:0:0]') return true;
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
 }
 
 /**

@@ -40,3 +40,23 @@ describe('--event - from a terminal', () => {
     expect(written).toEqual([]);
   });
 });
+
+describe('keepsCloudKeysAway: every spelling of this machine over https', () => {
+  it('0.0.0.0, [::], IPv4-mapped loopback and a trailing dot are this machine too', async () => {
+    const { keepsCloudKeysAway } = await import('../../src/fc/endpoint.js');
+    for (const url of [
+      'https://0.0.0.0:9443',
+      'https://0:9443',
+      'https://[::]:9443',
+      'https://[::ffff:127.0.0.1]:9443',
+      'https://[::ffff:127.9.8.7]:9443',
+      'https://localhost.:9443',
+      'https://a.localhost.:9443',
+    ]) {
+      expect(keepsCloudKeysAway(url), url).toBe(true);
+    }
+    for (const url of ['https://[::ffff:10.0.0.5]:9443', 'https://fc.example.com.', 'https://[2001:db8::1]']) {
+      expect(keepsCloudKeysAway(url), url).toBe(false);
+    }
+  });
+});
