@@ -2,6 +2,7 @@
 // prints far more log than is ever sent, ones that start a process in a session of its own (out of
 // the instance's process group) and never answer, and code packages that try to write outside
 // their working copy while being unpacked.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -161,5 +162,33 @@ describe('a code package that writes outside its working copy', () => {
     );
     expect(existsSync(path.join(outside, 'planted.txt'))).toBe(false);
     expect(outcome).toMatch(/entry under a symlink: d\/planted.txt/);
+  });
+});
+
+describe('working copies of a sandbox that was killed', () => {
+  it('are removed by the next sandbox that starts an instance; a live one keeps its own', async () => {
+    const parent = path.join(dir, 'instances-parent');
+    mkdirSync(parent);
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = path.join(parent, `fcw-instances-${gone}-AbCdEf`);
+    const live = path.join(parent, `fcw-instances-${process.ppid}-GhIjKl`);
+    for (const folder of [stale, live]) {
+      mkdirSync(path.join(folder, 'some-instance', 'code'), { recursive: true });
+      writeFileSync(path.join(folder, 'some-instance', 'code', 'index.js'), 'left behind');
+    }
+    const next = new FunctionExecutor({
+      accountId: '1234567890',
+      region: 'cn-hangzhou',
+      credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
+      tempDir: parent,
+    });
+    try {
+      const fn = await targetOf(zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, "ok");' }), 'nodejs20');
+      expect((await next.invoke(fn, Buffer.alloc(0), { requestId: 'after-kill' })).body.toString()).toBe('ok');
+    } finally {
+      await next.close();
+    }
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });

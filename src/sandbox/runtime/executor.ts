@@ -3,7 +3,7 @@
 // timeout, memory cap, log tail and error shapes. The sandbox's InvokeFunction is one call of
 // `invoke`; anything else that needs a function run (an HTTP trigger, a timer) can call it too.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,7 +30,7 @@ import type {
   Instance,
   InvocationContext,
 } from './types.js';
-import { unpackCode } from './working-copy.js';
+import { makeInstancesRoot, unpackCode } from './working-copy.js';
 
 export type { FunctionTarget, HttpRequestIn } from './types.js';
 
@@ -294,7 +294,7 @@ export class FunctionExecutor {
     support: RuntimeSupport & { kind: 'nodejs' | 'python' | 'custom' },
     pool: InstancePool<Running>,
   ): Promise<Slot<Running>> {
-    this.#root ??= mkdtemp(path.join(this.#options.tempDir ?? os.tmpdir(), 'fcw-instances-'));
+    this.#root ??= makeInstancesRoot(this.#options.tempDir ?? os.tmpdir());
     const instanceId = randomUUID();
     const dir = path.join(await this.#root, instanceId);
     const codeDir = path.join(dir, 'code');

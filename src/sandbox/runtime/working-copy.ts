@@ -4,10 +4,12 @@
 // the directory (`../x`, an absolute path) is refused, and so is one whose path goes through a
 // symlink the zip made (`d -> /elsewhere`, then `d/file`) or that names a path already unpacked
 // (a symlink `f`, then a file `f`): writing it would follow the link and put the file outside.
-import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import JSZip from 'jszip';
+
+import { processAlive } from '../../core/process-alive.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -62,4 +64,27 @@ async function refuseLinkOnTheWay(root: string, target: string, name: string): P
       throw error;
     }
   }
+}
+
+const ROOT_PREFIX = 'fcw-instances-';
+
+/**
+ * The folder that holds this process's working copies, `fcw-instances-<pid>-XXXXXX` in `parent`.
+ * A sandbox stopped cleanly removes its own; one that was killed (SIGKILL, a crash) cannot, so
+ * the folders of processes that are gone are removed here, when the next sandbox needs one.
+ */
+export async function makeInstancesRoot(parent: string): Promise<string> {
+  let names: string[] = [];
+  try {
+    names = await readdir(parent);
+  } catch {
+    // mkdtemp below says what is wrong with the folder
+  }
+  for (const name of names) {
+    const owner = new RegExp(`^${ROOT_PREFIX}(\\d+)-`).exec(name);
+    if (owner && Number(owner[1]) !== process.pid && !processAlive(Number(owner[1]))) {
+      await rm(path.join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+  return mkdtemp(path.join(parent, `${ROOT_PREFIX}${process.pid}-`));
 }
