@@ -1,9 +1,13 @@
 // `fcw invoke` against what a user can get wrong: an event too large for an invocation (the
 // service's hint must be about the event, not a code zip) and `--event -` typed at a terminal.
-import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
+import { UsageError } from '../../src/core/errors.js';
 import { FcApiError, hintFor } from '../../src/fc/errors.js';
 import { readEventFlag } from '../../src/invoke/event.js';
 
@@ -60,3 +64,38 @@ describe('keepsCloudKeysAway: every spelling of this machine over https', () => 
     }
   });
 });
+
+describe('an event larger than any invocation takes', () => {
+  it('from stdin: refused (exit 2) once past the largest event, without reading on', async () => {
+    const { EVENT_MAX_BYTES } = await import('../../src/invoke/event.js');
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    let pulled = 0;
+    const endless = new Readable({
+      read() {
+        pulled++;
+        this.push(chunk);
+      },
+    });
+    const error = await readEventFlag('-', endless, '/').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/over 32 MB/);
+    expect(pulled * chunk.length).toBeLessThan(EVENT_MAX_BYTES + 4 * chunk.length);
+  });
+
+  it('from @FILE: a file over the largest event is refused (exit 2)', async () => {
+    const { EVENT_MAX_BYTES } = await import('../../src/invoke/event.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fcw-event-'));
+    try {
+      const file = path.join(dir, 'big.bin');
+      writeFileSync(file, '');
+      truncateSync(file, EVENT_MAX_BYTES + 1); // sparse: no disk used
+      const error = await readEventFlag('@big.bin', new PassThrough(), dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(/--event @big.bin: the event is over 32 MB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
