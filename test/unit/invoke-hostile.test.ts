@@ -98,4 +98,3 @@ describe('an event larger than any invocation takes', () => {
     }
   });
 });
-
