@@ -5,6 +5,7 @@
 import { base64Size } from '../core/bytes.js';
 import { CancelledError, ConfigError, FailedError } from '../core/errors.js';
 import { maskKeyId } from '../core/key-id.js';
+import { readAnswerBody } from './answer-body.js';
 import { ACCOUNT_ID, checkEndpoint } from './endpoint.js';
 import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError } from './errors.js';
 import { API_VERSION, TIMEOUT_MAX_S } from './limits.js';
@@ -619,7 +620,7 @@ export class FcClient {
       if (init.body instanceof ReadableStream) init.duplex = 'half';
       const response = await this.#fetch(url, init);
       // Read the whole body inside the attempt: a connection dropped mid-answer is a failure too.
-      const bytes = Buffer.from(await response.arrayBuffer());
+      const bytes = await readAnswerBody(response);
       const requestId = response.headers.get('x-fc-request-id') ?? '';
       this.#log(
         `fcw debug: ${spec.method} ${url.href} -> ${response.status}${requestId ? ` request id ${requestId}` : ''} ${elapsed()} ms`,

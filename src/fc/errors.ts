@@ -3,6 +3,7 @@
 // None of them holds a request, its headers or a credential: only what the service answered and
 // what happened on the wire, already scrubbed of secrets by the client.
 import { EXIT } from '../core/errors.js';
+import { ANSWER_TOO_LARGE } from './answer-body.js';
 
 const HINTS: Record<string, string> = {
   SignatureNotMatch:
@@ -113,7 +114,9 @@ export class FcNetworkError extends Error {
           ? 'Nothing is listening at the endpoint: check its host and port (is the sandbox running?).'
           : causeCode === 'BAD_PORT'
             ? "Node's fetch never connects to this port (a port the Fetch standard blocks): run the sandbox on another one (fcw serve --port 0) and use that."
-            : 'Check the network connection and try again.';
+            : causeCode === ANSWER_TOO_LARGE
+              ? 'What answers there is not Function Compute (or a proxy in between is broken): check the endpoint.'
+              : 'Check the network connection and try again.';
   }
 }
 
