@@ -192,3 +192,31 @@ describe('working copies of a sandbox that was killed', () => {
     expect(existsSync(live)).toBe(true);
   });
 });
+
+describe('a function that writes to the channel it inherited (fd 3)', () => {
+  for (const [label, bytes] of [
+    ['a header that is not JSON', 'Buffer.concat([Buffer.from([5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from("{bad}")])'],
+    ['lengths no frame has', 'Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xf0, 0xff, 0xff, 0xff])'],
+  ] as const) {
+    it(`${label}: ends that instance as a crash; the sandbox runs on`, async () => {
+      const fn = await targetOf(
+        zipOf({
+          'index.js': `exports.handler = (event, context, callback) => {
+            require('node:fs').writeSync(3, ${bytes});
+          };`,
+        }),
+        'nodejs20',
+      );
+      const result = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'fd3' });
+      expect(result.errorType).toBe('UnhandledInvocationError');
+      expect(result.body.toString()).toMatch(/Process exited unexpectedly/);
+      const hello = await targetOf(
+        zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, "still here");' }),
+        'nodejs20',
+      );
+      expect((await executor.invoke(hello, Buffer.alloc(0), { requestId: 'after' })).body.toString()).toBe(
+        'still here',
+      );
+    });
+  }
+});

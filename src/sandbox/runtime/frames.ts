@@ -9,6 +9,13 @@ export interface Frame {
 }
 
 const PREFIX_BYTES = 8;
+/** A header is a few hundred bytes of JSON; anything near this is not one of ours. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+/** Far above any event (6 MB) or answer a call has; a length past it is not one of ours either. */
+const MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+/** Bytes on the channel that are not a frame (a function can write to the fd it inherited). */
+export class FrameError extends Error {}
 
 export function encodeFrame(header: Record<string, unknown>, body: Uint8Array = Buffer.alloc(0)): Buffer {
   const head = Buffer.from(JSON.stringify(header), 'utf8');
@@ -38,15 +45,14 @@ export class FrameReader {
       this.#pending = [data];
       const headLength = data.readUInt32LE(0);
       const bodyLength = data.readUInt32LE(4);
+      if (headLength > MAX_HEADER_BYTES) throw new FrameError(`a frame header of ${headLength} bytes`);
+      if (bodyLength > MAX_BODY_BYTES) throw new FrameError(`a frame body of ${bodyLength} bytes`);
       const total = PREFIX_BYTES + headLength + bodyLength;
       if (data.length < total) {
         this.#needed = total;
         break;
       }
-      const header = JSON.parse(data.subarray(PREFIX_BYTES, PREFIX_BYTES + headLength).toString('utf8')) as Record<
-        string,
-        unknown
-      >;
+      const header = parseHeader(data.subarray(PREFIX_BYTES, PREFIX_BYTES + headLength));
       // A copy: the body outlives this chunk, and a view would pin the whole chunk in memory.
       const body = Buffer.from(data.subarray(PREFIX_BYTES + headLength, total));
       frames.push({ header, body });
@@ -57,4 +63,17 @@ export class FrameReader {
     }
     return frames;
   }
+}
+
+function parseHeader(bytes: Buffer): Record<string, unknown> {
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new FrameError('a frame header that is not JSON');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new FrameError('a frame header that is not an object');
+  }
+  return header as Record<string, unknown>;
 }

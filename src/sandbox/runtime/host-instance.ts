@@ -81,7 +81,19 @@ export class HostInstance implements Instance {
       child.once('error', onError);
       child.once('exit', onExit);
       this.#channel.on('data', (chunk: Buffer) => {
-        for (const frame of reader.push(chunk)) {
+        let frames: Frame[];
+        try {
+          frames = reader.push(chunk);
+        } catch {
+          // The function wrote to fd 3 itself (it is inherited): that threw in fcw's event loop and
+          // ended the whole sandbox. Now only this instance ends, as a crash: the call is answered
+          // by the exit handler ("Process exited unexpectedly"), or the start fails.
+          this.#channel.removeAllListeners('data');
+          this.#channel.destroy();
+          void killTree(child, this.#instanceId);
+          return;
+        }
+        for (const frame of frames) {
           if (frame.header.type === 'ready' && this.version === undefined) {
             clearTimeout(timer);
             this.version = String(frame.header.version);
