@@ -4,11 +4,13 @@
 // their working copy while being unpacked.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ANSWER_MAX_BYTES } from '../../src/fc/answer-body.js';
 import { FunctionExecutor, type FunctionTarget } from '../../src/sandbox/runtime/executor.js';
 import { LOG_KEPT_BYTES } from '../../src/sandbox/runtime/log-keeper.js';
 import { findProgram } from '../../src/sandbox/runtime/environment.js';
@@ -219,4 +221,35 @@ describe('a function that writes to the channel it inherited (fd 3)', () => {
       );
     });
   }
+});
+
+describe('a custom runtime answering more than any answer holds', () => {
+  it('is read up to the bound, then the call fails and the instance ends', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as net.AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    // A finite answer past the bound (an endless one is what this guards against).
+    const bootstrap = `#!/usr/bin/env node
+const chunk = Buffer.alloc(1024 * 1024, 97);
+require('http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200);
+    let left = ${ANSWER_MAX_BYTES / (1024 * 1024) + 16};
+    const pump = () => { while (left > 0) { left--; if (!res.write(chunk)) return res.once('drain', pump); } res.end(); };
+    pump();
+  });
+}).listen(Number(process.env.FC_SERVER_PORT), '127.0.0.1');
+`;
+    const zip = new JSZip();
+    zip.file('bootstrap', bootstrap, { unixPermissions: 0o755 });
+    const fn = await targetOf(zip, 'custom');
+    fn.config.caPort = port;
+    const result = await executor.invoke(fn, Buffer.alloc(0), { requestId: 'huge-answer' });
+    expect(result.errorType).toBe('UnhandledInvocationError');
+    expect(result.body.toString()).toMatch(/answer to \/invoke is over 64 MB/);
+  });
 });

@@ -7,6 +7,7 @@ import nodeHttp from 'node:http';
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
 
+import { ANSWER_MAX_BYTES } from '../../fc/answer-body.js';
 import { LogKeeper } from './log-keeper.js';
 import { exitedBody, killTree, peakRssMB, timedOutBody } from './process-tools.js';
 import type { CallOutcome, HttpRequestIn, Instance, InvocationContext } from './types.js';
@@ -30,6 +31,7 @@ export class CustomRuntimeStartError extends Error {
 }
 
 const POLL_MS = 10;
+const MB = 1024 * 1024;
 
 /**
  * How bootstrap is started so that it cannot outlive fcw, even a `kill -9` of fcw (Node.js has no
@@ -226,7 +228,25 @@ export class CustomInstance implements Instance {
         { host: '127.0.0.1', port: this.port, agent: this.#agent, ...options },
         (response) => {
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes <= ANSWER_MAX_BYTES) return void chunks.push(chunk);
+            // Held whole, an endless answer grew the sandbox by gigabytes before the timeout; fcw's
+            // client reads no answer longer than this either.
+            chunks.length = 0;
+            response.destroy();
+            finish({
+              ok: false,
+              body: Buffer.from(
+                JSON.stringify({
+                  errorMessage: `the custom runtime's answer to ${controlPath} is over ${ANSWER_MAX_BYTES / MB} MB: not read further`,
+                }),
+              ),
+              lost: true,
+            });
+            void killTree(this.#child, this.#instanceId);
+          });
           response.on('end', () => {
             const body = Buffer.concat(chunks);
             if (http) {
