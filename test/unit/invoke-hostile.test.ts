@@ -17,7 +17,7 @@ describe('EntityTooLarge on InvokeFunction', () => {
     expect(error.hint).toMatch(/event/);
     expect(error.hint).not.toMatch(/zip|--oss-bucket/);
     // A deploy keeps the code hint.
-    expect(hintFor('EntityTooLarge', 'CreateFunction')).toMatch(/--oss-bucket/);
+    expect(hintFor('EntityTooLarge', 'CreateFunction')).toMatch(/zip/);
   });
 });
 
