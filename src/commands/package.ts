@@ -129,8 +129,9 @@ function runtimeOrThrow(value: string | undefined) {
 function cacheLine(cache: CacheUse): string {
   if (cache.unchanged) return 'unchanged since the cached build: no file was read or compressed';
   const files = `${cache.reused.toLocaleString('en-US')} file${cache.reused === 1 ? '' : 's'}`;
-  if (cache.used) return `${files} reused from the cached build, the rest compressed`;
-  return 'built in full (nothing cached to reuse), cached for next time';
+  const next = cache.stored ? 'cached for next time' : 'not cached: the cache could not be written (it is optional)';
+  if (cache.used) return `${files} reused from the cached build, the rest compressed; ${next}`;
+  return `built in full (nothing cached to reuse), ${next}`;
 }
 
 function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined): string {

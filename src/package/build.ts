@@ -160,6 +160,7 @@ async function packageInto(
             used: true,
             unchanged: true,
             reused: reusedCount(selection),
+            stored: true,
           });
           // The client checks the file's CRC-64 again as it reads it for the request's digest.
           return { ...summary, zip: onDisk(cached.zipPath, cached.zipBytes, cached.checksum), folderMatchesZip: true };
@@ -196,12 +197,14 @@ async function packageInto(
     }
     let zipFile = temp?.path;
     if (temp) closeQuietly(temp.fd);
+    let stored = false;
     if (writer) {
       try {
         const { zipBytes, checksum } = output;
         const runtime = options.runtime ?? null;
         const fields = { root: selection.root, runtime, scanStartNs: String(scanStartNs), zipBytes, checksum };
         zipFile = writer.commit(fields, selection.entries);
+        stored = true;
       } catch {
         // The cache is optional: a full disk there must not fail the build. On disk, its file is
         // the only copy of the zip: kept until exit instead.
@@ -211,7 +214,7 @@ async function packageInto(
         } else writer.abandon();
       }
     }
-    const cache = options.cache ? { used: reuse !== undefined, unchanged: false, reused } : undefined;
+    const cache = options.cache ? { used: reuse !== undefined, unchanged: false, reused, stored } : undefined;
     const summary = summaryOf(selection, output, cache);
     if (destination.kind === 'disk') return { ...summary, zip: onDisk(zipFile!, output.zipBytes, output.checksum) };
     return summary;
@@ -253,7 +256,7 @@ function answerFromCache(
   cached: CachedPackage,
   sink: ZipSink | undefined,
 ): PackageSummary | undefined {
-  const cache = { used: true, unchanged: true, reused: reusedCount(selection) };
+  const cache = { used: true, unchanged: true, reused: reusedCount(selection), stored: true };
   const output = { zip: undefined as Buffer | undefined, zipBytes: cached.zipBytes, checksum: cached.checksum };
   // Only the report is wanted: nothing is read, not even the cached zip.
   if (sink instanceof DiscardSink) return summaryOf(selection, output, cache);

@@ -63,6 +63,8 @@ export interface CacheUse {
   unchanged: boolean;
   /** Files (non-empty; symlinks and empty files hold no compressed bytes) whose entry came from the cache. */
   reused: number;
+  /** This build is in the cache for the next one (false when the cache could not be written: it is optional). */
+  stored: boolean;
 }
 
 export interface ScanResult {

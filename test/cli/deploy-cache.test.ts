@@ -80,7 +80,7 @@ describe('fcw deploy through the package cache', () => {
 
     fs.writeFileSync(path.join(codeDir, 'lib/b.js'), text(8_100, 4));
     const oneChanged = await deploy();
-    expect(oneChanged.package.cache).toEqual({ used: true, unchanged: false, reused: 23 });
+    expect(oneChanged.package.cache).toEqual({ used: true, unchanged: false, reused: 23, stored: true });
     await expectDeployedEqualsFullBuild(oneChanged);
 
     // A same-size edit whose mtime is put back: ctime still moves.

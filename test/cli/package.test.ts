@@ -124,22 +124,36 @@ describe('fcw package DIR', () => {
       return JSON.parse(r.stdout);
     };
     const first = await report();
-    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0 });
+    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0, stored: true });
     // Files written less than a second before a cached scan are read again (they could still be
     // changing within one timestamp tick); wait that out so the next runs can trust the cache.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await report();
     const unchanged = await report();
-    expect(unchanged.cache).toEqual({ used: true, unchanged: true, reused: 3 });
+    expect(unchanged.cache).toEqual({ used: true, unchanged: true, reused: 3, stored: true });
     expect(unchanged.checksum).toBe(first.checksum);
     writeFileSync(path.join(tree, 'lib/b.js'), text(20_000, 5));
     const changed = await report();
-    expect(changed.cache).toEqual({ used: true, unchanged: false, reused: 2 });
+    expect(changed.cache).toEqual({ used: true, unchanged: false, reused: 2, stored: true });
     const scratch = await report('--no-cache');
     expect(scratch.cache).toBeNull();
     expect(scratch.checksum).toBe(changed.checksum);
     const human = await runFcw(['package', tree], { env });
     expect(human.stdout).toContain('cache       ');
+  });
+
+  it('a cache that cannot be written: the package is built, and fcw says it was not cached', async () => {
+    const tree = makeTree(path.join(dir, 'uncacheable'), { 'index.js': INDEX_JS });
+    const config = path.join(dir, 'uncacheable-config');
+    mkdirSync(config, { recursive: true });
+    writeFileSync(path.join(config, 'package-cache'), 'a file where the cache folder should be');
+    const env = { FCW_CONFIG_DIR: config };
+    const json = await runFcw(['package', tree, '--json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).cache).toEqual({ used: false, unchanged: false, reused: 0, stored: false });
+    const human = await runFcw(['package', tree], { env });
+    expect(human.stdout).toContain('not cached: the cache could not be written (it is optional)');
+    expect(human.stdout).not.toContain('cached for next time');
   });
 
   it('Ctrl-C while packaging: exit 130, and neither --out nor the cache leaves a temporary file', async () => {

@@ -67,11 +67,11 @@ async function expectIdenticalToFull(): Promise<void> {
 describe('an unchanged tree', () => {
   it('is answered from the cache: nothing under the folder is opened, the zip is the same', async () => {
     const first = await cached();
-    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0 });
+    expect(first.cache).toEqual({ used: false, unchanged: false, reused: 0, stored: true });
     const fs = watchingFs();
     const second = await cached({ ...LATER, fs });
     // Every non-empty file: the symlink and the empty file have no compressed bytes to reuse.
-    expect(second.cache).toEqual({ used: true, unchanged: true, reused: first.files - 2 });
+    expect(second.cache).toEqual({ used: true, unchanged: true, reused: first.files - 2, stored: true });
     expect(fs.opened).toEqual([]);
     expect(second.zip.equals(first.zip)).toBe(true);
     expect(second.zip.equals((await full()).zip)).toBe(true);
@@ -129,7 +129,7 @@ describe('a changed tree: incremental, byte-identical to a full build', () => {
     writeFileSync(path.join(root, 'lib/b.js'), text(400, 99));
     const fs = watchingFs();
     const second = await cached({ ...LATER, fs });
-    expect(second.cache).toEqual({ used: true, unchanged: false, reused: first.files - 2 - 1 });
+    expect(second.cache).toEqual({ used: true, unchanged: false, reused: first.files - 2 - 1, stored: true });
     expect(fs.opened.sort()).toEqual(['empty.txt', 'lib/b.js']);
     expect(second.zip.equals((await full()).zip)).toBe(true);
   });
