@@ -108,8 +108,7 @@ export function Rule({ rule, defaultValue }: { rule: string; defaultValue?: stri
   );
 }
 
-/** A text input with its label, rule, default and a live check of what is typed. */
-export function Field(props: {
+export interface FieldProps {
   label: string;
   value: string;
   onChange: (v: string) => void;
@@ -124,7 +123,10 @@ export function Field(props: {
   suggestion?: string;
   isActive?: boolean;
   children?: ReactNode;
-}) {
+}
+
+/** A text input with its label, rule, default and a live check of what is typed. */
+export function Field(props: FieldProps) {
   const color = useColor();
   const problem = props.check?.(props.value);
   // Enter on an empty field that must have a value: said, rather than nothing happening.
@@ -251,6 +253,38 @@ export function KeyHelp({ extra, only }: { extra?: string; only?: string }) {
       <Text dimColor wrap="wrap">
         {only ?? `${extra ? `${extra} · ` : ''}Enter confirm · Esc back · Ctrl-C quit`}
       </Text>
+    </Box>
+  );
+}
+
+/**
+ * A screen that asks for one value, laid out the same on every step: what it is about (`intro`),
+ * the field with its label, rule and live check, what the field found (`children`), the failure of
+ * the work it started (`failure`), the step's issues and the key help at the bottom.
+ */
+export function FieldScreen({
+  intro,
+  children,
+  failure,
+  issues,
+  keys,
+  ...field
+}: Omit<FieldProps, 'children'> & {
+  intro?: ReactNode;
+  children?: ReactNode;
+  failure?: ReactNode;
+  /** The step's issues; left out on a screen that has always shown none. */
+  issues?: ValidationIssue[];
+  keys?: { extra?: string; only?: string };
+}) {
+  return (
+    <Box flexDirection="column">
+      {intro}
+      <Field {...field} />
+      {children}
+      {failure}
+      {issues && <Issues issues={issues} />}
+      <KeyHelp {...keys} />
     </Box>
   );
 }

@@ -8,7 +8,7 @@ import type { AccelerationType } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
 import type { CodeSource } from '../../wizard/state.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Menu, Rule, Spinner, useColor, type MenuItem } from '../components.js';
+import { ErrorPanel, Field, FieldScreen, Issues, KeyHelp, Menu, Rule, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
@@ -100,31 +100,32 @@ function PackageCode() {
 
   if (phase === 'folder') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Field
-          label="Folder"
-          value={folder}
-          onChange={setFolder}
-          suggestion="."
-          rule={`relative to ${services.cwd}; .fcignore is honoured`}
-          check={(v) => (v.trim() ? undefined : 'required')}
-          onSubmit={(v) => {
-            // Enter on a folder that scans as unusable (missing, too large) stays here.
-            const next: CodeSource = { kind: 'folder', path: v.trim() };
-            if (settledFolder === v && (scan.status === 'done' || scan.status === 'failed')) {
-              if (scan.status === 'failed' || scan.value.verdict.level === 'error') return false;
-              submit(next);
-              return true;
-            }
-            // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
-            // scan it now and go on only if it is usable; otherwise the live scan shows why.
-            void runSubmitScan(async (signal) => {
-              const r = await services.scanFolder(v, runtime, { signal });
-              if (r.verdict.level !== 'error' && !signal.aborted) submit(next);
-            });
-            return true; // not false: the field does not refuse the value; the scan decides
-          }}
-        />
+      <FieldScreen
+        key={phase}
+        issues={state.issues}
+        label="Folder"
+        value={folder}
+        onChange={setFolder}
+        suggestion="."
+        rule={`relative to ${services.cwd}; .fcignore is honoured`}
+        check={(v) => (v.trim() ? undefined : 'required')}
+        onSubmit={(v) => {
+          // Enter on a folder that scans as unusable (missing, too large) stays here.
+          const next: CodeSource = { kind: 'folder', path: v.trim() };
+          if (settledFolder === v && (scan.status === 'done' || scan.status === 'failed')) {
+            if (scan.status === 'failed' || scan.value.verdict.level === 'error') return false;
+            submit(next);
+            return true;
+          }
+          // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
+          // scan it now and go on only if it is usable; otherwise the live scan shows why.
+          void runSubmitScan(async (signal) => {
+            const r = await services.scanFolder(v, runtime, { signal });
+            if (r.verdict.level !== 'error' && !signal.aborted) submit(next);
+          });
+          return true; // not false: the field does not refuse the value; the scan decides
+        }}
+      >
         {scan.status === 'running' && <Spinner label="Scanning…" />}
         {scan.status === 'done' && (
           <Box flexDirection="column">
@@ -141,39 +142,36 @@ function PackageCode() {
           </Box>
         )}
         {scan.status === 'failed' && <Text color={color('red')} wrap="wrap">✗ {toErrorView(scan.error).message}</Text>}
-        <Issues issues={state.issues} />
-        <KeyHelp />
-      </Box>
+      </FieldScreen>
     );
   }
 
   if (phase === 'zip') {
     if (load.status === 'running') return <Spinner label={`Reading ${zipPath}…`} />;
     return (
-      <Box key={phase} flexDirection="column">
-        <Field
-          label=".zip or .jar file"
-          value={zipPath}
-          onChange={setZipPath}
-          rule="an existing zip archive; uploaded as it is"
-          check={(v) => (/\.(zip|jar)$/i.test(v.trim()) ? undefined : 'a path ending in .zip or .jar')}
-          onSubmit={(v) =>
-            runLoad(async (signal) => {
-              const zip = { kind: 'zip' as const, path: v.trim() };
-              // Taken before the read, so a later step can tell whether the file changed since.
-              const fingerprint = services.codeFingerprint(zip, runtime).catch(() => undefined);
-              await fingerprint;
-              const built = await services.buildPackage(zip, runtime, { signal });
-              session.pkg = { key: packageKey(zip, runtime)!, fingerprint, built: Promise.resolve(built) };
-              submit({ kind: 'zip', path: v.trim() }, built);
-              return built;
-            })
-          }
-        />
+      <FieldScreen
+        key={phase}
+        issues={state.issues}
+        label=".zip or .jar file"
+        value={zipPath}
+        onChange={setZipPath}
+        rule="an existing zip archive; uploaded as it is"
+        check={(v) => (/\.(zip|jar)$/i.test(v.trim()) ? undefined : 'a path ending in .zip or .jar')}
+        onSubmit={(v) =>
+          runLoad(async (signal) => {
+            const zip = { kind: 'zip' as const, path: v.trim() };
+            // Taken before the read, so a later step can tell whether the file changed since.
+            const fingerprint = services.codeFingerprint(zip, runtime).catch(() => undefined);
+            await fingerprint;
+            const built = await services.buildPackage(zip, runtime, { signal });
+            session.pkg = { key: packageKey(zip, runtime)!, fingerprint, built: Promise.resolve(built) };
+            submit({ kind: 'zip', path: v.trim() }, built);
+            return built;
+          })
+        }
+      >
         {load.status === 'failed' && <ErrorPanel error={toErrorView(load.error)} title="Cannot use this file" />}
-        <Issues issues={state.issues} />
-        <KeyHelp />
-      </Box>
+      </FieldScreen>
     );
   }
 
@@ -200,26 +198,24 @@ function PackageCode() {
   // phase === 'sample'
   if (sample.status === 'running') return <Spinner label={`Writing the sample into ${sampleTarget}…`} />;
   return (
-    <Box flexDirection="column">
-      <Field
-        label="New folder for the sample"
-        value={sampleDir}
-        onChange={setSampleDir}
-        suggestion={defaultSampleDir(runtime)}
-        rule={`relative to ${services.cwd}; must not exist yet or be empty`}
-        check={(v) => (v.trim() ? undefined : 'required')}
-        onSubmit={(v) =>
-          runSample(async () => {
-            const written = await services.writeSample(runtime, v.trim());
-            submit({ kind: 'folder', path: written.dir, sample: true });
-          })
-        }
-      />
+    <FieldScreen
+      issues={state.issues}
+      label="New folder for the sample"
+      value={sampleDir}
+      onChange={setSampleDir}
+      suggestion={defaultSampleDir(runtime)}
+      rule={`relative to ${services.cwd}; must not exist yet or be empty`}
+      check={(v) => (v.trim() ? undefined : 'required')}
+      onSubmit={(v) =>
+        runSample(async () => {
+          const written = await services.writeSample(runtime, v.trim());
+          submit({ kind: 'folder', path: written.dir, sample: true });
+        })
+      }
+    >
       <Text dimColor wrap="wrap">files: {(sampleFiles(runtime) ?? []).map((f) => f.path).join(', ')}</Text>
       {sample.status === 'failed' && <ErrorPanel error={toErrorView(sample.error)} title="Could not write the sample" />}
-      <Issues issues={state.issues} />
-      <KeyHelp />
-    </Box>
+    </FieldScreen>
   );
 }
 

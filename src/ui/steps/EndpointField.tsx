@@ -3,9 +3,9 @@
 // asked): nothing answering is said at once, with the fix. A second Enter goes on anyway (the
 // endpoint may be started later). No credentials are sent by these checks.
 import { useEffect, useState } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { DEFAULT_SANDBOX_PORT } from '../../sandbox/default-port.js';
-import { CheckLine, Field, KeyHelp, Spinner, useColor } from '../components.js';
+import { CheckLine, FieldScreen, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useTask } from '../hooks/use-task.js';
 import type { EndpointProbe } from '../services.js';
@@ -50,31 +50,31 @@ export function EndpointField({
   }, [services]);
 
   const checked = check.status === 'done' && check.value.endpoint === value.trim() ? check.value.probe : undefined;
+  const served = running?.reachable && running.sandbox && (
+    <Text wrap="wrap">
+      <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account {running.sandbox.accountId}): Enter uses it.
+    </Text>
+  );
   return (
-    <Box flexDirection="column">
-      {running?.reachable && running.sandbox && (
-        <Text wrap="wrap">
-          <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account {running.sandbox.accountId}): Enter uses it.
-        </Text>
-      )}
-      <Field
-        label="Endpoint URL"
-        value={value}
-        onChange={onChange}
-        suggestion={DEFAULT_SANDBOX_URL}
-        rule={`http(s)://host[:port]; \`fcw serve\` listens on ${DEFAULT_SANDBOX_URL}`}
-        check={urlProblem}
-        onSubmit={(v) => {
-          const endpoint = v.trim();
-          runCheck(async (signal) => {
-            const probe = await services.probeEndpoint(endpoint, { signal });
-            if (probe.reachable) onConfirm(endpoint, probe.sandbox?.accountId);
-            else if (refused === endpoint) onConfirm(endpoint);
-            else setRefused(endpoint);
-            return { endpoint, probe };
-          });
-        }}
-      />
+    <FieldScreen
+      intro={served}
+      label="Endpoint URL"
+      value={value}
+      onChange={onChange}
+      suggestion={DEFAULT_SANDBOX_URL}
+      rule={`http(s)://host[:port]; \`fcw serve\` listens on ${DEFAULT_SANDBOX_URL}`}
+      check={urlProblem}
+      onSubmit={(v) => {
+        const endpoint = v.trim();
+        runCheck(async (signal) => {
+          const probe = await services.probeEndpoint(endpoint, { signal });
+          if (probe.reachable) onConfirm(endpoint, probe.sandbox?.accountId);
+          else if (refused === endpoint) onConfirm(endpoint);
+          else setRefused(endpoint);
+          return { endpoint, probe };
+        });
+      }}
+    >
       {check.status === 'running' && <Spinner label="Checking the endpoint…" />}
       {checked && !checked.reachable && (
         <>
@@ -82,7 +82,6 @@ export function EndpointField({
           <Text wrap="wrap">Press Enter again to use it anyway.</Text>
         </>
       )}
-      <KeyHelp />
-    </Box>
+    </FieldScreen>
   );
 }

@@ -7,7 +7,7 @@ import { FIELD_RULES } from '../../fc/rules.js';
 import type { FunctionInfo } from '../../fc/types.js';
 import { validateFunctionName } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { ErrorPanel, FieldScreen, KeyHelp, Menu, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
@@ -73,17 +73,24 @@ export function FunctionStep() {
       </Box>
     );
   }
+  const failure = lookup.status === 'failed' && (
+    <ErrorPanel
+      error={toErrorView(lookup.error, { credentialSource: state.target?.credentialSource })}
+      title="Could not check whether the function exists"
+    />
+  );
   return (
-    <Box flexDirection="column">
-      <Text dimColor>in service {service?.name}{service?.isNew ? ' (new)' : ''}</Text>
-      <Field
-        label="Function name"
-        value={name}
-        onChange={setName}
-        rule={FIELD_RULES.functionName.rule}
-        check={(v) => validateFunctionName(v)?.message}
-        onSubmit={submit}
-      />
+    <FieldScreen
+      intro={<Text dimColor>in service {service?.name}{service?.isNew ? ' (new)' : ''}</Text>}
+      label="Function name"
+      value={name}
+      onChange={setName}
+      rule={FIELD_RULES.functionName.rule}
+      check={(v) => validateFunctionName(v)?.message}
+      onSubmit={submit}
+      failure={failure}
+      issues={state.issues}
+    >
       {existing.status === 'done' && existing.value.length > 0 && (
         <Box flexDirection="column">
           <Text dimColor>
@@ -99,9 +106,6 @@ export function FunctionStep() {
           {matches.length > FUNCTION_ROWS && <Text dimColor>  … {matches.length - FUNCTION_ROWS} more</Text>}
         </Box>
       )}
-      {lookup.status === 'failed' && <ErrorPanel error={toErrorView(lookup.error, { credentialSource: state.target?.credentialSource })} title="Could not check whether the function exists" />}
-      <Issues issues={state.issues} />
-      <KeyHelp />
-    </Box>
+    </FieldScreen>
   );
 }

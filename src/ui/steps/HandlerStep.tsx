@@ -1,11 +1,11 @@
 // Step 6: the handler, prefilled with the runtime's default, its format beside it, and checked
 // against the package (e.g. `index.handler` on python3 needs index.py defining handler).
 import { useEffect, useState } from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
-import { CheckLine, ErrorPanel, Field, Issues, KeyHelp, RepackagedNote, Spinner } from '../components.js';
+import { CheckLine, ErrorPanel, FieldScreen, RepackagedNote, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { useDraft } from '../hooks/use-draft.js';
@@ -44,33 +44,33 @@ export function HandlerStep() {
   // The check must be of what is in the field now, not of a value typed a moment ago.
   const current = check && settled === handler ? check : undefined;
   return (
-    <Box flexDirection="column">
-      <Field
-        label="Handler"
-        value={typed}
-        suggestion={info?.defaultHandler}
-        onChange={setHandler}
-        rule={handlerRuleText(runtime)}
-        defaultValue={info?.defaultHandler}
-        check={(v) => validateHandler(runtime, v, 'handler')?.message}
-        onSubmit={async (v) => {
-          // A handler the package cannot serve is refused here, before any upload. The check runs
-          // again on the submitted value: Enter may come before the live check of the last keystroke.
-          const facts = pkg.status === 'built' ? pkg.pkg.facts : undefined;
-          if (pkg.status === 'built') {
-            const result = await services.checkHandler(pkg.pkg, runtime, v, 'handler').catch(() => undefined);
-            if (result) {
-              setCheck(result);
-              // Refused once; a second Enter on the same value keeps it (the file may come from a layer).
-              if (result.status === 'error' && refused !== v) {
-                setRefused(v);
-                return;
-              }
+    <FieldScreen
+      issues={state.issues}
+      label="Handler"
+      value={typed}
+      suggestion={info?.defaultHandler}
+      onChange={setHandler}
+      rule={handlerRuleText(runtime)}
+      defaultValue={info?.defaultHandler}
+      check={(v) => validateHandler(runtime, v, 'handler')?.message}
+      onSubmit={async (v) => {
+        // A handler the package cannot serve is refused here, before any upload. The check runs
+        // again on the submitted value: Enter may come before the live check of the last keystroke.
+        const facts = pkg.status === 'built' ? pkg.pkg.facts : undefined;
+        if (pkg.status === 'built') {
+          const result = await services.checkHandler(pkg.pkg, runtime, v, 'handler').catch(() => undefined);
+          if (result) {
+            setCheck(result);
+            // Refused once; a second Enter on the same value keeps it (the file may come from a layer).
+            if (result.status === 'error' && refused !== v) {
+              setRefused(v);
+              return;
             }
           }
-          dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
-        }}
-      />
+        }
+        dispatch({ type: 'submit', step: 'handler', values: { handler: v, packageFacts: facts } });
+      }}
+    >
       {pkg.status === 'checking' && <Spinner label="Checking the code for changes…" />}
       {pkg.status === 'built' && pkg.replaced && <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
@@ -83,8 +83,6 @@ export function HandlerStep() {
       {pkg.status === 'none' && state.code?.kind === 'oss' && <Text dimColor>code in OSS: the handler cannot be checked against it here</Text>}
       {current && <CheckLine status={current.status} message={current.message} />}
       {current?.status === 'error' && refused === handler && <Text wrap="wrap">Press Enter again to keep this handler anyway (e.g. when a layer provides it).</Text>}
-      <Issues issues={state.issues} />
-      <KeyHelp />
-    </Box>
+    </FieldScreen>
   );
 }

@@ -8,7 +8,7 @@ import type { ServiceInfo } from '../../fc/types.js';
 import { validateServiceName } from '../../fc/validate.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { filterNames, visibleWindow } from '../../wizard/filter.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner } from '../components.js';
+import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { TextField } from '../TextField.js';
 import { useBack } from '../hooks/use-back.js';
@@ -147,25 +147,24 @@ export function ServiceStep() {
 
   if (creating) {
     return (
-      <Box flexDirection="column">
-        <Field
-          label="New service name"
-          value={newName}
-          onChange={setNewName}
-          rule={FIELD_RULES.serviceName.rule}
-          check={(v) => validateServiceName(v)?.message}
-          onSubmit={(name) => {
-            // A name that is already listed is that service, not a new one.
-            const isNew = !services.some((s) => s.serviceName === name);
-            dispatch({ type: 'submit', step: 'service', values: { service: { name, isNew } } });
-          }}
-        />
+      <FieldScreen
+        issues={state.issues}
+        keys={{ only: 'Enter choose · Esc back to the list · Ctrl-C quit' }}
+        label="New service name"
+        value={newName}
+        onChange={setNewName}
+        rule={FIELD_RULES.serviceName.rule}
+        check={(v) => validateServiceName(v)?.message}
+        onSubmit={(name) => {
+          // A name that is already listed is that service, not a new one.
+          const isNew = !services.some((s) => s.serviceName === name);
+          dispatch({ type: 'submit', step: 'service', values: { service: { name, isNew } } });
+        }}
+      >
         <Text dimColor wrap="wrap">
           Nothing is created yet: the deploy creates the service, after the review.
         </Text>
-        <Issues issues={state.issues} />
-        <KeyHelp only="Enter choose · Esc back to the list · Ctrl-C quit" />
-      </Box>
+      </FieldScreen>
     );
   }
 

@@ -7,7 +7,7 @@ import { ACCOUNT_ID, cloudEndpoint, keepsCloudKeysAway } from '../../fc/endpoint
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
-import { ErrorPanel, Field, Issues, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
+import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
@@ -189,18 +189,17 @@ export function TargetStep() {
 
   if (phase === 'account') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Field
-          label="Account id"
-          value={accountId}
-          onChange={setAccountId}
-          rule="your numeric Alibaba Cloud account id (console, top right → account id)"
-          check={(v) => (ACCOUNT_ID.test(v) ? undefined : 'digits only, e.g. 123456789012')}
-          onSubmit={() => go('creds')}
-        />
+      <FieldScreen
+        key={phase}
+        label="Account id"
+        value={accountId}
+        onChange={setAccountId}
+        rule="your numeric Alibaba Cloud account id (console, top right → account id)"
+        check={(v) => (ACCOUNT_ID.test(v) ? undefined : 'digits only, e.g. 123456789012')}
+        onSubmit={() => go('creds')}
+      >
         {kind === 'cloud' && <Text dimColor>endpoint: {ACCOUNT_ID.test(accountId) ? cloudEndpoint(accountId, region) : '…'}</Text>}
-        <KeyHelp />
-      </Box>
+      </FieldScreen>
     );
   }
 
@@ -250,51 +249,46 @@ export function TargetStep() {
   const typed = (s: string, t: string): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: s, ...(t ? { securityToken: t } : {}) });
   if (phase === 'key-id') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Field
-          label="AccessKey id"
-          value={keyId}
-          onChange={setKeyId}
-          rule="starts with LTAI (or STS. for a temporary key); used for this session only"
-          check={(v) => (v.trim() ? undefined : 'required')}
-          onSubmit={() => go('key-secret')}
-        />
-        <KeyHelp />
-      </Box>
+      <FieldScreen
+        key={phase}
+        label="AccessKey id"
+        value={keyId}
+        onChange={setKeyId}
+        rule="starts with LTAI (or STS. for a temporary key); used for this session only"
+        check={(v) => (v.trim() ? undefined : 'required')}
+        onSubmit={() => go('key-secret')}
+      />
     );
   }
   if (phase === 'key-secret') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Text dimColor>AccessKey id: {maskKeyId(keyId.trim())}</Text>
-        <Field
-          label="AccessKey secret"
-          value={secret}
-          onChange={setSecret}
-          mask="*"
-          rule="shown masked; kept in memory for this session, never written anywhere"
-          check={(v) => (v ? undefined : 'required')}
-          onSubmit={(v) => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
-        />
-        {failure}
-        <KeyHelp />
-      </Box>
+      <FieldScreen
+        key={phase}
+        intro={<Text dimColor>AccessKey id: {maskKeyId(keyId.trim())}</Text>}
+        label="AccessKey secret"
+        value={secret}
+        onChange={setSecret}
+        mask="*"
+        rule="shown masked; kept in memory for this session, never written anywhere"
+        check={(v) => (v ? undefined : 'required')}
+        onSubmit={(v) => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
+        failure={failure}
+      />
     );
   }
   return (
-    <Box key={phase} flexDirection="column">
-      <Field
-        label="Security token"
-        value={token}
-        onChange={setToken}
-        mask="*"
-        rule="an STS key needs its token; kept in memory only"
-        check={(v) => (v ? undefined : 'required for an STS. key')}
-        onSubmit={(v) => connectWith(typed(secret, v), 'typed for this session (STS)')}
-      />
+    <FieldScreen
+      key={phase}
+      label="Security token"
+      value={token}
+      onChange={setToken}
+      mask="*"
+      rule="an STS key needs its token; kept in memory only"
+      check={(v) => (v ? undefined : 'required for an STS. key')}
+      onSubmit={(v) => connectWith(typed(secret, v), 'typed for this session (STS)')}
+    >
       {failure}
       <Text color={color('gray')}> </Text>
-      <KeyHelp />
-    </Box>
+    </FieldScreen>
   );
 }
