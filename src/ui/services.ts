@@ -1,7 +1,8 @@
 // What the wizard's screens need from the world, as one object handed to <App>. Components never
 // import fs, http or conf, so the screens stay testable without I/O: they call these, and tests
 // hand them fakes. The real implementation, createRealServices(), adapts the client, packager,
-// sandbox, credentials, deploy and profile modules; it lives in real-services.ts so that this file stays types only.
+// sandbox, credentials, deploy and profile modules; it lives in real-services.ts and src/ui/real/
+// so that this file stays types only.
 import type { Credentials, FunctionInfo, ServiceInfo } from '../fc/types.js';
 import type { InvocationOutcome } from '../invoke/outcome.js';
 import type { DeploySpec } from '../deploy/plan.js';
