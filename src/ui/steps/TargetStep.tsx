@@ -3,22 +3,20 @@
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { ACCOUNT_ID, cloudEndpoint, keepsCloudKeysAway } from '../../fc/endpoint.js';
+import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
-import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
+import { ErrorPanel, FieldScreen, KeyHelp, Menu, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { EndpointField } from './EndpointField.js';
+import { CredentialsMenu, TargetKindMenu } from './TargetMenus.js';
 import { maskKeyId } from '../../core/key-id.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
 type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
-type Choice = TargetKind | 'profile';
-
-
 export function TargetStep() {
   const { state, services, session, dispatch } = useWizard();
   const color = useColor();
@@ -86,45 +84,24 @@ export function TargetStep() {
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
-    const items: MenuItem<Choice>[] = [
-      {
-        label: 'Alibaba Cloud',
-        value: 'cloud',
-        note: cloudCreds[0] ? `credentials found: ${cloudCreds[0].source}` : 'no credentials found: you can type them',
-        detail: 'Deploy to your account: pick a region, the account id and the credentials to use.',
-      },
-      {
-        label: 'Local sandbox',
-        value: 'sandbox',
-        note: 'no account needed',
-        detail: 'An FC 2.0 compatible endpoint started inside fcw on 127.0.0.1, data under the config directory.',
-      },
-      { label: 'Custom endpoint', value: 'endpoint', note: 'any FC 2.0 compatible URL', detail: 'A sandbox started with `fcw serve`, or another compatible endpoint.' },
-    ];
-    if (found.profiles.length) {
-      items.unshift({ label: 'Redeploy a saved profile', value: 'profile', note: `${found.profiles.length} saved`, detail: 'Load a profile, review it, deploy.' });
-    }
-    const initialValue: Choice = previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox');
     return (
-      <Box key={phase} flexDirection="column">
-        <Text>Where should the function go?</Text>
-        <Menu
-          items={items}
-          initialValue={initialValue}
-          onSelect={(item) => {
-            if (item.value === 'profile') return go('profiles');
-            setKind(item.value);
-            if (item.value === 'cloud') go('region');
-            else if (item.value === 'endpoint') go('endpoint');
-            // The sandbox this run started is still up (Esc back): keep it, and what was chosen there.
-            else if (session.connection?.target.kind === 'sandbox') dispatch({ type: 'submit', step: 'target', values: { target: session.connection.target } });
-            else finish((signal) => services.startSandbox({ signal }));
-          }}
-        />
-        {failure}
-        <Issues issues={state.issues} />
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
+      <TargetKindMenu
+        key={phase}
+        cloudCreds={cloudCreds}
+        profileCount={found.profiles.length}
+        initialValue={previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
+        failure={failure}
+        onSelect={(choice) => {
+          if (choice === 'profile') return go('profiles');
+          setKind(choice);
+          if (choice === 'cloud') go('region');
+          else if (choice === 'endpoint') go('endpoint');
+          // The sandbox this run started is still up (Esc back): keep it, and what was chosen there.
+          else if (session.connection?.target.kind === 'sandbox') {
+            dispatch({ type: 'submit', step: 'target', values: { target: session.connection.target } });
+          } else finish((signal) => services.startSandbox({ signal }));
+        }}
+      />
     );
   }
 
@@ -204,44 +181,16 @@ export function TargetStep() {
   }
 
   if (phase === 'creds') {
-    // A cloud key picked for a loopback or plain-http endpoint is the wizard's --credentials: allowed, and why is shown.
-    const inClear = kind === 'endpoint' && keepsCloudKeysAway(endpoint);
-    const risky = inClear && usable.some((c) => !c.sandbox);
-    const items: MenuItem<number>[] = usable.map((c, i) => ({
-      label: c.source,
-      value: i,
-      note: `AccessKey ${c.accessKeyIdHint}${inClear && !c.sandbox ? ' · cloud key (*)' : ''}`,
-    }));
-    items.push({ label: 'Type an AccessKey for this session', value: -1, note: 'kept in memory only, never saved' });
-    const warnings = [...new Set(usable.map((c) => c.warning).filter(Boolean))];
     return (
-      <Box key={phase} flexDirection="column">
-        <Text>Credentials: where the key comes from</Text>
-        <Menu
-          items={items}
-          // Enter alone never sends a cloud key where it could be replayed: a sandbox key first, else typing one (-1).
-          initialValue={inClear ? usable.findIndex((c) => c.sandbox) : undefined}
-          onSelect={(item) => {
-            if (item.value === -1) return go('key-id');
-            const c = usable[item.value];
-            if (c) connectWith(c.credentials, c.source, c.ref);
-          }}
-        />
-        {risky && (
-          <Text dimColor wrap="wrap">
-            (*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes by
-            whoever holds this port: the signature does not cover the host.
-          </Text>
-        )}
-        {warnings.map((w) => (
-          <Text key={w} color={color('yellow')} wrap="wrap">
-            warning: {w}
-          </Text>
-        ))}
-        {failure}
-        <Issues issues={state.issues} />
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
+      <CredentialsMenu
+        key={phase}
+        kind={kind}
+        endpoint={endpoint}
+        usable={usable}
+        failure={failure}
+        onPick={(c) => connectWith(c.credentials, c.source, c.ref)}
+        onType={() => go('key-id')}
+      />
     );
   }
 
