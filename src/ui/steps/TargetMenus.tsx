@@ -5,7 +5,7 @@ import { keepsCloudKeysAway } from '../../fc/endpoint.js';
 import type { TargetKind } from '../../wizard/state.js';
 import { Issues, KeyHelp, Menu, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
-import type { FoundCredentials } from '../services.js';
+import type { FoundCredentials, ProfileListing } from '../services.js';
 
 export type TargetChoice = TargetKind | 'profile';
 
@@ -109,6 +109,43 @@ export function CredentialsMenu(props: {
       ))}
       {props.failure}
       <Issues issues={state.issues} />
+      <KeyHelp extra="↑/↓ move" />
+    </Box>
+  );
+}
+
+/** The saved profiles, to redeploy one. */
+export function ProfileMenu(props: {
+  profiles: ProfileListing[];
+  failure: ReactNode;
+  onSelect: (name: string) => void;
+}) {
+  return (
+    <Box flexDirection="column">
+      <Text>Which profile?</Text>
+      <Menu
+        items={props.profiles.map((p) => ({ label: p.name, value: p.name, note: p.summary }))}
+        onSelect={(item) => props.onSelect(item.value)}
+      />
+      {props.failure}
+      <KeyHelp extra="↑/↓ move" />
+    </Box>
+  );
+}
+
+/** The regions, with one given on the command line (or found with a key) first when the list lacks it. */
+export function RegionMenu(props: { regions: readonly string[]; region: string; onSelect: (region: string) => void }) {
+  const { regions, region } = props;
+  const offered = regions.includes(region) || !region ? regions : [region, ...regions];
+  return (
+    <Box flexDirection="column">
+      <Text>Region</Text>
+      <Menu
+        items={offered.map((r) => ({ label: r, value: r }))}
+        initialValue={region}
+        limit={8}
+        onSelect={(item) => props.onSelect(item.value)}
+      />
       <KeyHelp extra="↑/↓ move" />
     </Box>
   );

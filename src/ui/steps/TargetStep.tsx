@@ -7,12 +7,12 @@ import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
-import { ErrorPanel, FieldScreen, KeyHelp, Menu, Spinner, useColor } from '../components.js';
+import { ErrorPanel, FieldScreen, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { EndpointField } from './EndpointField.js';
-import { CredentialsMenu, TargetKindMenu } from './TargetMenus.js';
+import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
 import { maskKeyId } from '../../core/key-id.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
@@ -107,42 +107,34 @@ export function TargetStep() {
 
   if (phase === 'profiles') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Text>Which profile?</Text>
-        <Menu
-          items={found.profiles.map((p) => ({ label: p.name, value: p.name, note: p.summary }))}
-          onSelect={(item) =>
-            run(async (signal) => {
-              const { values, connection } = await services.openProfile(item.value, { signal });
-              if (session.connection && session.connection !== connection) await session.connection.close();
-              session.connection = connection;
-              session.pkg = undefined;
-              dispatch({ type: 'load-profile', profile: values });
-            })
-          }
-        />
-        {failure}
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
+      <ProfileMenu
+        key={phase}
+        profiles={found.profiles}
+        failure={failure}
+        onSelect={(name) =>
+          run(async (signal) => {
+            const { values, connection } = await services.openProfile(name, { signal });
+            if (session.connection && session.connection !== connection) await session.connection.close();
+            session.connection = connection;
+            session.pkg = undefined;
+            dispatch({ type: 'load-profile', profile: values });
+          })
+        }
+      />
     );
   }
 
   if (phase === 'region') {
-    const regions = services.regions.includes(region) || !region ? services.regions : [region, ...services.regions];
     return (
-      <Box key={phase} flexDirection="column">
-        <Text>Region</Text>
-        <Menu
-          items={regions.map((r) => ({ label: r, value: r }))}
-          initialValue={region}
-          limit={8}
-          onSelect={(item) => {
-            setRegion(item.value);
-            go('account');
-          }}
-        />
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
+      <RegionMenu
+        key={phase}
+        regions={services.regions}
+        region={region}
+        onSelect={(r) => {
+          setRegion(r);
+          go('account');
+        }}
+      />
     );
   }
 
