@@ -14,7 +14,7 @@ import { EXIT } from '../../core/errors.js';
 import { useBack } from '../hooks/use-back.js';
 import { formatMs } from '../hooks/use-elapsed.js';
 import { useReveal } from '../hooks/use-reveal.js';
-import { useTask } from '../hooks/use-task.js';
+import { useTask, type TaskState } from '../hooks/use-task.js';
 import { formatBytes } from '../../core/bytes.js';
 import { timingBar } from '../format.js';
 import { toErrorView } from '../../wizard/errors.js';
@@ -74,7 +74,6 @@ const DONE_WORDS: Record<DeployOutcome['status'], string> = {
 
 export function SummaryStep() {
   const { state, services, options, dispatch, exit, session } = useWizard();
-  const color = useColor();
   const outcome = state.deploy.status === 'done' ? state.deploy.outcome : undefined;
   const lines = outcome ? summaryLines(outcome) : [];
   const timings = outcome?.timings ?? [];
@@ -87,7 +86,6 @@ export function SummaryStep() {
     },
     { isActive: !revealed },
   );
-  const slowest = Math.max(1, ...timings.map((t) => t.ms));
   const [name, setName] = useState(state.fromProfile ?? state.functionName ?? '');
   const [skipped, setSkipped] = useState(false);
   const [save, runSave] = useTask<void>();
@@ -135,9 +133,43 @@ export function SummaryStep() {
     { isActive: revealed && !asking && !canInvoke },
   );
   if (!outcome) return <Text>Nothing was deployed.</Text>;
-  const width = 24;
   return (
     <Box flexDirection="column">
+      <OutcomeReport outcome={outcome} lines={lines} shown={shown} failed={failed} />
+      {asking && (
+        <SaveProfileOffer
+          overwrite={overwrite}
+          name={name}
+          onName={setName}
+          save={save}
+          onSave={saveAs}
+          onKeepName={() => setOverwrite(undefined)}
+        />
+      )}
+      {revealed && !asking && (
+        <RedeployAndNext
+          outcome={outcome}
+          canInvoke={canInvoke}
+          invoking={invoking}
+          onInvoke={() => setInvoking(true)}
+        />
+      )}
+    </Box>
+  );
+}
+
+const TIMING_LABEL_WIDTH = 24;
+
+/** The heading, the answer's fields and the phases' timings as revealed so far, then the notes. */
+function OutcomeReport(props: { outcome: DeployOutcome; lines: SummaryLine[]; shown: number; failed: boolean }) {
+  const { state } = useWizard();
+  const color = useColor();
+  const { outcome, lines, shown, failed } = props;
+  const timings = outcome.timings;
+  const revealed = shown >= lines.length + timings.length;
+  const slowest = Math.max(1, ...timings.map((t) => t.ms));
+  return (
+    <>
       {failed ? (
         <Text color={color('red')} bold wrap="wrap">
           ✗ Deploy failed: the service reports codeChecksum {outcome.fn.codeChecksum}, not our CRC-64{' '}
@@ -157,7 +189,7 @@ export function SummaryStep() {
       {shown > lines.length && <Text bold>time</Text>}
       {timings.slice(0, Math.max(0, shown - lines.length)).map((t) => (
         <Text key={t.phase}>
-          <Text dimColor>{`  ${t.phase}`.padEnd(width)} </Text>
+          <Text dimColor>{`  ${t.phase}`.padEnd(TIMING_LABEL_WIDTH)} </Text>
           <Text color={color('cyan')}>{timingBar(t.ms, slowest, BAR_WIDTH).padEnd(BAR_WIDTH)}</Text>
           {formatMs(t.ms).padStart(9)}
         </Text>
@@ -174,74 +206,99 @@ export function SummaryStep() {
             ! {w}
           </Text>
         ))}
-      {asking && overwrite && (
-        <Box flexDirection="column" marginTop={1}>
-          <Text color={color('yellow')} wrap="wrap">
-            A profile named {overwrite} already exists.
+    </>
+  );
+}
+
+/** Save this deploy as a profile: the name, or whether to overwrite the profile of that name. */
+function SaveProfileOffer(props: {
+  overwrite: string | undefined;
+  name: string;
+  onName: (name: string) => void;
+  save: TaskState<void>;
+  onSave: (name: string, replace: boolean) => void;
+  onKeepName: () => void;
+}) {
+  const color = useColor();
+  const { services } = useWizard();
+  const { overwrite } = props;
+  return overwrite ? (
+    <Box flexDirection="column" marginTop={1}>
+      <Text color={color('yellow')} wrap="wrap">
+        A profile named {overwrite} already exists.
+      </Text>
+      <Menu
+        items={[
+          { label: `Overwrite profile ${overwrite}`, value: 'overwrite', note: 'its fields become this deploy\'s' },
+          { label: 'Save under another name', value: 'rename' },
+        ]}
+        onSelect={(item) => (item.value === 'overwrite' ? props.onSave(overwrite, true) : props.onKeepName())}
+      />
+    </Box>
+  ) : (
+    <Box flexDirection="column" marginTop={1}>
+      <Field
+        label="Save as profile"
+        value={props.name}
+        onChange={props.onName}
+        rule="so the next deploy is one command; no secret is saved · Esc: skip"
+        check={(v) => services.profileNameProblem(v)}
+        onSubmit={(v) => props.onSave(v, false)}
+      />
+      {props.save.status === 'failed' && <ErrorPanel error={toErrorView(props.save.error)} title="Could not save the profile" />}
+    </Box>
+  );
+}
+
+/** The command that redeploys this, then exit, or invoke the function once first. */
+function RedeployAndNext(props: {
+  outcome: DeployOutcome;
+  canInvoke: boolean;
+  invoking: boolean;
+  onInvoke: () => void;
+}) {
+  const { state, exit } = useWizard();
+  const color = useColor();
+  const { outcome } = props;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {state.savedProfile ? (
+        <>
+          <Text>
+            <Text color={color('green')}>✓</Text> saved profile {state.savedProfile}. Redeploy with:
           </Text>
+          <Text bold>  fcw deploy --profile {state.savedProfile}</Text>
+        </>
+      ) : (
+        <>
+          <Text>Redeploy with:</Text>
+          <Text bold wrap="wrap">  {deployCommand(state)}</Text>
+        </>
+      )}
+      {!props.canInvoke ? (
+        <KeyHelp only="Enter: exit" />
+      ) : props.invoking ? (
+        <InvokePanel
+          service={state.service?.name ?? ''}
+          functionName={outcome.fn.functionName}
+          deployedChecksum={outcome.fn.codeChecksum}
+          profile={state.savedProfile ?? state.fromProfile}
+          onDone={() => exit(EXIT.ok)}
+        />
+      ) : (
+        <Box flexDirection="column" marginTop={1}>
           <Menu
+            // Done first: Enter on the summary exits, as it always has (habits rely on it).
             items={[
-              { label: `Overwrite profile ${overwrite}`, value: 'overwrite', note: 'its fields become this deploy\'s' },
-              { label: 'Save under another name', value: 'rename' },
+              { label: 'Done', value: 'done' as const },
+              {
+                label: 'Invoke it now',
+                value: 'invoke' as const,
+                note: 'run the function once and see its answer and log',
+              },
             ]}
-            onSelect={(item) => (item.value === 'overwrite' ? saveAs(overwrite, true) : setOverwrite(undefined))}
+            onSelect={(item) => (item.value === 'invoke' ? props.onInvoke() : exit(EXIT.ok))}
           />
-        </Box>
-      )}
-      {asking && !overwrite && (
-        <Box flexDirection="column" marginTop={1}>
-          <Field
-            label="Save as profile"
-            value={name}
-            onChange={setName}
-            rule="so the next deploy is one command; no secret is saved · Esc: skip"
-            check={(v) => services.profileNameProblem(v)}
-            onSubmit={(v) => saveAs(v, false)}
-          />
-          {save.status === 'failed' && <ErrorPanel error={toErrorView(save.error)} title="Could not save the profile" />}
-        </Box>
-      )}
-      {revealed && !asking && (
-        <Box flexDirection="column" marginTop={1}>
-          {state.savedProfile ? (
-            <>
-              <Text>
-                <Text color={color('green')}>✓</Text> saved profile {state.savedProfile}. Redeploy with:
-              </Text>
-              <Text bold>  fcw deploy --profile {state.savedProfile}</Text>
-            </>
-          ) : (
-            <>
-              <Text>Redeploy with:</Text>
-              <Text bold wrap="wrap">  {deployCommand(state)}</Text>
-            </>
-          )}
-          {!canInvoke ? (
-            <KeyHelp only="Enter: exit" />
-          ) : invoking ? (
-            <InvokePanel
-              service={state.service?.name ?? ''}
-              functionName={outcome.fn.functionName}
-              deployedChecksum={outcome.fn.codeChecksum}
-              profile={state.savedProfile ?? state.fromProfile}
-              onDone={() => exit(EXIT.ok)}
-            />
-          ) : (
-            <Box flexDirection="column" marginTop={1}>
-              <Menu
-                // Done first: Enter on the summary exits, as it always has (habits rely on it).
-                items={[
-                  { label: 'Done', value: 'done' as const },
-                  {
-                    label: 'Invoke it now',
-                    value: 'invoke' as const,
-                    note: 'run the function once and see its answer and log',
-                  },
-                ]}
-                onSelect={(item) => (item.value === 'invoke' ? setInvoking(true) : exit(EXIT.ok))}
-              />
-            </Box>
-          )}
         </Box>
       )}
     </Box>
