@@ -88,8 +88,6 @@ export function LimitsStep() {
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
-  const choices = memoryChoices(instanceType);
-  const other: KnownInstanceType = instanceType === 'c1' ? 'e1' : 'c1';
   const switchTo = (next: KnownInstanceType) => {
     setInstanceType(next);
     // A size the new type does not take becomes its smallest.
@@ -101,26 +99,16 @@ export function LimitsStep() {
         {FIELD_RULES.instanceType.label}: {instanceType} ({instanceType === 'c1' ? 'performance' : 'elastic'})
       </Text>
       {sub === 'memory' ? (
-        <Box flexDirection="column">
-          <Text bold>{FIELD_RULES.memorySize.label}</Text>
-          <Rule rule={memoryRuleText(instanceType)} defaultValue={instanceType === 'c1' ? undefined : FIELD_RULES.memorySize.default} />
-          <Menu
-            key={instanceType}
-            items={[
-              ...choices.map((mb) => ({ label: `${mb} MB`, value: mb })),
-              { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' },
-              { label: instanceOffer(other), value: SWITCH, detail: `Switches the instance type to ${other}: ${memoryRuleText(other)}; ${timeoutRuleText(other)}.` },
-            ]}
-            initialValue={choices.includes(memory) ? memory : TYPE}
-            limit={6}
-            onSelect={(item) => {
-              if (item.value === SWITCH) return switchTo(other);
-              if (item.value === TYPE) return go('memory-typed');
-              setMemory(item.value);
-              go('timeout');
-            }}
-          />
-        </Box>
+        <MemoryMenu
+          instanceType={instanceType}
+          memory={memory}
+          onPick={(mb) => {
+            setMemory(mb);
+            go('timeout');
+          }}
+          onType={() => go('memory-typed')}
+          onSwitch={switchTo}
+        />
       ) : sub === 'memory-typed' ? (
         <Field
           label={FIELD_RULES.memorySize.label}
@@ -202,6 +190,44 @@ export function LimitsStep() {
       )}
       <Issues issues={state.issues} />
       <KeyHelp extra={sub === 'memory' ? '↑/↓ move · or type a size' : undefined} />
+    </Box>
+  );
+}
+
+/** The sizes the instance type takes, typing another, and switching to the other instance type. */
+function MemoryMenu(props: {
+  instanceType: KnownInstanceType;
+  memory: number;
+  onPick: (mb: number) => void;
+  onType: () => void;
+  onSwitch: (type: KnownInstanceType) => void;
+}) {
+  const { instanceType, memory } = props;
+  const choices = memoryChoices(instanceType);
+  const other: KnownInstanceType = instanceType === 'c1' ? 'e1' : 'c1';
+  const switchDetail = `Switches the instance type to ${other}: ${memoryRuleText(other)}; ${timeoutRuleText(other)}.`;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{FIELD_RULES.memorySize.label}</Text>
+      <Rule
+        rule={memoryRuleText(instanceType)}
+        defaultValue={instanceType === 'c1' ? undefined : FIELD_RULES.memorySize.default}
+      />
+      <Menu
+        key={instanceType}
+        items={[
+          ...choices.map((mb) => ({ label: `${mb} MB`, value: mb })),
+          { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' },
+          { label: instanceOffer(other), value: SWITCH, detail: switchDetail },
+        ]}
+        initialValue={choices.includes(memory) ? memory : TYPE}
+        limit={6}
+        onSelect={(item) => {
+          if (item.value === SWITCH) return props.onSwitch(other);
+          if (item.value === TYPE) return props.onType();
+          props.onPick(item.value);
+        }}
+      />
     </Box>
   );
 }
