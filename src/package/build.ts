@@ -15,6 +15,7 @@ import { DiscardSink, FileSink, memorySinkFor, TeeSink, writeZip } from './zip-w
 import type { ZipOnDisk } from '../core/zip-on-disk.js';
 import { closeQuietly, createTempZip, removeAtProcessExit, removeTempZip } from './temp-zip.js';
 import type { ReusedEntries, ZipOutput, ZipSink } from './zip-writer.js';
+import { withSmallYoungGeneration } from './young-generation.js';
 
 /** A package whose zip went to a sink (a file, or nowhere) instead of memory. */
 export type PackageSummary = Omit<PackageResult, 'zip'> & { zip?: Buffer };
@@ -136,7 +137,15 @@ export async function packageFolder(
   return (await packageInto(options, { kind: 'sink', sink }, internals)) as PackageSummary;
 }
 
-async function packageInto(
+function packageInto(
+  options: BuildPackageOptions,
+  destination: Destination,
+  internals: BuildInternals,
+): Promise<PackageSummary | PackageOnDisk> {
+  return withSmallYoungGeneration(() => buildInto(options, destination, internals));
+}
+
+async function buildInto(
   options: BuildPackageOptions,
   destination: Destination,
   internals: BuildInternals,

@@ -16,6 +16,7 @@ import { CancelledError } from '../core/errors.js';
 import { DEFLATE_LEVEL, deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
 import { OPEN_FLAGS, readEntry, readFailure, readVerifiedCore } from './read-file.js';
 import type { SelectedEntry } from './select.js';
+import { growthFlagToRestore } from './young-generation.js';
 
 /** Only Node versions with a native zlib.crc32 (20.15+) use workers; others use the in-process queue. */
 export function workersAvailable(): boolean {
@@ -36,7 +37,10 @@ type ResultMessage =
 function workerSource(): string {
   return `
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+// This thread's isolate, as it started, put V8's process-wide young-generation growth factor back to
+// its default; a build that had switched growth off switches it off again (young-generation.ts).
+if (workerData && workerData.growthFlag) require('node:v8').setFlagsFromString(workerData.growthFlag);
 const zlib = require('node:zlib');
 const fs = require('node:fs');
 const readVerifiedCore = ${readVerifiedCore.toString()};
@@ -122,7 +126,8 @@ export class WorkerQueue {
     const source = workerSource();
     for (let i = 0; i < count; i++) {
       // A small young generation: a worker's garbage is mostly Buffers handed on at once.
-      const worker = new Worker(source, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const workerData = { growthFlag: growthFlagToRestore() };
+      const worker = new Worker(source, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.unref();
       const holder = { worker, pending: 0 };
       worker.on('message', (message: { results: ResultMessage[]; packed: ArrayBuffer }) => this.receive(holder, message));
