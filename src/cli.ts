@@ -10,7 +10,9 @@ main(process.argv.slice(2), processIo()).then(
   },
   (error: unknown) => {
     // main() maps every expected failure to a code; reaching here is a bug in fcw.
-    process.stderr.write(`fcw: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `fcw: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = EXIT.failed;
   },
 );

@@ -39,7 +39,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const name = isCommand ? first : 'wizard';
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`fcw: unknown command "${name}". Commands: ${Object.keys(COMMANDS).filter((c) => c !== 'wizard').join(', ')}.\nRun \`fcw --help\` for usage.\n`);
+    io.stderr.write(
+      `fcw: unknown command "${name}". Commands: ${Object.keys(COMMANDS)
+        .filter((c) => c !== 'wizard')
+        .join(', ')}.\nRun \`fcw --help\` for usage.\n`,
+    );
     return EXIT.usage;
   }
   try {

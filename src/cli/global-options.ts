@@ -31,7 +31,12 @@ export interface GlobalFlags {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's argv with the global flags added; unknown flags become a UsageError. */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O, allowPositionals = true) {
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  allowPositionals = true,
+) {
   // The wizard is what a bare `fcw` runs: name it the way the user typed it.
   const typed = command === 'wizard' ? 'fcw' : `fcw ${command}`;
   const all = { ...GLOBAL_OPTIONS, ...options };
@@ -40,7 +45,10 @@ export function parseCommandArgs<O extends Options>(command: string, args: strin
     parsed = parseArgs({ args, options: all, allowPositionals, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.replace(/\.$/, '')} (in \`${typed}\`).`, `Run \`${typed} --help\` to see its flags.`);
+    throw new UsageError(
+      `${message.replace(/\.$/, '')} (in \`${typed}\`).`,
+      `Run \`${typed} --help\` to see its flags.`,
+    );
   }
   refuseRepeatedFlags(typed, args, all);
   return parsed;

@@ -117,8 +117,27 @@ function str(values: Values, flag: string): string | undefined {
 
 /** The flags that change a profile's fields: with --profile and without --save-profile, not kept. */
 const FIELD_FLAGS = [
-  'service', 'create-service', 'function', 'runtime', 'handler', 'code', 'memory', 'timeout', 'initializer', 'init-timeout',
-  'description', 'env', 'layer', 'ca-port', 'instance-type', 'image', 'command', 'args', 'acceleration', 'oss-bucket', 'oss-object',
+  'service',
+  'create-service',
+  'function',
+  'runtime',
+  'handler',
+  'code',
+  'memory',
+  'timeout',
+  'initializer',
+  'init-timeout',
+  'description',
+  'env',
+  'layer',
+  'ca-port',
+  'instance-type',
+  'image',
+  'command',
+  'args',
+  'acceleration',
+  'oss-bucket',
+  'oss-object',
 ] as const;
 
 function unsavedOverrides(values: Values): string[] {
@@ -168,7 +187,11 @@ function err(io: Io, text: string): void {
 /** y/N on the terminal, with plain readline. Ctrl-C at the prompt cancels. */
 async function askYesNo(io: Io, question: string): Promise<boolean> {
   const readline = await import('node:readline');
-  const rl = readline.createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream, terminal: true });
+  const rl = readline.createInterface({
+    input: io.stdin as NodeJS.ReadableStream,
+    output: io.stderr as NodeJS.WritableStream,
+    terminal: true,
+  });
   let answered = false;
   try {
     return await new Promise<boolean>((resolve) => {
@@ -188,7 +211,10 @@ async function askYesNo(io: Io, question: string): Promise<boolean> {
 }
 
 function confirmText(plan: DeployPlan, spec: DeploySpec, formatDiff: (d: DeployPlan['diff']) => string): string {
-  const what = plan.action === 'create' ? `Create function ${spec.service.name}/${spec.function.functionName}` : `Update function ${spec.service.name}/${spec.function.functionName}`;
+  const what =
+    plan.action === 'create'
+      ? `Create function ${spec.service.name}/${spec.function.functionName}`
+      : `Update function ${spec.service.name}/${spec.function.functionName}`;
   return `${what}:\n${formatDiff(plan.diff)}\n  code: ${codeReasonAfterLabel(plan.codeReason)}\n`;
 }
 
@@ -253,13 +279,17 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     if (problem) throw new UsageError(`--save-profile: ${problem}.`);
   }
   if (values.credentials !== undefined) parseCredentialChoice(String(values.credentials));
-  const [{ formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] = await Promise.all([
-    import('../deploy/plan.js'),
-    import('../deploy/run.js'),
-    import('../deploy/target.js'),
-    import('../deploy/report.js'),
-  ]);
-  const ProfileStore = profileName !== undefined || saveName !== undefined ? (await import('../profiles/store.js')).ProfileStore : undefined;
+  const [{ formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] =
+    await Promise.all([
+      import('../deploy/plan.js'),
+      import('../deploy/run.js'),
+      import('../deploy/target.js'),
+      import('../deploy/report.js'),
+    ]);
+  const ProfileStore =
+    profileName !== undefined || saveName !== undefined
+      ? (await import('../profiles/store.js')).ProfileStore
+      : undefined;
   const store = ProfileStore ? new ProfileStore({ env: io.env, stderr: io.stderr }) : undefined;
   const profile: Profile | undefined = profileName !== undefined ? store!.require(profileName) : undefined;
   const source = profile ? `profile "${profile.name}" (${store!.path}) with the flags` : 'the flags';
@@ -315,15 +345,27 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
     const { connect } = await import('../deploy/connect.js');
     const { client, packager, describe } = connect(target, { env: io.env, noCache: values['no-cache'] === true });
     // A dry run deploys nothing: its target line says where it would go.
-    err(io, flags.dryRun ? describe.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : describe);
+    err(
+      io,
+      flags.dryRun ? describe.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : describe,
+    );
     if (profile && unsaved.length > 0) {
       const flagsText = unsaved.map((f) => `--${f}`).join(', ');
-      err(io, `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`);
+      err(
+        io,
+        `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`,
+      );
     }
 
     let recordName = profileName;
     if (saveName !== undefined && !flags.dryRun) {
-      store!.save({ name: saveName, target: target.profileTarget, service: spec.service, function: spec.function, code: spec.code });
+      store!.save({
+        name: saveName,
+        target: target.profileTarget,
+        service: spec.service,
+        function: spec.function,
+        code: spec.code,
+      });
       err(io, `Saved profile "${saveName}" in ${store!.path}.`);
       recordName = saveName;
     }
@@ -446,8 +488,10 @@ function commandHint(error: DeployError, target: ResolvedTarget): string | undef
 /** A refused key: name the source this deploy actually signed with, not a generic place. */
 function keyHint(code: string | undefined, target: ResolvedTarget): string | undefined {
   const used = `This deploy signed with the key from ${target.credentialSource}.`;
-  if (code === 'InvalidAccessKeyID') return `${used} The service does not know that key id: check it is the key for ${target.endpoint} (and enabled, in the cloud).`;
-  if (code === 'SignatureNotMatch') return `${used} The service computed a different signature: check that key's secret, and this machine's clock (at most 15 minutes off).`;
+  if (code === 'InvalidAccessKeyID')
+    return `${used} The service does not know that key id: check it is the key for ${target.endpoint} (and enabled, in the cloud).`;
+  if (code === 'SignatureNotMatch')
+    return `${used} The service computed a different signature: check that key's secret, and this machine's clock (at most 15 minutes off).`;
   return undefined;
 }
 

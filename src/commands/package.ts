@@ -120,7 +120,9 @@ function runtimeOrThrow(value: string | undefined) {
     const suggestion = suggestRuntime(value);
     throw new UsageError(
       `--runtime: unknown runtime "${value}".`,
-      suggestion ? `Did you mean ${suggestion}?` : 'Use an FC 2.0 runtime id such as nodejs20, python3.10, java11, go1 or custom.',
+      suggestion
+        ? `Did you mean ${suggestion}?`
+        : 'Use an FC 2.0 runtime id such as nodejs20, python3.10, java11, go1 or custom.',
     );
   }
   return info;
@@ -134,19 +136,32 @@ function cacheLine(cache: CacheUse): string {
   return `built in full (nothing cached to reuse), ${next}`;
 }
 
-function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined): string {
+function formatHuman(
+  pkg: PackageSummary,
+  checks: { handler?: NamedCheck; initializer?: NamedCheck },
+  out: string | undefined,
+): string {
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
-  lines.push(pkg.source === 'folder' ? `Package of ${pkg.root}` : `Package ${pkg.root} (an existing zip, sent as it is)`);
+  lines.push(
+    pkg.source === 'folder' ? `Package of ${pkg.root}` : `Package ${pkg.root} (an existing zip, sent as it is)`,
+  );
   lines.push(`  files       ${n(pkg.files)}, ${formatBytes(pkg.bytes)} (${n(pkg.bytes)} bytes)`);
-  lines.push(`  zip         ${formatBytes(pkg.zipBytes)} (${n(pkg.zipBytes)} bytes); base64 ${formatBytes(pkg.base64Bytes)}`);
+  lines.push(
+    `  zip         ${formatBytes(pkg.zipBytes)} (${n(pkg.zipBytes)} bytes); base64 ${formatBytes(pkg.base64Bytes)}`,
+  );
   lines.push(`  checksum    ${pkg.checksum} (CRC-64, as FC's codeChecksum)`);
   lines.push(`  size        ${pkg.verdict.status}: ${pkg.verdict.message}`);
   if (pkg.largest.length) {
     const width = Math.max(...pkg.largest.map((l) => formatBytes(l.bytes).length));
-    pkg.largest.forEach((l, i) => lines.push(`  ${i === 0 ? 'largest' : '       '}     ${formatBytes(l.bytes).padStart(width)}  ${l.path}`));
+    pkg.largest.forEach((l, i) =>
+      lines.push(`  ${i === 0 ? 'largest' : '       '}     ${formatBytes(l.bytes).padStart(width)}  ${l.path}`),
+    );
   }
-  for (const [label, check] of [['handler', checks.handler], ['initializer', checks.initializer]] as const) {
+  for (const [label, check] of [
+    ['handler', checks.handler],
+    ['initializer', checks.initializer],
+  ] as const) {
     if (check) lines.push(`  ${label.padEnd(11)} ${check.status}: ${check.value}: ${check.message}`);
   }
   if (pkg.cache) lines.push(`  cache       ${cacheLine(pkg.cache)}`);
@@ -154,7 +169,12 @@ function formatHuman(pkg: PackageSummary, checks: { handler?: NamedCheck; initia
   return `${lines.join('\n')}\n`;
 }
 
-function jsonReport(pkg: PackageSummary, runtime: string | undefined, checks: { handler?: NamedCheck; initializer?: NamedCheck }, out: string | undefined) {
+function jsonReport(
+  pkg: PackageSummary,
+  runtime: string | undefined,
+  checks: { handler?: NamedCheck; initializer?: NamedCheck },
+  out: string | undefined,
+) {
   return {
     source: pkg.source,
     root: pkg.root ?? null,
@@ -180,7 +200,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     // --json promises one object on stdout, also when packaging never finished (as fcw deploy).
     if (args.includes('--json')) {
       const e = error as { message?: string; hint?: string; name?: string };
-      io.stdout.write(`${JSON.stringify({ error: { message: e?.message ?? String(error), hint: e?.hint ?? null, code: e?.name ?? null, exitCode: exitCodeOf(error) } })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ error: { message: e?.message ?? String(error), hint: e?.hint ?? null, code: e?.name ?? null, exitCode: exitCodeOf(error) } })}\n`,
+      );
     }
     throw error;
   }
@@ -195,13 +217,18 @@ async function runPackage(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) {
     throw new UsageError(
-      positionals.length === 0 ? 'fcw package: give the code folder (or a .zip/.jar) to package.' : `fcw package: one folder or file, got ${positionals.length}.`,
+      positionals.length === 0
+        ? 'fcw package: give the code folder (or a .zip/.jar) to package.'
+        : `fcw package: one folder or file, got ${positionals.length}.`,
       'Usage: fcw package DIR [--runtime R] [--handler H] [--out FILE] [--json]',
     );
   }
   const runtime = runtimeOrThrow(values.runtime);
   if (!runtime && (values.handler !== undefined || values.initializer !== undefined)) {
-    throw new UsageError('--handler and --initializer need --runtime: the handler format depends on it.', 'Add --runtime, e.g. --runtime nodejs20.');
+    throw new UsageError(
+      '--handler and --initializer need --runtime: the handler format depends on it.',
+      'Add --runtime, e.g. --runtime nodejs20.',
+    );
   }
   const source = path.resolve(io.cwd, positionals[0]!);
   const outPath = values.out !== undefined ? path.resolve(io.cwd, values.out) : undefined;
@@ -218,9 +245,13 @@ async function runPackage(args: string[], io: Io): Promise<number> {
     const checks: { handler?: NamedCheck; initializer?: NamedCheck } = {};
     if (runtime) {
       const handler = values.handler ?? runtime.defaultHandler;
-      if (!runtime.usesImage) checks.handler = { value: handler, ...(await checkHandler(pkg, runtime.id, handler, 'handler')) };
+      if (!runtime.usesImage)
+        checks.handler = { value: handler, ...(await checkHandler(pkg, runtime.id, handler, 'handler')) };
       if (values.initializer !== undefined) {
-        checks.initializer = { value: values.initializer, ...(await checkHandler(pkg, runtime.id, values.initializer, 'initializer')) };
+        checks.initializer = {
+          value: values.initializer,
+          ...(await checkHandler(pkg, runtime.id, values.initializer, 'initializer')),
+        };
       }
     }
     const failed = checks.handler?.status === 'error' || checks.initializer?.status === 'error';
@@ -230,7 +261,9 @@ async function runPackage(args: string[], io: Io): Promise<number> {
     if (flags.json) io.stdout.write(`${JSON.stringify(jsonReport(pkg, runtime?.id, checks, written))}\n`);
     else io.stdout.write(formatHuman(pkg, checks, written));
     if (failed) {
-      io.stderr.write(`fcw: the package does not contain what the ${checks.handler?.status === 'error' ? 'handler' : 'initializer'} names${out ? `; ${out.target} was not written` : ''}.\n`);
+      io.stderr.write(
+        `fcw: the package does not contain what the ${checks.handler?.status === 'error' ? 'handler' : 'initializer'} names${out ? `; ${out.target} was not written` : ''}.\n`,
+      );
       return EXIT.usage;
     }
     return EXIT.ok;

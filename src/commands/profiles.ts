@@ -61,14 +61,21 @@ function showText(p: Profile, path: string): string {
     `  function      ${f.functionName}: ${f.runtime}, handler ${f.handler}`,
     `  memory        ${f.memorySize !== undefined ? `${f.memorySize} MB` : 'the service default'}, timeout ${f.timeout !== undefined ? `${f.timeout} s` : 'the service default'}`,
   ];
-  if (f.initializer) lines.push(`  initializer   ${f.initializer}${f.initializationTimeout !== undefined ? ` (timeout ${f.initializationTimeout} s)` : ''}`);
+  if (f.initializer)
+    lines.push(
+      `  initializer   ${f.initializer}${f.initializationTimeout !== undefined ? ` (timeout ${f.initializationTimeout} s)` : ''}`,
+    );
   if (f.description) lines.push(`  description   ${f.description}`);
-  if (f.environmentVariables && Object.keys(f.environmentVariables).length) lines.push(`  env           ${Object.keys(f.environmentVariables).join(', ')}`);
+  if (f.environmentVariables && Object.keys(f.environmentVariables).length)
+    lines.push(`  env           ${Object.keys(f.environmentVariables).join(', ')}`);
   if (f.layers?.length) lines.push(`  layers        ${f.layers.join(', ')}`);
   if (f.caPort !== undefined) lines.push(`  caPort        ${f.caPort}`);
   lines.push(`  code          ${codeText(p)}`);
   lines.push(`  last deploy   ${lastText(p)}`);
-  if (p.lastDeploy?.functionId) lines.push(`                functionId ${p.lastDeploy.functionId}, codeChecksum ${p.lastDeploy.codeChecksum ?? '-'}`);
+  if (p.lastDeploy?.functionId)
+    lines.push(
+      `                functionId ${p.lastDeploy.functionId}, codeChecksum ${p.lastDeploy.codeChecksum ?? '-'}`,
+    );
   lines.push(`  redeploy      fcw deploy --profile ${p.name}`);
   return `${lines.join('\n')}\n`;
 }
@@ -80,7 +87,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     // --json promises one object on stdout, so a script piping to a JSON parser sees the error too.
     if (args.includes('--json')) {
       const e = error as { message?: string; hint?: string };
-      io.stdout.write(`${JSON.stringify({ error: { message: e?.message ?? String(error), ...(e?.hint ? { hint: e.hint } : {}), exitCode: exitCodeOf(error) } })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ error: { message: e?.message ?? String(error), ...(e?.hint ? { hint: e.hint } : {}), exitCode: exitCodeOf(error) } })}\n`,
+      );
     }
     throw error;
   }
@@ -96,7 +105,10 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
   }
   // Like \`fcw package\` without DIR: bad usage is exit 2 with the usage on stderr (main prints it).
   if (sub === undefined) {
-    throw new UsageError('`fcw profiles` needs a subcommand: list, show NAME or rm NAME.', 'Usage: fcw profiles list | show NAME | rm NAME [--json]; `fcw profiles --help` says more.');
+    throw new UsageError(
+      '`fcw profiles` needs a subcommand: list, show NAME or rm NAME.',
+      'Usage: fcw profiles list | show NAME | rm NAME [--json]; `fcw profiles --help` says more.',
+    );
   }
   if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`, 'Run `fcw profiles --help`.');
   const store = new ProfileStore({ env: io.env, stderr: io.stderr });
@@ -111,24 +123,35 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
         return EXIT.ok;
       }
       if (profiles.length === 0 && malformed.length === 0) {
-        io.stdout.write(`No saved profiles (in ${store.path}). Save one with \`fcw deploy ... --save-profile NAME\` or the wizard.\n`);
+        io.stdout.write(
+          `No saved profiles (in ${store.path}). Save one with \`fcw deploy ... --save-profile NAME\` or the wizard.\n`,
+        );
         return EXIT.ok;
       }
       const width = Math.max(4, ...profiles.map((p) => p.name.length));
       for (const p of profiles) {
-        io.stdout.write(`${p.name.padEnd(width)}  ${p.service.name}/${p.function.functionName}  ${p.function.runtime}  ${targetText(p)}  ${lastText(p)}\n`);
+        io.stdout.write(
+          `${p.name.padEnd(width)}  ${p.service.name}/${p.function.functionName}  ${p.function.runtime}  ${targetText(p)}  ${lastText(p)}\n`,
+        );
       }
       for (const m of malformed) io.stdout.write(`${m.name.padEnd(width)}  (malformed: ${m.problems.join('; ')})\n`);
       return EXIT.ok;
     }
     case 'show': {
-      if (name === undefined) throw new UsageError('`fcw profiles show` needs a NAME.', `Known profiles: ${store.names().join(', ') || '(none)'}.`);
+      if (name === undefined)
+        throw new UsageError(
+          '`fcw profiles show` needs a NAME.',
+          `Known profiles: ${store.names().join(', ') || '(none)'}.`,
+        );
       // A stored profile that is malformed (edited by hand, a dotted name from an older fcw) is
       // shown as it is stored, with what is wrong and how to get rid of it: \`list\` names it, so
       // \`show\` must not answer "invalid name".
       const broken = store.malformed().find((m) => m.name === name);
       if (broken) {
-        if (!flags.json) io.stdout.write(`profile ${name}   (${store.path}), as stored:\n${JSON.stringify(store.stored(name), null, 2)}\n`);
+        if (!flags.json)
+          io.stdout.write(
+            `profile ${name}   (${store.path}), as stored:\n${JSON.stringify(store.stored(name), null, 2)}\n`,
+          );
         const fixed = name.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[-_]+/, '') || 'web';
         const nameBad = profileNameProblem(name) !== undefined;
         throw new UsageError(
@@ -145,7 +168,11 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
     case 'rm':
     case 'remove':
     case 'delete': {
-      if (name === undefined) throw new UsageError('`fcw profiles rm` needs a NAME.', `Known profiles: ${store.names().join(', ') || '(none)'}.`);
+      if (name === undefined)
+        throw new UsageError(
+          '`fcw profiles rm` needs a NAME.',
+          `Known profiles: ${store.names().join(', ') || '(none)'}.`,
+        );
       if (!store.names().includes(name)) store.require(name); // throws, listing the known ones
       store.remove(name);
       if (flags.json) io.stdout.write(`${JSON.stringify({ removed: name })}\n`);
@@ -153,6 +180,9 @@ async function runProfiles(args: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     default:
-      throw new UsageError(`Unknown subcommand "${sub}".`, 'Use `fcw profiles list`, `fcw profiles show NAME` or `fcw profiles rm NAME`.');
+      throw new UsageError(
+        `Unknown subcommand "${sub}".`,
+        'Use `fcw profiles list`, `fcw profiles show NAME` or `fcw profiles rm NAME`.',
+      );
   }
 }

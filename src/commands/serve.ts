@@ -60,7 +60,10 @@ export function isLoopback(host: string): boolean {
 function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SANDBOX_PORT;
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got '${value}'.`, 'Use --port 0 to pick any free port.');
+    throw new UsageError(
+      `--port must be a whole number from 0 to 65535, got '${value}'.`,
+      'Use --port 0 to pick any free port.',
+    );
   }
   const port = Number(value);
   if (FETCH_BLOCKED_PORTS.has(port)) {
@@ -88,10 +91,9 @@ function describe(sandbox: RunningSandbox, secretWhere: string, secretFile: stri
   // fcw asks a loopback sandbox which key id it expects (/sandbox-info) and reads a key kept in a
   // data directory by itself, wherever --data put it (also when bound to a non-loopback --host, an
   // explicit key is needed, so there is no key file to read).
-  const fcwKey =
-    secretFile
-      ? 'Point fcw at it (fcw reads this sandbox\'s key from its data directory):\n'
-      : `Point fcw at it (export the key, then name it with --credentials env, or pick it in the wizard):\n${exports}`;
+  const fcwKey = secretFile
+    ? "Point fcw at it (fcw reads this sandbox's key from its data directory):\n"
+    : `Point fcw at it (export the key, then name it with --credentials env, or pick it in the wizard):\n${exports}`;
   const named = secretFile ? '' : ' --credentials env';
   return `fcw sandbox listening: an FC 2.0 compatible endpoint (stores and runs functions)
 
@@ -124,7 +126,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout.write(SERVE_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`fcw serve takes no arguments, got '${positionals[0]}'.`, 'Run `fcw serve --help`.');
+  if (positionals.length > 0)
+    throw new UsageError(`fcw serve takes no arguments, got '${positionals[0]}'.`, 'Run `fcw serve --help`.');
   // The log is best effort: when whatever reads our output goes away (`fcw serve | head`, a closed
   // log pipe), a write fails with EPIPE, and an unhandled stream error would stop the sandbox.
   for (const stream of [io.stdout, io.stderr]) stream.on?.('error', ignoreOutputError);
@@ -142,8 +145,16 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   let credentials: Credentials | undefined;
   if (keyId !== undefined || secret) {
-    if (keyId === undefined) throw new UsageError(`${SECRET_ENV} is set but --access-key-id is not.`, 'Give both, or neither to use the key pair kept in the data directory.');
-    if (!secret) throw new UsageError(`--access-key-id needs the secret in the environment variable ${SECRET_ENV}.`, 'The secret is never taken as a flag, so it stays out of shell history and process lists.');
+    if (keyId === undefined)
+      throw new UsageError(
+        `${SECRET_ENV} is set but --access-key-id is not.`,
+        'Give both, or neither to use the key pair kept in the data directory.',
+      );
+    if (!secret)
+      throw new UsageError(
+        `--access-key-id needs the secret in the environment variable ${SECRET_ENV}.`,
+        'The secret is never taken as a flag, so it stays out of shell history and process lists.',
+      );
     if (!/^[\x21-\x7e]+$/.test(keyId)) throw new UsageError('--access-key-id must be printable ASCII without spaces.');
     credentials = { accessKeyId: keyId, accessKeySecret: secret };
   }
@@ -167,21 +178,33 @@ export async function run(args: string[], io: Io): Promise<number> {
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new FailedError(`port ${port} on ${host} is already in use.`, 'Pick another with --port N, or --port 0 for any free port.');
+    if (code === 'EADDRINUSE')
+      throw new FailedError(
+        `port ${port} on ${host} is already in use.`,
+        'Pick another with --port N, or --port 0 for any free port.',
+      );
     if (code === 'EADDRNOTAVAIL') throw new FailedError(`cannot bind to ${host}: no such local address.`);
-    if (code === 'EACCES' || code === 'EPERM') throw new FailedError(`not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`, 'Use a port above 1023, or --data DIR somewhere writable.');
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new FailedError(
+        `not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`,
+        'Use a port above 1023, or --data DIR somewhere writable.',
+      );
     // A file where the data directory (or one of its parents) should be is the user's to fix.
     if (code === 'EEXIST' || code === 'ENOTDIR') {
       throw new UsageError(
         `${values.data !== undefined ? '--data' : 'the sandbox data directory'} ${dataDir} is not a directory: a file is in the way (${code}).`,
-        values.data !== undefined ? 'Give a directory, or a path that does not exist yet (fcw serve creates it).' : 'Move that file, or give another place with --data DIR.',
+        values.data !== undefined
+          ? 'Give a directory, or a path that does not exist yet (fcw serve creates it).'
+          : 'Move that file, or give another place with --data DIR.',
       );
     }
     throw new FailedError(`the sandbox could not start: ${(error as Error).message}`);
   }
 
   const secretFile = credentials ? undefined : credentialsPath(sandbox.dataDir);
-  const secretWhere = secretFile ? `in ${secretFile} (mode 0600; not printed)` : `from the environment variable ${SECRET_ENV} (not printed)`;
+  const secretWhere = secretFile
+    ? `in ${secretFile} (mode 0600; not printed)`
+    : `from the environment variable ${SECRET_ENV} (not printed)`;
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify({

@@ -30,15 +30,24 @@ export interface NonInteractiveContext {
  * for this person (no cloud key: the local sandbox, creating the service), and, when a real
  * terminal was stopped by CI, that CI is the reason.
  */
-export function nonInteractiveError(flags: { endpoint?: string; region?: string; accountId?: string }, context: NonInteractiveContext): UsageError {
+export function nonInteractiveError(
+  flags: { endpoint?: string; region?: string; accountId?: string },
+  context: NonInteractiveContext,
+): UsageError {
   const local = !context.cloudCredentials && !flags.endpoint;
-  const command = deployCommand(local ? { target: LOCAL_TARGET, service: { name: 'SERVICE', isNew: true } } : {}, flags);
+  const command = deployCommand(
+    local ? { target: LOCAL_TARGET, service: { name: 'SERVICE', isNew: true } } : {},
+    flags,
+  );
   const why =
     context.ci !== undefined
       ? `the wizard does not run under CI (CI=${context.ci} is set, though this is a terminal); unset CI to use it.`
       : 'the wizard needs a terminal (stdin and stdout must be a TTY, and CI unset).';
   const note = local ? '\n  (no cloud credentials were found, so this deploys to the local sandbox)' : '';
-  return new UsageError(why, `Deploy without it: ${command}${note}\n  or redeploy a saved profile: fcw deploy --profile NAME\n  (\`fcw deploy --help\` lists every flag.)`);
+  return new UsageError(
+    why,
+    `Deploy without it: ${command}${note}\n  or redeploy a saved profile: fcw deploy --profile NAME\n  (\`fcw deploy --help\` lists every flag.)`,
+  );
 }
 
 /** Stands for the in-process sandbox in the printed command (`--target local`). */
@@ -46,7 +55,9 @@ const LOCAL_TARGET = { kind: 'sandbox' as const, endpoint: '', accountId: '', cr
 
 async function hasCloudCredentials(io: Io): Promise<boolean> {
   const { findCloudCredentials } = await import('../profiles/credentials.js');
-  return (await findCloudCredentials({ env: io.env, home: io.env.HOME || homedir() }).catch(() => undefined)) !== undefined;
+  return (
+    (await findCloudCredentials({ env: io.env, home: io.env.HOME || homedir() }).catch(() => undefined)) !== undefined
+  );
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -58,8 +69,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (!isInteractive(io)) {
     const terminal = Boolean((io.stdin as { isTTY?: boolean }).isTTY && (io.stdout as { isTTY?: boolean }).isTTY);
-    throw nonInteractiveError(flags, { cloudCredentials: await hasCloudCredentials(io), ci: terminal ? io.env.CI : undefined });
+    throw nonInteractiveError(flags, {
+      cloudCredentials: await hasCloudCredentials(io),
+      ci: terminal ? io.env.CI : undefined,
+    });
   }
   const { runWizard } = await import('../ui/run.js');
-  return runWizard(io, { animation: flags.animation, endpoint: flags.endpoint, region: flags.region, accountId: flags.accountId });
+  return runWizard(io, {
+    animation: flags.animation,
+    endpoint: flags.endpoint,
+    region: flags.region,
+    accountId: flags.accountId,
+  });
 }

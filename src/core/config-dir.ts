@@ -4,7 +4,10 @@
 import os from 'node:os';
 import path from 'node:path';
 
-export function fcwConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function fcwConfigDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.FCW_CONFIG_DIR) return path.resolve(env.FCW_CONFIG_DIR);
   const home = env.HOME || os.homedir();
   if (platform === 'darwin') return path.join(home, 'Library', 'Preferences', 'fcw');

@@ -10,7 +10,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** Bad usage or input the user can fix: exit 2. `hint` says how. */
 export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -72,7 +75,10 @@ export class CancelledError extends Error {
 /** The deploy or the service failed: exit 1. */
 export class FailedError extends Error {
   readonly exitCode = EXIT.failed;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'FailedError';
   }

@@ -10,7 +10,13 @@ import type {
   FunctionConfig,
   FunctionInfo,
 } from '../fc/types.js';
-import { formatIssues, validateCreateFunction, validateCreateService, validateRuntime, type ValidationIssue } from '../fc/validate.js';
+import {
+  formatIssues,
+  validateCreateFunction,
+  validateCreateService,
+  validateRuntime,
+  type ValidationIssue,
+} from '../fc/validate.js';
 import type { CodeSource, ProfileService } from '../profiles/schema.js';
 
 /** What a deploy should leave behind: the service, the function's configuration, where its code is. */
@@ -79,10 +85,16 @@ export function validateSpec(spec: DeploySpec, source = 'the flags'): Validation
   // A runtime closed for new functions: whether that matters depends on the read. A create is
   // refused by checkCreatable() and an update gets updateOnlyRuntimeWarning(); warning now as well
   // would print "existing ones can still be updated" right before "cannot be created".
-  if (issues.some((i) => i.field === 'runtime') && asUpdate?.severity !== 'error') issues = issues.filter((i) => i.field !== 'runtime');
-  if (spec.service.create) issues = issues.concat(validateCreateService({ serviceName: spec.service.name, description: spec.service.description }));
+  if (issues.some((i) => i.field === 'runtime') && asUpdate?.severity !== 'error')
+    issues = issues.filter((i) => i.field !== 'runtime');
+  if (spec.service.create)
+    issues = issues.concat(
+      validateCreateService({ serviceName: spec.service.name, description: spec.service.description }),
+    );
   else {
-    issues = issues.concat(validateCreateService({ serviceName: spec.service.name }).filter((i) => i.field === 'serviceName'));
+    issues = issues.concat(
+      validateCreateService({ serviceName: spec.service.name }).filter((i) => i.field === 'serviceName'),
+    );
   }
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
@@ -124,8 +136,18 @@ export function checkCreatable(spec: DeploySpec): void {
 
 /** Compared fields, in the order a person reads them. functionName is the identity, not a field to change. */
 export const DIFF_FIELDS = [
-  'runtime', 'handler', 'memorySize', 'timeout', 'initializer', 'initializationTimeout', 'description',
-  'environmentVariables', 'layers', 'caPort', 'instanceType', 'customContainerConfig',
+  'runtime',
+  'handler',
+  'memorySize',
+  'timeout',
+  'initializer',
+  'initializationTimeout',
+  'description',
+  'environmentVariables',
+  'layers',
+  'caPort',
+  'instanceType',
+  'customContainerConfig',
 ] as const satisfies readonly (keyof FunctionConfig)[];
 
 /** Empty values mean "not set" on both sides: '' and {} and [] equal a field the server left out. */
@@ -133,7 +155,9 @@ function normalize(value: unknown): unknown {
   if (value === '' || value === null) return undefined;
   if (Array.isArray(value)) return value.length === 0 ? undefined : value;
   if (typeof value === 'object' && value !== undefined) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null && v !== '');
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && v !== null && v !== '',
+    );
     if (entries.length === 0) return undefined;
     return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
@@ -167,7 +191,11 @@ export function diffConfig(desired: FunctionConfig, deployed: FunctionInfo): Fie
 
 /** Every set field as a change from nothing: the diff of a create. */
 function creationDiff(desired: FunctionConfig): FieldChange[] {
-  return DIFF_FIELDS.filter((f) => desired[f] !== undefined).map((field) => ({ field, from: undefined, to: desired[field] }));
+  return DIFF_FIELDS.filter((f) => desired[f] !== undefined).map((field) => ({
+    field,
+    from: undefined,
+    to: desired[field],
+  }));
 }
 
 /**
@@ -175,10 +203,18 @@ function creationDiff(desired: FunctionConfig): FieldChange[] {
  * when its checksum differs), or nothing at all when nothing differs.
  * `localChecksum` is the package's CRC-64 (undefined for OSS code and images).
  */
-export function planDeploy(spec: DeploySpec, deployed: FunctionInfo | undefined, localChecksum: string | undefined): DeployPlan {
+export function planDeploy(
+  spec: DeploySpec,
+  deployed: FunctionInfo | undefined,
+  localChecksum: string | undefined,
+): DeployPlan {
   const remote = deployed?.codeChecksum;
   const hasZip = spec.code.kind === 'folder' || spec.code.kind === 'zip';
-  const checksum: ChecksumComparison = { local: localChecksum, remote, match: localChecksum !== undefined && localChecksum === remote };
+  const checksum: ChecksumComparison = {
+    local: localChecksum,
+    remote,
+    match: localChecksum !== undefined && localChecksum === remote,
+  };
   if (!deployed) {
     return {
       action: 'create',
@@ -194,7 +230,9 @@ export function planDeploy(spec: DeploySpec, deployed: FunctionInfo | undefined,
   let codeReason: string;
   if (hasZip) {
     sendCode = !checksum.match;
-    codeReason = checksum.match ? `code unchanged (checksum ${localChecksum})` : `code changed (checksum ${remote ?? 'none'} → ${localChecksum})`;
+    codeReason = checksum.match
+      ? `code unchanged (checksum ${localChecksum})`
+      : `code changed (checksum ${remote ?? 'none'} → ${localChecksum})`;
   } else if (spec.code.kind === 'oss') {
     // fcw cannot know what the OSS object holds now without downloading it: always send it.
     sendCode = true;
@@ -221,7 +259,8 @@ export function changedSince(before: FunctionInfo, after: FunctionInfo): FieldCh
 /** A diff as lines for a person: `  memorySize: 128 → 256`. */
 export function formatDiff(diff: FieldChange[], indent = '  '): string {
   if (diff.length === 0) return `${indent}(no configuration changes)`;
-  const show = (v: unknown) => (v === undefined || v === '' ? '(not set)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const show = (v: unknown) =>
+    v === undefined || v === '' ? '(not set)' : typeof v === 'string' ? v : JSON.stringify(v);
   return diff.map((c) => `${indent}${c.field}: ${show(c.from)} → ${show(c.to)}`).join('\n');
 }
 

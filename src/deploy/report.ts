@@ -14,8 +14,18 @@ export interface TargetView {
 }
 
 /** The --json object: status, function, checksum, requestIds, timings, diff, profile (and more). */
-export function toJsonOutput(result: DeployResult | undefined, context: { profile?: string; target?: TargetView; error?: unknown }): Record<string, unknown> {
-  const target = context.target ? { kind: context.target.kind, endpoint: context.target.endpoint, accountId: context.target.accountId, region: context.target.region } : undefined;
+export function toJsonOutput(
+  result: DeployResult | undefined,
+  context: { profile?: string; target?: TargetView; error?: unknown },
+): Record<string, unknown> {
+  const target = context.target
+    ? {
+        kind: context.target.kind,
+        endpoint: context.target.endpoint,
+        accountId: context.target.accountId,
+        region: context.target.region,
+      }
+    : undefined;
   if (!result) {
     const e = context.error as { message?: string; hint?: string; code?: string; name?: string } | undefined;
     const exitCode = exitCodeOf(context.error);
@@ -57,12 +67,17 @@ function kb(bytes: number | undefined): string {
 }
 
 /** The summary a person reads, one line each. */
-export function formatSummary(result: DeployResult, context: { spec: DeploySpec; profile?: string; target?: TargetView }): string[] {
+export function formatSummary(
+  result: DeployResult,
+  context: { spec: DeploySpec; profile?: string; target?: TargetView },
+): string[] {
   const name = `${context.spec.service.name}/${context.spec.function.functionName}`;
   const lines: string[] = [];
   const where = context.target ? ` at ${context.target.endpoint}` : '';
   if (result.dryRun) {
-    lines.push(`Dry run: would ${result.action === 'unchanged' ? 'do nothing (unchanged)' : `${result.action} ${name}`}${where}. Nothing was written.`);
+    lines.push(
+      `Dry run: would ${result.action === 'unchanged' ? 'do nothing (unchanged)' : `${result.action} ${name}`}${where}. Nothing was written.`,
+    );
     lines.push('Changes:', formatDiff(result.diff));
     if (result.codeReason) lines.push(`Code: ${result.codeReason}`);
     for (const request of result.requests ?? []) lines.push('', formatRequestDescription(request));
@@ -88,9 +103,13 @@ export function formatSummary(result: DeployResult, context: { spec: DeploySpec;
   const writtenButWrong = result.status === 'failed' && result.error?.code === 'CodeChecksumMismatch';
   if (fn && (result.status !== 'failed' || writtenButWrong)) {
     lines.push(`  functionId    ${fn.functionId}`);
-    lines.push(`  runtime       ${fn.runtime}, handler ${fn.handler}, ${fn.memorySize ?? '?'} MB, ${fn.timeout ?? '?'} s`);
+    lines.push(
+      `  runtime       ${fn.runtime}, handler ${fn.handler}, ${fn.memorySize ?? '?'} MB, ${fn.timeout ?? '?'} s`,
+    );
     if (result.checksum.local !== undefined) {
-      lines.push(`  codeChecksum  ${fn.codeChecksum ?? '(none)'} ${result.checksum.match ? '(matches the package)' : `(the package is ${result.checksum.local})`}`);
+      lines.push(
+        `  codeChecksum  ${fn.codeChecksum ?? '(none)'} ${result.checksum.match ? '(matches the package)' : `(the package is ${result.checksum.local})`}`,
+      );
     } else if (fn.codeChecksum) lines.push(`  codeChecksum  ${fn.codeChecksum}`);
     lines.push(`  codeSize      ${kb(fn.codeSize)}`);
     lines.push(`  modified      ${fn.lastModifiedTime}`);
@@ -99,9 +118,14 @@ export function formatSummary(result: DeployResult, context: { spec: DeploySpec;
     if (result.diff.length > 0) lines.push('  changes', formatDiff(result.diff, '    '));
     if (result.status === 'updated') lines.push(`  code          ${codeReasonAfterLabel(result.codeReason ?? '')}`);
   }
-  const timings = Object.entries(result.timings).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  const timings = Object.entries(result.timings)
+    .map(([k, v]) => `${k} ${v} ms`)
+    .join(', ');
   if (timings) lines.push(`  time          ${timings}`);
   if (result.requestIds.length > 0) lines.push(`  request ids   ${result.requestIds.join(', ')}`);
-  if (context.profile) lines.push(`  profile       ${context.profile} (last deploy recorded); redeploy: fcw deploy --profile ${context.profile}`);
+  if (context.profile)
+    lines.push(
+      `  profile       ${context.profile} (last deploy recorded); redeploy: fcw deploy --profile ${context.profile}`,
+    );
   return lines;
 }

@@ -32,8 +32,7 @@ import type {
 
 /** The code of a create or update: an inline zip with its CRC-64, or an object already in OSS. */
 export type CodeUpload =
-  | { kind: 'zip'; zip: ZipBytes; checksum: string }
-  | { kind: 'oss'; bucket: string; object: string };
+  { kind: 'zip'; zip: ZipBytes; checksum: string } | { kind: 'oss'; bucket: string; object: string };
 
 export interface ApiResult<T> {
   data: T;
@@ -296,7 +295,11 @@ export class FcClient {
   // ---- the API ----
 
   listServices(options: ListOptions & CallOptions = {}): Promise<ApiResult<ServiceInfo[]>> {
-    return this.#listAll<ServiceInfo>('services', (opts) => this.#spec({ action: 'ListServices', options: opts }), options);
+    return this.#listAll<ServiceInfo>(
+      'services',
+      (opts) => this.#spec({ action: 'ListServices', options: opts }),
+      options,
+    );
   }
 
   async createService(request: CreateServiceRequest, options: CallOptions = {}): Promise<ApiResult<ServiceInfo>> {
@@ -315,7 +318,11 @@ export class FcClient {
     );
   }
 
-  async getFunction(service: string, functionName: string, options: CallOptions = {}): Promise<ApiResult<FunctionInfo>> {
+  async getFunction(
+    service: string,
+    functionName: string,
+    options: CallOptions = {},
+  ): Promise<ApiResult<FunctionInfo>> {
     return this.#json<FunctionInfo>(this.#spec({ action: 'GetFunction', service, functionName }), options);
   }
 
@@ -336,7 +343,14 @@ export class FcClient {
     code: CodeUpload | undefined,
     options: CallOptions & { ifMatch?: string } = {},
   ): Promise<ApiResult<FunctionInfo>> {
-    const spec = this.#spec({ action: 'UpdateFunction', service, functionName, config, code, ifMatch: options.ifMatch });
+    const spec = this.#spec({
+      action: 'UpdateFunction',
+      service,
+      functionName,
+      config,
+      code,
+      ifMatch: options.ifMatch,
+    });
     const { functionName: _name, ...fields } = config;
     return this.#withReadBack(spec, service, functionName, fields, code, options.ifMatch, options);
   }
@@ -396,7 +410,10 @@ export class FcClient {
     else if (spec.body?.kind === 'raw') body = `<${spec.body.bytes.byteLength} bytes>`;
     else if (spec.body?.kind === 'zip-json') {
       const { code: _c, ...fields } = spec.body.fields;
-      body = { ...fields, code: { zipFile: `<zip ${zipByteLength(spec.body.zip)} bytes, crc64 ${spec.body.checksum}>` } };
+      body = {
+        ...fields,
+        code: { zipFile: `<zip ${zipByteLength(spec.body.zip)} bytes, crc64 ${spec.body.checksum}>` },
+      };
     }
     return { action: spec.action, method: spec.method, url: url.href, headers, body };
   }
@@ -536,7 +553,8 @@ export class FcClient {
       body = await this.#prepareBody(spec.body, options.signal);
     } catch (error) {
       // Stopped during the Content-MD5 pass: not one byte of the request has left.
-      if (error instanceof CancelledError) throw notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`));
+      if (error instanceof CancelledError)
+        throw notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`));
       throw error;
     }
     const read = spec.method === 'GET';
@@ -553,7 +571,9 @@ export class FcClient {
         try {
           this.#throwIfAborted(spec.action, options.signal);
         } catch (error) {
-          throw error instanceof CancelledError ? notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`)) : error;
+          throw error instanceof CancelledError
+            ? notSent(new CancelledError(`${spec.action} cancelled: nothing was sent.`))
+            : error;
         }
       }
       this.#throwIfAborted(spec.action, options.signal);
@@ -746,7 +766,10 @@ export class FcClient {
         throw new FcOutcomeUnknownError(spec.action, error, what);
       }
       const differences = Object.entries(fields)
-        .filter(([key, value]) => value !== undefined && !sameValue(value, (found.data as unknown as Record<string, unknown>)[key]))
+        .filter(
+          ([key, value]) =>
+            value !== undefined && !sameValue(value, (found.data as unknown as Record<string, unknown>)[key]),
+        )
         .map(([key]) => key);
       if (code?.kind === 'zip' && found.data.codeChecksum !== code.checksum) differences.push('codeChecksum');
       // OSS code cannot be compared with what was sent; for an update, an etag that moved on from
@@ -796,7 +819,9 @@ export class FcClient {
         requestId,
       );
     }
-    const what = text.trim() ? `the answer was not an FC error: ${this.#snippet(answer.body)}` : 'the answer had no body';
+    const what = text.trim()
+      ? `the answer was not an FC error: ${this.#snippet(answer.body)}`
+      : 'the answer had no body';
     return new FcApiError(action, answer.status, 'HttpError', what, requestId);
   }
 
@@ -858,7 +883,9 @@ function codeBody(
     };
   }
   if (code?.kind === 'oss') {
-    return { body: { kind: 'json', value: { ...rest, code: { ossBucketName: code.bucket, ossObjectName: code.object } } } };
+    return {
+      body: { kind: 'json', value: { ...rest, code: { ossBucketName: code.bucket, ossObjectName: code.object } } },
+    };
   }
   return { body: { kind: 'json', value: rest } };
 }

@@ -61,7 +61,11 @@ export function checkEndpoint(endpoint: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ConfigError('endpoint', `Endpoint "${endpoint}" is not a URL.`, 'Give it as http://host:port or https://host.');
+    throw new ConfigError(
+      'endpoint',
+      `Endpoint "${endpoint}" is not a URL.`,
+      'Give it as http://host:port or https://host.',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError('endpoint', `Endpoint "${endpoint}" must use http or https, not ${url.protocol}`);

@@ -22,8 +22,7 @@ const HINTS: Record<string, string> = {
   FunctionAlreadyExists:
     'A function with this name already exists in the service. Deploy again: an existing function is updated.',
   ServiceAlreadyExists: 'A service with this name already exists: use it instead of creating it.',
-  EntityTooLarge:
-    'The request is too large to send inline. Upload the zip to OSS and deploy it from there.',
+  EntityTooLarge: 'The request is too large to send inline. Upload the zip to OSS and deploy it from there.',
   PreconditionFailed:
     'The function changed since fcw read it (its etag no longer matches). Run the deploy again to see the new state.',
   ConcurrentUpdateError: 'Another update of this function is in progress. Wait a moment and deploy again.',
@@ -53,9 +52,24 @@ export function hintFor(code: string, action?: string): string | undefined {
 // The request fields FC's InvalidArgument messages name (its message is the only place the field
 // appears): "memorySize must be a multiple of 64".
 const REQUEST_FIELDS = [
-  'serviceName', 'functionName', 'runtime', 'handler', 'memorySize', 'timeout', 'initializer',
-  'initializationTimeout', 'caPort', 'environmentVariables', 'layers', 'code', 'zipFile', 'ossBucketName',
-  'ossObjectName', 'customContainerConfig', 'description', 'instanceType',
+  'serviceName',
+  'functionName',
+  'runtime',
+  'handler',
+  'memorySize',
+  'timeout',
+  'initializer',
+  'initializationTimeout',
+  'caPort',
+  'environmentVariables',
+  'layers',
+  'code',
+  'zipFile',
+  'ossBucketName',
+  'ossObjectName',
+  'customContainerConfig',
+  'description',
+  'instanceType',
 ];
 const REQUEST_FIELD = new RegExp(`\\b(${REQUEST_FIELDS.join('|')})\\b`, 'i');
 
@@ -84,9 +98,7 @@ export class FcApiError extends Error {
     /** `x-fc-request-id`, '' when the answer had none. */
     readonly requestId: string,
   ) {
-    super(
-      `${action} failed: ${status} ${code}: ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`,
-    );
+    super(`${action} failed: ${status} ${code}: ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`);
     this.name = 'FcApiError';
     this.hint = hintFor(code, action);
     this.field = fieldOfInvalidArgument(code, errorMessage);
@@ -125,8 +137,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 /** No answer within the time limit (of the last of `attempts` attempts, when a read was retried). */
 export class FcTimeoutError extends Error {
   readonly exitCode = EXIT.failed;
-  readonly hint =
-    'The service did not answer in time. Check the network; for large code packages, upload through OSS.';
+  readonly hint = 'The service did not answer in time. Check the network; for large code packages, upload through OSS.';
   constructor(
     readonly action: string,
     /** The last attempt's limit. */

@@ -118,7 +118,16 @@ export const LANGUAGE_LABELS: Readonly<Record<RuntimeLanguage, string>> = {
 };
 
 /** The wizard's order of languages. */
-const LANGUAGE_ORDER: readonly RuntimeLanguage[] = ['nodejs', 'python', 'java', 'php', 'dotnet', 'go', 'custom', 'container'];
+const LANGUAGE_ORDER: readonly RuntimeLanguage[] = [
+  'nodejs',
+  'python',
+  'java',
+  'php',
+  'dotnet',
+  'go',
+  'custom',
+  'container',
+];
 
 /**
  * Which runtimes are deprecated, and how far. This reflects FC's public runtime deprecation
@@ -328,7 +337,12 @@ export function memoryRuleText(instanceType?: string): string {
 
 export function timeoutRuleText(instanceType?: string): string {
   const kind = instanceKind(instanceType);
-  const label = kind === 'elastic' ? 'elastic instance' : kind === 'performance' ? 'performance instance' : `instance type ${instanceType}`;
+  const label =
+    kind === 'elastic'
+      ? 'elastic instance'
+      : kind === 'performance'
+        ? 'performance instance'
+        : `instance type ${instanceType}`;
   return `whole seconds from ${TIMEOUT_MIN_S} to ${timeoutMax(instanceType)} (${label})`;
 }
 

@@ -67,6 +67,9 @@ export function computeSignature(accessKeySecret: string, input: SignInput): str
 }
 
 /** The `Authorization` header value: `FC {accessKeyId}:{signature}`. */
-export function authorizationHeader(credentials: Pick<Credentials, 'accessKeyId' | 'accessKeySecret'>, input: SignInput): string {
+export function authorizationHeader(
+  credentials: Pick<Credentials, 'accessKeyId' | 'accessKeySecret'>,
+  input: SignInput,
+): string {
   return `FC ${credentials.accessKeyId}:${computeSignature(credentials.accessKeySecret, input)}`;
 }

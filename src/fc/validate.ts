@@ -56,11 +56,7 @@ import {
   timeoutRuleText,
   type RuntimeInfo,
 } from './rules.js';
-import type {
-  CreateFunctionRequest,
-  CreateServiceRequest,
-  UpdateFunctionRequest,
-} from './types.js';
+import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from './types.js';
 
 export interface ValidationIssue {
   /** The request field, dotted for nested ones: `customContainerConfig.image`. */
@@ -110,7 +106,14 @@ function issue(
 }
 
 /** `field: must be RULE; got VALUE. FIX` */
-function must(field: string, rule: string, value: unknown, ruleText: string, fix?: string, label = field): ValidationIssue {
+function must(
+  field: string,
+  rule: string,
+  value: unknown,
+  ruleText: string,
+  fix?: string,
+  label = field,
+): ValidationIssue {
   return issue(field, rule, value, `${label}: must be ${ruleText}; got ${showValue(value)}.${fix ? ` ${fix}` : ''}`);
 }
 
@@ -152,15 +155,31 @@ export function suggestName(v: string, prefix: string, max: number): string {
   return NAME_PATTERN.test(s) ? s : prefix.replace(/-$/, '');
 }
 
-function validateName(field: string, v: unknown, max: number, prefix: string, example: string): ValidationIssue | undefined {
+function validateName(
+  field: string,
+  v: unknown,
+  max: number,
+  prefix: string,
+  example: string,
+): ValidationIssue | undefined {
   const rule = `letters, digits, _ and -, starting with a letter or _, 1–${max} characters`;
   if (isMissing(v) || v === '') {
-    return issue(field, 'required', v, `${field}: is required (${rule}); got ${showValue(v === '' ? '' : undefined)}. Try "${example}".`);
+    return issue(
+      field,
+      'required',
+      v,
+      `${field}: is required (${rule}); got ${showValue(v === '' ? '' : undefined)}. Try "${example}".`,
+    );
   }
   if (typeof v !== 'string') return must(field, 'type', v, `a string (${rule})`);
   const fix = `Try "${suggestName(v, prefix, max)}".`;
   if (v.length > max) {
-    return issue(field, 'length', v, `${field}: must be 1–${max} characters; got ${v.length} characters (${showValue(v)}). ${fix}`);
+    return issue(
+      field,
+      'length',
+      v,
+      `${field}: must be 1–${max} characters; got ${v.length} characters (${showValue(v)}). ${fix}`,
+    );
   }
   const bad = /[^A-Za-z0-9_-]/.exec(v);
   if (bad) {
@@ -173,7 +192,12 @@ function validateName(field: string, v: unknown, max: number, prefix: string, ex
     );
   }
   if (!NAME_PATTERN.test(v)) {
-    return issue(field, 'first-char', v, `${field}: must start with a letter or _ (not a digit or -); got ${showValue(v)}. ${fix}`);
+    return issue(
+      field,
+      'first-char',
+      v,
+      `${field}: must start with a letter or _ (not a digit or -); got ${showValue(v)}. ${fix}`,
+    );
   }
   return undefined;
 }
@@ -231,7 +255,12 @@ function currentRuntimeList(): string {
 
 export function validateRuntime(v: unknown, mode: Mode): ValidationIssue | undefined {
   if (isMissing(v) || v === '') {
-    return issue('runtime', 'required', v, `runtime: is required (one of ${currentRuntimeList()}); got nothing. Try ${DEFAULT_RUNTIME}.`);
+    return issue(
+      'runtime',
+      'required',
+      v,
+      `runtime: is required (one of ${currentRuntimeList()}); got nothing. Try ${DEFAULT_RUNTIME}.`,
+    );
   }
   if (typeof v !== 'string') return must('runtime', 'type', v, 'a runtime id string', `Try "${DEFAULT_RUNTIME}".`);
   const info = getRuntime(v);
@@ -246,7 +275,12 @@ export function validateRuntime(v: unknown, mode: Mode): ValidationIssue | undef
     );
   }
   if (!runtimeAllows(v, mode)) {
-    return issue('runtime', 'deprecated', v, `runtime: ${info.statusNote}; got ${showValue(v)}. Use ${successorRuntime(info)} instead.`);
+    return issue(
+      'runtime',
+      'deprecated',
+      v,
+      `runtime: ${info.statusNote}; got ${showValue(v)}. Use ${successorRuntime(info)} instead.`,
+    );
   }
   if (info.status === 'deprecated-no-create') {
     // Update mode on a runtime that refuses new functions: allowed, but the next phase will refuse updates.
@@ -312,7 +346,12 @@ export function validateHandler(
   if (isMissing(v) || (v === '' && field === 'handler')) {
     if (field === 'initializer') return undefined; // optional; '' clears it on update
     const forRuntime = info && fmt ? ` for ${info.id} (${fmt.form})` : '';
-    return issue(field, 'required', v, `${field}: is required${forRuntime}; got ${showValue(v === '' ? '' : undefined)}. Try ${example}.`);
+    return issue(
+      field,
+      'required',
+      v,
+      `${field}: is required${forRuntime}; got ${showValue(v === '' ? '' : undefined)}. Try ${example}.`,
+    );
   }
   if (typeof v !== 'string') return must(field, 'type', v, `a string (${ruleText})`, `Try "${example}".`);
   if (v === '') return undefined; // an empty initializer: none
@@ -355,7 +394,8 @@ export function validateHandler(
 
 export function validateInstanceType(v: unknown): ValidationIssue | undefined {
   if (isMissing(v) || v === '') return undefined;
-  if (typeof v !== 'string') return must('instanceType', 'type', v, `a string (${INSTANCE_TYPES.join(' or ')})`, 'Try "e1".');
+  if (typeof v !== 'string')
+    return must('instanceType', 'type', v, `a string (${INSTANCE_TYPES.join(' or ')})`, 'Try "e1".');
   if ((INSTANCE_TYPES as readonly string[]).includes(v)) return undefined;
   return issue(
     'instanceType',
@@ -378,8 +418,11 @@ export function validateMemorySize(v: unknown, instanceType?: string): Validatio
   const n = v as number;
   if (kind === 'performance') {
     if ((MEMORY_PERFORMANCE_SIZES_MB as readonly number[]).includes(n)) return undefined;
-    const up = MEMORY_PERFORMANCE_SIZES_MB.find((s) => s >= n) ?? MEMORY_PERFORMANCE_SIZES_MB[MEMORY_PERFORMANCE_SIZES_MB.length - 1];
-    const elasticHint = n <= MEMORY_ELASTIC_MAX_MB ? ', or an elastic instance (instanceType e1) for smaller sizes' : '';
+    const up =
+      MEMORY_PERFORMANCE_SIZES_MB.find((s) => s >= n) ??
+      MEMORY_PERFORMANCE_SIZES_MB[MEMORY_PERFORMANCE_SIZES_MB.length - 1];
+    const elasticHint =
+      n <= MEMORY_ELASTIC_MAX_MB ? ', or an elastic instance (instanceType e1) for smaller sizes' : '';
     return must('memorySize', 'enum', v, ruleText, `Try ${up}${elasticHint}.`);
   }
   const roundedUp = Math.ceil(n / MEMORY_STEP_MB) * MEMORY_STEP_MB;
@@ -419,11 +462,19 @@ export function validateInitializationTimeout(v: unknown): ValidationIssue | und
   if (notInt) return notInt;
   const n = v as number;
   if (n >= INIT_TIMEOUT_MIN_S && n <= INIT_TIMEOUT_MAX_S) return undefined;
-  return must('initializationTimeout', 'range', v, ruleText, `Try ${clamp(n, INIT_TIMEOUT_MIN_S, INIT_TIMEOUT_MAX_S)}.`);
+  return must(
+    'initializationTimeout',
+    'range',
+    v,
+    ruleText,
+    `Try ${clamp(n, INIT_TIMEOUT_MIN_S, INIT_TIMEOUT_MAX_S)}.`,
+  );
 }
 
 function customRuntimeIds(): string {
-  return RUNTIMES.filter((r) => r.isCustom).map((r) => r.id).join(', ');
+  return RUNTIMES.filter((r) => r.isCustom)
+    .map((r) => r.id)
+    .join(', ');
 }
 
 export function validateCaPort(runtime: unknown, v: unknown): ValidationIssue | undefined {
@@ -529,7 +580,12 @@ export function validateEnvironmentVariables(obj: unknown): ValidationIssue | un
   if (isMissing(obj)) return undefined;
   if (!isRecord(obj)) {
     const kind = Array.isArray(obj) ? 'an array' : `a ${typeof obj}`;
-    return issue(field, 'type', kind, `${field}: must be an object of string keys to string values; got ${kind}. Send {"KEY": "value"}.`);
+    return issue(
+      field,
+      'type',
+      kind,
+      `${field}: must be an object of string keys to string values; got ${kind}. Send {"KEY": "value"}.`,
+    );
   }
   for (const [key, value] of Object.entries(obj)) {
     const keyIssue = validateEnvKey(key);
@@ -575,10 +631,23 @@ export function validateLayers(arr: unknown): ValidationIssue | undefined {
     const label = `${field}[${i}]`;
     if (typeof layer !== 'string') return must(field, 'type', layer, `a string (${ruleText})`, undefined, label);
     if (!LAYER_REF_PATTERN.test(layer) && !LAYER_ARN_PATTERN.test(layer)) {
-      return must(field, 'format', layer, ruleText, 'Copy the layer reference from the FC console\'s layer page.', label);
+      return must(
+        field,
+        'format',
+        layer,
+        ruleText,
+        "Copy the layer reference from the FC console's layer page.",
+        label,
+      );
     }
     if (seen.has(layer)) {
-      return issue(field, 'duplicate', layer, `${label}: is listed twice; got ${showValue(layer)}. Remove the second entry.`, 'warning');
+      return issue(
+        field,
+        'duplicate',
+        layer,
+        `${label}: is listed twice; got ${showValue(layer)}. Remove the second entry.`,
+        'warning',
+      );
     }
     seen.add(layer);
   }
@@ -626,7 +695,8 @@ export function validateCustomContainerConfig(runtime: unknown, cfg: unknown): V
       'customContainerConfig.image: is required for runtime custom-container; got nothing. Give the image address, e.g. registry.cn-hangzhou.aliyuncs.com/ns/repo:tag.',
     );
   }
-  if (!isRecord(cfg)) return must('customContainerConfig', 'type', cfg, 'an object {image, command?, args?, accelerationType?}');
+  if (!isRecord(cfg))
+    return must('customContainerConfig', 'type', cfg, 'an object {image, command?, args?, accelerationType?}');
   const image = cfg.image;
   if (isMissing(image) || image === '') {
     return issue(
@@ -638,7 +708,13 @@ export function validateCustomContainerConfig(runtime: unknown, cfg: unknown): V
   }
   if (typeof image !== 'string') return must('customContainerConfig.image', 'type', image, 'an image address string');
   if (/\s/.test(image)) {
-    return must('customContainerConfig.image', 'format', image, 'an image address without spaces', `Try ${JSON.stringify(image.trim().replace(/\s+/g, ''))}.`);
+    return must(
+      'customContainerConfig.image',
+      'format',
+      image,
+      'an image address without spaces',
+      `Try ${JSON.stringify(image.trim().replace(/\s+/g, ''))}.`,
+    );
   }
   const command = checkJsonArrayString('customContainerConfig.command', cfg.command);
   if (command) return command;
@@ -646,7 +722,10 @@ export function validateCustomContainerConfig(runtime: unknown, cfg: unknown): V
   if (args) return args;
   const accel = cfg.accelerationType;
   if (!isMissing(accel) && !(ACCELERATION_TYPES as readonly unknown[]).includes(accel)) {
-    const near = typeof accel === 'string' ? ACCELERATION_TYPES.find((a) => a.toLowerCase() === accel.trim().toLowerCase()) : undefined;
+    const near =
+      typeof accel === 'string'
+        ? ACCELERATION_TYPES.find((a) => a.toLowerCase() === accel.trim().toLowerCase())
+        : undefined;
     return must(
       'customContainerConfig.accelerationType',
       'enum',
@@ -680,7 +759,12 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
     );
   }
   if (isMissing(code)) {
-    return issue('code', 'required', undefined, 'code: is required: a zip (zipFile, base64) or an OSS bucket and object; got nothing. Point fcw at your code folder or a .zip.');
+    return issue(
+      'code',
+      'required',
+      undefined,
+      'code: is required: a zip (zipFile, base64) or an OSS bucket and object; got nothing. Point fcw at your code folder or a .zip.',
+    );
   }
   if (!isRecord(code)) return must('code', 'type', code, 'an object {zipFile} or {ossBucketName, ossObjectName}');
   const { zipFile, ossBucketName, ossObjectName } = code;
@@ -705,11 +789,23 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
     );
   }
   if (!hasZip && !hasBucket) {
-    return issue('code', 'required', summarizeCode(code), `code: must hold zipFile or ossBucketName + ossObjectName; got ${describeCode(code)}. Add one source.`);
+    return issue(
+      'code',
+      'required',
+      summarizeCode(code),
+      `code: must hold zipFile or ossBucketName + ossObjectName; got ${describeCode(code)}. Add one source.`,
+    );
   }
   if (hasZip) {
-    if (typeof zipFile !== 'string') return must('code.zipFile', 'type', summarizeCode(code), 'a base64 string of a zip file');
-    if (zipFile === '') return issue('code.zipFile', 'required', '', 'code.zipFile: must be a base64 zip; got an empty string. Build the package first.');
+    if (typeof zipFile !== 'string')
+      return must('code.zipFile', 'type', summarizeCode(code), 'a base64 string of a zip file');
+    if (zipFile === '')
+      return issue(
+        'code.zipFile',
+        'required',
+        '',
+        'code.zipFile: must be a base64 zip; got an empty string. Build the package first.',
+      );
     if (!isStandardBase64(zipFile)) {
       return issue(
         'code.zipFile',
@@ -737,9 +833,22 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
       'an OSS bucket name: 3–63 lower-case letters, digits and -, starting and ending with a letter or digit',
     );
   }
-  if (typeof ossObjectName !== 'string' || ossObjectName.startsWith('/') || Buffer.byteLength(ossObjectName) > OSS_OBJECT_MAX_BYTES) {
-    const fix = typeof ossObjectName === 'string' && ossObjectName.startsWith('/') ? `Try ${JSON.stringify(ossObjectName.replace(/^\/+/, ''))}.` : undefined;
-    return must('code.ossObjectName', 'format', ossObjectName, `an OSS object key of 1–${OSS_OBJECT_MAX_BYTES} bytes not starting with /`, fix);
+  if (
+    typeof ossObjectName !== 'string' ||
+    ossObjectName.startsWith('/') ||
+    Buffer.byteLength(ossObjectName) > OSS_OBJECT_MAX_BYTES
+  ) {
+    const fix =
+      typeof ossObjectName === 'string' && ossObjectName.startsWith('/')
+        ? `Try ${JSON.stringify(ossObjectName.replace(/^\/+/, ''))}.`
+        : undefined;
+    return must(
+      'code.ossObjectName',
+      'format',
+      ossObjectName,
+      `an OSS object key of 1–${OSS_OBJECT_MAX_BYTES} bytes not starting with /`,
+      fix,
+    );
   }
   return undefined;
 }
@@ -799,12 +908,30 @@ export function validateCodeSize(bytes: unknown, via: 'inline' | 'oss'): Validat
 // Whole requests
 
 const FUNCTION_FIELDS = new Set([
-  'functionName', 'runtime', 'handler', 'description', 'memorySize', 'timeout', 'initializer',
-  'initializationTimeout', 'environmentVariables', 'layers', 'caPort', 'customContainerConfig',
-  'instanceType', 'code',
+  'functionName',
+  'runtime',
+  'handler',
+  'description',
+  'memorySize',
+  'timeout',
+  'initializer',
+  'initializationTimeout',
+  'environmentVariables',
+  'layers',
+  'caPort',
+  'customContainerConfig',
+  'instanceType',
+  'code',
   // FC 2.0 fields fcw does not set but the API accepts: not typos, so no warning.
-  'instanceConcurrency', 'instanceSoftConcurrency', 'instanceLifecycleConfig', 'customDNS',
-  'customRuntimeConfig', 'customHealthCheckConfig', 'cpu', 'diskSize', 'gpuMemorySize',
+  'instanceConcurrency',
+  'instanceSoftConcurrency',
+  'instanceLifecycleConfig',
+  'customDNS',
+  'customRuntimeConfig',
+  'customHealthCheckConfig',
+  'cpu',
+  'diskSize',
+  'gpuMemorySize',
 ]);
 
 function unknownFieldIssues(req: Record<string, unknown>, known: ReadonlySet<string>): ValidationIssue[] {
@@ -813,7 +940,13 @@ function unknownFieldIssues(req: Record<string, unknown>, known: ReadonlySet<str
     if (known.has(key)) continue;
     const near = [...known].find((k) => k.toLowerCase() === key.toLowerCase());
     out.push(
-      issue(key, 'unknown-field', key, `${key}: is not a field FC knows; got it in the request. ${near ? `Did you mean ${near}?` : 'It will be ignored.'}`, 'warning'),
+      issue(
+        key,
+        'unknown-field',
+        key,
+        `${key}: is not a field FC knows; got it in the request. ${near ? `Did you mean ${near}?` : 'It will be ignored.'}`,
+        'warning',
+      ),
     );
   }
   return out;
@@ -916,12 +1049,21 @@ export function validateUpdateFunction(
     const own = validateRuntime(runtime, 'update');
     if (own?.rule === 'enum') {
       // The function exists on it, so FC knows this runtime even if fcw does not: warn only.
-      out.push({ ...own, severity: 'warning', message: `runtime: fcw does not know ${showValue(runtime)}, so its handler format is not checked. If it is a typo, check the function's runtime.` });
+      out.push({
+        ...own,
+        severity: 'warning',
+        message: `runtime: fcw does not know ${showValue(runtime)}, so its handler format is not checked. If it is a typo, check the function's runtime.`,
+      });
     } else push(out, own);
   }
   if ('functionName' in req) {
     out.push(
-      issue('functionName', 'not-allowed', req.functionName, `functionName: cannot be changed by an update; got ${showValue(req.functionName)}. Create a new function instead.`),
+      issue(
+        'functionName',
+        'not-allowed',
+        req.functionName,
+        `functionName: cannot be changed by an update; got ${showValue(req.functionName)}. Create a new function instead.`,
+      ),
     );
   }
   const instanceType = typeof req.instanceType === 'string' ? req.instanceType : current?.instanceType;
@@ -946,8 +1088,15 @@ export function validateUpdateFunction(
 }
 
 const SERVICE_FIELDS = new Set([
-  'serviceName', 'description', 'role', 'internetAccess', 'logConfig', 'vpcConfig', 'nasConfig',
-  'tracingConfig', 'ossMountConfig',
+  'serviceName',
+  'description',
+  'role',
+  'internetAccess',
+  'logConfig',
+  'vpcConfig',
+  'nasConfig',
+  'tracingConfig',
+  'ossMountConfig',
 ]);
 
 /** A RAM role ARN: acs:ram::{accountId}:role/{name}. */
@@ -960,7 +1109,16 @@ export function validateCreateService(req: CreateServiceRequest | unknown): Vali
   push(out, checkDescription(req.description));
   if (!isMissing(req.role) && req.role !== '') {
     if (typeof req.role !== 'string' || !ROLE_ARN.test(req.role)) {
-      push(out, must('role', 'format', req.role, 'a RAM role ARN, acs:ram::{accountId}:role/{roleName}', 'Copy the ARN from the RAM console.'));
+      push(
+        out,
+        must(
+          'role',
+          'format',
+          req.role,
+          'a RAM role ARN, acs:ram::{accountId}:role/{roleName}',
+          'Copy the ARN from the RAM console.',
+        ),
+      );
     }
   }
   if (!isMissing(req.internetAccess) && typeof req.internetAccess !== 'boolean') {
@@ -976,7 +1134,15 @@ export function validateCreateService(req: CreateServiceRequest | unknown): Vali
     const hasStore = typeof log.logstore === 'string' && log.logstore !== '';
     if (hasProject !== hasStore) {
       const missing = hasProject ? 'logstore' : 'project';
-      push(out, issue(`logConfig.${missing}`, 'pair', log, `logConfig.${missing}: project and logstore go together; got only ${hasProject ? 'project' : 'logstore'}. Add ${missing}.`));
+      push(
+        out,
+        issue(
+          `logConfig.${missing}`,
+          'pair',
+          log,
+          `logConfig.${missing}: project and logstore go together; got only ${hasProject ? 'project' : 'logstore'}. Add ${missing}.`,
+        ),
+      );
     }
   }
   out.push(...unknownFieldIssues(req, SERVICE_FIELDS));

@@ -78,7 +78,8 @@ function progressReporter(selection: Selection, options: BuildPackageOptions, ev
   let files = 0;
   let bytes = 0;
   let last = 0;
-  const report = () => onProgress({ phase: 'zip', files, totalFiles: selection.files, bytes, totalBytes: selection.bytes });
+  const report = () =>
+    onProgress({ phase: 'zip', files, totalFiles: selection.files, bytes, totalBytes: selection.bytes });
   return {
     done(entry: SelectedEntry) {
       files++;
@@ -94,7 +95,10 @@ function progressReporter(selection: Selection, options: BuildPackageOptions, ev
 }
 
 /** Builds the package and keeps the zip in memory (the contract: what deploy sends). */
-export async function buildPackage(options: BuildPackageOptions, internals: BuildInternals = {}): Promise<PackageResult> {
+export async function buildPackage(
+  options: BuildPackageOptions,
+  internals: BuildInternals = {},
+): Promise<PackageResult> {
   // In memory there is always a zip: a Buffer, or (a tree unchanged since the cached build) a getter
   // that loads it on first use, so the object is returned as it is rather than spread.
   return (await packageFolder(options, undefined, internals)) as PackageResult;
@@ -153,7 +157,11 @@ async function buildInto(
   const sink = destination.kind === 'sink' ? destination.sink : undefined;
   if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
   const scanStartNs = (internals.nowNs ?? wallClockNs)();
-  const selection = await selectEntries(options.root, { runtime: options.runtime, exclude: internals.excludePaths, sync: true });
+  const selection = await selectEntries(options.root, {
+    runtime: options.runtime,
+    exclude: internals.excludePaths,
+    sync: true,
+  });
   options.onProgress?.({ phase: 'scan', files: 0, totalFiles: selection.files, bytes: 0, totalBytes: selection.bytes });
   const cached = options.cache?.open(selection.root, options.runtime);
   try {
@@ -165,12 +173,16 @@ async function buildInto(
     if (cached && match?.unchanged) {
       if (destination.kind === 'disk') {
         if (cached.verify()) {
-          const summary = summaryOf(selection, { zip: undefined, zipBytes: cached.zipBytes, checksum: cached.checksum }, {
-            used: true,
-            unchanged: true,
-            reused: reusedCount(selection),
-            stored: true,
-          });
+          const summary = summaryOf(
+            selection,
+            { zip: undefined, zipBytes: cached.zipBytes, checksum: cached.checksum },
+            {
+              used: true,
+              unchanged: true,
+              reused: reusedCount(selection),
+              stored: true,
+            },
+          );
           // The client checks the file's CRC-64 again as it reads it for the request's digest.
           return { ...summary, zip: onDisk(cached.zipPath, cached.zipBytes, cached.checksum), folderMatchesZip: true };
         }
@@ -183,19 +195,26 @@ async function buildInto(
     const writer = options.cache?.beginWrite(selection.root, options.runtime);
     // On disk without the cache: a temporary file of our own.
     const temp = destination.kind === 'disk' && !writer ? createTempZip(destination.tempDir) : undefined;
-    const memory = destination.kind === 'sink' && sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
+    const memory =
+      destination.kind === 'sink' && sink === undefined && writer ? memorySinkFor(selection.entries) : undefined;
     const own = temp ? new FileSink(temp.fd) : (sink ?? memory);
     const target = writer ? (own ? new TeeSink(own, writer.sink) : writer.sink) : own;
     let reused = 0;
     let output: ZipOutput;
     try {
-      output = await zipSelection(selection, options, internals, target, reuse && {
-        has: (entry) => entry.kind === 'file' && entry.size > 0 && reuse.reusableRow(entry) !== undefined,
-        take: (entry) => {
-          reused++;
-          return reuse.prepared(entry);
+      output = await zipSelection(
+        selection,
+        options,
+        internals,
+        target,
+        reuse && {
+          has: (entry) => entry.kind === 'file' && entry.size > 0 && reuse.reusableRow(entry) !== undefined,
+          take: (entry) => {
+            reused++;
+            return reuse.prepared(entry);
+          },
         },
-      });
+      );
     } catch (error) {
       writer?.abandon();
       if (temp) {

@@ -251,7 +251,10 @@ export class CacheWriter {
    * Puts the zip and its manifest in place (each by rename), then tidies the folder and the cache.
    * Returns where the zip now is.
    */
-  commit(fields: Omit<Manifest, 'format' | 'zipFile' | 'rows' | 'keyDigest'>, entries: readonly SelectedEntry[]): string {
+  commit(
+    fields: Omit<Manifest, 'format' | 'zipFile' | 'rows' | 'keyDigest'>,
+    entries: readonly SelectedEntry[],
+  ): string {
     this.closeFd();
     const zipFile = `${fields.checksum}.zip`;
     const zipPath = path.join(this.folder, zipFile);

@@ -167,7 +167,9 @@ function assembleModule(): Uint8Array {
   ];
   // A balanced xor tree keeps the dependency chain short (3 xors for 8 terms, not 7).
   const tree = (xs: number[][]): number[] =>
-    xs.length <= 1 ? (xs[0] ?? []) : [...tree(xs.slice(0, xs.length >> 1)), ...tree(xs.slice(xs.length >> 1)), op.i64Xor];
+    xs.length <= 1
+      ? (xs[0] ?? [])
+      : [...tree(xs.slice(0, xs.length >> 1)), ...tree(xs.slice(xs.length >> 1)), op.i64Xor];
   // The 8 lookups that map the 64-bit value in words (w0, w1) through the 8 tables starting at `base`:
   // byte j (little-endian) goes through table 7-j.
   const eightLookups = (base: number, w0: number, w1: number) =>
@@ -175,18 +177,51 @@ function assembleModule(): Uint8Array {
 
   // Slicing-by-8 step of stream s over the 8 bytes at ptr + offset: R = T(R ^ bytes).
   const step8 = (s: number, offset: number) => [
-    ...get(PTR), ...load32(offset), ...get(R(s)), op.i32WrapI64, op.i32Xor, ...set(W0(s)),
-    ...get(PTR), ...load32(offset + 4), ...get(R(s)), ...i64(32), op.i64ShrU, op.i32WrapI64, op.i32Xor, ...set(W1(s)),
-    ...eightLookups(TABLES_AT, W0(s), W1(s)), ...set(R(s)),
+    ...get(PTR),
+    ...load32(offset),
+    ...get(R(s)),
+    op.i32WrapI64,
+    op.i32Xor,
+    ...set(W0(s)),
+    ...get(PTR),
+    ...load32(offset + 4),
+    ...get(R(s)),
+    ...i64(32),
+    op.i64ShrU,
+    op.i32WrapI64,
+    op.i32Xor,
+    ...set(W1(s)),
+    ...eightLookups(TABLES_AT, W0(s), W1(s)),
+    ...set(R(s)),
   ];
   // R(0) = L(R(0)) ^ R(s): L advances a register over STRIDE zero bytes (the SHIFT tables).
   const combine = (s: number) => [
-    ...get(R(0)), op.i32WrapI64, ...set(W0(0)),
-    ...get(R(0)), ...i64(32), op.i64ShrU, op.i32WrapI64, ...set(W1(0)),
-    ...eightLookups(SHIFT_AT, W0(0), W1(0)), ...get(R(s)), op.i64Xor, ...set(R(0)),
+    ...get(R(0)),
+    op.i32WrapI64,
+    ...set(W0(0)),
+    ...get(R(0)),
+    ...i64(32),
+    op.i64ShrU,
+    op.i32WrapI64,
+    ...set(W1(0)),
+    ...eightLookups(SHIFT_AT, W0(0), W1(0)),
+    ...get(R(s)),
+    op.i64Xor,
+    ...set(R(0)),
   ];
   const whileLoop = (condExit: number[], body: number[]) => [
-    op.block, op.void, op.loop, op.void, ...condExit, op.brIf, 1, ...body, op.br, 0, op.end, op.end,
+    op.block,
+    op.void,
+    op.loop,
+    op.void,
+    ...condExit,
+    op.brIf,
+    1,
+    ...body,
+    op.br,
+    0,
+    op.end,
+    op.end,
   ];
   const addPtr = (n: number) => [...get(PTR), ...i32(n), op.i32Add, ...set(PTR)];
   const remainingBelow = (n: number) => [...get(END), ...get(PTR), op.i32Sub, ...i32(n), op.i32LtU];
@@ -196,33 +231,64 @@ function assembleModule(): Uint8Array {
   // register is affine: R(A‖B) = L_|B|(R(A)) ^ R_0(B)), and are folded in at the end of the group.
   const group = [
     ...Array.from({ length: STREAMS - 1 }, (_, k) => [...i64(0), ...set(R(k + 1))]).flat(),
-    ...get(PTR), ...i32(STRIDE), op.i32Add, ...set(STOP),
-    ...whileLoop([...get(PTR), ...get(STOP), op.i32GeU], [
-      ...streams.flatMap((s) => step8(s, s * STRIDE)),
-      ...addPtr(8),
-    ]),
+    ...get(PTR),
+    ...i32(STRIDE),
+    op.i32Add,
+    ...set(STOP),
+    ...whileLoop(
+      [...get(PTR), ...get(STOP), op.i32GeU],
+      [...streams.flatMap((s) => step8(s, s * STRIDE)), ...addPtr(8)],
+    ),
     ...streams.slice(1).flatMap((s) => combine(s)),
     ...addPtr((STREAMS - 1) * STRIDE),
   ];
 
   // One byte: R = T0[(R ^ byte) & 0xff] ^ (R >>> 8).
   const byte1 = [
-    ...get(R(0)), op.i32WrapI64, ...get(PTR), op.i32Load8U, 0, 0, op.i32Xor,
-    ...i32(0xff), op.i32And, ...i32(3), op.i32Shl, ...load64(TABLES_AT),
-    ...get(R(0)), ...i64(8), op.i64ShrU, op.i64Xor, ...set(R(0)),
+    ...get(R(0)),
+    op.i32WrapI64,
+    ...get(PTR),
+    op.i32Load8U,
+    0,
+    0,
+    op.i32Xor,
+    ...i32(0xff),
+    op.i32And,
+    ...i32(3),
+    op.i32Shl,
+    ...load64(TABLES_AT),
+    ...get(R(0)),
+    ...i64(8),
+    op.i64ShrU,
+    op.i64Xor,
+    ...set(R(0)),
     ...addPtr(1),
   ];
 
   const body = [
     // R0 = (u64(hi) << 32) | u64(lo); end = ptr + len
-    ...get(HI), op.i64ExtendI32U, ...i64(32), op.i64Shl, ...get(LO), op.i64ExtendI32U, op.i64Or, ...set(R(0)),
-    ...get(PTR), ...get(LEN), op.i32Add, ...set(END),
+    ...get(HI),
+    op.i64ExtendI32U,
+    ...i64(32),
+    op.i64Shl,
+    ...get(LO),
+    op.i64ExtendI32U,
+    op.i64Or,
+    ...set(R(0)),
+    ...get(PTR),
+    ...get(LEN),
+    op.i32Add,
+    ...set(END),
     // whole groups of STREAMS × STRIDE bytes, then 8 bytes at a time, then single bytes
     ...(STREAMS > 1 ? whileLoop(remainingBelow(STREAMS * STRIDE), group) : []),
     ...whileLoop(remainingBelow(8), [...step8(0, 0), ...addPtr(8)]),
     ...whileLoop([...get(PTR), ...get(END), op.i32GeU], byte1),
     // memory[RESULT_AT] = R0
-    ...i32(RESULT_AT), ...get(R(0)), op.i64Store, 3, 0,
+    ...i32(RESULT_AT),
+    ...get(R(0)),
+    op.i64Store,
+    3,
+    0,
     op.end,
   ];
   const locals = vec([
@@ -232,11 +298,24 @@ function assembleModule(): Uint8Array {
   const code = [...locals, ...body];
 
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // "\0asm", version 1
     ...section(1, vec([[0x60, ...vec([[op.i32], [op.i32], [op.i32], [op.i32]]), ...vec([])]])), // types
     ...section(3, vec([[0]])), // functions: one, of type 0
     ...section(5, vec([[0x01, ...uleb(PAGES), ...uleb(PAGES)]])), // memory: fixed size
-    ...section(7, vec([[...name('update'), 0x00, 0], [...name('memory'), 0x02, 0]])), // exports
+    ...section(
+      7,
+      vec([
+        [...name('update'), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ), // exports
     ...section(10, vec([[...uleb(code.length), ...code]])), // code
   ]);
 }

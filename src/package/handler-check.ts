@@ -68,7 +68,8 @@ class PackageReader {
     const e = this.entry(p);
     if (!e) throw new Error(`no entry ${p}`);
     const zip = this.pkg.zip;
-    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && isZipOnDisk(zip)) return entryFromFile(zip, e.path);
+    if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && isZipOnDisk(zip))
+      return entryFromFile(zip, e.path);
     if (!(this.pkg.folderMatchesZip && this.pkg.root !== undefined) && zip && !isZipOnDisk(zip) && zip.length > 0) {
       this.archive ??= openZip(zip, this.pkg.root ?? 'the package');
       const file = (await this.archive).file(e.path);
@@ -112,14 +113,25 @@ function splitFileFunction(handler: string): { file: string; fn: string } {
 
 /** Entries elsewhere in the package with the same file name, to suggest the right handler. */
 function elsewhere(reader: PackageReader, fileName: string): string[] {
-  return reader.paths().filter((p) => path.posix.basename(p) === fileName).slice(0, 3);
+  return reader
+    .paths()
+    .filter((p) => path.posix.basename(p) === fileName)
+    .slice(0, 3);
 }
 
-function missingFile(reader: PackageReader, field: Field, value: string, wanted: string[], suggest: (found: string) => string): HandlerCheck {
+function missingFile(
+  reader: PackageReader,
+  field: Field,
+  value: string,
+  wanted: string[],
+  suggest: (found: string) => string,
+): HandlerCheck {
   const names = wanted.map((w) => `\`${w}\``).join(' or ');
   const found = wanted.flatMap((w) => elsewhere(reader, path.posix.basename(w)));
   const hint = found.length ? ` Found ${found.join(', ')}: did you mean ${field} \`${suggest(found[0]!)}\`?` : '';
-  return error(`${field} \`${value}\` needs ${names} in the package, relative to ${reader.rootLabel}; it is not there.${hint}`);
+  return error(
+    `${field} \`${value}\` needs ${names} in the package, relative to ${reader.rootLabel}; it is not there.${hint}`,
+  );
 }
 
 async function checkPython(reader: PackageReader, field: Field, value: string): Promise<HandlerCheck> {
@@ -135,11 +147,17 @@ async function checkPython(reader: PackageReader, field: Field, value: string): 
     new RegExp(`^from\\s+\\S+\\s+import\\s+[^\\n]*\\b${name}\\b`, 'm').test(source) ||
     new RegExp(`^import\\s+[^\\n]*\\bas\\s+${name}\\b`, 'm').test(source)
   ) {
-    return warning(`${found} binds ${fn} by assignment or import, not \`def ${fn}(\`: cannot tell whether it is callable.`);
+    return warning(
+      `${found} binds ${fn} by assignment or import, not \`def ${fn}(\`: cannot tell whether it is callable.`,
+    );
   }
-  const defined = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)].map((m) => m[1] ?? '').filter((n) => n && !n.startsWith('_'));
+  const defined = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)]
+    .map((m) => m[1] ?? '')
+    .filter((n) => n && !n.startsWith('_'));
   const hint = exportedHint(splitFileFunction(value).file, defined).replace('; it exports', '; it defines');
-  return error(`${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}.`);
+  return error(
+    `${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}.`,
+  );
 }
 
 function nodeExportPatterns(fn: string): RegExp[] {
@@ -165,7 +183,8 @@ export function nodeExportedNames(source: string): string[] {
   for (const m of source.matchAll(/\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)/g)) add(m[1]);
   for (const m of source.matchAll(/\b(?:module\.exports\s*=|export)\s*\{([^}]*)\}/g)) {
     // `{ a, b: c, d as e }`: the exported name is the last word of each entry.
-    for (const part of (m[1] ?? '').split(',')) add(/([A-Za-z_$][\w$]*)\s*$/.exec(part.trim().replace(/\s*:.*$/, ''))?.[1]);
+    for (const part of (m[1] ?? '').split(','))
+      add(/([A-Za-z_$][\w$]*)\s*$/.exec(part.trim().replace(/\s*:.*$/, ''))?.[1]);
   }
   return names;
 }
@@ -192,11 +211,15 @@ async function checkNode(reader: PackageReader, field: Field, value: string): Pr
 async function checkPhp(reader: PackageReader, field: Field, value: string): Promise<HandlerCheck> {
   const { file, fn } = splitFileFunction(value);
   const wanted = `${file}.php`;
-  if (!reader.has(wanted)) return missingFile(reader, field, value, [wanted], (p) => `${p.replace(/\.php$/, '')}.${fn}`);
+  if (!reader.has(wanted))
+    return missingFile(reader, field, value, [wanted], (p) => `${p.replace(/\.php$/, '')}.${fn}`);
   const source = await reader.text(wanted);
   // PHP function names are case-insensitive.
-  if (new RegExp(`\\bfunction\\s+&?\\s*${escapeRegExp(fn)}\\s*\\(`, 'i').test(source)) return ok(`${wanted} defines function ${fn}().`);
-  return error(`${wanted} defines no \`function ${fn}(\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel}).`);
+  if (new RegExp(`\\bfunction\\s+&?\\s*${escapeRegExp(fn)}\\s*\\(`, 'i').test(source))
+    return ok(`${wanted} defines function ${fn}().`);
+  return error(
+    `${wanted} defines no \`function ${fn}(\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel}).`,
+  );
 }
 
 async function checkJava(reader: PackageReader, field: Field, value: string): Promise<HandlerCheck> {
@@ -233,7 +256,9 @@ async function checkJava(reader: PackageReader, field: Field, value: string): Pr
   if (unreadable.length) {
     return warning(`${classPath} was not found, and ${unreadable.join(', ')} could not be opened: cannot tell.`);
   }
-  const looked = jars.length ? ` or in ${jars.length} jar${jars.length > 1 ? 's' : ''} (${jars.slice(0, 3).join(', ')})` : '';
+  const looked = jars.length
+    ? ` or in ${jars.length} jar${jars.length > 1 ? 's' : ''} (${jars.slice(0, 3).join(', ')})`
+    : '';
   return error(
     `${field} \`${value}\` needs class ${classPath} at ${reader.rootLabel}${looked}; it is not there. Package the compiled classes or the jar, not the sources.`,
   );
@@ -241,7 +266,10 @@ async function checkJava(reader: PackageReader, field: Field, value: string): Pr
 
 function executableProblem(entry: PackageEntry, what: string, reader: PackageReader): HandlerCheck | undefined {
   if ((entry.mode & S_IFMT) === S_IFLNK) return undefined;
-  if (entry.mode === 0) return warning(`${what} is there, but the zip records no Unix permissions, so whether it is executable cannot be told.`);
+  if (entry.mode === 0)
+    return warning(
+      `${what} is there, but the zip records no Unix permissions, so whether it is executable cannot be told.`,
+    );
   if ((entry.mode & 0o111) === 0) {
     return error(
       `${what} is not executable (mode ${(entry.mode & 0o777).toString(8)}); FC cannot start it. Run \`chmod +x ${entry.path}\` in ${reader.rootLabel} and package again.`,
@@ -274,10 +302,21 @@ function checkDotnet(reader: PackageReader, field: Field, value: string): Handle
   const assembly = value.split('::')[0]!;
   const wanted = `${assembly}.dll`;
   if (reader.has(wanted)) return ok(`${wanted} is in the package.`);
-  return missingFile(reader, field, value, [wanted], (p) => `${p.replace(/\.dll$/, '')}::${value.split('::').slice(1).join('::')}`);
+  return missingFile(
+    reader,
+    field,
+    value,
+    [wanted],
+    (p) => `${p.replace(/\.dll$/, '')}::${value.split('::').slice(1).join('::')}`,
+  );
 }
 
-async function checkByLanguage(info: RuntimeInfo, reader: PackageReader, field: Field, value: string): Promise<HandlerCheck> {
+async function checkByLanguage(
+  info: RuntimeInfo,
+  reader: PackageReader,
+  field: Field,
+  value: string,
+): Promise<HandlerCheck> {
   switch (info.language) {
     case 'python':
       return checkPython(reader, field, value);

@@ -28,7 +28,13 @@ declare module 'jszip/lib/compressedObject.js' {
     magic: string;
   }
   class CompressedObject {
-    constructor(compressedSize: number, uncompressedSize: number, crc32: number, compression: Compression, data: unknown);
+    constructor(
+      compressedSize: number,
+      uncompressedSize: number,
+      crc32: number,
+      compression: Compression,
+      data: unknown,
+    );
     compressedSize: number;
     uncompressedSize: number;
     crc32: number;

@@ -37,12 +37,17 @@ export async function loadZipPackage(file: string): Promise<PackageResult> {
   const abs = path.resolve(file);
   let zipBytes: Buffer;
   try {
-    if (!statSync(abs).isFile()) throw new UsageError(`${abs} is not a file.`, 'Give a .zip or .jar file, or a folder to package.');
+    if (!statSync(abs).isFile())
+      throw new UsageError(`${abs} is not a file.`, 'Give a .zip or .jar file, or a folder to package.');
     zipBytes = readFileSync(abs);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`The code file ${abs} does not exist.`, 'Give the path of a .zip or .jar, or a folder to package.');
+    if (code === 'ENOENT')
+      throw new UsageError(
+        `The code file ${abs} does not exist.`,
+        'Give the path of a .zip or .jar, or a folder to package.',
+      );
     throw new UsageError(`Cannot read ${abs}: ${(error as Error).message}.`);
   }
   if (usesZip64(zipBytes)) {
@@ -66,7 +71,12 @@ export async function loadZipPackage(file: string): Promise<PackageResult> {
       entries.push({ path: name, kind: 'dir', mode, bytes: 0 });
       continue;
     }
-    const entry: PackageEntry = { path: name, kind: (mode & S_IFMT) === S_IFLNK ? 'symlink' : 'file', mode, bytes: size };
+    const entry: PackageEntry = {
+      path: name,
+      kind: (mode & S_IFMT) === S_IFLNK ? 'symlink' : 'file',
+      mode,
+      bytes: size,
+    };
     if (entry.kind === 'symlink') entry.target = await item.async('string');
     entries.push(entry);
     largest.offer(name, size);

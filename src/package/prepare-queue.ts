@@ -138,7 +138,10 @@ export class PrepareQueue {
   private readonly level: number;
   private readonly fs: FsOps;
 
-  constructor(private readonly jobs: SelectedEntry[], private readonly options: QueueOptions = {}) {
+  constructor(
+    private readonly jobs: SelectedEntry[],
+    private readonly options: QueueOptions = {},
+  ) {
     this.slots = jobs.map(() => ({ started: false, settled: false }));
     this.maxInFlight = options.maxInFlight ?? 3;
     this.maxAheadBytes = options.maxAheadBytes ?? 32 * 1024 * 1024;

@@ -45,7 +45,10 @@ function readError(entry: Pick<SelectedEntry, 'path' | 'abs'>, error: NodeJS.Err
     case 'EAGAIN':
       return changedError(entry);
     default:
-      return new UsageError(`Cannot read ${entry.path}: ${error.message}.`, `Fix the file or add it to ${IGNORE_FILE}.`);
+      return new UsageError(
+        `Cannot read ${entry.path}: ${error.message}.`,
+        `Fix the file or add it to ${IGNORE_FILE}.`,
+      );
   }
 }
 

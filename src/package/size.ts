@@ -7,7 +7,6 @@ import type { LargestEntry, SizeVerdict } from './types.js';
 
 export const LARGEST_COUNT = 10;
 
-
 /** Keeps the `count` largest of what it is offered, largest first, ties by path (deterministic). */
 export class LargestTracker {
   private readonly items: LargestEntry[] = [];
@@ -20,7 +19,8 @@ export class LargestTracker {
       if (bytes < last.bytes || (bytes === last.bytes && path > last.path)) return;
     }
     let at = items.length;
-    while (at > 0 && (items[at - 1]!.bytes < bytes || (items[at - 1]!.bytes === bytes && items[at - 1]!.path > path))) at--;
+    while (at > 0 && (items[at - 1]!.bytes < bytes || (items[at - 1]!.bytes === bytes && items[at - 1]!.path > path)))
+      at--;
     items.splice(at, 0, { path, bytes });
     if (items.length > this.count) items.pop();
   }

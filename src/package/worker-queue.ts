@@ -13,7 +13,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { CancelledError } from '../core/errors.js';
-import { DEFLATE_LEVEL, deflateOptions, looksIncompressibleWith, PROBE_MIN_BYTES, PROBE_SAMPLE, type Prepared } from './prepare-queue.js';
+import {
+  DEFLATE_LEVEL,
+  deflateOptions,
+  looksIncompressibleWith,
+  PROBE_MIN_BYTES,
+  PROBE_SAMPLE,
+  type Prepared,
+} from './prepare-queue.js';
 import { OPEN_FLAGS, readEntry, readFailure, readVerifiedCore } from './read-file.js';
 import type { SelectedEntry } from './select.js';
 import { growthFlagToRestore } from './young-generation.js';
@@ -108,7 +115,10 @@ export class WorkerQueue {
   private readonly maxAheadFiles: number;
   private readonly level: number;
 
-  constructor(private readonly jobs: SelectedEntry[], private readonly options: WorkerQueueOptions = {}) {
+  constructor(
+    private readonly jobs: SelectedEntry[],
+    private readonly options: WorkerQueueOptions = {},
+  ) {
     this.slots = jobs.map(() => ({ settled: false }));
     // Raw bytes read ahead of the writer: enough to keep two workers busy, little enough to keep
     // peak memory near the zip's size (the budget npm run bench:package checks: 1.5 × zip + 150 MB).
@@ -118,7 +128,9 @@ export class WorkerQueue {
   }
 
   start(): void {
-    this.options.signal?.addEventListener('abort', () => this.fail(new CancelledError('Packaging was cancelled.')), { once: true });
+    this.options.signal?.addEventListener('abort', () => this.fail(new CancelledError('Packaging was cancelled.')), {
+      once: true,
+    });
     // One worker per core beyond the main thread's (which compresses too while it waits), at most
     // two: each adds ~25 MB of memory. On the 2-core machine this was measured on, one worker and
     // the main thread were faster and leaner than two workers.
@@ -130,7 +142,9 @@ export class WorkerQueue {
       const worker = new Worker(source, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.unref();
       const holder = { worker, pending: 0 };
-      worker.on('message', (message: { results: ResultMessage[]; packed: ArrayBuffer }) => this.receive(holder, message));
+      worker.on('message', (message: { results: ResultMessage[]; packed: ArrayBuffer }) =>
+        this.receive(holder, message),
+      );
       worker.on('error', (error) => this.fail(error));
       this.workers.push(holder);
     }
@@ -149,7 +163,10 @@ export class WorkerQueue {
 
   /** File `i` may be read now: it is the head, or within the read-ahead window in files and bytes. */
   private fitsWindow(i: number): boolean {
-    return i === this.head || (i - this.head < this.maxAheadFiles && this.aheadBytes + this.jobs[i]!.size <= this.maxAheadBytes);
+    return (
+      i === this.head ||
+      (i - this.head < this.maxAheadFiles && this.aheadBytes + this.jobs[i]!.size <= this.maxAheadBytes)
+    );
   }
 
   private dispatch(): void {
@@ -177,11 +194,19 @@ export class WorkerQueue {
     for (const r of message.results) {
       const slot = this.slots[r.index]!;
       if (r.ok) {
-        slot.result = { data: Buffer.from(message.packed, at, r.length), deflated: r.deflated, crc32: r.crc, size: r.size };
+        slot.result = {
+          data: Buffer.from(message.packed, at, r.length),
+          deflated: r.deflated,
+          crc32: r.crc,
+          size: r.size,
+        };
         at += r.length;
       } else {
         const entry = this.jobs[r.index]!;
-        slot.error = readFailure(entry, r.changed ? { fcwChanged: true } : Object.assign(new Error(r.message ?? 'read failed'), { code: r.code }));
+        slot.error = readFailure(
+          entry,
+          r.changed ? { fcwChanged: true } : Object.assign(new Error(r.message ?? 'read failed'), { code: r.code }),
+        );
         this.failure ??= slot.error;
       }
       slot.settled = true;

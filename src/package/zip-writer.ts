@@ -91,7 +91,10 @@ const WORKERS_MIN_FILES = 500;
 
 /** jszip's compressed-object, but with the bytes still to come (from a queue, or a streamed read). */
 class PreparedObject extends CompressedObject {
-  constructor(private readonly load: () => Promise<Prepared>, size: number) {
+  constructor(
+    private readonly load: () => Promise<Prepared>,
+    size: number,
+  ) {
     // compressedSize and crc32 are unknown until the bytes are delivered; the worker supplies them.
     super(0, size, 0, DEFLATE, null);
   }
@@ -189,7 +192,10 @@ function writeFully(fd: number, data: Uint8Array): void {
 
 /** Writes every chunk to two sinks (the build's own and the package cache's file). */
 export class TeeSink implements ZipSink {
-  constructor(private readonly first: ZipSink, private readonly second: ZipSink) {}
+  constructor(
+    private readonly first: ZipSink,
+    private readonly second: ZipSink,
+  ) {}
   write(chunk: Uint8Array): void {
     this.first.write(chunk);
     this.second.write(chunk);
@@ -254,7 +260,9 @@ function compactDirRecords(zipWorker: { dirRecords?: unknown }): void {
 /** jszip's ZipFileWorker behind a generate stream (3.10.2: the stream's worker's `previous`). */
 function zipFileWorkerOf(stream: unknown): Record<string, unknown> | undefined {
   const worker = (stream as { _worker?: { previous?: unknown } })._worker?.previous;
-  return worker && typeof worker === 'object' && 'dirRecords' in worker && '_sources' in worker ? (worker as Record<string, unknown>) : undefined;
+  return worker && typeof worker === 'object' && 'dirRecords' in worker && '_sources' in worker
+    ? (worker as Record<string, unknown>)
+    : undefined;
 }
 
 /** A PreparedObject as jszip's file() takes it (jszip sees a compressed object and asks it for a worker). */
@@ -305,7 +313,10 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
   const jobs = native ? fileJobs : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
-    options.useWorkers ?? (options.fs === undefined && workersAvailable() && (jobBytes >= WORKERS_MIN_BYTES || jobs.length >= WORKERS_MIN_FILES));
+    options.useWorkers ??
+    (options.fs === undefined &&
+      workersAvailable() &&
+      (jobBytes >= WORKERS_MIN_BYTES || jobs.length >= WORKERS_MIN_FILES));
   const queue: FileQueue = workers
     ? new WorkerQueue(jobs, { ...options, onTaken: options.onFileDone })
     : new PrepareQueue(jobs, { ...options, onTaken: options.onFileDone });
@@ -319,7 +330,12 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
   }
 }
 
-async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions, native: boolean, queue: FileQueue): Promise<ZipOutput> {
+async function writeWithQueue(
+  entries: SelectedEntry[],
+  options: WriteZipOptions,
+  native: boolean,
+  queue: FileQueue,
+): Promise<ZipOutput> {
   const archive = new JSZip();
   let jobIndex = 0;
   for (const entry of entries) {
@@ -356,7 +372,11 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
       const data = new PreparedObject(() => queue.take(index), entry.size) as unknown as Uint8Array;
       archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
     } else {
-      archive.file(entry.path, readEntry(entry, options.fs), { ...common, compression: 'DEFLATE', compressionOptions: { level: options.level ?? DEFLATE_LEVEL } });
+      archive.file(entry.path, readEntry(entry, options.fs), {
+        ...common,
+        compression: 'DEFLATE',
+        compressionOptions: { level: options.level ?? DEFLATE_LEVEL },
+      });
       options.onFileDone?.(entry);
     }
   }
@@ -369,7 +389,12 @@ async function writeWithQueue(entries: SelectedEntry[], options: WriteZipOptions
 
 function generate(archive: JSZip, native: boolean, tap: ChecksumTap): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const stream = archive.generateInternalStream({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE', streamFiles: false });
+    const stream = archive.generateInternalStream({
+      type: 'nodebuffer',
+      platform: 'UNIX',
+      compression: 'DEFLATE',
+      streamFiles: false,
+    });
     const zipWorker = native ? zipFileWorkerOf(stream) : undefined;
     if (zipWorker) {
       avoidQuadraticShift(zipWorker);

@@ -117,7 +117,9 @@ function probeEnv(ctx: Context): Probe {
   if (!id && !secret && !token) return { absent: `${ENV.id} and ${ENV.secret} are not set` };
   const missing = named([!id && ENV.id, !secret && ENV.secret]);
   if (missing.length > 0) {
-    const set = named([Boolean(id) && ENV.id, Boolean(secret) && ENV.secret, Boolean(token) && ENV.token]).join(' and ');
+    const set = named([Boolean(id) && ENV.id, Boolean(secret) && ENV.secret, Boolean(token) && ENV.token]).join(
+      ' and ',
+    );
     throw new UsageError(
       `${set} ${set.includes(' and ') ? 'are' : 'is'} set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: a half-set key in the environment.`,
       `Set ${missing.join(' and ')} too, or unset ${set} to use another credential source.`,
@@ -129,7 +131,11 @@ function probeEnv(ctx: Context): Probe {
       `Set ${ENV.token} to the security token that came with this key.`,
     );
   }
-  const credentials: Credentials = { accessKeyId: id!, accessKeySecret: secret!, ...(token ? { securityToken: token } : {}) };
+  const credentials: Credentials = {
+    accessKeyId: id!,
+    accessKeySecret: secret!,
+    ...(token ? { securityToken: token } : {}),
+  };
   return {
     found: withEnvTarget(ctx, {
       credentials,
@@ -160,8 +166,16 @@ async function readConfigFile(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unknown error');
-    throw new UsageError(`Cannot read ${shown} (${why}).`, `Fix or remove ${shown}, or set ${ENV.id} and ${ENV.secret}.`);
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (code ?? 'unknown error');
+    throw new UsageError(
+      `Cannot read ${shown} (${why}).`,
+      `Fix or remove ${shown}, or set ${ENV.id} and ${ENV.secret}.`,
+    );
   }
 }
 
@@ -177,7 +191,7 @@ function warnIfShared(ctx: Context, kind: CredentialSourceKind, file: string, sh
   const mode = stat.mode;
   if (process.platform === 'win32' || !stat.isFile() || (mode & 0o044) === 0 || warnedFiles.has(file)) return;
   warnedFiles.add(file);
-  const who = (mode & 0o040) && (mode & 0o004) ? 'group and others' : mode & 0o040 ? 'group' : 'others';
+  const who = mode & 0o040 && mode & 0o004 ? 'group and others' : mode & 0o040 ? 'group' : 'others';
   const octal = (mode & 0o777).toString(8).padStart(3, '0');
   const fix = `chmod 600 ${shellWord(file)}`;
   ctx.warn(`fcw: warning: ${shown} holds a key and is readable by ${who} (mode ${octal}); fix it: ${fix}`, kind);
@@ -202,7 +216,6 @@ function stringField(obj: Record<string, unknown>, key: string, where: string): 
   if (typeof v !== 'string') throw new UsageError(`${where}: "${key}" must be a string.`, `Fix ${key} in that file.`);
   return v.trim() === '' ? undefined : v.trim();
 }
-
 
 // ---- aliyun CLI ----------------------------------------------------------------------------------
 
@@ -240,13 +253,18 @@ async function readAliyunConfig(ctx: Context): Promise<AliyunConfig | { absent: 
       `Fix the file or write it again with \`aliyun configure\`; or set ${ENV.id} and ${ENV.secret} instead.`,
     );
   }
-  if (!isRecord(config)) throw new UsageError(`${shown} must hold a JSON object with "profiles".`, 'Write it again with `aliyun configure`.');
+  if (!isRecord(config))
+    throw new UsageError(
+      `${shown} must hold a JSON object with "profiles".`,
+      'Write it again with `aliyun configure`.',
+    );
   const profiles = config.profiles ?? [];
   if (!Array.isArray(profiles) || !profiles.every(isRecord)) {
     throw new UsageError(`${shown}: "profiles" must be a list of objects.`, 'Write it again with `aliyun configure`.');
   }
   const names = profiles.map((p) => (typeof p.name === 'string' ? p.name : '')).filter(Boolean);
-  const current = typeof config.current === 'string' && config.current.trim() !== '' ? config.current.trim() : undefined;
+  const current =
+    typeof config.current === 'string' && config.current.trim() !== '' ? config.current.trim() : undefined;
   return { shown, profiles, names, ...(current ? { current } : {}) };
 }
 
@@ -301,7 +319,11 @@ function aliyunProfile(ctx: Context, config: AliyunConfig, name: string, pick: A
   const id = stringField(profile, 'access_key_id', where);
   const secret = stringField(profile, 'access_key_secret', where);
   const token = stringField(profile, 'sts_token', where);
-  const missing = named([!id && 'access_key_id', !secret && 'access_key_secret', mode === 'StsToken' && !token && 'sts_token']);
+  const missing = named([
+    !id && 'access_key_id',
+    !secret && 'access_key_secret',
+    mode === 'StsToken' && !token && 'sts_token',
+  ]);
   if (missing.length > 0) {
     throw new UsageError(
       `${where} (mode ${mode}) has no ${missing.join(' and no ')}.`,
@@ -309,12 +331,20 @@ function aliyunProfile(ctx: Context, config: AliyunConfig, name: string, pick: A
     );
   }
   const sts = mode === 'StsToken';
-  const credentials: Credentials = { accessKeyId: id!, accessKeySecret: secret!, ...(sts ? { securityToken: token! } : {}) };
+  const credentials: Credentials = {
+    accessKeyId: id!,
+    accessKeySecret: secret!,
+    ...(sts ? { securityToken: token! } : {}),
+  };
   const region = stringField(profile, 'region_id', where);
   return {
     found: withEnvTarget(ctx, {
       credentials,
-      source: { kind: 'aliyun-cli', label: `aliyun CLI profile "${safeName(name)}" (${shown}${sts ? ', StsToken' : ''})`, profileName: name },
+      source: {
+        kind: 'aliyun-cli',
+        label: `aliyun CLI profile "${safeName(name)}" (${shown}${sts ? ', StsToken' : ''})`,
+        profileName: name,
+      },
       ...(region ? { region } : {}),
     }),
   };
@@ -346,7 +376,11 @@ async function probeFcli(ctx: Context): Promise<Probe> {
     );
   }
   if (config === null || config === undefined) return { absent: `${shown}: empty` };
-  if (!isRecord(config)) throw new UsageError(`${shown} must be a YAML mapping (endpoint, access_key_id, ...).`, 'Write it again with `fun config`.');
+  if (!isRecord(config))
+    throw new UsageError(
+      `${shown} must be a YAML mapping (endpoint, access_key_id, ...).`,
+      'Write it again with `fun config`.',
+    );
 
   const where = `funcraft config ${shown}`;
   const id = stringField(config, 'access_key_id', where);
@@ -354,11 +388,18 @@ async function probeFcli(ctx: Context): Promise<Probe> {
   const token = stringField(config, 'security_token', where);
   if (!id && !secret) return { absent: `${shown}: no access_key_id or access_key_secret` };
   if (!id || !secret) {
-    throw new UsageError(`${where} has ${id ? 'access_key_id but no access_key_secret' : 'access_key_secret but no access_key_id'}.`, 'Run `fun config` to set both.');
+    throw new UsageError(
+      `${where} has ${id ? 'access_key_id but no access_key_secret' : 'access_key_secret but no access_key_id'}.`,
+      'Run `fun config` to set both.',
+    );
   }
   const endpoint = stringField(config, 'endpoint', where);
   const target = endpoint ? parseFcEndpoint(endpoint) : undefined;
-  const credentials: Credentials = { accessKeyId: id, accessKeySecret: secret, ...(token ? { securityToken: token } : {}) };
+  const credentials: Credentials = {
+    accessKeyId: id,
+    accessKeySecret: secret,
+    ...(token ? { securityToken: token } : {}),
+  };
   return {
     found: withEnvTarget(ctx, {
       credentials,
@@ -377,7 +418,9 @@ const SOURCE_NAMES: Record<CredentialSourceKind, string> = {
 };
 
 function describePreferred(p: PreferredSource): string {
-  return p.kind === 'aliyun-cli' && p.profileName ? `aliyun CLI profile "${safeName(p.profileName)}"` : `the ${SOURCE_NAMES[p.kind]}`;
+  return p.kind === 'aliyun-cli' && p.profileName
+    ? `aliyun CLI profile "${safeName(p.profileName)}"`
+    : `the ${SOURCE_NAMES[p.kind]}`;
 }
 
 function probeSource(ctx: Context, source: PreferredSource): Promise<Probe> | Probe {
@@ -418,7 +461,10 @@ export async function resolveCredentials(options: ResolveCredentialsOptions): Pr
     if ('found' in probe) {
       const fellBack = prefer && prefer.kind !== kind;
       return fellBack
-        ? { ...probe.found, note: `The saved profile used ${describePreferred(prefer)}, which has no key here (${looked[0]}); using ${probe.found.source.label} instead.` }
+        ? {
+            ...probe.found,
+            note: `The saved profile used ${describePreferred(prefer)}, which has no key here (${looked[0]}); using ${probe.found.source.label} instead.`,
+          }
         : probe.found;
     }
     looked.push(`${SOURCE_NAMES[kind]}: ${probe.absent}`);
@@ -463,7 +509,9 @@ export async function listCredentialSources(options: ResolveCredentialsOptions):
 }
 
 /** Like resolveCredentials, but undefined instead of an error (the wizard picks its default with it). */
-export async function findCloudCredentials(options: ResolveCredentialsOptions): Promise<ResolvedCredentials | undefined> {
+export async function findCloudCredentials(
+  options: ResolveCredentialsOptions,
+): Promise<ResolvedCredentials | undefined> {
   try {
     return await resolveCredentials(options);
   } catch (error) {

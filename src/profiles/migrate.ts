@@ -12,10 +12,19 @@ export class MigrationError extends Error {}
 
 type Json = Record<string, unknown>;
 
-
 const FUNCTION_FIELDS_V0 = [
-  'runtime', 'handler', 'description', 'memorySize', 'timeout', 'initializer', 'initializationTimeout',
-  'environmentVariables', 'layers', 'caPort', 'customContainerConfig', 'instanceType',
+  'runtime',
+  'handler',
+  'description',
+  'memorySize',
+  'timeout',
+  'initializer',
+  'initializationTimeout',
+  'environmentVariables',
+  'layers',
+  'caPort',
+  'customContainerConfig',
+  'instanceType',
 ] as const;
 
 function migrateProfileV0(name: string, old: Json): Profile {
@@ -23,7 +32,8 @@ function migrateProfileV0(name: string, old: Json): Profile {
   for (const key of FUNCTION_FIELDS_V0) if (old[key] !== undefined) fn[key] = old[key];
   let code: CodeSource;
   if (typeof old.codeZip === 'string') code = { kind: 'zip', path: old.codeZip };
-  else if (typeof old.ossBucket === 'string' && typeof old.ossObject === 'string') code = { kind: 'oss', bucket: old.ossBucket, object: old.ossObject };
+  else if (typeof old.ossBucket === 'string' && typeof old.ossObject === 'string')
+    code = { kind: 'oss', bucket: old.ossBucket, object: old.ossObject };
   else if (isRecord(old.customContainerConfig)) code = { kind: 'image' };
   else code = { kind: 'folder', path: String(old.codeDir ?? '.') };
   const endpoint = typeof old.endpoint === 'string' ? old.endpoint : undefined;
@@ -63,9 +73,12 @@ export function fileVersion(file: Json): number {
 /** Migrates `file` to the current version. Throws MigrationError for a version newer than this build. */
 export function migrateProfileFile(file: Json): { file: ProfileFile; from: number; migrated: boolean } {
   const from = fileVersion(file);
-  if (!Number.isInteger(from) || from < 0) throw new MigrationError(`its "version" is ${JSON.stringify(file.version)}, not a whole number`);
+  if (!Number.isInteger(from) || from < 0)
+    throw new MigrationError(`its "version" is ${JSON.stringify(file.version)}, not a whole number`);
   if (from > PROFILE_SCHEMA_VERSION) {
-    throw new MigrationError(`it was written by a newer fcw (schema version ${from}; this fcw knows up to ${PROFILE_SCHEMA_VERSION})`);
+    throw new MigrationError(
+      `it was written by a newer fcw (schema version ${from}; this fcw knows up to ${PROFILE_SCHEMA_VERSION})`,
+    );
   }
   let current = file;
   for (let v = from; v < PROFILE_SCHEMA_VERSION; v++) {

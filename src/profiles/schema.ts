@@ -26,10 +26,7 @@ export type TargetKind = 'cloud' | 'local' | 'endpoint';
  * `sandbox` is the key of the sandbox at the endpoint (its key file), only ever chosen.
  */
 export type CredentialSourceRef = (
-  | { kind: 'env' }
-  | { kind: 'aliyun-cli'; profileName?: string }
-  | { kind: 'fcli' }
-  | { kind: 'sandbox' }
+  { kind: 'env' } | { kind: 'aliyun-cli'; profileName?: string } | { kind: 'fcli' } | { kind: 'sandbox' }
 ) & { chosen?: boolean };
 
 export interface ProfileTarget {
@@ -98,7 +95,8 @@ export function profileNameProblem(name: unknown): string | undefined {
   if (name.length > PROFILE_NAME_MAX_LENGTH) {
     return `profile name "${name.slice(0, 20)}…" is ${name.length} characters; at most ${PROFILE_NAME_MAX_LENGTH} are allowed`;
   }
-  if (name.includes('.')) return `profile name "${name}" contains a dot; use letters, digits, "-" or "_" (e.g. "${name.replace(/\./g, '-')}")`;
+  if (name.includes('.'))
+    return `profile name "${name}" contains a dot; use letters, digits, "-" or "_" (e.g. "${name.replace(/\./g, '-')}")`;
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved and cannot be a profile name`;
   if (!PROFILE_NAME_PATTERN.test(name)) {
     return `profile name "${name}" may hold only letters, digits, "-" and "_", starting with a letter or digit`;
@@ -110,8 +108,13 @@ export function profileNameProblem(name: unknown): string | undefined {
 
 type Problems = string[];
 
-
-function expectType(problems: Problems, path: string, value: unknown, type: 'string' | 'number' | 'boolean', optional = true): void {
+function expectType(
+  problems: Problems,
+  path: string,
+  value: unknown,
+  type: 'string' | 'number' | 'boolean',
+  optional = true,
+): void {
   if (value === undefined && optional) return;
   if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
     problems.push(`${path} should be a ${type}, found ${JSON.stringify(value) ?? 'nothing'}`);
@@ -129,7 +132,8 @@ function checkTarget(problems: Problems, t: unknown): void {
   expectType(problems, 'target.endpoint', t.endpoint, 'string');
   expectType(problems, 'target.region', t.region, 'string');
   expectType(problems, 'target.accountId', t.accountId, 'string');
-  if (t.kind === 'endpoint' && typeof t.endpoint !== 'string') problems.push('target.endpoint is required when target.kind is "endpoint"');
+  if (t.kind === 'endpoint' && typeof t.endpoint !== 'string')
+    problems.push('target.endpoint is required when target.kind is "endpoint"');
   if (t.credentialSource !== undefined) {
     const c = t.credentialSource;
     if (!isRecord(c) || (c.kind !== 'env' && c.kind !== 'aliyun-cli' && c.kind !== 'fcli' && c.kind !== 'sandbox')) {
@@ -147,13 +151,18 @@ function checkFunction(problems: Problems, f: unknown): void {
     problems.push('function should be an object');
     return;
   }
-  for (const key of ['functionName', 'runtime', 'handler'] as const) expectType(problems, `function.${key}`, f[key], 'string', false);
-  for (const key of ['description', 'initializer', 'instanceType'] as const) expectType(problems, `function.${key}`, f[key], 'string');
-  for (const key of ['memorySize', 'timeout', 'initializationTimeout', 'caPort'] as const) expectType(problems, `function.${key}`, f[key], 'number');
+  for (const key of ['functionName', 'runtime', 'handler'] as const)
+    expectType(problems, `function.${key}`, f[key], 'string', false);
+  for (const key of ['description', 'initializer', 'instanceType'] as const)
+    expectType(problems, `function.${key}`, f[key], 'string');
+  for (const key of ['memorySize', 'timeout', 'initializationTimeout', 'caPort'] as const)
+    expectType(problems, `function.${key}`, f[key], 'number');
   if (f.environmentVariables !== undefined) {
-    if (!isRecord(f.environmentVariables)) problems.push('function.environmentVariables should be an object of strings');
+    if (!isRecord(f.environmentVariables))
+      problems.push('function.environmentVariables should be an object of strings');
     else {
-      for (const [k, v] of Object.entries(f.environmentVariables)) expectType(problems, `function.environmentVariables.${k}`, v, 'string', false);
+      for (const [k, v] of Object.entries(f.environmentVariables))
+        expectType(problems, `function.environmentVariables.${k}`, v, 'string', false);
     }
   }
   if (f.layers !== undefined && (!Array.isArray(f.layers) || f.layers.some((l) => typeof l !== 'string'))) {
@@ -164,7 +173,8 @@ function checkFunction(problems: Problems, f: unknown): void {
     if (!isRecord(c)) problems.push('function.customContainerConfig should be an object');
     else {
       expectType(problems, 'function.customContainerConfig.image', c.image, 'string', false);
-      for (const key of ['command', 'args', 'accelerationType'] as const) expectType(problems, `function.customContainerConfig.${key}`, c[key], 'string');
+      for (const key of ['command', 'args', 'accelerationType'] as const)
+        expectType(problems, `function.customContainerConfig.${key}`, c[key], 'string');
     }
   }
 }

@@ -61,7 +61,6 @@ const CONFIG_NAME = 'config';
 /** A lock older than this is left over from a process that died mid-write: writes take milliseconds. */
 const STALE_LOCK_MS = 10_000;
 
-
 /**
  * A file-system refusal (permission, read-only disk, a folder where the file should be) as the
  * user's to fix, naming the file, instead of a bare "EACCES: permission denied, open ..." or
@@ -166,7 +165,9 @@ export class ProfileStore {
     const known = this.names();
     throw new UsageError(
       `No profile named "${name}".`,
-      known.length > 0 ? `Known profiles: ${known.join(', ')}.` : `No profiles are saved yet (in ${this.path}); save one with \`fcw deploy ... --save-profile ${name}\` or the wizard.`,
+      known.length > 0
+        ? `Known profiles: ${known.join(', ')}.`
+        : `No profiles are saved yet (in ${this.path}); save one with \`fcw deploy ... --save-profile ${name}\` or the wizard.`,
     );
   }
 
@@ -315,9 +316,14 @@ export class ProfileStore {
     // Edited since we opened it into something we cannot use: set it aside rather than write over it.
     if (raw.version !== PROFILE_SCHEMA_VERSION || !isRecord(raw.profiles)) {
       if (typeof raw.version === 'number' && raw.version > PROFILE_SCHEMA_VERSION) {
-        throw new UsageError(`Cannot use the profiles in ${this.path}: it was written by a newer fcw (schema version ${raw.version}).`, 'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.');
+        throw new UsageError(
+          `Cannot use the profiles in ${this.path}: it was written by a newer fcw (schema version ${raw.version}).`,
+          'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.',
+        );
       }
-      this.setAside(`its shape changed while fcw was running (version ${JSON.stringify(raw.version)}, profiles ${isRecord(raw.profiles) ? 'an object' : 'not an object'})`);
+      this.setAside(
+        `its shape changed while fcw was running (version ${JSON.stringify(raw.version)}, profiles ${isRecord(raw.profiles) ? 'an object' : 'not an object'})`,
+      );
       return { version: PROFILE_SCHEMA_VERSION, profiles: {} };
     }
     return { version: PROFILE_SCHEMA_VERSION, profiles: raw.profiles as Record<string, Profile> };
@@ -325,7 +331,10 @@ export class ProfileStore {
 
   private write(file: ProfileFile): void {
     try {
-      this.conf.store = { version: PROFILE_SCHEMA_VERSION, profiles: file.profiles } as unknown as Record<string, unknown>;
+      this.conf.store = { version: PROFILE_SCHEMA_VERSION, profiles: file.profiles } as unknown as Record<
+        string,
+        unknown
+      >;
     } catch (error) {
       throw asPermissionProblem(error, 'write the profile file', this.path);
     }
@@ -343,12 +352,17 @@ export class ProfileStore {
       const { file, from, migrated } = migrateProfileFile(raw);
       if (!migrated) return undefined;
       fs.copyFileSync(this.path, `${this.path}.v${from}.bak`);
-      this.stderr.write(`fcw: upgraded ${this.path} from profile schema version ${from} to ${PROFILE_SCHEMA_VERSION} (the original is kept as ${path.basename(this.path)}.v${from}.bak).\n`);
+      this.stderr.write(
+        `fcw: upgraded ${this.path} from profile schema version ${from} to ${PROFILE_SCHEMA_VERSION} (the original is kept as ${path.basename(this.path)}.v${from}.bak).\n`,
+      );
       return file;
     } catch (error) {
       if (!(error instanceof MigrationError)) throw error;
       if (/newer fcw/.test(error.message)) {
-        throw new UsageError(`Cannot use the profiles in ${this.path}: ${error.message}.`, 'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.');
+        throw new UsageError(
+          `Cannot use the profiles in ${this.path}: ${error.message}.`,
+          'Upgrade fcw, or point FCW_CONFIG_DIR at another directory.',
+        );
       }
       this.setAside(error.message);
       return undefined;
@@ -374,8 +388,19 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 }
 
 const FUNCTION_KEYS = [
-  'functionName', 'runtime', 'handler', 'description', 'memorySize', 'timeout', 'initializer', 'initializationTimeout',
-  'environmentVariables', 'layers', 'caPort', 'customContainerConfig', 'instanceType',
+  'functionName',
+  'runtime',
+  'handler',
+  'description',
+  'memorySize',
+  'timeout',
+  'initializer',
+  'initializationTimeout',
+  'environmentVariables',
+  'layers',
+  'caPort',
+  'customContainerConfig',
+  'instanceType',
 ] as const satisfies readonly (keyof FunctionConfig)[];
 
 function sanitizeTarget(t: ProfileTarget): ProfileTarget {
@@ -406,7 +431,8 @@ function sanitizeLastDeploy(d: LastDeploy): LastDeploy {
 
 export function sanitizeProfile(p: Profile): Profile {
   const fn = pick(p.function, FUNCTION_KEYS) as FunctionConfig;
-  if (fn.customContainerConfig) fn.customContainerConfig = pick(fn.customContainerConfig, ['image', 'command', 'args', 'accelerationType']);
+  if (fn.customContainerConfig)
+    fn.customContainerConfig = pick(fn.customContainerConfig, ['image', 'command', 'args', 'accelerationType']);
   const out: Profile = {
     name: p.name,
     target: sanitizeTarget(p.target),

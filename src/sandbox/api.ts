@@ -91,7 +91,9 @@ async function updateService(ctx: ApiContext, req: ApiRequest, [service]: Servic
   refuseQualifiedWrite(req, 'UpdateService');
   const body = (await req.readJson()) as Partial<CreateServiceRequest>;
   if (body.serviceName !== undefined && body.serviceName !== service) {
-    throw invalidArgument(`serviceName cannot be changed by UpdateService (path says '${service}', body says '${String(body.serviceName)}')`);
+    throw invalidArgument(
+      `serviceName cannot be changed by UpdateService (path says '${service}', body says '${String(body.serviceName)}')`,
+    );
   }
   const record = await ctx.store.withServiceLock(service, async () => {
     const current = await requireService(ctx, service);
@@ -130,7 +132,12 @@ async function listFunctions(ctx: ApiContext, req: ApiRequest, [service]: Servic
 }
 
 /** Decodes and checks the inline zip of a create or update, and writes it to staging. */
-async function stageZip(ctx: ApiContext, req: ApiRequest, code: unknown, runtime: string): Promise<{ decoded: DecodedZip; staged: StagedCode } | undefined> {
+async function stageZip(
+  ctx: ApiContext,
+  req: ApiRequest,
+  code: unknown,
+  runtime: string,
+): Promise<{ decoded: DecodedZip; staged: StagedCode } | undefined> {
   const zipFile = zipFileOf(code, runtime);
   if (zipFile === undefined) return undefined;
   const decoded = await decodeZip(zipFile, header(req.headers, 'x-fc-code-checksum'));
@@ -194,7 +201,9 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
   refuseQualifiedWrite(req, 'UpdateFunction');
   const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
-    throw invalidArgument(`functionName cannot be changed by UpdateFunction (path says '${fn}', body says '${String(body.functionName)}')`);
+    throw invalidArgument(
+      `functionName cannot be changed by UpdateFunction (path says '${fn}', body says '${String(body.functionName)}')`,
+    );
   }
   const { functionName: _name, ...changes } = body;
   const before = await requireFunction(ctx, service, fn);
@@ -208,7 +217,8 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
       const current = await requireFunction(ctx, service, fn);
       checkIfMatch(req, current.etag);
       // The runtime or instance type may have changed since the check above; the rules depend on them.
-      if (current.runtime !== before.runtime || current.instanceType !== before.instanceType) checkUpdateFunction(current.runtime, changes, current);
+      if (current.runtime !== before.runtime || current.instanceType !== before.instanceType)
+        checkUpdateFunction(current.runtime, changes, current);
       let code: StoredCode | undefined;
       if (upload) {
         code = {
@@ -254,9 +264,14 @@ async function deleteFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
 async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   const record = await qualifiedFunction(ctx, req, service, fn);
   if (!record.codeFile || record.codeChecksum === undefined) {
-    throw invalidArgument(`function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`);
+    throw invalidArgument(
+      `function '${fn}' has no code package (runtime ${record.runtime}${record.runtime === 'custom-container' ? ': its code is the container image' : ''})`,
+    );
   }
-  return ok({ url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()), checksum: record.codeChecksum });
+  return ok({
+    url: codeUrl(req.baseUrl, ctx.secret, service, fn, record.codeFile, ctx.now()),
+    checksum: record.codeChecksum,
+  });
 }
 
 async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
@@ -285,7 +300,10 @@ const SERVICE_ROUTES: Route[] = [
   { pattern: ['services', ':'], methods: { GET: getService, PUT: updateService, DELETE: deleteService } },
   { pattern: ['services', ':', 'tempCodeBucketToken'], methods: { GET: tempCodeBucketToken } },
   { pattern: ['services', ':', 'functions'], methods: { GET: listFunctions, POST: createFunction } },
-  { pattern: ['services', ':', 'functions', ':'], methods: { GET: getFunction, PUT: updateFunction, DELETE: deleteFunction } },
+  {
+    pattern: ['services', ':', 'functions', ':'],
+    methods: { GET: getFunction, PUT: updateFunction, DELETE: deleteFunction },
+  },
   { pattern: ['services', ':', 'functions', ':', 'code'], methods: { GET: getFunctionCode } },
   { pattern: ['services', ':', 'functions', ':', 'invocations'], methods: { POST: invokeFunction } },
 ];

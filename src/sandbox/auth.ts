@@ -58,7 +58,8 @@ export function authenticate(input: AuthInput): void {
 
   const sent = Date.parse(date);
   // Inferred code for a stale or unreadable Date: FC documents only that it allows 15 minutes of skew.
-  if (Number.isNaN(sent)) throw new SandboxError(403, 'AccessDenied', `the Date header '${date}' is not an RFC 1123 date`);
+  if (Number.isNaN(sent))
+    throw new SandboxError(403, 'AccessDenied', `the Date header '${date}' is not an RFC 1123 date`);
   if (Math.abs(input.now - sent) > DATE_SKEW_MAX_MS) {
     throw new SandboxError(
       403,
@@ -67,10 +68,14 @@ export function authenticate(input: AuthInput): void {
     );
   }
 
-  if (keyId !== input.credentials.accessKeyId) throw new SandboxError(403, 'InvalidAccessKeyID', `invalid access key ID '${keyId}'`);
+  if (keyId !== input.credentials.accessKeyId)
+    throw new SandboxError(403, 'InvalidAccessKeyID', `invalid access key ID '${keyId}'`);
 
   const signs = (path: string) =>
-    sameText(computeSignature(input.credentials.accessKeySecret, { method: input.method, path, headers, query: input.query }), signature);
+    sameText(
+      computeSignature(input.credentials.accessKeySecret, { method: input.method, path, headers, query: input.query }),
+      signature,
+    );
   // The official SDK signs the path before URL-encoding; a client that signs the encoded form is
   // accepted too. For FC's own name characters the two are the same string.
   let decoded = input.path;
@@ -81,9 +86,16 @@ export function authenticate(input: AuthInput): void {
   }
   if (!signs(input.path) && (decoded === input.path || !signs(decoded))) throw signatureNotMatch();
 
-  if (input.credentials.securityToken !== undefined && headers['x-fc-security-token'] !== input.credentials.securityToken) {
+  if (
+    input.credentials.securityToken !== undefined &&
+    headers['x-fc-security-token'] !== input.credentials.securityToken
+  ) {
     // Inferred code: an STS key with a wrong or missing token.
-    throw new SandboxError(403, 'InvalidSecurityToken', 'the x-fc-security-token header does not match the STS credentials');
+    throw new SandboxError(
+      403,
+      'InvalidSecurityToken',
+      'the x-fc-security-token header does not match the STS credentials',
+    );
   }
 
   // No claim at all (no header, a Host like 127.0.0.1:9420) means the sandbox's own account.

@@ -32,7 +32,11 @@ export function checkCreateFunction(req: CreateFunctionRequest): void {
 }
 
 /** `runtime` and `current.instanceType` are the deployed function's. */
-export function checkUpdateFunction(runtime: string, req: UpdateFunctionRequest, current: { instanceType?: string }): void {
+export function checkUpdateFunction(
+  runtime: string,
+  req: UpdateFunctionRequest,
+  current: { instanceType?: string },
+): void {
   throwErrors(validateUpdateFunction(runtime, req, current));
 }
 

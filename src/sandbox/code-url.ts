@@ -10,7 +10,14 @@ function mac(secret: string, service: string, fn: string, codeFile: string, expi
   return createHmac('sha256', secret).update(`code\n${service}\n${fn}\n${codeFile}\n${expires}`).digest('hex');
 }
 
-export function codeUrl(baseUrl: string, secret: string, service: string, fn: string, codeFile: string, nowMs: number): string {
+export function codeUrl(
+  baseUrl: string,
+  secret: string,
+  service: string,
+  fn: string,
+  codeFile: string,
+  nowMs: number,
+): string {
   const expires = Math.floor(nowMs / 1000) + CODE_URL_TTL_S;
   const parts = [service, fn, codeFile].map(encodeURIComponent).join('/');
   return `${baseUrl}${CODE_URL_PREFIX}${parts}?expires=${expires}&signature=${mac(secret, service, fn, codeFile, expires)}`;
@@ -23,7 +30,12 @@ export interface CodeUrlParts {
 }
 
 /** The parts of a valid, unexpired code URL path + query, or a reason it is not one. */
-export function verifyCodeUrl(secret: string, path: string, query: URLSearchParams, nowMs: number): CodeUrlParts | { error: string } {
+export function verifyCodeUrl(
+  secret: string,
+  path: string,
+  query: URLSearchParams,
+  nowMs: number,
+): CodeUrlParts | { error: string } {
   const notCodeUrl = { error: 'not a code download URL' };
   let segments: string[];
   try {
@@ -36,7 +48,11 @@ export function verifyCodeUrl(secret: string, path: string, query: URLSearchPara
   const expires = Number(query.get('expires'));
   const signature = query.get('signature') ?? '';
   const expected = mac(secret, service, fn, codeFile, expires);
-  if (!Number.isInteger(expires) || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+  if (
+    !Number.isInteger(expires) ||
+    signature.length !== expected.length ||
+    !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  ) {
     return { error: 'the code URL signature does not match' };
   }
   if (expires * 1000 < nowMs) return { error: 'the code URL has expired; call GetFunctionCode again' };

@@ -24,25 +24,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function zipFileOf(code: unknown, runtime: string): string | undefined {
   if (code === undefined || code === null) return undefined;
-  if (!isObject(code)) throw invalidArgument('code must be an object holding zipFile, or ossBucketName and ossObjectName');
+  if (!isObject(code))
+    throw invalidArgument('code must be an object holding zipFile, or ossBucketName and ossObjectName');
   const hasZip = code.zipFile !== undefined && code.zipFile !== null && code.zipFile !== '';
   const hasOss = code.ossBucketName !== undefined || code.ossObjectName !== undefined;
   if (runtime === 'custom-container' && (hasZip || hasOss)) {
-    throw invalidArgument('code must not be given for runtime custom-container: the code comes from customContainerConfig.image');
+    throw invalidArgument(
+      'code must not be given for runtime custom-container: the code comes from customContainerConfig.image',
+    );
   }
-  if (hasZip && hasOss) throw invalidArgument('code must hold either zipFile or ossBucketName + ossObjectName, not both');
+  if (hasZip && hasOss)
+    throw invalidArgument('code must hold either zipFile or ossBucketName + ossObjectName, not both');
   if (hasOss) {
     throw invalidArgument(
       'code.ossBucketName/ossObjectName: the fcw sandbox holds no OSS buckets, so it cannot fetch code from OSS; send the zip inline as code.zipFile (up to 100 MB)',
     );
   }
   if (!hasZip) return undefined;
-  if (typeof code.zipFile !== 'string') throw invalidArgument('code.zipFile must be a string holding the base64 of a zip');
+  if (typeof code.zipFile !== 'string')
+    throw invalidArgument('code.zipFile must be a string holding the base64 of a zip');
   return code.zipFile;
 }
 
 /** Decodes and checks an inline zip. `checksumHeader` is the X-Fc-Code-Checksum sent, if any. */
-export async function decodeZip(zipFile: string, checksumHeader: string | undefined, maxBytes = CODE_INLINE_MAX_BYTES): Promise<DecodedZip> {
+export async function decodeZip(
+  zipFile: string,
+  checksumHeader: string | undefined,
+  maxBytes = CODE_INLINE_MAX_BYTES,
+): Promise<DecodedZip> {
   if (!isStandardBase64(zipFile)) {
     throw invalidArgument('code.zipFile is not valid base64 (standard alphabet, padded with =)');
   }

@@ -74,7 +74,12 @@ function parseJson(text: string, file: string): Record<string, unknown> {
  * temp file, then hard-linked into place: link fails when the file exists, so two sandboxes starting
  * at once on a fresh directory cannot overwrite each other; both read the winner back.
  */
-async function readOrCreate(dataDir: string, file: string, fresh: () => object, mode: number): Promise<Record<string, unknown>> {
+async function readOrCreate(
+  dataDir: string,
+  file: string,
+  fresh: () => object,
+  mode: number,
+): Promise<Record<string, unknown>> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   try {
     const text = await readFile(file, 'utf8');
@@ -100,7 +105,9 @@ export async function loadOrCreateCredentials(dataDir: string): Promise<Credenti
   const file = credentialsPath(dataDir);
   const { accessKeyId, accessKeySecret } = await readOrCreate(dataDir, file, newCredentials, 0o600);
   if (typeof accessKeyId !== 'string' || typeof accessKeySecret !== 'string' || !accessKeyId || !accessKeySecret) {
-    throw new Error(`${file} lacks accessKeyId or accessKeySecret; delete it to have the sandbox create a new key pair`);
+    throw new Error(
+      `${file} lacks accessKeyId or accessKeySecret; delete it to have the sandbox create a new key pair`,
+    );
   }
   return { accessKeyId, accessKeySecret };
 }

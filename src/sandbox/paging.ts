@@ -39,9 +39,14 @@ export function compareNames(a: string, b: string): number {
 
 /** One page of `names` (any order in, sorted out) and the token for the next page, if any. */
 export function pageOf(names: readonly string[], query: PageQuery): { names: string[]; nextToken?: string } {
-  const from = [query.startKey, query.nextToken].filter((v): v is string => v !== undefined).sort(compareNames).pop();
+  const from = [query.startKey, query.nextToken]
+    .filter((v): v is string => v !== undefined)
+    .sort(compareNames)
+    .pop();
   const matching = names
-    .filter((name) => (query.prefix === undefined || name.startsWith(query.prefix)) && (from === undefined || name >= from))
+    .filter(
+      (name) => (query.prefix === undefined || name.startsWith(query.prefix)) && (from === undefined || name >= from),
+    )
     .sort(compareNames);
   const page = matching.slice(0, query.limit);
   const next = matching[query.limit];

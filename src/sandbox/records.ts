@@ -12,7 +12,14 @@ import {
   MEMORY_DEFAULT_MB,
   TIMEOUT_DEFAULT_S,
 } from '../fc/limits.js';
-import type { CreateFunctionRequest, CreateServiceRequest, FunctionConfig, FunctionInfo, ServiceInfo, UpdateFunctionRequest } from '../fc/types.js';
+import type {
+  CreateFunctionRequest,
+  CreateServiceRequest,
+  FunctionConfig,
+  FunctionInfo,
+  ServiceInfo,
+  UpdateFunctionRequest,
+} from '../fc/types.js';
 import type { FunctionRecord, ServiceRecord } from './store.js';
 
 /** FC's time format: ISO 8601 in UTC, whole seconds (`2020-04-01T08:15:27Z`). */
@@ -97,7 +104,13 @@ export function etagOf(record: object): string {
 /** Does the `If-Match` header allow a change of a resource whose etag is `current`? */
 export function ifMatchAllows(header: string | undefined, current: string): boolean {
   if (header === undefined || header.trim() === '' || header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1') === current);
+  return header.split(',').some(
+    (tag) =>
+      tag
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1') === current,
+  );
 }
 
 function isCustom(runtime: string): boolean {
@@ -151,7 +164,12 @@ export function newFunctionRecord(req: CreateFunctionRequest, code: StoredCode, 
 }
 
 /** The record after an UpdateFunction: given fields replace, absent ones stay; new code replaces the old. */
-export function updatedFunctionRecord(current: FunctionRecord, req: UpdateFunctionRequest, code: StoredCode | undefined, now: number): FunctionRecord {
+export function updatedFunctionRecord(
+  current: FunctionRecord,
+  req: UpdateFunctionRequest,
+  code: StoredCode | undefined,
+  now: number,
+): FunctionRecord {
   const next: FunctionRecord = { ...current, ...given(req as Partial<FunctionConfig>, FUNCTION_FIELDS) };
   if (isCustom(next.runtime) && next.caPort === undefined) next.caPort = CA_PORT_DEFAULT;
   if (!isCustom(next.runtime)) delete next.caPort;
@@ -199,7 +217,11 @@ export function newServiceRecord(req: CreateServiceRequest, now: number): Servic
   return record;
 }
 
-export function updatedServiceRecord(current: ServiceRecord, req: Partial<CreateServiceRequest>, now: number): ServiceRecord {
+export function updatedServiceRecord(
+  current: ServiceRecord,
+  req: Partial<CreateServiceRequest>,
+  now: number,
+): ServiceRecord {
   const next: ServiceRecord = {
     ...current,
     ...given(req, SERVICE_FIELDS),

@@ -11,7 +11,15 @@ import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
 import { handleApi, type ApiContext, type ApiRequest } from './api.js';
 import { authenticate } from './auth.js';
-import { BodyGate, BodyTooLargeError, LARGE_BODY_BYTES, MAX_BODY_BYTES, MAX_CONCURRENT_LARGE_BODIES, parseJsonObject, readBody } from './body.js';
+import {
+  BodyGate,
+  BodyTooLargeError,
+  LARGE_BODY_BYTES,
+  MAX_BODY_BYTES,
+  MAX_CONCURRENT_LARGE_BODIES,
+  parseJsonObject,
+  readBody,
+} from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
@@ -153,7 +161,9 @@ function baseUrlOf(req: IncomingMessage, fallback: string): string {
 
 function splitTarget(target: string): { path: string; query: URLSearchParams } {
   const q = target.indexOf('?');
-  return q < 0 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
+  return q < 0
+    ? { path: target, query: new URLSearchParams() }
+    : { path: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
 }
 
 export interface SandboxServer {
@@ -179,7 +189,12 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     // secrets; the key file is told only when the key lives in the data directory (loopback only:
     // any other --host needs an explicit key pair).
     if (path === SANDBOX_INFO_PATH && method === 'GET') {
-      return sendJson(res, 200, { sandbox: 'fcw', accountId: options.accountId, accessKeyId: options.credentials.accessKeyId, keyFile: options.keyFile ?? null });
+      return sendJson(res, 200, {
+        sandbox: 'fcw',
+        accountId: options.accountId,
+        accessKeyId: options.credentials.accessKeyId,
+        keyFile: options.keyFile ?? null,
+      });
     }
 
     // A Host that is a stored custom domain is served by that domain's routes, whatever the path.
@@ -203,7 +218,11 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
 
     let segments: string[] = [];
     try {
-      if (!domain) segments = path.slice(VERSION_PREFIX.length + 1).split('/').map(decodeURIComponent);
+      if (!domain)
+        segments = path
+          .slice(VERSION_PREFIX.length + 1)
+          .split('/')
+          .map(decodeURIComponent);
     } catch {
       throw pathNotSupported(method, path);
     }
@@ -281,7 +300,12 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     } catch {
       opened = undefined;
     }
-    if (!opened) throw new SandboxError(404, 'CodeNotFound', 'this code package was replaced or deleted; call GetFunctionCode again');
+    if (!opened)
+      throw new SandboxError(
+        404,
+        'CodeNotFound',
+        'this code package was replaced or deleted; call GetFunctionCode again',
+      );
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Length', opened.size);
@@ -325,7 +349,8 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
             return;
           }
           options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
-          if (res.headersSent) res.destroy(); // half an answer is out: cutting it is the only honest end
+          if (res.headersSent)
+            res.destroy(); // half an answer is out: cutting it is the only honest end
           else sendError(res, internalError(requestId));
         } catch {
           // Answering failed too (the socket is gone): never let it escape as an unhandled rejection.
@@ -358,7 +383,10 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? [431, 'Request Header Fields Too Large', 'InvalidArgument']
           : [400, 'Bad Request', 'InvalidArgument'];
-    const body = JSON.stringify({ ErrorCode: code, ErrorMessage: `malformed or incomplete HTTP request (${error.code ?? 'parse error'})` });
+    const body = JSON.stringify({
+      ErrorCode: code,
+      ErrorMessage: `malformed or incomplete HTTP request (${error.code ?? 'parse error'})`,
+    });
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-fc-request-id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
     );

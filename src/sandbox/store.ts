@@ -147,7 +147,8 @@ export class SandboxStore {
    */
   async init(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-    for (const dir of [this.servicesDir, this.stagingDir, this.locksDir, this.trashDir]) await mkdir(dir, { recursive: true });
+    for (const dir of [this.servicesDir, this.stagingDir, this.locksDir, this.trashDir])
+      await mkdir(dir, { recursive: true });
     await this.removeDeadOwners(this.dataDir, (name) => name.startsWith(TEMP_PREFIX));
     await this.removeDeadOwners(this.stagingDir);
     await this.removeDeadOwners(this.trashDir);

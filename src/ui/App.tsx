@@ -51,11 +51,16 @@ const SCREENS = {
 /** Each step remounts on entry; each deploy attempt too (its elapsed time starts again on Retry). */
 function screenKey(state: WizardState): string {
   const d = state.deploy;
-  return state.step === 'deploy' && (d.status === 'running' || d.status === 'failed') ? `deploy-${d.attempt}` : state.step;
+  return state.step === 'deploy' && (d.status === 'running' || d.status === 'failed')
+    ? `deploy-${d.attempt}`
+    : state.step;
 }
 
 export function App({ services, options, onExit, initial, session: given }: AppProps) {
-  const [state, dispatch] = useReducer(wizardReducer as (s: WizardState, a: WizardAction) => WizardState, initial ?? initialState());
+  const [state, dispatch] = useReducer(
+    wizardReducer as (s: WizardState, a: WizardAction) => WizardState,
+    initial ?? initialState(),
+  );
   const sessionRef = useRef<Session>(given ?? { controllers: new Set() });
   const backHandler = useRef<(() => boolean) | undefined>(undefined);
   const exited = useRef(false);
@@ -94,7 +99,12 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   return (
     <WizardContext.Provider value={value}>
       <Box flexDirection="column">
-        <Header target={state.target} step={Math.min(stepNumber, INPUT_STEPS.length + 1)} total={INPUT_STEPS.length + 1} title={STEPS[state.step].title} />
+        <Header
+          target={state.target}
+          step={Math.min(stepNumber, INPUT_STEPS.length + 1)}
+          total={INPUT_STEPS.length + 1}
+          title={STEPS[state.step].title}
+        />
         <Screen key={screenKey(state)} />
       </Box>
     </WizardContext.Provider>

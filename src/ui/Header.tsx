@@ -4,13 +4,28 @@ import { Box, Text } from 'ink';
 import type { TargetValues } from '../wizard/state.js';
 import { useColor } from './components.js';
 
-export function Header({ target, step, total, title }: { target?: TargetValues; step: number; total: number; title: string }) {
+export function Header({
+  target,
+  step,
+  total,
+  title,
+}: {
+  target?: TargetValues;
+  step: number;
+  total: number;
+  title: string;
+}) {
   const color = useColor();
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text wrap="truncate-end">
-        <Text bold color={color('cyan')}>fcw</Text>
-        <Text dimColor> · step {step}/{total} · </Text>
+        <Text bold color={color('cyan')}>
+          fcw
+        </Text>
+        <Text dimColor>
+          {' '}
+          · step {step}/{total} ·{' '}
+        </Text>
         <Text bold>{title}</Text>
       </Text>
       {target && (

@@ -36,7 +36,15 @@ export interface TextFieldProps {
   focus?: boolean;
 }
 
-export function TextField({ value, onChange, onSubmit, placeholder: given = '', suggestion, mask, focus = true }: TextFieldProps) {
+export function TextField({
+  value,
+  onChange,
+  onSubmit,
+  placeholder: given = '',
+  suggestion,
+  mask,
+  focus = true,
+}: TextFieldProps) {
   const placeholder = suggestion ? `${suggestion}  (default: Enter uses it, Tab or → edits it)` : given;
   const edit = useRef<TextState>(fromValue(value));
   // The last `value` prop seen: a different one that is not what we typed came from outside.

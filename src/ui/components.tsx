@@ -42,7 +42,10 @@ export function Menu<V>(props: {
 }) {
   const color = useColor();
   const { items, limit = 10, isActive = true } = props;
-  const initial = Math.max(0, props.initialValue === undefined ? 0 : items.findIndex((i) => i.value === props.initialValue));
+  const initial = Math.max(
+    0,
+    props.initialValue === undefined ? 0 : items.findIndex((i) => i.value === props.initialValue),
+  );
   const [index, setIndex] = useState(initial);
   // Several keys can arrive in one chunk (a held arrow key, a fast typist) and reach this handler
   // before React re-renders: the ref holds the index as moved so far, not as last drawn.
@@ -72,7 +75,11 @@ export function Menu<V>(props: {
   const current = items[index];
   return (
     <Box flexDirection="column">
-      {start > 0 && <Text dimColor>  ↑ {start} more</Text>}
+      {start > 0 && (
+        <Text dimColor>
+          {'  '}↑ {start} more
+        </Text>
+      )}
       {items.slice(start, end).map((item, offset) => {
         const i = start + offset;
         const selected = i === index;
@@ -83,15 +90,26 @@ export function Menu<V>(props: {
             <Text color={selected ? color('cyan') : undefined} wrap="truncate-end">
               {selected ? '❯ ' : '  '}
               {item.label}
-              {item.note ? <Text dimColor>  {item.note}</Text> : null}
+              {item.note ? (
+                <Text dimColor>
+                  {'  '}
+                  {item.note}
+                </Text>
+              ) : null}
             </Text>
           </Box>
         );
       })}
-      {end < items.length && <Text dimColor>  ↓ {items.length - end} more</Text>}
+      {end < items.length && (
+        <Text dimColor>
+          {'  '}↓ {items.length - end} more
+        </Text>
+      )}
       {current?.detail && (
         <Box marginTop={1}>
-          <Text dimColor wrap="wrap">{current.detail}</Text>
+          <Text dimColor wrap="wrap">
+            {current.detail}
+          </Text>
         </Box>
       )}
     </Box>
@@ -201,8 +219,14 @@ export function ErrorPanel({ error, title }: { error: ErrorView; title?: string 
         {'  '}code: {error.code}
         {error.status ? ` (HTTP ${error.status})` : ''}
       </Text>
-      <Text wrap="wrap">{'  '}message: {error.message}</Text>
-      {error.requestId && <Text wrap="wrap">{'  '}request id: {error.requestId}</Text>}
+      <Text wrap="wrap">
+        {'  '}message: {error.message}
+      </Text>
+      {error.requestId && (
+        <Text wrap="wrap">
+          {'  '}request id: {error.requestId}
+        </Text>
+      )}
       {error.hint && (
         <Text color={color('yellow')} wrap="wrap">
           {'  '}hint: {error.hint}
@@ -226,7 +250,15 @@ const CHECK_MARK = { ok: '✓', warning: '!', error: '✗' } as const;
 const CHECK_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
 
 /** A check's verdict on one line: ✓ green, ! yellow, ✗ red, then what it found. */
-export function CheckLine({ status, message, prefix = '' }: { status: 'ok' | 'warning' | 'error'; message: string; prefix?: string }) {
+export function CheckLine({
+  status,
+  message,
+  prefix = '',
+}: {
+  status: 'ok' | 'warning' | 'error';
+  message: string;
+  prefix?: string;
+}) {
   const color = useColor();
   return (
     <Text color={color(CHECK_COLOR[status])} wrap="wrap">

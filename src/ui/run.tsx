@@ -40,15 +40,18 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   const stopClearingOnShrink = clearScreenOnShrink(io.stdout as NodeJS.WriteStream);
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  const instance = render(<App services={services} options={{ color, animation: flags.animation }} onExit={resolveExit} session={session} />, {
-    stdin: io.stdin as NodeJS.ReadStream,
-    stdout: io.stdout as NodeJS.WriteStream,
-    stderr: io.stderr as NodeJS.WriteStream,
-    // Ctrl-C is ours: abort the work in flight and exit 130: Ink's own Ctrl-C exit
-    // would end with 0 and make a cancelled deploy look like success (docs/terminal-notes.md, 4).
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
+  const instance = render(
+    <App services={services} options={{ color, animation: flags.animation }} onExit={resolveExit} session={session} />,
+    {
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      stderr: io.stderr as NodeJS.WriteStream,
+      // Ctrl-C is ours: abort the work in flight and exit 130: Ink's own Ctrl-C exit
+      // would end with 0 and make a cancelled deploy look like success (docs/terminal-notes.md, 4).
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
   const code = await exited;
   stopClearingOnShrink();
   instance.unmount();

@@ -95,8 +95,7 @@ export interface EndpointConnectInput {
 
 /** What answers at an endpoint: `fcw serve` (with its account), something else, or nothing. */
 export type EndpointProbe =
-  | { reachable: true; sandbox?: { accountId: string } }
-  | { reachable: false; message: string };
+  { reachable: true; sandbox?: { accountId: string } } | { reachable: false; message: string };
 
 export interface WizardServices {
   /** The directory relative paths are read against (shown, and used for defaults). */
@@ -123,7 +122,12 @@ export interface WizardServices {
    * equal to the one taken before a build means that package is still what would be built.
    */
   codeFingerprint(code: Extract<CodeSource, { kind: 'folder' | 'zip' }>, runtime: string): Promise<string>;
-  checkHandler(pkg: BuiltPackage, runtime: string, handler: string, field?: 'handler' | 'initializer'): Promise<HandlerCheckResult>;
+  checkHandler(
+    pkg: BuiltPackage,
+    runtime: string,
+    handler: string,
+    field?: 'handler' | 'initializer',
+  ): Promise<HandlerCheckResult>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
   /**

@@ -29,7 +29,10 @@ export interface CurrentPackage {
   rebuiltFrom?: BuiltPackage;
 }
 
-export function packageKey(code: { kind: string; path?: string } | undefined, runtime: string | undefined): string | undefined {
+export function packageKey(
+  code: { kind: string; path?: string } | undefined,
+  runtime: string | undefined,
+): string | undefined {
   if (!code || (code.kind !== 'folder' && code.kind !== 'zip') || !runtime) return undefined;
   return `${code.kind}:${code.path}:${runtime}`;
 }
@@ -62,8 +65,16 @@ function startBuild(
 }
 
 /** Whether the code is still what `entry` was built from. Any failure to tell counts as changed. */
-async function unchanged(services: WizardServices, entry: SessionPackage, code: PackagedCode, runtime: string): Promise<boolean> {
-  const [before, now] = await Promise.all([entry.fingerprint, services.codeFingerprint(code, runtime).catch(() => undefined)]);
+async function unchanged(
+  services: WizardServices,
+  entry: SessionPackage,
+  code: PackagedCode,
+  runtime: string,
+): Promise<boolean> {
+  const [before, now] = await Promise.all([
+    entry.fingerprint,
+    services.codeFingerprint(code, runtime).catch(() => undefined),
+  ]);
   return before !== undefined && before === now;
 }
 
@@ -82,11 +93,14 @@ export async function currentPackage(
   const entry = session.pkg?.key === key ? session.pkg : undefined;
   if (!entry) return { pkg: await startBuild(services, session, key, code, runtime, onProgress).built };
   const previous = await entry.built.catch(() => undefined);
-  if (previous && (await unchanged(services, entry, code, runtime))) return { pkg: previous, replaced: differing(entry.replaced, previous) };
+  if (previous && (await unchanged(services, entry, code, runtime)))
+    return { pkg: previous, replaced: differing(entry.replaced, previous) };
   // Another step may have started the new build while this one compared: share it.
   const first = entry.replaced ?? previous;
   const next =
-    session.pkg !== entry && session.pkg?.key === key ? session.pkg : startBuild(services, session, key, code, runtime, onProgress, first);
+    session.pkg !== entry && session.pkg?.key === key
+      ? session.pkg
+      : startBuild(services, session, key, code, runtime, onProgress, first);
   const pkg = await next.built;
   return { pkg, replaced: differing(first, pkg), rebuiltFrom: differing(previous, pkg) };
 }

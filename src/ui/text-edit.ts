@@ -101,7 +101,15 @@ export function editsOf(input: string, key: KeyFlags): Edit[] {
   if (key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.tab || key.escape) return [];
   if (key.ctrl) {
     // Ink passes the letter of a lone Ctrl-key as `input` ('a' for Ctrl-A): never text.
-    const byLetter: Record<string, Edit> = { a: { kind: 'home' }, e: { kind: 'end' }, u: { kind: 'kill-start' }, k: { kind: 'kill-end' }, w: { kind: 'kill-word' }, h: { kind: 'backspace' }, c: { kind: 'cancel' } };
+    const byLetter: Record<string, Edit> = {
+      a: { kind: 'home' },
+      e: { kind: 'end' },
+      u: { kind: 'kill-start' },
+      k: { kind: 'kill-end' },
+      w: { kind: 'kill-word' },
+      h: { kind: 'backspace' },
+      c: { kind: 'cancel' },
+    };
     return byLetter[input] ? [byLetter[input]] : [];
   }
   // Alt/Option with a key (ESC + char): not text either.

@@ -25,9 +25,15 @@ export function whereInWizard(step: InputStepId, field?: string): string {
  */
 function wizardHint(code: string, causeCode: string, context: ErrorContext): string | undefined {
   const typed = context.credentialSource === TYPED_KEY;
-  const source = typed ? `typed at ${whereInWizard('target')}` : context.credentialSource ? `from ${context.credentialSource}` : `chosen at ${whereInWizard('target')}`;
-  if (causeCode === 'ECONNREFUSED') return `Nothing is listening at the endpoint (is the sandbox running?): change it at ${whereInWizard('target', 'Endpoint URL')}.`;
-  if (causeCode === 'ENOTFOUND') return `The endpoint host name does not resolve: check the region and account id at ${whereInWizard('target')}.`;
+  const source = typed
+    ? `typed at ${whereInWizard('target')}`
+    : context.credentialSource
+      ? `from ${context.credentialSource}`
+      : `chosen at ${whereInWizard('target')}`;
+  if (causeCode === 'ECONNREFUSED')
+    return `Nothing is listening at the endpoint (is the sandbox running?): change it at ${whereInWizard('target', 'Endpoint URL')}.`;
+  if (causeCode === 'ENOTFOUND')
+    return `The endpoint host name does not resolve: check the region and account id at ${whereInWizard('target')}.`;
   switch (code) {
     case 'InvalidAccessKeyID':
       return `The AccessKey id ${source} is unknown to the service: check it (choose other credentials at ${whereInWizard('target')}) and that the key is enabled in the RAM console.`;
@@ -101,7 +107,9 @@ export function toErrorView(error: unknown, context: ErrorContext = {}): ErrorVi
   const message = typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : (e.message ?? String(error));
   const view: ErrorView = { code, message };
   if (typeof e.requestId === 'string' && e.requestId) view.requestId = e.requestId;
-  const hint = wizardHint(code, typeof e.causeCode === 'string' ? e.causeCode : '', context) ?? (typeof e.hint === 'string' ? translateFlags(e.hint) : '');
+  const hint =
+    wizardHint(code, typeof e.causeCode === 'string' ? e.causeCode : '', context) ??
+    (typeof e.hint === 'string' ? translateFlags(e.hint) : '');
   if (hint) view.hint = hint;
   if (typeof e.status === 'number') view.status = e.status;
   const fix = fixStepOf(error);

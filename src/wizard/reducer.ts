@@ -4,7 +4,15 @@ import type { ValidationIssue } from '../fc/validate.js';
 import type { FunctionConfig, FunctionInfo } from '../fc/types.js';
 import { getRuntime } from '../fc/rules.js';
 import { CA_PORT_DEFAULT, INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
-import { firstMissingStep, isInputStep, nextStep, STEPS, validateWholeRequest, type InputStepId, type StepValues } from './steps.js';
+import {
+  firstMissingStep,
+  isInputStep,
+  nextStep,
+  STEPS,
+  validateWholeRequest,
+  type InputStepId,
+  type StepValues,
+} from './steps.js';
 import type { DeployOutcome, DeployProgress, ErrorView, StepId, WizardState } from './state.js';
 
 export type SubmitAction = { [K in InputStepId]: { type: 'submit'; step: K; values: StepValues[K] } }[InputStepId];
@@ -13,22 +21,21 @@ export type SubmitAction = { [K in InputStepId]: { type: 'submit'; step: K; valu
  * Fields a saved profile fills in (redeploy a saved profile). The function's own fields are
  * FunctionConfig's, so their names and types follow the API's.
  */
-export interface ProfileValues
-  extends Pick<
-    FunctionConfig,
-    | 'functionName'
-    | 'runtime'
-    | 'handler'
-    | 'memorySize'
-    | 'timeout'
-    | 'instanceType'
-    | 'initializer'
-    | 'initializationTimeout'
-    | 'description'
-    | 'environmentVariables'
-    | 'layers'
-    | 'caPort'
-  > {
+export interface ProfileValues extends Pick<
+  FunctionConfig,
+  | 'functionName'
+  | 'runtime'
+  | 'handler'
+  | 'memorySize'
+  | 'timeout'
+  | 'instanceType'
+  | 'initializer'
+  | 'initializationTimeout'
+  | 'description'
+  | 'environmentVariables'
+  | 'layers'
+  | 'caPort'
+> {
   name: string;
   target: WizardState['target'];
   service: string;
@@ -74,7 +81,14 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       const issues = errorsOnly(validateWholeRequest(state));
       if (issues.length) return { ...state, issues };
       const history = state.step === 'review' ? [...state.history, 'review' as StepId] : state.history;
-      return { ...state, step: 'deploy', history, issues: [], deploy: { status: 'running', attempt: (state.deployAttempts ?? 0) + 1, progress: [] }, deployAttempts: (state.deployAttempts ?? 0) + 1 };
+      return {
+        ...state,
+        step: 'deploy',
+        history,
+        issues: [],
+        deploy: { status: 'running', attempt: (state.deployAttempts ?? 0) + 1, progress: [] },
+        deployAttempts: (state.deployAttempts ?? 0) + 1,
+      };
     }
     case 'deploy-progress':
       if (state.deploy.status !== 'running') return state;
@@ -84,7 +98,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, step: 'summary', deploy: { status: 'done', outcome: action.outcome } };
     case 'deploy-failed':
       if (state.deploy.status !== 'running') return state;
-      return { ...state, deploy: { status: 'failed', attempt: state.deploy.attempt, progress: state.deploy.progress, error: action.error } };
+      return {
+        ...state,
+        deploy: {
+          status: 'failed',
+          attempt: state.deploy.attempt,
+          progress: state.deploy.progress,
+          error: action.error,
+        },
+      };
     case 'profile-saved':
       return state.step === 'summary' ? { ...state, savedProfile: action.name } : state;
   }
@@ -124,13 +146,26 @@ function apply(state: WizardState, action: SubmitAction): WizardState {
       const targetChanged = state.target && state.target.endpoint !== action.values.target.endpoint;
       // Another endpoint means another set of services: what was picked there means nothing here.
       return targetChanged
-        ? { ...state, target: action.values.target, service: undefined, functionName: undefined, draftFunctionName: state.functionName ?? state.draftFunctionName, mode: 'create' }
+        ? {
+            ...state,
+            target: action.values.target,
+            service: undefined,
+            functionName: undefined,
+            draftFunctionName: state.functionName ?? state.draftFunctionName,
+            mode: 'create',
+          }
         : { ...state, target: action.values.target };
     }
     case 'service': {
       const changed = state.service?.name !== action.values.service.name;
       return changed
-        ? { ...state, service: action.values.service, functionName: undefined, draftFunctionName: state.functionName ?? state.draftFunctionName, mode: 'create' }
+        ? {
+            ...state,
+            service: action.values.service,
+            functionName: undefined,
+            draftFunctionName: state.functionName ?? state.draftFunctionName,
+            mode: 'create',
+          }
         : { ...state, service: action.values.service };
     }
     case 'function':
@@ -140,7 +175,11 @@ function apply(state: WizardState, action: SubmitAction): WizardState {
     case 'code':
       return { ...state, code: action.values.code, packageFacts: action.values.packageFacts };
     case 'handler':
-      return { ...state, handler: action.values.handler, packageFacts: action.values.packageFacts ?? state.packageFacts };
+      return {
+        ...state,
+        handler: action.values.handler,
+        packageFacts: action.values.packageFacts ?? state.packageFacts,
+      };
     case 'limits':
       return { ...state, ...action.values };
     case 'more': {
@@ -245,7 +284,9 @@ function loadProfile(state: WizardState, p: ProfileValues): WizardState {
   const next: WizardState = {
     ...state,
     target: p.target ?? state.target,
-    service: p.createService ? { name: p.service, isNew: false, createIfMissing: true } : { name: p.service, isNew: false },
+    service: p.createService
+      ? { name: p.service, isNew: false, createIfMissing: true }
+      : { name: p.service, isNew: false },
     functionName: p.functionName,
     mode: 'create',
     runtime: p.runtime,

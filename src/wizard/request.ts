@@ -71,7 +71,10 @@ export function shellQuote(word: string): string {
  * The `fcw deploy` command that does what the wizard would: every chosen field as a flag, defaults
  * left out. With nothing chosen yet it shows placeholders (the no-TTY message).
  */
-export function deployCommand(state: Partial<WizardState>, extra: { endpoint?: string; region?: string; accountId?: string } = {}): string {
+export function deployCommand(
+  state: Partial<WizardState>,
+  extra: { endpoint?: string; region?: string; accountId?: string } = {},
+): string {
   const words: string[] = ['fcw', 'deploy'];
   const flag = (name: string, value: string | number | undefined) => {
     if (value === undefined || value === '') return;
@@ -105,7 +108,8 @@ export function deployCommand(state: Partial<WizardState>, extra: { endpoint?: s
   if (state.instanceType && state.instanceType !== 'e1') flag('instance-type', state.instanceType);
   if (state.initializer) {
     flag('initializer', state.initializer);
-    if (state.initializationTimeout !== undefined && state.initializationTimeout !== INIT_TIMEOUT_DEFAULT_S) flag('init-timeout', state.initializationTimeout);
+    if (state.initializationTimeout !== undefined && state.initializationTimeout !== INIT_TIMEOUT_DEFAULT_S)
+      flag('init-timeout', state.initializationTimeout);
   }
   flag('description', state.description);
   for (const [k, v] of Object.entries(state.environmentVariables ?? {})) flag('env', `${k}=${v}`);

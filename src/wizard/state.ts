@@ -5,7 +5,19 @@ import type { ValidationIssue } from '../fc/validate.js';
 import type { CredentialSourceRef, LastDeploy } from '../profiles/schema.js';
 import { INIT_TIMEOUT_DEFAULT_S, MEMORY_DEFAULT_MB, TIMEOUT_DEFAULT_S } from '../fc/limits.js';
 
-export const STEP_IDS = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more', 'review', 'deploy', 'summary'] as const;
+export const STEP_IDS = [
+  'target',
+  'service',
+  'function',
+  'runtime',
+  'code',
+  'handler',
+  'limits',
+  'more',
+  'review',
+  'deploy',
+  'summary',
+] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 export type TargetKind = 'cloud' | 'sandbox' | 'endpoint';

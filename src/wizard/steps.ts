@@ -32,7 +32,13 @@ export interface StepValues {
   runtime: { runtime: string };
   code: { code: CodeSource; packageFacts?: PackageFacts };
   handler: { handler: string; packageFacts?: PackageFacts };
-  limits: { memorySize: number; timeout: number; instanceType?: string; initializer: string; initializationTimeout: number };
+  limits: {
+    memorySize: number;
+    timeout: number;
+    instanceType?: string;
+    initializer: string;
+    initializationTimeout: number;
+  };
   more: { description: string; environmentVariables: Record<string, string>; layers: string[]; caPort?: number };
 }
 export type InputStepId = keyof StepValues;
@@ -58,22 +64,52 @@ function validateTarget({ target }: StepValues['target']): ValidationIssue[] {
   try {
     url = new URL(target.endpoint);
   } catch {
-    issues.push(issue('endpoint', 'url', target.endpoint, `endpoint "${target.endpoint}" is not a URL: give one like https://123456789012.cn-hangzhou.fc.aliyuncs.com or http://127.0.0.1:9000.`));
+    issues.push(
+      issue(
+        'endpoint',
+        'url',
+        target.endpoint,
+        `endpoint "${target.endpoint}" is not a URL: give one like https://123456789012.cn-hangzhou.fc.aliyuncs.com or http://127.0.0.1:9000.`,
+      ),
+    );
   }
   if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
-    issues.push(issue('endpoint', 'url', target.endpoint, `endpoint "${target.endpoint}" must start with https:// (or http:// for a local sandbox).`));
+    issues.push(
+      issue(
+        'endpoint',
+        'url',
+        target.endpoint,
+        `endpoint "${target.endpoint}" must start with https:// (or http:// for a local sandbox).`,
+      ),
+    );
   }
   if (target.kind === 'cloud' && url && url.protocol !== 'https:') {
     issues.push(issue('endpoint', 'https', target.endpoint, 'Alibaba Cloud endpoints are always https://.'));
   }
   if (!ACCOUNT_ID.test(target.accountId)) {
-    issues.push(issue('accountId', 'digits', target.accountId, `account id "${target.accountId}" must be the numeric Alibaba Cloud account id (e.g. 123456789012).`));
+    issues.push(
+      issue(
+        'accountId',
+        'digits',
+        target.accountId,
+        `account id "${target.accountId}" must be the numeric Alibaba Cloud account id (e.g. 123456789012).`,
+      ),
+    );
   }
   if (target.kind === 'cloud' && !target.region) {
-    issues.push(issue('region', 'required', target.region, 'region is required for Alibaba Cloud: pick one such as cn-hangzhou.'));
+    issues.push(
+      issue('region', 'required', target.region, 'region is required for Alibaba Cloud: pick one such as cn-hangzhou.'),
+    );
   }
   if (!target.credentialSource) {
-    issues.push(issue('credentials', 'required', '', 'credentials are required: use the ones found, or type an AccessKey for this session.'));
+    issues.push(
+      issue(
+        'credentials',
+        'required',
+        '',
+        'credentials are required: use the ones found, or type an AccessKey for this session.',
+      ),
+    );
   }
   return issues;
 }
@@ -82,19 +118,51 @@ function validateCodeStep({ code }: StepValues['code'], state: WizardState): Val
   const runtime = state.runtime ? getRuntime(state.runtime) : undefined;
   const usesImage = runtime?.usesImage ?? false;
   if (usesImage && code.kind !== 'image') {
-    return [issue('code', 'container-image', code.kind, `${state.runtime} runs a container image, not a ${code.kind}: give the image (and optional command, args).`)];
+    return [
+      issue(
+        'code',
+        'container-image',
+        code.kind,
+        `${state.runtime} runs a container image, not a ${code.kind}: give the image (and optional command, args).`,
+      ),
+    ];
   }
   if (!usesImage && code.kind === 'image') {
-    return [issue('code', 'zip-or-oss', 'image', `${state.runtime ?? 'this runtime'} needs a code package (a folder, a .zip/.jar or an OSS object); images are for custom-container.`)];
+    return [
+      issue(
+        'code',
+        'zip-or-oss',
+        'image',
+        `${state.runtime ?? 'this runtime'} needs a code package (a folder, a .zip/.jar or an OSS object); images are for custom-container.`,
+      ),
+    ];
   }
   switch (code.kind) {
     case 'folder':
     case 'zip':
-      return code.path.trim() ? [] : [issue('code', 'required', code.path, `the ${code.kind === 'zip' ? '.zip/.jar file' : 'folder'} path is required.`)];
+      return code.path.trim()
+        ? []
+        : [
+            issue(
+              'code',
+              'required',
+              code.path,
+              `the ${code.kind === 'zip' ? '.zip/.jar file' : 'folder'} path is required.`,
+            ),
+          ];
     case 'oss': {
       const issues: ValidationIssue[] = [];
-      if (!code.bucket.trim()) issues.push(issue('ossBucketName', 'required', code.bucket, 'the OSS bucket name is required.'));
-      if (!code.object.trim()) issues.push(issue('ossObjectName', 'required', code.object, 'the OSS object name is required (the key of the .zip in the bucket).'));
+      if (!code.bucket.trim())
+        issues.push(issue('ossBucketName', 'required', code.bucket, 'the OSS bucket name is required.'));
+      if (!code.object.trim())
+        issues.push(
+          issue(
+            'ossObjectName',
+            'required',
+            code.object,
+            'the OSS object name is required (the key of the .zip in the bucket).',
+          ),
+        );
       return issues;
     }
     case 'image': {
@@ -112,13 +180,22 @@ function validateCodeStep({ code }: StepValues['code'], state: WizardState): Val
 export const STEPS: { [K in StepId]: StepDef<K> } = {
   target: { id: 'target', title: 'Where to deploy', validate: (v) => validateTarget(v) },
   service: { id: 'service', title: 'Service', validate: (v) => compact([validateServiceName(v.service.name)]) },
-  function: { id: 'function', title: 'Function name', validate: (v) => compact([validateFunctionName(v.functionName)]) },
+  function: {
+    id: 'function',
+    title: 'Function name',
+    validate: (v) => compact([validateFunctionName(v.functionName)]),
+  },
   runtime: { id: 'runtime', title: 'Runtime', validate: (v, s) => compact([validateRuntime(v.runtime, s.mode)]) },
   code: { id: 'code', title: 'Code', validate: validateCodeStep },
   handler: {
     id: 'handler',
     title: 'Handler',
-    validate: (v, s) => compact([s.runtime ? validateHandler(s.runtime, v.handler, 'handler') : issue('runtime', 'required', undefined, 'pick a runtime first.')]),
+    validate: (v, s) =>
+      compact([
+        s.runtime
+          ? validateHandler(s.runtime, v.handler, 'handler')
+          : issue('runtime', 'required', undefined, 'pick a runtime first.'),
+      ]),
   },
   limits: {
     id: 'limits',
@@ -148,7 +225,16 @@ export const STEPS: { [K in StepId]: StepDef<K> } = {
 };
 
 /** The input steps in order; review, deploy and summary follow them. */
-export const INPUT_STEPS: readonly InputStepId[] = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'];
+export const INPUT_STEPS: readonly InputStepId[] = [
+  'target',
+  'service',
+  'function',
+  'runtime',
+  'code',
+  'handler',
+  'limits',
+  'more',
+];
 
 export function isInputStep(step: StepId): step is InputStepId {
   return (INPUT_STEPS as readonly string[]).includes(step);
@@ -162,7 +248,8 @@ export function nextStep(step: StepId): StepId {
 /** The whole request checked with the validators `fcw deploy` uses: the review's gate before Deploy. */
 export function validateWholeRequest(state: WizardState): ValidationIssue[] {
   const missing = firstMissingStep(state);
-  if (missing) return [issue(missing, 'required', undefined, `the ${STEPS[missing].title.toLowerCase()} step is not complete.`)];
+  if (missing)
+    return [issue(missing, 'required', undefined, `the ${STEPS[missing].title.toLowerCase()} step is not complete.`)];
   // The zip is built at deploy time; the request checked here carries an empty zip in its place,
   // so that the code rule (exactly one source) is checked without building anything.
   const request = buildCreateRequest(state, { zipFile: EMPTY_ZIP_BASE64 });

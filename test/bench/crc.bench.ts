@@ -70,7 +70,8 @@ for (let r = 0; r < REPS; r++) {
   theirs.push(b.ms);
   theirsResult = b.result;
 }
-if (oursResult !== theirsResult) throw new Error(`results differ: ours ${oursResult}, crc64-ecma182.js ${theirsResult}`);
+if (oursResult !== theirsResult)
+  throw new Error(`results differ: ours ${oursResult}, crc64-ecma182.js ${theirsResult}`);
 
 // Incremental in 64 KiB chunks too (how the packager feeds it while writing the zip).
 const chunked: number[] = [];
@@ -89,6 +90,8 @@ const oursMed = mbPerS(median(ours));
 const theirsMed = mbPerS(median(theirs));
 console.log(`CRC-64/XZ over ${MB} MB, ${REPS} repetitions (node ${process.version}), checksum ${oursResult}`);
 console.log(`  fcw crc64 (whole)          median ${oursMed.toFixed(0).padStart(6)} MB/s   [${fmt(ours)}]`);
-console.log(`  fcw Crc64 (64 KiB chunks)  median ${mbPerS(median(chunked)).toFixed(0).padStart(6)} MB/s   [${fmt(chunked)}]`);
+console.log(
+  `  fcw Crc64 (64 KiB chunks)  median ${mbPerS(median(chunked)).toFixed(0).padStart(6)} MB/s   [${fmt(chunked)}]`,
+);
 console.log(`  crc64-ecma182.js (4 MiB)   median ${theirsMed.toFixed(0).padStart(6)} MB/s   [${fmt(theirs)}]`);
 console.log(`  ratio fcw / crc64-ecma182.js: ${(oursMed / theirsMed).toFixed(2)}x (target >= 3x)`);

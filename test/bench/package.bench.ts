@@ -42,7 +42,9 @@ function main(): void {
     } else {
       const t0 = Date.now();
       const stats = buildCorpus(corpus, targetFiles, targetMb * 1024 * 1024);
-      console.log(`corpus: ${stats.files} files in ${stats.dirs} folders, ${mb(stats.bytes)} (built in ${Date.now() - t0} ms) at ${corpus}`);
+      console.log(
+        `corpus: ${stats.files} files in ${stats.dirs} folders, ${mb(stats.bytes)} (built in ${Date.now() - t0} ms) at ${corpus}`,
+      );
     }
     if (runs === 0) return;
     if (!existsSync(TIME)) console.log(`note: ${TIME} not found, so peak RSS is not measured (apt-get install time).`);
@@ -66,7 +68,8 @@ function main(): void {
         if (r.rssKb !== undefined) rss.push(r.rssKb * 1024);
         if (r.cpuS !== undefined) ourCpu.push(r.cpuS);
         const report = JSON.parse(r.stdout) as { checksum: string };
-        if (checksum && checksum !== report.checksum) throw new Error('checksum differs between runs: not deterministic');
+        if (checksum && checksum !== report.checksum)
+          throw new Error('checksum differs between runs: not deterministic');
         checksum = report.checksum;
       };
       const runZip = () => {
@@ -74,7 +77,13 @@ function main(): void {
         theirs.push(r.ms);
         if (r.cpuS !== undefined) zipCpu.push(r.cpuS);
       };
-      if (i % 2 === 0) { runOurs(); runZip(); } else { runZip(); runOurs(); }
+      if (i % 2 === 0) {
+        runOurs();
+        runZip();
+      } else {
+        runZip();
+        runOurs();
+      }
       console.log(`run ${i + 1}/${runs}: fcw ${ours.at(-1)!.toFixed(0)} ms, zip ${theirs.at(-1)!.toFixed(0)} ms`);
     }
     const ourSize = statSync(ourOut).size;
@@ -89,12 +98,21 @@ function main(): void {
     console.log(`size ratio   ${(ourSize / zipSize).toFixed(4)} (target within 3%)`);
     if (rss.length) {
       const peak = Math.max(...rss);
-      console.log(`fcw peak RSS ${mb(peak)} (max of runs; median ${mb(median(rss))}); budget 1.5 × zip + 150 MB = ${mb(rssBudget)}`);
+      console.log(
+        `fcw peak RSS ${mb(peak)} (max of runs; median ${mb(median(rss))}); budget 1.5 × zip + 150 MB = ${mb(rssBudget)}`,
+      );
     }
     if (ourCpu.length && zipCpu.length) {
-      console.log(`CPU time     fcw median ${median(ourCpu).toFixed(2)} s, zip median ${median(zipCpu).toFixed(2)} s (user + system, all threads)`);
+      console.log(
+        `CPU time     fcw median ${median(ourCpu).toFixed(2)} s, zip median ${median(zipCpu).toFixed(2)} s (user + system, all threads)`,
+      );
     }
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`);
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.availableParallelism()} CPUs (a shared machine makes wall times noisy)`,
+    );
     console.log(`checksum     ${checksum} (same in every run)`);
   } finally {
     if (process.env.FCW_BENCH_KEEP === '1') console.log(`kept ${work}`);

@@ -24,7 +24,12 @@ const REPO = process.cwd();
 const CLI = process.env.FCW_BENCH_CLI ?? path.join(REPO, 'dist/cli.js');
 const RUNS = Number(process.env.FCW_BENCH_RUNS ?? 15);
 const work = mkdtempSync(path.join(os.tmpdir(), 'fcw-bench-startup-'));
-const childEnv: NodeJS.ProcessEnv = { ...process.env, FCW_CONFIG_DIR: path.join(work, 'config'), HOME: work, TERM: 'xterm-256color' };
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  FCW_CONFIG_DIR: path.join(work, 'config'),
+  HOME: work,
+  TERM: 'xterm-256color',
+};
 delete childEnv.CI;
 for (const k of Object.keys(childEnv)) if (k.startsWith('ALIBABA_CLOUD_')) delete childEnv[k];
 
@@ -46,7 +51,11 @@ function timeProcess(args: string[]): number {
 
 /** Spawns `command` in a pty; resolves with the ms until each marker first shows in its output. */
 /** Milliseconds until each marker showed, one per marker (it rejects unless all showed). */
-function timePty<M extends readonly string[]>(command: string, markers: M, timeoutMs = 15_000): Promise<{ [K in keyof M]: number }> {
+function timePty<M extends readonly string[]>(
+  command: string,
+  markers: M,
+  timeoutMs = 15_000,
+): Promise<{ [K in keyof M]: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn('script', ['-qfec', `stty cols 100 rows 40; ${command}`, '/dev/null'], {
@@ -67,7 +76,11 @@ function timePty<M extends readonly string[]>(command: string, markers: M, timeo
       if (error) reject(error);
       else resolve(seen as { [K in keyof M]: number });
     };
-    const timer = setTimeout(() => stop(new Error(`no ${markers.join(' / ')} within ${timeoutMs} ms; output: ${JSON.stringify(out.slice(-400))}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(new Error(`no ${markers.join(' / ')} within ${timeoutMs} ms; output: ${JSON.stringify(out.slice(-400))}`)),
+      timeoutMs,
+    );
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const now = performance.now() - t0;
@@ -88,7 +101,12 @@ function ptyBaseline(): Promise<readonly [number]> {
 }
 
 function service(i: number): ServiceInfo {
-  return { serviceName: `svc-${String(i).padStart(4, '0')}-${['api', 'web', 'jobs', 'etl'][i % 4]}`, serviceId: String(i), createdTime: '', lastModifiedTime: '' };
+  return {
+    serviceName: `svc-${String(i).padStart(4, '0')}-${['api', 'web', 'jobs', 'etl'][i % 4]}`,
+    serviceId: String(i),
+    createdTime: '',
+    lastModifiedTime: '',
+  };
 }
 
 async function main() {
@@ -104,7 +122,10 @@ async function main() {
   for (let i = 0; i < RUNS; i++) {
     bare.push(timeProcess(['-e', '0']));
     version.push(timeProcess([CLI, '--version']));
-    const [frame, ready] = await timePty(`${process.execPath} ${CLI}`, ['fcw · step 1/9', 'Where should the function go?'] as const);
+    const [frame, ready] = await timePty(`${process.execPath} ${CLI}`, [
+      'fcw · step 1/9',
+      'Where should the function go?',
+    ] as const);
     firstFrame.push(frame);
     menu.push(ready);
     ptyBare.push((await ptyBaseline())[0]);
@@ -122,7 +143,16 @@ async function main() {
       const t0 = performance.now();
       const matches = filterNames(services, q, (s) => s.serviceName);
       const t1 = performance.now();
-      const text = renderToString(React.createElement(ServiceList, { total: services.length, matches, query: q, highlighted: matches.length ? 1 : 0, color: false }), { columns: 100 });
+      const text = renderToString(
+        React.createElement(ServiceList, {
+          total: services.length,
+          matches,
+          query: q,
+          highlighted: matches.length ? 1 : 0,
+          color: false,
+        }),
+        { columns: 100 },
+      );
       perKey.push(performance.now() - t0);
       filterOnly.push(t1 - t0);
       if (!text.includes('2000 services')) throw new Error('the list did not render');

@@ -38,21 +38,52 @@ afterAll(() => {
 });
 
 describe('a closed stdout (EPIPE)', () => {
-  const deployArgs = ['deploy', '--target', 'local', '--service', 'svc', '--create-service', '--function', 'fn', '--runtime', 'nodejs18', '--handler', 'index.handler', '--yes', '--save-profile', 'web'];
+  const deployArgs = [
+    'deploy',
+    '--target',
+    'local',
+    '--service',
+    'svc',
+    '--create-service',
+    '--function',
+    'fn',
+    '--runtime',
+    'nodejs18',
+    '--handler',
+    'index.handler',
+    '--yes',
+    '--save-profile',
+    'web',
+  ];
 
   it('fcw deploy (text and --json) deploys and exits 0 without a stack trace', async () => {
     const text = await withClosedStdout([...deployArgs, '--code', path.join(root, 'app')]);
     expect(text.stderr).not.toMatch(/EPIPE|Unhandled|at /);
     expect(text.code).toBe(0);
-    const asJson = await withClosedStdout([...deployArgs, '--code', path.join(root, 'app'), '--memory', '256', '--json']);
+    const asJson = await withClosedStdout([
+      ...deployArgs,
+      '--code',
+      path.join(root, 'app'),
+      '--memory',
+      '256',
+      '--json',
+    ]);
     expect(asJson.stderr).not.toMatch(/EPIPE|Unhandled|at /);
     expect(asJson.code).toBe(0);
   });
 
   it('fcw profiles list and fcw package (text and --json) exit 0 without a stack trace', async () => {
-    for (const args of [['profiles', 'list'], ['profiles', 'show', 'web'], ['package', path.join(root, 'app')], ['package', path.join(root, 'app'), '--json']]) {
+    for (const args of [
+      ['profiles', 'list'],
+      ['profiles', 'show', 'web'],
+      ['package', path.join(root, 'app')],
+      ['package', path.join(root, 'app'), '--json'],
+    ]) {
       const result = await withClosedStdout(args);
-      expect({ args, stderr: result.stderr }).toEqual({ args, stderr: expect.not.stringMatching(/EPIPE|Unhandled|at /) });
+      expect({ args, stderr: result.stderr }).toEqual({
+        args,
+        stderr: expect.not.stringMatching(/EPIPE|Unhandled|at /),
+      });
       expect({ args, code: result.code }).toEqual({ args, code: 0 });
     }
   });

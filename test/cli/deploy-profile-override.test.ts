@@ -17,21 +17,41 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const memoryOf = async () => JSON.parse((await runFcw(['profiles', 'show', 'web', '--json'], { env })).stdout).function.memorySize;
+const memoryOf = async () =>
+  JSON.parse((await runFcw(['profiles', 'show', 'web', '--json'], { env })).stdout).function.memorySize;
 
 describe('a flag on top of a profile', () => {
   it('is deployed, not saved, and the note names --save-profile; with it, it is kept', async () => {
-    const FLAGS = ['--target', 'local', '--service', 'svc', '--create-service', '--function', 'f', '--runtime', 'nodejs20', '--handler', 'index.handler'];
-    const first = await runFcw(['deploy', ...FLAGS, '--code', path.join(root, 'app'), '--memory', '256', '--save-profile', 'web', '--yes'], { env });
+    const FLAGS = [
+      '--target',
+      'local',
+      '--service',
+      'svc',
+      '--create-service',
+      '--function',
+      'f',
+      '--runtime',
+      'nodejs20',
+      '--handler',
+      'index.handler',
+    ];
+    const first = await runFcw(
+      ['deploy', ...FLAGS, '--code', path.join(root, 'app'), '--memory', '256', '--save-profile', 'web', '--yes'],
+      { env },
+    );
     expect(first.code).toBe(0);
     expect(first.stderr).not.toContain('note:');
 
     const once = await runFcw(['deploy', '--profile', 'web', '--memory', '512', '--timeout', '30', '--yes'], { env });
     expect(once.code).toBe(0);
-    expect(once.stderr).toContain('note: --memory, --timeout apply to this deploy only; profile "web" is not changed. Add --save-profile web to keep them.');
+    expect(once.stderr).toContain(
+      'note: --memory, --timeout apply to this deploy only; profile "web" is not changed. Add --save-profile web to keep them.',
+    );
     expect(await memoryOf()).toBe(256);
 
-    const kept = await runFcw(['deploy', '--profile', 'web', '--memory', '512', '--save-profile', 'web', '--yes'], { env });
+    const kept = await runFcw(['deploy', '--profile', 'web', '--memory', '512', '--save-profile', 'web', '--yes'], {
+      env,
+    });
     expect(kept.code).toBe(0);
     expect(kept.stderr).not.toContain('note:');
     expect(await memoryOf()).toBe(512);

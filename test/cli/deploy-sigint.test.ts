@@ -41,9 +41,35 @@ async function interruptDeploy(extraArgs: string[] = []): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const child = spawn(
     process.execPath,
-    [FCW_BIN, 'deploy', '--endpoint', `http://127.0.0.1:${port}`, '--account-id', '123', '--service', 's', '--function', 'f', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', path.join(root, 'app'), '--json', ...extraArgs],
+    [
+      FCW_BIN,
+      'deploy',
+      '--endpoint',
+      `http://127.0.0.1:${port}`,
+      '--account-id',
+      '123',
+      '--service',
+      's',
+      '--function',
+      'f',
+      '--runtime',
+      'nodejs18',
+      '--handler',
+      'index.handler',
+      '--code',
+      path.join(root, 'app'),
+      '--json',
+      ...extraArgs,
+    ],
     {
-      env: { ...process.env, CI: 'true', HOME: root, FCW_CONFIG_DIR: path.join(root, 'cfg'), ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAItest', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test-secret-xyz' },
+      env: {
+        ...process.env,
+        CI: 'true',
+        HOME: root,
+        FCW_CONFIG_DIR: path.join(root, 'cfg'),
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAItest',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test-secret-xyz',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );

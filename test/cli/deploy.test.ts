@@ -43,15 +43,37 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const FLAGS = ['--service', 'svc', '--create-service', '--function', 'hello', '--runtime', 'nodejs18', '--handler', 'index.handler', '--memory', '256'];
+const FLAGS = [
+  '--service',
+  'svc',
+  '--create-service',
+  '--function',
+  'hello',
+  '--runtime',
+  'nodejs18',
+  '--handler',
+  'index.handler',
+  '--memory',
+  '256',
+];
 
 describe('fcw deploy (spawned, piped stdio)', () => {
   it('creates, saves the profile, then redeploys it unchanged, then updates a code change', async () => {
-    const first = await runFcw(['deploy', '--target', 'local', ...FLAGS, '--code', codeDir, '--save-profile', 'web', '--json'], { env, cwd: root });
-    expect(first.stderr).toMatch(/Deploying to: account \d+, endpoint http:\/\/127\.0\.0\.1:\d+, credentials from the local sandbox's own key/);
+    const first = await runFcw(
+      ['deploy', '--target', 'local', ...FLAGS, '--code', codeDir, '--save-profile', 'web', '--json'],
+      { env, cwd: root },
+    );
+    expect(first.stderr).toMatch(
+      /Deploying to: account \d+, endpoint http:\/\/127\.0\.0\.1:\d+, credentials from the local sandbox's own key/,
+    );
     expect(first.code).toBe(0);
     const created = json(first.stdout);
-    expect(created).toMatchObject({ status: 'created', profile: 'web', checksum: { match: true }, function: { functionName: 'hello', memorySize: 256 } });
+    expect(created).toMatchObject({
+      status: 'created',
+      profile: 'web',
+      checksum: { match: true },
+      function: { functionName: 'hello', memorySize: 256 },
+    });
     expect(created.requestIds.length).toBeGreaterThan(0);
     expect(created.timings.total).toBeGreaterThanOrEqual(0);
 
@@ -121,7 +143,11 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     const file = path.join(configDir, 'config.json');
     const original = fs.readFileSync(file, 'utf8');
     const edited = JSON.parse(original);
-    edited.profiles.broken = { ...edited.profiles.web, name: 'broken', function: { ...edited.profiles.web.function, timeout: 9000 } };
+    edited.profiles.broken = {
+      ...edited.profiles.web,
+      name: 'broken',
+      function: { ...edited.profiles.web.function, timeout: 9000 },
+    };
     fs.writeFileSync(file, JSON.stringify(edited));
     try {
       const result = await runFcw(['deploy', '--profile', 'broken'], { env });
@@ -160,15 +186,33 @@ describe('fcw deploy (spawned, piped stdio)', () => {
     expect(badEndpoint.code).toBe(2);
     expect(badEndpoint.stderr).toMatch(/must use http or https/);
     expect(badEndpoint.stderr).toMatch(/Set it with --endpoint URL/);
-    const keys = { ...env, ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIsomeTestKeyId', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'some-secret' };
-    const badRegion = await runFcw(['deploy', '--region', 'Hangzhou', '--account-id', '123', ...FLAGS, '--code', codeDir], { env: keys });
+    const keys = {
+      ...env,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIsomeTestKeyId',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'some-secret',
+    };
+    const badRegion = await runFcw(
+      ['deploy', '--region', 'Hangzhou', '--account-id', '123', ...FLAGS, '--code', codeDir],
+      { env: keys },
+    );
     expect(badRegion.code).toBe(2);
     expect(badRegion.stderr).toMatch(/Region "Hangzhou" is not a region id/);
     expect(badRegion.stderr).toMatch(/Set it with --region or ALIBABA_CLOUD_REGION_ID/);
   });
 
   it('exit 1 when the service fails (missing service without --create-service)', async () => {
-    const result = await runFcw(['deploy', '--target', 'local', ...FLAGS.filter((f) => f !== '--create-service').map((f) => (f === 'svc' ? 'other' : f)), '--code', codeDir, '--json'], { env });
+    const result = await runFcw(
+      [
+        'deploy',
+        '--target',
+        'local',
+        ...FLAGS.filter((f) => f !== '--create-service').map((f) => (f === 'svc' ? 'other' : f)),
+        '--code',
+        codeDir,
+        '--json',
+      ],
+      { env },
+    );
     expect(result.code).toBe(1);
     expect(json(result.stdout)).toMatchObject({ status: 'failed', error: { code: 'ServiceNotFound' } });
     expect(result.stderr).toMatch(/add --create-service/);
@@ -180,7 +224,12 @@ describe('fcw deploy to a compatible endpoint with keys from the environment', (
   const KNOWN = { accessKeyId: 'LTAIknownTestKeyId42', accessKeySecret: 'known-secret-value-for-the-grep-test' };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, dataDir: path.join(root, 'served'), credentials: KNOWN, accountId: '1234567890123456' });
+    sandbox = await startSandbox({
+      port: 0,
+      dataDir: path.join(root, 'served'),
+      credentials: KNOWN,
+      accountId: '1234567890123456',
+    });
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -188,15 +237,42 @@ describe('fcw deploy to a compatible endpoint with keys from the environment', (
 
   it('deploys with the environment key, saves a profile without it, and says where the key came from', async () => {
     const dir = path.join(root, 'config-endpoint');
-    const envKeys = { ...env, FCW_CONFIG_DIR: dir, ALIBABA_CLOUD_ACCESS_KEY_ID: KNOWN.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KNOWN.accessKeySecret };
-    const result = await runFcw(['deploy', '--endpoint', sandbox.url, '--account-id', '1234567890123456', ...FLAGS, '--code', codeDir, '--credentials', 'env', '--save-profile', 'ep', '--json'], { env: envKeys });
+    const envKeys = {
+      ...env,
+      FCW_CONFIG_DIR: dir,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: KNOWN.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: KNOWN.accessKeySecret,
+    };
+    const result = await runFcw(
+      [
+        'deploy',
+        '--endpoint',
+        sandbox.url,
+        '--account-id',
+        '1234567890123456',
+        ...FLAGS,
+        '--code',
+        codeDir,
+        '--credentials',
+        'env',
+        '--save-profile',
+        'ep',
+        '--json',
+      ],
+      { env: envKeys },
+    );
     expect(result.stderr).toMatch(/credentials from environment/);
     expect(result.code).toBe(0);
     expect(json(result.stdout).status).toBe('created');
     const stored = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     expect(stored).not.toContain(KNOWN.accessKeySecret);
     expect(stored).not.toContain(KNOWN.accessKeyId);
-    expect(JSON.parse(stored).profiles.ep.target).toEqual({ kind: 'endpoint', endpoint: sandbox.url, accountId: '1234567890123456', credentialSource: { kind: 'env', chosen: true } });
+    expect(JSON.parse(stored).profiles.ep.target).toEqual({
+      kind: 'endpoint',
+      endpoint: sandbox.url,
+      accountId: '1234567890123456',
+      credentialSource: { kind: 'env', chosen: true },
+    });
     expect(result.stdout + result.stderr).not.toContain(KNOWN.accessKeySecret);
 
     const again = await runFcw(['deploy', '--profile', 'ep', '--json'], { env: envKeys });
@@ -225,7 +301,9 @@ describe('fcw profiles', () => {
       expect(json(failed.stdout).error, args.join(' ')).toMatchObject({ exitCode: 2, message: expect.any(String) });
       expect(failed.stderr, args.join(' ')).toMatch(/^fcw: /);
     }
-    expect(json((await runFcw(['profiles', 'show', 'nope', '--json'], { env })).stdout).error.hint).toMatch(/Known profiles: web/);
+    expect(json((await runFcw(['profiles', 'show', 'nope', '--json'], { env })).stdout).error.hint).toMatch(
+      /Known profiles: web/,
+    );
     const rm = await runFcw(['profiles', 'rm', 'web'], { env });
     expect(rm.code).toBe(0);
     const list = await runFcw(['profiles', 'list'], { env });
@@ -237,12 +315,23 @@ describe('fcw profiles', () => {
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const { bin, remove } = binReadableByAnyone();
     const run = (args: string[], dir: string) =>
-      spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env, CI: 'true', FCW_CONFIG_DIR: dir }, timeout: 20_000, ...asNobody });
+      spawnSync(process.execPath, [bin, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env, CI: 'true', FCW_CONFIG_DIR: dir },
+        timeout: 20_000,
+        ...asNobody,
+      });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-cli-perm-'));
     try {
       fs.chmodSync(dir, 0o755);
       const file = path.join(dir, 'config.json');
-      const web = { name: 'web', target: { kind: 'local' }, service: { name: 'svc' }, function: { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' }, code: { kind: 'folder', path: codeDir } };
+      const web = {
+        name: 'web',
+        target: { kind: 'local' },
+        service: { name: 'svc' },
+        function: { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' },
+        code: { kind: 'folder', path: codeDir },
+      };
       const stored = JSON.stringify({ version: 1, profiles: { web } });
       fs.writeFileSync(file, stored, { mode: 0o000 });
       fs.chmodSync(file, 0o000);
@@ -259,7 +348,24 @@ describe('fcw profiles', () => {
       const rm = run(['profiles', 'rm', 'web'], dir);
       expect(rm.status).toBe(2);
       expect(rm.stderr).toContain('Cannot write the profile lock');
-      const local = run(['deploy', '--target', 'local', '--service', 's', '--function', 'f', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir], dir);
+      const local = run(
+        [
+          'deploy',
+          '--target',
+          'local',
+          '--service',
+          's',
+          '--function',
+          'f',
+          '--runtime',
+          'nodejs18',
+          '--handler',
+          'index.handler',
+          '--code',
+          codeDir,
+        ],
+        dir,
+      );
       expect(local.status).toBe(2);
       expect(local.stderr).toContain('Cannot start the local sandbox: its data directory');
       expect(fs.readFileSync(file, 'utf8')).toBe(stored);

@@ -63,7 +63,14 @@ describe('fcw package DIR', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ source: 'folder', root: app, runtime: 'nodejs20', files: 4, out: null, initializer: null });
+    expect(report).toMatchObject({
+      source: 'folder',
+      root: app,
+      runtime: 'nodejs20',
+      files: 4,
+      out: null,
+      initializer: null,
+    });
     // index.js, lib/util.js, assets/blob.bin and .fcignore; not .env (a default exclude) nor README.md.
     expect(report.bytes).toBe(INDEX_JS.length + 20_000 + 50_000 + FCIGNORE.length);
     expect(report.checksum).toMatch(/^\d+$/);
@@ -205,7 +212,11 @@ describe('fcw package DIR', () => {
   });
 
   it('odd names work: a folder and files with spaces and unicode', async () => {
-    const odd = makeTree(path.join(dir, 'my code ü'), { 'index.py': 'def handler(e, c):\n  pass\n', 'a b/ファイル 1.txt': 'x', "it's.txt": 'y' });
+    const odd = makeTree(path.join(dir, 'my code ü'), {
+      'index.py': 'def handler(e, c):\n  pass\n',
+      'a b/ファイル 1.txt': 'x',
+      "it's.txt": 'y',
+    });
     const out = path.join(dir, 'odd names.zip');
     const r = await runFcw(['package', odd, '--runtime', 'python3.10', '--out', out]);
     expect(r.code).toBe(0);
@@ -238,7 +249,10 @@ describe('bad input: exit 2, a message, no zip', () => {
     mkdirSync(folder);
     const fifo = path.join(dir, 'out-fifo');
     execFileSync('mkfifo', [fifo]);
-    for (const [target, what] of [[folder, 'a folder'], [fifo, 'a named pipe (FIFO)']] as const) {
+    for (const [target, what] of [
+      [folder, 'a folder'],
+      [fifo, 'a named pipe (FIFO)'],
+    ] as const) {
       const r = await runFcw(['package', app, '--out', target]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--out: ${target} is ${what}; --out writes only regular files`);
@@ -293,7 +307,13 @@ describe('bad input: exit 2, a message, no zip', () => {
   });
 
   it('usage errors: no folder, two folders, an unknown runtime, --handler without --runtime, an unknown flag', async () => {
-    for (const args of [[], ['a', 'b'], [app, '--runtime', 'nodejs99'], [app, '--handler', 'index.handler'], [app, '--frobnicate']]) {
+    for (const args of [
+      [],
+      ['a', 'b'],
+      [app, '--runtime', 'nodejs99'],
+      [app, '--handler', 'index.handler'],
+      [app, '--frobnicate'],
+    ]) {
       const r = await runFcw(['package', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^fcw: /);
@@ -314,7 +334,10 @@ describe('progress', () => {
   it('shows files and bytes on stderr when it is a terminal', () => {
     // script(1) gives the command a pseudo-terminal; everything it prints comes back on stdout.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(FCW_BIN)} package ${JSON.stringify(app)}`;
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/(scanned|zipping) [\d,/]+ files/);
     expect(r.stdout).toContain('Package of');

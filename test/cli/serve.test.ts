@@ -38,7 +38,9 @@ function serve(args: string[], env: NodeJS.ProcessEnv = {}): Served {
     waiters.forEach((w) => w());
   });
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   cleanups.push(async () => {
     clearTimeout(killer);
@@ -88,7 +90,11 @@ describe('fcw serve', () => {
 
     const accountId = out.match(/account id\s+(\d+)/)![1];
     const sandbox = { url, accountId, credentials: stored } as RunningSandbox;
-    const created = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'from-cli' }) });
+    const created = await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/services',
+      body: json({ serviceName: 'from-cli' }),
+    });
     expect(created.status).toBe(200);
     const listed = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' });
     expect(listed.json.services.map((s: { serviceName: string }) => s.serviceName)).toEqual(['from-cli']);
@@ -104,11 +110,23 @@ describe('fcw serve', () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);
     const secret = 'explicit-secret-value-1234567890';
-    const served = serve(['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit', '--account-id', '1234567890', '--json'], { FCW_SANDBOX_SECRET: secret });
+    const served = serve(
+      ['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit', '--account-id', '1234567890', '--json'],
+      { FCW_SANDBOX_SECRET: secret },
+    );
     const [line] = await served.waitFor(/^\{.*\}\n/);
     const info = JSON.parse(line);
-    expect(info).toMatchObject({ accountId: '1234567890', accessKeyId: 'LTAIexplicit', secretFile: null, secretEnv: 'FCW_SANDBOX_SECRET' });
-    const sandbox = { url: info.endpoint, accountId: '1234567890', credentials: { accessKeyId: 'LTAIexplicit', accessKeySecret: secret } } as RunningSandbox;
+    expect(info).toMatchObject({
+      accountId: '1234567890',
+      accessKeyId: 'LTAIexplicit',
+      secretFile: null,
+      secretEnv: 'FCW_SANDBOX_SECRET',
+    });
+    const sandbox = {
+      url: info.endpoint,
+      accountId: '1234567890',
+      credentials: { accessKeyId: 'LTAIexplicit', accessKeySecret: secret },
+    } as RunningSandbox;
     expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' })).status).toBe(200);
     await expect(stat(path.join(dir, 'credentials.json'))).rejects.toThrow(); // an explicit secret is never written
     const { code } = await served.stop('SIGTERM');
@@ -119,7 +137,9 @@ describe('fcw serve', () => {
   it('with an explicit key, the deploy command it prints names the exported key (--credentials env)', async () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);
-    const served = serve(['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit'], { FCW_SANDBOX_SECRET: 'explicit-secret-value-1234567890' });
+    const served = serve(['--port', '0', '--data', dir, '--access-key-id', 'LTAIexplicit'], {
+      FCW_SANDBOX_SECRET: 'explicit-secret-value-1234567890',
+    });
     const [deployLine] = await served.waitFor(/fcw deploy --endpoint .*\n/);
     expect(deployLine).toContain('--credentials env');
   });
@@ -145,10 +165,14 @@ describe('fcw serve', () => {
   it('refuses bad usage with exit 2 and a port in use with exit 1', async () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);
-    const open = await runFcw(['serve', '--host', '0.0.0.0', '--port', '0', '--data', dir], { env: { FCW_SANDBOX_SECRET: '' } });
+    const open = await runFcw(['serve', '--host', '0.0.0.0', '--port', '0', '--data', dir], {
+      env: { FCW_SANDBOX_SECRET: '' },
+    });
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('FCW_SANDBOX_SECRET');
-    const noSecret = await runFcw(['serve', '--access-key-id', 'LTAIx', '--port', '0', '--data', dir], { env: { FCW_SANDBOX_SECRET: '' } });
+    const noSecret = await runFcw(['serve', '--access-key-id', 'LTAIx', '--port', '0', '--data', dir], {
+      env: { FCW_SANDBOX_SECRET: '' },
+    });
     expect(noSecret.code).toBe(2);
     const badPort = await runFcw(['serve', '--port', 'http', '--data', dir]);
     expect(badPort.code).toBe(2);

@@ -13,7 +13,8 @@ describe('fcw --version / --help (built bin)', () => {
   it('prints help naming every command and the exit codes', async () => {
     const r = await runFcw(['--help']);
     expect(r.code).toBe(0);
-    for (const word of ['deploy', 'package', 'profiles', 'serve', '--profile', 'Exit codes']) expect(r.stdout).toContain(word);
+    for (const word of ['deploy', 'package', 'profiles', 'serve', '--profile', 'Exit codes'])
+      expect(r.stdout).toContain(word);
   });
 
   it('rejects an unknown command with exit 2 and names the known ones', async () => {

@@ -36,7 +36,10 @@ let counter = 0;
 async function zipFolder(dir: string): Promise<Buffer> {
   const zip = new JSZip();
   for (const name of fs.readdirSync(dir).sort()) {
-    zip.file(name, fs.readFileSync(path.join(dir, name)), { date: new Date('2020-01-01T00:00:00Z'), unixPermissions: 0o644 });
+    zip.file(name, fs.readFileSync(path.join(dir, name)), {
+      date: new Date('2020-01-01T00:00:00Z'),
+      unixPermissions: 0o644,
+    });
   }
   return zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX', compression: 'DEFLATE' });
 }
@@ -53,7 +56,8 @@ const recordingFetch: typeof fetch = async (input, init) => {
   const headers: Record<string, string> = {};
   new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
   let body = '';
-  if (init?.body instanceof Uint8Array || typeof init?.body === 'string') body = Buffer.from(init.body as Uint8Array).toString('utf8');
+  if (init?.body instanceof Uint8Array || typeof init?.body === 'string')
+    body = Buffer.from(init.body as Uint8Array).toString('utf8');
   else if (init?.body && typeof (init.body as ReadableStream).getReader === 'function') {
     // Streamed zip bodies: read them here and hand fetch the bytes.
     const chunks: Uint8Array[] = [];
@@ -82,7 +86,16 @@ function writes(): Sent[] {
 function specFor(fn: string, overrides: Parameters<typeof buildSpec>[1] = {}): DeploySpec {
   return buildSpec(
     undefined,
-    { service: 'svc', createService: true, functionName: fn, runtime: 'nodejs18', handler: 'index.handler', code: codeDir, memorySize: 256, ...overrides },
+    {
+      service: 'svc',
+      createService: true,
+      functionName: fn,
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: codeDir,
+      memorySize: 256,
+      ...overrides,
+    },
     root,
   );
 }
@@ -90,8 +103,19 @@ function specFor(fn: string, overrides: Parameters<typeof buildSpec>[1] = {}): D
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-deploy-e2e-'));
   sandbox = await startSandbox({ port: 0, dataDir: path.join(root, 'sandbox') });
-  client = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, fetch: recordingFetch, retries: 0 });
-  other = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, retries: 0 });
+  client = new FcClient({
+    endpoint: sandbox.url,
+    accountId: sandbox.accountId,
+    credentials: sandbox.credentials,
+    fetch: recordingFetch,
+    retries: 0,
+  });
+  other = new FcClient({
+    endpoint: sandbox.url,
+    accountId: sandbox.accountId,
+    credentials: sandbox.credentials,
+    retries: 0,
+  });
 });
 
 afterAll(async () => {
@@ -109,7 +133,10 @@ beforeEach(() => {
 describe('deploy() against the sandbox', () => {
   it('first deploy creates (the service too), second with nothing changed makes no write', async () => {
     const phases: DeployPhase[] = [];
-    const first = await deploy({ spec: specFor('fresh'), onPhase: (p, d) => d.state === 'done' && phases.push(p) }, deps());
+    const first = await deploy(
+      { spec: specFor('fresh'), onPhase: (p, d) => d.state === 'done' && phases.push(p) },
+      deps(),
+    );
     expect(first.status).toBe('created');
     expect(first.function?.functionId).toBeTruthy();
     expect(first.checksum.match).toBe(true);
@@ -117,7 +144,10 @@ describe('deploy() against the sandbox', () => {
     expect(first.requestIds.length).toBeGreaterThanOrEqual(3);
     expect(phases).toEqual(['validate', 'package', 'read', 'plan', 'create-service', 'create', 'done']);
     expect(Object.keys(first.timings)).toEqual(expect.arrayContaining(['package', 'read', 'create', 'total']));
-    expect(writes().map((w) => `${w.method} ${new URL(w.url).pathname}`)).toEqual(['POST /2016-08-15/services', 'POST /2016-08-15/services/svc/functions']);
+    expect(writes().map((w) => `${w.method} ${new URL(w.url).pathname}`)).toEqual([
+      'POST /2016-08-15/services',
+      'POST /2016-08-15/services/svc/functions',
+    ]);
 
     const before = (await other.getFunction('svc', 'fresh')).data;
     sent = [];
@@ -148,14 +178,19 @@ describe('deploy() against the sandbox', () => {
     expect(result.status).toBe('created');
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(events.indexOf('confirm')).toBeGreaterThan(0);
-    expect(events.slice(0, events.indexOf('confirm')).every((e) => e.startsWith('warning ') && e.endsWith('writes=0'))).toBe(true);
+    expect(
+      events.slice(0, events.indexOf('confirm')).every((e) => e.startsWith('warning ') && e.endsWith('writes=0')),
+    ).toBe(true);
     expect(result.warnings.length).toBe(events.indexOf('confirm'));
     expect(result.timings.total).toBe(0);
   });
 
   it('the inline-size warning comes before the question when the code is sent, and not at all when it is not', async () => {
     // The packager reports a 60 MB zip (the sizes are what the warning reads; the bytes stay small).
-    const big: DeployPackager = { ...packager, buildPackage: async (options) => ({ ...(await buildPackage(options)), zipBytes: 60 * 1024 * 1024 }) };
+    const big: DeployPackager = {
+      ...packager,
+      buildPackage: async (options) => ({ ...(await buildPackage(options)), zipBytes: 60 * 1024 * 1024 }),
+    };
     const events: string[] = [];
     const input = (memorySize: number) => ({
       spec: specFor('sized', { memorySize }),
@@ -229,10 +264,17 @@ describe('deploy() against the sandbox', () => {
       {
         spec: specFor('appeared', { memorySize: 512 }),
         beforeWrite: async () => {
-          await other.createFunction('svc', { functionName: 'appeared', runtime: 'nodejs18', handler: 'index.handler', memorySize: 128 }, { kind: 'zip', ...(await (async () => {
-            const zip = await zipFolder(codeDir);
-            return { zip, checksum: crc64(zip) };
-          })()) });
+          await other.createFunction(
+            'svc',
+            { functionName: 'appeared', runtime: 'nodejs18', handler: 'index.handler', memorySize: 128 },
+            {
+              kind: 'zip',
+              ...(await (async () => {
+                const zip = await zipFolder(codeDir);
+                return { zip, checksum: crc64(zip) };
+              })()),
+            },
+          );
         },
       },
       deps(),
@@ -301,11 +343,25 @@ describe('deploy() against the sandbox', () => {
   it('records the last deploy in the profile, failures too, and the file holds no secret', async () => {
     const store = new ProfileStore({ dir: path.join(root, `profiles-${counter}`), stderr: process.stderr });
     const spec = specFor('recorded');
-    store.save({ name: 'rec', target: { kind: 'local' }, service: spec.service, function: spec.function, code: spec.code });
+    store.save({
+      name: 'rec',
+      target: { kind: 'local' },
+      service: spec.service,
+      function: spec.function,
+      code: spec.code,
+    });
     const ok = await deploy({ spec, record: { store, name: 'rec' } }, deps());
-    expect(store.get('rec')?.lastDeploy).toMatchObject({ status: 'created', functionId: ok.function?.functionId, codeChecksum: ok.checksum.local, etag: ok.etag });
+    expect(store.get('rec')?.lastDeploy).toMatchObject({
+      status: 'created',
+      functionId: ok.function?.functionId,
+      codeChecksum: ok.checksum.local,
+      etag: ok.etag,
+    });
     await deploy({ spec: { ...spec, service: { name: 'nosuchservice' } }, record: { store, name: 'rec' } }, deps());
-    expect(store.get('rec')?.lastDeploy).toMatchObject({ status: 'failed', error: expect.stringMatching(/ServiceNotFound/) });
+    expect(store.get('rec')?.lastDeploy).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/ServiceNotFound/),
+    });
     const text = fs.readFileSync(store.path, 'utf8');
     expect(text).not.toContain(sandbox.credentials.accessKeySecret);
     expect(text).not.toContain(sandbox.credentials.accessKeyId);
@@ -339,10 +395,14 @@ describe('deploy() against the sandbox', () => {
   });
 
   it('a declined confirmation and an aborted signal cancel without a write', async () => {
-    await expect(deploy({ spec: specFor('nope'), confirm: async () => false }, deps())).rejects.toBeInstanceOf(CancelledError);
+    await expect(deploy({ spec: specFor('nope'), confirm: async () => false }, deps())).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     const controller = new AbortController();
     controller.abort();
-    await expect(deploy({ spec: specFor('nope'), signal: controller.signal }, deps())).rejects.toBeInstanceOf(CancelledError);
+    await expect(deploy({ spec: specFor('nope'), signal: controller.signal }, deps())).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     expect(writes()).toEqual([]);
   });
 
@@ -355,8 +415,17 @@ describe('deploy() against the sandbox', () => {
       controller.abort();
       throw new DOMException('This operation was aborted', 'AbortError');
     };
-    const cancelling = new FcClient({ endpoint: sandbox.url, accountId: sandbox.accountId, credentials: sandbox.credentials, fetch: lateCancel, retries: 0 });
-    const error = await deploy({ spec: specFor('landed'), signal: controller.signal }, { client: cancelling, packager }).then(
+    const cancelling = new FcClient({
+      endpoint: sandbox.url,
+      accountId: sandbox.accountId,
+      credentials: sandbox.credentials,
+      fetch: lateCancel,
+      retries: 0,
+    });
+    const error = await deploy(
+      { spec: specFor('landed'), signal: controller.signal },
+      { client: cancelling, packager },
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -32,7 +32,11 @@ beforeAll(async () => {
   removeDir = remove;
   sandbox = await startSandbox({ dataDir: dir, maxBodyBytes: MAX_BODY });
   zip = await makeZip('exports.handler = (e, c, cb) => cb(null, "hi");\n');
-  const created = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'demo' }) });
+  const created = await signed(sandbox, {
+    method: 'POST',
+    path: '/2016-08-15/services',
+    body: json({ serviceName: 'demo' }),
+  });
   expect(created.status).toBe(200);
 });
 
@@ -45,7 +49,13 @@ const createFn = (name: string, extra: Record<string, unknown> = {}, headers: Re
   signed(sandbox, {
     method: 'POST',
     path: '/2016-08-15/services/demo/functions',
-    body: json({ functionName: name, runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: zip.toString('base64') }, ...extra }),
+    body: json({
+      functionName: name,
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: zip.toString('base64') },
+      ...extra,
+    }),
     headers,
   });
 
@@ -54,7 +64,11 @@ describe('every answer', () => {
     const answers = await Promise.all([
       signed(sandbox, { method: 'GET', path: '/2016-08-15/services' }),
       signed(sandbox, { method: 'GET', path: '/2016-08-15/services/nope' }),
-      signed(sandbox, { method: 'GET', path: '/2016-08-15/services', credentials: { accessKeyId: sandbox.credentials.accessKeyId, accessKeySecret: 'wrong' } }),
+      signed(sandbox, {
+        method: 'GET',
+        path: '/2016-08-15/services',
+        credentials: { accessKeyId: sandbox.credentials.accessKeyId, accessKeySecret: 'wrong' },
+      }),
       rawRequest(sandbox.url, { method: 'GET', path: '/elsewhere' }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 404, 403, 400]);
@@ -70,7 +84,7 @@ describe('every answer', () => {
     const wrongMethod = await signed(sandbox, { method: 'PATCH', path: '/2016-08-15/services/demo' });
     expect(wrongMethod.status).toBe(501);
     expect(wrongMethod.json.ErrorCode).toBe('NotImplemented');
-    expect(wrongMethod.json.ErrorMessage).toContain("PATCH /2016-08-15/services/demo");
+    expect(wrongMethod.json.ErrorMessage).toContain('PATCH /2016-08-15/services/demo');
     const unknown = await signed(sandbox, { method: 'GET', path: '/2016-08-15/triggers' });
     expect([unknown.status, unknown.json.ErrorCode]).toEqual([501, 'NotImplemented']);
     const instances = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/functions/f/instances' });
@@ -89,15 +103,33 @@ describe('authentication', () => {
     expect([noAuth.status, noAuth.json.ErrorCode]).toEqual([400, 'MissingRequiredHeader']);
     const otherAccount = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services', accountId: '42' });
     expect(otherAccount.status).toBe(403);
-    const oldDate = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services', date: new Date(Date.now() - 20 * 60_000).toUTCString() });
+    const oldDate = await signed(sandbox, {
+      method: 'GET',
+      path: '/2016-08-15/services',
+      date: new Date(Date.now() - 20 * 60_000).toUTCString(),
+    });
     expect(oldDate.status).toBe(403);
-    const unknownKey = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services', credentials: { accessKeyId: 'LTAIother', accessKeySecret: 'x' } });
+    const unknownKey = await signed(sandbox, {
+      method: 'GET',
+      path: '/2016-08-15/services',
+      credentials: { accessKeyId: 'LTAIother', accessKeySecret: 'x' },
+    });
     expect([unknownKey.status, unknownKey.json.ErrorCode]).toEqual([403, 'InvalidAccessKeyID']);
   });
 
   it('signs the checksum header: changing it after signing is SignatureNotMatch', async () => {
-    const body = json({ functionName: 'tampered', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } });
-    const ok = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services/demo/functions', body, headers: { 'x-fc-code-checksum': EMPTY_ZIP_CRC } });
+    const body = json({
+      functionName: 'tampered',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: EMPTY_ZIP_B64 },
+    });
+    const ok = await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/services/demo/functions',
+      body,
+      headers: { 'x-fc-code-checksum': EMPTY_ZIP_CRC },
+    });
     expect(ok.status).toBe(200);
   });
 });
@@ -132,7 +164,9 @@ describe('CreateFunction', () => {
     expect([res.status, res.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
     expect(res.json.ErrorMessage).toContain("'12345'");
     expect(res.json.ErrorMessage).toContain(`'${crc64(zip)}'`);
-    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/functions/badsum' })).status).toBe(404);
+    expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/functions/badsum' })).status).toBe(
+      404,
+    );
   });
 
   it('refuses code that is not a zip, not base64, or a zip that does not open', async () => {
@@ -152,13 +186,21 @@ describe('CreateFunction', () => {
     const oss = await createFn('oss', { code: { ossBucketName: 'my-bucket', ossObjectName: 'code.zip' } });
     expect(oss.status).toBe(400);
     expect(oss.json.ErrorMessage).toContain('no OSS buckets');
-    const both = await createFn('both', { code: { zipFile: EMPTY_ZIP_B64, ossBucketName: 'my-bucket', ossObjectName: 'code.zip' } });
+    const both = await createFn('both', {
+      code: { zipFile: EMPTY_ZIP_B64, ossBucketName: 'my-bucket', ossObjectName: 'code.zip' },
+    });
     expect(both.status).toBe(400);
     expect(both.json.ErrorMessage).toMatch(/exactly one|not both/);
-    const container = await createFn('ctr', { runtime: 'custom-container', customContainerConfig: { image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1' } });
+    const container = await createFn('ctr', {
+      runtime: 'custom-container',
+      customContainerConfig: { image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1' },
+    });
     expect(container.status).toBe(400);
     expect(container.json.ErrorMessage).toContain('custom-container');
-    const token = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/demo/tempCodeBucketToken?functionName=x' });
+    const token = await signed(sandbox, {
+      method: 'GET',
+      path: '/2016-08-15/services/demo/tempCodeBucketToken?functionName=x',
+    });
     expect([token.status, token.json.ErrorCode]).toEqual([501, 'NotImplemented']);
     expect(token.json.ErrorMessage).toMatch(/^GetTempCodeBucketToken: .*no OSS buckets/);
   });
@@ -179,7 +221,11 @@ describe('CreateFunction', () => {
       expect([res.status, res.json.ErrorCode], JSON.stringify(extra)).toEqual([400, 'InvalidArgument']);
       expect(res.json.ErrorMessage).toContain(field);
     }
-    const service = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: '-bad' }) });
+    const service = await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/services',
+      body: json({ serviceName: '-bad' }),
+    });
     expect(service.status).toBe(400);
     expect(service.json.ErrorMessage).toContain('serviceName');
   });
@@ -188,7 +234,12 @@ describe('CreateFunction', () => {
     const res = await signed(sandbox, {
       method: 'POST',
       path: '/2016-08-15/services/ghost/functions',
-      body: json({ functionName: 'f', runtime: 'nodejs18', handler: 'index.handler', code: { zipFile: EMPTY_ZIP_B64 } }),
+      body: json({
+        functionName: 'f',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        code: { zipFile: EMPTY_ZIP_B64 },
+      }),
     });
     expect([res.status, res.json.ErrorCode]).toEqual([404, 'ServiceNotFound']);
   });
@@ -197,7 +248,12 @@ describe('CreateFunction', () => {
 describe('bodies', () => {
   it('answers bad JSON and non-object JSON with 400 and keeps serving', async () => {
     for (const body of ['{"functionName": ', '[1,2]', '"text"', '']) {
-      const res = await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body, headers: { 'content-type': 'application/json' } });
+      const res = await signed(sandbox, {
+        method: 'POST',
+        path: '/2016-08-15/services',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
       expect([res.status, res.json.ErrorCode], body).toEqual([400, 'InvalidArgument']);
     }
     expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services' })).status).toBe(200);
@@ -217,14 +273,26 @@ describe('bodies', () => {
   it('stops reading a chunked body at the cap: 400 EntityTooLarge, nothing stored', async () => {
     const date = new Date().toUTCString();
     const { authorizationHeader } = await import('../../src/fc/sign.js');
-    const headers: Record<string, string> = { date, 'x-fc-account-id': sandbox.accountId, 'content-type': 'application/json' };
-    headers.authorization = authorizationHeader(sandbox.credentials, { method: 'POST', path: '/2016-08-15/services', headers });
+    const headers: Record<string, string> = {
+      date,
+      'x-fc-account-id': sandbox.accountId,
+      'content-type': 'application/json',
+    };
+    headers.authorization = authorizationHeader(sandbox.credentials, {
+      method: 'POST',
+      path: '/2016-08-15/services',
+      headers,
+    });
     const status = await new Promise<{ status: number; code: string }>((resolve, reject) => {
-      const req = http.request(`${sandbox.url}/2016-08-15/services`, { method: 'POST', headers, agent: false }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text).ErrorCode }));
-      });
+      const req = http.request(
+        `${sandbox.url}/2016-08-15/services`,
+        { method: 'POST', headers, agent: false },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text).ErrorCode }));
+        },
+      );
       req.on('error', reject);
       req.write('{"serviceName":"chunky","description":"');
       let sent = 0;
@@ -336,7 +404,12 @@ describe('the function lifecycle', () => {
       const res = await signed(sandbox, {
         method: 'POST',
         path: base,
-        body: json({ functionName: name, runtime: 'python3', handler: 'index.handler', code: { zipFile: zip.toString('base64') } }),
+        body: json({
+          functionName: name,
+          runtime: 'python3',
+          handler: 'index.handler',
+          code: { zipFile: zip.toString('base64') },
+        }),
       });
       expect(res.status).toBe(200);
     }
@@ -347,7 +420,12 @@ describe('the function lifecycle', () => {
 
     const got = await signed(sandbox, { method: 'GET', path: `${base}/f1` });
     const etag = got.headers.etag as string;
-    const stale = await signed(sandbox, { method: 'PUT', path: `${base}/f1`, body: json({ memorySize: 256 }), headers: { 'if-match': 'deadbeef' } });
+    const stale = await signed(sandbox, {
+      method: 'PUT',
+      path: `${base}/f1`,
+      body: json({ memorySize: 256 }),
+      headers: { 'if-match': 'deadbeef' },
+    });
     expect([stale.status, stale.json.ErrorCode]).toEqual([412, 'PreconditionFailed']);
 
     const zip2 = await makeZip('def handler(e, c):\n    return "v2"\n');
@@ -358,9 +436,21 @@ describe('the function lifecycle', () => {
       headers: { 'if-match': etag, 'x-fc-code-checksum': crc64(zip2) },
     });
     expect(updated.status).toBe(200);
-    expect(updated.json).toMatchObject({ memorySize: 256, timeout: 60, codeChecksum: crc64(zip2), codeSize: zip2.length, functionId: got.json.functionId, createdTime: got.json.createdTime });
+    expect(updated.json).toMatchObject({
+      memorySize: 256,
+      timeout: 60,
+      codeChecksum: crc64(zip2),
+      codeSize: zip2.length,
+      functionId: got.json.functionId,
+      createdTime: got.json.createdTime,
+    });
     expect(updated.headers.etag).not.toBe(etag);
-    const reused = await signed(sandbox, { method: 'PUT', path: `${base}/f1`, body: json({ timeout: 30 }), headers: { 'if-match': etag } });
+    const reused = await signed(sandbox, {
+      method: 'PUT',
+      path: `${base}/f1`,
+      body: json({ timeout: 30 }),
+      headers: { 'if-match': etag },
+    });
     expect(reused.status).toBe(412);
     const noIfMatch = await signed(sandbox, { method: 'PUT', path: `${base}/f1`, body: json({ timeout: 30 }) });
     expect([noIfMatch.status, noIfMatch.json.timeout, noIfMatch.json.memorySize]).toEqual([200, 30, 256]);
@@ -380,7 +470,12 @@ describe('the function lifecycle', () => {
     expect(download.status).toBe(200);
     expect(download.headers['content-type']).toBe('application/zip');
     expect(crc64(download.body)).toBe(crc64(zip2));
-    const tampered = await rawRequest(sandbox.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '').replace(/signature=(.)/, (_m: string, c: string) => `signature=${c === '0' ? '1' : '0'}`) });
+    const tampered = await rawRequest(sandbox.url, {
+      method: 'GET',
+      path: code.json.url
+        .replace(/^https?:\/\/[^/]+/, '')
+        .replace(/signature=(.)/, (_m: string, c: string) => `signature=${c === '0' ? '1' : '0'}`),
+    });
     expect(tampered.status).toBe(403);
 
     // The function runs (its package has no index.py: a function error, still HTTP 200).
@@ -391,7 +486,11 @@ describe('the function lifecycle', () => {
     const notEmpty = await signed(sandbox, { method: 'DELETE', path: '/2016-08-15/services/life' });
     expect(notEmpty.status).toBe(409);
     expect(notEmpty.json.ErrorMessage).toContain('3 function');
-    const staleDelete = await signed(sandbox, { method: 'DELETE', path: `${base}/f2`, headers: { 'if-match': 'nope' } });
+    const staleDelete = await signed(sandbox, {
+      method: 'DELETE',
+      path: `${base}/f2`,
+      headers: { 'if-match': 'nope' },
+    });
     expect(staleDelete.status).toBe(412);
     for (const name of ['f1', 'f2', 'f3']) {
       const del = await signed(sandbox, { method: 'DELETE', path: `${base}/${name}` });
@@ -400,20 +499,37 @@ describe('the function lifecycle', () => {
     }
     const gone = await signed(sandbox, { method: 'GET', path: `${base}/f1` });
     expect([gone.status, gone.json.ErrorCode]).toEqual([404, 'FunctionNotFound']);
-    expect((await readdir(codeDir))).toEqual([]);
-    const oldUrl = await rawRequest(sandbox.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '') });
+    expect(await readdir(codeDir)).toEqual([]);
+    const oldUrl = await rawRequest(sandbox.url, {
+      method: 'GET',
+      path: code.json.url.replace(/^https?:\/\/[^/]+/, ''),
+    });
     expect(oldUrl.status).toBe(404);
     expect((await signed(sandbox, { method: 'DELETE', path: '/2016-08-15/services/life' })).status).toBe(204);
     expect((await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/life' })).status).toBe(404);
   });
 
   it('updates a service under If-Match and keeps its name', async () => {
-    await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'svc2', description: 'one' }) });
+    await signed(sandbox, {
+      method: 'POST',
+      path: '/2016-08-15/services',
+      body: json({ serviceName: 'svc2', description: 'one' }),
+    });
     const got = await signed(sandbox, { method: 'GET', path: '/2016-08-15/services/svc2' });
     expect(got.json).toMatchObject({ serviceName: 'svc2', description: 'one', internetAccess: true });
-    const stale = await signed(sandbox, { method: 'PUT', path: '/2016-08-15/services/svc2', body: json({ description: 'two' }), headers: { 'if-match': 'x' } });
+    const stale = await signed(sandbox, {
+      method: 'PUT',
+      path: '/2016-08-15/services/svc2',
+      body: json({ description: 'two' }),
+      headers: { 'if-match': 'x' },
+    });
     expect(stale.status).toBe(412);
-    const ok = await signed(sandbox, { method: 'PUT', path: '/2016-08-15/services/svc2', body: json({ description: 'two' }), headers: { 'if-match': got.headers.etag as string } });
+    const ok = await signed(sandbox, {
+      method: 'PUT',
+      path: '/2016-08-15/services/svc2',
+      body: json({ description: 'two' }),
+      headers: { 'if-match': got.headers.etag as string },
+    });
     expect([ok.status, ok.json.description, ok.json.serviceId]).toEqual([200, 'two', got.json.serviceId]);
   });
 });
@@ -423,7 +539,10 @@ describe('slow clients', () => {
     const { dir, remove } = await tempDir();
     // The idle timeout is far beyond the test's own, so a close can only come from the headers and
     // request deadlines: no clock is read, however slow the machine.
-    const slow = await startSandbox({ dataDir: dir, timeouts: { headersMs: 300, requestMs: 600, idleMs: 60 * 60_000 } });
+    const slow = await startSandbox({
+      dataDir: dir,
+      timeouts: { headersMs: 300, requestMs: 600, idleMs: 60 * 60_000 },
+    });
     try {
       const { port } = new URL(slow.url);
       const stall = (text: string) =>

@@ -28,7 +28,12 @@ const createFunction = (sandbox: RunningSandbox, service: string, name: string, 
   signed(sandbox, {
     method: 'POST',
     path: `/2016-08-15/services/${service}/functions`,
-    body: json({ functionName: name, runtime: 'python3', handler: 'index.handler', code: { zipFile: zip.toString('base64') } }),
+    body: json({
+      functionName: name,
+      runtime: 'python3',
+      handler: 'index.handler',
+      code: { zipFile: zip.toString('base64') },
+    }),
     headers: { 'x-fc-code-checksum': crc64(zip) },
   });
 
@@ -42,7 +47,7 @@ async function expectIntact(dataDir: string, service: string): Promise<void> {
     const record = JSON.parse(await readFile(path.join(dir, 'functions', file), 'utf8'));
     expect(crc64(await readFile(path.join(dir, 'code', record.codeFile)))).toBe(record.codeChecksum);
   }
-  expect((await readdir(path.join(dataDir, 'staging')))).toEqual([]);
+  expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
 }
 
 describe('persistence', () => {
@@ -50,7 +55,11 @@ describe('persistence', () => {
     const { dir, remove } = await tempDir();
     cleanups.push(remove);
     const first = await startSandbox({ dataDir: dir });
-    await signed(first, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'keep', description: 'kept' }) });
+    await signed(first, {
+      method: 'POST',
+      path: '/2016-08-15/services',
+      body: json({ serviceName: 'keep', description: 'kept' }),
+    });
     const zip = await zipOf('def handler(e, c):\n    return 1\n');
     const created = await createFunction(first, 'keep', 'fn', zip);
     expect(created.status).toBe(200);
@@ -66,7 +75,10 @@ describe('persistence', () => {
     expect(got.headers.etag).toBe(created.headers.etag);
     expect((await signed(second, { method: 'GET', path: '/2016-08-15/services/keep' })).json.description).toBe('kept');
     const code = await signed(second, { method: 'GET', path: '/2016-08-15/services/keep/functions/fn/code' });
-    const download = await rawRequest(second.url, { method: 'GET', path: code.json.url.replace(/^https?:\/\/[^/]+/, '') });
+    const download = await rawRequest(second.url, {
+      method: 'GET',
+      path: code.json.url.replace(/^https?:\/\/[^/]+/, ''),
+    });
     expect(download.body.equals(zip)).toBe(true);
   });
 
@@ -151,14 +163,19 @@ describe('concurrency', () => {
     await signed(sandbox, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'race' }) });
     for (let round = 0; round < 5; round++) {
       const [a, b] = await Promise.all([zipOf(`# a ${round}\n`), zipOf(`# b ${round}\n`)]);
-      const answers = await Promise.all([createFunction(sandbox, 'race', `f${round}`, a), createFunction(sandbox, 'race', `f${round}`, b)]);
+      const answers = await Promise.all([
+        createFunction(sandbox, 'race', `f${round}`, a),
+        createFunction(sandbox, 'race', `f${round}`, b),
+      ]);
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       const winner = answers.find((r) => r.status === 200)!;
       const got = await signed(sandbox, { method: 'GET', path: `/2016-08-15/services/race/functions/f${round}` });
       expect(got.json.codeChecksum).toBe(winner.json.codeChecksum);
     }
     // Many different names at once all land.
-    const many = await Promise.all(Array.from({ length: 8 }, async (_, i) => createFunction(sandbox, 'race', `m${i}`, await zipOf(`# m${i}\n`))));
+    const many = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => createFunction(sandbox, 'race', `m${i}`, await zipOf(`# m${i}\n`))),
+    );
     expect(many.map((r) => r.status)).toEqual(Array(8).fill(200));
     await expectIntact(dir, 'race');
   });
@@ -191,7 +208,11 @@ describe('concurrency', () => {
       logLevel: 'silent',
     });
     cleanups.push(() => import('node:fs/promises').then((fs) => fs.rm(outfile, { force: true })));
-    const child: ChildProcess = spawn(process.execPath, [outfile], { env: { ...process.env, DATA: dir }, cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(process.execPath, [outfile], {
+      env: { ...process.env, DATA: dir },
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
@@ -215,11 +236,19 @@ describe('concurrency', () => {
     await signed(here, { method: 'POST', path: '/2016-08-15/services', body: json({ serviceName: 'shared' }) });
     for (let round = 0; round < 4; round++) {
       const [a, b] = await Promise.all([zipOf(`# here ${round}\n`), zipOf(`# there ${round}\n`)]);
-      const answers = await Promise.all([createFunction(here, 'shared', `p${round}`, a), createFunction(there, 'shared', `p${round}`, b)]);
+      const answers = await Promise.all([
+        createFunction(here, 'shared', `p${round}`, a),
+        createFunction(there, 'shared', `p${round}`, b),
+      ]);
       expect(answers.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 409]);
     }
     const fromThere = await signed(there, { method: 'GET', path: '/2016-08-15/services/shared/functions?limit=100' });
-    expect(fromThere.json.functions.map((f: { functionName: string }) => f.functionName)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(fromThere.json.functions.map((f: { functionName: string }) => f.functionName)).toEqual([
+      'p0',
+      'p1',
+      'p2',
+      'p3',
+    ]);
     await expectIntact(dir, 'shared');
   });
 });

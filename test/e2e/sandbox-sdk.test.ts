@@ -20,7 +20,13 @@ let removeDir: () => Promise<void>;
 let client: any;
 
 function sdkFor(secret: string, keyId = sandbox.credentials.accessKeyId, accountId = sandbox.accountId) {
-  return new FCClient(accountId, { accessKeyID: keyId, accessKeySecret: secret, region: 'cn-hangzhou', endpoint: sandbox.url, timeout: 10_000 });
+  return new FCClient(accountId, {
+    accessKeyID: keyId,
+    accessKeySecret: secret,
+    region: 'cn-hangzhou',
+    endpoint: sandbox.url,
+    timeout: 10_000,
+  });
 }
 
 async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
@@ -48,7 +54,9 @@ describe('official SDK against the sandbox', () => {
   it('creates 250 services and lists them all across pages, in order, once each', async () => {
     const names = Array.from({ length: 250 }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 10) {
-      await Promise.all(names.slice(i, i + 10).map((name) => client.createService(name, { description: `service ${name}` })));
+      await Promise.all(
+        names.slice(i, i + 10).map((name) => client.createService(name, { description: `service ${name}` })),
+      );
     }
     const seen: string[] = [];
     let nextToken: string | undefined;
@@ -85,10 +93,22 @@ describe('official SDK against the sandbox', () => {
 
     const created = await client.createFunction(
       'conf',
-      { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler', memorySize: 256, code: { zipFile: zip.toString('base64') } },
+      {
+        functionName: 'hello',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        memorySize: 256,
+        code: { zipFile: zip.toString('base64') },
+      },
       { 'x-fc-code-checksum': checksum },
     );
-    expect(created.data).toMatchObject({ functionName: 'hello', codeChecksum: checksum, codeSize: zip.length, memorySize: 256, timeout: 60 });
+    expect(created.data).toMatchObject({
+      functionName: 'hello',
+      codeChecksum: checksum,
+      codeSize: zip.length,
+      memorySize: 256,
+      timeout: 60,
+    });
 
     const got = await client.getFunction('conf', 'hello');
     expect(got.data.codeChecksum).toBe(checksum);
@@ -121,7 +141,12 @@ describe('official SDK against the sandbox', () => {
       { description: 'v2', code: { zipFile: zip2.toString('base64') } },
       { 'x-fc-code-checksum': crc64(zip2) },
     );
-    expect(withoutIfMatch.data).toMatchObject({ description: 'v2', timeout: 120, codeChecksum: crc64(zip2), codeSize: zip2.length });
+    expect(withoutIfMatch.data).toMatchObject({
+      description: 'v2',
+      timeout: 120,
+      codeChecksum: crc64(zip2),
+      codeSize: zip2.length,
+    });
 
     await client.deleteFunction('conf', 'hello');
     const gone = await sdkError(client.getFunction('conf', 'hello'));
@@ -132,7 +157,12 @@ describe('official SDK against the sandbox', () => {
 
   it('raises the error classes the service would', async () => {
     await client.createService('errs');
-    const fn = () => ({ functionName: 'dup', runtime: 'python3', handler: 'index.handler', code: { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' } });
+    const fn = () => ({
+      functionName: 'dup',
+      runtime: 'python3',
+      handler: 'index.handler',
+      code: { zipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==' },
+    });
     await client.createFunction('errs', fn());
 
     const dup = await sdkError(client.createFunction('errs', fn()));
@@ -150,7 +180,9 @@ describe('official SDK against the sandbox', () => {
     expect(invalid.name).toBe('FCInvalidArgumentError');
     expect(invalid.message).toContain('memorySize');
 
-    const badChecksum = await sdkError(client.createFunction('errs', { ...fn(), functionName: 'sum' }, { 'x-fc-code-checksum': '1' }));
+    const badChecksum = await sdkError(
+      client.createFunction('errs', { ...fn(), functionName: 'sum' }, { 'x-fc-code-checksum': '1' }),
+    );
     expect(badChecksum.name).toBe('FCInvalidArgumentError');
     expect(badChecksum.message).toContain('2220831586920633690');
 

@@ -18,7 +18,10 @@ export async function tempDir(prefix = 'fcw-sandbox-'): Promise<{ dir: string; r
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function withSandbox<T>(fn: (sandbox: RunningSandbox) => Promise<T>, options: Partial<StartSandboxOptions> = {}): Promise<T> {
+export async function withSandbox<T>(
+  fn: (sandbox: RunningSandbox) => Promise<T>,
+  options: Partial<StartSandboxOptions> = {},
+): Promise<T> {
   const { dir, remove } = await tempDir();
   const sandbox = await startSandbox({ dataDir: dir, ...options });
   try {
@@ -53,24 +56,31 @@ export interface SignedRequest {
   omit?: ('authorization' | 'date')[];
 }
 
-export function rawRequest(url: string, options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${options.path}`, { method: options.method, headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, json });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${url}${options.path}`,
+      { method: options.method, headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, json });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -85,7 +95,11 @@ export function signed(sandbox: RunningSandbox, request: SignedRequest): Promise
     ...request.headers,
   };
   const signPath = request.path.split('?')[0] ?? request.path;
-  headers.authorization = authorizationHeader(request.credentials ?? sandbox.credentials, { method: request.method, path: signPath, headers });
+  headers.authorization = authorizationHeader(request.credentials ?? sandbox.credentials, {
+    method: request.method,
+    path: signPath,
+    headers,
+  });
   for (const name of request.omit ?? []) delete headers[name];
   return rawRequest(sandbox.url, { method: request.method, path: request.path, headers, body });
 }

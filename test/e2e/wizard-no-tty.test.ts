@@ -27,15 +27,26 @@ describe('fcw without a TTY', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('the wizard needs a terminal');
-    expect(r.stderr).toContain('fcw deploy --target local --service SERVICE --create-service --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR');
+    expect(r.stderr).toContain(
+      'fcw deploy --target local --service SERVICE --create-service --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR',
+    );
     expect(r.stderr).toContain('no cloud credentials were found, so this deploys to the local sandbox');
     expect(r.stderr).toContain('fcw deploy --profile NAME');
   });
 
   it('with a cloud key, the command deploys to the cloud', async () => {
-    const r = await runFcw([], { env: { CI: 'false', ...noKeys(), ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-x', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret-x' } });
+    const r = await runFcw([], {
+      env: {
+        CI: 'false',
+        ...noKeys(),
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-x',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret-x',
+      },
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('fcw deploy --service SERVICE --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR');
+    expect(r.stderr).toContain(
+      'fcw deploy --service SERVICE --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR',
+    );
     expect(r.stderr).not.toContain('--target local');
     expect(r.stderr).not.toContain('secret-x');
   });
@@ -43,8 +54,13 @@ describe('fcw without a TTY', () => {
   it('in a real terminal under CI=true, the message names CI', () => {
     // script(1) gives fcw a pseudo-terminal on stdin and stdout.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)))}`;
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...noKeys() } });
-    expect(r.stdout).toContain('the wizard does not run under CI (CI=true is set, though this is a terminal); unset CI to use it.');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', ...noKeys() },
+    });
+    expect(r.stdout).toContain(
+      'the wizard does not run under CI (CI=true is set, though this is a terminal); unset CI to use it.',
+    );
   });
 
   it('carries the target flags given into that command, and refuses under CI too', async () => {

@@ -22,7 +22,16 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(name: string, width: number, height: number, exitFile: string, extraArgs = '', extraEnv = '', home = dir, before = ''): void {
+function start(
+  name: string,
+  width: number,
+  height: number,
+  exitFile: string,
+  extraArgs = '',
+  extraEnv = '',
+  home = dir,
+  before = '',
+): void {
   const config = path.join(home, 'config');
   // CI, NO_COLOR and FORCE_COLOR are unset for the child unless given: the wizard refuses to run
   // under CI, and this IS a terminal. The environment is spelled out because a tmux server that
@@ -101,7 +110,10 @@ async function keys(name: string, until: string | RegExp, ...k: string[]): Promi
 }
 
 async function exitCode(file: string): Promise<string> {
-  await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('EXIT='), () => `no ${file}`);
+  await waitFor(
+    () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('EXIT='),
+    () => `no ${file}`,
+  );
   const [first, ...stty] = fs.readFileSync(file, 'utf8').split('\n');
   // The terminal is handed back as it was: line editing and echo on (no raw mode left behind).
   const modes = stty.join(' ').split(/[\s;]+/);
@@ -267,7 +279,12 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
   async function readBack(home: string) {
     const sandbox = await startSandbox({ port: 0, dataDir: path.join(home, 'config', 'sandbox') });
     const { accessKeyId, accessKeySecret } = sandbox.credentials;
-    const sdk = new FCClient(sandbox.accountId, { accessKeyID: accessKeyId, accessKeySecret, region: 'cn-hangzhou', endpoint: sandbox.url });
+    const sdk = new FCClient(sandbox.accountId, {
+      accessKeyID: accessKeyId,
+      accessKeySecret,
+      region: 'cn-hangzhou',
+      endpoint: sandbox.url,
+    });
     return { sandbox, sdk };
   }
 
@@ -397,7 +414,9 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await waitFor(
       () => {
         shown = screen(name);
-        return shown.split('\n')[0] === 'fcw · step 2/9 · Service' && shown.match(/fcw · step 2\/9 · Service/g)?.length === 1;
+        return (
+          shown.split('\n')[0] === 'fcw · step 2/9 · Service' && shown.match(/fcw · step 2\/9 · Service/g)?.length === 1
+        );
       },
       () => shown,
     );

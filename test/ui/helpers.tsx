@@ -31,7 +31,12 @@ export const KEY = {
   backspace: '\u007F',
 };
 
-export const SANDBOX_TARGET: TargetValues = { kind: 'sandbox', endpoint: 'http://127.0.0.1:1', accountId: '123456789012', credentialSource: 'sandbox key' };
+export const SANDBOX_TARGET: TargetValues = {
+  kind: 'sandbox',
+  endpoint: 'http://127.0.0.1:1',
+  accountId: '123456789012',
+  credentialSource: 'sandbox key',
+};
 
 export function service(name: string): ServiceInfo {
   return { serviceName: name, serviceId: `id-${name}`, createdTime: '', lastModifiedTime: '' };
@@ -41,7 +46,15 @@ export interface FakeLog {
   calls: string[];
 }
 
-export function fakeConnection(options: { services?: ServiceInfo[]; functions?: Record<string, FunctionInfo>; target?: TargetValues; failList?: Error } = {}, log: FakeLog = { calls: [] }): Connection {
+export function fakeConnection(
+  options: {
+    services?: ServiceInfo[];
+    functions?: Record<string, FunctionInfo>;
+    target?: TargetValues;
+    failList?: Error;
+  } = {},
+  log: FakeLog = { calls: [] },
+): Connection {
   const services = options.services ?? [service('demo'), service('other')];
   return {
     target: options.target ?? SANDBOX_TARGET,
@@ -72,7 +85,10 @@ export const BUILT: BuiltPackage = {
   handle: 'pkg',
 };
 
-export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeLog = { calls: [] }): WizardServices & { log: FakeLog } {
+export function fakeServices(
+  overrides: Partial<WizardServices> = {},
+  log: FakeLog = { calls: [] },
+): WizardServices & { log: FakeLog } {
   const creds: FoundCredentials[] = [];
   return {
     log,
@@ -84,11 +100,32 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
     },
     connectCloud(input) {
       log.calls.push(`connectCloud ${input.region} ${input.accountId} ${input.source}`);
-      return fakeConnection({ target: { kind: 'cloud', endpoint: `https://${input.accountId}.${input.region}.fc.aliyuncs.com`, accountId: input.accountId, region: input.region, credentialSource: input.source } }, log);
+      return fakeConnection(
+        {
+          target: {
+            kind: 'cloud',
+            endpoint: `https://${input.accountId}.${input.region}.fc.aliyuncs.com`,
+            accountId: input.accountId,
+            region: input.region,
+            credentialSource: input.source,
+          },
+        },
+        log,
+      );
     },
     connectEndpoint(input) {
       log.calls.push(`connectEndpoint ${input.endpoint}`);
-      return fakeConnection({ target: { kind: 'endpoint', endpoint: input.endpoint, accountId: input.accountId, credentialSource: input.source } }, log);
+      return fakeConnection(
+        {
+          target: {
+            kind: 'endpoint',
+            endpoint: input.endpoint,
+            accountId: input.accountId,
+            credentialSource: input.source,
+          },
+        },
+        log,
+      );
     },
     async probeEndpoint(endpoint) {
       log.calls.push(`probe ${endpoint}`);
@@ -103,7 +140,12 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
     async scanFolder(path) {
       log.calls.push(`scan ${path}`);
       if (path === 'missing') throw new Error('folder missing does not exist');
-      return { files: 2, bytes: 300, largest: [{ path: 'index.js', bytes: 200 }], verdict: { level: 'ok', text: 'fits inline' } };
+      return {
+        files: 2,
+        bytes: 300,
+        largest: [{ path: 'index.js', bytes: 200 }],
+        verdict: { level: 'ok', text: 'fits inline' },
+      };
     },
     async buildPackage(code, _runtime, options) {
       log.calls.push(`build ${code.kind} ${code.path}`);
@@ -114,7 +156,9 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
       return 'fingerprint-1';
     },
     async checkHandler(_pkg, _runtime, handler) {
-      return handler === 'index.handler' ? { status: 'ok', message: 'index.js exports handler' } : { status: 'error', message: `no file for ${handler}` };
+      return handler === 'index.handler'
+        ? { status: 'ok', message: 'index.js exports handler' }
+        : { status: 'error', message: `no file for ${handler}` };
     },
     async writeSample(runtime, dir) {
       log.calls.push(`sample ${runtime} ${dir}`);
@@ -164,13 +208,22 @@ export function fakeServices(overrides: Partial<WizardServices> = {}, log: FakeL
   };
 }
 
-export function renderApp(services: WizardServices, options: { initial?: WizardState; connection?: Connection; animation?: boolean } = {}) {
+export function renderApp(
+  services: WizardServices,
+  options: { initial?: WizardState; connection?: Connection; animation?: boolean } = {},
+) {
   const exits: number[] = [];
   const session: Session = { controllers: new Set(), connection: options.connection };
   let app!: ReturnType<typeof render>;
   act(() => {
     app = render(
-      <App services={services} options={{ color: false, animation: options.animation ?? false }} onExit={(code) => exits.push(code)} initial={options.initial} session={session} />,
+      <App
+        services={services}
+        options={{ color: false, animation: options.animation ?? false }}
+        onExit={(code) => exits.push(code)}
+        initial={options.initial}
+        session={session}
+      />,
     );
   });
   const write = (data: string) => act(() => app.stdin.write(data));
@@ -182,8 +235,15 @@ export function renderApp(services: WizardServices, options: { initial?: WizardS
  * only turns a hang into a readable failure before the test's own timeout: it is no speed check,
  * so it is generous for a loaded machine.
  */
-export async function waitForFrame(app: { lastFrame: () => string | undefined }, match: string | RegExp | ((f: string) => boolean), timeoutMs = 20_000): Promise<string> {
-  const test = typeof match === 'function' ? match : (f: string) => (typeof match === 'string' ? f.includes(match) : match.test(f));
+export async function waitForFrame(
+  app: { lastFrame: () => string | undefined },
+  match: string | RegExp | ((f: string) => boolean),
+  timeoutMs = 20_000,
+): Promise<string> {
+  const test =
+    typeof match === 'function'
+      ? match
+      : (f: string) => (typeof match === 'string' ? f.includes(match) : match.test(f));
   const deadline = Date.now() + timeoutMs;
   let frame = app.lastFrame() ?? '';
   while (!test(frame)) {

@@ -31,7 +31,9 @@ const fromProfile = stateAt('review', {
 
 describe('review against the deployed function', () => {
   it('an existing function: the action is update, with each changed field and the code by checksum', async () => {
-    const connection = fakeConnection({ functions: { 'demo/hello': { ...deployed, memorySize: 256, codeChecksum: '999' } } });
+    const connection = fakeConnection({
+      functions: { 'demo/hello': { ...deployed, memorySize: 256, codeChecksum: '999' } },
+    });
     const app = renderApp(fakeServices(), { initial: fromProfile, connection });
     const frame = await waitForFrame(app, 'against the deployed function');
     expect(frame).toContain('hello (update)');

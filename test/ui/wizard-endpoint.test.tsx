@@ -14,7 +14,10 @@ describe('custom endpoint', () => {
     const services = fakeServices();
     const app = renderApp(services);
     await toEndpoint(app);
-    const frame = await waitForFrame(app, 'fcw serve is running at http://127.0.0.1:9420 (account 555000555): Enter uses it.');
+    const frame = await waitForFrame(
+      app,
+      'fcw serve is running at http://127.0.0.1:9420 (account 555000555): Enter uses it.',
+    );
     expect(frame).toContain('Endpoint URL: http://127.0.0.1:9420  (default');
     expect(frame).not.toContain(':9000');
     const account = await press(app, KEY.enter, 'Account id');
@@ -27,7 +30,9 @@ describe('custom endpoint', () => {
     await toEndpoint(app);
     await type(app, 'http://127.0.0.1:1');
     const frame = await press(app, KEY.enter, 'Nothing answers at http://127.0.0.1:1');
-    expect(frame.replace(/\s+/g, ' ')).toContain('✗ Nothing answers at http://127.0.0.1:1 (ECONNREFUSED). Start it (e.g. `fcw serve`) or fix the address.');
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      '✗ Nothing answers at http://127.0.0.1:1 (ECONNREFUSED). Start it (e.g. `fcw serve`) or fix the address.',
+    );
     expect(frame).not.toContain('Account id');
     await press(app, KEY.enter, 'Account id');
   });

@@ -43,8 +43,15 @@ describe('the initializer at its field', () => {
 describe('the initializer and handler at the review', () => {
   it('a missing initializer is named with the step that changes it; the handler found is marked ✓', async () => {
     const history = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'] as const;
-    const app = renderApp(fakeServices(), { initial: stateAt('review', { ...withCode, initializer: 'main.init', history: [...history] }) });
-    const frame = await waitForFrame(app, (f) => f.includes('initializer: no file') && f.includes('✓ handler: index.js exports handler'));
-    expect(frame.replace(/\s+/g, ' ')).toContain('✗ initializer: no file for main.init To change it: Edit a step → Memory, timeout, initializer.');
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('review', { ...withCode, initializer: 'main.init', history: [...history] }),
+    });
+    const frame = await waitForFrame(
+      app,
+      (f) => f.includes('initializer: no file') && f.includes('✓ handler: index.js exports handler'),
+    );
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      '✗ initializer: no file for main.init To change it: Edit a step → Memory, timeout, initializer.',
+    );
   });
 });

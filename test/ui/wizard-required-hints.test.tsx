@@ -7,7 +7,10 @@ import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, wai
 
 describe('required', () => {
   it('Enter on an empty function name says it is required; typing clears it', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
+      connection: fakeConnection(),
+    });
     await waitForFrame(app, 'Function name:');
     const frame = await press(app, KEY.enter, '✗ Function name is required.');
     expect(frame).toContain('Function name:');
@@ -18,25 +21,49 @@ describe('required', () => {
 
 describe('hints in the wizard', () => {
   it('name the step and field, not --endpoint or ALIBABA_CLOUD_ACCESS_KEY_ID', () => {
-    const refused = toErrorView(new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9', true));
-    expect(refused.hint).toBe('Nothing is listening at the endpoint (is the sandbox running?): change it at step 1 (Where to deploy) → Endpoint URL.');
-    const typed = toErrorView(new FcApiError('ListServices', 403, 'InvalidAccessKeyID', 'unknown key', 'req-1'), { credentialSource: 'typed for this session' });
+    const refused = toErrorView(
+      new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9', true),
+    );
+    expect(refused.hint).toBe(
+      'Nothing is listening at the endpoint (is the sandbox running?): change it at step 1 (Where to deploy) → Endpoint URL.',
+    );
+    const typed = toErrorView(new FcApiError('ListServices', 403, 'InvalidAccessKeyID', 'unknown key', 'req-1'), {
+      credentialSource: 'typed for this session',
+    });
     expect(typed.hint).toContain('The AccessKey id typed at step 1 (Where to deploy) is unknown to the service');
     expect(typed.hint).not.toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
-    const env = toErrorView(new FcApiError('ListServices', 403, 'InvalidAccessKeyID', 'unknown key', 'req-1'), { credentialSource: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)' });
+    const env = toErrorView(new FcApiError('ListServices', 403, 'InvalidAccessKeyID', 'unknown key', 'req-1'), {
+      credentialSource: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
+    });
     expect(env.hint).toContain('The AccessKey id from environment (ALIBABA_CLOUD_ACCESS_KEY_ID) is unknown');
     const missing = toErrorView(new FcApiError('CreateFunction', 404, 'ServiceNotFound', 'no service', 'req-2'));
     expect(missing.hint).toBe('No such service in this region and account: pick or create one at step 2 (Service).');
     // A hint with no wizard phrasing of its own has its flags translated.
-    const other = toErrorView({ code: 'DeployFailed', message: 'x', hint: 'Nothing is listening at the endpoint: check --endpoint (is the sandbox running?).' });
-    expect(other.hint).toBe('Nothing is listening at the endpoint: check the Endpoint URL at step 1 (Where to deploy) (is the sandbox running?).');
+    const other = toErrorView({
+      code: 'DeployFailed',
+      message: 'x',
+      hint: 'Nothing is listening at the endpoint: check --endpoint (is the sandbox running?).',
+    });
+    expect(other.hint).toBe(
+      'Nothing is listening at the endpoint: check the Endpoint URL at step 1 (Where to deploy) (is the sandbox running?).',
+    );
   });
 
   it('a failed list shows the wizard hint on screen', async () => {
     const failList = new FcApiError('ListServices', 403, 'InvalidAccessKeyID', 'unknown key', 'req-7');
-    const target = { kind: 'endpoint' as const, endpoint: 'http://127.0.0.1:9420', accountId: '1', credentialSource: 'typed for this session' };
-    const app = renderApp(fakeServices(), { initial: stateAt('service', { target }), connection: fakeConnection({ failList }) });
+    const target = {
+      kind: 'endpoint' as const,
+      endpoint: 'http://127.0.0.1:9420',
+      accountId: '1',
+      credentialSource: 'typed for this session',
+    };
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('service', { target }),
+      connection: fakeConnection({ failList }),
+    });
     const frame = await waitForFrame(app, 'InvalidAccessKeyID');
-    expect(frame.replace(/\s+/g, ' ')).toContain('hint: The AccessKey id typed at step 1 (Where to deploy) is unknown to the service');
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      'hint: The AccessKey id typed at step 1 (Where to deploy) is unknown to the service',
+    );
   });
 });

@@ -1,7 +1,17 @@
 // Each step of the wizard alone (target to code), rendered with ink-testing-library and fake services.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { fakeConnection, fakeServices, KEY, press, renderApp, service, stateAt, type, waitForFrame } from './helpers.js';
+import {
+  fakeConnection,
+  fakeServices,
+  KEY,
+  press,
+  renderApp,
+  service,
+  stateAt,
+  type,
+  waitForFrame,
+} from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -38,15 +48,31 @@ describe('target', () => {
     await waitForFrame(app, 'AccessKey secret: *********');
     expect(app.lastFrame()).not.toContain('topsecret');
     await press(app, KEY.enter, 'Filter:');
-    expect(app.lastFrame()).toContain('Alibaba Cloud · account 123 · cn-shanghai · credentials: typed for this session');
+    expect(app.lastFrame()).toContain(
+      'Alibaba Cloud · account 123 · cn-shanghai · credentials: typed for this session',
+    );
     expect(services.log.calls).toContain('connectCloud cn-shanghai 123 typed for this session');
     expect(app.frames.join('\n')).not.toContain('topsecret');
   });
 
   it('a custom endpoint (as given by --endpoint) with the local sandbox key: account prefilled, cloud keys kept apart', async () => {
-    const sandboxKey = { source: "the local sandbox's own key (/cfg/sandbox)", accessKeyIdHint: 'abcd****wxyz', accountId: '555', credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, sandbox: true };
-    const cloudKey = { source: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)', accessKeyIdHint: 'LTAI****0000', region: 'cn-shanghai', credentials: { accessKeyId: 'c', accessKeySecret: 'd' } };
-    const services = fakeServices({ defaults: { endpoint: 'http://127.0.0.1:9000' }, findCredentials: async () => [sandboxKey, cloudKey] });
+    const sandboxKey = {
+      source: "the local sandbox's own key (/cfg/sandbox)",
+      accessKeyIdHint: 'abcd****wxyz',
+      accountId: '555',
+      credentials: { accessKeyId: 'a', accessKeySecret: 'b' },
+      sandbox: true,
+    };
+    const cloudKey = {
+      source: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
+      accessKeyIdHint: 'LTAI****0000',
+      region: 'cn-shanghai',
+      credentials: { accessKeyId: 'c', accessKeySecret: 'd' },
+    };
+    const services = fakeServices({
+      defaults: { endpoint: 'http://127.0.0.1:9000' },
+      findCredentials: async () => [sandboxKey, cloudKey],
+    });
     const app = renderApp(services);
     const frame = await waitForFrame(app, 'Where should the function go?');
     expect(frame).toMatch(/❯ Custom endpoint/);
@@ -71,24 +97,50 @@ describe('target', () => {
   });
 
   it('a cloud key offered for a plain-http endpoint is marked, with why; a key file warning is shown with its keys', async () => {
-    const sandboxKey = { source: "the local sandbox's own key (/cfg/sandbox)", accessKeyIdHint: 'abcd****wxyz', accountId: '555', credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, sandbox: true };
-    const warning = '~/.aliyun/config.json holds a key and is readable by others (mode 604); fix it: chmod 600 /home/u/.aliyun/config.json';
-    const cloudKey = { source: 'aliyun CLI profile "work" (~/.aliyun/config.json)', accessKeyIdHint: 'LTAI****0000', credentials: { accessKeyId: 'c', accessKeySecret: 'd' }, warning };
-    const services = fakeServices({ defaults: { endpoint: 'http://127.0.0.1:9000' }, findCredentials: async () => [sandboxKey, cloudKey] });
+    const sandboxKey = {
+      source: "the local sandbox's own key (/cfg/sandbox)",
+      accessKeyIdHint: 'abcd****wxyz',
+      accountId: '555',
+      credentials: { accessKeyId: 'a', accessKeySecret: 'b' },
+      sandbox: true,
+    };
+    const warning =
+      '~/.aliyun/config.json holds a key and is readable by others (mode 604); fix it: chmod 600 /home/u/.aliyun/config.json';
+    const cloudKey = {
+      source: 'aliyun CLI profile "work" (~/.aliyun/config.json)',
+      accessKeyIdHint: 'LTAI****0000',
+      credentials: { accessKeyId: 'c', accessKeySecret: 'd' },
+      warning,
+    };
+    const services = fakeServices({
+      defaults: { endpoint: 'http://127.0.0.1:9000' },
+      findCredentials: async () => [sandboxKey, cloudKey],
+    });
     const app = renderApp(services);
     await waitForFrame(app, 'Where should the function go?');
     await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9000');
     await press(app, KEY.enter, 'Account id: 555');
     const creds = await press(app, KEY.enter, 'Credentials');
     expect(creds).toMatch(/❯ the local sandbox's own key \(\/cfg\/sandbox\)\s+AccessKey abcd\*\*\*\*wxyz\n/);
-    expect(creds).toContain('aliyun CLI profile "work" (~/.aliyun/config.json)  AccessKey LTAI****0000 · cloud key (*)');
-    expect(creds.replace(/\s+/g, ' ')).toContain('(*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes');
+    expect(creds).toContain(
+      'aliyun CLI profile "work" (~/.aliyun/config.json)  AccessKey LTAI****0000 · cloud key (*)',
+    );
+    expect(creds.replace(/\s+/g, ' ')).toContain(
+      '(*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes',
+    );
     expect(creds.replace(/\s+/g, ' ')).toContain(`warning: ${warning}`);
   });
 
   it('for a plain-http endpoint with no sandbox key, Enter alone does not pick a cloud key', async () => {
-    const cloudKey = { source: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)', accessKeyIdHint: 'LTAI****0000', credentials: { accessKeyId: 'c', accessKeySecret: 'd' } };
-    const services = fakeServices({ defaults: { endpoint: 'http://10.0.0.5:9000' }, findCredentials: async () => [cloudKey] });
+    const cloudKey = {
+      source: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
+      accessKeyIdHint: 'LTAI****0000',
+      credentials: { accessKeyId: 'c', accessKeySecret: 'd' },
+    };
+    const services = fakeServices({
+      defaults: { endpoint: 'http://10.0.0.5:9000' },
+      findCredentials: async () => [cloudKey],
+    });
     const app = renderApp(services);
     await waitForFrame(app, 'Where should the function go?');
     await press(app, KEY.enter, 'Endpoint URL: http://10.0.0.5:9000');
@@ -125,7 +177,10 @@ describe('target', () => {
 describe('service', () => {
   it('lists every service, filters as typed, and picks with Enter', async () => {
     const many = Array.from({ length: 30 }, (_, i) => service(`svc-${String(i).padStart(2, '0')}`));
-    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: fakeConnection({ services: many }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('service'),
+      connection: fakeConnection({ services: many }),
+    });
     await waitForFrame(app, '30 services');
     await type(app, 'svc-2');
     const frame = await waitForFrame(app, '10 match "svc-2"');
@@ -166,7 +221,10 @@ describe('service', () => {
 
   it('a failed ListServices shows the error and offers to retry', async () => {
     const { FcApiError } = await import('../../src/fc/errors.js');
-    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: fakeConnection({ failList: new FcApiError('ListServices', 403, 'AccessDenied', 'denied', 'req-7') }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('service'),
+      connection: fakeConnection({ failList: new FcApiError('ListServices', 403, 'AccessDenied', 'denied', 'req-7') }),
+    });
     const frame = await waitForFrame(app, 'AccessDenied');
     expect(frame).toContain('request id: req-7');
     expect(frame).toContain('Try again');
@@ -175,13 +233,24 @@ describe('service', () => {
 
 describe('function', () => {
   it('after the service changed, the name typed before is offered again', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'fresh', isNew: true }, draftFunctionName: 'hello' }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'fresh', isNew: true }, draftFunctionName: 'hello' }),
+      connection: fakeConnection(),
+    });
     await waitForFrame(app, 'Function name: hello');
     await press(app, KEY.enter, 'nodejs20');
   });
 
   it('an existing function is offered for update and brings its settings', async () => {
-    const fn = { functionId: 'f', functionName: 'hello', runtime: 'python3.10', handler: 'main.handler', memorySize: 512, createdTime: '', lastModifiedTime: 'yesterday' };
+    const fn = {
+      functionId: 'f',
+      functionName: 'hello',
+      runtime: 'python3.10',
+      handler: 'main.handler',
+      memorySize: 512,
+      createdTime: '',
+      lastModifiedTime: 'yesterday',
+    };
     const app = renderApp(fakeServices(), {
       initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
       connection: fakeConnection({ functions: { 'demo/hello': fn } }),
@@ -195,7 +264,10 @@ describe('function', () => {
   });
 
   it('a new name goes on to the runtime; a bad one is refused as typed', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
+      connection: fakeConnection(),
+    });
     await waitForFrame(app, 'Function name');
     await type(app, 'a b');
     expect(app.lastFrame()).toContain('✗');
@@ -266,4 +338,3 @@ describe('code', () => {
     await press(app, KEY.enter, 'Handler');
   });
 });
-

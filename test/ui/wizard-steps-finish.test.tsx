@@ -8,7 +8,9 @@ afterEach(() => cleanup());
 
 describe('handler', () => {
   it('shows the default as a placeholder, the format, and checks it against the package', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('handler', { runtime: 'nodejs20', code: { kind: 'folder', path: '.' } }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('handler', { runtime: 'nodejs20', code: { kind: 'folder', path: '.' } }),
+    });
     let frame = await waitForFrame(app, '✓ index.js exports handler');
     expect(frame).toContain('Handler: index.handler  (default: Enter uses it, Tab or → edits it)');
     expect(frame).toContain(`rule: ${handlerRuleText('nodejs20').slice(0, 40)}`);
@@ -124,7 +126,18 @@ describe('review', () => {
   it('shows the whole request, the package size and checksum, and the target', async () => {
     const app = renderApp(fakeServices(), { initial: ready });
     const frame = await waitForFrame(app, 'CRC-64');
-    for (const text of ['local sandbox', 'demo', 'hello (create)', 'nodejs20', 'index.handler', 'folder ./app', '128 MB', '60 s', '1234567890', '❯ Deploy']) {
+    for (const text of [
+      'local sandbox',
+      'demo',
+      'hello (create)',
+      'nodejs20',
+      'index.handler',
+      'folder ./app',
+      '128 MB',
+      '60 s',
+      '1234567890',
+      '❯ Deploy',
+    ]) {
       expect(frame).toContain(text);
     }
   });
@@ -161,7 +174,17 @@ describe('review', () => {
     await waitForFrame(app, 'CRC-64');
     await press(app, KEY.enter, 'Save as profile');
     const frame = app.lastFrame() ?? '';
-    for (const text of ['functionId', 'fid-1', 'codeSize', '250 bytes', 'codeChecksum', '✓ equals our CRC-64', 'package', 'create']) expect(frame).toContain(text);
+    for (const text of [
+      'functionId',
+      'fid-1',
+      'codeSize',
+      '250 bytes',
+      'codeChecksum',
+      '✓ equals our CRC-64',
+      'package',
+      'create',
+    ])
+      expect(frame).toContain(text);
     await press(app, KEY.enter, 'fcw deploy --profile hello');
     expect(services.log.calls).toContain('saveProfile hello');
     app.stdin.write(KEY.enter);
@@ -205,7 +228,14 @@ describe('review', () => {
     const app = renderApp(services, { initial: ready, connection: fakeConnection() });
     await waitForFrame(app, 'CRC-64');
     const frame = await press(app, KEY.enter, 'The deploy failed');
-    for (const text of ['InvalidArgument', 'HTTP 400', 'memorySize must be a multiple of 64', 'request id: req-42', 'hint:', 'Go back and fix: Memory, timeout, initializer']) {
+    for (const text of [
+      'InvalidArgument',
+      'HTTP 400',
+      'memorySize must be a multiple of 64',
+      'request id: req-42',
+      'hint:',
+      'Go back and fix: Memory, timeout, initializer',
+    ]) {
       expect(frame).toContain(text);
     }
     await press(app, KEY.enter, /❯ 128 MB/);
@@ -265,7 +295,10 @@ describe('keys', () => {
   });
 
   it('Esc goes back one step with the typed value kept', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: true }, history: ['target', 'service'] }), connection: fakeConnection() });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'demo', isNew: true }, history: ['target', 'service'] }),
+      connection: fakeConnection(),
+    });
     await waitForFrame(app, 'Function name');
     await type(app, 'keepme');
     await press(app, KEY.enter, 'Runtime');

@@ -7,7 +7,10 @@ import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, wai
 afterEach(() => cleanup());
 
 const atFunction = () =>
-  renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection: fakeConnection() });
+  renderApp(fakeServices(), {
+    initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
+    connection: fakeConnection(),
+  });
 
 describe('text fields and chunks of keys', () => {
   it('four Backspaces in one chunk delete four characters; the name used is the name shown', async () => {
@@ -68,7 +71,9 @@ describe('text fields and chunks of keys', () => {
   });
 
   it('Enter on a folder that does not exist stays on the folder field', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('code', { service: { name: 'demo', isNew: false }, functionName: 'f', runtime: 'nodejs20' }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('code', { service: { name: 'demo', isNew: false }, functionName: 'f', runtime: 'nodejs20' }),
+    });
     await press(app, KEY.enter, 'Folder: .');
     await app.stdin.write(KEY.backspace);
     await type(app, 'missing');
@@ -92,7 +97,9 @@ describe('text fields and chunks of keys', () => {
   });
 
   it('a list takes a chunk of Enters as one Enter (it ignored it before)', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('runtime', { service: { name: 'demo', isNew: false }, functionName: 'f' }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('runtime', { service: { name: 'demo', isNew: false }, functionName: 'f' }),
+    });
     await waitForFrame(app, '❯ nodejs20');
     await app.stdin.write('\r\r');
     await waitForFrame(app, '❯ A folder');

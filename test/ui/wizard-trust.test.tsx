@@ -99,7 +99,9 @@ describe('stale code', () => {
       // Edited while the review is on screen: Deploy finds it, packages again, says so, sends it.
       await fs.writeFile(path.join(code, 'index.js'), source('v3-edited-at-the-review'));
       const summary = await press(app, KEY.enter, 'Save as profile');
-      expect(app.frames.join('\n').replace(/\s+/g, ' ')).toMatch(/code changed since the review packaged again, CRC-64 \d+ → \d+/);
+      expect(app.frames.join('\n').replace(/\s+/g, ' ')).toMatch(
+        /code changed since the review packaged again, CRC-64 \d+ → \d+/,
+      );
       const sent = /codeChecksum\s+(\d+)\s+✓ equals our CRC-64/.exec(summary)![1];
       // The package was built before the deploy: no "package 0 ms" among the timings.
       expect(summary).not.toMatch(/^\s+package\s+\d/m);
@@ -108,7 +110,12 @@ describe('stale code', () => {
 
       const connection = app.session.connection!;
       const { key } = await sandboxClient(env, connection.target.endpoint, connection.target.accountId);
-      const sdk = new FCClient(connection.target.accountId, { accessKeyID: key.accessKeyId, accessKeySecret: key.accessKeySecret, region: 'cn-hangzhou', endpoint: connection.target.endpoint });
+      const sdk = new FCClient(connection.target.accountId, {
+        accessKeyID: key.accessKeyId,
+        accessKeySecret: key.accessKeySecret,
+        region: 'cn-hangzhou',
+        endpoint: connection.target.endpoint,
+      });
       const stored = await sdk.getFunctionCode('demo', 'hello');
       expect(stored.data.checksum).toBe(sent);
       const zip = await JSZip.loadAsync(Buffer.from(await (await fetch(stored.data.url)).arrayBuffer()));

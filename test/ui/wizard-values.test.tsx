@@ -13,7 +13,9 @@ const chosen = {
 
 describe('Esc keeps every value', () => {
   it('a handler typed but not confirmed is there after Esc and forward again', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('handler', { ...chosen, history: ['target', 'service', 'function', 'runtime', 'code'] }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('handler', { ...chosen, history: ['target', 'service', 'function', 'runtime', 'code'] }),
+    });
     await waitForFrame(app, 'Handler: index.handler');
     await app.stdin.write(CTRL_U);
     await type(app, 'main.other');
@@ -26,7 +28,9 @@ describe('Esc keeps every value', () => {
 
   it('the description and environment variables are there after Esc to the limits step and forward again', async () => {
     const history = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits'] as const;
-    const app = renderApp(fakeServices(), { initial: stateAt('more', { ...chosen, handler: 'index.handler', history: [...history] }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('more', { ...chosen, handler: 'index.handler', history: [...history] }),
+    });
     await waitForFrame(app, 'Description:');
     await type(app, 'my function');
     await press(app, KEY.enter, 'Add KEY=value');
@@ -46,7 +50,8 @@ describe('Esc keeps every value', () => {
 });
 
 describe('defaults are placeholders', () => {
-  const atCode = () => stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] });
+  const atCode = () =>
+    stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] });
   const toSample = async (app: ReturnType<typeof renderApp>) => {
     await waitForFrame(app, 'A folder');
     for (let i = 0; i < 3; i++) await press(app, KEY.down);
@@ -57,7 +62,9 @@ describe('defaults are placeholders', () => {
     const log = { calls: [] as string[] };
     const app = renderApp(fakeServices({}, log), { initial: atCode() });
     const frame = await toSample(app);
-    expect(frame).toContain('New folder for the sample: fcw-sample-nodejs20  (default: Enter uses it, Tab or → edits it)');
+    expect(frame).toContain(
+      'New folder for the sample: fcw-sample-nodejs20  (default: Enter uses it, Tab or → edits it)',
+    );
     await type(app, 'tmp/mine');
     expect(app.lastFrame()).toContain('New folder for the sample: tmp/mine');
     expect(app.lastFrame()).not.toContain('fcw-sample-nodejs20tmp');
@@ -97,7 +104,9 @@ describe('defaults are placeholders', () => {
 describe('instance type', () => {
   it('4096 MB is no dead end: the limits step switches to c1 with its sizes and timeout range, and Review shows it', async () => {
     const history = ['target', 'service', 'function', 'runtime', 'code', 'handler'] as const;
-    const app = renderApp(fakeServices(), { initial: stateAt('limits', { ...chosen, handler: 'index.handler', history: [...history] }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('limits', { ...chosen, handler: 'index.handler', history: [...history] }),
+    });
     let frame = await waitForFrame(app, '❯ 128 MB');
     expect(frame).toContain('Instance type: e1 (elastic)');
     frame = await press(app, KEY.up, /❯ Performance instance \(c1\): 4096–32768 MB, timeout up to 7200 s/);
@@ -122,7 +131,10 @@ describe('instance type', () => {
 
 describe('labels', () => {
   it('a long value does not squeeze its label into two lines', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: (await import('./helpers.js')).fakeConnection() });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('service'),
+      connection: (await import('./helpers.js')).fakeConnection(),
+    });
     await waitForFrame(app, '2 services');
     await press(app, KEY.enter, 'New service name');
     await app.stdin.write('a'.repeat(120));
@@ -134,7 +146,13 @@ describe('labels', () => {
 
 describe('runtime list', () => {
   it('filters as typed, like the service list; versions in version order', async () => {
-    const app = renderApp(fakeServices(), { initial: stateAt('runtime', { service: { name: 'demo', isNew: false }, functionName: 'f', history: ['target', 'service', 'function'] }) });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('runtime', {
+        service: { name: 'demo', isNew: false },
+        functionName: 'f',
+        history: ['target', 'service', 'function'],
+      }),
+    });
     let frame = await waitForFrame(app, /❯ nodejs20/);
     expect(frame).toContain('Filter:');
     await type(app, 'python');
@@ -150,10 +168,23 @@ describe('runtime list', () => {
 
 describe('function name', () => {
   it("lists the service's functions, filtered as typed", async () => {
-    const fn = (name: string) => ({ functionId: `id-${name}`, functionName: name, runtime: 'nodejs20', handler: 'index.handler', memorySize: 128, createdTime: 't', lastModifiedTime: 't' });
+    const fn = (name: string) => ({
+      functionId: `id-${name}`,
+      functionName: name,
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      memorySize: 128,
+      createdTime: 't',
+      lastModifiedTime: 't',
+    });
     const { fakeConnection } = await import('./helpers.js');
-    const connection = fakeConnection({ functions: { 'demo/hello': fn('hello'), 'demo/helper': fn('helper'), 'demo/other': fn('other') } });
-    const app = renderApp(fakeServices(), { initial: stateAt('function', { service: { name: 'demo', isNew: false } }), connection });
+    const connection = fakeConnection({
+      functions: { 'demo/hello': fn('hello'), 'demo/helper': fn('helper'), 'demo/other': fn('other') },
+    });
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
+      connection,
+    });
     let frame = await waitForFrame(app, '3 functions in demo');
     expect(frame).toMatch(/^ {2}other\s/m);
     await type(app, 'hel');

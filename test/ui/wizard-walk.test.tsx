@@ -78,14 +78,31 @@ describe('a first deploy, by keyboard, to the in-process sandbox', () => {
       // Read it back from the sandbox with a client of our own.
       const connection = app.session.connection!;
       const key = JSON.parse(await fs.readFile(path.join(env.FCW_CONFIG_DIR, 'sandbox', 'credentials.json'), 'utf8'));
-      const client = new FcClient({ endpoint: connection.target.endpoint, accountId: connection.target.accountId, credentials: key, env: {} });
+      const client = new FcClient({
+        endpoint: connection.target.endpoint,
+        accountId: connection.target.accountId,
+        credentials: key,
+        env: {},
+      });
       const fn = (await client.getFunction('demo', 'hello')).data;
-      expect(fn).toMatchObject({ functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 192, codeChecksum: checksum, environmentVariables: { GREETING: 'hi' } });
+      expect(fn).toMatchObject({
+        functionName: 'hello',
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        memorySize: 192,
+        codeChecksum: checksum,
+        environmentVariables: { GREETING: 'hi' },
+      });
       expect(frame).toContain(fn.functionId);
 
       await press(app, KEY.enter, 'fcw deploy --profile hello');
       const saved = new ProfileStore({ env }).get('hello');
-      expect(saved).toMatchObject({ target: { kind: 'local' }, service: { name: 'demo' }, function: { functionName: 'hello', memorySize: 192 }, code: { kind: 'folder', path: path.join(dir, 'fcw-sample-nodejs20') } });
+      expect(saved).toMatchObject({
+        target: { kind: 'local' },
+        service: { name: 'demo' },
+        function: { functionName: 'hello', memorySize: 192 },
+        code: { kind: 'folder', path: path.join(dir, 'fcw-sample-nodejs20') },
+      });
       expect(JSON.stringify(saved)).not.toContain(key.accessKeySecret);
       // The last deploy is recorded as \`fcw deploy --save-profile\` records it.
       expect(saved?.lastDeploy).toMatchObject({ status: 'created', functionId: fn.functionId, codeChecksum: checksum });
@@ -109,7 +126,17 @@ describe('a first deploy, by keyboard, to the in-process sandbox', () => {
     await fs.mkdir(code);
     await fs.writeFile(path.join(code, 'index.js'), 'exports.handler = async () => "hi";\n');
     const quiet = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: dir };
-    const flags = ['--target', 'local', '--service', 'demo', '--create-service', '--function', 'hello', '--runtime', 'nodejs20'];
+    const flags = [
+      '--target',
+      'local',
+      '--service',
+      'demo',
+      '--create-service',
+      '--function',
+      'hello',
+      '--runtime',
+      'nodejs20',
+    ];
     const more = ['--handler', 'index.handler', '--memory', '192', '--code', code, '--save-profile', 'hello', '--yes'];
     expect(await deployCommand([...flags, ...more], quiet)).toBe(0);
     const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: dir };

@@ -13,7 +13,8 @@ describe('fetch-blocked ports', () => {
       [...FETCH_BLOCKED_PORTS].map((port) =>
         fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) }).then(
           () => `${port}: answered`,
-          (error: { cause?: { message?: string } }) => (error?.cause?.message === 'bad port' ? 'bad port' : `${port}: ${error?.cause?.message}`),
+          (error: { cause?: { message?: string } }) =>
+            error?.cause?.message === 'bad port' ? 'bad port' : `${port}: ${error?.cause?.message}`,
         ),
       ),
     );
@@ -21,7 +22,13 @@ describe('fetch-blocked ports', () => {
   });
 
   it('fcw serve --port 6000 is exit 2 with the reason, before anything starts', async () => {
-    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: '/' } as unknown as Io;
+    const io = {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {},
+      cwd: '/',
+    } as unknown as Io;
     // --host 0.0.0.0 without a key would be refused too, later: the port must be the reason given.
     const attempt = run(['--port', '6000', '--host', '0.0.0.0', '--data', '/nonexistent-fcw-test'], io);
     await expect(attempt).rejects.toBeInstanceOf(UsageError);

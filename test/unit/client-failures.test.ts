@@ -17,8 +17,17 @@ const STS: Credentials = {
   accessKeySecret: 'very-secret-access-key-secret',
   securityToken: 'very-secret-security-token-value',
 };
-const CONFIG: FunctionConfig = { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler', memorySize: 256 };
-const ZIP: CodeUpload = { kind: 'zip', zip: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'), checksum: '2220831586920633690' };
+const CONFIG: FunctionConfig = {
+  functionName: 'hello',
+  runtime: 'nodejs18',
+  handler: 'index.handler',
+  memorySize: 256,
+};
+const ZIP: CodeUpload = {
+  kind: 'zip',
+  zip: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'),
+  checksum: '2220831586920633690',
+};
 
 let fc: FakeFc;
 beforeAll(async () => {
@@ -71,7 +80,13 @@ describe('errors are typed, with hints', () => {
       fc.setRoute(() => fcError(status, code, `message of ${code}`, 'rid-1'));
       const error = await failure(client().getFunction('s', 'f'));
       expect(error).toBeInstanceOf(FcApiError);
-      expect(error).toMatchObject({ status, code, errorMessage: `message of ${code}`, requestId: 'rid-1', exitCode: 1 });
+      expect(error).toMatchObject({
+        status,
+        code,
+        errorMessage: `message of ${code}`,
+        requestId: 'rid-1',
+        exitCode: 1,
+      });
       expect(error.message).toBe(`GetFunction failed: ${status} ${code}: message of ${code} (request id rid-1)`);
       if (hint) expect((error as FcApiError).hint).toMatch(hint);
       else expect((error as FcApiError).hint).toBeUndefined();
@@ -80,7 +95,10 @@ describe('errors are typed, with hints', () => {
   }
 
   it('reads a camelCase error body', async () => {
-    fc.setRoute(() => ({ status: 404, json: { errorCode: 'ServiceNotFound', errorMessage: 'service "x" does not exist' } }));
+    fc.setRoute(() => ({
+      status: 404,
+      json: { errorCode: 'ServiceNotFound', errorMessage: 'service "x" does not exist' },
+    }));
     expect(await failure(client().getService('x'))).toMatchObject({
       code: 'ServiceNotFound',
       errorMessage: 'service "x" does not exist',
@@ -92,7 +110,9 @@ describe('errors are typed, with hints', () => {
     fc.setRoute(() => ({ status: 502, raw: '<html>\n<h1>502 Bad Gateway</h1>\n</html>' }));
     const error = await failure(client({ retries: 0 }).getService('x'));
     expect(error).toMatchObject({ status: 502, code: 'HttpError' });
-    expect(error.message).toBe('GetService failed: 502 HttpError: the answer was not an FC error: <html> <h1>502 Bad Gateway</h1> </html> (request id req-1)');
+    expect(error.message).toBe(
+      'GetService failed: 502 HttpError: the answer was not an FC error: <html> <h1>502 Bad Gateway</h1> </html> (request id req-1)',
+    );
   });
 
   it('a redirect is not followed (it would resend a signed request elsewhere): it names the new address', async () => {
@@ -159,7 +179,11 @@ describe('timeouts and AbortSignal', () => {
 
 describe('retries', () => {
   it('503 then success: retried for any method (the service did nothing)', async () => {
-    fc.setRoute((_req, i) => (i === 0 ? fcError(503, 'ResourceThrottled', 'busy') : { status: 201, json: { functionName: 'hello', codeChecksum: ZIP.checksum } }));
+    fc.setRoute((_req, i) =>
+      i === 0
+        ? fcError(503, 'ResourceThrottled', 'busy')
+        : { status: 201, json: { functionName: 'hello', codeChecksum: ZIP.checksum } },
+    );
     const result = await client().createFunction('svc', CONFIG, ZIP);
     expect(result.data.functionName).toBe('hello');
     expect(fc.received.map((r) => r.method)).toEqual(['POST', 'POST']);
@@ -177,7 +201,9 @@ describe('retries', () => {
   });
 
   it('500 on a GET is retried; 500 on a POST is not', async () => {
-    fc.setRoute((_req, i) => (i === 0 ? fcError(500, 'InternalServerError', 'oops') : { status: 200, json: { serviceName: 's' } }));
+    fc.setRoute((_req, i) =>
+      i === 0 ? fcError(500, 'InternalServerError', 'oops') : { status: 200, json: { serviceName: 's' } },
+    );
     await client().getService('s');
     expect(fc.received).toHaveLength(2);
     fc.received.length = 0;
@@ -222,16 +248,23 @@ describe('retries', () => {
   it('connection refused: every method is retried (nothing was sent), then FcNetworkError', async () => {
     const port = await closedPort();
     delays.length = 0;
-    const error = await failure(client({ endpoint: `http://127.0.0.1:${port}`, retries: 2 }).createFunction('s', CONFIG, ZIP));
+    const error = await failure(
+      client({ endpoint: `http://127.0.0.1:${port}`, retries: 2 }).createFunction('s', CONFIG, ZIP),
+    );
     expect(error).toBeInstanceOf(FcNetworkError);
     expect(error).toMatchObject({ causeCode: 'ECONNREFUSED', notSent: true });
     expect((error as FcNetworkError).hint).toMatch(/sandbox running/);
     expect(delays).toEqual([0, 1]);
   });
 
-  it("a port fetch blocks (port 1) is named as such, not as a network problem, and nothing was sent", async () => {
+  it('a port fetch blocks (port 1) is named as such, not as a network problem, and nothing was sent', async () => {
     // Real fetch: it refuses the port before connecting, so no server is needed.
-    const error = await failure(new FcClient({ endpoint: 'http://127.0.0.1:1', accountId: ACCOUNT_ID, credentials: STS, retries: 0 }).getFunction('s', 'f'));
+    const error = await failure(
+      new FcClient({ endpoint: 'http://127.0.0.1:1', accountId: ACCOUNT_ID, credentials: STS, retries: 0 }).getFunction(
+        's',
+        'f',
+      ),
+    );
     expect(error).toBeInstanceOf(FcNetworkError);
     expect(error).toMatchObject({ causeCode: 'BAD_PORT', notSent: true });
     expect((error as FcNetworkError).hint).toMatch(/fcw serve --port 0/);
@@ -307,10 +340,21 @@ describe('a create or update is never retried blindly', () => {
   });
 
   it('UpdateFunction dropped, read back shows our changes: success', async () => {
-    fc.setRoute(writeThenRead({ drop: 'before-answer' }, remote(ZIP.checksum, { memorySize: 1024, environmentVariables: { A: 'b' } })));
-    const result = await client().updateFunction('svc', 'hello', { memorySize: 1024, environmentVariables: { A: 'b' } }, ZIP, {
-      ifMatch: 'etag-before',
-    });
+    fc.setRoute(
+      writeThenRead(
+        { drop: 'before-answer' },
+        remote(ZIP.checksum, { memorySize: 1024, environmentVariables: { A: 'b' } }),
+      ),
+    );
+    const result = await client().updateFunction(
+      'svc',
+      'hello',
+      { memorySize: 1024, environmentVariables: { A: 'b' } },
+      ZIP,
+      {
+        ifMatch: 'etag-before',
+      },
+    );
     expect(result.readBack).toBe(true);
     expect(fc.received.map((r) => r.method)).toEqual(['PUT', 'GET']);
   });
@@ -347,13 +391,23 @@ describe('a create or update is never retried blindly', () => {
 describe('no secret anywhere', () => {
   const leaks = (error: unknown) => {
     const e = error as Error;
-    const texts = [e.message, e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String((e as { hint?: string }).hint)];
+    const texts = [
+      e.message,
+      e.stack ?? '',
+      JSON.stringify(e),
+      inspect(e, { depth: 10, showHidden: true }),
+      String((e as { hint?: string }).hint),
+    ];
     return texts.filter((t) => t.includes(STS.accessKeySecret) || t.includes(STS.securityToken!));
   };
 
   it('not in API errors, even when the service echoes them', async () => {
     fc.setRoute(() =>
-      fcError(403, 'SignatureNotMatch', `StringToSign was GET\nx-fc-security-token:${STS.securityToken}\nwith key ${STS.accessKeySecret}`),
+      fcError(
+        403,
+        'SignatureNotMatch',
+        `StringToSign was GET\nx-fc-security-token:${STS.securityToken}\nwith key ${STS.accessKeySecret}`,
+      ),
     );
     const error = await failure(client().getService('s'));
     expect(error.message).toContain('x-fc-security-token:<redacted>');
@@ -370,7 +424,9 @@ describe('no secret anywhere', () => {
     errors.push(await failure(client({ endpoint: `http://127.0.0.1:${port}`, debug }).getService('s')));
     fc.setRoute(() => ({ hang: true }));
     errors.push(await failure(client({ timeoutMs: 50, retries: 0, debug }).getService('s')));
-    fc.setRoute(writeThenRead({ drop: 'before-answer' }, fcError(404, 'FunctionNotFound', `no ${STS.accessKeySecret}`)));
+    fc.setRoute(
+      writeThenRead({ drop: 'before-answer' }, fcError(404, 'FunctionNotFound', `no ${STS.accessKeySecret}`)),
+    );
     errors.push(await failure(client({ debug }).createFunction('svc', CONFIG, ZIP)));
     expect(errors.map((e) => (e as Error).name)).toEqual(['FcNetworkError', 'FcTimeoutError', 'FcOutcomeUnknownError']);
     for (const error of errors) expect(leaks(error)).toEqual([]);

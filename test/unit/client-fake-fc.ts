@@ -47,7 +47,10 @@ export const fcError = (status: number, code: string, message: string, requestId
   headers: { 'x-fc-request-id': requestId },
 });
 
-export async function startFakeFc(credentials: Credentials, route: Route = () => ({ status: 200, json: {} })): Promise<FakeFc> {
+export async function startFakeFc(
+  credentials: Credentials,
+  route: Route = () => ({ status: 200, json: {} }),
+): Promise<FakeFc> {
   const received: Received[] = [];
   let current = route;
   const state = { badSignatures: 0 };
@@ -66,7 +69,8 @@ export async function startFakeFc(credentials: Credentials, route: Route = () =>
     received.push(rec);
 
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
     const expected = `FC ${credentials.accessKeyId}:${computeSignature(credentials.accessKeySecret, {
       method: rec.method,
       path: rec.path,

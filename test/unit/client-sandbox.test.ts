@@ -44,7 +44,12 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const config = (name: string): FunctionConfig => ({ functionName: name, runtime: 'nodejs18', handler: 'index.handler', memorySize: 128 });
+const config = (name: string): FunctionConfig => ({
+  functionName: name,
+  runtime: 'nodejs18',
+  handler: 'index.handler',
+  memorySize: 128,
+});
 
 describe('the client against the sandbox', () => {
   it('creates, reads with etag, updates with If-Match, and gets PreconditionFailed on a stale etag', async () => {
@@ -57,17 +62,25 @@ describe('the client against the sandbox', () => {
     expect(read.etag).toBeTruthy();
     expect(read.data.codeSize).toBe(zip.zip.byteLength);
 
-    const updated = await client.updateFunction('svc', 'big', { memorySize: 512, description: 'v2' }, undefined, { ifMatch: read.etag });
+    const updated = await client.updateFunction('svc', 'big', { memorySize: 512, description: 'v2' }, undefined, {
+      ifMatch: read.etag,
+    });
     expect(updated.data).toMatchObject({ memorySize: 512, description: 'v2', codeChecksum: zip.checksum });
 
-    const stale = await client.updateFunction('svc', 'big', { memorySize: 256 }, undefined, { ifMatch: read.etag }).catch((e) => e);
+    const stale = await client
+      .updateFunction('svc', 'big', { memorySize: 256 }, undefined, { ifMatch: read.etag })
+      .catch((e) => e);
     expect(stale).toBeInstanceOf(FcApiError);
     expect(stale).toMatchObject({ status: 412, code: 'PreconditionFailed' });
     expect(stale.hint).toMatch(/changed since/);
   });
 
   it('lists functions across pages', async () => {
-    const small: CodeUpload & { zip: Buffer } = { kind: 'zip', zip: await new JSZip().file('index.js', 'exports.handler=1').generateAsync({ type: 'nodebuffer' }), checksum: '' };
+    const small: CodeUpload & { zip: Buffer } = {
+      kind: 'zip',
+      zip: await new JSZip().file('index.js', 'exports.handler=1').generateAsync({ type: 'nodebuffer' }),
+      checksum: '',
+    };
     small.checksum = crc64(small.zip);
     for (let i = 0; i < 6; i++) await client.createFunction('svc', config(`f${i}`), small);
     const listed = await client.listFunctions('svc', { limit: 2 });
@@ -81,7 +94,10 @@ describe('the client against the sandbox', () => {
     expect(exists).toMatchObject({ status: 409, code: 'FunctionAlreadyExists' });
     expect(exists.hint).toMatch(/an existing function is updated/);
     await client.deleteFunction('svc', 'f0');
-    expect(await client.getFunction('svc', 'f0').catch((e) => e)).toMatchObject({ status: 404, code: 'FunctionNotFound' });
+    expect(await client.getFunction('svc', 'f0').catch((e) => e)).toMatchObject({
+      status: 404,
+      code: 'FunctionNotFound',
+    });
     expect(await client.getService('nope').catch((e) => e)).toMatchObject({ status: 404, code: 'ServiceNotFound' });
   });
 

@@ -51,9 +51,14 @@ afterEach(() => {
   // server, and by the official SDK's algorithm over the request exactly as it arrived.
   expect(fc.badSignatures).toBe(0);
   expect(sts.badSignatures).toBe(0);
-  for (const [server, key] of [[fc, KEY], [sts, STS]] as const) {
+  for (const [server, key] of [
+    [fc, KEY],
+    [sts, STS],
+  ] as const) {
     for (const r of server.received) {
-      expect(r.headers.authorization).toBe(sdk.getSignature(key.accessKeyId, key.accessKeySecret, r.method, r.path, r.headers, null));
+      expect(r.headers.authorization).toBe(
+        sdk.getSignature(key.accessKeyId, key.accessKeySecret, r.method, r.path, r.headers, null),
+      );
     }
   }
   fc.received.length = 0;
@@ -99,7 +104,9 @@ describe('common headers', () => {
 describe('paging', () => {
   const pages = (key: string, total: number, per: number) => (req: { query: URLSearchParams }) => {
     const start = Number(req.query.get('nextToken') ?? '0');
-    const items = Array.from({ length: Math.min(per, total - start) }, (_, i) => ({ [key === 'services' ? 'serviceName' : 'functionName']: `n${start + i}` }));
+    const items = Array.from({ length: Math.min(per, total - start) }, (_, i) => ({
+      [key === 'services' ? 'serviceName' : 'functionName']: `n${start + i}`,
+    }));
     const next = start + per < total ? String(start + per) : undefined;
     return { status: 200, json: { [key]: items, ...(next ? { nextToken: next } : {}) } };
   };
@@ -153,13 +160,20 @@ describe('services and functions', () => {
   it('GetFunction returns the etag header', async () => {
     fc.setRoute(() => ({ status: 200, json: { functionName: 'f', codeChecksum: '1' }, headers: { etag: 'etag-1' } }));
     const result = await client().getFunction('svc', 'f');
-    expect(result).toMatchObject({ data: { functionName: 'f', codeChecksum: '1' }, etag: 'etag-1', requestId: 'req-1' });
+    expect(result).toMatchObject({
+      data: { functionName: 'f', codeChecksum: '1' },
+      etag: 'etag-1',
+      requestId: 'req-1',
+    });
   });
 
   it('CreateFunction streams a multi-slice zip: body byte-identical to JSON.stringify, exact Content-Length, checksum header', async () => {
     // Just over two slices, with a length that is not a multiple of 3, so padding lands at the end.
     const zip = noise(2 * BASE64_SLICE_BYTES + 1001);
-    fc.setRoute((req) => ({ status: 201, json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] } }));
+    fc.setRoute((req) => ({
+      status: 201,
+      json: { functionName: 'hello', codeChecksum: req.headers['x-fc-code-checksum'] },
+    }));
     const withStrayCode = { ...CONFIG, code: { zipFile: 'ignored' } } as FunctionConfig;
     const result = await client().createFunction('svc', withStrayCode, { kind: 'zip', zip, checksum: '42' });
     const req = fc.request(0);
@@ -178,7 +192,10 @@ describe('services and functions', () => {
   it('CreateFunction with OSS code sends the bucket and object and no checksum header', async () => {
     fc.setRoute(() => ({ status: 201, json: { functionName: 'hello' } }));
     await client().createFunction('svc', CONFIG, { kind: 'oss', bucket: 'b', object: 'o.zip' });
-    expect(JSON.parse(fc.request(0).body.toString())).toEqual({ ...CONFIG, code: { ossBucketName: 'b', ossObjectName: 'o.zip' } });
+    expect(JSON.parse(fc.request(0).body.toString())).toEqual({
+      ...CONFIG,
+      code: { ossBucketName: 'b', ossObjectName: 'o.zip' },
+    });
     expect(fc.request(0).headers['x-fc-code-checksum']).toBeUndefined();
   });
 
@@ -227,7 +244,10 @@ describe('services and functions', () => {
     fc.setRoute(() => ({
       status: 200,
       raw: '{"errorMessage":"boom"}',
-      headers: { 'x-fc-log-result': Buffer.from(log).toString('base64'), 'x-fc-error-type': 'UnhandledInvocationError' },
+      headers: {
+        'x-fc-log-result': Buffer.from(log).toString('base64'),
+        'x-fc-error-type': 'UnhandledInvocationError',
+      },
     }));
     const result = await client().invokeFunction('svc', 'hello', '{"k":1}');
     const req = fc.request(0);
@@ -282,7 +302,10 @@ describe('services and functions', () => {
 
   it('a 2xx answer that is not JSON is a clear error', async () => {
     fc.setRoute(() => ({ status: 200, raw: '<html>proxy</html>' }));
-    await expect(client().getService('s')).rejects.toMatchObject({ code: 'InvalidResponse', message: expect.stringMatching(/not JSON: <html>proxy/) });
+    await expect(client().getService('s')).rejects.toMatchObject({
+      code: 'InvalidResponse',
+      message: expect.stringMatching(/not JSON: <html>proxy/),
+    });
   });
 });
 
@@ -290,13 +313,20 @@ describe('describeRequest (for --dry-run)', () => {
   it('shows the signed request with Authorization and the token redacted, the zip as size and checksum', () => {
     const c = new FcClient({ endpoint: sts.url, accountId: ACCOUNT_ID, credentials: STS });
     const zip = noise(1000, 2);
-    const d = c.describeRequest({ action: 'CreateFunction', service: 'svc', config: CONFIG, code: { kind: 'zip', zip, checksum: '77' } });
+    const d = c.describeRequest({
+      action: 'CreateFunction',
+      service: 'svc',
+      config: CONFIG,
+      code: { kind: 'zip', zip, checksum: '77' },
+    });
     expect(d.method).toBe('POST');
     expect(d.url).toBe(`${sts.url}/2016-08-15/services/svc/functions`);
     expect(d.headers.authorization).toBe('FC STS.****TEST:<redacted>');
     expect(d.headers['x-fc-security-token']).toBe('<redacted>');
     expect(d.headers['x-fc-code-checksum']).toBe('77');
-    expect(d.headers['content-length']).toBe(String(Buffer.byteLength(JSON.stringify({ ...CONFIG, code: { zipFile: zip.toString('base64') } }))));
+    expect(d.headers['content-length']).toBe(
+      String(Buffer.byteLength(JSON.stringify({ ...CONFIG, code: { zipFile: zip.toString('base64') } }))),
+    );
     expect(d.body).toEqual({ ...CONFIG, code: { zipFile: '<zip 1000 bytes, crc64 77>' } });
     const text = JSON.stringify(d) + formatRequestDescription(d);
     expect(text).not.toContain(STS.accessKeySecret);
@@ -324,7 +354,9 @@ describe('FCW_DEBUG', () => {
     fc.setRoute(() => ({ status: 200, json: {} }));
     await client({ debug: (line) => lines.push(line) }).getService('s');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^fcw debug: GET ${fc.url}/2016-08-15/services/s -> 200 request id req-1 \\d+ ms$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^fcw debug: GET ${fc.url}/2016-08-15/services/s -> 200 request id req-1 \\d+ ms$`),
+    );
   });
 
   it('is on with FCW_DEBUG=1 in env and off otherwise', async () => {

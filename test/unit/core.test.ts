@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 
 import { base64Size, formatBytes } from '../../src/core/bytes.js';
-import { CancelledError, ConfigError, EXIT, exitCodeOf, FailedError, isUsageError, UsageError } from '../../src/core/errors.js';
+import {
+  CancelledError,
+  ConfigError,
+  EXIT,
+  exitCodeOf,
+  FailedError,
+  isUsageError,
+  UsageError,
+} from '../../src/core/errors.js';
 import { isRecord } from '../../src/core/is-record.js';
 import { maskKeyId } from '../../src/core/key-id.js';
 import { FcApiError } from '../../src/fc/errors.js';
@@ -26,7 +34,15 @@ describe('core', () => {
   });
 
   it('tells a plain object from null, arrays and primitives', () => {
-    expect([{}, { a: 1 }, null, [], 'x', 1, undefined].map(isRecord)).toEqual([true, true, false, false, false, false, false]);
+    expect([{}, { a: 1 }, null, [], 'x', 1, undefined].map(isRecord)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('masks a key id to its first and last four characters', () => {

@@ -137,7 +137,8 @@ describe('equality with crc64-ecma182.js', () => {
     for (let s = 130; s < 70_000; s = Math.floor(s * 1.37) + 1) sizes.push(s);
     sizes.push(65_535, 65_536, 65_537, 70_000);
     // Around the engine's internal boundaries: 12 KiB groups of three 4 KiB streams, 256 KiB copy slices.
-    for (const edge of [4096, 8192, 12_288, 24_576, 262_144]) sizes.push(edge - 9, edge - 1, edge, edge + 1, edge + 8, edge + 135);
+    for (const edge of [4096, 8192, 12_288, 24_576, 262_144])
+      sizes.push(edge - 9, edge - 1, edge, edge + 1, edge + 8, edge + 135);
     for (const [i, size] of sizes.entries()) {
       const data = randomBytes(size, i + 1);
       expect(crc64(data), `size ${size}`).toBe(reference.crc64(Buffer.from(data.buffer, data.byteOffset, data.length)));

@@ -18,7 +18,14 @@ import {
 } from '../../src/profiles/credentials.js';
 
 // Every secret and token used below: no message, label or note may contain any of them.
-const SECRETS = ['envSecretValue123', 'envTokenValue456', 'cliSecretValue789', 'cliTokenValueABC', 'fcliSecretValueDEF', 'fcliTokenValueGHI'];
+const SECRETS = [
+  'envSecretValue123',
+  'envTokenValue456',
+  'cliSecretValue789',
+  'cliTokenValueABC',
+  'fcliSecretValueDEF',
+  'fcliTokenValueGHI',
+];
 
 let home: string;
 beforeEach(async () => {
@@ -30,7 +37,11 @@ afterEach(async () => {
 
 async function writeAliyun(config: unknown) {
   await mkdir(path.join(home, '.aliyun'), { recursive: true });
-  await writeFile(path.join(home, '.aliyun', 'config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2), { mode: 0o600 });
+  await writeFile(
+    path.join(home, '.aliyun', 'config.json'),
+    typeof config === 'string' ? config : JSON.stringify(config, null, 2),
+    { mode: 0o600 },
+  );
 }
 async function writeFcli(text: string) {
   await mkdir(path.join(home, '.fcli'), { recursive: true });
@@ -61,7 +72,10 @@ const FCLI_OK = [
 
 const ENV_KEY = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-env', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envSecretValue123' };
 
-const opts = (env: Record<string, string | undefined>, extra: Partial<ResolveCredentialsOptions> = {}): ResolveCredentialsOptions => ({
+const opts = (
+  env: Record<string, string | undefined>,
+  extra: Partial<ResolveCredentialsOptions> = {},
+): ResolveCredentialsOptions => ({
   env,
   home,
   ...extra,
@@ -106,7 +120,14 @@ async function resolveAsNobody(homeDir: string): Promise<{ name: string; message
     `  () => console.log(JSON.stringify({ name: 'resolved' })),`,
     `  (e) => console.log(JSON.stringify({ name: e.name, message: e.message, hint: e.hint })));`,
   ].join('\n');
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: homeDir, env: { PATH: process.env.PATH }, uid: 65534, gid: 65534, timeout: 15_000 });
+  const child = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    cwd: homeDir,
+    env: { PATH: process.env.PATH },
+    uid: 65534,
+    gid: 65534,
+    timeout: 15_000,
+  });
   expect(child.stderr).toBe('');
   expect(child.status).toBe(0);
   return JSON.parse(child.stdout) as { name: string; message: string; hint?: string };
@@ -118,7 +139,9 @@ function expectNoSecretsIn(text: string) {
 
 describe('environment', () => {
   it('reads id and secret, region and account', async () => {
-    const r = await resolveCredentials(opts({ ...ENV_KEY, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou', ALIBABA_CLOUD_ACCOUNT_ID: '1111' }));
+    const r = await resolveCredentials(
+      opts({ ...ENV_KEY, ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou', ALIBABA_CLOUD_ACCOUNT_ID: '1111' }),
+    );
     expect(r.credentials).toEqual({ accessKeyId: 'LTAI-env', accessKeySecret: 'envSecretValue123' });
     expect(r.source).toEqual({ kind: 'env', label: 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)' });
     expect(r.region).toBe('cn-hangzhou');
@@ -128,7 +151,11 @@ describe('environment', () => {
 
   it('reads an STS token and says so in the label', async () => {
     const r = await resolveCredentials(
-      opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.abc', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envSecretValue123', ALIBABA_CLOUD_SECURITY_TOKEN: 'envTokenValue456' }),
+      opts({
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.abc',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envSecretValue123',
+        ALIBABA_CLOUD_SECURITY_TOKEN: 'envTokenValue456',
+      }),
     );
     expect(r.credentials.securityToken).toBe('envTokenValue456');
     expect(r.source.label).toContain('ALIBABA_CLOUD_SECURITY_TOKEN');
@@ -159,7 +186,11 @@ describe('environment', () => {
   });
 
   it('an STS key id without a token is an error', async () => {
-    const e = await usageError(resolveCredentials(opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.xyz', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envSecretValue123' })));
+    const e = await usageError(
+      resolveCredentials(
+        opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.xyz', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envSecretValue123' }),
+      ),
+    );
     expect(e.message).toContain('ALIBABA_CLOUD_SECURITY_TOKEN');
   });
 
@@ -170,17 +201,26 @@ describe('environment', () => {
 
   it('empty variables count as unset', async () => {
     await writeFcli(FCLI_OK);
-    const r = await resolveCredentials(opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '  ' }));
+    const r = await resolveCredentials(
+      opts({ ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '  ' }),
+    );
     expect(r.source.kind).toBe('fcli');
   });
 });
 
 describe('aliyun CLI config', () => {
   it('uses the current profile in AK mode, with its region', async () => {
-    await writeAliyun({ current: 'work', profiles: [aliyunProfile('default'), aliyunProfile('work', { region_id: 'cn-shenzhen' })] });
+    await writeAliyun({
+      current: 'work',
+      profiles: [aliyunProfile('default'), aliyunProfile('work', { region_id: 'cn-shenzhen' })],
+    });
     const r = await resolveCredentials(opts({}));
     expect(r.credentials).toEqual({ accessKeyId: 'LTAI-work', accessKeySecret: 'cliSecretValue789' });
-    expect(r.source).toEqual({ kind: 'aliyun-cli', label: 'aliyun CLI profile "work" (~/.aliyun/config.json)', profileName: 'work' });
+    expect(r.source).toEqual({
+      kind: 'aliyun-cli',
+      label: 'aliyun CLI profile "work" (~/.aliyun/config.json)',
+      profileName: 'work',
+    });
     expect(r.region).toBe('cn-shenzhen');
     expect(r.accountId).toBeUndefined(); // the aliyun CLI holds no account id
   });
@@ -206,9 +246,16 @@ describe('aliyun CLI config', () => {
   });
 
   it('StsToken mode carries the token', async () => {
-    await writeAliyun({ current: 'sts', profiles: [aliyunProfile('sts', { mode: 'StsToken', access_key_id: 'STS.cli', sts_token: 'cliTokenValueABC' })] });
+    await writeAliyun({
+      current: 'sts',
+      profiles: [aliyunProfile('sts', { mode: 'StsToken', access_key_id: 'STS.cli', sts_token: 'cliTokenValueABC' })],
+    });
     const r = await resolveCredentials(opts({}));
-    expect(r.credentials).toEqual({ accessKeyId: 'STS.cli', accessKeySecret: 'cliSecretValue789', securityToken: 'cliTokenValueABC' });
+    expect(r.credentials).toEqual({
+      accessKeyId: 'STS.cli',
+      accessKeySecret: 'cliSecretValue789',
+      securityToken: 'cliTokenValueABC',
+    });
     expect(r.source.label).toContain('StsToken');
     expectNoSecretsIn(r.source.label);
   });
@@ -306,7 +353,9 @@ describe('aliyun CLI config', () => {
   });
 
   it('invalid JSON is an error naming the file, without quoting it', async () => {
-    await writeAliyun('{"current": "default", "profiles": [{"name": "default", "access_key_secret": "cliSecretValue789", }]}');
+    await writeAliyun(
+      '{"current": "default", "profiles": [{"name": "default", "access_key_secret": "cliSecretValue789", }]}',
+    );
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('~/.aliyun/config.json is not valid JSON');
   });
@@ -326,7 +375,9 @@ describe('aliyun CLI config', () => {
   });
 
   it('truncated JSON with the secret near the cut is an error without the secret', async () => {
-    await writeAliyun('{"current": "default", "profiles": [{"name": "default", "access_key_secret": "cliSecretValue789"');
+    await writeAliyun(
+      '{"current": "default", "profiles": [{"name": "default", "access_key_secret": "cliSecretValue789"',
+    );
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('not valid JSON');
   });
@@ -340,7 +391,10 @@ describe('aliyun CLI config', () => {
   });
 
   it('a secret of the wrong type is named by field, not value', async () => {
-    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default', { access_key_secret: { nested: 'cliSecretValue789' } })] });
+    await writeAliyun({
+      current: 'default',
+      profiles: [aliyunProfile('default', { access_key_secret: { nested: 'cliSecretValue789' } })],
+    });
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('"access_key_secret" must be a string');
   });
@@ -372,7 +426,9 @@ describe('aliyun CLI config', () => {
 
   it('environment region and account win over the profile region', async () => {
     await writeAliyun({ current: 'default', profiles: [aliyunProfile('default')] });
-    const r = await resolveCredentials(opts({ ALIBABA_CLOUD_REGION_ID: 'ap-southeast-1', ALIBABA_CLOUD_ACCOUNT_ID: '999' }));
+    const r = await resolveCredentials(
+      opts({ ALIBABA_CLOUD_REGION_ID: 'ap-southeast-1', ALIBABA_CLOUD_ACCOUNT_ID: '999' }),
+    );
     expect(r.region).toBe('ap-southeast-1');
     expect(r.accountId).toBe('999');
   });
@@ -446,8 +502,14 @@ describe('funcraft config', () => {
   });
 
   it('parseFcEndpoint', () => {
-    expect(parseFcEndpoint('https://123.cn-hangzhou.fc.aliyuncs.com')).toEqual({ accountId: '123', region: 'cn-hangzhou' });
-    expect(parseFcEndpoint('https://123.ap-northeast-1-internal.fc.aliyuncs.com/')).toEqual({ accountId: '123', region: 'ap-northeast-1' });
+    expect(parseFcEndpoint('https://123.cn-hangzhou.fc.aliyuncs.com')).toEqual({
+      accountId: '123',
+      region: 'cn-hangzhou',
+    });
+    expect(parseFcEndpoint('https://123.ap-northeast-1-internal.fc.aliyuncs.com/')).toEqual({
+      accountId: '123',
+      region: 'ap-northeast-1',
+    });
     expect(parseFcEndpoint('https://example.com')).toBeUndefined();
     expect(parseFcEndpoint('https://abc.cn-hangzhou.fc.aliyuncs.com')).toBeUndefined();
   });
@@ -482,7 +544,9 @@ describe('precedence', () => {
 
   it('ALIBABA_CLOUD_PROFILE overrides the saved profile name', async () => {
     await allThree();
-    const r = await resolveCredentials(opts({ ALIBABA_CLOUD_PROFILE: 'default' }, { preferSource: { kind: 'aliyun-cli', profileName: 'work' } }));
+    const r = await resolveCredentials(
+      opts({ ALIBABA_CLOUD_PROFILE: 'default' }, { preferSource: { kind: 'aliyun-cli', profileName: 'work' } }),
+    );
     expect(r.source.profileName).toBe('default');
   });
 
@@ -509,7 +573,9 @@ describe('nothing found', () => {
   it('lists every place looked and how to set one', async () => {
     const e = await usageError(resolveCredentials(opts({})));
     expect(e.message).toContain('No Alibaba Cloud credentials found');
-    expect(e.message).toContain('environment: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set');
+    expect(e.message).toContain(
+      'environment: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set',
+    );
     expect(e.message).toContain('~/.aliyun/config.json: no such file');
     expect(e.message).toContain('~/.fcli/config.yaml: no such file');
     expect(e.message).toContain('export ALIBABA_CLOUD_ACCESS_KEY_ID=');
@@ -572,20 +638,32 @@ describe('a key file others can read', () => {
 describe('a chosen source (--credentials)', () => {
   it('is the only one tried: no fallback to another identity', async () => {
     await writeFcli(FCLI_OK);
-    const e = await usageError(resolveCredentials(opts({}, { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } })));
-    expect(e.message).toBe('The credentials chosen, aliyun CLI profile "work", have no key here: ~/.aliyun/config.json: no such file.');
+    const e = await usageError(
+      resolveCredentials(opts({}, { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } })),
+    );
+    expect(e.message).toBe(
+      'The credentials chosen, aliyun CLI profile "work", have no key here: ~/.aliyun/config.json: no such file.',
+    );
     expect(e.hint).toContain('--credentials env, aliyun, aliyun:PROFILE, fcli or sandbox');
   });
 
   it('a chosen aliyun profile name wins over ALIBABA_CLOUD_PROFILE', async () => {
     await writeAliyun({ current: 'default', profiles: [aliyunProfile('default'), aliyunProfile('work')] });
-    const r = await resolveCredentials(opts({ ALIBABA_CLOUD_PROFILE: 'default' }, { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } }));
+    const r = await resolveCredentials(
+      opts(
+        { ALIBABA_CLOUD_PROFILE: 'default' },
+        { preferSource: { kind: 'aliyun-cli', profileName: 'work', chosen: true } },
+      ),
+    );
     expect(r.credentials.accessKeyId).toBe('LTAI-work');
     expect(r.note).toBeUndefined();
   });
 
   it('listCredentialSources gives every source with a usable key, each aliyun profile on its own', async () => {
-    await writeAliyun({ current: 'default', profiles: [aliyunProfile('default'), aliyunProfile('work'), aliyunProfile('sso', { mode: 'External' })] });
+    await writeAliyun({
+      current: 'default',
+      profiles: [aliyunProfile('default'), aliyunProfile('work'), aliyunProfile('sso', { mode: 'External' })],
+    });
     await writeFcli(FCLI_OK);
     const all = await listCredentialSources(opts(ENV_KEY));
     expect(all.map((f) => f.source.label)).toEqual([
@@ -618,14 +696,24 @@ describe('describeTarget', () => {
       endpoint: 'http://user:envSecretValue123@127.0.0.1:9000/?token=envTokenValue456',
       source: { label: 'funcraft config (~/.fcli/config.yaml)' },
     });
-    expect(line).toBe('account 42, endpoint http://127.0.0.1:9000, credentials from funcraft config (~/.fcli/config.yaml)');
+    expect(line).toBe(
+      'account 42, endpoint http://127.0.0.1:9000, credentials from funcraft config (~/.fcli/config.yaml)',
+    );
     expectNoSecretsIn(line);
   });
 
   it('shows the label of every source, and never a secret', async () => {
-    await writeAliyun({ current: 'sts', profiles: [aliyunProfile('sts', { mode: 'StsToken', sts_token: 'cliTokenValueABC' })] });
+    await writeAliyun({
+      current: 'sts',
+      profiles: [aliyunProfile('sts', { mode: 'StsToken', sts_token: 'cliTokenValueABC' })],
+    });
     const r = await resolveCredentials(opts({}));
-    const line = describeTarget({ accountId: '1', region: r.region, endpoint: 'https://1.cn-shanghai.fc.aliyuncs.com', source: r.source });
+    const line = describeTarget({
+      accountId: '1',
+      region: r.region,
+      endpoint: 'https://1.cn-shanghai.fc.aliyuncs.com',
+      source: r.source,
+    });
     expect(line).toContain('credentials from aliyun CLI profile "sts" (~/.aliyun/config.json, StsToken)');
     expectNoSecretsIn(line);
   });

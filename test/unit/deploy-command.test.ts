@@ -21,7 +21,10 @@ function tty(): PassThrough & { isTTY: boolean; columns: number } {
 
 const CTRL_C = '\x03';
 
-function makeIo(answer: string, options: { stdoutTty?: boolean } = {}): { io: Io; out: () => string; err: () => string } {
+function makeIo(
+  answer: string,
+  options: { stdoutTty?: boolean } = {},
+): { io: Io; out: () => string; err: () => string } {
   const stdin = tty();
   const stdout = options.stdoutTty === false ? new PassThrough() : tty();
   const stderr = tty();
@@ -37,7 +40,18 @@ function makeIo(answer: string, options: { stdoutTty?: boolean } = {}): { io: Io
   return { io: { stdin, stdout, stderr, env, cwd: root }, out: () => out, err: () => err };
 }
 
-const FLAGS = ['--target', 'local', '--service', 'svc', '--create-service', '--runtime', 'nodejs18', '--handler', 'index.handler', '--no-animation'];
+const FLAGS = [
+  '--target',
+  'local',
+  '--service',
+  'svc',
+  '--create-service',
+  '--runtime',
+  'nodejs18',
+  '--handler',
+  'index.handler',
+  '--no-animation',
+];
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-deploy-cmd-'));
@@ -52,7 +66,9 @@ afterAll(() => {
 describe('fcw deploy in a terminal', () => {
   it('shows the diff and asks; "n" cancels with nothing sent (exit 130)', async () => {
     const { io, err } = makeIo('n');
-    await expect(run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], io)).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      run([...FLAGS, '--function', 'asked', '--code', codeDir, '--memory', '512'], io),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(err()).toMatch(/Create function svc\/asked:/);
     expect(err()).toMatch(/memorySize: \(not set\) → 512/);
     expect(err()).toContain('  code: new function');
@@ -66,28 +82,41 @@ describe('fcw deploy in a terminal', () => {
     fs.mkdirSync(other);
     fs.writeFileSync(path.join(other, 'index.js'), 'exports.handler = () => 2;\n');
     const update = makeIo('n');
-    await expect(run([...FLAGS, '--function', 'asked', '--code', other, '--memory', '512'], update.io)).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      run([...FLAGS, '--function', 'asked', '--code', other, '--memory', '512'], update.io),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(update.err()).toMatch(/\n {2}code: changed \(checksum \d+ → \d+\)/);
     expect(update.err()).not.toContain('code: code');
   });
 
   it('Ctrl-C at the question cancels (exit 130) and ends the prompt line, so the message starts on its own', async () => {
     const { io, err } = makeIo(CTRL_C);
-    await expect(run([...FLAGS, '--function', 'interrupted', '--code', codeDir], io)).rejects.toBeInstanceOf(CancelledError);
+    await expect(run([...FLAGS, '--function', 'interrupted', '--code', codeDir], io)).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     // Whatever cursor moves readline writes after the question, the last thing written is a newline.
     expect(stripVTControlCharacters(err())).toMatch(/Deploy\? \[y\/N\] \n$/);
   });
 
   it('still asks when only stdout is piped (fcw deploy --json | jq at a terminal)', async () => {
     const { io, err, out } = makeIo('n', { stdoutTty: false });
-    await expect(run([...FLAGS, '--function', 'piped', '--code', codeDir, '--json'], io)).rejects.toBeInstanceOf(CancelledError);
+    await expect(run([...FLAGS, '--function', 'piped', '--code', codeDir, '--json'], io)).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     expect(err()).toMatch(/Deploy\? \[y\/N\]/);
     expect(JSON.parse(out())).toMatchObject({ status: 'failed', error: { exitCode: 130 } });
   });
 
   it('prints a warning once, before the question (not after the write)', async () => {
     const { io, err } = makeIo('y');
-    expect(await run([...FLAGS, '--function', 'warned', '--handler', 'nothere.handler', '--code', codeDir].filter((a, i, all) => !(a === 'index.handler' || (a === '--handler' && all[i + 1] === 'index.handler'))), io)).toBe(0);
+    expect(
+      await run(
+        [...FLAGS, '--function', 'warned', '--handler', 'nothere.handler', '--code', codeDir].filter(
+          (a, i, all) => !(a === 'index.handler' || (a === '--handler' && all[i + 1] === 'index.handler')),
+        ),
+        io,
+      ),
+    ).toBe(0);
     const text = err();
     const warning = text.indexOf('warning: ');
     expect(warning).toBeGreaterThan(-1);
@@ -107,9 +136,28 @@ describe('fcw deploy in a terminal', () => {
 describe('fcw deploy --endpoint to a sandbox started with its own key', () => {
   it('signs with the environment key the sandbox expects only with --credentials env; a refused key names the source used', async () => {
     // The config dir's default sandbox key exists (the tests above started the local sandbox).
-    const sandbox = await startSandbox({ dataDir: path.join(root, 'x'), credentials: { accessKeyId: 'LTAImine', accessKeySecret: 's' } });
+    const sandbox = await startSandbox({
+      dataDir: path.join(root, 'x'),
+      credentials: { accessKeyId: 'LTAImine', accessKeySecret: 's' },
+    });
     try {
-      const unnamed = ['--endpoint', sandbox.url, '--service', 'svc', '--create-service', '--function', 'own-key', '--runtime', 'nodejs18', '--handler', 'index.handler', '--code', codeDir, '--yes', '--no-animation'];
+      const unnamed = [
+        '--endpoint',
+        sandbox.url,
+        '--service',
+        'svc',
+        '--create-service',
+        '--function',
+        'own-key',
+        '--runtime',
+        'nodejs18',
+        '--handler',
+        'index.handler',
+        '--code',
+        codeDir,
+        '--yes',
+        '--no-animation',
+      ];
       const refused = makeIo('y');
       Object.assign(refused.io.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAImine', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' });
       await expect(run(unnamed, refused.io)).rejects.toThrow(/has that id, but it is not sent there/);
@@ -144,8 +192,12 @@ describe('fcw deploy --profile whose code folder is gone', () => {
     });
     const attempt = run(['--profile', 'gone', '--yes', '--no-animation'], io);
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
-    await expect(attempt).rejects.toThrow(`The code folder of profile "gone", ${path.join(root, 'moved-away')}, does not exist.`);
-    await expect(attempt).rejects.toMatchObject({ hint: expect.stringMatching(/--code DIR.*fcw deploy --profile gone --code NEWDIR --save-profile gone/) });
+    await expect(attempt).rejects.toThrow(
+      `The code folder of profile "gone", ${path.join(root, 'moved-away')}, does not exist.`,
+    );
+    await expect(attempt).rejects.toMatchObject({
+      hint: expect.stringMatching(/--code DIR.*fcw deploy --profile gone --code NEWDIR --save-profile gone/),
+    });
     const again = makeIo('y');
     expect(await run(['--profile', 'gone', '--code', codeDir, '--yes', '--no-animation'], again.io)).toBe(0);
   });
@@ -154,8 +206,26 @@ describe('fcw deploy --profile whose code folder is gone', () => {
 describe('overridesFromFlags', () => {
   it('turns flag values into fields; repeatable --env and --layer', () => {
     expect(
-      overridesFromFlags({ memory: '256', timeout: '30', env: ['A=1', 'B=x=y'], layer: ['l1', 'l2'], 'create-service': true, 'oss-bucket': 'b', 'oss-object': 'o', 'ca-port': '9000' }),
-    ).toEqual({ memorySize: 256, timeout: 30, environmentVariables: { A: '1', B: 'x=y' }, layers: ['l1', 'l2'], createService: true, ossBucket: 'b', ossObject: 'o', caPort: 9000 });
+      overridesFromFlags({
+        memory: '256',
+        timeout: '30',
+        env: ['A=1', 'B=x=y'],
+        layer: ['l1', 'l2'],
+        'create-service': true,
+        'oss-bucket': 'b',
+        'oss-object': 'o',
+        'ca-port': '9000',
+      }),
+    ).toEqual({
+      memorySize: 256,
+      timeout: 30,
+      environmentVariables: { A: '1', B: 'x=y' },
+      layers: ['l1', 'l2'],
+      createService: true,
+      ossBucket: 'b',
+      ossObject: 'o',
+      caPort: 9000,
+    });
   });
   it('refuses a number that is not whole and an --env without =', () => {
     expect(() => overridesFromFlags({ memory: '256MB' })).toThrow(UsageError);

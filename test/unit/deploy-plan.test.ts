@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/core/errors.js';
 import { buildSpec, codeSourceFromPath } from '../../src/commands/deploy-spec.js';
-import { checkCreatable, diffConfig, formatDiff, planDeploy, updateOnlyRuntimeWarning, validateSpec, type DeploySpec } from '../../src/deploy/plan.js';
+import {
+  checkCreatable,
+  diffConfig,
+  formatDiff,
+  planDeploy,
+  updateOnlyRuntimeWarning,
+  validateSpec,
+  type DeploySpec,
+} from '../../src/deploy/plan.js';
 import type { FunctionInfo } from '../../src/fc/types.js';
 import type { Profile } from '../../src/profiles/schema.js';
 
@@ -42,8 +50,18 @@ function deployed(overrides: Partial<FunctionInfo> = {}): FunctionInfo {
 
 describe('buildSpec', () => {
   it('takes the profile and lets flags override fields; env merges by key', () => {
-    const spec = buildSpec(profile, { memorySize: 512, environmentVariables: { B: 'two', C: '3' }, handler: 'main.handler' }, '/cwd');
-    expect(spec.function).toMatchObject({ functionName: 'hello', memorySize: 512, timeout: 30, handler: 'main.handler', environmentVariables: { A: '1', B: 'two', C: '3' } });
+    const spec = buildSpec(
+      profile,
+      { memorySize: 512, environmentVariables: { B: 'two', C: '3' }, handler: 'main.handler' },
+      '/cwd',
+    );
+    expect(spec.function).toMatchObject({
+      functionName: 'hello',
+      memorySize: 512,
+      timeout: 30,
+      handler: 'main.handler',
+      environmentVariables: { A: '1', B: 'two', C: '3' },
+    });
     expect(spec.service).toEqual({ name: 'svc', create: true });
     expect(spec.code).toEqual({ kind: 'folder', path: '/work/app' });
     // The profile itself is not modified.
@@ -52,26 +70,43 @@ describe('buildSpec', () => {
   });
 
   it('builds from flags alone and resolves --code against cwd, zip by extension', () => {
-    const spec = buildSpec(undefined, { service: 's', functionName: 'f', runtime: 'python3', handler: 'index.handler', code: 'dist/app.ZIP' }, '/home/me');
+    const spec = buildSpec(
+      undefined,
+      { service: 's', functionName: 'f', runtime: 'python3', handler: 'index.handler', code: 'dist/app.ZIP' },
+      '/home/me',
+    );
     expect(spec.code).toEqual({ kind: 'zip', path: '/home/me/dist/app.ZIP' });
     expect(codeSourceFromPath('src', '/x')).toEqual({ kind: 'folder', path: '/x/src' });
     expect(codeSourceFromPath('/abs/a.jar', '/x')).toEqual({ kind: 'zip', path: '/abs/a.jar' });
   });
 
   it('names every missing required flag', () => {
-    expect(() => buildSpec(undefined, { service: 's' }, '/')).toThrow(/Missing --function, --runtime, --handler, --code/);
+    expect(() => buildSpec(undefined, { service: 's' }, '/')).toThrow(
+      /Missing --function, --runtime, --handler, --code/,
+    );
   });
 
   it('refuses two code sources, and OSS without both halves', () => {
     expect(() => buildSpec(profile, { code: 'x', ossBucket: 'b', ossObject: 'o' }, '/')).toThrow(/one code source/);
     expect(() => buildSpec(profile, { ossBucket: 'b' }, '/')).toThrow(/both --oss-bucket and --oss-object/);
-    expect(buildSpec(profile, { ossBucket: 'my-bucket', ossObject: 'code.zip' }, '/').code).toEqual({ kind: 'oss', bucket: 'my-bucket', object: 'code.zip' });
+    expect(buildSpec(profile, { ossBucket: 'my-bucket', ossObject: 'code.zip' }, '/').code).toEqual({
+      kind: 'oss',
+      bucket: 'my-bucket',
+      object: 'code.zip',
+    });
   });
 
   it('an image makes the code source the image and sets customContainerConfig', () => {
-    const spec = buildSpec(profile, { runtime: 'custom-container', image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1', command: '["/app"]' }, '/');
+    const spec = buildSpec(
+      profile,
+      { runtime: 'custom-container', image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1', command: '["/app"]' },
+      '/',
+    );
     expect(spec.code).toEqual({ kind: 'image' });
-    expect(spec.function.customContainerConfig).toEqual({ image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1', command: '["/app"]' });
+    expect(spec.function.customContainerConfig).toEqual({
+      image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1',
+      command: '["/app"]',
+    });
     expect(() => buildSpec(profile, { command: '["/app"]' }, '/')).toThrow(/give --image too/);
   });
 });
@@ -122,7 +157,9 @@ describe('diffConfig and planDeploy', () => {
   const spec = buildSpec(profile, {}, '/');
 
   it('ignores server-side fields and defaults the spec does not set', () => {
-    expect(diffConfig(spec.function, deployed({ initializationTimeout: 3, instanceType: 'e1', codeSize: 99 }))).toEqual([]);
+    expect(diffConfig(spec.function, deployed({ initializationTimeout: 3, instanceType: 'e1', codeSize: 99 }))).toEqual(
+      [],
+    );
     const noMemory = buildSpec(profile, {}, '/');
     delete noMemory.function.memorySize;
     expect(diffConfig(noMemory.function, deployed({ memorySize: 128 }))).toEqual([]);
@@ -150,14 +187,26 @@ describe('diffConfig and planDeploy', () => {
     const plan = planDeploy(spec, undefined, '555');
     expect(plan.action).toBe('create');
     expect(plan.sendCode).toBe(true);
-    expect(plan.diff.map((c) => c.field)).toEqual(['runtime', 'handler', 'memorySize', 'timeout', 'environmentVariables']);
+    expect(plan.diff.map((c) => c.field)).toEqual([
+      'runtime',
+      'handler',
+      'memorySize',
+      'timeout',
+      'environmentVariables',
+    ]);
     expect(plan.config.functionName).toBe('hello');
     expect(plan.checksum).toEqual({ local: '555', remote: undefined, match: false });
   });
 
   it('unchanged when the config matches and the checksum matches', () => {
     const plan = planDeploy(spec, deployed(), '111');
-    expect(plan).toMatchObject({ action: 'unchanged', diff: [], sendCode: false, checksum: { local: '111', remote: '111', match: true }, config: {} });
+    expect(plan).toMatchObject({
+      action: 'unchanged',
+      diff: [],
+      sendCode: false,
+      checksum: { local: '111', remote: '111', match: true },
+      config: {},
+    });
   });
 
   it('code change only: update with the code and no config fields', () => {
@@ -175,11 +224,20 @@ describe('diffConfig and planDeploy', () => {
     const oss = buildSpec(profile, { ossBucket: 'my-bucket', ossObject: 'a.zip' }, '/');
     expect(planDeploy(oss, deployed(), undefined)).toMatchObject({ action: 'update', sendCode: true });
     const image = buildSpec(profile, { runtime: 'custom-container', handler: 'x', image: 'reg/a:1' }, '/');
-    const info = deployed({ runtime: 'custom-container', handler: 'x', customContainerConfig: { image: 'reg/a:1', accelerationType: 'Default' }, codeChecksum: undefined });
+    const info = deployed({
+      runtime: 'custom-container',
+      handler: 'x',
+      customContainerConfig: { image: 'reg/a:1', accelerationType: 'Default' },
+      codeChecksum: undefined,
+    });
     expect(planDeploy(image, info, undefined)).toMatchObject({ action: 'unchanged', sendCode: false });
     const newImage = buildSpec(profile, { runtime: 'custom-container', handler: 'x', image: 'reg/a:2' }, '/');
     expect(planDeploy(newImage, info, undefined).diff).toEqual([
-      { field: 'customContainerConfig', from: { image: 'reg/a:1', accelerationType: 'Default' }, to: { image: 'reg/a:2' } },
+      {
+        field: 'customContainerConfig',
+        from: { image: 'reg/a:1', accelerationType: 'Default' },
+        to: { image: 'reg/a:2' },
+      },
     ]);
   });
 });

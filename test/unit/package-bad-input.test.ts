@@ -17,7 +17,10 @@ let cleanup: () => void;
 let root: string;
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
-  const spec: Record<string, string | Buffer> = { 'index.js': 'exports.handler = () => 1;\n', 'data/big.txt': text(100_000) };
+  const spec: Record<string, string | Buffer> = {
+    'index.js': 'exports.handler = () => 1;\n',
+    'data/big.txt': text(100_000),
+  };
   for (let i = 0; i < 50; i++) spec[`many/${i}.txt`] = text(1000 + i, i);
   root = makeTree(path.join(dir, 'code'), spec);
 });
@@ -152,12 +155,16 @@ describe('a file that changes while it is packaged', () => {
 describe('odd names work', () => {
   // Control characters (a tab, a newline) are refused instead: package-names.test.ts.
   it('spaces, unicode, quotes, leading dashes and brackets', async () => {
-    const names = ['with space.txt', 'ünïcödé/ファイル.txt', "it's \"quoted\".txt", '-dash.txt', '[x] (y) {z}.txt'];
+    const names = ['with space.txt', 'ünïcödé/ファイル.txt', 'it\'s "quoted".txt', '-dash.txt', '[x] (y) {z}.txt'];
     names.push('emoji 🚀.txt');
     const oddRoot = makeTree(path.join(dir, 'odd'), Object.fromEntries(names.map((n) => [n, `content of ${n}`])));
     const pkg = await buildPackage({ root: oddRoot });
     expect(pkg.files).toBe(names.length);
-    for (const n of names) expect(pkg.entries.some((e) => e.path === n), n).toBe(true);
+    for (const n of names)
+      expect(
+        pkg.entries.some((e) => e.path === n),
+        n,
+      ).toBe(true);
   });
 });
 

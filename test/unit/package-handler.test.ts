@@ -20,7 +20,11 @@ async function folder(spec: TreeSpec): Promise<PackageResult> {
 }
 
 /** A zip written by jszip with the given Unix modes (or DOS, which records none). */
-async function zipFile(files: Record<string, { data: string | Buffer; mode?: number }>, platform: 'UNIX' | 'DOS' = 'UNIX', ext = '.zip'): Promise<string> {
+async function zipFile(
+  files: Record<string, { data: string | Buffer; mode?: number }>,
+  platform: 'UNIX' | 'DOS' = 'UNIX',
+  ext = '.zip',
+): Promise<string> {
   const zip = new JSZip();
   for (const [name, f] of Object.entries(files)) zip.file(name, f.data, { unixPermissions: f.mode, date: new Date(0) });
   const file = path.join(dir, `z${counter++}${ext}`);
@@ -36,18 +40,30 @@ async function jarBytes(files: Record<string, string | Buffer>): Promise<Buffer>
 
 /** Bytes that look like a class file mentioning the method in its constant pool. */
 function classFile(method: string): Buffer {
-  return Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), Buffer.from(`\u0001${method}\u0001(Ljava/io/InputStream;)V`)]);
+  return Buffer.concat([
+    Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]),
+    Buffer.from(`\u0001${method}\u0001(Ljava/io/InputStream;)V`),
+  ]);
 }
 
 describe('Python', () => {
   it('ok: a top-level def (and async def) in index.py or dir/file.py', async () => {
-    const pkg = await folder({ 'index.py': 'import json\n\ndef handler(event, context):\n    return 1\n', 'src/app.py': 'async def main(event, context):\n  pass\n' });
-    expect(await checkHandler(pkg, 'python3.10', 'index.handler')).toEqual({ status: 'ok', message: 'index.py defines handler().' });
+    const pkg = await folder({
+      'index.py': 'import json\n\ndef handler(event, context):\n    return 1\n',
+      'src/app.py': 'async def main(event, context):\n  pass\n',
+    });
+    expect(await checkHandler(pkg, 'python3.10', 'index.handler')).toEqual({
+      status: 'ok',
+      message: 'index.py defines handler().',
+    });
     expect((await checkHandler(pkg, 'python3.9', 'src/app.main')).status).toBe('ok');
   });
 
   it('warning: bound by assignment or import', async () => {
-    const pkg = await folder({ 'index.py': 'from app import make\nhandler = make()\n', 'other.py': 'from lib.impl import handler\n' });
+    const pkg = await folder({
+      'index.py': 'from app import make\nhandler = make()\n',
+      'other.py': 'from lib.impl import handler\n',
+    });
     expect((await checkHandler(pkg, 'python3', 'index.handler')).status).toBe('warning');
     expect((await checkHandler(pkg, 'python3', 'other.handler')).status).toBe('warning');
   });
@@ -121,7 +137,10 @@ describe('Node.js', () => {
 
 describe('PHP', () => {
   it('ok with function handler(, error without', async () => {
-    const pkg = await folder({ 'index.php': '<?php\nfunction Handler($event, $context) {\n  return "hi";\n}\n', 'other.php': '<?php\nclass A { }\n' });
+    const pkg = await folder({
+      'index.php': '<?php\nfunction Handler($event, $context) {\n  return "hi";\n}\n',
+      'other.php': '<?php\nclass A { }\n',
+    });
     expect((await checkHandler(pkg, 'php7.2', 'index.handler')).status).toBe('ok');
     const check = await checkHandler(pkg, 'php7.2', 'other.handler');
     expect(check.status).toBe('error');
@@ -133,7 +152,10 @@ describe('PHP', () => {
 describe('Java', () => {
   it('ok: the class in the classes tree', async () => {
     const pkg = await folder({ 'example/App.class': classFile('handleRequest') });
-    expect(await checkHandler(pkg, 'java11', 'example.App::handleRequest')).toEqual({ status: 'ok', message: 'example/App.class is in the package.' });
+    expect(await checkHandler(pkg, 'java11', 'example.App::handleRequest')).toEqual({
+      status: 'ok',
+      message: 'example/App.class is in the package.',
+    });
   });
 
   it('ok: the class in a jar under lib/', async () => {
@@ -144,7 +166,10 @@ describe('Java', () => {
 
   it('ok: the package is itself the jar', async () => {
     const jar = path.join(dir, 'fn.jar');
-    writeFileSync(jar, await jarBytes({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n', 'com/acme/Fn.class': classFile('handle') }));
+    writeFileSync(
+      jar,
+      await jarBytes({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n', 'com/acme/Fn.class': classFile('handle') }),
+    );
     const pkg = await loadZipPackage(jar);
     expect((await checkHandler(pkg, 'java11', 'com.acme.Fn::handle')).status).toBe('ok');
   });
@@ -161,7 +186,10 @@ describe('Java', () => {
   });
 
   it('error: nowhere, naming where it looked', async () => {
-    const pkg = await folder({ 'lib/dep.jar': await jarBytes({ 'org/dep/X.class': classFile('x') }), 'src/main/java/com/acme/Fn.java': 'class Fn {}' });
+    const pkg = await folder({
+      'lib/dep.jar': await jarBytes({ 'org/dep/X.class': classFile('x') }),
+      'src/main/java/com/acme/Fn.java': 'class Fn {}',
+    });
     const check = await checkHandler(pkg, 'java11', 'com.acme.Fn::handle');
     expect(check.status).toBe('error');
     expect(check.message).toContain('needs class com/acme/Fn.class');
@@ -207,7 +235,7 @@ describe('custom runtimes', () => {
   });
 
   it('custom-container has no package to check', async () => {
-    const pkg = await folder({ 'Dockerfile': 'FROM scratch' });
+    const pkg = await folder({ Dockerfile: 'FROM scratch' });
     expect((await checkHandler(pkg, 'custom-container', 'index.handler')).status).toBe('ok');
   });
 });
@@ -233,7 +261,9 @@ describe('format and runtime', () => {
 
   it('the initializer is checked the same way and named as such', async () => {
     const pkg = await folder({ 'index.py': 'def handler(e, c):\n  pass\n' });
-    expect((await checkHandler(pkg, 'python3.10', 'index.init', 'initializer')).message).toContain('initializer `index.init`');
+    expect((await checkHandler(pkg, 'python3.10', 'index.init', 'initializer')).message).toContain(
+      'initializer `index.init`',
+    );
     expect((await checkHandler(pkg, 'python3.10', 'index.handler', 'initializer')).status).toBe('ok');
   });
 });
@@ -241,8 +271,16 @@ describe('format and runtime', () => {
 describe('a handler the file does not export: the check names what it does export', () => {
   it('node: main.handler on a file exporting process and init suggests main.process', async () => {
     const { nodeExportedNames } = await import('../../src/package/handler-check.js');
-    expect(nodeExportedNames('exports.process = async () => 1;\nexports.init = () => {};')).toEqual(['process', 'init']);
-    expect(nodeExportedNames('export async function go() {}\nexport const x = 1;\nexport { a, b as c };')).toEqual(['go', 'x', 'a', 'c']);
+    expect(nodeExportedNames('exports.process = async () => 1;\nexports.init = () => {};')).toEqual([
+      'process',
+      'init',
+    ]);
+    expect(nodeExportedNames('export async function go() {}\nexport const x = 1;\nexport { a, b as c };')).toEqual([
+      'go',
+      'x',
+      'a',
+      'c',
+    ]);
     expect(nodeExportedNames('module.exports = { handler, other: impl };')).toEqual(['handler', 'other']);
     const pkg = await folder({ 'main.js': 'exports.process = async () => 1;\nexports.init = () => {};\n' });
     const r = await checkHandler(pkg, 'nodejs20', 'main.handler');

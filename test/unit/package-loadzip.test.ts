@@ -19,7 +19,11 @@ afterAll(() => cleanup());
 
 describe('loadZipPackage', () => {
   it('takes a zip made by Info-ZIP as it is: checksum of its bytes, entries, modes, symlinks', async () => {
-    const src = makeTree(path.join(dir, 'src'), { 'index.js': text(5000), 'bin/tool': { mode: 0o755, data: 'x' }, 'data.bin': noise(3000) });
+    const src = makeTree(path.join(dir, 'src'), {
+      'index.js': text(5000),
+      'bin/tool': { mode: 0o755, data: 'x' },
+      'data.bin': noise(3000),
+    });
     symlinkSync('index.js', path.join(src, 'alias.js'));
     const file = path.join(dir, 'made-by-zip.zip');
     execFileSync('zip', ['-qry', file, '.'], { cwd: src });

@@ -41,11 +41,22 @@ describe('default excludes', () => {
       'sub/.hidden/file': 'keep',
       '.env.example': 'keep',
     });
-    expect(await paths(root)).toEqual(['.env.example', '.npmrc', 'index.js', 'sub/', 'sub/.hidden/', 'sub/.hidden/file']);
+    expect(await paths(root)).toEqual([
+      '.env.example',
+      '.npmrc',
+      'index.js',
+      'sub/',
+      'sub/.hidden/',
+      'sub/.hidden/file',
+    ]);
   });
 
   it('leaves out node_modules only for Python runtimes', async () => {
-    const root = makeTree(path.join(dir, 'code'), { 'index.py': 'x', 'node_modules/a/index.js': 'x', 'web/node_modules/b.js': 'x' });
+    const root = makeTree(path.join(dir, 'code'), {
+      'index.py': 'x',
+      'node_modules/a/index.js': 'x',
+      'web/node_modules/b.js': 'x',
+    });
     expect(await paths(root, 'python3.10')).toEqual(['index.py', 'web/']);
     expect(await paths(root, 'nodejs20')).toContain('node_modules/a/index.js');
     expect(await paths(root)).toContain('web/node_modules/b.js');
@@ -100,7 +111,11 @@ describe('.fcignore (gitignore semantics)', () => {
   });
 
   it('matches directory-only patterns (trailing slash) at any depth, not files of that name', async () => {
-    const root = makeTree(path.join(dir, 'code'), { ...tree, 'notes/build': 'a file named build', '.fcignore': 'build/\n' });
+    const root = makeTree(path.join(dir, 'code'), {
+      ...tree,
+      'notes/build': 'a file named build',
+      '.fcignore': 'build/\n',
+    });
     const got = await paths(root);
     expect(got).not.toContain('build/out.js');
     expect(got).not.toContain('src/build/inner.js');
@@ -139,7 +154,7 @@ describe('symlinks', () => {
       'index.js': 'x',
       'lib/real.js': 'x',
       'lib/alias.js': { link: 'real.js' },
-      'shared': { link: 'lib' },
+      shared: { link: 'lib' },
     });
     const { entries } = await selectEntries(root);
     const alias = entries.find((e) => e.path === 'lib/alias.js')!;
@@ -151,7 +166,10 @@ describe('symlinks', () => {
 
   it('refuses a link pointing outside the root, naming it', async () => {
     makeTree(path.join(dir, 'outside'), { 'secret.txt': 'x' });
-    const root = makeTree(path.join(dir, 'code'), { 'index.js': 'x', 'sub/leak': { link: '../../outside/secret.txt' } });
+    const root = makeTree(path.join(dir, 'code'), {
+      'index.js': 'x',
+      'sub/leak': { link: '../../outside/secret.txt' },
+    });
     const error = await usageError(selectEntries(root));
     expect(error.message).toContain('sub/leak');
     expect(error.message).toContain('outside the package folder');
@@ -172,7 +190,11 @@ describe('symlinks', () => {
   });
 
   it('an ignored link is not checked', async () => {
-    const root = makeTree(path.join(dir, 'code'), { 'index.js': 'x', leak: { link: '/etc/passwd' }, '.fcignore': 'leak\n' });
+    const root = makeTree(path.join(dir, 'code'), {
+      'index.js': 'x',
+      leak: { link: '/etc/passwd' },
+      '.fcignore': 'leak\n',
+    });
     expect(await paths(root)).toEqual(['.fcignore', 'index.js']);
   });
 });
@@ -225,9 +247,14 @@ describe('what is refused', () => {
   it(`more than ${ZIP_MAX_ENTRIES} entries (jszip writes no ZIP64)`, async () => {
     // The real limit needs 65,536 files, which take 10-40 s to create on a busy machine; the same
     // check runs here with a lower limit, and the default is pinned to the constant below.
-    const root = makeTree(path.join(dir, 'many'), Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`d${i % 3}/f${i}`, ''])));
+    const root = makeTree(
+      path.join(dir, 'many'),
+      Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`d${i % 3}/f${i}`, ''])),
+    );
     const error = await usageError(selectEntries(root, { maxEntries: 14 }));
-    expect(error.message).toBe('The package would hold 15 entries (files and folders); a zip without ZIP64 holds at most 14.');
+    expect(error.message).toBe(
+      'The package would hold 15 entries (files and folders); a zip without ZIP64 holds at most 14.',
+    );
     expect(error.hint).toContain('.fcignore');
     expect((await selectEntries(root, { maxEntries: 15 })).entries).toHaveLength(15);
     expect(ZIP_MAX_ENTRIES).toBe(65_535);
@@ -238,7 +265,14 @@ describe('what is refused', () => {
 
 describe('walking', () => {
   it('the sync walk (packaging) and the async walk (the live scan) select the same entries', async () => {
-    const root = makeTree(path.join(dir, 'code'), { 'a.js': 'x', 'b/c.js': 'x', '.env': 'x', 'd/e/f.txt': 'x', link: { link: 'a.js' }, '.fcignore': 'd/e\n' });
+    const root = makeTree(path.join(dir, 'code'), {
+      'a.js': 'x',
+      'b/c.js': 'x',
+      '.env': 'x',
+      'd/e/f.txt': 'x',
+      link: { link: 'a.js' },
+      '.fcignore': 'd/e\n',
+    });
     const a = await selectEntries(root, { sync: true });
     const b = await selectEntries(root, { sync: false });
     expect(a.entries).toEqual(b.entries);
@@ -248,7 +282,13 @@ describe('walking', () => {
 
 describe('order', () => {
   it('sorts entries by path whatever the creation order, with unicode and spaces kept', async () => {
-    const root = makeTree(path.join(dir, 'code'), { 'b.js': 'x', 'a b/ü.js': 'x', 'A.js': 'x', 'a.js': 'x', '日本.txt': 'x' });
+    const root = makeTree(path.join(dir, 'code'), {
+      'b.js': 'x',
+      'a b/ü.js': 'x',
+      'A.js': 'x',
+      'a.js': 'x',
+      '日本.txt': 'x',
+    });
     chmodSync(path.join(root, 'a b'), 0o755);
     expect(await paths(root)).toEqual(['A.js', 'a b/', 'a b/ü.js', 'a.js', 'b.js', '日本.txt']);
   });

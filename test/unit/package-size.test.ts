@@ -6,7 +6,8 @@ import { LargestTracker, sizeVerdict } from '../../src/package/size.js';
 
 describe('base64Size', () => {
   it('matches Buffer base64 lengths, padding included', () => {
-    for (const n of [0, 1, 2, 3, 4, 5, 100, 1001]) expect(base64Size(n), String(n)).toBe(Buffer.alloc(n).toString('base64').length);
+    for (const n of [0, 1, 2, 3, 4, 5, 100, 1001])
+      expect(base64Size(n), String(n)).toBe(Buffer.alloc(n).toString('base64').length);
   });
 });
 

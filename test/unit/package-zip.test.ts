@@ -181,7 +181,8 @@ describe('format details', () => {
     const records = centralDirectory(pkg.zip);
     const names = records.map((r) => r.name);
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    const dosDate = ((FIXED_DATE.getUTCFullYear() - 1980) << 9) | ((FIXED_DATE.getUTCMonth() + 1) << 5) | FIXED_DATE.getUTCDate();
+    const dosDate =
+      ((FIXED_DATE.getUTCFullYear() - 1980) << 9) | ((FIXED_DATE.getUTCMonth() + 1) << 5) | FIXED_DATE.getUTCDate();
     for (const r of records) {
       expect(r.madeBy >> 8, r.name).toBe(3); // Unix
       expect(r.date, r.name).toBe(dosDate);

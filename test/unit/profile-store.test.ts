@@ -98,20 +98,36 @@ describe('ProfileStore', () => {
     const withSecrets = {
       ...sample(),
       credentials: { accessKeyId: 'LTAI_SHOULD_NOT_BE_STORED', accessKeySecret: 'SECRET_SHOULD_NOT_BE_STORED' },
-      target: { kind: 'cloud', region: 'cn-hangzhou', accessKeySecret: 'SECRET_IN_TARGET', credentialSource: { kind: 'env', token: 'TOKEN_X' } },
+      target: {
+        kind: 'cloud',
+        region: 'cn-hangzhou',
+        accessKeySecret: 'SECRET_IN_TARGET',
+        credentialSource: { kind: 'env', token: 'TOKEN_X' },
+      },
     } as unknown as Profile;
     store.save(withSecrets);
     store.recordDeploy('demo', { time: 't', status: 'failed', error: 'boom', authorization: 'FC LTAI:sig' } as never);
     const text = fs.readFileSync(store.path, 'utf8');
-    for (const secret of ['SHOULD_NOT_BE_STORED', 'SECRET_IN_TARGET', 'TOKEN_X', 'FC LTAI:sig']) expect(text).not.toContain(secret);
-    expect(store.get('demo')?.target).toEqual({ kind: 'cloud', region: 'cn-hangzhou', credentialSource: { kind: 'env' } });
+    for (const secret of ['SHOULD_NOT_BE_STORED', 'SECRET_IN_TARGET', 'TOKEN_X', 'FC LTAI:sig'])
+      expect(text).not.toContain(secret);
+    expect(store.get('demo')?.target).toEqual({
+      kind: 'cloud',
+      region: 'cn-hangzhou',
+      credentialSource: { kind: 'env' },
+    });
   });
 
   it('records the last deploy, also a failed one', () => {
     const store = open();
     store.save(sample());
-    expect(store.recordDeploy('demo', { time: '2026-01-01T00:00:00Z', status: 'failed', error: 'AccessDenied' })).toBe(true);
-    expect(store.get('demo')?.lastDeploy).toEqual({ time: '2026-01-01T00:00:00Z', status: 'failed', error: 'AccessDenied' });
+    expect(store.recordDeploy('demo', { time: '2026-01-01T00:00:00Z', status: 'failed', error: 'AccessDenied' })).toBe(
+      true,
+    );
+    expect(store.get('demo')?.lastDeploy).toEqual({
+      time: '2026-01-01T00:00:00Z',
+      status: 'failed',
+      error: 'AccessDenied',
+    });
     expect(store.recordDeploy('missing', { time: 't', status: 'created' })).toBe(false);
   });
 
@@ -141,7 +157,9 @@ describe('ProfileStore', () => {
     file.profiles.bad.function.memorySize = 'lots';
     file.profiles.bad.target.kind = 'moon';
     fs.writeFileSync(store.path, JSON.stringify(file));
-    expect(() => store.get('bad')).toThrow(/target\.kind should be .*function\.memorySize should be a number, found "lots"/);
+    expect(() => store.get('bad')).toThrow(
+      /target\.kind should be .*function\.memorySize should be a number, found "lots"/,
+    );
     expect(store.get('good')?.name).toBe('good');
     expect(store.list().map((p) => p.name)).toEqual(['good']);
     expect(store.malformed().map((m) => m.name)).toEqual(['bad']);
@@ -194,7 +212,10 @@ describe('ProfileStore', () => {
     fs.writeFileSync(store.path, JSON.stringify({ version: 1, profiles: ['oops'] }));
     expect(store.names()).toEqual([]);
     const aside = fs.readdirSync(dir).find((f) => f.startsWith('config.json.corrupt-'));
-    expect(aside && JSON.parse(fs.readFileSync(path.join(dir, aside), 'utf8'))).toEqual({ version: 1, profiles: ['oops'] });
+    expect(aside && JSON.parse(fs.readFileSync(path.join(dir, aside), 'utf8'))).toEqual({
+      version: 1,
+      profiles: ['oops'],
+    });
     expect(stderrText).toContain('shape changed');
   });
 
@@ -257,13 +278,25 @@ describe('ProfileStore', () => {
         memorySize: 512,
         codeDir: '/src/app',
       },
-      local: { endpoint: 'http://127.0.0.1:9000', serviceName: 's', functionName: 'f', runtime: 'nodejs18', handler: 'index.handler', codeZip: '/x.zip' },
+      local: {
+        endpoint: 'http://127.0.0.1:9000',
+        serviceName: 's',
+        functionName: 'f',
+        runtime: 'nodejs18',
+        handler: 'index.handler',
+        codeZip: '/x.zip',
+      },
     };
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(v0));
     const store = open();
     expect(store.get('web')).toMatchObject({
       name: 'web',
-      target: { kind: 'endpoint', endpoint: 'https://123.cn-hangzhou.fc.aliyuncs.com', region: 'cn-hangzhou', accountId: '123' },
+      target: {
+        kind: 'endpoint',
+        endpoint: 'https://123.cn-hangzhou.fc.aliyuncs.com',
+        region: 'cn-hangzhou',
+        accountId: '123',
+      },
       service: { name: 'svc', create: true },
       function: { functionName: 'hello', runtime: 'python3', handler: 'index.handler', memorySize: 512 },
       code: { kind: 'folder', path: '/src/app' },
@@ -283,7 +316,7 @@ describe('ProfileStore', () => {
     expect(migrateProfileFile(current)).toEqual({ file: current, from: PROFILE_SCHEMA_VERSION, migrated: false });
   });
 
-  it('waits for another live process\'s lock, bounded, naming it, and takes over a dead one\'s', () => {
+  it("waits for another live process's lock, bounded, naming it, and takes over a dead one's", () => {
     const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
     const lock = path.join(dir, 'config.json.lock');
     fs.writeFileSync(lock, String(process.ppid)); // alive and not us, as an older fcw writes it
@@ -298,7 +331,7 @@ describe('ProfileStore', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
-  it('takes over any lock older than 10 s, even of a live pid (a crashed fcw\'s pid may be reused)', () => {
+  it("takes over any lock older than 10 s, even of a live pid (a crashed fcw's pid may be reused)", () => {
     const store = new ProfileStore({ dir, stderr, lockWaitMs: 60 });
     const lock = path.join(dir, 'config.json.lock');
     fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, token: 't' }));
@@ -346,7 +379,9 @@ describe('ProfileStore', () => {
       logLevel: 'warning',
     });
     const run = (who: string) =>
-      new Promise<number | null>((resolve) => spawn(process.execPath, [outfile, dir, who], { stdio: 'inherit' }).on('close', resolve));
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, [outfile, dir, who], { stdio: 'inherit' }).on('close', resolve),
+      );
     expect(await Promise.all(['a', 'b', 'c', 'd'].map(run))).toEqual([0, 0, 0, 0]);
     expect(open().names()).toHaveLength(60);
   });

@@ -17,7 +17,16 @@ function makeIo(): { io: Io; out: () => string } {
   const stdout = new PassThrough();
   let out = '';
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  return { io: { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { FCW_CONFIG_DIR: dir }, cwd: dir } as unknown as Io, out: () => out };
+  return {
+    io: {
+      stdin: new PassThrough(),
+      stdout,
+      stderr: new PassThrough(),
+      env: { FCW_CONFIG_DIR: dir },
+      cwd: dir,
+    } as unknown as Io,
+    out: () => out,
+  };
 }
 
 beforeEach(() => {
@@ -44,7 +53,9 @@ describe('fcw profiles', () => {
     const { io, out } = makeIo();
     const attempt = run([], io);
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
-    await expect(attempt).rejects.toMatchObject({ hint: expect.stringMatching(/fcw profiles list \| show NAME \| rm NAME/) });
+    await expect(attempt).rejects.toMatchObject({
+      hint: expect.stringMatching(/fcw profiles list \| show NAME \| rm NAME/),
+    });
     expect(out()).toBe('');
     // --help is the way to ask for help: stdout, exit 0.
     const help = makeIo();
@@ -76,12 +87,19 @@ describe('a chosen credential source', () => {
     const store = new ProfileStore({ env: { FCW_CONFIG_DIR: dir }, stderr: new PassThrough() });
     const profile = (name: string, credentialSource: object) => ({
       name,
-      target: { kind: 'endpoint' as const, endpoint: 'http://127.0.0.1:9420', accountId: '1', credentialSource: credentialSource as never },
+      target: {
+        kind: 'endpoint' as const,
+        endpoint: 'http://127.0.0.1:9420',
+        accountId: '1',
+        credentialSource: credentialSource as never,
+      },
       service: { name: 'svc' },
       function: { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' },
       code: { kind: 'folder' as const, path: '/tmp/code' },
     });
-    store.save(profile('ep', { kind: 'aliyun-cli', profileName: 'work', chosen: true, accessKeySecret: 'never-stored' }));
+    store.save(
+      profile('ep', { kind: 'aliyun-cli', profileName: 'work', chosen: true, accessKeySecret: 'never-stored' }),
+    );
     store.save(profile('sb', { kind: 'sandbox', chosen: true }));
     const stored = JSON.parse(fs.readFileSync(store.path, 'utf8')).profiles;
     expect(stored.ep.target.credentialSource).toEqual({ kind: 'aliyun-cli', profileName: 'work', chosen: true });

@@ -29,8 +29,32 @@ import {
   TIMEOUT_PERFORMANCE_MAX_S,
 } from '../../src/fc/limits.js';
 
-const SEED = ['nodejs4.4', 'nodejs6', 'nodejs8', 'nodejs10', 'nodejs12', 'python2.7', 'python3', 'java8', 'java11', 'php7.2', 'dotnetcore2.1', 'custom', 'custom-container'];
-const CURRENT_FC2 = ['nodejs14', 'nodejs16', 'nodejs18', 'nodejs20', 'python3.9', 'python3.10', 'dotnetcore3.1', 'go1', 'custom.debian10'];
+const SEED = [
+  'nodejs4.4',
+  'nodejs6',
+  'nodejs8',
+  'nodejs10',
+  'nodejs12',
+  'python2.7',
+  'python3',
+  'java8',
+  'java11',
+  'php7.2',
+  'dotnetcore2.1',
+  'custom',
+  'custom-container',
+];
+const CURRENT_FC2 = [
+  'nodejs14',
+  'nodejs16',
+  'nodejs18',
+  'nodejs20',
+  'python3.9',
+  'python3.10',
+  'dotnetcore3.1',
+  'go1',
+  'custom.debian10',
+];
 const PREVIEW = ['python3.12', 'custom.debian11', 'custom.debian12'];
 
 describe('RUNTIMES', () => {
@@ -86,9 +110,11 @@ describe('RUNTIMES', () => {
   });
 
   it('isCustom for custom* and custom-container only; usesImage for custom-container only', () => {
-    expect(RUNTIMES.filter((r) => r.isCustom).map((r) => r.id).sort()).toEqual(
-      ['custom', 'custom-container', 'custom.debian10', 'custom.debian11', 'custom.debian12'],
-    );
+    expect(
+      RUNTIMES.filter((r) => r.isCustom)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['custom', 'custom-container', 'custom.debian10', 'custom.debian11', 'custom.debian12']);
     expect(RUNTIMES.filter((r) => r.usesImage).map((r) => r.id)).toEqual(['custom-container']);
   });
 
@@ -115,13 +141,32 @@ describe('runtimesByLanguage', () => {
   const groups = runtimesByLanguage();
 
   it('groups every runtime once, languages in the wizard order', () => {
-    expect(groups.map((g) => g.language)).toEqual(['nodejs', 'python', 'java', 'php', 'dotnet', 'go', 'custom', 'container']);
+    expect(groups.map((g) => g.language)).toEqual([
+      'nodejs',
+      'python',
+      'java',
+      'php',
+      'dotnet',
+      'go',
+      'custom',
+      'container',
+    ]);
     expect(groups.flatMap((g) => g.runtimes).length).toBe(RUNTIMES.length);
   });
 
   it('sorts versions as versions, newest first (preview too); deprecated last', () => {
     const node = groups.find((g) => g.language === 'nodejs')!.runtimes.map((r) => r.id);
-    expect(node).toEqual(['nodejs20', 'nodejs18', 'nodejs16', 'nodejs14', 'nodejs12', 'nodejs10', 'nodejs8', 'nodejs6', 'nodejs4.4']);
+    expect(node).toEqual([
+      'nodejs20',
+      'nodejs18',
+      'nodejs16',
+      'nodejs14',
+      'nodejs12',
+      'nodejs10',
+      'nodejs8',
+      'nodejs6',
+      'nodejs4.4',
+    ]);
     const python = groups.find((g) => g.language === 'python')!.runtimes.map((r) => r.id);
     expect(python).toEqual(['python3.12', 'python3.10', 'python3.9', 'python3', 'python2.7']);
     const custom = groups.find((g) => g.language === 'custom')!.runtimes.map((r) => r.id);
@@ -138,9 +183,30 @@ describe('runtimesByLanguage', () => {
 
 describe('HANDLER_FORMATS', () => {
   const cases: [HandlerFormatId, string[], string[]][] = [
-    ['file.function', ['index.handler', 'src/index.handler', 'a/b/my-mod.main', 'app.module.handler', 'index.$fn'], ['index', '.handler', 'index.', '../x.handler', '/abs/index.handler', 'index.1fn', 'a b.handler', 'example.App::handleRequest']],
-    ['java', ['example.App::handleRequest', 'App::handle', 'com.acme.Outer$Inner::run'], ['example.App.handleRequest', 'example.App:handleRequest', 'example.App::', '::handle', 'a b.C::d']],
-    ['dotnet', ['HelloFcApp::Example.Hello::StreamHandler', 'My.Assembly-1::Ns.Cls::M'], ['Example.Hello::StreamHandler', 'A::B::C::D', 'A::B.::C', 'HelloFcApp::Example.Hello.StreamHandler']],
+    [
+      'file.function',
+      ['index.handler', 'src/index.handler', 'a/b/my-mod.main', 'app.module.handler', 'index.$fn'],
+      [
+        'index',
+        '.handler',
+        'index.',
+        '../x.handler',
+        '/abs/index.handler',
+        'index.1fn',
+        'a b.handler',
+        'example.App::handleRequest',
+      ],
+    ],
+    [
+      'java',
+      ['example.App::handleRequest', 'App::handle', 'com.acme.Outer$Inner::run'],
+      ['example.App.handleRequest', 'example.App:handleRequest', 'example.App::', '::handle', 'a b.C::d'],
+    ],
+    [
+      'dotnet',
+      ['HelloFcApp::Example.Hello::StreamHandler', 'My.Assembly-1::Ns.Cls::M'],
+      ['Example.Hello::StreamHandler', 'A::B::C::D', 'A::B.::C', 'HelloFcApp::Example.Hello.StreamHandler'],
+    ],
     ['go', ['main', 'bin/server', 'bootstrap'], ['', '/main', '../main', 'bin/', 'a b']],
     ['any', ['anything at all', 'x'], ['', '   ']],
   ];
@@ -187,7 +253,9 @@ describe('FIELD_RULES and ranges', () => {
     expect(handlerRuleText('java11')).toBe(
       'required; package.Class::method: the fully qualified class, two colons, then the method (e.g. example.App::handleRequest)',
     );
-    expect(handlerRuleText('python3', 'initializer')).toMatch(/^optional; \[dir\/\]file\.function: .*\(e\.g\. index\.initializer\)$/);
+    expect(handlerRuleText('python3', 'initializer')).toMatch(
+      /^optional; \[dir\/\]file\.function: .*\(e\.g\. index\.initializer\)$/,
+    );
     expect(handlerRuleText('nope')).toBe(FIELD_RULES.handler.rule);
   });
 

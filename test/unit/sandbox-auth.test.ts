@@ -54,11 +54,17 @@ describe('sandbox authentication', () => {
   it('accepts the STS vector only with the matching token', () => {
     const sts: AuthInput = {
       ...base,
-      headers: { ...base.headers, 'x-fc-security-token': 'TOKEN', authorization: 'FC STS.TEST:WzbegEonzQV+3HPjv8VJxr2hCIdbUf6IunTWnI9BnUM=' },
+      headers: {
+        ...base.headers,
+        'x-fc-security-token': 'TOKEN',
+        authorization: 'FC STS.TEST:WzbegEonzQV+3HPjv8VJxr2hCIdbUf6IunTWnI9BnUM=',
+      },
       credentials: { accessKeyId: 'STS.TEST', accessKeySecret: 'test-secret', securityToken: 'TOKEN' },
     };
     expect(() => authenticate(sts)).not.toThrow();
-    expect(failure({ ...sts, credentials: { ...sts.credentials, securityToken: 'OTHER' } }).code).toBe('InvalidSecurityToken');
+    expect(failure({ ...sts, credentials: { ...sts.credentials, securityToken: 'OTHER' } }).code).toBe(
+      'InvalidSecurityToken',
+    );
   });
 
   it('answers 403 SignatureNotMatch when anything signed changed', () => {

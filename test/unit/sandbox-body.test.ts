@@ -20,7 +20,9 @@ describe('readBody', () => {
   });
 
   it('refuses a declared length over the cap without reading, and a streamed one at the cap', async () => {
-    await expect(readBody(fakeRequest({ 'content-length': '11' }) as unknown as IncomingMessage, 10)).rejects.toBeInstanceOf(BodyTooLargeError);
+    await expect(
+      readBody(fakeRequest({ 'content-length': '11' }) as unknown as IncomingMessage, 10),
+    ).rejects.toBeInstanceOf(BodyTooLargeError);
     const req = fakeRequest();
     const body = readBody(req as unknown as IncomingMessage, 10);
     req.write('123456');
@@ -38,7 +40,8 @@ describe('readBody', () => {
 
   it('parses only JSON objects', () => {
     expect(parseJsonObject(Buffer.from('{"x":1}'))).toEqual({ x: 1 });
-    for (const bad of ['', '[]', 'null', '{', '3']) expect(() => parseJsonObject(Buffer.from(bad))).toThrow(SandboxError);
+    for (const bad of ['', '[]', 'null', '{', '3'])
+      expect(() => parseJsonObject(Buffer.from(bad))).toThrow(SandboxError);
   });
 });
 

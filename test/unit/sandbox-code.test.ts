@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeZip, zipFileOf } from '../../src/sandbox/code.js';
 import { SandboxError } from '../../src/sandbox/errors.js';
-import { etagOf, fcTime, ifMatchAllows, newFunctionRecord, publicFunction, updatedFunctionRecord } from '../../src/sandbox/records.js';
+import {
+  etagOf,
+  fcTime,
+  ifMatchAllows,
+  newFunctionRecord,
+  publicFunction,
+  updatedFunctionRecord,
+} from '../../src/sandbox/records.js';
 
 const EMPTY_ZIP = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
 
@@ -49,7 +56,10 @@ describe('zipFileOf', () => {
 
 describe('decodeZip', () => {
   it('decodes, checksums and opens a zip; the header is optional', async () => {
-    expect(await decodeZip(EMPTY_ZIP, '2220831586920633690')).toEqual({ zip: Buffer.from(EMPTY_ZIP, 'base64'), checksum: '2220831586920633690' });
+    expect(await decodeZip(EMPTY_ZIP, '2220831586920633690')).toEqual({
+      zip: Buffer.from(EMPTY_ZIP, 'base64'),
+      checksum: '2220831586920633690',
+    });
     expect((await decodeZip(EMPTY_ZIP, undefined)).checksum).toBe('2220831586920633690');
   });
 
@@ -74,15 +84,22 @@ describe('decodeZip', () => {
     expect((await rejection(decodeZip('abc', undefined))).message).toContain('base64');
     expect((await rejection(decodeZip('ab!=', undefined))).message).toContain('base64');
     // Node's decoder skips characters outside the alphabet: they are still refused.
-    expect((await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 8)}-_${EMPTY_ZIP.slice(10)}`, undefined))).message).toContain('base64');
-    expect((await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 4)}=AAA${EMPTY_ZIP.slice(8)}`, undefined))).message).toContain('base64');
+    expect(
+      (await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 8)}-_${EMPTY_ZIP.slice(10)}`, undefined))).message,
+    ).toContain('base64');
+    expect(
+      (await rejection(decodeZip(`${EMPTY_ZIP.slice(0, 4)}=AAA${EMPTY_ZIP.slice(8)}`, undefined))).message,
+    ).toContain('base64');
   });
 
   it('accepts valid base64 that is not canonical (stray bits before the padding)', async () => {
     const stray = `${EMPTY_ZIP.slice(0, -3)}B==`;
     expect(Buffer.from(stray, 'base64').toString('base64')).not.toBe(stray);
     expect((await decodeZip(stray, undefined)).checksum).toBe('2220831586920633690');
-    expect((await rejection(decodeZip(Buffer.from('PK not really a zip file at all').toString('base64'), undefined))).message).toContain('zip');
+    expect(
+      (await rejection(decodeZip(Buffer.from('PK not really a zip file at all').toString('base64'), undefined)))
+        .message,
+    ).toContain('zip');
   });
 });
 
@@ -90,24 +107,64 @@ describe('records', () => {
   const now = Date.parse('2024-05-06T07:08:09.123Z');
 
   it('fills FC defaults, caPort only for custom runtimes, and never shows bookkeeping', () => {
-    const record = newFunctionRecord({ functionName: 'f', runtime: 'python3', handler: 'index.handler' }, { codeSize: 22, codeChecksum: '1', codeFile: 'f.x.zip' }, now);
-    expect(record).toMatchObject({ memorySize: 128, timeout: 60, initializationTimeout: 3, description: '', environmentVariables: {}, createdTime: '2024-05-06T07:08:09Z' });
+    const record = newFunctionRecord(
+      { functionName: 'f', runtime: 'python3', handler: 'index.handler' },
+      { codeSize: 22, codeChecksum: '1', codeFile: 'f.x.zip' },
+      now,
+    );
+    expect(record).toMatchObject({
+      memorySize: 128,
+      timeout: 60,
+      initializationTimeout: 3,
+      description: '',
+      environmentVariables: {},
+      createdTime: '2024-05-06T07:08:09Z',
+    });
     expect(record).not.toHaveProperty('caPort');
     expect(publicFunction(record)).not.toHaveProperty('etag');
     expect(publicFunction(record)).not.toHaveProperty('codeFile');
-    const custom = newFunctionRecord({ functionName: 'c', runtime: 'custom.debian10', handler: 'x' }, { codeSize: 0 }, now);
+    const custom = newFunctionRecord(
+      { functionName: 'c', runtime: 'custom.debian10', handler: 'x' },
+      { codeSize: 0 },
+      now,
+    );
     expect(custom.caPort).toBe(9000);
-    const port = newFunctionRecord({ functionName: 'c', runtime: 'custom', handler: 'x', caPort: 8080 }, { codeSize: 0 }, now);
+    const port = newFunctionRecord(
+      { functionName: 'c', runtime: 'custom', handler: 'x', caPort: 8080 },
+      { codeSize: 0 },
+      now,
+    );
     expect(port.caPort).toBe(8080);
   });
 
   it('merges an update: given fields replace, absent and null ones stay, the etag and time move', () => {
-    const before = newFunctionRecord({ functionName: 'f', runtime: 'python3', handler: 'index.handler', memorySize: 512 }, { codeSize: 1, codeChecksum: '1', codeFile: 'f.a.zip' }, now);
-    const after = updatedFunctionRecord(before, { timeout: 30, description: null as unknown as string }, undefined, now + 5000);
-    expect(after).toMatchObject({ timeout: 30, memorySize: 512, description: '', codeFile: 'f.a.zip', createdTime: before.createdTime, lastModifiedTime: fcTime(now + 5000) });
+    const before = newFunctionRecord(
+      { functionName: 'f', runtime: 'python3', handler: 'index.handler', memorySize: 512 },
+      { codeSize: 1, codeChecksum: '1', codeFile: 'f.a.zip' },
+      now,
+    );
+    const after = updatedFunctionRecord(
+      before,
+      { timeout: 30, description: null as unknown as string },
+      undefined,
+      now + 5000,
+    );
+    expect(after).toMatchObject({
+      timeout: 30,
+      memorySize: 512,
+      description: '',
+      codeFile: 'f.a.zip',
+      createdTime: before.createdTime,
+      lastModifiedTime: fcTime(now + 5000),
+    });
     expect(after.functionId).toBe(before.functionId);
     expect(after.etag).not.toBe(before.etag);
-    const recoded = updatedFunctionRecord(after, {}, { codeSize: 9, codeChecksum: '9', codeFile: 'f.b.zip' }, now + 6000);
+    const recoded = updatedFunctionRecord(
+      after,
+      {},
+      { codeSize: 9, codeChecksum: '9', codeFile: 'f.b.zip' },
+      now + 6000,
+    );
     expect(recoded).toMatchObject({ codeSize: 9, codeChecksum: '9', codeFile: 'f.b.zip' });
   });
 
@@ -130,8 +187,17 @@ describe('records', () => {
 describe('records across runtimes', () => {
   it('drops the zip when a function moves onto custom-container', () => {
     const now = Date.parse('2024-05-06T07:08:09Z');
-    const before = newFunctionRecord({ functionName: 'f', runtime: 'custom', handler: 'x' }, { codeSize: 5, codeChecksum: '5', codeFile: 'f.a.zip' }, now);
-    const after = updatedFunctionRecord(before, { runtime: 'custom-container', customContainerConfig: { image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1' } }, undefined, now);
+    const before = newFunctionRecord(
+      { functionName: 'f', runtime: 'custom', handler: 'x' },
+      { codeSize: 5, codeChecksum: '5', codeFile: 'f.a.zip' },
+      now,
+    );
+    const after = updatedFunctionRecord(
+      before,
+      { runtime: 'custom-container', customContainerConfig: { image: 'registry.cn-hangzhou.aliyuncs.com/a/b:1' } },
+      undefined,
+      now,
+    );
     expect(after).toMatchObject({ runtime: 'custom-container', codeSize: 0, caPort: 9000 });
     expect(after).not.toHaveProperty('codeFile');
     expect(after).not.toHaveProperty('codeChecksum');

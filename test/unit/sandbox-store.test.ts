@@ -55,7 +55,13 @@ describe('SandboxStore', () => {
   it('never leaves a temp file behind and ignores stray ones when listing', async () => {
     const store = new SandboxStore(dir);
     await store.init();
-    await store.createService({ serviceName: 'a', serviceId: 'id', createdTime: 't', lastModifiedTime: 't', etag: 'e' });
+    await store.createService({
+      serviceName: 'a',
+      serviceId: 'id',
+      createdTime: 't',
+      lastModifiedTime: 't',
+      etag: 'e',
+    });
     await writeFile(path.join(dir, 'services', '.tmp-crashed'), 'half');
     expect(await store.listServiceNames()).toEqual(['a']);
     const target = path.join(dir, 'x.json');
@@ -112,7 +118,9 @@ describe('withLock', () => {
   it('takes over a lock left by a dead process', async () => {
     const file = path.join(dir, 'locks', 's.lock');
     await withLock(file, 's', async () => {});
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString(),
+    );
     await writeFile(file, JSON.stringify({ pid: dead, since: 'then' }));
     expect(await withLock(file, 's', async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
   });
@@ -121,7 +129,10 @@ describe('withLock', () => {
 describe('a lock file a crash left empty or cut short', () => {
   // What a kill -9 between the exclusive create and the write leaves: it used to wedge the service
   // for good (409 after 10 s on every write, across restarts).
-  for (const [what, text] of [['empty', ''], ['truncated', '{"pid":1234,"tok']] as const) {
+  for (const [what, text] of [
+    ['empty', ''],
+    ['truncated', '{"pid":1234,"tok'],
+  ] as const) {
     it(`is taken over once older than a few seconds (${what})`, async () => {
       const store = new SandboxStore(dir);
       await store.init();

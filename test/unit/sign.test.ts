@@ -67,7 +67,10 @@ describe('the vectors of docs/fc-api-notes.md', () => {
     try {
       openssl = execFileSync(
         'sh',
-        ['-c', "printf 'GET\\n\\n\\nMon, 01 Jan 2024 00:00:00 GMT\\nx-fc-account-id:123456789012\\n/2016-08-15/services' | openssl dgst -sha256 -hmac test-secret -binary | base64"],
+        [
+          '-c',
+          "printf 'GET\\n\\n\\nMon, 01 Jan 2024 00:00:00 GMT\\nx-fc-account-id:123456789012\\n/2016-08-15/services' | openssl dgst -sha256 -hmac test-secret -binary | base64",
+        ],
         { encoding: 'utf8' },
       ).trim();
     } catch {
@@ -123,7 +126,13 @@ describe('canonical form', () => {
   it('x-fc-* headers are sorted, non-x-fc headers and undefined values are ignored', () => {
     const input: SignInput = {
       ...base,
-      headers: { ...base.headers, 'X-FC-Zeta': 'z', 'x-fc-alpha': 'a', accept: 'application/json', 'x-fc-gone': undefined },
+      headers: {
+        ...base.headers,
+        'X-FC-Zeta': 'z',
+        'x-fc-alpha': 'a',
+        accept: 'application/json',
+        'x-fc-gone': undefined,
+      },
     };
     expect(buildStringToSign(input)).toBe(
       'GET\n\n\nMon, 01 Jan 2024 00:00:00 GMT\nx-fc-account-id:123456789012\nx-fc-alpha:a\nx-fc-zeta:z\n/2016-08-15/services',
@@ -131,7 +140,9 @@ describe('canonical form', () => {
   });
 
   it('the query enters only for /proxy/ paths', () => {
-    expect(computeSignature('s', { ...base, query: { limit: '100', nextToken: 'x' } })).toBe(computeSignature('s', base));
+    expect(computeSignature('s', { ...base, query: { limit: '100', nextToken: 'x' } })).toBe(
+      computeSignature('s', base),
+    );
     const proxy: SignInput = { ...base, path: '/2016-08-15/proxy/s/f/a', query: { b: '2', a: '1' } };
     expect(buildStringToSign(proxy).endsWith('/2016-08-15/proxy/s/f/a\na=1\nb=2')).toBe(true);
   });
@@ -141,9 +152,13 @@ describe('canonical form', () => {
     expect(computeSignature('t', base)).not.toBe(sig);
     expect(computeSignature('s', { ...base, method: 'POST' })).not.toBe(sig);
     expect(computeSignature('s', { ...base, path: '/2016-08-15/services/x' })).not.toBe(sig);
-    expect(computeSignature('s', { ...base, headers: { ...base.headers, 'content-type': 'application/json' } })).not.toBe(sig);
+    expect(
+      computeSignature('s', { ...base, headers: { ...base.headers, 'content-type': 'application/json' } }),
+    ).not.toBe(sig);
     expect(computeSignature('s', { ...base, headers: { ...base.headers, 'content-md5': 'abc' } })).not.toBe(sig);
-    expect(computeSignature('s', { ...base, headers: { ...base.headers, date: 'Tue, 02 Jan 2024 00:00:00 GMT' } })).not.toBe(sig);
+    expect(
+      computeSignature('s', { ...base, headers: { ...base.headers, date: 'Tue, 02 Jan 2024 00:00:00 GMT' } }),
+    ).not.toBe(sig);
     expect(computeSignature('s', { ...base, headers: { ...base.headers, 'x-fc-account-id': '1' } })).not.toBe(sig);
   });
 });

@@ -41,7 +41,9 @@ describe('visibleWindow', () => {
 
 describe('error views', () => {
   it('a service error keeps code, message, request id, status and hint, and names the step', () => {
-    const view = toErrorView(new FcApiError('CreateFunction', 400, 'InvalidArgument', 'timeout must be between 1 and 600', 'req-1'));
+    const view = toErrorView(
+      new FcApiError('CreateFunction', 400, 'InvalidArgument', 'timeout must be between 1 and 600', 'req-1'),
+    );
     expect(view).toEqual({
       code: 'InvalidArgument',
       message: 'timeout must be between 1 and 600',
@@ -65,15 +67,24 @@ describe('error views', () => {
   it('the step comes from the fields and the code an error carries, never from its wording', () => {
     expect(fixStepOf(new UsageError('memorySize and timeout look odd'))).toBeUndefined();
     expect(fixStepOf(new Error('the handler is wrong'))).toBeUndefined();
-    const invalid = new InvalidFieldsError('Invalid field', [{ field: 'memorySize', message: 'must be a multiple of 64' }]);
+    const invalid = new InvalidFieldsError('Invalid field', [
+      { field: 'memorySize', message: 'must be a multiple of 64' },
+    ]);
     expect(fixStepOf(invalid)).toBe('limits');
-    expect(fixStepOf(new DeployFailedError({ message: 'x', code: 'InvalidArgument', field: 'timeout', exitCode: 1 }))).toBe(
-      'limits',
-    );
+    expect(
+      fixStepOf(new DeployFailedError({ message: 'x', code: 'InvalidArgument', field: 'timeout', exitCode: 1 })),
+    ).toBe('limits');
     expect(fixStepOf(new DeployFailedError({ message: 'x', code: 'ServiceNotFound', exitCode: 1 }))).toBe('service');
   });
   it('a failed deploy keeps its code, status, request id and hint to the screen', () => {
-    const failure = { message: 'CreateFunction failed', code: 'AccessDenied', status: 403, requestId: 'r-9', hint: 'h', exitCode: 1 };
+    const failure = {
+      message: 'CreateFunction failed',
+      code: 'AccessDenied',
+      status: 403,
+      requestId: 'r-9',
+      hint: 'h',
+      exitCode: 1,
+    };
     expect(toErrorView(new DeployFailedError(failure))).toEqual({
       code: 'AccessDenied',
       message: 'CreateFunction failed',
@@ -84,8 +95,13 @@ describe('error views', () => {
     });
   });
   it('network and usage errors get a code a person can read', () => {
-    expect(toErrorView(new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect failed', true)).code).toBe('ECONNREFUSED');
-    expect(toErrorView(new UsageError('folder x does not exist', 'check the path'))).toMatchObject({ code: 'UsageError', hint: 'check the path' });
+    expect(toErrorView(new FcNetworkError('ListServices', 'ECONNREFUSED', 'connect failed', true)).code).toBe(
+      'ECONNREFUSED',
+    );
+    expect(toErrorView(new UsageError('folder x does not exist', 'check the path'))).toMatchObject({
+      code: 'UsageError',
+      hint: 'check the path',
+    });
     expect(toErrorView('plain')).toMatchObject({ code: 'Error', message: 'plain' });
   });
 });
@@ -95,7 +111,9 @@ describe('samples', () => {
     for (const runtime of ['nodejs20', 'python3.10', 'php7.2']) {
       const files = sampleFiles(runtime)!;
       const handler = getRuntime(runtime)!.defaultHandler; // index.handler
-      expect(files.map((f) => f.path)).toEqual([`index.${runtime.startsWith('nodejs') ? 'js' : runtime.startsWith('python') ? 'py' : 'php'}`]);
+      expect(files.map((f) => f.path)).toEqual([
+        `index.${runtime.startsWith('nodejs') ? 'js' : runtime.startsWith('python') ? 'py' : 'php'}`,
+      ]);
       expect(files[0]?.content).toContain(handler.split('.')[1]);
     }
   });
@@ -117,7 +135,14 @@ describe('the profile a wizard run saves', () => {
   const state: WizardState = {
     ...initialState(),
     step: 'summary',
-    target: { kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com', accountId: '1', region: 'cn-hangzhou', credentialSource: 'environment', credentialRef: { kind: 'env' } },
+    target: {
+      kind: 'cloud',
+      endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com',
+      accountId: '1',
+      region: 'cn-hangzhou',
+      credentialSource: 'environment',
+      credentialRef: { kind: 'env' },
+    },
     service: { name: 'demo', isNew: true },
     functionName: 'hello',
     runtime: 'nodejs20',
@@ -132,14 +157,28 @@ describe('the profile a wizard run saves', () => {
       name: 'web',
       target: { kind: 'cloud', accountId: '1', region: 'cn-hangzhou', credentialSource: { kind: 'env' } },
       service: { name: 'demo', create: true },
-      function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 256, timeout: 60, environmentVariables: { MODE: 'prod' } },
+      function: {
+        functionName: 'hello',
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        memorySize: 256,
+        timeout: 60,
+        environmentVariables: { MODE: 'prod' },
+      },
       code: { kind: 'folder', path: '/abs/app' },
     });
   });
   it('the deploy spec is the service, function and code alone: no profile name, target or last deploy', () => {
     expect(toDeploySpec(state, (p) => `/abs/${p}`)).toEqual({
       service: { name: 'demo', create: true },
-      function: { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', memorySize: 256, timeout: 60, environmentVariables: { MODE: 'prod' } },
+      function: {
+        functionName: 'hello',
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        memorySize: 256,
+        timeout: 60,
+        environmentVariables: { MODE: 'prod' },
+      },
       code: { kind: 'folder', path: '/abs/app' },
     });
     // The spec does not need a target: connecting is the services' job.
@@ -149,9 +188,29 @@ describe('the profile a wizard run saves', () => {
     expect(rest).toEqual(toDeploySpec(state, (p) => `/abs/${p}`));
   });
   it('saved at the summary, it carries the deploy just made as its last deploy', () => {
-    const lastDeploy = { time: '2026-11-28T18:00:00.000Z', status: 'created' as const, functionId: 'fid-1', codeChecksum: '123', etag: 'e1', requestIds: ['r1'] };
-    const fn = { functionId: 'fid-1', functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', createdTime: '', lastModifiedTime: '' };
-    const deployed: WizardState = { ...state, deploy: { status: 'done', outcome: { status: 'created', fn, checksumMatch: true, timings: [], requestIds: ['r1'], lastDeploy } } };
+    const lastDeploy = {
+      time: '2026-11-28T18:00:00.000Z',
+      status: 'created' as const,
+      functionId: 'fid-1',
+      codeChecksum: '123',
+      etag: 'e1',
+      requestIds: ['r1'],
+    };
+    const fn = {
+      functionId: 'fid-1',
+      functionName: 'hello',
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      createdTime: '',
+      lastModifiedTime: '',
+    };
+    const deployed: WizardState = {
+      ...state,
+      deploy: {
+        status: 'done',
+        outcome: { status: 'created', fn, checksumMatch: true, timings: [], requestIds: ['r1'], lastDeploy },
+      },
+    };
     expect(toProfile(deployed, 'web', (p) => p).lastDeploy).toEqual(lastDeploy);
     expect(toProfile(state, 'web', (p) => p).lastDeploy).toBeUndefined();
   });
@@ -159,20 +218,40 @@ describe('the profile a wizard run saves', () => {
     const { wizardReducer } = await import('../../src/wizard/reducer.js');
     const saved = toProfile(state, 'web', (p) => `/abs/${p}`);
     expect(saved.service).toEqual({ name: 'demo', create: true });
-    const loaded = wizardReducer(initialState(), { type: 'load-profile', profile: profileValues(saved, state.target!) });
+    const loaded = wizardReducer(initialState(), {
+      type: 'load-profile',
+      profile: profileValues(saved, state.target!),
+    });
     expect(loaded.step).toBe('review');
     expect(toProfile(loaded, 'web', (p) => p).service).toEqual({ name: 'demo', create: true });
     // A profile without create stays without it.
-    const plain = wizardReducer(initialState(), { type: 'load-profile', profile: profileValues({ ...saved, service: { name: 'demo' } }, state.target!) });
+    const plain = wizardReducer(initialState(), {
+      type: 'load-profile',
+      profile: profileValues({ ...saved, service: { name: 'demo' } }, state.target!),
+    });
     expect(toProfile(plain, 'web', (p) => p).service).toEqual({ name: 'demo' });
   });
   it('a sandbox target is stored as local (its port changes every run)', () => {
-    const sandbox = { ...state, target: { kind: 'sandbox' as const, endpoint: 'http://127.0.0.1:4000', accountId: '9', credentialSource: 'sandbox key' } };
+    const sandbox = {
+      ...state,
+      target: {
+        kind: 'sandbox' as const,
+        endpoint: 'http://127.0.0.1:4000',
+        accountId: '9',
+        credentialSource: 'sandbox key',
+      },
+    };
     expect(toProfile(sandbox, 'x', (p) => p).target).toEqual({ kind: 'local' });
   });
   it('reads back into the wizard fields', () => {
     const profile = toProfile(state, 'web', (p) => `/abs/${p}`);
-    expect(profileValues(profile, state.target!)).toMatchObject({ name: 'web', service: 'demo', functionName: 'hello', memorySize: 256, code: { kind: 'folder', path: '/abs/app' } });
+    expect(profileValues(profile, state.target!)).toMatchObject({
+      name: 'web',
+      service: 'demo',
+      functionName: 'hello',
+      memorySize: 256,
+      code: { kind: 'folder', path: '/abs/app' },
+    });
   });
 });
 
@@ -187,6 +266,8 @@ describe('runtime marks', () => {
       else if (r.status === 'preview') expect(mark, r.id).toBe('preview');
       else expect(mark, r.id).toBe('');
     }
-    expect(RUNTIMES.filter((r) => r.status === 'deprecated-no-update').map((r) => r.id)).toEqual(expect.arrayContaining(['nodejs6', 'nodejs4.4']));
+    expect(RUNTIMES.filter((r) => r.status === 'deprecated-no-update').map((r) => r.id)).toEqual(
+      expect.arrayContaining(['nodejs6', 'nodejs4.4']),
+    );
   });
 });

@@ -7,7 +7,12 @@ import { firstMissingStep, nextStep, stepForField, validateWholeRequest } from '
 import { buildCreateRequest, deployCommand, EMPTY_ZIP_BASE64 } from '../../src/wizard/request.js';
 import type { FunctionInfo } from '../../src/fc/types.js';
 
-const TARGET: TargetValues = { kind: 'sandbox', endpoint: 'http://127.0.0.1:9000', accountId: '123456789012', credentialSource: 'sandbox key' };
+const TARGET: TargetValues = {
+  kind: 'sandbox',
+  endpoint: 'http://127.0.0.1:9000',
+  accountId: '123456789012',
+  credentialSource: 'sandbox key',
+};
 
 function reduce(state: WizardState, ...actions: WizardAction[]): WizardState {
   return actions.reduce(wizardReducer, state);
@@ -23,8 +28,16 @@ const toHandler: WizardAction[] = [
 const toReview: WizardAction[] = [
   ...toHandler,
   { type: 'submit', step: 'handler', values: { handler: 'index.handler' } },
-  { type: 'submit', step: 'limits', values: { memorySize: 256, timeout: 30, initializer: '', initializationTimeout: 3 } },
-  { type: 'submit', step: 'more', values: { description: 'hi', environmentVariables: { A: '1' }, layers: [], caPort: 9000 } },
+  {
+    type: 'submit',
+    step: 'limits',
+    values: { memorySize: 256, timeout: 30, initializer: '', initializationTimeout: 3 },
+  },
+  {
+    type: 'submit',
+    step: 'more',
+    values: { description: 'hi', environmentVariables: { A: '1' }, layers: [], caPort: 9000 },
+  },
 ];
 
 describe('forward through the steps', () => {
@@ -66,22 +79,105 @@ describe('validation gates', () => {
 
   it.each([
     ['target', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, accountId: 'abc' } } }, 'accountId'],
-    ['target endpoint', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, endpoint: 'not a url' } } }, 'endpoint'],
-    ['cloud without region', 0, { type: 'submit', step: 'target', values: { target: { ...TARGET, kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com' } } }, 'region'],
-    ['service name', 1, { type: 'submit', step: 'service', values: { service: { name: '1bad', isNew: false } } }, 'serviceName'],
+    [
+      'target endpoint',
+      0,
+      { type: 'submit', step: 'target', values: { target: { ...TARGET, endpoint: 'not a url' } } },
+      'endpoint',
+    ],
+    [
+      'cloud without region',
+      0,
+      {
+        type: 'submit',
+        step: 'target',
+        values: { target: { ...TARGET, kind: 'cloud', endpoint: 'https://1.cn-hangzhou.fc.aliyuncs.com' } },
+      },
+      'region',
+    ],
+    [
+      'service name',
+      1,
+      { type: 'submit', step: 'service', values: { service: { name: '1bad', isNew: false } } },
+      'serviceName',
+    ],
     ['function name', 2, { type: 'submit', step: 'function', values: { functionName: 'has space' } }, 'functionName'],
     ['unknown runtime', 3, { type: 'submit', step: 'runtime', values: { runtime: 'cobol' } }, 'runtime'],
     ['deprecated runtime on create', 3, { type: 'submit', step: 'runtime', values: { runtime: 'nodejs8' } }, 'runtime'],
-    ['image for a zip runtime', 4, { type: 'submit', step: 'code', values: { code: { kind: 'image', image: 'x' } } }, 'code'],
+    [
+      'image for a zip runtime',
+      4,
+      { type: 'submit', step: 'code', values: { code: { kind: 'image', image: 'x' } } },
+      'code',
+    ],
     ['empty folder path', 4, { type: 'submit', step: 'code', values: { code: { kind: 'folder', path: ' ' } } }, 'code'],
-    ['oss without object', 4, { type: 'submit', step: 'code', values: { code: { kind: 'oss', bucket: 'b', object: '' } } }, 'ossObjectName'],
+    [
+      'oss without object',
+      4,
+      { type: 'submit', step: 'code', values: { code: { kind: 'oss', bucket: 'b', object: '' } } },
+      'ossObjectName',
+    ],
     ['handler format', 5, { type: 'submit', step: 'handler', values: { handler: 'nodot' } }, 'handler'],
-    ['memory not a multiple of 64', 6, { type: 'submit', step: 'limits', values: { memorySize: 100, timeout: 60, initializer: '', initializationTimeout: 3 } }, 'memorySize'],
-    ['timeout above 600', 6, { type: 'submit', step: 'limits', values: { memorySize: 128, timeout: 601, initializer: '', initializationTimeout: 3 } }, 'timeout'],
-    ['initializer format', 6, { type: 'submit', step: 'limits', values: { memorySize: 128, timeout: 60, initializer: 'bad', initializationTimeout: 3 } }, 'initializer'],
-    ['init timeout above 300', 6, { type: 'submit', step: 'limits', values: { memorySize: 128, timeout: 60, initializer: 'index.init', initializationTimeout: 301 } }, 'initializationTimeout'],
-    ['reserved env prefix', 7, { type: 'submit', step: 'more', values: { description: '', environmentVariables: { FC_X: '1' }, layers: [] } }, 'environmentVariables'],
-    ['six layers', 7, { type: 'submit', step: 'more', values: { description: '', environmentVariables: {}, layers: ['a#b#1', 'a#b#2', 'a#b#3', 'a#b#4', 'a#b#5', 'a#b#6'] } }, 'layers'],
+    [
+      'memory not a multiple of 64',
+      6,
+      {
+        type: 'submit',
+        step: 'limits',
+        values: { memorySize: 100, timeout: 60, initializer: '', initializationTimeout: 3 },
+      },
+      'memorySize',
+    ],
+    [
+      'timeout above 600',
+      6,
+      {
+        type: 'submit',
+        step: 'limits',
+        values: { memorySize: 128, timeout: 601, initializer: '', initializationTimeout: 3 },
+      },
+      'timeout',
+    ],
+    [
+      'initializer format',
+      6,
+      {
+        type: 'submit',
+        step: 'limits',
+        values: { memorySize: 128, timeout: 60, initializer: 'bad', initializationTimeout: 3 },
+      },
+      'initializer',
+    ],
+    [
+      'init timeout above 300',
+      6,
+      {
+        type: 'submit',
+        step: 'limits',
+        values: { memorySize: 128, timeout: 60, initializer: 'index.init', initializationTimeout: 301 },
+      },
+      'initializationTimeout',
+    ],
+    [
+      'reserved env prefix',
+      7,
+      { type: 'submit', step: 'more', values: { description: '', environmentVariables: { FC_X: '1' }, layers: [] } },
+      'environmentVariables',
+    ],
+    [
+      'six layers',
+      7,
+      {
+        type: 'submit',
+        step: 'more',
+        values: {
+          description: '',
+          environmentVariables: {},
+          layers: ['a#b#1', 'a#b#2', 'a#b#3', 'a#b#4', 'a#b#5', 'a#b#6'],
+        },
+      },
+      'layers',
+    ],
   ] as [string, number, WizardAction, string][])('%s keeps the step and shows the issue', (_name, n, action, field) => {
     const before = at(n);
     const after = wizardReducer(before, action);
@@ -99,7 +195,14 @@ describe('validation gates', () => {
   });
 
   it('a deprecated runtime is fine when updating an existing function', () => {
-    const existing = { functionName: 'old', runtime: 'nodejs8', handler: 'index.handler', functionId: 'f', createdTime: '', lastModifiedTime: '' } as FunctionInfo;
+    const existing = {
+      functionName: 'old',
+      runtime: 'nodejs8',
+      handler: 'index.handler',
+      functionId: 'f',
+      createdTime: '',
+      lastModifiedTime: '',
+    } as FunctionInfo;
     const s = reduce(at(2), { type: 'submit', step: 'function', values: { functionName: 'old', existing } });
     expect(s.mode).toBe('update');
     expect(wizardReducer(s, { type: 'submit', step: 'runtime', values: { runtime: 'nodejs8' } }).step).toBe('code');
@@ -107,11 +210,27 @@ describe('validation gates', () => {
 
   it('caPort is checked and kept for custom runtimes', () => {
     let s = reduce(at(3), { type: 'submit', step: 'runtime', values: { runtime: 'custom.debian10' } });
-    s = reduce(s, { type: 'submit', step: 'code', values: { code: { kind: 'folder', path: '.' } } }, { type: 'submit', step: 'handler', values: { handler: 'anything' } });
-    s = wizardReducer(s, { type: 'submit', step: 'limits', values: { memorySize: 128, timeout: 60, initializer: '', initializationTimeout: 3 } });
-    const bad = wizardReducer(s, { type: 'submit', step: 'more', values: { description: '', environmentVariables: {}, layers: [], caPort: 70000 } });
+    s = reduce(
+      s,
+      { type: 'submit', step: 'code', values: { code: { kind: 'folder', path: '.' } } },
+      { type: 'submit', step: 'handler', values: { handler: 'anything' } },
+    );
+    s = wizardReducer(s, {
+      type: 'submit',
+      step: 'limits',
+      values: { memorySize: 128, timeout: 60, initializer: '', initializationTimeout: 3 },
+    });
+    const bad = wizardReducer(s, {
+      type: 'submit',
+      step: 'more',
+      values: { description: '', environmentVariables: {}, layers: [], caPort: 70000 },
+    });
     expect(bad.issues[0]?.field).toBe('caPort');
-    const good = wizardReducer(s, { type: 'submit', step: 'more', values: { description: '', environmentVariables: {}, layers: [], caPort: 8080 } });
+    const good = wizardReducer(s, {
+      type: 'submit',
+      step: 'more',
+      values: { description: '', environmentVariables: {}, layers: [], caPort: 8080 },
+    });
     expect(good.step).toBe('review');
     expect(buildCreateRequest(good).caPort).toBe(8080);
   });
@@ -135,7 +254,11 @@ describe('Esc: back one step with values kept', () => {
   });
 
   it('back clears a refused submit’s issues', () => {
-    const s = reduce(initialState(), ...toReview.slice(0, 2), { type: 'submit', step: 'function', values: { functionName: '' } });
+    const s = reduce(initialState(), ...toReview.slice(0, 2), {
+      type: 'submit',
+      step: 'function',
+      values: { functionName: '' },
+    });
     expect(s.issues.length).toBeGreaterThan(0);
     expect(wizardReducer(s, { type: 'back' }).issues).toEqual([]);
   });
@@ -179,7 +302,11 @@ describe('changing an earlier answer', () => {
 
   it('another target forgets the service and function picked on the old one', () => {
     let s = reduce(initialState(), ...toReview, { type: 'edit', step: 'target' });
-    s = wizardReducer(s, { type: 'submit', step: 'target', values: { target: { ...TARGET, endpoint: 'http://127.0.0.1:9999' } } });
+    s = wizardReducer(s, {
+      type: 'submit',
+      step: 'target',
+      values: { target: { ...TARGET, endpoint: 'http://127.0.0.1:9999' } },
+    });
     expect(s.service).toBeUndefined();
     expect(s.step).toBe('service');
   });
@@ -207,15 +334,33 @@ describe('changing an earlier answer', () => {
       createdTime: '',
       lastModifiedTime: '',
     };
-    const s = reduce(initialState(), ...toReview.slice(0, 2), { type: 'submit', step: 'function', values: { functionName: 'hello', existing } });
-    expect(s).toMatchObject({ mode: 'update', runtime: 'python3.10', handler: 'main.handler', memorySize: 512, timeout: 120, environmentVariables: { K: 'v' } });
+    const s = reduce(initialState(), ...toReview.slice(0, 2), {
+      type: 'submit',
+      step: 'function',
+      values: { functionName: 'hello', existing },
+    });
+    expect(s).toMatchObject({
+      mode: 'update',
+      runtime: 'python3.10',
+      handler: 'main.handler',
+      memorySize: 512,
+      timeout: 120,
+      environmentVariables: { K: 'v' },
+    });
   });
 });
 
 function outcome() {
   return {
     status: 'created' as const,
-    fn: { functionId: 'f1', functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler', createdTime: '', lastModifiedTime: '' },
+    fn: {
+      functionId: 'f1',
+      functionName: 'hello',
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      createdTime: '',
+      lastModifiedTime: '',
+    },
     checksumMatch: true,
     timings: [],
     requestIds: [],
@@ -235,15 +380,28 @@ describe('review, deploy and summary', () => {
   it('runs, records progress per phase, fails, and edits a step from the failure', () => {
     let s = reduce(initialState(), ...toReview, { type: 'deploy-start' });
     expect(s.deploy.status).toBe('running');
-    s = reduce(s, { type: 'deploy-progress', progress: { phase: 'package', files: 1, bytes: 10 } }, { type: 'deploy-progress', progress: { phase: 'package', files: 3, bytes: 30, done: true } });
-    expect(s.deploy.status === 'running' && s.deploy.progress).toEqual([{ phase: 'package', files: 3, bytes: 30, done: true }]);
-    s = wizardReducer(s, { type: 'deploy-failed', error: { code: 'InvalidArgument', message: 'memorySize bad', fixStep: 'limits' } });
+    s = reduce(
+      s,
+      { type: 'deploy-progress', progress: { phase: 'package', files: 1, bytes: 10 } },
+      { type: 'deploy-progress', progress: { phase: 'package', files: 3, bytes: 30, done: true } },
+    );
+    expect(s.deploy.status === 'running' && s.deploy.progress).toEqual([
+      { phase: 'package', files: 3, bytes: 30, done: true },
+    ]);
+    s = wizardReducer(s, {
+      type: 'deploy-failed',
+      error: { code: 'InvalidArgument', message: 'memorySize bad', fixStep: 'limits' },
+    });
     expect(s.deploy.status).toBe('failed');
     expect(s.step).toBe('deploy');
     const fix = wizardReducer(s, { type: 'edit', step: 'limits' });
     expect(fix.step).toBe('limits');
     expect(fix.deploy.status).toBe('idle');
-    const back = wizardReducer(fix, { type: 'submit', step: 'limits', values: { memorySize: 512, timeout: 30, initializer: '', initializationTimeout: 3 } });
+    const back = wizardReducer(fix, {
+      type: 'submit',
+      step: 'limits',
+      values: { memorySize: 512, timeout: 30, initializer: '', initializationTimeout: 3 },
+    });
     expect(back.step).toBe('review');
     expect(back.memorySize).toBe(512);
     // Retrying from the failure screen starts a new run.
@@ -254,7 +412,12 @@ describe('review, deploy and summary', () => {
   });
 
   it('succeeds into the summary and records a saved profile', () => {
-    let s = reduce(initialState(), ...toReview, { type: 'deploy-start' }, { type: 'deploy-succeeded', outcome: outcome() });
+    let s = reduce(
+      initialState(),
+      ...toReview,
+      { type: 'deploy-start' },
+      { type: 'deploy-succeeded', outcome: outcome() },
+    );
     expect(s.step).toBe('summary');
     s = wizardReducer(s, { type: 'profile-saved', name: 'web' });
     expect(s.savedProfile).toBe('web');
@@ -308,9 +471,11 @@ describe('request and command', () => {
   it('the equivalent fcw deploy command, and placeholders when nothing is chosen', () => {
     const s = reduce(initialState(), ...toReview);
     expect(deployCommand(s)).toBe(
-      "fcw deploy --target local --service demo --function hello --runtime nodejs20 --handler index.handler --code ./app --memory 256 --timeout 30 --description hi --env A=1",
+      'fcw deploy --target local --service demo --function hello --runtime nodejs20 --handler index.handler --code ./app --memory 256 --timeout 30 --description hi --env A=1',
     );
-    expect(deployCommand({})).toBe('fcw deploy --service SERVICE --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR');
+    expect(deployCommand({})).toBe(
+      'fcw deploy --service SERVICE --function FUNCTION --runtime RUNTIME --handler HANDLER --code DIR',
+    );
     expect(deployCommand({ ...s, description: "it's" })).toContain(`--description 'it'\\''s'`);
   });
   it('maps request fields to the step that fixes them', () => {

@@ -87,8 +87,9 @@ describe('text field editing', () => {
     expect(t.cursor).toBe(0);
   });
 
-  it('up/down/Tab/Esc are not the field\'s', () => {
-    for (const key of [{ upArrow: true }, { downArrow: true }, { tab: true }, { escape: true }]) expect(editsOf('', key)).toEqual([]);
+  it("up/down/Tab/Esc are not the field's", () => {
+    for (const key of [{ upArrow: true }, { downArrow: true }, { tab: true }, { escape: true }])
+      expect(editsOf('', key)).toEqual([]);
   });
 });
 

@@ -9,7 +9,8 @@ import { useWizard } from '../context.js';
 import type { PackageState } from './use-package.js';
 import { useTask } from './use-task.js';
 
-export type Changeset = { status: 'reading' } | { status: 'ready'; plan: DeployPlan } | { status: 'failed'; error: unknown };
+export type Changeset =
+  { status: 'reading' } | { status: 'ready'; plan: DeployPlan } | { status: 'failed'; error: unknown };
 
 export function useChangeset(pkg: PackageState): Changeset {
   const { state, session } = useWizard();
@@ -30,8 +31,16 @@ export function useChangeset(pkg: PackageState): Changeset {
   const deployed = !nothingToRead && read.status === 'done' ? read.value : undefined;
   const packaged = state.code?.kind === 'folder' || state.code?.kind === 'zip';
   // The code's side of the comparison waits for the package the review shows.
-  if (packaged && pkg.status !== 'built') return pkg.status === 'failed' ? { status: 'failed', error: pkg.error } : { status: 'reading' };
+  if (packaged && pkg.status !== 'built')
+    return pkg.status === 'failed' ? { status: 'failed', error: pkg.error } : { status: 'reading' };
   const checksum = pkg.status === 'built' ? pkg.pkg.facts.checksum : undefined;
   // Paths do not matter to the plan (only the code's kind and checksum do): left as typed.
-  return { status: 'ready', plan: planDeploy(toDeploySpec(state, (p) => p), deployed, checksum) };
+  return {
+    status: 'ready',
+    plan: planDeploy(
+      toDeploySpec(state, (p) => p),
+      deployed,
+      checksum,
+    ),
+  };
 }

@@ -8,7 +8,12 @@ import { useWizard } from '../context.js';
 import type { HandlerCheckResult } from '../services.js';
 import type { PackageState } from './use-package.js';
 
-export function useEntryCheck(pkg: PackageState, runtime: string, value: string, field: 'handler' | 'initializer'): HandlerCheckResult | undefined {
+export function useEntryCheck(
+  pkg: PackageState,
+  runtime: string,
+  value: string,
+  field: 'handler' | 'initializer',
+): HandlerCheckResult | undefined {
   const { services } = useWizard();
   const [result, setResult] = useState<{ value: string; check: HandlerCheckResult } | undefined>();
   useEffect(() => {
@@ -16,7 +21,12 @@ export function useEntryCheck(pkg: PackageState, runtime: string, value: string,
     let live = true;
     services.checkHandler(pkg.pkg, runtime, value, field).then(
       (check) => live && setResult({ value, check }),
-      (error: unknown) => live && setResult({ value, check: { status: 'warning', message: `could not check the ${field}: ${toErrorView(error).message}` } }),
+      (error: unknown) =>
+        live &&
+        setResult({
+          value,
+          check: { status: 'warning', message: `could not check the ${field}: ${toErrorView(error).message}` },
+        }),
     );
     return () => {
       live = false;

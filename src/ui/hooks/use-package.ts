@@ -21,7 +21,11 @@ export function usePackage(): PackageState {
   const code = state.code;
   const key = packageKey(code, state.runtime);
   const [pkgState, setPkgState] = useState<PackageState>(() =>
-    !key ? { status: 'none' } : session.pkg?.key === key ? { status: 'checking' } : { status: 'building', files: 0, bytes: 0 },
+    !key
+      ? { status: 'none' }
+      : session.pkg?.key === key
+        ? { status: 'checking' }
+        : { status: 'building', files: 0, bytes: 0 },
   );
 
   useEffect(() => {
@@ -30,7 +34,13 @@ export function usePackage(): PackageState {
       return;
     }
     let live = true;
-    currentPackage(services, session, code, state.runtime, (p) => live && setPkgState({ status: 'building', files: p.files, bytes: p.bytes })).then(
+    currentPackage(
+      services,
+      session,
+      code,
+      state.runtime,
+      (p) => live && setPkgState({ status: 'building', files: p.files, bytes: p.bytes }),
+    ).then(
       ({ pkg, replaced }) => live && setPkgState({ status: 'built', pkg, replaced }),
       (error: unknown) => live && setPkgState({ status: 'failed', error }),
     );

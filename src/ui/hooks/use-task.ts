@@ -3,9 +3,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useWizard } from '../context.js';
 
-export type TaskState<T> = { status: 'idle' } | { status: 'running' } | { status: 'done'; value: T } | { status: 'failed'; error: unknown };
+export type TaskState<T> =
+  { status: 'idle' } | { status: 'running' } | { status: 'done'; value: T } | { status: 'failed'; error: unknown };
 
-export function useTask<T>(): [TaskState<T>, (work: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined>, () => void] {
+export function useTask<T>(): [
+  TaskState<T>,
+  (work: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined>,
+  () => void,
+] {
   const { session } = useWizard();
   const [state, setState] = useState<TaskState<T>>({ status: 'idle' });
   const current = useRef<AbortController | undefined>(undefined);

@@ -8,7 +8,18 @@ import type { AccelerationType } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
 import type { CodeSource } from '../../wizard/state.js';
-import { ErrorPanel, Field, FieldScreen, Issues, KeyHelp, Menu, Rule, Spinner, useColor, type MenuItem } from '../components.js';
+import {
+  ErrorPanel,
+  Field,
+  FieldScreen,
+  Issues,
+  KeyHelp,
+  Menu,
+  Rule,
+  Spinner,
+  useColor,
+  type MenuItem,
+} from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
@@ -77,10 +88,19 @@ function PackageCode() {
         label: `A sample handler for ${runtime}`,
         value: 'sample',
         note: canSample ? 'written into a new folder' : 'not available',
-        detail: canSample ? `Writes a hello-world handler that matches the default handler into a new folder.` : sampleUnavailableReason(runtime),
+        detail: canSample
+          ? `Writes a hello-world handler that matches the default handler into a new folder.`
+          : sampleUnavailableReason(runtime),
       },
     ];
-    const initialValue: Kind | undefined = code?.kind === 'folder' ? (code.sample ? 'sample' : 'folder') : code?.kind === 'zip' || code?.kind === 'oss' ? code.kind : undefined;
+    const initialValue: Kind | undefined =
+      code?.kind === 'folder'
+        ? code.sample
+          ? 'sample'
+          : 'folder'
+        : code?.kind === 'zip' || code?.kind === 'oss'
+          ? code.kind
+          : undefined;
     return (
       <Box key={phase} flexDirection="column">
         <Rule rule={FIELD_RULES.code.rule} />
@@ -141,7 +161,11 @@ function PackageCode() {
             ))}
           </Box>
         )}
-        {scan.status === 'failed' && <Text color={color('red')} wrap="wrap">✗ {toErrorView(scan.error).message}</Text>}
+        {scan.status === 'failed' && (
+          <Text color={color('red')} wrap="wrap">
+            ✗ {toErrorView(scan.error).message}
+          </Text>
+        )}
       </FieldScreen>
     );
   }
@@ -178,7 +202,15 @@ function PackageCode() {
   if (phase === 'oss' || phase === 'oss-object') {
     return (
       <Box key={phase} flexDirection="column">
-        <Field label="OSS bucket" value={bucket} onChange={setBucket} isActive={phase === 'oss'} rule="the bucket, in the same region as the function" check={(v) => (v.trim() ? undefined : 'required')} onSubmit={() => go('oss-object')} />
+        <Field
+          label="OSS bucket"
+          value={bucket}
+          onChange={setBucket}
+          isActive={phase === 'oss'}
+          rule="the bucket, in the same region as the function"
+          check={(v) => (v.trim() ? undefined : 'required')}
+          onSubmit={() => go('oss-object')}
+        />
         {phase === 'oss-object' && (
           <Field
             label="OSS object"
@@ -213,8 +245,12 @@ function PackageCode() {
         })
       }
     >
-      <Text dimColor wrap="wrap">files: {(sampleFiles(runtime) ?? []).map((f) => f.path).join(', ')}</Text>
-      {sample.status === 'failed' && <ErrorPanel error={toErrorView(sample.error)} title="Could not write the sample" />}
+      <Text dimColor wrap="wrap">
+        files: {(sampleFiles(runtime) ?? []).map((f) => f.path).join(', ')}
+      </Text>
+      {sample.status === 'failed' && (
+        <ErrorPanel error={toErrorView(sample.error)} title="Could not write the sample" />
+      )}
     </FieldScreen>
   );
 }
@@ -273,7 +309,10 @@ function ImageCode() {
       {at >= 3 && (
         <Box flexDirection="column">
           <Text bold>Image acceleration</Text>
-          <Rule rule={rule('customContainerConfig.accelerationType').rule} defaultValue={rule('customContainerConfig.accelerationType').default} />
+          <Rule
+            rule={rule('customContainerConfig.accelerationType').rule}
+            defaultValue={rule('customContainerConfig.accelerationType').default}
+          />
           <Menu
             items={[
               { label: 'Default', value: 'Default' as AccelerationType, note: 'accelerated image pulls' },
@@ -284,7 +323,15 @@ function ImageCode() {
               dispatch({
                 type: 'submit',
                 step: 'code',
-                values: { code: { kind: 'image', image: image.trim(), command: command || undefined, args: args || undefined, accelerationType: item.value } },
+                values: {
+                  code: {
+                    kind: 'image',
+                    image: image.trim(),
+                    command: command || undefined,
+                    args: args || undefined,
+                    accelerationType: item.value,
+                  },
+                },
               })
             }
           />

@@ -35,7 +35,10 @@ export function DeployStep() {
     startedFor.current = attempt;
     const connection = session.connection;
     if (!connection) {
-      dispatch({ type: 'deploy-failed', error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' } });
+      dispatch({
+        type: 'deploy-failed',
+        error: { code: 'NoTarget', message: 'No target is connected.', fixStep: 'target' },
+      });
       return;
     }
     void runDeploy(async (signal) => {
@@ -101,7 +104,11 @@ export function DeployStep() {
   if (deploy.status === 'failed') {
     const error = deploy.error;
     const items: MenuItem<After>[] = [];
-    if (error.fixStep) items.push({ label: `Go back and fix: ${STEPS[error.fixStep].title}`, value: { kind: 'fix', step: error.fixStep as InputStepId } });
+    if (error.fixStep)
+      items.push({
+        label: `Go back and fix: ${STEPS[error.fixStep].title}`,
+        value: { kind: 'fix', step: error.fixStep as InputStepId },
+      });
     items.push({ label: 'Back to the review', value: { kind: 'review' } });
     items.push({ label: 'Try again', value: { kind: 'retry' } });
     items.push({ label: 'Quit', value: { kind: 'quit' }, note: 'exit 1' });

@@ -52,7 +52,8 @@ export function EndpointField({
   const checked = check.status === 'done' && check.value.endpoint === value.trim() ? check.value.probe : undefined;
   const served = running?.reachable && running.sandbox && (
     <Text wrap="wrap">
-      <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account {running.sandbox.accountId}): Enter uses it.
+      <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account{' '}
+      {running.sandbox.accountId}): Enter uses it.
     </Text>
   );
   return (

@@ -25,7 +25,8 @@ export function FunctionStep() {
   const [existing, runList] = useTask<FunctionInfo[]>();
   useEffect(() => {
     const connection = session.connection;
-    if (service && !service.isNew && connection) void runList((signal) => connection.listFunctions(service.name, { signal }));
+    if (service && !service.isNew && connection)
+      void runList((signal) => connection.listFunctions(service.name, { signal }));
   }, [service, session, runList]);
   const matches = existing.status === 'done' ? filterNames(existing.value, name, (f) => f.functionName) : [];
 
@@ -57,15 +58,21 @@ export function FunctionStep() {
     return (
       <Box flexDirection="column">
         <Text color={color('yellow')} wrap="wrap">
-          {fn.functionName} already exists in {service?.name}: {fn.runtime}, handler {fn.handler}, {fn.memorySize ?? '?'} MB, modified {fn.lastModifiedTime}.
+          {fn.functionName} already exists in {service?.name}: {fn.runtime}, handler {fn.handler},{' '}
+          {fn.memorySize ?? '?'} MB, modified {fn.lastModifiedTime}.
         </Text>
         <Menu
           items={[
-            { label: 'Update it', value: 'update', detail: 'Its deployed settings become the defaults of the next steps; deploy updates it in place.' },
+            {
+              label: 'Update it',
+              value: 'update',
+              detail: 'Its deployed settings become the defaults of the next steps; deploy updates it in place.',
+            },
             { label: 'Choose another name', value: 'rename' },
           ]}
           onSelect={(item) => {
-            if (item.value === 'update') dispatch({ type: 'submit', step: 'function', values: { functionName: fn.functionName, existing: fn } });
+            if (item.value === 'update')
+              dispatch({ type: 'submit', step: 'function', values: { functionName: fn.functionName, existing: fn } });
             else resetLookup();
           }}
         />
@@ -81,7 +88,12 @@ export function FunctionStep() {
   );
   return (
     <FieldScreen
-      intro={<Text dimColor>in service {service?.name}{service?.isNew ? ' (new)' : ''}</Text>}
+      intro={
+        <Text dimColor>
+          in service {service?.name}
+          {service?.isNew ? ' (new)' : ''}
+        </Text>
+      }
       label="Function name"
       value={name}
       onChange={setName}
@@ -100,10 +112,17 @@ export function FunctionStep() {
           {matches.slice(0, FUNCTION_ROWS).map((f) => (
             <Text key={f.functionName} wrap="truncate-end">
               {'  '}
-              {f.functionName.padEnd(24)} <Text dimColor>{f.runtime} · {f.memorySize ?? '?'} MB · modified {f.lastModifiedTime}</Text>
+              {f.functionName.padEnd(24)}{' '}
+              <Text dimColor>
+                {f.runtime} · {f.memorySize ?? '?'} MB · modified {f.lastModifiedTime}
+              </Text>
             </Text>
           ))}
-          {matches.length > FUNCTION_ROWS && <Text dimColor>  … {matches.length - FUNCTION_ROWS} more</Text>}
+          {matches.length > FUNCTION_ROWS && (
+            <Text dimColor>
+              {'  '}… {matches.length - FUNCTION_ROWS} more
+            </Text>
+          )}
         </Box>
       )}
     </FieldScreen>

@@ -34,7 +34,8 @@ export function HandlerStep() {
     let live = true;
     services.checkHandler(pkg.pkg, runtime, settled, 'handler').then(
       (result) => live && setCheck(result),
-      (error: unknown) => live && setCheck({ status: 'warning', message: `could not check the handler: ${toErrorView(error).message}` }),
+      (error: unknown) =>
+        live && setCheck({ status: 'warning', message: `could not check the handler: ${toErrorView(error).message}` }),
     );
     return () => {
       live = false;
@@ -72,17 +73,26 @@ export function HandlerStep() {
       }}
     >
       {pkg.status === 'checking' && <Spinner label="Checking the code for changes…" />}
-      {pkg.status === 'built' && pkg.replaced && <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />}
+      {pkg.status === 'built' && pkg.replaced && (
+        <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />
+      )}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text dimColor>
-          package: {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.zipBytes)} zipped · CRC-64 {pkg.pkg.facts.checksum}
+          package: {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.zipBytes)} zipped · CRC-64{' '}
+          {pkg.pkg.facts.checksum}
         </Text>
       )}
-      {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built (Esc to change the code)" />}
-      {pkg.status === 'none' && state.code?.kind === 'oss' && <Text dimColor>code in OSS: the handler cannot be checked against it here</Text>}
+      {pkg.status === 'failed' && (
+        <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built (Esc to change the code)" />
+      )}
+      {pkg.status === 'none' && state.code?.kind === 'oss' && (
+        <Text dimColor>code in OSS: the handler cannot be checked against it here</Text>
+      )}
       {current && <CheckLine status={current.status} message={current.message} />}
-      {current?.status === 'error' && refused === handler && <Text wrap="wrap">Press Enter again to keep this handler anyway (e.g. when a layer provides it).</Text>}
+      {current?.status === 'error' && refused === handler && (
+        <Text wrap="wrap">Press Enter again to keep this handler anyway (e.g. when a layer provides it).</Text>
+      )}
     </FieldScreen>
   );
 }

@@ -15,7 +15,12 @@ import {
   type KnownInstanceType,
 } from '../../fc/rules.js';
 import { INIT_TIMEOUT_DEFAULT_S, TIMEOUT_DEFAULT_S } from '../../fc/limits.js';
-import { validateHandler, validateInitializationTimeout, validateMemorySize, validateTimeout } from '../../fc/validate.js';
+import {
+  validateHandler,
+  validateInitializationTimeout,
+  validateMemorySize,
+  validateTimeout,
+} from '../../fc/validate.js';
 import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
@@ -46,14 +51,19 @@ export function LimitsStep() {
   const { state, dispatch, services } = useWizard();
   const runtime = state.runtime ?? '';
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
-  const [instanceType, setInstanceType] = useState<KnownInstanceType>(state.instanceType === 'c1' ? 'c1' : DEFAULT_INSTANCE_TYPE);
+  const [instanceType, setInstanceType] = useState<KnownInstanceType>(
+    state.instanceType === 'c1' ? 'c1' : DEFAULT_INSTANCE_TYPE,
+  );
   const [memory, setMemory] = useState(state.memorySize);
   const [memoryText, setMemoryText] = useState(String(state.memorySize));
   // A value that is the default shows as a placeholder (empty field): typing replaces it.
   const [timeoutText, setTimeoutText] = useDraft('limits.timeout', unlessDefault(state.timeout, TIMEOUT_DEFAULT_S));
   const timeout = timeoutText || String(TIMEOUT_DEFAULT_S);
   const [initializer, setInitializer] = useDraft(`limits.initializer:${runtime}`, state.initializer);
-  const [initTimeout, setInitTimeout] = useDraft('limits.initTimeout', unlessDefault(state.initializationTimeout, INIT_TIMEOUT_DEFAULT_S));
+  const [initTimeout, setInitTimeout] = useDraft(
+    'limits.initTimeout',
+    unlessDefault(state.initializationTimeout, INIT_TIMEOUT_DEFAULT_S),
+  );
   const pkg = usePackage();
   const settledInit = useDebounced(initializer.trim(), 120);
   const liveInitCheck = useEntryCheck(pkg, runtime, settledInit, 'initializer');
@@ -84,7 +94,13 @@ export function LimitsStep() {
     dispatch({
       type: 'submit',
       step: 'limits',
-      values: { memorySize: memory, timeout: toInt(timeout), instanceType, initializer: init.trim(), initializationTimeout: initTimeoutValue },
+      values: {
+        memorySize: memory,
+        timeout: toInt(timeout),
+        instanceType,
+        initializer: init.trim(),
+        initializationTimeout: initTimeoutValue,
+      },
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
@@ -116,7 +132,10 @@ export function LimitsStep() {
           onChange={setMemoryText}
           rule={memoryRuleText(instanceType)}
           defaultValue={FIELD_RULES.memorySize.default}
-          check={(v) => wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ?? validateMemorySize(toInt(v), instanceType)?.message}
+          check={(v) =>
+            wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ??
+            validateMemorySize(toInt(v), instanceType)?.message
+          }
           onSubmit={(v) => {
             setMemory(toInt(v));
             go('timeout');
@@ -135,7 +154,10 @@ export function LimitsStep() {
           onChange={setTimeoutText}
           rule={timeoutRuleText(instanceType)}
           defaultValue={FIELD_RULES.timeout.default}
-          check={(v) => wholeNumberProblem('timeout', v, timeoutRuleText(instanceType)) ?? validateTimeout(toInt(v), instanceType)?.message}
+          check={(v) =>
+            wholeNumberProblem('timeout', v, timeoutRuleText(instanceType)) ??
+            validateTimeout(toInt(v), instanceType)?.message
+          }
           onSubmit={() => go('initializer')}
         />
       )}
@@ -184,7 +206,10 @@ export function LimitsStep() {
           onChange={setInitTimeout}
           rule={FIELD_RULES.initializationTimeout.rule}
           defaultValue={FIELD_RULES.initializationTimeout.default}
-          check={(v) => wholeNumberProblem('initializationTimeout', v, FIELD_RULES.initializationTimeout.rule) ?? validateInitializationTimeout(toInt(v))?.message}
+          check={(v) =>
+            wholeNumberProblem('initializationTimeout', v, FIELD_RULES.initializationTimeout.rule) ??
+            validateInitializationTimeout(toInt(v))?.message
+          }
           onSubmit={(v) => submit(initializer, toInt(v))}
         />
       )}

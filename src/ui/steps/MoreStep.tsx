@@ -41,20 +41,36 @@ export function MoreStep() {
   });
 
   const finish = (port?: number) =>
-    dispatch({ type: 'submit', step: 'more', values: { description: description.trim(), environmentVariables: env, layers, caPort: port } });
+    dispatch({
+      type: 'submit',
+      step: 'more',
+      values: { description: description.trim(), environmentVariables: env, layers, caPort: port },
+    });
   const next = () => (at + 1 < order.length ? setAt(at + 1) : finish(undefined));
 
   return (
     <Box flexDirection="column">
       {sub === 'description' ? (
-        <Field label="Description" value={description} onChange={setDescription} rule="optional, free text" placeholder="(none: press Enter)" onSubmit={next} />
+        <Field
+          label="Description"
+          value={description}
+          onChange={setDescription}
+          rule="optional, free text"
+          placeholder="(none: press Enter)"
+          onSubmit={next}
+        />
       ) : (
         <Text>Description: {description || '(none)'}</Text>
       )}
       {at >= 1 && (
         <Box flexDirection="column">
           <Text>
-            {FIELD_RULES.environmentVariables.label}: {Object.keys(env).length ? Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') : '(none)'}
+            {FIELD_RULES.environmentVariables.label}:{' '}
+            {Object.keys(env).length
+              ? Object.entries(env)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ')
+              : '(none)'}
           </Text>
           {sub === 'env' && (
             <Field
@@ -114,7 +130,10 @@ export function MoreStep() {
           onChange={setCaPort}
           rule={FIELD_RULES.caPort.rule}
           defaultValue={FIELD_RULES.caPort.default}
-          check={(v) => wholeNumberProblem('caPort', v, FIELD_RULES.caPort.rule) ?? validateCaPort(state.runtime ?? '', Number(v))?.message}
+          check={(v) =>
+            wholeNumberProblem('caPort', v, FIELD_RULES.caPort.rule) ??
+            validateCaPort(state.runtime ?? '', Number(v))?.message
+          }
           onSubmit={(v) => finish(Number(v))}
         />
       )}

@@ -22,14 +22,26 @@ export function reviewLines(state: WizardState, action?: DeployAction): [string,
   const config = buildFunctionConfig(state);
   const t = state.target;
   const lines: [string, string][] = [];
-  if (t) lines.push(['target', `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`]);
+  if (t)
+    lines.push([
+      'target',
+      `${t.kind === 'cloud' ? `Alibaba Cloud ${t.region}` : t.kind === 'sandbox' ? 'local sandbox' : 'endpoint'} · ${t.endpoint}`,
+    ]);
   if (t) lines.push(['account', `${t.accountId} · credentials: ${t.credentialSource}`]);
-  if (state.service) lines.push(['service', `${state.service.name}${state.service.isNew ? ': create' : state.service.createIfMissing ? ' (created if missing)' : ''}`]);
-  lines.push(['function', `${config.functionName} (${action ?? (state.mode === 'update' ? 'update the existing function' : 'create')})`]);
+  if (state.service)
+    lines.push([
+      'service',
+      `${state.service.name}${state.service.isNew ? ': create' : state.service.createIfMissing ? ' (created if missing)' : ''}`,
+    ]);
+  lines.push([
+    'function',
+    `${config.functionName} (${action ?? (state.mode === 'update' ? 'update the existing function' : 'create')})`,
+  ]);
   lines.push(['runtime', config.runtime]);
   lines.push(['handler', config.handler]);
   const code = state.code;
-  if (code?.kind === 'folder' || code?.kind === 'zip') lines.push(['code', `${code.kind === 'folder' ? 'folder' : 'zip'} ${code.path}`]);
+  if (code?.kind === 'folder' || code?.kind === 'zip')
+    lines.push(['code', `${code.kind === 'folder' ? 'folder' : 'zip'} ${code.path}`]);
   else if (code?.kind === 'oss') lines.push(['code', `oss://${code.bucket}/${code.object}`]);
   else if (code?.kind === 'image') {
     lines.push(['image', code.image]);
@@ -40,7 +52,8 @@ export function reviewLines(state: WizardState, action?: DeployAction): [string,
   lines.push(['memory', `${config.memorySize} MB`]);
   if (config.instanceType) lines.push(['instance', config.instanceType]);
   lines.push(['timeout', `${config.timeout} s`]);
-  if (config.initializer) lines.push(['initializer', `${config.initializer} (timeout ${config.initializationTimeout} s)`]);
+  if (config.initializer)
+    lines.push(['initializer', `${config.initializer} (timeout ${config.initializationTimeout} s)`]);
   if (config.description) lines.push(['description', config.description]);
   if (config.environmentVariables) lines.push(['environment', Object.keys(config.environmentVariables).join(', ')]);
   if (config.layers) lines.push(['layers', config.layers.join(', ')]);
@@ -49,10 +62,24 @@ export function reviewLines(state: WizardState, action?: DeployAction): [string,
 }
 
 /** What Deploy would do against what is deployed: the changed fields, and the code by checksum. */
-function ChangesetView({ changeset, width, credentialSource }: { changeset: Changeset; width: number; credentialSource?: string }) {
+function ChangesetView({
+  changeset,
+  width,
+  credentialSource,
+}: {
+  changeset: Changeset;
+  width: number;
+  credentialSource?: string;
+}) {
   const color = useColor();
   if (changeset.status === 'reading') return <Spinner label="Reading the deployed function to compare…" />;
-  if (changeset.status === 'failed') return <ErrorPanel error={toErrorView(changeset.error, { credentialSource })} title="Could not read the deployed function to compare" />;
+  if (changeset.status === 'failed')
+    return (
+      <ErrorPanel
+        error={toErrorView(changeset.error, { credentialSource })}
+        title="Could not read the deployed function to compare"
+      />
+    );
   const { plan } = changeset;
   if (plan.action === 'create') return null;
   if (plan.action === 'unchanged') {
@@ -116,13 +143,22 @@ export function ReviewStep() {
         </Text>
       ))}
       {pkg.status === 'checking' && <Spinner label="Checking the code for changes…" />}
-      {pkg.status === 'built' && pkg.replaced && <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />}
+      {pkg.status === 'built' && pkg.replaced && (
+        <RepackagedNote before={pkg.replaced.facts.checksum} after={pkg.pkg.facts.checksum} />
+      )}
       {pkg.status === 'building' && <Spinner label={`Packaging… ${pkg.files} files, ${formatBytes(pkg.bytes)}`} />}
       {pkg.status === 'built' && (
         <Text wrap="wrap">
           <Text dimColor>{'package'.padEnd(width)}</Text>
-          {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.bytes)} → {formatBytes(pkg.pkg.facts.zipBytes)} zip ·{' '}
-          <Text color={color(pkg.pkg.verdict.level === 'ok' ? 'green' : pkg.pkg.verdict.level === 'warning' ? 'yellow' : 'red')}>{pkg.pkg.verdict.text}</Text>
+          {plural(pkg.pkg.facts.files, 'file')} · {formatBytes(pkg.pkg.facts.bytes)} →{' '}
+          {formatBytes(pkg.pkg.facts.zipBytes)} zip ·{' '}
+          <Text
+            color={color(
+              pkg.pkg.verdict.level === 'ok' ? 'green' : pkg.pkg.verdict.level === 'warning' ? 'yellow' : 'red',
+            )}
+          >
+            {pkg.pkg.verdict.text}
+          </Text>
         </Text>
       )}
       {pkg.status === 'built' && (
@@ -132,9 +168,19 @@ export function ReviewStep() {
         </Text>
       )}
       {pkg.status === 'failed' && <ErrorPanel error={toErrorView(pkg.error)} title="The package could not be built" />}
-      {handlerCheck && <CheckLine prefix={named(handlerCheck, 'handler')} status={handlerCheck.status} message={withFix(handlerCheck, 'Handler')} />}
+      {handlerCheck && (
+        <CheckLine
+          prefix={named(handlerCheck, 'handler')}
+          status={handlerCheck.status}
+          message={withFix(handlerCheck, 'Handler')}
+        />
+      )}
       {initializerCheck && (
-        <CheckLine prefix={named(initializerCheck, 'initializer')} status={initializerCheck.status} message={withFix(initializerCheck, STEPS.limits.title)} />
+        <CheckLine
+          prefix={named(initializerCheck, 'initializer')}
+          status={initializerCheck.status}
+          message={withFix(initializerCheck, STEPS.limits.title)}
+        />
       )}
       <ChangesetView changeset={changeset} width={width} credentialSource={state.target?.credentialSource} />
       <Issues issues={state.issues} />
@@ -149,8 +195,16 @@ export function ReviewStep() {
           <Menu
             key="main"
             items={[
-              ...(action === 'unchanged' ? [{ label: 'Exit', value: 'done', note: 'nothing to deploy, nothing is written (exit 0)' }] : []),
-              { label: action === 'update' || (!action && state.mode === 'update') ? 'Deploy (update the function)' : 'Deploy', value: 'deploy' },
+              ...(action === 'unchanged'
+                ? [{ label: 'Exit', value: 'done', note: 'nothing to deploy, nothing is written (exit 0)' }]
+                : []),
+              {
+                label:
+                  action === 'update' || (!action && state.mode === 'update')
+                    ? 'Deploy (update the function)'
+                    : 'Deploy',
+                value: 'deploy',
+              },
               { label: 'Edit a step', value: 'edit' },
               { label: 'Cancel', value: 'cancel', note: 'nothing is sent' },
             ]}

@@ -3,7 +3,13 @@
 // same table the validators read, and the highlighted runtime shows its statusNote in full.
 import { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { DEFAULT_RUNTIME, FIELD_RULES, runtimesByLanguage, type RuntimeInfo, type RuntimeStatus } from '../../fc/rules.js';
+import {
+  DEFAULT_RUNTIME,
+  FIELD_RULES,
+  runtimesByLanguage,
+  type RuntimeInfo,
+  type RuntimeStatus,
+} from '../../fc/rules.js';
 import { Issues, KeyHelp, Menu, Rule, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 import { TextField } from '../TextField.js';
@@ -26,13 +32,26 @@ export function RuntimeStep() {
   const all: MenuItem<string>[] = useMemo(
     () =>
       runtimesByLanguage().flatMap((group) =>
-        group.runtimes.map((r) => ({ label: `${r.id.padEnd(16)} ${r.label}`, value: r.id, group: group.label, note: runtimeMark(r), detail: r.statusNote })),
+        group.runtimes.map((r) => ({
+          label: `${r.id.padEnd(16)} ${r.label}`,
+          value: r.id,
+          group: group.label,
+          note: runtimeMark(r),
+          detail: r.statusNote,
+        })),
       ),
     [],
   );
   // Filtered as typed, as the service list is: by id or language ("py", "debian", "Node").
-  const items = query.trim() ? all.filter((i) => `${i.value} ${i.group}`.toLowerCase().includes(query.trim().toLowerCase())) : all;
-  const initial = state.runtime && items.some((i) => i.value === state.runtime) ? state.runtime : query ? items[0]?.value : DEFAULT_RUNTIME;
+  const items = query.trim()
+    ? all.filter((i) => `${i.value} ${i.group}`.toLowerCase().includes(query.trim().toLowerCase()))
+    : all;
+  const initial =
+    state.runtime && items.some((i) => i.value === state.runtime)
+      ? state.runtime
+      : query
+        ? items[0]?.value
+        : DEFAULT_RUNTIME;
   return (
     <Box flexDirection="column">
       <Box>

@@ -46,7 +46,11 @@ export function ServiceList({
         {total} service{total === 1 ? '' : 's'}
         {query ? ` · ${matches.length} match "${query}"` : ''}
       </Text>
-      {start > 0 && <Text dimColor>  ↑ {start} more</Text>}
+      {start > 0 && (
+        <Text dimColor>
+          {'  '}↑ {start} more
+        </Text>
+      )}
       {entries.map((name, offset) => {
         const selected = start + offset === highlighted;
         return (
@@ -56,7 +60,11 @@ export function ServiceList({
           </Text>
         );
       })}
-      {end < count && <Text dimColor>  ↓ {count - end} more</Text>}
+      {end < count && (
+        <Text dimColor>
+          {'  '}↓ {count - end} more
+        </Text>
+      )}
     </Box>
   );
 }
@@ -112,7 +120,8 @@ export function ServiceStep() {
       return;
     }
     const picked = found[h - 1];
-    if (picked) dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, isNew: false } } });
+    if (picked)
+      dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, isNew: false } } });
   };
 
   useInput(
@@ -128,7 +137,10 @@ export function ServiceStep() {
   if (list.status === 'failed') {
     return (
       <Box flexDirection="column">
-        <ErrorPanel error={toErrorView(list.error, { credentialSource: state.target?.credentialSource })} title="Could not list the services" />
+        <ErrorPanel
+          error={toErrorView(list.error, { credentialSource: state.target?.credentialSource })}
+          title="Could not list the services"
+        />
         <Text>Press Esc to go back and change the target, or choose:</Text>
         <Menu
           items={[
@@ -182,7 +194,13 @@ export function ServiceStep() {
           placeholder="type to filter"
         />
       </Box>
-      <ServiceList total={services.length} matches={matches} query={query} highlighted={Math.min(highlighted, count - 1)} color={options.color} />
+      <ServiceList
+        total={services.length}
+        matches={matches}
+        query={query}
+        highlighted={Math.min(highlighted, count - 1)}
+        color={options.color}
+      />
       <Issues issues={state.issues} />
       <KeyHelp extra="type to filter · ↑/↓ move" />
     </Box>

@@ -47,11 +47,14 @@ export function summaryLines(outcome: DeployOutcome): SummaryLine[] {
     { label: 'memorySize', value: `${fn.memorySize ?? '?'} MB` },
     { label: 'timeout', value: `${fn.timeout ?? '?'} s` },
   ];
-  if (fn.initializer) lines.push({ label: 'initializer', value: `${fn.initializer} (${fn.initializationTimeout ?? '?'} s)` });
-  if (fn.codeSize !== undefined) lines.push({ label: 'codeSize', value: `${fn.codeSize} bytes (${formatBytes(fn.codeSize)})` });
+  if (fn.initializer)
+    lines.push({ label: 'initializer', value: `${fn.initializer} (${fn.initializationTimeout ?? '?'} s)` });
+  if (fn.codeSize !== undefined)
+    lines.push({ label: 'codeSize', value: `${fn.codeSize} bytes (${formatBytes(fn.codeSize)})` });
   if (outcome.localChecksum === undefined) {
     // Code from OSS or an image: there is no zip here to compare with.
-    if (fn.codeChecksum !== undefined) lines.push({ label: 'codeChecksum', value: `${fn.codeChecksum}  (no local package to compare)` });
+    if (fn.codeChecksum !== undefined)
+      lines.push({ label: 'codeChecksum', value: `${fn.codeChecksum}  (no local package to compare)` });
   } else {
     const value = fn.codeChecksum ?? '(none in the answer)';
     lines.push(
@@ -194,10 +197,15 @@ function OutcomeReport(props: { outcome: DeployOutcome; lines: SummaryLine[]; sh
           {formatMs(t.ms).padStart(9)}
         </Text>
       ))}
-      {revealed && outcome.requestIds.length > 0 && <Text dimColor wrap="wrap">request ids: {outcome.requestIds.join(', ')}</Text>}
+      {revealed && outcome.requestIds.length > 0 && (
+        <Text dimColor wrap="wrap">
+          request ids: {outcome.requestIds.join(', ')}
+        </Text>
+      )}
       {revealed && state.mode === 'update' && outcome.status === 'created' && (
         <Text color={color('yellow')} wrap="wrap">
-          ! {outcome.fn.functionName} was no longer in {state.service?.name} when the deploy ran (deleted since you chose to update it): it was created anew, with a new functionId.
+          ! {outcome.fn.functionName} was no longer in {state.service?.name} when the deploy ran (deleted since you
+          chose to update it): it was created anew, with a new functionId.
         </Text>
       )}
       {revealed &&
@@ -229,7 +237,7 @@ function SaveProfileOffer(props: {
       </Text>
       <Menu
         items={[
-          { label: `Overwrite profile ${overwrite}`, value: 'overwrite', note: 'its fields become this deploy\'s' },
+          { label: `Overwrite profile ${overwrite}`, value: 'overwrite', note: "its fields become this deploy's" },
           { label: 'Save under another name', value: 'rename' },
         ]}
         onSelect={(item) => (item.value === 'overwrite' ? props.onSave(overwrite, true) : props.onKeepName())}
@@ -245,7 +253,9 @@ function SaveProfileOffer(props: {
         check={(v) => services.profileNameProblem(v)}
         onSubmit={(v) => props.onSave(v, false)}
       />
-      {props.save.status === 'failed' && <ErrorPanel error={toErrorView(props.save.error)} title="Could not save the profile" />}
+      {props.save.status === 'failed' && (
+        <ErrorPanel error={toErrorView(props.save.error)} title="Could not save the profile" />
+      )}
     </Box>
   );
 }
@@ -267,12 +277,17 @@ function RedeployAndNext(props: {
           <Text>
             <Text color={color('green')}>✓</Text> saved profile {state.savedProfile}. Redeploy with:
           </Text>
-          <Text bold>  fcw deploy --profile {state.savedProfile}</Text>
+          <Text bold>
+            {'  '}fcw deploy --profile {state.savedProfile}
+          </Text>
         </>
       ) : (
         <>
           <Text>Redeploy with:</Text>
-          <Text bold wrap="wrap">  {deployCommand(state)}</Text>
+          <Text bold wrap="wrap">
+            {'  '}
+            {deployCommand(state)}
+          </Text>
         </>
       )}
       {!props.canInvoke ? (

@@ -98,8 +98,8 @@ export function CredentialsMenu(props: {
       />
       {risky && (
         <Text dimColor wrap="wrap">
-          (*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes by
-          whoever holds this port: the signature does not cover the host.
+          (*) sent to this endpoint, its requests could be replayed against Function Compute for 15 minutes by whoever
+          holds this port: the signature does not cover the host.
         </Text>
       )}
       {warnings.map((w) => (

@@ -25,7 +25,9 @@ export function TargetStep() {
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
   const [region, setRegion] = useState(previous?.region ?? defaults.region ?? '');
-  const [endpoint, setEndpoint] = useState(previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''));
+  const [endpoint, setEndpoint] = useState(
+    previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''),
+  );
   const [accountId, setAccountId] = useState(previous?.accountId ?? defaults.accountId ?? '');
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
@@ -36,13 +38,15 @@ export function TargetStep() {
 
   useEffect(() => {
     let live = true;
-    Promise.all([services.findCredentials().catch(() => []), services.listProfiles().catch(() => [])]).then(([creds, profiles]) => {
-      if (!live) return;
-      setFound({ creds, profiles });
-      const cloud = creds.filter((c) => !c.sandbox);
-      if (!region) setRegion(cloud.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
-      if (!accountId) setAccountId(cloud.find((c) => c.accountId)?.accountId ?? '');
-    });
+    Promise.all([services.findCredentials().catch(() => []), services.listProfiles().catch(() => [])]).then(
+      ([creds, profiles]) => {
+        if (!live) return;
+        setFound({ creds, profiles });
+        const cloud = creds.filter((c) => !c.sandbox);
+        if (!region) setRegion(cloud.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
+        if (!accountId) setAccountId(cloud.find((c) => c.accountId)?.accountId ?? '');
+      },
+    );
     return () => {
       live = false;
     };
@@ -76,7 +80,8 @@ export function TargetStep() {
     return <Spinner label={kind === 'sandbox' ? 'Starting the local sandbox…' : 'Connecting…'} />;
   }
 
-  const failure = work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
+  const failure =
+    work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
   // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
   const cloudCreds = found.creds.filter((c) => !c.sandbox);
   const hasCloud = cloudCreds.length > 0;
@@ -167,7 +172,9 @@ export function TargetStep() {
         check={(v) => (ACCOUNT_ID.test(v) ? undefined : 'digits only, e.g. 123456789012')}
         onSubmit={() => go('creds')}
       >
-        {kind === 'cloud' && <Text dimColor>endpoint: {ACCOUNT_ID.test(accountId) ? cloudEndpoint(accountId, region) : '…'}</Text>}
+        {kind === 'cloud' && (
+          <Text dimColor>endpoint: {ACCOUNT_ID.test(accountId) ? cloudEndpoint(accountId, region) : '…'}</Text>
+        )}
       </FieldScreen>
     );
   }
@@ -187,7 +194,11 @@ export function TargetStep() {
   }
 
   // From the values as submitted: a pasted "secret\r" confirms before the state has caught up.
-  const typed = (s: string, t: string): Credentials => ({ accessKeyId: keyId.trim(), accessKeySecret: s, ...(t ? { securityToken: t } : {}) });
+  const typed = (s: string, t: string): Credentials => ({
+    accessKeyId: keyId.trim(),
+    accessKeySecret: s,
+    ...(t ? { securityToken: t } : {}),
+  });
   if (phase === 'key-id') {
     return (
       <FieldScreen
@@ -212,7 +223,9 @@ export function TargetStep() {
         mask="*"
         rule="shown masked; kept in memory for this session, never written anywhere"
         check={(v) => (v ? undefined : 'required')}
-        onSubmit={(v) => (keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
+        onSubmit={(v) =>
+          keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session')
+        }
         failure={failure}
       />
     );
