@@ -11,6 +11,9 @@
 // compressing ones), and the rest of fcw (the sandbox server, the wizard) is better served by the
 // default. Measured on a 9,701-file, 311 MB tree (a 65 MB zip), `fcw package --out`: peak RSS
 // 220-228 MB without it, 164-180 MB with it.
+// Node warns that flags changed after start may behave unpredictably; this one is a plain number
+// V8 reads when it grows the semi-spaces, and test/cli/package-young-generation.test.ts checks the
+// effect on the built bin, so a Node release that ignores it shows up as a failing test.
 import { setFlagsFromString } from 'node:v8';
 
 /** V8's default (and minimum) growth factor, put back when no build is running. */
