@@ -3,8 +3,8 @@
 // official SDK at it; logs one line per request on stderr; stops cleanly on Ctrl-C or SIGTERM.
 //
 // Exit codes: 0 after Ctrl-C / SIGTERM (stopping a server is its normal end, not a cancelled
-// task); 2 for bad flags, or a non-loopback --host without an explicit key pair; 1 when it cannot
-// start (port in use, data directory not writable).
+// task); 2 for bad flags, a non-loopback --host without an explicit key pair, or a data directory
+// that cannot be created or written; 1 when it cannot start otherwise (port in use).
 
 import type { Io } from '../cli/io.js';
 import { EXIT, EXIT_TERMINATED, FailedError, UsageError } from '../core/errors.js';
@@ -116,6 +116,32 @@ Ctrl-C stops it.
 `;
 }
 
+/** Why the file system refused the data directory, in words; undefined for other failures. */
+const DATA_DIR_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'a folder on the way does not exist (a broken symbolic link?)',
+  ELOOP: 'a symbolic link on the way loops',
+};
+
+/**
+ * A data directory that cannot be created or written is the user's to fix (exit 2): which path,
+ * why, and what to give instead. A refused listen (a port below 1024) is no data problem.
+ */
+function dataDirProblem(error: NodeJS.ErrnoException, dataDir: string, fromFlag: boolean): UsageError | undefined {
+  const reason = error.code && DATA_DIR_REASONS[error.code];
+  if (!reason || error.syscall === 'listen' || error.syscall === 'bind') return undefined;
+  const at = error.path && error.path !== dataDir ? ` at ${error.path}` : '';
+  return new UsageError(
+    `${fromFlag ? '--data' : 'the sandbox data directory'} ${dataDir} cannot be created or written: ` +
+      `${reason}${at} (${error.code}).`,
+    fromFlag
+      ? 'Give --data a folder you can write, or a path that does not exist yet inside one (fcw serve creates it).'
+      : 'Fix the owner or mode of that folder, or give a folder you can write with --data DIR.',
+  );
+}
+
 function ignoreOutputError(): void {
   // Nothing to do: there is no one left to tell, and the sandbox keeps serving.
 }
@@ -184,6 +210,8 @@ export async function run(args: string[], io: Io): Promise<number> {
         'Pick another with --port N, or --port 0 for any free port.',
       );
     if (code === 'EADDRNOTAVAIL') throw new FailedError(`cannot bind to ${host}: no such local address.`);
+    const dataProblem = dataDirProblem(error as NodeJS.ErrnoException, dataDir, values.data !== undefined);
+    if (dataProblem) throw dataProblem;
     if (code === 'EACCES' || code === 'EPERM')
       throw new FailedError(
         `not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`,
