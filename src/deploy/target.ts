@@ -154,15 +154,32 @@ export function targetKind(flags: TargetFlags, profile?: ProfileTarget): TargetK
   return profile?.kind ?? 'cloud';
 }
 
-interface LocalKey {
+function sandboxKeyAt(file: string): LocalKey | undefined {
+  const key = readSandboxKey(path.dirname(file));
+  return key ? { ...key, source: { kind: 'sandbox', label: `the local sandbox's own key (${file})` } } : undefined;
+}
+
+/** A sandbox key found on this machine, and where: the label names the key file. */
+export interface LocalKey {
   credentials: Credentials;
   accountId?: string;
   source: { kind: string; label: string; profileName?: string };
 }
 
-function sandboxKeyAt(file: string): LocalKey | undefined {
-  const key = readSandboxKey(path.dirname(file));
-  return key ? { ...key, source: { kind: 'sandbox', label: `the local sandbox's own key (${file})` } } : undefined;
+/**
+ * The local key whose id GET /sandbox-info names: the config dir's sandbox key, then the key file
+ * the sandbox names (its --data directory). `looked` says what each file held when none matched.
+ */
+export function findServedKey(info: SandboxInfo, env: NodeJS.ProcessEnv): { key?: LocalKey; looked: string[] } {
+  const defaultKeyFile = credentialsPath(sandboxDataDir(env));
+  const named = info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [];
+  const looked: string[] = [];
+  for (const file of [defaultKeyFile, ...named]) {
+    const found = sandboxKeyAt(file);
+    if (found?.credentials.accessKeyId === info.accessKeyId) return { key: found, looked };
+    looked.push(`${file} (${found ? `key id ${found.credentials.accessKeyId}` : 'no key'})`);
+  }
+  return { looked };
 }
 
 function firstOf(...values: (string | undefined)[]): string | undefined {
@@ -371,19 +388,10 @@ async function sandboxKeyTarget(
   if (probe.answer === 'sandbox') {
     const { info } = probe;
     expectedId = info.accessKeyId;
-    const named = info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [];
-    const files = [defaultKeyFile, ...named];
-    const looked: string[] = [];
-    for (const file of files) {
-      const found = sandboxKeyAt(file);
-      if (found?.credentials.accessKeyId === info.accessKeyId) {
-        key = found;
-        break;
-      }
-      looked.push(`${file} (${found ? `key id ${found.credentials.accessKeyId}` : 'no key'})`);
-    }
+    const served = findServedKey(info, env);
+    key = served.key;
     why = `it expects key id ${info.accessKeyId}, and no sandbox key file has that id. Looked in:`;
-    why += `\n  ${looked.join('\n  ')}`;
+    why += `\n  ${served.looked.join('\n  ')}`;
   } else {
     key = sandboxKeyAt(defaultKeyFile);
     const answered =

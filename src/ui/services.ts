@@ -94,8 +94,14 @@ export interface EndpointConnectInput {
 }
 
 /** What answers at an endpoint: `fcw serve` (with its account), something else, or nothing. */
-export type EndpointProbe =
-  { reachable: true; sandbox?: { accountId: string } } | { reachable: false; message: string };
+export type EndpointProbe = { reachable: true; sandbox?: ServedSandbox } | { reachable: false; message: string };
+
+/** What `fcw serve` says about itself, and the local key with the id it expects when one is found. */
+export interface ServedSandbox {
+  accountId: string;
+  accessKeyId?: string;
+  key?: FoundCredentials;
+}
 
 export interface WizardServices {
   /** The directory relative paths are read against (shown, and used for defaults). */

@@ -51,7 +51,7 @@ export function targetServices(ctx: RealContext): TargetServices {
       );
     },
 
-    probeEndpoint: (endpoint, { signal } = {}) => probeEndpoint(endpoint, signal),
+    probeEndpoint: (endpoint, { signal } = {}) => probeEndpoint(endpoint, env, signal),
 
     async startSandbox({ signal } = {}) {
       const dataDir = sandboxDataDir(env);
@@ -71,15 +71,42 @@ export function targetServices(ctx: RealContext): TargetServices {
   };
 }
 
-/** Whether anything answers at the endpoint, and whether it is `fcw serve`. */
-async function probeEndpoint(endpoint: string, signal: AbortSignal | undefined): Promise<EndpointProbe> {
-  const { probeSandbox } = await load.target();
-  // GET /sandbox-info, no credentials: fcw serve says its account; any other HTTP answer means
-  // something listens there.
+/**
+ * Whether anything answers at the endpoint, and whether it is `fcw serve`; for `fcw serve`, the
+ * local key with the id it expects, found as `fcw deploy --endpoint` finds it (the config dir's
+ * sandbox key, or the key file of the data directory it was started with).
+ */
+async function probeEndpoint(
+  endpoint: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal | undefined,
+): Promise<EndpointProbe> {
+  const { probeSandbox, findServedKey } = await load.target();
+  // GET /sandbox-info, no credentials: fcw serve says its account and key id (never the secret);
+  // any other HTTP answer means something listens there.
   const probe = await probeSandbox(endpoint, { signal, waitMs: ENDPOINT_PROBE_MS });
   switch (probe.answer) {
-    case 'sandbox':
-      return { reachable: true, sandbox: { accountId: probe.info.accountId } };
+    case 'sandbox': {
+      const { accountId, accessKeyId } = probe.info;
+      const { key } = findServedKey(probe.info, env);
+      return {
+        reachable: true,
+        sandbox: {
+          accountId,
+          accessKeyId,
+          ...(key && {
+            key: {
+              source: key.source.label,
+              accessKeyIdHint: maskKeyId(key.credentials.accessKeyId),
+              accountId,
+              credentials: key.credentials,
+              ref: { kind: 'sandbox', chosen: true },
+              sandbox: true,
+            },
+          }),
+        },
+      };
+    }
     case 'other':
       return { reachable: true };
     case 'timeout':

@@ -8,7 +8,7 @@ import { DEFAULT_SANDBOX_PORT } from '../../sandbox/default-port.js';
 import { CheckLine, FieldScreen, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useTask } from '../hooks/use-task.js';
-import type { EndpointProbe } from '../services.js';
+import type { EndpointProbe, ServedSandbox } from '../services.js';
 
 export const DEFAULT_SANDBOX_URL = `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`;
 
@@ -28,8 +28,8 @@ export function EndpointField({
 }: {
   value: string;
   onChange: (v: string) => void;
-  /** The endpoint to use, and the account of the `fcw serve` found there. */
-  onConfirm: (endpoint: string, sandboxAccountId?: string) => void;
+  /** The endpoint to use, and what the `fcw serve` found there says (its account, its key found here). */
+  onConfirm: (endpoint: string, sandbox?: ServedSandbox) => void;
 }) {
   const { services } = useWizard();
   const color = useColor();
@@ -69,7 +69,7 @@ export function EndpointField({
         const endpoint = v.trim();
         runCheck(async (signal) => {
           const probe = await services.probeEndpoint(endpoint, { signal });
-          if (probe.reachable) onConfirm(endpoint, probe.sandbox?.accountId);
+          if (probe.reachable) onConfirm(endpoint, probe.sandbox);
           else if (refused === endpoint) onConfirm(endpoint);
           else setRefused(endpoint);
           return { endpoint, probe };

@@ -32,6 +32,8 @@ export function TargetStep() {
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
   const [token, setToken] = useState('');
+  // The key found here with the id the `fcw serve` at the endpoint expects (GET /sandbox-info).
+  const [servedKey, setServedKey] = useState<FoundCredentials | undefined>();
   const [work, run] = useTask<void>();
   // Esc does nothing while a connection is being made.
   const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
@@ -85,7 +87,7 @@ export function TargetStep() {
   // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
   const cloudCreds = found.creds.filter((c) => !c.sandbox);
   const hasCloud = cloudCreds.length > 0;
-  const usable = kind === 'cloud' ? cloudCreds : found.creds;
+  const usable = kind === 'cloud' ? cloudCreds : endpointCreds(found.creds, servedKey);
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
@@ -149,11 +151,15 @@ export function TargetStep() {
         <EndpointField
           value={endpoint}
           onChange={setEndpoint}
-          onConfirm={(url, servedAccount) => {
+          onConfirm={(url, served) => {
             setEndpoint(url);
-            // `fcw serve` says its account id (and keeps it next to its key): start from it.
-            const sandboxAccount = servedAccount ?? found.creds.find((c) => c.sandbox)?.accountId;
-            if (!ACCOUNT_ID.test(accountId) && sandboxAccount) setAccountId(sandboxAccount);
+            setServedKey(served?.key);
+            // `fcw serve` says its account id (and keeps it next to its key): start from it. It
+            // answers to that account only, so it replaces one found with a cloud key, but not one
+            // given with --account-id.
+            const sandboxAccount = served?.accountId ?? found.creds.find((c) => c.sandbox)?.accountId;
+            const keep = ACCOUNT_ID.test(accountId) && (!served || accountId === defaults.accountId);
+            if (!keep && sandboxAccount) setAccountId(sandboxAccount);
             go('account');
           }}
         />
@@ -245,4 +251,13 @@ export function TargetStep() {
       <Text color={color('gray')}> </Text>
     </FieldScreen>
   );
+}
+
+/**
+ * The keys offered for an endpoint: the one the `fcw serve` there expects first (labelled with its
+ * file), in place of any other sandbox key it would refuse; then the cloud keys.
+ */
+function endpointCreds(creds: FoundCredentials[], served: FoundCredentials | undefined): FoundCredentials[] {
+  if (!served) return creds;
+  return [served, ...creds.filter((c) => !c.sandbox)];
 }
