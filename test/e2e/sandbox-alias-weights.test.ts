@@ -1,21 +1,15 @@
 // An alias with additionalVersionWeight splits invocations between its versions as FC does, both
 // for InvokeFunction (the official SDK) and for an HTTP trigger on the alias. The sandbox's random
 // source is a fixed sequence here, so which version each call runs is known in advance.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { rawRequest, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { openSdkSandbox, rawRequest } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const SERVICE = 'canary';
@@ -52,16 +46,11 @@ async function deployVersion(label: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: path.join(dir, 'data'), random: sequence });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 60_000,
-  });
+  ({
+    sandbox,
+    client,
+    close: closeSandbox,
+  } = await openSdkSandbox({ dataSubdir: 'data', random: sequence, sdkTimeoutMs: 60_000 }));
   await client.createService(SERVICE);
   await deployVersion('one');
   await deployVersion('two');
@@ -75,8 +64,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sandbox?.close();
-  await removeDir?.();
+  await closeSandbox?.();
 });
 
 describe('an alias with additionalVersionWeight', () => {

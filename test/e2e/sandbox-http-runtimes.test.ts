@@ -1,22 +1,16 @@
 // HTTP triggers end to end through `/proxy/...` and through a custom domain's Host: a Python WSGI
 // function and a custom-runtime function (its bootstrap's own HTTP server), created with the official
 // SDK (@alicloud/fc2) and reached by plain HTTP requests built by hand.
-import { createRequire } from 'node:module';
 import net from 'node:net';
-import path from 'node:path';
 
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { rawRequest, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { openSdkSandbox, rawRequest } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const SERVICE = 'web';
@@ -81,16 +75,7 @@ function send(method: string, target: string, body?: string, host?: string) {
 }
 
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: path.join(dir, 'data') });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 60_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox({ dataSubdir: 'data', sdkTimeoutMs: 60_000 }));
   await client.createService(SERVICE);
   await withHttpTrigger('wsgi', {
     runtime: 'python3.10',
@@ -113,8 +98,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sandbox?.close();
-  await removeDir?.();
+  await closeSandbox?.();
 });
 
 describe('the HTTP trigger URL', () => {

@@ -1,21 +1,15 @@
 // Functions that use layers, with the official SDK (@alicloud/fc2): a function's `layers` must name
 // stored layer versions made for its runtime, and code that requires a module from a layer runs
 // (the layers' content is where FC's runtimes look: Node.js NODE_PATH, Python PYTHONPATH).
-import { createRequire } from 'node:module';
-import path from 'node:path';
 
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { rawRequest, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { openSdkSandbox, rawRequest, sdkError } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const SERVICE = 'layered';
@@ -34,15 +28,6 @@ async function publish(name: string, runtimes: string[], files: Record<string, s
   return (res.data as { arn: string }).arn;
 }
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
-}
-
 async function invokeText(fn: string): Promise<string> {
   const res = await client.invokeFunction(SERVICE, fn, '{}');
   return String(res.data);
@@ -53,16 +38,7 @@ let second: string;
 let pythonLayer: string;
 
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: path.join(dir, 'data') });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 60_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox({ dataSubdir: 'data', sdkTimeoutMs: 60_000 }));
   await client.createService(SERVICE);
   // Both layers hold `greet`: the one listed first wins, as on FC.
   first = await publish('first', ['nodejs18', 'nodejs20'], {
@@ -78,8 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sandbox?.close();
-  await removeDir?.();
+  await closeSandbox?.();
 });
 
 describe("a function's layers", () => {

@@ -1,53 +1,29 @@
 // Layers with the official Node SDK and hand-built requests: publish (zip + X-Fc-Code-Checksum),
 // list, list versions, get by name and version or by ARN, delete, and FC's errors.
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { crc64 } from '../../src/package/crc64.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { json, signed, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import { json, openSdkSandbox, sdkError, signed, tempDir } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 let zip: Buffer;
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
-}
-
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: dir });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 10_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox());
   const z = new JSZip();
   z.file('nodejs/node_modules/lib/index.js', 'module.exports = 1;\n', { date: new Date('2024-01-01T00:00:00Z') });
   zip = await z.generateAsync({ type: 'nodebuffer' });
 });
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeDir();
+  await closeSandbox?.();
 });
 
 describe('an internal failure after the body was read', () => {

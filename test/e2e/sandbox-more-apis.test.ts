@@ -1,41 +1,18 @@
 // The rest of FC 2.0's service API a tool touches, with the official Node SDK: tags on services,
 // async invoke / provision / on-demand configs, custom domains, account settings; and the 501 of
 // what the sandbox cannot stand in for.
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { EMPTY_ZIP_B64, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { EMPTY_ZIP_B64, openSdkSandbox, sdkError } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
-}
-
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: dir });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 10_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox());
   await client.createService('app');
   await client.createFunction('app', {
     functionName: 'fn',
@@ -48,8 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeDir();
+  await closeSandbox?.();
 });
 
 describe('tags on services', () => {

@@ -1,53 +1,28 @@
 // Conformance with a client nobody here wrote: the official FC 2.0 SDK (@alicloud/fc2) against the
 // sandbox, pointed at it with the SDK's own `endpoint` option. It signs, sends and reads errors its
 // own way (error names are `FC${ErrorCode}Error`), so what passes here is what FC tooling expects.
-import { createRequire } from 'node:module';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { crc64 } from '../../src/package/crc64.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import { openSdkSandbox, sdkClient, sdkError } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 
 function sdkFor(secret: string, keyId = sandbox.credentials.accessKeyId, accountId = sandbox.accountId) {
-  return new FCClient(accountId, {
-    accessKeyID: keyId,
-    accessKeySecret: secret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 10_000,
-  });
-}
-
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
+  return sdkClient(sandbox, { secret, keyId }, accountId);
 }
 
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: dir });
-  client = sdkFor(sandbox.credentials.accessKeySecret);
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox());
 });
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeDir();
+  await closeSandbox?.();
 });
 
 describe('official SDK against the sandbox', () => {

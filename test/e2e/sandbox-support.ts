@@ -2,6 +2,7 @@
 // requests (node:http, so a test controls every header, the Date and the Content-Length).
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,6 +31,75 @@ export async function withSandbox<T>(
     await sandbox.close();
     await remove();
   }
+}
+
+const require = createRequire(import.meta.url);
+/** The official FC 2.0 Node SDK; untyped, so tests call it as a user's script would. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+
+/** An official SDK client pointed at the sandbox with the SDK's own `endpoint` option. */
+export function sdkClient(
+  sandbox: RunningSandbox,
+  { secret = sandbox.credentials.accessKeySecret, keyId = sandbox.credentials.accessKeyId, timeoutMs = 10_000 } = {},
+  accountId = sandbox.accountId,
+) {
+  return new FCClient(accountId, {
+    accessKeyID: keyId,
+    accessKeySecret: secret,
+    region: 'cn-hangzhou',
+    endpoint: sandbox.url,
+    timeout: timeoutMs,
+  });
+}
+
+/** The error an SDK call rejects with; fails the test when the call succeeds. */
+export async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('the SDK call succeeded');
+}
+
+export interface SdkSandbox {
+  sandbox: RunningSandbox;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  client: any;
+  /** The temp directory; the sandbox's data is in it (or in `dataSubdir` of it). */
+  dir: string;
+  /** Closes the sandbox and removes the temp directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * A sandbox on a fresh temp directory and an SDK client for it: a test file's shared setup.
+ * `dataSubdir` keeps the data apart when the test writes its own files into the temp directory.
+ */
+export async function openSdkSandbox(
+  options: Partial<StartSandboxOptions> & { dataSubdir?: string; sdkTimeoutMs?: number } = {},
+): Promise<SdkSandbox> {
+  const { dataSubdir, sdkTimeoutMs, ...startOptions } = options;
+  const { dir, remove } = await tempDir();
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await startSandbox({
+      dataDir: dataSubdir === undefined ? dir : path.join(dir, dataSubdir),
+      ...startOptions,
+    });
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  const close = async () => {
+    try {
+      await sandbox.close();
+    } finally {
+      await remove();
+    }
+  };
+  return { sandbox, client: sdkClient(sandbox, { timeoutMs: sdkTimeoutMs }), dir, close };
 }
 
 export interface RawResponse {

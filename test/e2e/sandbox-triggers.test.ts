@@ -1,20 +1,15 @@
 // Triggers against the sandbox, with the official Node SDK and with hand-built requests in the
 // Python SDK's habits (no account header, no Content-MD5): CRUD, paging, If-Match, each type's
 // triggerConfig checks, and the HTTP trigger's proxy URL (auth type and methods).
-import { createRequire } from 'node:module';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeSignature } from '../../src/fc/sign.js';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { EMPTY_ZIP_B64, rawRequest, tempDir, type RawResponse } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { EMPTY_ZIP_B64, openSdkSandbox, rawRequest, type RawResponse, sdkError } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const V = '/2016-08-15';
@@ -42,26 +37,8 @@ function py(
   return rawRequest(sandbox.url, { method, path: target, headers, body: text });
 }
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
-}
-
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: dir });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 10_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox());
   await client.createService('trg');
   for (const name of ['web', 'cron', 'many']) {
     await client.createFunction('trg', {
@@ -74,8 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeDir();
+  await closeSandbox?.();
 });
 
 describe('triggers with the official SDK', () => {

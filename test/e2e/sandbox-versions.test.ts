@@ -1,19 +1,14 @@
 // Versions and aliases with the official Node SDK and hand-built requests: publishing snapshots
 // configuration and code, qualifiers serve the snapshot, aliases route with weights, and FC's errors.
-import { createRequire } from 'node:module';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { crc64 } from '../../src/package/crc64.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { rawRequest, tempDir } from './sandbox-support.js';
-
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FCClient = require('@alicloud/fc2') as new (accountId: string, config: Record<string, unknown>) => any;
+import { openSdkSandbox, rawRequest, sdkClient, sdkError, tempDir } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
-let removeDir: () => Promise<void>;
+let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 
@@ -23,31 +18,12 @@ async function zipOf(text: string): Promise<Buffer> {
   return z.generateAsync({ type: 'nodebuffer' });
 }
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
-}
-
 beforeAll(async () => {
-  const { dir, remove } = await tempDir();
-  removeDir = remove;
-  sandbox = await startSandbox({ dataDir: dir });
-  client = new FCClient(sandbox.accountId, {
-    accessKeyID: sandbox.credentials.accessKeyId,
-    accessKeySecret: sandbox.credentials.accessKeySecret,
-    region: 'cn-hangzhou',
-    endpoint: sandbox.url,
-    timeout: 10_000,
-  });
+  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox());
 });
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeDir();
+  await closeSandbox?.();
 });
 
 describe('versions', () => {
@@ -179,14 +155,7 @@ describe('aliases', () => {
 describe('a restart', () => {
   it('keeps triggers, versions with their code, aliases, layers, tags and domains', async () => {
     const { dir, remove } = await tempDir();
-    const sdk = (s: RunningSandbox) =>
-      new FCClient(s.accountId, {
-        accessKeyID: s.credentials.accessKeyId,
-        accessKeySecret: s.credentials.accessKeySecret,
-        region: 'cn-hangzhou',
-        endpoint: s.url,
-        timeout: 10_000,
-      });
+    const sdk = (s: RunningSandbox) => sdkClient(s);
     const code = await zipOf('exports.handler = () => "kept";\n');
     try {
       const first = await startSandbox({ dataDir: dir });
