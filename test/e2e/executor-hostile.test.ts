@@ -14,48 +14,23 @@ import { ANSWER_MAX_BYTES } from '../../src/fc/answer-body.js';
 import { FunctionExecutor, type FunctionTarget } from '../../src/sandbox/runtime/executor.js';
 import { LOG_KEPT_BYTES } from '../../src/sandbox/runtime/log-keeper.js';
 import { findProgram } from '../../src/sandbox/runtime/environment.js';
-import { tempDir } from './sandbox-support.js';
+import { openExecutor, testExecutor, writeTarget } from './executor-support.js';
 
 let dir: string;
-let remove: () => Promise<void>;
+let closeExecutor: () => Promise<void>;
 let executor: FunctionExecutor;
 let serial = 0;
 
 beforeAll(async () => {
-  ({ dir, remove } = await tempDir('fcw-executor-hostile-'));
-  executor = new FunctionExecutor({
-    accountId: '1234567890',
-    region: 'cn-hangzhou',
-    credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
-    tempDir: dir,
-  });
+  ({ dir, executor, close: closeExecutor } = await openExecutor('fcw-executor-hostile-'));
 });
 
 afterAll(async () => {
-  await executor.close();
-  await remove();
+  await closeExecutor?.();
 });
 
-async function targetOf(zip: JSZip, runtime: string, timeout = 30): Promise<FunctionTarget> {
-  const name = `fn${++serial}`;
-  const codeZipPath = path.join(dir, `${name}.zip`);
-  writeFileSync(codeZipPath, await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' }));
-  return {
-    serviceName: 'svc',
-    qualifier: 'LATEST',
-    revision: 'r1',
-    codeZipPath,
-    config: {
-      functionName: name,
-      runtime,
-      handler: 'index.handler',
-      functionId: name,
-      createdTime: '',
-      lastModifiedTime: '',
-      codeChecksum: '42',
-      timeout,
-    },
-  };
+function targetOf(zip: JSZip, runtime: string, timeout = 30): Promise<FunctionTarget> {
+  return writeTarget(dir, zip, { functionName: `fn${++serial}`, runtime, timeout });
 }
 
 function zipOf(files: Record<string, string>): JSZip {
@@ -178,12 +153,7 @@ describe('working copies of a sandbox that was killed', () => {
       mkdirSync(path.join(folder, 'some-instance', 'code'), { recursive: true });
       writeFileSync(path.join(folder, 'some-instance', 'code', 'index.js'), 'left behind');
     }
-    const next = new FunctionExecutor({
-      accountId: '1234567890',
-      region: 'cn-hangzhou',
-      credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
-      tempDir: parent,
-    });
+    const next = testExecutor(parent);
     try {
       const fn = await targetOf(zipOf({ 'index.js': 'exports.handler = (e, c, cb) => cb(null, "ok");' }), 'nodejs20');
       expect((await next.invoke(fn, Buffer.alloc(0), { requestId: 'after-kill' })).body.toString()).toBe('ok');

@@ -9,25 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FunctionInfo } from '../../src/fc/types.js';
 import { FunctionExecutor, type FunctionTarget, type HttpRequestIn } from '../../src/sandbox/runtime/executor.js';
-import { tempDir } from './sandbox-support.js';
+import { openExecutor, writeTarget } from './executor-support.js';
 
 let dir: string;
-let remove: () => Promise<void>;
+let closeExecutor: () => Promise<void>;
 let executor: FunctionExecutor;
 
 beforeAll(async () => {
-  ({ dir, remove } = await tempDir('fcw-executor-http-'));
-  executor = new FunctionExecutor({
-    accountId: '1234567890',
-    region: 'cn-hangzhou',
-    credentials: { accessKeyId: 'LTAIsandbox', accessKeySecret: 'sandbox-secret' },
-    tempDir: dir,
-  });
+  ({ dir, executor, close: closeExecutor } = await openExecutor('fcw-executor-http-'));
 });
 
 afterAll(async () => {
-  await executor.close();
-  await remove();
+  await closeExecutor?.();
 });
 
 async function target(
@@ -39,25 +32,7 @@ async function target(
   const zip = new JSZip();
   for (const [file, { content, mode }] of Object.entries(files))
     zip.file(file, content, { unixPermissions: mode ?? 0o644 });
-  const codeZipPath = path.join(dir, `${name}.zip`);
-  writeFileSync(codeZipPath, await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' }));
-  return {
-    serviceName: 'svc',
-    qualifier: 'LATEST',
-    revision: 'r1',
-    codeZipPath,
-    config: {
-      functionName: name,
-      runtime,
-      handler: 'index.handler',
-      functionId: name,
-      createdTime: '',
-      lastModifiedTime: '',
-      codeChecksum: '42',
-      timeout: 30,
-      ...extra,
-    },
-  };
+  return writeTarget(dir, zip, { functionName: name, runtime, ...extra });
 }
 
 const request: HttpRequestIn = {
