@@ -56,6 +56,7 @@ import {
   timeoutRuleText,
   type RuntimeInfo,
 } from './rules.js';
+import { FCW_FUNCTION_FIELDS } from './function-fields.js';
 import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from './types.js';
 
 export interface ValidationIssue {
@@ -907,20 +908,8 @@ export function validateCodeSize(bytes: unknown, via: 'inline' | 'oss'): Validat
 // ---------------------------------------------------------------------------------------------
 // Whole requests
 
-const FUNCTION_FIELDS = new Set([
-  'functionName',
-  'runtime',
-  'handler',
-  'description',
-  'memorySize',
-  'timeout',
-  'initializer',
-  'initializationTimeout',
-  'environmentVariables',
-  'layers',
-  'caPort',
-  'customContainerConfig',
-  'instanceType',
+const FUNCTION_FIELDS = new Set<string>([
+  ...FCW_FUNCTION_FIELDS,
   'code',
   // FC 2.0 fields fcw does not set but the API accepts: not typos, so no warning.
   'instanceConcurrency',

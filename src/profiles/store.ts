@@ -31,6 +31,7 @@ import Conf from 'conf';
 import { fcwConfigDir } from '../core/config-dir.js';
 import { FailedError, UsageError } from '../core/errors.js';
 import { LockBusyError, withFileLockSync } from '../core/lock-file.js';
+import { FCW_FUNCTION_FIELDS } from '../fc/function-fields.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
 import { UnreadableProfileFileError, parseProfileFileText } from './parse-file.js';
@@ -387,22 +388,6 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   return out;
 }
 
-const FUNCTION_KEYS = [
-  'functionName',
-  'runtime',
-  'handler',
-  'description',
-  'memorySize',
-  'timeout',
-  'initializer',
-  'initializationTimeout',
-  'environmentVariables',
-  'layers',
-  'caPort',
-  'customContainerConfig',
-  'instanceType',
-] as const satisfies readonly (keyof FunctionConfig)[];
-
 function sanitizeTarget(t: ProfileTarget): ProfileTarget {
   const out: ProfileTarget = pick(t, ['kind', 'endpoint', 'region', 'accountId']);
   const s = t.credentialSource;
@@ -430,7 +415,7 @@ function sanitizeLastDeploy(d: LastDeploy): LastDeploy {
 }
 
 export function sanitizeProfile(p: Profile): Profile {
-  const fn = pick(p.function, FUNCTION_KEYS) as FunctionConfig;
+  const fn = pick(p.function, FCW_FUNCTION_FIELDS) as FunctionConfig;
   if (fn.customContainerConfig)
     fn.customContainerConfig = pick(fn.customContainerConfig, ['image', 'command', 'args', 'accelerationType']);
   const out: Profile = {
