@@ -56,7 +56,7 @@ import {
   timeoutRuleText,
   type RuntimeInfo,
 } from './rules.js';
-import { FCW_FUNCTION_FIELDS } from './function-fields.js';
+import { FUNCTION_CONFIG_FIELDS, SERVICE_CONFIG_FIELDS } from './config-fields.js';
 import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from './types.js';
 
 export interface ValidationIssue {
@@ -908,20 +908,7 @@ export function validateCodeSize(bytes: unknown, via: 'inline' | 'oss'): Validat
 // ---------------------------------------------------------------------------------------------
 // Whole requests
 
-const FUNCTION_FIELDS = new Set<string>([
-  ...FCW_FUNCTION_FIELDS,
-  'code',
-  // FC 2.0 fields fcw does not set but the API accepts: not typos, so no warning.
-  'instanceConcurrency',
-  'instanceSoftConcurrency',
-  'instanceLifecycleConfig',
-  'customDNS',
-  'customRuntimeConfig',
-  'customHealthCheckConfig',
-  'cpu',
-  'diskSize',
-  'gpuMemorySize',
-]);
+const FUNCTION_FIELDS = new Set<string>(['functionName', 'code', ...FUNCTION_CONFIG_FIELDS]);
 
 function unknownFieldIssues(req: Record<string, unknown>, known: ReadonlySet<string>): ValidationIssue[] {
   const out: ValidationIssue[] = [];
@@ -1076,17 +1063,7 @@ export function validateUpdateFunction(
   return out;
 }
 
-const SERVICE_FIELDS = new Set([
-  'serviceName',
-  'description',
-  'role',
-  'internetAccess',
-  'logConfig',
-  'vpcConfig',
-  'nasConfig',
-  'tracingConfig',
-  'ossMountConfig',
-]);
+const SERVICE_FIELDS = new Set<string>(['serviceName', ...SERVICE_CONFIG_FIELDS]);
 
 /** A RAM role ARN: acs:ram::{accountId}:role/{name}. */
 const ROLE_ARN = /^acs:ram::[0-9]+:role\/[A-Za-z0-9._\-/]+$/i;

@@ -31,7 +31,7 @@ import Conf from 'conf';
 import { fcwConfigDir } from '../core/config-dir.js';
 import { FailedError, UsageError } from '../core/errors.js';
 import { LockBusyError, withFileLockSync } from '../core/lock-file.js';
-import { FCW_FUNCTION_FIELDS } from '../fc/function-fields.js';
+import { FCW_FUNCTION_FIELDS } from '../fc/config-fields.js';
 import type { FunctionConfig } from '../fc/types.js';
 import { MigrationError, migrateProfileFile } from './migrate.js';
 import { UnreadableProfileFileError, parseProfileFileText } from './parse-file.js';

@@ -3,6 +3,8 @@
 // custom runtimes), the update merge, the etag, and the public view without internal fields.
 import { createHash, randomUUID } from 'node:crypto';
 
+// The sandbox keeps exactly these fields; others in a request are ignored, as unknown JSON fields.
+import { FUNCTION_CONFIG_FIELDS, SERVICE_CONFIG_FIELDS } from '../fc/config-fields.js';
 import { getRuntime } from '../fc/rules.js';
 import {
   CA_PORT_DEFAULT,
@@ -26,42 +28,6 @@ import type { FunctionRecord, ServiceRecord } from './store.js';
 export function fcTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/** The function configuration fields the sandbox keeps; others in a request are ignored, as unknown JSON fields. */
-export const FUNCTION_FIELDS = [
-  'description',
-  'runtime',
-  'handler',
-  'timeout',
-  'memorySize',
-  'initializer',
-  'initializationTimeout',
-  'environmentVariables',
-  'layers',
-  'caPort',
-  'customContainerConfig',
-  'instanceType',
-  'instanceConcurrency',
-  'instanceSoftConcurrency',
-  'cpu',
-  'diskSize',
-  'gpuMemorySize',
-  'customDNS',
-  'customRuntimeConfig',
-  'customHealthCheckConfig',
-  'instanceLifecycleConfig',
-] as const satisfies readonly (keyof FunctionConfig)[];
-
-export const SERVICE_FIELDS = [
-  'description',
-  'role',
-  'internetAccess',
-  'logConfig',
-  'vpcConfig',
-  'nasConfig',
-  'tracingConfig',
-  'ossMountConfig',
-] as const satisfies readonly (keyof CreateServiceRequest)[];
 
 /**
  * The configuration objects FC answers with every service, in FC's shapes, as they read when unset
@@ -134,7 +100,7 @@ export interface StoredCode {
 }
 
 export function newFunctionRecord(req: CreateFunctionRequest, code: StoredCode, now: number): FunctionRecord {
-  const fields = given(req as FunctionConfig, FUNCTION_FIELDS);
+  const fields = given(req as FunctionConfig, FUNCTION_CONFIG_FIELDS);
   const record: FunctionRecord = {
     functionId: randomUUID(),
     functionName: req.functionName,
@@ -170,7 +136,7 @@ export function updatedFunctionRecord(
   code: StoredCode | undefined,
   now: number,
 ): FunctionRecord {
-  const next: FunctionRecord = { ...current, ...given(req as Partial<FunctionConfig>, FUNCTION_FIELDS) };
+  const next: FunctionRecord = { ...current, ...given(req as Partial<FunctionConfig>, FUNCTION_CONFIG_FIELDS) };
   if (isCustom(next.runtime) && next.caPort === undefined) next.caPort = CA_PORT_DEFAULT;
   if (!isCustom(next.runtime)) delete next.caPort;
   if (code) {
@@ -207,7 +173,7 @@ export function newServiceRecord(req: CreateServiceRequest, now: number): Servic
     description: '',
     role: '',
     internetAccess: true,
-    ...given(req, SERVICE_FIELDS),
+    ...given(req, SERVICE_CONFIG_FIELDS),
     ...serviceConfigs(req),
     createdTime: fcTime(now),
     lastModifiedTime: fcTime(now),
@@ -224,7 +190,7 @@ export function updatedServiceRecord(
 ): ServiceRecord {
   const next: ServiceRecord = {
     ...current,
-    ...given(req, SERVICE_FIELDS),
+    ...given(req, SERVICE_CONFIG_FIELDS),
     ...serviceConfigs(req, current),
     lastModifiedTime: fcTime(now),
   };
