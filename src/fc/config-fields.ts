@@ -2,9 +2,8 @@
 // warns about fields outside them, the sandbox stores exactly them, a profile keeps fcw's own.
 import type { CreateServiceRequest, FunctionConfig } from './types.js';
 
-/** The function fields fcw sets: the wizard asks for them and a profile keeps them. */
-export const FCW_FUNCTION_FIELDS = [
-  'functionName',
+/** The function settings fcw sets besides the name: the wizard asks for them and a profile keeps them. */
+const FCW_FUNCTION_SETTINGS = [
   'runtime',
   'handler',
   'description',
@@ -19,20 +18,11 @@ export const FCW_FUNCTION_FIELDS = [
   'instanceType',
 ] as const satisfies readonly (keyof FunctionConfig)[];
 
+export const FCW_FUNCTION_FIELDS = ['functionName', ...FCW_FUNCTION_SETTINGS] as const;
+
 /** Every configuration field of a function besides its name and code: fcw's and those FC accepts beyond them. */
 export const FUNCTION_CONFIG_FIELDS = [
-  'description',
-  'runtime',
-  'handler',
-  'timeout',
-  'memorySize',
-  'initializer',
-  'initializationTimeout',
-  'environmentVariables',
-  'layers',
-  'caPort',
-  'customContainerConfig',
-  'instanceType',
+  ...FCW_FUNCTION_SETTINGS,
   'instanceConcurrency',
   'instanceSoftConcurrency',
   'cpu',
