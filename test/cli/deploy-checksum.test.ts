@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { runFcw } from '../helpers/run-fcw.js';
+import { isolatedEnv, runFcw } from '../helpers/run-fcw.js';
 import { startChecksumTamperingProxy, type TamperingProxy } from '../helpers/tampering-proxy.js';
 
 const WRONG = '1234567890';
@@ -28,14 +28,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, dataDir: path.join(configDir, 'sandbox') });
   proxy = await startChecksumTamperingProxy(sandbox.url, WRONG);
   proxyUrl = proxy.url;
-  env = {
-    FCW_CONFIG_DIR: configDir,
-    HOME: root,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: '',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
-    ALIBABA_CLOUD_SECURITY_TOKEN: '',
-    ALIBABA_CLOUD_PROFILE: '',
-  };
+  env = isolatedEnv(root, configDir);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { binReadableByAnyone, runFcw } from '../helpers/run-fcw.js';
+import { binReadableByAnyone, isolatedEnv, runFcw } from '../helpers/run-fcw.js';
 
 let root: string;
 let configDir: string;
@@ -28,15 +28,7 @@ beforeAll(() => {
   codeDir = path.join(root, 'app');
   fs.mkdirSync(codeDir);
   fs.writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = (e, c, cb) => cb(null, "v1");\n');
-  // A home without aliyun/fcli configs, and no cloud keys from the machine running the tests.
-  env = {
-    FCW_CONFIG_DIR: configDir,
-    HOME: root,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: '',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
-    ALIBABA_CLOUD_SECURITY_TOKEN: '',
-    ALIBABA_CLOUD_PROFILE: '',
-  };
+  env = isolatedEnv(root, configDir);
 });
 
 afterAll(() => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { FCW_BIN, runFcw } from '../helpers/run-fcw.js';
+import { FCW_BIN, isolatedEnv, runFcw } from '../helpers/run-fcw.js';
 
 let root: string;
 let configDir: string;
@@ -30,14 +30,7 @@ function oneJson(stdout: string): Record<string, unknown> {
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fcw-cli-invoke-'));
   configDir = path.join(root, 'config');
-  env = {
-    FCW_CONFIG_DIR: configDir,
-    HOME: root,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: '',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
-    ALIBABA_CLOUD_SECURITY_TOKEN: '',
-    ALIBABA_CLOUD_PROFILE: '',
-  };
+  env = isolatedEnv(root, configDir);
   sandbox = await startSandbox({ dataDir: path.join(root, 'serve-data') });
   const code = writeApp(
     'echo',

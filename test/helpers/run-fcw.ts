@@ -51,3 +51,18 @@ export function runFcw(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * The environment of a spawned fcw that sees no machine state: a home without aliyun/fcli configs, its
+ * own config directory, and none of the cloud keys or profile of the machine running the tests.
+ */
+export function isolatedEnv(home: string, configDir: string): Record<string, string> {
+  return {
+    FCW_CONFIG_DIR: configDir,
+    HOME: home,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: '',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
+    ALIBABA_CLOUD_SECURITY_TOKEN: '',
+    ALIBABA_CLOUD_PROFILE: '',
+  };
+}
