@@ -9,6 +9,7 @@ import path from 'node:path';
 import { authorizationHeader } from '../../src/fc/sign.js';
 import type { Credentials } from '../../src/fc/types.js';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 /** A valid empty zip (22 bytes) and its CRC-64 (docs/fc-api-notes.md, "The empty zip"). */
 export const EMPTY_ZIP_B64 = 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==';
@@ -54,13 +55,8 @@ export function sdkClient(
 }
 
 /** The error an SDK call rejects with; fails the test when the call succeeds. */
-export async function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('the SDK call succeeded');
+export function sdkError(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  return rejectionOf(promise, 'the SDK call succeeded');
 }
 
 export interface SdkSandbox {

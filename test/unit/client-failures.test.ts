@@ -11,6 +11,7 @@ import { FcApiError, FcNetworkError, FcOutcomeUnknownError, FcTimeoutError, hint
 import { backoffDelayMs, isRetryable, parseRetryAfter, retryAfterDelayMs } from '../../src/fc/retry.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
 import { ACCOUNT_ID, closedPort, fcError, startFakeFc, type FakeFc, type Reply } from './client-fake-fc.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 const STS: Credentials = {
   accessKeyId: 'STS.FAILURE_TEST',
@@ -50,14 +51,7 @@ const client = (overrides: Partial<ConstructorParameters<typeof FcClient>[0]> = 
     ...overrides,
   });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise);
 
 /** A route: the POST/PUT gets `write`, a later GET of the function gets `read`. */
 const writeThenRead = (write: Reply, read: Reply) => (req: { method: string }) => (req.method === 'GET' ? read : write);

@@ -9,6 +9,7 @@ import { FcClient, type CodeUpload } from '../../src/fc/client.js';
 import { FcOutcomeUnknownError, FcTimeoutError } from '../../src/fc/errors.js';
 import type { Credentials, FunctionConfig } from '../../src/fc/types.js';
 import { ACCOUNT_ID, startFakeFc, type FakeFc } from './client-fake-fc.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 const KEY: Credentials = { accessKeyId: 'LTAI_TIMEOUT_TEST', accessKeySecret: 'timeout-test-secret' };
 const CONFIG: FunctionConfig = { functionName: 'hello', runtime: 'nodejs18', handler: 'index.handler' };
@@ -50,14 +51,7 @@ const client = (overrides: Partial<ConstructorParameters<typeof FcClient>[0]> = 
     ...overrides,
   });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise);
 
 /** The deploy below sends code from OSS: it never packages. */
 const unused = () => Promise.reject(new Error('not used'));
