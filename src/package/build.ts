@@ -44,6 +44,11 @@ export interface BuildInternals {
   streamMinBytes?: number;
   /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
   maxCompressedBytes?: number;
+  /**
+   * Entries per jszip batch (default 256); Infinity frames the whole zip in one jszip archive, as
+   * before batching (then nothing is copied from the cache: tests compare the bytes).
+   */
+  batchEntries?: number;
   /** The wall clock in nanoseconds, for the cache's racy-entry rule (tests move it). */
   nowNs?: () => bigint;
 }
@@ -191,7 +196,7 @@ async function buildInto(
         if (answer) return answer;
       }
     }
-    const reuse = cached && match && match.reusable > 0 && cached.verify() ? cached : undefined;
+    const reuse = cached && match && match.reusable > 0 && cached.verifyForReuse() ? cached : undefined;
     const writer = options.cache?.beginWrite(selection.root, options.runtime);
     // On disk without the cache: a temporary file of our own.
     const temp = destination.kind === 'disk' && !writer ? createTempZip(destination.tempDir) : undefined;
@@ -208,10 +213,13 @@ async function buildInto(
         internals,
         target,
         reuse && {
-          has: (entry) => entry.kind === 'file' && entry.size > 0 && reuse.reusableRow(entry) !== undefined,
-          take: (entry) => {
-            reused++;
-            return reuse.prepared(entry);
+          central: reuse.central,
+          path: reuse.path,
+          read: (buffer, offset, length, position) => reuse.read(buffer, offset, length, position),
+          rawEntry: (entry) => {
+            const raw = reuse.rawEntry(entry);
+            if (raw) reused++;
+            return raw;
           },
         },
       );
@@ -340,6 +348,7 @@ async function zipSelection(
     workers: internals.workers,
     useJszipDeflate: internals.useJszipDeflate,
     streamMinBytes: internals.streamMinBytes,
+    batchEntries: internals.batchEntries,
     maxCompressedBytes: internals.maxCompressedBytes,
     signal: options.signal,
     onFileDone: progress?.done,

@@ -33,8 +33,8 @@ import { fcwConfigDir } from '../core/config-dir.js';
 import { Crc64 } from './crc64.js';
 import { DEFLATE_LEVEL, type Prepared } from './prepare-queue.js';
 import type { SelectedEntry } from './select.js';
-import { readEntryData, readZipIndex, type IndexedEntry } from './zip-index.js';
-import { FileSink, JSZIP_INTERNALS_VERSION, type ZipSink } from './zip-writer.js';
+import { localHeaderMatches, readCentralDirectory, readEntryData, type IndexedEntry } from './zip-index.js';
+import { FileSink, JSZIP_INTERNALS_VERSION, type ReusedEntries, type ZipSink } from './zip-writer.js';
 
 /** Changes whenever the bytes a tree produces could change (writer, level, this layout). */
 export const CACHE_FORMAT = `fcw-package-cache/1 jszip-${JSZIP_INTERNALS_VERSION} deflate-${DEFLATE_LEVEL}`;
@@ -138,9 +138,11 @@ export interface CacheMatch {
 }
 
 /** A cached zip opened for one build: compared with the scan, verified, then read from. */
-export class CachedPackage {
+export class CachedPackage implements ReusedEntries {
   private index: Map<string, IndexedEntry> | undefined;
+  private centralBytes: Buffer | undefined;
   private verified = false;
+  private headersChecked = false;
 
   constructor(
     private readonly fd: number,
@@ -209,11 +211,106 @@ export class CachedPackage {
     return this.verified;
   }
 
+  /**
+   * verify(), and in the same read every entry's local header is checked against its central
+   * record (rawEntry's callers copy entries by the central directory's offsets). False when
+   * anything disagrees: the cache is then not used.
+   */
+  verifyForReuse(): boolean {
+    if (this.headersChecked) return true;
+    let entries: IndexedEntry[];
+    try {
+      entries = this.loadIndex();
+    } catch {
+      return false;
+    }
+    const central = this.centralBytes!;
+    const size = this.manifest.zipBytes;
+    const crc = new Crc64();
+    const chunk = Buffer.allocUnsafe(VERIFY_CHUNK);
+    let offset = 0;
+    let next = 0;
+    let previousEnd = 0;
+    while (offset < size) {
+      const n = this.readFully(chunk, Math.min(chunk.length, size - offset), offset);
+      if (n === 0) return false;
+      let usable = n;
+      // The headers this read holds whole; one cut by its end is checked at the start of the next.
+      for (; next < entries.length; next++) {
+        const entry = entries[next]!;
+        const at = entry.localOffset - offset;
+        if (at >= n) break;
+        if (entry.localOffset < previousEnd) return false; // out of order or overlapping
+        if (at + entry.localLength > n) {
+          if (at === 0) return false;
+          usable = at;
+          break;
+        }
+        if (!localHeaderMatches(chunk.subarray(0, n), at, central, entry)) return false;
+        previousEnd = entry.localOffset + entry.localLength + entry.compressedSize;
+      }
+      crc.update(chunk.subarray(0, usable));
+      offset += usable;
+    }
+    if (next !== entries.length || crc.digest() !== this.manifest.checksum) return false;
+    this.verified = true;
+    this.headersChecked = true;
+    return true;
+  }
+
+  /**
+   * Where `entry`'s zip entry is in the cached zip, if it can be copied as it is: its key is
+   * unchanged and trusted, and the central record agrees (name, size, method, mode). Only after
+   * verifyForReuse.
+   */
+  rawEntry(entry: SelectedEntry): IndexedEntry | undefined {
+    if (!this.headersChecked || !this.reusableRow(entry)) return undefined;
+    const indexed = this.index!.get(entry.path);
+    if (!indexed || indexed.uncompressedSize !== entry.size || (indexed.method !== 8 && indexed.method !== 0)) {
+      return undefined;
+    }
+    // External attributes: the Unix mode in the high 16 bits, as jszip writes it for a file.
+    const attributes = this.centralBytes!.readUInt32LE(indexed.centralOffset + 38);
+    return attributes === ((entry.mode & 0xffff) << 16) >>> 0 ? indexed : undefined;
+  }
+
+  /** The cached zip's central directory (rawEntry's offsets point into it). */
+  get central(): Buffer {
+    if (!this.centralBytes) throw new Error('CachedPackage: verifyForReuse() first');
+    return this.centralBytes;
+  }
+
+  get path(): string {
+    return this.zipPath;
+  }
+
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    return readSync(this.fd, buffer, offset, length, position);
+  }
+
+  private readFully(buffer: Buffer, length: number, position: number): number {
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buffer, got, length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  }
+
+  /** The central directory's entries, in the zip's order (read once). */
+  private loadIndex(): IndexedEntry[] {
+    const { entries, central } = readCentralDirectory(this.fd, this.manifest.zipBytes);
+    this.index = new Map(entries.map((e) => [e.name, e]));
+    this.centralBytes = central;
+    return entries;
+  }
+
   /** The cached compressed entry for `entry` (call only for entries reusableRow accepted, after verify). */
   prepared(entry: SelectedEntry): Prepared {
     if (!this.verified) throw new Error('CachedPackage: verify() first');
-    this.index ??= new Map(readZipIndex(this.fd, this.manifest.zipBytes).map((e) => [e.name, e]));
-    const indexed = this.index.get(entry.path);
+    if (!this.index) this.loadIndex();
+    const indexed = this.index!.get(entry.path);
     if (!indexed || indexed.uncompressedSize !== entry.size || (indexed.method !== 8 && indexed.method !== 0)) {
       throw new Error(`package cache: ${entry.path} is not in the cached zip as its manifest says`);
     }

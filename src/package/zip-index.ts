@@ -21,6 +21,15 @@ export interface IndexedEntry {
   /** Where the local header starts, and how long it is (header, name, extra field). */
   localOffset: number;
   localLength: number;
+  /** Where its record is in the central directory's bytes, and how long it is. */
+  centralOffset: number;
+  centralLength: number;
+}
+
+/** The entries, and the central directory's bytes they point into. */
+export interface ZipIndex {
+  entries: IndexedEntry[];
+  central: Buffer;
 }
 
 /** Thrown for anything that is not the zip we expect; the cache treats it as a miss. */
@@ -39,6 +48,11 @@ function readAt(fd: number, length: number, position: number): Buffer {
 
 /** The central directory of the zip open on `fd` (`size` bytes, written without a comment). */
 export function readZipIndex(fd: number, size: number): IndexedEntry[] {
+  return readCentralDirectory(fd, size).entries;
+}
+
+/** readZipIndex, keeping the central directory's bytes (the package cache copies records from them). */
+export function readCentralDirectory(fd: number, size: number): ZipIndex {
   if (size < EOCD_SIZE) throw new ZipIndexError('too short');
   const eocd = readAt(fd, EOCD_SIZE, size - EOCD_SIZE);
   if (eocd.readUInt32LE(0) !== EOCD_SIGNATURE) throw new ZipIndexError('no end record');
@@ -63,11 +77,13 @@ export function readZipIndex(fd: number, size: number): IndexedEntry[] {
       localOffset: cd.readUInt32LE(at + 42),
       // jszip writes the same extra fields in the local and the central header.
       localLength: LOCAL_HEADER_SIZE + nameLength + extraLength,
+      centralOffset: at,
+      centralLength: 46 + nameLength + extraLength + commentLength,
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
   if (at !== cd.length) throw new ZipIndexError('central directory length');
-  return entries;
+  return { entries, central: cd };
 }
 
 /** An entry's compressed bytes, after checking that its local header is where the index says. */
@@ -80,4 +96,20 @@ export function readEntryData(fd: number, entry: IndexedEntry): Buffer {
     throw new ZipIndexError('local header does not match');
   }
   return block.subarray(entry.localLength);
+}
+
+/**
+ * Whether the local header at `at` in `block` is the one `entry`'s central record describes. jszip
+ * writes the same 26 bytes (version, flags, method, time, date, CRC-32, sizes, name and extra
+ * lengths) after the local header's signature and after the central record's "version made by",
+ * and the same name and extra field in both: so they must be equal, byte for byte.
+ */
+export function localHeaderMatches(block: Buffer, at: number, central: Buffer, entry: IndexedEntry): boolean {
+  if (at + entry.localLength > block.length || block.readUInt32LE(at) !== LOCAL_SIGNATURE) return false;
+  const c = entry.centralOffset;
+  const namesLength = entry.localLength - LOCAL_HEADER_SIZE;
+  return (
+    block.compare(central, c + 6, c + 32, at + 4, at + 30) === 0 &&
+    block.compare(central, c + 46, c + 46 + namesLength, at + 30, at + entry.localLength) === 0
+  );
 }

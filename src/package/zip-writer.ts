@@ -23,6 +23,8 @@ import { WorkerQueue, workersAvailable } from './worker-queue.js';
 import { readEntry } from './read-file.js';
 import { prepareLarge, STREAM_MIN_BYTES } from './read-large.js';
 import type { SelectedEntry } from './select.js';
+import { CentralDirectory, RawCopier, type RawSource } from './zip-splice.js';
+import type { IndexedEntry } from './zip-index.js';
 
 /** Every entry's date. DOS dates start in 1980; a later fixed date survives any time zone shift. */
 export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
@@ -118,6 +120,7 @@ export function zipSizeBound(entries: SelectedEntry[]): number {
 
 /** Where the zip's bytes go as jszip produces them. */
 export interface ZipSink {
+  /** Must be done with `chunk` when it returns: the writer reuses its buffers. */
   write(chunk: Uint8Array): void;
   /** Called once after the last chunk; returns the zip when the sink keeps it in memory. */
   close(): Buffer | undefined;
@@ -275,15 +278,33 @@ function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
   return entry.kind === 'file' && entry.size >= (options.streamMinBytes ?? STREAM_MIN_BYTES);
 }
 
-/** Files whose compressed entry is already known (the package cache): taken as they are, never read. */
-export interface ReusedEntries {
-  has(entry: SelectedEntry): boolean;
-  take(entry: SelectedEntry): Prepared;
+/**
+ * Files whose zip entry the previous zip (the package cache) already holds: copied from it as they
+ * are, local header and data, never read, compressed or framed by jszip.
+ */
+export interface ReusedEntries extends RawSource {
+  /** Where `entry`'s bytes are in the previous zip, when they can be copied as they are. */
+  rawEntry(entry: SelectedEntry): IndexedEntry | undefined;
 }
+
+/**
+ * Entries per jszip archive. jszip keeps several objects per entry (its file object, workers,
+ * stream info, the central record as a string) until its archive is finished: about 4 KB each,
+ * 46 MB for 11,500 entries in one archive. Framed in batches, only one batch's are alive.
+ */
+export const BATCH_ENTRIES = 256;
+/** ... and at most about this many bytes of files per batch (a batch's progress and cancel points). */
+export const BATCH_BYTES = 16 * 1024 * 1024;
 
 export interface WriteZipOptions extends Omit<QueueOptions, 'onTaken'> {
   reuse?: ReusedEntries;
-  /** Files at least this big are streamed (default STREAM_MIN_BYTES; tests lower it). */
+  /**
+   * Entries per jszip batch (default BATCH_ENTRIES). Infinity frames the whole zip in one jszip
+   * archive ended by jszip itself (what fcw did before batches; tests compare the two), and
+   * reuses nothing.
+   */
+  batchEntries?: number;
+  /** Files streamed through deflate from this size (default STREAM_MIN_BYTES; tests lower it). */
   streamMinBytes?: number;
   /** A streamed file compressing to more than this is refused (default: FC's OSS limit). */
   maxCompressedBytes?: number;
@@ -304,13 +325,32 @@ export interface ZipOutput {
   checksum: string;
 }
 
+/**
+ * The order jszip writes entries in: it keeps them in a plain object, whose keys that are array
+ * indices ("9", "10": a top-level file named by a number) come first, in numeric order, before
+ * the others in insertion order. A batched zip must follow it to be the same bytes as one archive.
+ */
+export function inJszipOrder(entries: SelectedEntry[]): SelectedEntry[] {
+  const isIndex = (e: SelectedEntry) =>
+    e.kind !== 'dir' && /^(0|[1-9][0-9]{0,9})$/.test(e.path) && Number(e.path) < 2 ** 32 - 1;
+  const indices = entries.filter(isIndex);
+  if (indices.length === 0) return entries;
+  indices.sort((a, b) => Number(a.path) - Number(b.path));
+  return [...indices, ...entries.filter((e) => !isIndex(e))];
+}
+
 export async function writeZip(entries: SelectedEntry[], options: WriteZipOptions = {}): Promise<ZipOutput> {
   const native = !options.useJszipDeflate && nativePathAvailable();
-  // Streamed and reused files are not read by the queues: jszip asks for them when it reaches them.
-  const queued = (e: SelectedEntry) =>
-    e.kind === 'file' && e.size > 0 && !streamed(e, options) && !options.reuse?.has(e);
-  const fileJobs = entries.filter(queued);
-  const jobs = native ? fileJobs : [];
+  const batchEntries = options.batchEntries ?? BATCH_ENTRIES;
+  const batched = native && Number.isFinite(batchEntries);
+  // Also for one archive: the queues hand files over in the order jszip asks for them.
+  const ordered = inJszipOrder(entries);
+  const reuse = batched ? options.reuse : undefined;
+  const raw = reuse && ordered.map((e) => (e.kind === 'file' && e.size > 0 ? reuse.rawEntry(e) : undefined));
+  // Streamed and reused files are not read by the queues: jszip asks for streamed ones when it reaches them.
+  const queued = (e: SelectedEntry, i: number) =>
+    e.kind === 'file' && e.size > 0 && !streamed(e, options) && raw?.[i] === undefined;
+  const jobs = native ? ordered.filter(queued) : [];
   const jobBytes = jobs.reduce((sum, e) => sum + e.size, 0);
   const workers =
     options.useWorkers ??
@@ -320,25 +360,78 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
   const queue: FileQueue = workers
     ? new WorkerQueue(jobs, { ...options, onTaken: options.onFileDone })
     : new PrepareQueue(jobs, { ...options, onTaken: options.onFileDone });
-  // Start compressing now: building jszip's entries for a big tree takes a while (and most of the
-  // main thread's garbage collection), and the workers can fill their window meanwhile.
+  // Start compressing now: framing the first entries takes a while, and the workers can fill
+  // their window meanwhile.
   queue.start();
+  const sink = options.sink ?? memorySinkFor(entries);
+  const tap = new ChecksumTap(sink);
+  const adder = new EntryAdder(options, native, queue);
   try {
-    return await writeWithQueue(entries, options, native, queue);
+    if (batched) await writeBatched(ordered, raw, batchEntries, options, adder, tap);
+    else {
+      const archive = new JSZip();
+      for (const entry of ordered) adder.add(archive, entry);
+      await generate(archive, native, tap);
+    }
   } finally {
     await queue.close?.();
   }
+  const zip = sink.close();
+  return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
 }
 
-async function writeWithQueue(
-  entries: SelectedEntry[],
+/**
+ * The zip as a sequence of pieces: runs of reused entries copied raw from the previous zip, and
+ * batches of the others, each framed by its own jszip archive whose offsets start where the zip
+ * is; then the central directory of all of them and the end record (zip-splice.ts says why).
+ * The bytes are those of one jszip archive of all the entries.
+ */
+async function writeBatched(
+  ordered: SelectedEntry[],
+  raw: (IndexedEntry | undefined)[] | undefined,
+  batchEntries: number,
   options: WriteZipOptions,
-  native: boolean,
-  queue: FileQueue,
-): Promise<ZipOutput> {
-  const archive = new JSZip();
-  let jobIndex = 0;
-  for (const entry of entries) {
+  adder: EntryAdder,
+  tap: ChecksumTap,
+): Promise<void> {
+  const directory = new CentralDirectory();
+  const copier = options.reuse && raw?.some((r) => r !== undefined) ? new RawCopier(options.reuse) : undefined;
+  const write = (chunk: Uint8Array) => tap.write(chunk);
+  let i = 0;
+  while (i < ordered.length) {
+    if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
+    let j = i;
+    if (copier && raw?.[i]) {
+      while (j < ordered.length && raw[j]) j++;
+      copier.copy(raw.slice(i, j) as IndexedEntry[], tap.bytes, write, directory);
+      for (let k = i; k < j; k++) options.onFileDone?.(ordered[k]!);
+    } else {
+      const archive = new JSZip();
+      let bytes = 0;
+      while (j < ordered.length && !raw?.[j] && j - i < batchEntries && (j === i || bytes < BATCH_BYTES)) {
+        bytes += ordered[j]!.size;
+        adder.add(archive, ordered[j]!);
+        j++;
+      }
+      await generate(archive, true, tap, { offset: tap.bytes, directory });
+    }
+    i = j;
+  }
+  directory.writeTo(write, tap.bytes);
+}
+
+/** Adds entries to a jszip archive, each as jszip will ask for its bytes: queued, streamed, or read now. */
+class EntryAdder {
+  private jobIndex = 0;
+
+  constructor(
+    private readonly options: WriteZipOptions,
+    private readonly native: boolean,
+    private readonly queue: FileQueue,
+  ) {}
+
+  add(archive: JSZip, entry: SelectedEntry): void {
+    const { options, native, queue } = this;
     const common = { date: FIXED_DATE, unixPermissions: entry.mode, createFolders: false, binary: true };
     if (entry.kind === 'dir') {
       archive.file(`${entry.path}/`, null, { ...common, dir: true });
@@ -350,14 +443,6 @@ async function writeWithQueue(
       readEntry(entry, options.fs); // still proves it exists, is readable and is still empty
       archive.file(entry.path, '', { ...common, compression: 'STORE' });
       options.onFileDone?.(entry);
-    } else if (native && options.reuse?.has(entry)) {
-      const reuse = options.reuse;
-      const load = async () => {
-        const prepared = reuse.take(entry);
-        options.onFileDone?.(entry);
-        return prepared;
-      };
-      archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
     } else if (native && streamed(entry, options)) {
       const load = async () => {
         if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
@@ -368,9 +453,12 @@ async function writeWithQueue(
       };
       archive.file(entry.path, lazyBytes(load, entry.size), { ...common, compression: 'DEFLATE' });
     } else if (native) {
-      const index = jobIndex++;
-      const data = new PreparedObject(() => queue.take(index), entry.size) as unknown as Uint8Array;
-      archive.file(entry.path, data, { ...common, compression: 'DEFLATE' });
+      const index = this.jobIndex++;
+      archive.file(
+        entry.path,
+        lazyBytes(() => queue.take(index), entry.size),
+        { ...common, compression: 'DEFLATE' },
+      );
     } else {
       archive.file(entry.path, readEntry(entry, options.fs), {
         ...common,
@@ -380,14 +468,15 @@ async function writeWithQueue(
       options.onFileDone?.(entry);
     }
   }
-  const sink = options.sink ?? memorySinkFor(entries);
-  const tap = new ChecksumTap(sink);
-  await generate(archive, native, tap);
-  const zip = sink.close();
-  return { zip, zipBytes: tap.bytes, checksum: tap.crc.digest() };
 }
 
-function generate(archive: JSZip, native: boolean, tap: ChecksumTap): Promise<void> {
+/** Where a batch's zip starts, and where its central records go instead of its own end. */
+interface Splice {
+  offset: number;
+  directory: CentralDirectory;
+}
+
+function generate(archive: JSZip, native: boolean, tap: ChecksumTap, splice?: Splice): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const stream = archive.generateInternalStream({
       type: 'nodebuffer',
@@ -396,7 +485,17 @@ function generate(archive: JSZip, native: boolean, tap: ChecksumTap): Promise<vo
       streamFiles: false,
     });
     const zipWorker = native ? zipFileWorkerOf(stream) : undefined;
-    if (zipWorker) {
+    if (splice) {
+      if (!zipWorker) throw new Error(`jszip ${JSZIP_INTERNALS_VERSION}'s ZipFileWorker was not found`);
+      // Each entry's local-header offset is computed from bytesWritten (its openedSource), so
+      // starting there puts this batch's offsets where its bytes will be in the whole zip.
+      zipWorker.bytesWritten = splice.offset;
+      // Its flush writes the central records and an end record for this batch alone: instead,
+      // hand the records over (the writer ends the zip once, after every batch).
+      zipWorker.flush = function flush(this: { dirRecords: (string | Uint8Array)[] }) {
+        for (const record of this.dirRecords) splice.directory.add(record);
+      };
+    } else if (zipWorker) {
       avoidQuadraticShift(zipWorker);
       compactDirRecords(zipWorker);
     }
