@@ -218,7 +218,7 @@ async function buildInto(
           read: (buffer, offset, length, position) => reuse.read(buffer, offset, length, position),
           rawEntry: (entry) => {
             const raw = reuse.rawEntry(entry);
-            if (raw) reused++;
+            if (raw && entry.kind === 'file' && entry.size > 0) reused++;
             return raw;
           },
         },

@@ -260,18 +260,20 @@ export class CachedPackage implements ReusedEntries {
 
   /**
    * Where `entry`'s zip entry is in the cached zip, if it can be copied as it is: its key is
-   * unchanged and trusted, and the central record agrees (name, size, method, mode). Only after
+   * unchanged and trusted, and the central record agrees (name, size, method, mode). Folders and
+   * symlinks too: their entries are their name, mode and target. Only after
    * verifyForReuse.
    */
   rawEntry(entry: SelectedEntry): IndexedEntry | undefined {
     if (!this.headersChecked || !this.reusableRow(entry)) return undefined;
-    const indexed = this.index!.get(entry.path);
-    if (!indexed || indexed.uncompressedSize !== entry.size || (indexed.method !== 8 && indexed.method !== 0)) {
-      return undefined;
-    }
-    // External attributes: the Unix mode in the high 16 bits, as jszip writes it for a file.
+    const dir = entry.kind === 'dir';
+    const indexed = this.index!.get(dir ? `${entry.path}/` : entry.path);
+    const deflatable = entry.kind === 'file' && entry.size > 0;
+    if (!indexed || indexed.uncompressedSize !== (dir ? 0 : entry.size)) return undefined;
+    if (indexed.method !== 0 && !(deflatable && indexed.method === 8)) return undefined;
+    // External attributes: the Unix mode in the high 16 bits, and DOS's folder bit, as jszip writes them.
     const attributes = this.centralBytes!.readUInt32LE(indexed.centralOffset + 38);
-    return attributes === ((entry.mode & 0xffff) << 16) >>> 0 ? indexed : undefined;
+    return attributes === (((entry.mode & 0xffff) << 16) | (dir ? 0x10 : 0)) >>> 0 ? indexed : undefined;
   }
 
   /** The cached zip's central directory (rawEntry's offsets point into it). */

@@ -279,8 +279,8 @@ function streamed(entry: SelectedEntry, options: WriteZipOptions): boolean {
 }
 
 /**
- * Files whose zip entry the previous zip (the package cache) already holds: copied from it as they
- * are, local header and data, never read, compressed or framed by jszip.
+ * Entries the previous zip (the package cache) already holds: copied from it as they are, local
+ * header and data, never read, compressed or framed by jszip.
  */
 export interface ReusedEntries extends RawSource {
   /** Where `entry`'s bytes are in the previous zip, when they can be copied as they are. */
@@ -346,7 +346,8 @@ export async function writeZip(entries: SelectedEntry[], options: WriteZipOption
   // Also for one archive: the queues hand files over in the order jszip asks for them.
   const ordered = inJszipOrder(entries);
   const reuse = batched ? options.reuse : undefined;
-  const raw = reuse && ordered.map((e) => (e.kind === 'file' && e.size > 0 ? reuse.rawEntry(e) : undefined));
+  // An empty file is still opened (it proves it exists, is readable and is still empty): framed by jszip.
+  const raw = reuse && ordered.map((e) => (e.kind === 'file' && e.size === 0 ? undefined : reuse.rawEntry(e)));
   // Streamed and reused files are not read by the queues: jszip asks for streamed ones when it reaches them.
   const queued = (e: SelectedEntry, i: number) =>
     e.kind === 'file' && e.size > 0 && !streamed(e, options) && raw?.[i] === undefined;
@@ -404,7 +405,7 @@ async function writeBatched(
     if (copier && raw?.[i]) {
       while (j < ordered.length && raw[j]) j++;
       copier.copy(raw.slice(i, j) as IndexedEntry[], tap.bytes, write, directory);
-      for (let k = i; k < j; k++) options.onFileDone?.(ordered[k]!);
+      for (let k = i; k < j; k++) if (ordered[k]!.kind !== 'dir') options.onFileDone?.(ordered[k]!);
     } else {
       const archive = new JSZip();
       let bytes = 0;
