@@ -160,8 +160,12 @@ export class CachedPackage implements ReusedEntries {
     return this.manifest.zipBytes;
   }
 
+  /** Entries changed before this (nanoseconds) are trusted: older than the racy window at the cached scan. */
+  private trustedBefore: bigint | undefined;
+
   private trusted(row: KeyRow): boolean {
-    return BigInt(row[5]) < BigInt(this.manifest.scanStartNs) - RACY_WINDOW_NS;
+    this.trustedBefore ??= BigInt(this.manifest.scanStartNs) - RACY_WINDOW_NS;
+    return BigInt(row[5]) < this.trustedBefore;
   }
 
   /** The cached entry `entry` may take its bytes from, if its key is unchanged and not racy. */
