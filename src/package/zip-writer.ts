@@ -403,9 +403,16 @@ async function writeBatched(
     if (options.signal?.aborted) throw new CancelledError('Packaging was cancelled.');
     let j = i;
     if (copier && raw?.[i]) {
-      while (j < ordered.length && raw[j]) j++;
+      // Copied synchronously, so in runs as long as a batch, with a turn of the event loop after
+      // each: progress is drawn and a cancel is seen while a large tree is copied.
+      let bytes = 0;
+      while (j < ordered.length && raw[j] && j - i < batchEntries && (j === i || bytes < BATCH_BYTES)) {
+        bytes += raw[j]!.localLength + raw[j]!.compressedSize;
+        j++;
+      }
       copier.copy(raw.slice(i, j) as IndexedEntry[], tap.bytes, write, directory);
       for (let k = i; k < j; k++) if (ordered[k]!.kind !== 'dir') options.onFileDone?.(ordered[k]!);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     } else {
       const archive = new JSZip();
       let bytes = 0;

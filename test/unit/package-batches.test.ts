@@ -125,6 +125,22 @@ describe('entries copied raw from the cached zip', () => {
     }
   });
 
+  it('cancelling while unchanged entries are copied stops the build', async () => {
+    await cached();
+    writeFileSync(path.join(root, 'ünï/café.js'), 'changed, and last in the zip');
+    const controller = new AbortController();
+    let files = 0;
+    const onProgress = (p: { phase: string }) => {
+      if (p.phase === 'zip' && ++files === 2) controller.abort();
+    };
+    const build = buildPackage(
+      { root, cache, signal: controller.signal, onProgress },
+      { ...LATER, batchEntries: 3, progressEveryMs: 0 },
+    );
+    await expect(build).rejects.toBeInstanceOf(CancelledError);
+    expect(files).toBeLessThanOrEqual(3); // one run of at most 3 entries after the abort, not the rest
+  });
+
   it('an entry larger than one read, and runs longer than one read, are copied whole', async () => {
     // 5 MB of noise is stored as it is: one entry bigger than the copier's 4 MB buffer.
     writeFileSync(path.join(root, 'assets/huge.bin'), noise(5 * 1024 * 1024, 11));
