@@ -9,6 +9,7 @@ import { initialState, type WizardState } from '../wizard/state.js';
 import { INPUT_STEPS, STEPS } from '../wizard/steps.js';
 import { WizardContext, type Session, type UiOptions, type WizardContextValue } from './context.js';
 import { Header } from './Header.js';
+import { useRedrawOnResize } from './hooks/use-redraw-on-resize.js';
 import type { WizardServices } from './services.js';
 import { TargetStep } from './steps/TargetStep.js';
 import { ServiceStep } from './steps/ServiceStep.js';
@@ -64,6 +65,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const sessionRef = useRef<Session>(given ?? { controllers: new Set() });
   const backHandler = useRef<(() => boolean) | undefined>(undefined);
   const exited = useRef(false);
+  useRedrawOnResize();
 
   const exit = useCallback(
     (code: number) => {

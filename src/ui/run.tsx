@@ -15,29 +15,11 @@ export interface WizardFlags {
   accountId?: string;
 }
 
-/**
- * When the terminal gets narrower, the terminal re-wraps the frame already drawn into more rows than
- * Ink counted, and Ink's erase (by its own line count) leaves the top rows, such as the header, behind
- * above the new frame. Clearing the screen first, and putting the cursor home, leaves nothing stale.
- * Registered before Ink's own listener, so Ink draws its fresh frame after the clear.
- */
-function clearScreenOnShrink(stdout: NodeJS.WriteStream): () => void {
-  let width = stdout.columns ?? 0;
-  const onResize = () => {
-    const now = stdout.columns ?? 0;
-    if (now < width) stdout.write('\u001B[2J\u001B[H');
-    width = now;
-  };
-  stdout.on('resize', onResize);
-  return () => stdout.off('resize', onResize);
-}
-
 export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   const services = createRealServices(io, flags);
   const session: Session = { controllers: new Set() };
   // NO_COLOR (any non-empty value, no-color.org) turns colour off; so does FORCE_COLOR=0.
   const color = !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
-  const stopClearingOnShrink = clearScreenOnShrink(io.stdout as NodeJS.WriteStream);
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const instance = render(
@@ -53,7 +35,6 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
     },
   );
   const code = await exited;
-  stopClearingOnShrink();
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
   for (const controller of session.controllers) controller.abort();
