@@ -99,8 +99,11 @@ export type EndpointProbe = { reachable: true; sandbox?: ServedSandbox } | { rea
 /** What `fcw serve` says about itself, and the local key with the id it expects when one is found. */
 export interface ServedSandbox {
   accountId: string;
+  /** The key id it takes (never the secret); every other key is refused. */
   accessKeyId?: string;
   key?: FoundCredentials;
+  /** Without `key`: the key files looked in and the id each held (masked), for the message. */
+  looked?: string[];
 }
 
 export interface WizardServices {
