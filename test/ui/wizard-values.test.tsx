@@ -49,6 +49,21 @@ describe('Esc keeps every value', () => {
   });
 });
 
+describe('Esc on the first step', () => {
+  it('from the endpoint field back to the menu: Custom endpoint stays highlighted, the URL as typed', async () => {
+    // No cloud key and no --endpoint: the menu starts on Local sandbox.
+    const app = renderApp(fakeServices());
+    await waitForFrame(app, '❯ Local sandbox');
+    await press(app, KEY.down, '❯ Custom endpoint');
+    await press(app, KEY.enter, 'Endpoint URL:');
+    await type(app, 'http://127.0.0.1:9777');
+    const menu = await press(app, KEY.esc, 'Where should the function go?');
+    expect(menu).toContain('❯ Custom endpoint');
+    const field = await press(app, KEY.enter, 'Endpoint URL:');
+    expect(field).toContain('Endpoint URL: http://127.0.0.1:9777');
+  });
+});
+
 describe('defaults are placeholders', () => {
   const atCode = () =>
     stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] });

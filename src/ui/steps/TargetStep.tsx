@@ -12,7 +12,7 @@ import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { EndpointField } from './EndpointField.js';
-import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
+import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu, type TargetChoice } from './TargetMenus.js';
 import { maskKeyId } from '../../core/key-id.js';
 import { keysWithId, typedKeyIdProblem } from '../../wizard/served-key.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
@@ -25,6 +25,8 @@ export function TargetStep() {
   const previous = state.target;
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
+  // What was picked on the menu in this visit: Esc from its sub-screens comes back to it highlighted.
+  const [picked, setPicked] = useState<TargetChoice | undefined>();
   const [region, setRegion] = useState(previous?.region ?? defaults.region ?? '');
   const [endpoint, setEndpoint] = useState(
     previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''),
@@ -100,9 +102,10 @@ export function TargetStep() {
         key={phase}
         cloudCreds={cloudCreds}
         profileCount={found.profiles.length}
-        initialValue={previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
+        initialValue={picked ?? previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
         failure={failure}
         onSelect={(choice) => {
+          setPicked(choice);
           if (choice === 'profile') return go('profiles');
           setKind(choice);
           if (choice === 'cloud') go('region');
