@@ -77,6 +77,18 @@ describe('limits', () => {
     await press(app, KEY.esc, /❯ 1024 MB/);
   });
 
+  it('memory: Enter on the emptied field takes the default the rule shows, as other fields do', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    await press(app, KEY.down, '❯ 192 MB');
+    await press(app, '3', 'Memory (MB): 3');
+    const empty = await press(app, KEY.backspace, /Memory \(MB\): 128 +\(default: Enter uses it/);
+    expect(empty).toContain('default: 128');
+    expect(empty).not.toContain('is required');
+    const next = await press(app, KEY.enter, 'Timeout (s):');
+    expect(next).toContain('Memory (MB): 128');
+  });
+
   it('a timeout that is not a number says what was typed and the rule, not NaN', async () => {
     const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
     await waitForFrame(app, '❯ 128 MB');
