@@ -2,8 +2,8 @@
 // whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
 // component, remounted by key, so only the current step's inputs listen (every active useInput
 // sees every key: docs/terminal-notes.md, 5).
-import { useCallback, useMemo, useReducer, useRef } from 'react';
-import { Box, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { Box, useInput, type DOMElement } from 'ink';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
 import { initialState, type WizardState } from '../wizard/state.js';
 import { INPUT_STEPS, STEPS } from '../wizard/steps.js';
@@ -66,6 +66,10 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const backHandler = useRef<(() => boolean) | undefined>(undefined);
   const exited = useRef(false);
   useRedrawOnResize();
+  const frame = useRef<DOMElement>(null);
+  useEffect(() => {
+    sessionRef.current.frame = frame.current ?? undefined;
+  }, []);
 
   const exit = useCallback(
     (code: number) => {
@@ -100,7 +104,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const stepNumber = index >= 0 ? index + 1 : INPUT_STEPS.length + 1;
   return (
     <WizardContext.Provider value={value}>
-      <Box flexDirection="column">
+      <Box ref={frame} flexDirection="column">
         <Header
           target={state.target}
           step={Math.min(stepNumber, INPUT_STEPS.length + 1)}

@@ -1,7 +1,7 @@
 // Renders the wizard on the terminal and waits for its exit code. The only place the wizard ends:
 // <App> calls onExit once with a code of the EXIT table (done, failed or cancelled), we unmount, close what the session
 // opened (the in-process sandbox), and hand the code to main.
-import { render } from 'ink';
+import { measureElement, render } from 'ink';
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../core/errors.js';
 import { App } from './App.js';
@@ -13,6 +13,17 @@ export interface WizardFlags {
   endpoint?: string;
   region?: string;
   accountId?: string;
+}
+
+/**
+ * Ink ends a frame with a newline unless the frame fills the screen (its height reaches the rows);
+ * then the cursor stays at the end of the frame's last line, and what follows (`fcw: cancelled.`,
+ * the shell's prompt) would be written on that line. End it.
+ */
+function endLastLine(stdout: NodeJS.WriteStream, frameRows: number | undefined): void {
+  if (stdout.isTTY && frameRows !== undefined && stdout.rows !== undefined && frameRows >= stdout.rows) {
+    stdout.write('\n');
+  }
 }
 
 export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
@@ -35,8 +46,11 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
     },
   );
   const code = await exited;
+  // The frame on screen now is the last one: unmounting draws it once more, unchanged.
+  const frameRows = session.frame ? measureElement(session.frame).height : undefined;
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
+  endLastLine(io.stdout as NodeJS.WriteStream, frameRows);
   for (const controller of session.controllers) controller.abort();
   await session.connection?.close().catch(() => undefined);
   if (code === EXIT.cancelled) io.stderr.write('fcw: cancelled.\n');

@@ -2,42 +2,14 @@
 // screen: a terminal re-wraps (and some re-join) the lines already drawn and scrolls or pulls back
 // rows as its height changes, so erasing by Ink's own line count can leave a stale header above
 // the frame or a second copy of it. Ink itself clears only when the width shrinks.
-import { EventEmitter } from 'node:events';
 import { act } from 'react';
 import { render } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
+import { FakeKeyboard, FakeTerminal } from './fake-terminal.js';
 import { fakeServices, waitForFrame } from './helpers.js';
 
 const CLEAR = '\u001B[2J\u001B[H';
-
-/** A terminal as Ink sees it: a TTY whose size the test sets, recording every write. */
-class FakeTerminal extends EventEmitter {
-  isTTY = true;
-  columns = 120;
-  rows = 40;
-  written = '';
-  write = (data: string) => {
-    this.written += data;
-    return true;
-  };
-  resize(columns: number, rows: number) {
-    this.columns = columns;
-    this.rows = rows;
-    this.emit('resize');
-  }
-}
-
-class FakeKeyboard extends EventEmitter {
-  isTTY = true;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => null;
-}
 
 let unmount: (() => void) | undefined;
 afterEach(() => {
