@@ -137,6 +137,8 @@ export interface WizardServices {
     handler: string,
     field?: 'handler' | 'initializer',
   ): Promise<HandlerCheckResult>;
+  /** The first default sample folder name that is free here (absent or empty); the plain default without it. */
+  freeSampleDir?(runtime: string): Promise<string>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
   /**

@@ -87,6 +87,16 @@ describe('defaults are placeholders', () => {
     expect(log.calls).toContain('sample nodejs20 tmp/mine');
   });
 
+  it('the sample folder offered is a free one: an earlier run filled the default', async () => {
+    const log = { calls: [] as string[] };
+    const services = fakeServices({ freeSampleDir: async (runtime) => `fcw-sample-${runtime}-2` }, log);
+    const app = renderApp(services, { initial: atCode() });
+    await toSample(app);
+    await waitForFrame(app, 'New folder for the sample: fcw-sample-nodejs20-2  (default: Enter uses it');
+    await press(app, KEY.enter, 'Handler:');
+    expect(log.calls).toContain('sample nodejs20 fcw-sample-nodejs20-2');
+  });
+
   it('Tab or → puts the default in the field to edit; Enter on the empty field takes it', async () => {
     for (const accept of ['\t', KEY.right]) {
       const log = { calls: [] as string[] };

@@ -62,7 +62,19 @@ function PackageCode() {
   const [bucket, setBucket] = useDraft('code.bucket', code?.kind === 'oss' ? code.bucket : '');
   const [object, setObject] = useDraft('code.object', code?.kind === 'oss' ? code.object : '');
   const [sampleDir, setSampleDir] = useDraft(`code.sampleDir:${runtime}`, '');
-  const sampleTarget = sampleDir.trim() || defaultSampleDir(runtime);
+  // The default folder, or the first free one after it when an earlier run filled it.
+  const [sampleDefault, setSampleDefault] = useState(defaultSampleDir(runtime));
+  useEffect(() => {
+    let live = true;
+    services.freeSampleDir?.(runtime).then(
+      (dir) => live && setSampleDefault(dir),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [services, runtime]);
+  const sampleTarget = sampleDir.trim() || sampleDefault;
   const [scan, runScan] = useTask<ScanSummary>();
   const [load, runLoad] = useTask<BuiltPackage>();
   const [sample, runSample] = useTask<void>();
@@ -235,7 +247,7 @@ function PackageCode() {
       label="New folder for the sample"
       value={sampleDir}
       onChange={setSampleDir}
-      suggestion={defaultSampleDir(runtime)}
+      suggestion={sampleDefault}
       rule={`relative to ${services.cwd}; must not exist yet or be empty`}
       check={(v) => (v.trim() ? undefined : 'required')}
       onSubmit={(v) =>
