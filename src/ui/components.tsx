@@ -6,6 +6,7 @@ import InkSpinner from 'ink-spinner';
 import type { ValidationIssue } from '../fc/validate.js';
 import type { ErrorView } from '../wizard/state.js';
 import { visibleWindow } from '../wizard/filter.js';
+import { shownCode } from '../wizard/errors.js';
 import { useWizard } from './context.js';
 import { TextField } from './TextField.js';
 import { isEnter } from './text-edit.js';
@@ -215,10 +216,12 @@ export function ErrorPanel({ error, title }: { error: ErrorView; title?: string 
       <Text color={color('red')} bold wrap="wrap">
         ✗ {title ?? 'The service answered with an error'}
       </Text>
-      <Text wrap="wrap">
-        {'  '}code: {error.code}
-        {error.status ? ` (HTTP ${error.status})` : ''}
-      </Text>
+      {shownCode(error) && (
+        <Text wrap="wrap">
+          {'  '}code: {error.code}
+          {error.status ? ` (HTTP ${error.status})` : ''}
+        </Text>
+      )}
       <Text wrap="wrap">
         {'  '}message: {error.message}
       </Text>

@@ -1,6 +1,7 @@
 // Values typed on a step stay until the person changes them: Esc back and forward again shows the
 // description, the environment variables and a handler as they were left, submitted or not.
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { fakeServices, KEY, press, renderApp, stateAt, type, waitForFrame } from './helpers.js';
 
 const CTRL_U = '\u0015';
@@ -217,5 +218,25 @@ describe('function name', () => {
     expect(frame).toMatch(/^ {2}hello\s/m);
     expect(frame).toMatch(/^ {2}helper\s/m);
     expect(frame).not.toMatch(/^ {2}other\s/m);
+  });
+});
+
+describe('an error of fcw itself (not the service)', () => {
+  it('shows its message and hint, without the name of its class as a code', async () => {
+    const services = fakeServices({
+      async writeSample() {
+        throw new UsageError('/w/fcw-sample-nodejs20 already exists and is not empty.', 'Give another folder name.');
+      },
+    });
+    const app = renderApp(services, {
+      initial: stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] }),
+    });
+    await waitForFrame(app, 'A folder');
+    for (let i = 0; i < 3; i++) await press(app, KEY.down);
+    await press(app, KEY.enter, 'New folder for the sample');
+    const frame = await press(app, KEY.enter, 'Could not write the sample');
+    expect(frame).toContain('message: /w/fcw-sample-nodejs20 already exists and is not empty.');
+    expect(frame).toContain('hint: Give another folder name.');
+    expect(frame).not.toContain('UsageError');
   });
 });
