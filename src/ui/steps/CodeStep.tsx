@@ -76,7 +76,9 @@ function PackageCode() {
   }, [services, runtime]);
   const sampleTarget = sampleDir.trim() || sampleDefault;
   const [scan, runScan] = useTask<ScanSummary>();
-  const [load, runLoad] = useTask<BuiltPackage>();
+  const [load, runLoad, resetLoad] = useTask<BuiltPackage>();
+  // What was picked on the menu in this visit: Esc from its field comes back to it highlighted.
+  const [picked, setPicked] = useState<Kind | undefined>();
   const [sample, runSample] = useTask<void>();
   const [, runSubmitScan] = useTask<void>();
   const settledFolder = useDebounced(folder || '.', 150);
@@ -106,21 +108,26 @@ function PackageCode() {
       },
     ];
     const initialValue: Kind | undefined =
-      code?.kind === 'folder'
+      picked ??
+      (code?.kind === 'folder'
         ? code.sample
           ? 'sample'
           : 'folder'
         : code?.kind === 'zip' || code?.kind === 'oss'
           ? code.kind
-          : undefined;
+          : undefined);
     return (
       <Box key={phase} flexDirection="column">
+        <Text>Where is the code?</Text>
         <Rule rule={FIELD_RULES.code.rule} />
         <Menu
           items={items}
           initialValue={initialValue}
           onSelect={(item) => {
             if (item.value === 'sample' && !canSample) return;
+            setPicked(item.value);
+            // A file that could not be used is said once, not again when the field is opened anew.
+            resetLoad();
             go(item.value);
           }}
         />
