@@ -4,6 +4,7 @@
 // sees every key: docs/terminal-notes.md, 5).
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, useInput, type DOMElement } from 'ink';
+import { cancelNote } from '../wizard/cancel-note.js';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
 import { initialState, type WizardState } from '../wizard/state.js';
 import { INPUT_STEPS, STEPS } from '../wizard/steps.js';
@@ -28,7 +29,8 @@ import { EXIT } from '../core/errors.js';
 export interface AppProps {
   services: WizardServices;
   options: UiOptions;
-  onExit: (code: number) => void;
+  /** `note`: said after "cancelled" (a write was already sent when Ctrl-C came). */
+  onExit: (code: number, note?: string) => void;
   /** Tests start on a later step; the wizard itself starts empty. */
   initial?: WizardState;
   /** The session to use (tests pre-connect it; the command closes what it holds on exit). */
@@ -72,11 +74,11 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   }, []);
 
   const exit = useCallback(
-    (code: number) => {
+    (code: number, note?: string) => {
       if (exited.current) return;
       exited.current = true;
       for (const c of sessionRef.current.controllers) c.abort();
-      onExit(code);
+      onExit(code, note);
     },
     [onExit],
   );
@@ -86,7 +88,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   useInput((input, key) => {
     // A Ctrl-C inside a chunk of other keys comes as a raw \x03 in `input`, not as key.ctrl.
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
-      exit(EXIT.cancelled);
+      exit(EXIT.cancelled, cancelNote(state));
       return;
     }
     if (key.escape) {

@@ -35,7 +35,7 @@ export interface WizardContextValue {
   options: UiOptions;
   session: Session;
   /** The one place the wizard ends: the command maps this to the exit code. */
-  exit: (code: number) => void;
+  exit: (code: number, note?: string) => void;
   /** A step may take Esc for itself (e.g. back from a sub-field); return true when handled. */
   backHandler: MutableRefObject<(() => boolean) | undefined>;
 }

@@ -33,8 +33,13 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   const color = !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  let exitNote: string | undefined;
+  const onExit = (code: number, note?: string) => {
+    exitNote = note;
+    resolveExit(code);
+  };
   const instance = render(
-    <App services={services} options={{ color, animation: flags.animation }} onExit={resolveExit} session={session} />,
+    <App services={services} options={{ color, animation: flags.animation }} onExit={onExit} session={session} />,
     {
       stdin: io.stdin as NodeJS.ReadStream,
       stdout: io.stdout as NodeJS.WriteStream,
@@ -53,6 +58,6 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   endLastLine(io.stdout as NodeJS.WriteStream, frameRows);
   for (const controller of session.controllers) controller.abort();
   await session.connection?.close().catch(() => undefined);
-  if (code === EXIT.cancelled) io.stderr.write('fcw: cancelled.\n');
+  if (code === EXIT.cancelled) io.stderr.write(exitNote ? `fcw: cancelled. ${exitNote}\n` : 'fcw: cancelled.\n');
   return code;
 }
