@@ -141,6 +141,8 @@ export interface FieldProps {
   /** A default shown while the field is empty; Enter on the empty field submits it (TextField). */
   suggestion?: string;
   isActive?: boolean;
+  /** Said after "is required" when Enter comes on the empty field, e.g. how to go on without a value. */
+  whenEmpty?: string;
   children?: ReactNode;
 }
 
@@ -186,7 +188,7 @@ export function Field(props: FieldProps) {
         </Text>
       ) : emptyRefused && props.value === '' ? (
         <Text color={color('red')} wrap="wrap">
-          ✗ {props.label} is required.
+          ✗ {props.label} is required.{props.whenEmpty ? ` ${props.whenEmpty}` : ''}
         </Text>
       ) : null}
       {props.children}
