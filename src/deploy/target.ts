@@ -18,7 +18,7 @@ import {
   type ResolvedCredentials,
 } from '../profiles/credentials.js';
 import type { CredentialSourceRef, ProfileTarget, TargetKind } from '../profiles/schema.js';
-import { credentialsPath, readSandboxKey } from '../sandbox/credentials.js';
+import { credentialsPath, readSandboxKey, SERVED_KEY_HINT } from '../sandbox/credentials.js';
 import { CREDENTIAL_CHOICES, credentialsFlag, parseCredentialChoice } from './credential-choice.js';
 
 export interface TargetFlags {
@@ -168,16 +168,21 @@ export interface LocalKey {
 
 /**
  * The local key whose id GET /sandbox-info names: the config dir's sandbox key, then the key file
- * the sandbox names (its --data directory). `looked` says what each file held when none matched.
+ * the sandbox names (its --data directory). `looked` says what each file held when none matched,
+ * each key id as `showId` writes it (the wizard masks them).
  */
-export function findServedKey(info: SandboxInfo, env: NodeJS.ProcessEnv): { key?: LocalKey; looked: string[] } {
+export function findServedKey(
+  info: SandboxInfo,
+  env: NodeJS.ProcessEnv,
+  showId: (id: string) => string = (id) => id,
+): { key?: LocalKey; looked: string[] } {
   const defaultKeyFile = credentialsPath(sandboxDataDir(env));
   const named = info.keyFile && path.resolve(info.keyFile) !== path.resolve(defaultKeyFile) ? [info.keyFile] : [];
   const looked: string[] = [];
   for (const file of [defaultKeyFile, ...named]) {
     const found = sandboxKeyAt(file);
     if (found?.credentials.accessKeyId === info.accessKeyId) return { key: found, looked };
-    looked.push(`${file} (${found ? `key id ${found.credentials.accessKeyId}` : 'no key'})`);
+    looked.push(`${file} (${found ? `key id ${showId(found.credentials.accessKeyId)}` : 'no key'})`);
   }
   return { looked };
 }
@@ -435,10 +440,7 @@ async function noSandboxKey(
   startHint?: string,
 ): Promise<UsageError> {
   const message = `No sandbox key for ${endpoint}: ${why}`;
-  const serveHint =
-    startHint ??
-    'For fcw serve, run it with the same FCW_CONFIG_DIR (its default data directory), ' +
-      'or with --data in a folder fcw can read.';
+  const serveHint = startHint ?? SERVED_KEY_HINT;
   const others = `--credentials ${CREDENTIAL_CHOICES}`;
   if (chosen) return new UsageError(message, `${serveHint} Or choose another source: ${others}.`);
   const cloud = await findCloudCredentials({ env: ctx.env, home: ctx.home, warn: ctx.deps.warn });

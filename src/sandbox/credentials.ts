@@ -38,6 +38,14 @@ export function credentialsPath(dataDir: string): string {
 }
 
 /**
+ * What makes the key of a running `fcw serve` readable to a client on this machine, said when the
+ * key id it expects is in no key file found here (by `fcw deploy` and by the wizard).
+ */
+export const SERVED_KEY_HINT =
+  'For fcw serve, run it with the same FCW_CONFIG_DIR (its default data directory), ' +
+  'or with --data in a folder fcw can read.';
+
+/**
  * The key pair and account id a sandbox keeps in `dataDir`, for a client that talks to it (a
  * deploy to `fcw serve`, the wizard's list of keys). Read only, never created here; undefined when
  * there is no usable key file. Synchronous: two small files, read once per command.

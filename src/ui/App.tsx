@@ -2,13 +2,15 @@
 // whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
 // component, remounted by key, so only the current step's inputs listen (every active useInput
 // sees every key: docs/terminal-notes.md, 5).
-import { useCallback, useMemo, useReducer, useRef } from 'react';
-import { Box, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { Box, useInput, type DOMElement } from 'ink';
+import { cancelNote } from '../wizard/cancel-note.js';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
 import { initialState, type WizardState } from '../wizard/state.js';
 import { INPUT_STEPS, STEPS } from '../wizard/steps.js';
 import { WizardContext, type Session, type UiOptions, type WizardContextValue } from './context.js';
 import { Header } from './Header.js';
+import { useRedrawOnResize } from './hooks/use-redraw-on-resize.js';
 import type { WizardServices } from './services.js';
 import { TargetStep } from './steps/TargetStep.js';
 import { ServiceStep } from './steps/ServiceStep.js';
@@ -27,7 +29,8 @@ import { EXIT } from '../core/errors.js';
 export interface AppProps {
   services: WizardServices;
   options: UiOptions;
-  onExit: (code: number) => void;
+  /** `note`: said after "cancelled" (a write was already sent when Ctrl-C came). */
+  onExit: (code: number, note?: string) => void;
   /** Tests start on a later step; the wizard itself starts empty. */
   initial?: WizardState;
   /** The session to use (tests pre-connect it; the command closes what it holds on exit). */
@@ -64,13 +67,18 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const sessionRef = useRef<Session>(given ?? { controllers: new Set() });
   const backHandler = useRef<(() => boolean) | undefined>(undefined);
   const exited = useRef(false);
+  useRedrawOnResize();
+  const frame = useRef<DOMElement>(null);
+  useEffect(() => {
+    sessionRef.current.frame = frame.current ?? undefined;
+  }, []);
 
   const exit = useCallback(
-    (code: number) => {
+    (code: number, note?: string) => {
       if (exited.current) return;
       exited.current = true;
       for (const c of sessionRef.current.controllers) c.abort();
-      onExit(code);
+      onExit(code, note);
     },
     [onExit],
   );
@@ -80,7 +88,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   useInput((input, key) => {
     // A Ctrl-C inside a chunk of other keys comes as a raw \x03 in `input`, not as key.ctrl.
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
-      exit(EXIT.cancelled);
+      exit(EXIT.cancelled, cancelNote(state));
       return;
     }
     if (key.escape) {
@@ -98,7 +106,7 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const stepNumber = index >= 0 ? index + 1 : INPUT_STEPS.length + 1;
   return (
     <WizardContext.Provider value={value}>
-      <Box flexDirection="column">
+      <Box ref={frame} flexDirection="column">
         <Header
           target={state.target}
           step={Math.min(stepNumber, INPUT_STEPS.length + 1)}

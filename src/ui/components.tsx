@@ -6,6 +6,7 @@ import InkSpinner from 'ink-spinner';
 import type { ValidationIssue } from '../fc/validate.js';
 import type { ErrorView } from '../wizard/state.js';
 import { visibleWindow } from '../wizard/filter.js';
+import { shownCode } from '../wizard/errors.js';
 import { useWizard } from './context.js';
 import { TextField } from './TextField.js';
 import { isEnter } from './text-edit.js';
@@ -140,6 +141,8 @@ export interface FieldProps {
   /** A default shown while the field is empty; Enter on the empty field submits it (TextField). */
   suggestion?: string;
   isActive?: boolean;
+  /** Said after "is required" when Enter comes on the empty field, e.g. how to go on without a value. */
+  whenEmpty?: string;
   children?: ReactNode;
 }
 
@@ -185,7 +188,7 @@ export function Field(props: FieldProps) {
         </Text>
       ) : emptyRefused && props.value === '' ? (
         <Text color={color('red')} wrap="wrap">
-          ✗ {props.label} is required.
+          ✗ {props.label} is required.{props.whenEmpty ? ` ${props.whenEmpty}` : ''}
         </Text>
       ) : null}
       {props.children}
@@ -215,10 +218,12 @@ export function ErrorPanel({ error, title }: { error: ErrorView; title?: string 
       <Text color={color('red')} bold wrap="wrap">
         ✗ {title ?? 'The service answered with an error'}
       </Text>
-      <Text wrap="wrap">
-        {'  '}code: {error.code}
-        {error.status ? ` (HTTP ${error.status})` : ''}
-      </Text>
+      {shownCode(error) && (
+        <Text wrap="wrap">
+          {'  '}code: {error.code}
+          {error.status ? ` (HTTP ${error.status})` : ''}
+        </Text>
+      )}
       <Text wrap="wrap">
         {'  '}message: {error.message}
       </Text>

@@ -2,6 +2,7 @@
 // session (the live connection, the built package, the in-flight work). One React context, so the
 // step components take no props beyond what makes them differ.
 import { createContext, useContext, type Dispatch, type MutableRefObject } from 'react';
+import type { DOMElement } from 'ink';
 import type { WizardAction } from '../wizard/reducer.js';
 import type { WizardState } from '../wizard/state.js';
 import type { Connection, WizardServices } from './services.js';
@@ -23,6 +24,8 @@ export interface Session {
   drafts?: Map<string, { base: string; value: unknown }>;
   /** Everything in flight; Ctrl-C aborts them all. */
   controllers: Set<AbortController>;
+  /** The wizard's outermost box: the command measures the last frame, to end one that fills the screen. */
+  frame?: DOMElement;
 }
 
 export interface WizardContextValue {
@@ -32,7 +35,7 @@ export interface WizardContextValue {
   options: UiOptions;
   session: Session;
   /** The one place the wizard ends: the command maps this to the exit code. */
-  exit: (code: number) => void;
+  exit: (code: number, note?: string) => void;
   /** A step may take Esc for itself (e.g. back from a sub-field); return true when handled. */
   backHandler: MutableRefObject<(() => boolean) | undefined>;
 }

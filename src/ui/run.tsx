@@ -1,7 +1,7 @@
 // Renders the wizard on the terminal and waits for its exit code. The only place the wizard ends:
 // <App> calls onExit once with a code of the EXIT table (done, failed or cancelled), we unmount, close what the session
 // opened (the in-process sandbox), and hand the code to main.
-import { render } from 'ink';
+import { measureElement, render } from 'ink';
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../core/errors.js';
 import { App } from './App.js';
@@ -16,20 +16,14 @@ export interface WizardFlags {
 }
 
 /**
- * When the terminal gets narrower, the terminal re-wraps the frame already drawn into more rows than
- * Ink counted, and Ink's erase (by its own line count) leaves the top rows, such as the header, behind
- * above the new frame. Clearing the screen first, and putting the cursor home, leaves nothing stale.
- * Registered before Ink's own listener, so Ink draws its fresh frame after the clear.
+ * Ink ends a frame with a newline unless the frame fills the screen (its height reaches the rows);
+ * then the cursor stays at the end of the frame's last line, and what follows (`fcw: cancelled.`,
+ * the shell's prompt) would be written on that line. End it.
  */
-function clearScreenOnShrink(stdout: NodeJS.WriteStream): () => void {
-  let width = stdout.columns ?? 0;
-  const onResize = () => {
-    const now = stdout.columns ?? 0;
-    if (now < width) stdout.write('\u001B[2J\u001B[H');
-    width = now;
-  };
-  stdout.on('resize', onResize);
-  return () => stdout.off('resize', onResize);
+function endLastLine(stdout: NodeJS.WriteStream, frameRows: number | undefined): void {
+  if (stdout.isTTY && frameRows !== undefined && stdout.rows !== undefined && frameRows >= stdout.rows) {
+    stdout.write('\n');
+  }
 }
 
 export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
@@ -37,11 +31,15 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
   const session: Session = { controllers: new Set() };
   // NO_COLOR (any non-empty value, no-color.org) turns colour off; so does FORCE_COLOR=0.
   const color = !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
-  const stopClearingOnShrink = clearScreenOnShrink(io.stdout as NodeJS.WriteStream);
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  let exitNote: string | undefined;
+  const onExit = (code: number, note?: string) => {
+    exitNote = note;
+    resolveExit(code);
+  };
   const instance = render(
-    <App services={services} options={{ color, animation: flags.animation }} onExit={resolveExit} session={session} />,
+    <App services={services} options={{ color, animation: flags.animation }} onExit={onExit} session={session} />,
     {
       stdin: io.stdin as NodeJS.ReadStream,
       stdout: io.stdout as NodeJS.WriteStream,
@@ -53,11 +51,13 @@ export async function runWizard(io: Io, flags: WizardFlags): Promise<number> {
     },
   );
   const code = await exited;
-  stopClearingOnShrink();
+  // The frame on screen now is the last one: unmounting draws it once more, unchanged.
+  const frameRows = session.frame ? measureElement(session.frame).height : undefined;
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
+  endLastLine(io.stdout as NodeJS.WriteStream, frameRows);
   for (const controller of session.controllers) controller.abort();
   await session.connection?.close().catch(() => undefined);
-  if (code === EXIT.cancelled) io.stderr.write('fcw: cancelled.\n');
+  if (code === EXIT.cancelled) io.stderr.write(exitNote ? `fcw: cancelled. ${exitNote}\n` : 'fcw: cancelled.\n');
   return code;
 }

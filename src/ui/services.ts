@@ -99,8 +99,11 @@ export type EndpointProbe = { reachable: true; sandbox?: ServedSandbox } | { rea
 /** What `fcw serve` says about itself, and the local key with the id it expects when one is found. */
 export interface ServedSandbox {
   accountId: string;
+  /** The key id it takes (never the secret); every other key is refused. */
   accessKeyId?: string;
   key?: FoundCredentials;
+  /** Without `key`: the key files looked in and the id each held (masked), for the message. */
+  looked?: string[];
 }
 
 export interface WizardServices {
@@ -134,6 +137,8 @@ export interface WizardServices {
     handler: string,
     field?: 'handler' | 'initializer',
   ): Promise<HandlerCheckResult>;
+  /** The first default sample folder name that is free here (absent or empty); the plain default without it. */
+  freeSampleDir?(runtime: string): Promise<string>;
   /** Writes the sample handler for a runtime into a new folder; answers the folder and its files. */
   writeSample(runtime: string, dir: string): Promise<{ dir: string; files: string[] }>;
   /**

@@ -94,6 +94,15 @@ function translateFlags(hint: string): string {
     .replace(/ALIBABA_CLOUD_ACCESS_KEY_ID or the profile/g, `the credentials chosen at ${whereInWizard('target')}`);
 }
 
+/**
+ * The code worth showing: a service's or the system's (InvalidArgument, ECONNREFUSED), not the name
+ * of one of fcw's own error classes (UsageError, or plain Error), which says nothing the message does not.
+ */
+export function shownCode(view: ErrorView): string | undefined {
+  const fromService = view.status !== undefined || view.requestId !== undefined;
+  return fromService || !/^([A-Z][A-Za-z]*)?Error$/.test(view.code) ? view.code : undefined;
+}
+
 export function toErrorView(error: unknown, context: ErrorContext = {}): ErrorView {
   const e = (error ?? {}) as ErrorLike;
   const code =

@@ -85,3 +85,12 @@ export function sampleUnavailableReason(runtime: string): string {
 export function defaultSampleDir(runtime: string): string {
   return `fcw-sample-${runtime.replace(/[^A-Za-z0-9]+/g, '-')}`;
 }
+
+/**
+ * The default folder name, then the same with -2, -3, …: a second run of the wizard in the same
+ * place offers a folder the sample can go into, not the one the first run filled.
+ */
+export function sampleDirCandidates(runtime: string, count: number): string[] {
+  const base = defaultSampleDir(runtime);
+  return Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
+}

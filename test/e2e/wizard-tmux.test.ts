@@ -397,7 +397,7 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     await send(name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
   });
-  it('narrowing the terminal leaves no stale header line above the frame', async () => {
+  it('a resize in any direction redraws from a cleared screen: one header, on the first row', async () => {
     const home = ownHome();
     const name = `fcw-wizard-${process.pid}-resize`;
     const exitFile = path.join(home, 'resize.exit');
@@ -405,21 +405,32 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     start(name, 120, 30, exitFile, ' --no-animation', '', home, 'seq 1 5; ');
     await waitForScreen(name, /❯ Local sandbox/);
     await keys(name, 'Create a new service', 'Enter');
-    tmux('resize-window', '-t', name, '-x', '70');
-    await settled(name);
-    tmux('resize-window', '-t', name, '-x', '45');
-    // The redraw comes when the wizard gets to it: wait for one header on the first row. A stale
-    // header stays for good, so with one left behind this never holds and the wait fails.
-    let shown = '';
-    await waitFor(
-      () => {
-        shown = screen(name);
-        return (
-          shown.split('\n')[0] === 'fcw · step 2/9 · Service' && shown.match(/fcw · step 2\/9 · Service/g)?.length === 1
-        );
-      },
-      () => shown,
-    );
+    // Wider first (the frame is still below the shell's lines), then narrower in two steps, then
+    // the height alone. The redraw comes when the wizard gets to it: wait for one header on the
+    // first row. A stale header stays for good, so with one left behind this never holds.
+    const sizes = [
+      ['-x', '140'],
+      ['-x', '70'],
+      ['-x', '45'],
+      ['-x', '100'],
+      ['-y', '20'],
+      ['-y', '36'],
+    ];
+    for (const size of sizes) {
+      tmux('resize-window', '-t', name, ...size);
+      let shown = '';
+      await waitFor(
+        () => {
+          shown = screen(name);
+          return (
+            shown.split('\n')[0] === 'fcw · step 2/9 · Service' &&
+            shown.match(/fcw · step 2\/9 · Service/g)?.length === 1
+          );
+        },
+        () => `after resize-window ${size.join(' ')}:\n${shown}`,
+      );
+      await settled(name);
+    }
     await send(name, 'C-c');
     expect(await exitCode(exitFile)).toBe('EXIT=130');
   });

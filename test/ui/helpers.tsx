@@ -213,6 +213,8 @@ export function renderApp(
   options: { initial?: WizardState; connection?: Connection; animation?: boolean } = {},
 ) {
   const exits: number[] = [];
+  /** What each exit said after "cancelled" (undefined when nothing). */
+  const notes: (string | undefined)[] = [];
   const session: Session = { controllers: new Set(), connection: options.connection };
   let app!: ReturnType<typeof render>;
   act(() => {
@@ -220,14 +222,17 @@ export function renderApp(
       <App
         services={services}
         options={{ color: false, animation: options.animation ?? false }}
-        onExit={(code) => exits.push(code)}
+        onExit={(code, note) => {
+          exits.push(code);
+          notes.push(note);
+        }}
         initial={options.initial}
         session={session}
       />,
     );
   });
   const write = (data: string) => act(() => app.stdin.write(data));
-  return { ...app, stdin: { write }, exits, session };
+  return { ...app, stdin: { write }, exits, notes, session };
 }
 
 /**

@@ -57,4 +57,25 @@ describe('real services: fcw serve with a separate data directory', () => {
     const own = await services.probeEndpoint(configDirSandbox.url);
     expect(own.reachable && own.sandbox?.key?.credentials).toEqual(configDirSandbox.credentials);
   });
+
+  it('probeEndpoint, when no key file here has the id fcw serve takes: no key, the files looked in, ids masked', async () => {
+    const env = { FCW_CONFIG_DIR: path.join(dir, 'config'), HOME: dir };
+    const configDirSandbox = await startSandbox({ port: 0, dataDir: path.join(dir, 'config', 'sandbox') });
+    const served = await startSandbox({ port: 0, dataDir: path.join(dir, 'elsewhere') });
+    sandboxes.push(configDirSandbox, served);
+    // The running sandbox keeps its key in memory; the file is gone (another user's, another machine's).
+    const keyFile = path.join(dir, 'elsewhere', 'credentials.json');
+    await fs.rm(keyFile);
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: dir };
+    const probe = await createRealServices(io).probeEndpoint(served.url);
+    expect(probe.reachable).toBe(true);
+    if (!probe.reachable) return;
+    expect(probe.sandbox?.accessKeyId).toBe(served.credentials.accessKeyId);
+    expect(probe.sandbox?.key).toBeUndefined();
+    const own = configDirSandbox.credentials.accessKeyId;
+    expect(probe.sandbox?.looked).toEqual([
+      `${path.join(dir, 'config', 'sandbox', 'credentials.json')} (key id ${own.slice(0, 4)}****${own.slice(-4)})`,
+      `${keyFile} (no key)`,
+    ]);
+  });
 });

@@ -41,6 +41,22 @@ describe('the initializer at its field', () => {
 });
 
 describe('the initializer and handler at the review', () => {
+  it('a handler export not recognised (a warning) is named with the step that changes it too', async () => {
+    const history = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'] as const;
+    const services = fakeServices({
+      async checkHandler() {
+        return { status: 'warning', message: 'index.js is there, but no export named nothere was recognised' };
+      },
+    });
+    const app = renderApp(services, {
+      initial: stateAt('review', { ...withCode, handler: 'index.nothere', history: [...history] }),
+    });
+    const frame = await waitForFrame(app, 'no export named nothere');
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      '! handler: index.js is there, but no export named nothere was recognised To change it: Edit a step → Handler.',
+    );
+  });
+
   it('a missing initializer is named with the step that changes it; the handler found is marked ✓', async () => {
     const history = ['target', 'service', 'function', 'runtime', 'code', 'handler', 'limits', 'more'] as const;
     const app = renderApp(fakeServices(), {

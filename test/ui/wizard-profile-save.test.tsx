@@ -75,3 +75,16 @@ describe('save as profile, from that profile', () => {
     expect(services.log.calls).toContain('saveProfile hello');
   });
 });
+
+describe('save as profile, emptied', () => {
+  it('Enter on the empty name says it is required and that Esc skips saving', async () => {
+    const services = fakeServices();
+    const app = await toSave(services);
+    await app.stdin.write('\u0015'); // Ctrl-U: clear the name
+    await waitForFrame(app, /Save as profile: *\n/);
+    const frame = await press(app, KEY.enter, 'is required');
+    expect(frame).toContain('✗ Save as profile is required. Esc skips saving.');
+    await press(app, KEY.esc, 'Redeploy with:');
+    expect(services.log.calls.filter((c) => c.startsWith('saveProfile'))).toEqual([]);
+  });
+});

@@ -29,7 +29,7 @@ const CLOUD_KEY: FoundCredentials = {
 };
 
 describe('custom endpoint that is fcw serve --data DIR', () => {
-  it('offers the key /sandbox-info names (with its file) first, the account it answers to, cloud keys marked', async () => {
+  it('offers the key /sandbox-info names (with its file), the account it answers to; no key with another id', async () => {
     const connected: EndpointConnectInput[] = [];
     const services = fakeServices({
       defaults: { endpoint: 'http://127.0.0.1:9500' },
@@ -57,7 +57,9 @@ describe('custom endpoint that is fcw serve --data DIR', () => {
       /❯ the local sandbox's own key \(\/srv\/data\/credentials\.json\)\s+AccessKey LTAI\*\*\*\*served/,
     );
     expect(menu).not.toContain('/cfg/sandbox');
-    expect(menu).toContain('environment (ALIBABA_CLOUD_ACCESS_KEY_ID)  AccessKey LTAI****0000 · cloud key (*)');
+    // A key with another id would be refused: it is not offered (nor sent anywhere).
+    expect(menu).toContain('takes key id LTAI****rved only');
+    expect(menu).not.toContain('environment (ALIBABA_CLOUD_ACCESS_KEY_ID)');
     expect(menu).toContain('Type an AccessKey for this session');
     await press(app, KEY.enter, 'Filter:');
     expect(connected).toHaveLength(1);
@@ -80,5 +82,83 @@ describe('custom endpoint that is fcw serve --data DIR', () => {
     await waitForFrame(app, 'Where should the function go?');
     await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9500');
     await press(app, KEY.enter, 'Account id: 888000888');
+  });
+});
+
+describe('custom endpoint: fcw serve takes a key id that no key here has', () => {
+  const EXPECTED = 'LTAIsandboxNowhere1';
+  const LOOKED = ['/cfg/sandbox/credentials.json (key id LTAI****ther)', '/srv/data/credentials.json (no key)'];
+  function keylessServe(creds: FoundCredentials[], connected: EndpointConnectInput[]) {
+    const services = fakeServices({
+      defaults: { endpoint: 'http://127.0.0.1:9500' },
+      findCredentials: async () => creds,
+      async probeEndpoint() {
+        return { reachable: true, sandbox: { accountId: '777000777', accessKeyId: EXPECTED, looked: LOOKED } };
+      },
+    });
+    const base = services.connectEndpoint;
+    services.connectEndpoint = (input) => {
+      connected.push(input);
+      return base(input);
+    };
+    return services;
+  }
+
+  it('says so at the endpoint (id masked, places looked, the fix) and offers no key it would refuse', async () => {
+    const connected: EndpointConnectInput[] = [];
+    const app = renderApp(keylessServe([CONFIG_DIR_KEY, CLOUD_KEY], connected));
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9500');
+    const said = (await press(app, KEY.enter, 'Looked in:')).replace(/\s+/g, ' ');
+    expect(said).toContain('http://127.0.0.1:9500 is fcw serve, and it takes key id LTAI****ere1 only');
+    expect(said).not.toContain(EXPECTED);
+    expect(said).toContain('/cfg/sandbox/credentials.json (key id LTAI****ther) /srv/data/credentials.json (no key)');
+    expect(said).toContain('run it with the same FCW_CONFIG_DIR (its default data directory), or with --data');
+    expect(said).toContain('If it was started with --access-key-id, Enter again goes on to type that key');
+    expect(said).not.toContain('Account id');
+
+    // Esc goes back with the URL kept; choosing the endpoint again shows it as typed.
+    await press(app, KEY.esc, 'Where should the function go?');
+    await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9500');
+
+    // Enter twice: checked again, then on to the account, and only typing that key is offered.
+    await press(app, KEY.enter, 'Looked in:');
+    await press(app, KEY.enter, 'Account id: 777000777');
+    const creds = await press(app, KEY.enter, 'Credentials');
+    const menu = creds.slice(creds.indexOf('Credentials'));
+    expect(menu).toContain('takes key id LTAI****ere1 only');
+    expect(menu).not.toContain('/cfg/sandbox');
+    expect(menu).not.toContain('environment (ALIBABA_CLOUD_ACCESS_KEY_ID)');
+    expect(menu).toMatch(/❯ Type an AccessKey for this session/);
+
+    // A typed key with another id is refused before anything is sent; the right one goes on.
+    await press(app, KEY.enter, 'AccessKey id:');
+    await app.stdin.write('LTAIwrongkey0000');
+    await waitForFrame(app, 'takes key id LTAI****ere1 only');
+    // Enter is refused: the field stays (the keys below edit it; the secret screen shows the id masked).
+    await app.stdin.write(KEY.enter);
+    for (let i = 0; i < 'LTAIwrongkey0000'.length; i++) await app.stdin.write(KEY.backspace);
+    await app.stdin.write(EXPECTED);
+    await waitForFrame(app, `AccessKey id: ${EXPECTED}`);
+    await press(app, KEY.enter, 'AccessKey secret');
+    await app.stdin.write('s3cret');
+    await press(app, KEY.enter, 'Filter:');
+    expect(connected).toHaveLength(1);
+    expect(connected[0]).toMatchObject({ accountId: '777000777', credentials: { accessKeyId: EXPECTED } });
+  });
+
+  it('a cloud key with that id (fcw serve --access-key-id) is offered alone, marked', async () => {
+    const connected: EndpointConnectInput[] = [];
+    const sameId: FoundCredentials = { ...CLOUD_KEY, credentials: { accessKeyId: EXPECTED, accessKeySecret: 'c' } };
+    const app = renderApp(keylessServe([CONFIG_DIR_KEY, sameId], connected));
+    await waitForFrame(app, 'Where should the function go?');
+    await press(app, KEY.enter, 'Endpoint URL: http://127.0.0.1:9500');
+    const account = await press(app, KEY.enter, 'Account id: 777000777');
+    expect(account).not.toContain('Looked in:');
+    const creds = await press(app, KEY.enter, 'Credentials');
+    const menu = creds.slice(creds.indexOf('Credentials'));
+    expect(menu).toContain('environment (ALIBABA_CLOUD_ACCESS_KEY_ID)  AccessKey LTAI****0000 · cloud key (*)');
+    expect(menu).not.toContain('/cfg/sandbox');
+    expect(connected).toHaveLength(0);
   });
 });

@@ -312,6 +312,25 @@ describe('code', () => {
     await press(app, KEY.enter, 'Handler');
   });
 
+  it('asks where the code is; Esc from a field comes back to its row; a failed file is not said again', async () => {
+    const services = fakeServices({
+      async buildPackage(code) {
+        throw new Error(`The code file ${code.path} does not exist.`);
+      },
+    });
+    const app = renderApp(services, { initial: stateAt('code', { runtime: 'nodejs20' }) });
+    const menu = await waitForFrame(app, 'A folder');
+    expect(menu).toContain('Where is the code?');
+    await press(app, KEY.down, '❯ An existing .zip or .jar');
+    await press(app, KEY.enter, '.zip or .jar file:');
+    await type(app, 'gone.zip');
+    await press(app, KEY.enter, 'Cannot use this file');
+    const back = await press(app, KEY.esc, 'Where is the code?');
+    expect(back).toContain('❯ An existing .zip or .jar');
+    const again = await press(app, KEY.enter, '.zip or .jar file: gone.zip');
+    expect(again).not.toContain('Cannot use this file');
+  });
+
   it('writes a sample for the runtime into a new folder', async () => {
     const services = fakeServices();
     const app = renderApp(services, { initial: stateAt('code', { runtime: 'python3.10' }) });

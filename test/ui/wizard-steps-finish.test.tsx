@@ -77,6 +77,18 @@ describe('limits', () => {
     await press(app, KEY.esc, /❯ 1024 MB/);
   });
 
+  it('memory: Enter on the emptied field takes the default the rule shows, as other fields do', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    await press(app, KEY.down, '❯ 192 MB');
+    await press(app, '3', 'Memory (MB): 3');
+    const empty = await press(app, KEY.backspace, /Memory \(MB\): 128 +\(default: Enter uses it/);
+    expect(empty).toContain('default: 128');
+    expect(empty).not.toContain('is required');
+    const next = await press(app, KEY.enter, 'Timeout (s):');
+    expect(next).toContain('Memory (MB): 128');
+  });
+
   it('a timeout that is not a number says what was typed and the rule, not NaN', async () => {
     const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
     await waitForFrame(app, '❯ 128 MB');
@@ -166,6 +178,36 @@ describe('review', () => {
     await waitForFrame(app, () => app.exits.length > 0);
     expect(app.exits).toEqual([130]);
     expect(services.log.calls.some((c) => c.startsWith('deploy'))).toBe(false);
+  });
+
+  it('Ctrl-C while a create is in flight exits 130 saying the service may have applied it', async () => {
+    const services = fakeServices({
+      deploy: (_spec, _connection, options) =>
+        new Promise((_resolve, reject) => {
+          options.onProgress({ phase: 'GetFunction', done: true, ms: 3 });
+          options.onProgress({ phase: 'CreateService', done: true, detail: 'skipped' });
+          options.onProgress({ phase: 'CreateFunction' });
+          options.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    });
+    const app = renderApp(services, { initial: ready, connection: fakeConnection() });
+    await waitForFrame(app, 'CRC-64');
+    await press(app, KEY.enter, /⠋ CreateFunction|CreateFunction/);
+    app.stdin.write(KEY.ctrlC);
+    await waitForFrame(app, () => app.exits.length > 0);
+    expect(app.exits).toEqual([130]);
+    expect(app.notes[0]).toMatch(
+      /^CreateFunction was already sent, so the service may have applied it\. Run fcw again/,
+    );
+  });
+
+  it('Ctrl-C before anything is written says nothing more', async () => {
+    const app = renderApp(fakeServices(), { initial: ready, connection: fakeConnection() });
+    await waitForFrame(app, 'CRC-64');
+    app.stdin.write(KEY.ctrlC);
+    await waitForFrame(app, () => app.exits.length > 0);
+    expect(app.exits).toEqual([130]);
+    expect(app.notes).toEqual([undefined]);
   });
 
   it('deploys, then the summary reveals the answer, the checksum mark, timings, and saves a profile', async () => {

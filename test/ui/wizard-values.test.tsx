@@ -1,6 +1,7 @@
 // Values typed on a step stay until the person changes them: Esc back and forward again shows the
 // description, the environment variables and a handler as they were left, submitted or not.
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { fakeServices, KEY, press, renderApp, stateAt, type, waitForFrame } from './helpers.js';
 
 const CTRL_U = '\u0015';
@@ -49,6 +50,21 @@ describe('Esc keeps every value', () => {
   });
 });
 
+describe('Esc on the first step', () => {
+  it('from the endpoint field back to the menu: Custom endpoint stays highlighted, the URL as typed', async () => {
+    // No cloud key and no --endpoint: the menu starts on Local sandbox.
+    const app = renderApp(fakeServices());
+    await waitForFrame(app, '❯ Local sandbox');
+    await press(app, KEY.down, '❯ Custom endpoint');
+    await press(app, KEY.enter, 'Endpoint URL:');
+    await type(app, 'http://127.0.0.1:9777');
+    const menu = await press(app, KEY.esc, 'Where should the function go?');
+    expect(menu).toContain('❯ Custom endpoint');
+    const field = await press(app, KEY.enter, 'Endpoint URL:');
+    expect(field).toContain('Endpoint URL: http://127.0.0.1:9777');
+  });
+});
+
 describe('defaults are placeholders', () => {
   const atCode = () =>
     stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] });
@@ -70,6 +86,16 @@ describe('defaults are placeholders', () => {
     expect(app.lastFrame()).not.toContain('fcw-sample-nodejs20tmp');
     await press(app, KEY.enter, 'Handler:');
     expect(log.calls).toContain('sample nodejs20 tmp/mine');
+  });
+
+  it('the sample folder offered is a free one: an earlier run filled the default', async () => {
+    const log = { calls: [] as string[] };
+    const services = fakeServices({ freeSampleDir: async (runtime) => `fcw-sample-${runtime}-2` }, log);
+    const app = renderApp(services, { initial: atCode() });
+    await toSample(app);
+    await waitForFrame(app, 'New folder for the sample: fcw-sample-nodejs20-2  (default: Enter uses it');
+    await press(app, KEY.enter, 'Handler:');
+    expect(log.calls).toContain('sample nodejs20 fcw-sample-nodejs20-2');
   });
 
   it('Tab or → puts the default in the field to edit; Enter on the empty field takes it', async () => {
@@ -192,5 +218,25 @@ describe('function name', () => {
     expect(frame).toMatch(/^ {2}hello\s/m);
     expect(frame).toMatch(/^ {2}helper\s/m);
     expect(frame).not.toMatch(/^ {2}other\s/m);
+  });
+});
+
+describe('an error of fcw itself (not the service)', () => {
+  it('shows its message and hint, without the name of its class as a code', async () => {
+    const services = fakeServices({
+      async writeSample() {
+        throw new UsageError('/w/fcw-sample-nodejs20 already exists and is not empty.', 'Give another folder name.');
+      },
+    });
+    const app = renderApp(services, {
+      initial: stateAt('code', { ...chosen, code: undefined, history: ['target', 'service', 'function', 'runtime'] }),
+    });
+    await waitForFrame(app, 'A folder');
+    for (let i = 0; i < 3; i++) await press(app, KEY.down);
+    await press(app, KEY.enter, 'New folder for the sample');
+    const frame = await press(app, KEY.enter, 'Could not write the sample');
+    expect(frame).toContain('message: /w/fcw-sample-nodejs20 already exists and is not empty.');
+    expect(frame).toContain('hint: Give another folder name.');
+    expect(frame).not.toContain('UsageError');
   });
 });

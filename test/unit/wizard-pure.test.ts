@@ -2,7 +2,7 @@
 // fixes them, the sample handlers, and the profile a wizard run saves (no secret in it).
 import { describe, expect, it } from 'vitest';
 import { filterNames, visibleWindow } from '../../src/wizard/filter.js';
-import { fixStepOf, toErrorView } from '../../src/wizard/errors.js';
+import { fixStepOf, shownCode, toErrorView } from '../../src/wizard/errors.js';
 import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../src/wizard/samples.js';
 import { profileValues, toDeploySpec, toProfile } from '../../src/wizard/profile.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
@@ -268,6 +268,18 @@ describe('runtime marks', () => {
     }
     expect(RUNTIMES.filter((r) => r.status === 'deprecated-no-update').map((r) => r.id)).toEqual(
       expect.arrayContaining(['nodejs6', 'nodejs4.4']),
+    );
+  });
+});
+
+describe('shownCode', () => {
+  it("a service's or the system's code is shown; the name of fcw's own error class is not", () => {
+    expect(shownCode({ code: 'UsageError', message: 'm' })).toBeUndefined();
+    expect(shownCode({ code: 'Error', message: 'm' })).toBeUndefined();
+    expect(shownCode({ code: 'ECONNREFUSED', message: 'm' })).toBe('ECONNREFUSED');
+    expect(shownCode({ code: 'InvalidArgument', message: 'm', status: 400 })).toBe('InvalidArgument');
+    expect(shownCode({ code: 'UnhandledInvocationError', message: 'm', requestId: 'r' })).toBe(
+      'UnhandledInvocationError',
     );
   });
 });

@@ -4,14 +4,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { CheckablePackage, PackageOnDisk, PackageProgress, PackageResult } from '../../package/index.js';
-import { sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
+import { sampleDirCandidates, sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
 import type { BuiltPackage, WizardServices } from '../services.js';
 import type { RealContext } from './context.js';
 import { load } from './lazy.js';
 
 type PackagingServices = Pick<
   WizardServices,
-  'scanFolder' | 'buildPackage' | 'codeFingerprint' | 'checkHandler' | 'writeSample'
+  'scanFolder' | 'buildPackage' | 'codeFingerprint' | 'checkHandler' | 'writeSample' | 'freeSampleDir'
 >;
 
 export function packagingServices({ env, resolve }: RealContext): PackagingServices {
@@ -64,7 +64,22 @@ export function packagingServices({ env, resolve }: RealContext): PackagingServi
     },
 
     writeSample: (runtime, dir) => writeSample(runtime, dir, resolve(dir)),
+
+    async freeSampleDir(runtime) {
+      const names = sampleDirCandidates(runtime, 100);
+      for (const name of names) if (await isFreeFolder(resolve(name))) return name;
+      return names[0] as string;
+    },
   };
+}
+
+/** Whether a sample can go into `target`: it does not exist, or it is an empty folder. */
+async function isFreeFolder(target: string): Promise<boolean> {
+  try {
+    return (await fs.readdir(target)).length === 0;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 /** Writes the runtime's sample into `target`, which must not exist yet or be empty. */

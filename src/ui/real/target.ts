@@ -88,12 +88,13 @@ async function probeEndpoint(
   switch (probe.answer) {
     case 'sandbox': {
       const { accountId, accessKeyId } = probe.info;
-      const { key } = findServedKey(probe.info, env);
+      const { key, looked } = findServedKey(probe.info, env, maskKeyId);
       return {
         reachable: true,
         sandbox: {
           accountId,
           accessKeyId,
+          ...(!key && { looked }),
           ...(key && {
             key: {
               source: key.source.label,

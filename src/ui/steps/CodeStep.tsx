@@ -62,9 +62,23 @@ function PackageCode() {
   const [bucket, setBucket] = useDraft('code.bucket', code?.kind === 'oss' ? code.bucket : '');
   const [object, setObject] = useDraft('code.object', code?.kind === 'oss' ? code.object : '');
   const [sampleDir, setSampleDir] = useDraft(`code.sampleDir:${runtime}`, '');
-  const sampleTarget = sampleDir.trim() || defaultSampleDir(runtime);
+  // The default folder, or the first free one after it when an earlier run filled it.
+  const [sampleDefault, setSampleDefault] = useState(defaultSampleDir(runtime));
+  useEffect(() => {
+    let live = true;
+    services.freeSampleDir?.(runtime).then(
+      (dir) => live && setSampleDefault(dir),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [services, runtime]);
+  const sampleTarget = sampleDir.trim() || sampleDefault;
   const [scan, runScan] = useTask<ScanSummary>();
-  const [load, runLoad] = useTask<BuiltPackage>();
+  const [load, runLoad, resetLoad] = useTask<BuiltPackage>();
+  // What was picked on the menu in this visit: Esc from its field comes back to it highlighted.
+  const [picked, setPicked] = useState<Kind | undefined>();
   const [sample, runSample] = useTask<void>();
   const [, runSubmitScan] = useTask<void>();
   const settledFolder = useDebounced(folder || '.', 150);
@@ -94,21 +108,26 @@ function PackageCode() {
       },
     ];
     const initialValue: Kind | undefined =
-      code?.kind === 'folder'
+      picked ??
+      (code?.kind === 'folder'
         ? code.sample
           ? 'sample'
           : 'folder'
         : code?.kind === 'zip' || code?.kind === 'oss'
           ? code.kind
-          : undefined;
+          : undefined);
     return (
       <Box key={phase} flexDirection="column">
+        <Text>Where is the code?</Text>
         <Rule rule={FIELD_RULES.code.rule} />
         <Menu
           items={items}
           initialValue={initialValue}
           onSelect={(item) => {
             if (item.value === 'sample' && !canSample) return;
+            setPicked(item.value);
+            // A file that could not be used is said once, not again when the field is opened anew.
+            resetLoad();
             go(item.value);
           }}
         />
@@ -235,7 +254,7 @@ function PackageCode() {
       label="New folder for the sample"
       value={sampleDir}
       onChange={setSampleDir}
-      suggestion={defaultSampleDir(runtime)}
+      suggestion={sampleDefault}
       rule={`relative to ${services.cwd}; must not exist yet or be empty`}
       check={(v) => (v.trim() ? undefined : 'required')}
       onSubmit={(v) =>

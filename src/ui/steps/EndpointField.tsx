@@ -1,16 +1,28 @@
 // The custom endpoint of the target step. It looks for `fcw serve` on its default port and offers
 // it, and checks the endpoint as soon as it is entered (before the account and credentials are
 // asked): nothing answering is said at once, with the fix. A second Enter goes on anyway (the
-// endpoint may be started later). No credentials are sent by these checks.
+// endpoint may be started later). An `fcw serve` that takes a key id no key here has is said at
+// once too: it would refuse every key offered. No credentials are sent by these checks.
 import { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { DEFAULT_SANDBOX_PORT } from '../../sandbox/default-port.js';
 import { CheckLine, FieldScreen, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useTask } from '../hooks/use-task.js';
-import type { EndpointProbe, ServedSandbox } from '../services.js';
+import { keysWithId, missingServedKey } from '../../wizard/served-key.js';
+import type { EndpointProbe, FoundCredentials, ServedSandbox } from '../services.js';
 
 export const DEFAULT_SANDBOX_URL = `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`;
+
+/** Why Enter stopped at this endpoint: nothing answers, or no key here has the id its `fcw serve` takes. */
+type Stop = 'unreachable' | 'no-key';
+
+function stopOf(probe: EndpointProbe, keys: FoundCredentials[]): Stop | undefined {
+  if (!probe.reachable) return 'unreachable';
+  const served = probe.sandbox;
+  if (served?.accessKeyId === undefined || served.key) return undefined;
+  return keysWithId(keys, served.accessKeyId).length > 0 ? undefined : 'no-key';
+}
 
 function urlProblem(v: string): string | undefined {
   try {
@@ -23,10 +35,13 @@ function urlProblem(v: string): string | undefined {
 
 export function EndpointField({
   value,
+  keys,
   onChange,
   onConfirm,
 }: {
   value: string;
+  /** The keys found on this machine: one with the id an `fcw serve` takes lets the wizard go on. */
+  keys: FoundCredentials[];
   onChange: (v: string) => void;
   /** The endpoint to use, and what the `fcw serve` found there says (its account, its key found here). */
   onConfirm: (endpoint: string, sandbox?: ServedSandbox) => void;
@@ -50,6 +65,11 @@ export function EndpointField({
   }, [services]);
 
   const checked = check.status === 'done' && check.value.endpoint === value.trim() ? check.value.probe : undefined;
+  const stop = checked && stopOf(checked, keys);
+  const missing =
+    stop === 'no-key' && checked?.reachable && checked.sandbox?.accessKeyId
+      ? missingServedKey(value.trim(), checked.sandbox.accessKeyId, checked.sandbox.looked ?? [])
+      : undefined;
   const served = running?.reachable && running.sandbox && (
     <Text wrap="wrap">
       <Text color={color('green')}>✓</Text> fcw serve is running at {DEFAULT_SANDBOX_URL} (account{' '}
@@ -69,9 +89,12 @@ export function EndpointField({
         const endpoint = v.trim();
         runCheck(async (signal) => {
           const probe = await services.probeEndpoint(endpoint, { signal });
-          if (probe.reachable) onConfirm(endpoint, probe.sandbox);
-          else if (refused === endpoint) onConfirm(endpoint);
-          else setRefused(endpoint);
+          const served = probe.reachable ? probe.sandbox : undefined;
+          // The same stop twice at the same endpoint: the user has read why and goes on.
+          const stopped = stopOf(probe, keys);
+          const said = `${stopped} ${endpoint}`;
+          if (!stopped || refused === said) onConfirm(endpoint, served);
+          else setRefused(said);
           return { endpoint, probe };
         });
       }}
@@ -81,6 +104,12 @@ export function EndpointField({
         <>
           <CheckLine status="error" message={`${checked.message} Start it (e.g. \`fcw serve\`) or fix the address.`} />
           <Text wrap="wrap">Press Enter again to use it anyway.</Text>
+        </>
+      )}
+      {missing && (
+        <>
+          <CheckLine status="error" message={missing.message} />
+          <Text wrap="wrap">{missing.fix}</Text>
         </>
       )}
     </FieldScreen>

@@ -104,6 +104,10 @@ export function LimitsStep() {
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
+  // The default size of this instance type: what the rule shows, and what Enter on the emptied field takes.
+  const defaultMemory = validateMemorySize(FIELD_RULES.memorySize.default, instanceType)
+    ? (memoryChoices(instanceType)[0] ?? FIELD_RULES.memorySize.default)
+    : FIELD_RULES.memorySize.default;
   const switchTo = (next: KnownInstanceType) => {
     setInstanceType(next);
     // A size the new type does not take becomes its smallest.
@@ -129,9 +133,10 @@ export function LimitsStep() {
         <Field
           label={FIELD_RULES.memorySize.label}
           value={memoryText}
+          suggestion={String(defaultMemory)}
           onChange={setMemoryText}
           rule={memoryRuleText(instanceType)}
-          defaultValue={FIELD_RULES.memorySize.default}
+          defaultValue={defaultMemory}
           check={(v) =>
             wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ??
             validateMemorySize(toInt(v), instanceType)?.message

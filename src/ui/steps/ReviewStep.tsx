@@ -110,9 +110,9 @@ function named(check: { message: string }, field: string): string {
   return check.message.toLowerCase().startsWith(field) ? '' : `${field}: `;
 }
 
-/** A failed check names the step that changes the value (Edit a step, then that step). */
+/** A failed or doubtful check names the step that changes the value (Edit a step, then that step). */
 function withFix(check: { status: string; message: string }, step: string): string {
-  return check.status === 'error' ? `${check.message} To change it: Edit a step → ${step}.` : check.message;
+  return check.status === 'ok' ? check.message : `${check.message} To change it: Edit a step → ${step}.`;
 }
 
 export function ReviewStep() {

@@ -251,6 +251,7 @@ function SaveProfileOffer(props: {
         onChange={props.onName}
         rule="so the next deploy is one command; no secret is saved · Esc: skip"
         check={(v) => services.profileNameProblem(v)}
+        whenEmpty="Esc skips saving."
         onSubmit={(v) => props.onSave(v, false)}
       />
       {props.save.status === 'failed' && (

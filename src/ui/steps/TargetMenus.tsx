@@ -1,6 +1,7 @@
 // The target step's two menus: what kind of target, and which key to use with it.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
+import { maskKeyId } from '../../core/key-id.js';
 import { keepsCloudKeysAway } from '../../fc/endpoint.js';
 import type { TargetKind } from '../../wizard/state.js';
 import { Issues, KeyHelp, Menu, useColor, type MenuItem } from '../components.js';
@@ -65,6 +66,8 @@ export function TargetKindMenu(props: {
 export function CredentialsMenu(props: {
   kind: TargetKind;
   endpoint: string;
+  /** The only key id the `fcw serve` at the endpoint takes, when it said one. */
+  expectedKeyId?: string;
   usable: FoundCredentials[];
   failure: ReactNode;
   onPick: (credentials: FoundCredentials) => void;
@@ -85,6 +88,12 @@ export function CredentialsMenu(props: {
   return (
     <Box flexDirection="column">
       <Text>Credentials: where the key comes from</Text>
+      {props.expectedKeyId !== undefined && (
+        <Text dimColor wrap="wrap">
+          fcw serve at {props.endpoint} takes key id {maskKeyId(props.expectedKeyId)} only: no key with another id is
+          offered.
+        </Text>
+      )}
       <Menu
         items={items}
         // Enter alone never sends a cloud key where it could be replayed: a sandbox key first, else

@@ -12,8 +12,9 @@ import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { EndpointField } from './EndpointField.js';
-import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
+import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu, type TargetChoice } from './TargetMenus.js';
 import { maskKeyId } from '../../core/key-id.js';
+import { keysWithId, typedKeyIdProblem } from '../../wizard/served-key.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
 type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
@@ -24,6 +25,8 @@ export function TargetStep() {
   const previous = state.target;
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
+  // What was picked on the menu in this visit: Esc from its sub-screens comes back to it highlighted.
+  const [picked, setPicked] = useState<TargetChoice | undefined>();
   const [region, setRegion] = useState(previous?.region ?? defaults.region ?? '');
   const [endpoint, setEndpoint] = useState(
     previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''),
@@ -34,6 +37,8 @@ export function TargetStep() {
   const [token, setToken] = useState('');
   // The key found here with the id the `fcw serve` at the endpoint expects (GET /sandbox-info).
   const [servedKey, setServedKey] = useState<FoundCredentials | undefined>();
+  // The key id that `fcw serve` takes: it refuses every other, so no other is offered or typed.
+  const [servedKeyId, setServedKeyId] = useState<string | undefined>();
   const [work, run] = useTask<void>();
   // Esc does nothing while a connection is being made.
   const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
@@ -87,7 +92,8 @@ export function TargetStep() {
   // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
   const cloudCreds = found.creds.filter((c) => !c.sandbox);
   const hasCloud = cloudCreds.length > 0;
-  const usable = kind === 'cloud' ? cloudCreds : endpointCreds(found.creds, servedKey);
+  const expectedKeyId = kind === 'endpoint' ? servedKeyId : undefined;
+  const usable = kind === 'cloud' ? cloudCreds : keysWithId(endpointCreds(found.creds, servedKey), expectedKeyId);
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
@@ -96,9 +102,10 @@ export function TargetStep() {
         key={phase}
         cloudCreds={cloudCreds}
         profileCount={found.profiles.length}
-        initialValue={previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
+        initialValue={picked ?? previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
         failure={failure}
         onSelect={(choice) => {
+          setPicked(choice);
           if (choice === 'profile') return go('profiles');
           setKind(choice);
           if (choice === 'cloud') go('region');
@@ -150,10 +157,12 @@ export function TargetStep() {
       <Box key={phase} flexDirection="column">
         <EndpointField
           value={endpoint}
+          keys={found.creds}
           onChange={setEndpoint}
           onConfirm={(url, served) => {
             setEndpoint(url);
             setServedKey(served?.key);
+            setServedKeyId(served?.accessKeyId);
             // `fcw serve` says its account id (and keeps it next to its key): start from it. It
             // answers to that account only, so it replaces one found with a cloud key, but not one
             // given with --account-id.
@@ -191,6 +200,7 @@ export function TargetStep() {
         key={phase}
         kind={kind}
         endpoint={endpoint}
+        expectedKeyId={expectedKeyId}
         usable={usable}
         failure={failure}
         onPick={(c) => connectWith(c.credentials, c.source, c.ref)}
@@ -213,7 +223,7 @@ export function TargetStep() {
         value={keyId}
         onChange={setKeyId}
         rule="starts with LTAI (or STS. for a temporary key); used for this session only"
-        check={(v) => (v.trim() ? undefined : 'required')}
+        check={(v) => (v.trim() ? typedKeyIdProblem(v, expectedKeyId) : 'required')}
         onSubmit={() => go('key-secret')}
       />
     );
