@@ -30,14 +30,45 @@ export class BodyTooLargeError extends SandboxError {
   }
 }
 
+/**
+ * Collects a body's chunks. With a Content-Length (which Node's parser holds the sender to) each
+ * chunk is copied into one buffer of that size as it comes: no second copy of a large body at the
+ * end, and no chunk list holding it meanwhile.
+ */
+class BodyBytes {
+  private readonly chunks: Buffer[] = [];
+  private readonly whole: Buffer | undefined;
+  size = 0;
+
+  constructor(declared: number | undefined) {
+    this.whole = declared === undefined ? undefined : Buffer.allocUnsafe(declared);
+  }
+
+  add(chunk: Buffer): void {
+    if (this.whole && this.size + chunk.length <= this.whole.length) chunk.copy(this.whole, this.size);
+    else this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  bytes(): Buffer {
+    if (this.whole && this.chunks.length === 0) return this.whole.subarray(0, this.size);
+    const head = this.whole ? [this.whole.subarray(0, this.size - sizeOf(this.chunks))] : [];
+    return Buffer.concat([...head, ...this.chunks], this.size);
+  }
+}
+
+function sizeOf(chunks: Buffer[]): number {
+  return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(new BodyTooLargeError(maxBytes));
+  const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
   const sentMd5 = contentMd5Header(req.headers);
   const hash = sentMd5 === undefined ? undefined : createHash('md5');
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let body: BodyBytes | undefined = new BodyBytes(length);
     let settled = false;
     const finish = (error?: Error) => {
       if (settled) return;
@@ -52,17 +83,16 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       } catch (mismatch) {
         return reject(mismatch);
       }
-      resolve(Buffer.concat(chunks, size));
+      resolve(body!.bytes());
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        chunks.length = 0;
+      if (body!.size + chunk.length > maxBytes) {
+        body = undefined;
         req.pause();
         finish(new BodyTooLargeError(maxBytes));
         return;
       }
-      chunks.push(chunk);
+      body!.add(chunk);
       hash?.update(chunk);
     };
     const onEnd = () => finish();

@@ -19,6 +19,20 @@ describe('readBody', () => {
     expect((await body).toString()).toBe('{"a":1}');
   });
 
+  it('gathers a body of declared length from many chunks, and one that ends short of it', async () => {
+    const text = 'x'.repeat(1000) + 'é'.repeat(500) + 'end';
+    const whole = Buffer.from(text);
+    const req = fakeRequest({ 'content-length': String(whole.length) });
+    const body = readBody(req as unknown as IncomingMessage, 1 << 20);
+    for (let at = 0; at < whole.length; at += 7) req.write(whole.subarray(at, at + 7));
+    req.end();
+    expect((await body).equals(whole)).toBe(true);
+    const short = fakeRequest({ 'content-length': '10' });
+    const shortBody = readBody(short as unknown as IncomingMessage, 100);
+    short.end('abc');
+    expect((await shortBody).toString()).toBe('abc');
+  });
+
   it('refuses a declared length over the cap without reading, and a streamed one at the cap', async () => {
     await expect(
       readBody(fakeRequest({ 'content-length': '11' }) as unknown as IncomingMessage, 10),
