@@ -21,6 +21,7 @@ import {
   readBody,
 } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
+import { parseJsonObjectWithZip } from './inline-zip.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
@@ -228,7 +229,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     }
     // A large body keeps its turn until the whole request is handled: its memory lives that long.
     let releaseTurn: (() => void) | undefined;
-    const readJson = async () => {
+    const readJson = async (options?: { inlineZip?: boolean }) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
       if (!(declared <= large.bytes)) {
@@ -241,7 +242,8 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           throw new BodyRefusedError(throttled(busy, large.retryAfterS));
         }
       }
-      return parseJsonObject(await readBody(req, maxBodyBytes));
+      const body = await readBody(req, maxBodyBytes);
+      return options?.inlineZip ? parseJsonObjectWithZip(body) : parseJsonObject(body);
     };
     const readBytes = async (max: number) => {
       try {

@@ -50,6 +50,7 @@ function startServer(name: string): Promise<Server> {
     let err = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       err += d;
+      if (process.env.FCW_BENCH_SHOW_LOG) process.stderr.write(d);
       let nl;
       while ((nl = err.indexOf('\n')) >= 0) {
         const ms = /^PUT \S+ \d+ (\d+)ms /.exec(err.slice(0, nl))?.[1];
@@ -63,8 +64,7 @@ function startServer(name: string): Promise<Server> {
       const nl = out.indexOf('\n');
       if (nl < 0) return;
       const info = JSON.parse(out.slice(0, nl)) as { endpoint: string; accessKeyId: string; secretFile: string };
-      const secret = (JSON.parse(readFileSync(info.secretFile, 'utf8')) as { accessKeySecret: string })
-        .accessKeySecret;
+      const secret = (JSON.parse(readFileSync(info.secretFile, 'utf8')) as { accessKeySecret: string }).accessKeySecret;
       resolve({ child, url: info.endpoint, keyId: info.accessKeyId, secret, times });
     });
     child.on('exit', (code) => reject(new Error(`fcw serve exited ${code} before it was ready`)));
