@@ -1,6 +1,6 @@
 // The `code` of CreateFunction / UpdateFunction as the sandbox receives it: where it comes from,
-// the base64 zip decoded, its size capped, its CRC-64 checked against `X-Fc-Code-Checksum`, and
-// the zip opened to prove it is one. The field rules shared with the client (exactly one source,
+// the base64 zip decoded (or already decoded with the body, inline-zip.ts), its size capped, its
+// CRC-64 checked against `X-Fc-Code-Checksum`, and the zip proven to open. The field rules shared with the client (exactly one source,
 // none for custom-container) live in fc/validate.ts; what is here is what only a server can check.
 import JSZip from 'jszip';
 

@@ -229,7 +229,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     }
     // A large body keeps its turn until the whole request is handled: its memory lives that long.
     let releaseTurn: (() => void) | undefined;
-    const readJson = async (options?: { inlineZip?: boolean }) => {
+    const readJson = async (reading?: { inlineZip?: boolean }) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
       if (!(declared <= large.bytes)) {
@@ -243,7 +243,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         }
       }
       const body = await readBody(req, maxBodyBytes);
-      return options?.inlineZip ? parseJsonObjectWithZip(body) : parseJsonObject(body);
+      return reading?.inlineZip ? parseJsonObjectWithZip(body) : parseJsonObject(body);
     };
     const readBytes = async (max: number) => {
       try {
