@@ -9,7 +9,8 @@
 // Reference, in the same run: this process's `JSON.parse(body.toString())` of the same body, the
 // least any server that parses the body as JSON must spend. Prints medians, the ratio to the
 // reference, the load average and the servers' peak RSS (VmHWM).
-// Options (env): FCW_BENCH_RUNS (default 7), FCW_BENCH_ZIP=FILE.
+// Options (env): FCW_BENCH_RUNS (default 7), FCW_BENCH_ZIP=FILE, FCW_BENCH_SHOW_LOG=1 (the server log on stderr),
+// FCW_BENCH_CLI=PATH (another build of fcw, e.g. to compare before and after a change).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
