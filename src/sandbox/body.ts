@@ -44,10 +44,13 @@ class BodyBytes {
     this.whole = declared === undefined ? undefined : Buffer.allocUnsafe(declared);
   }
 
-  add(chunk: Buffer): void {
-    if (this.whole && this.size + chunk.length <= this.whole.length) chunk.copy(this.whole, this.size);
+  /** Adds a chunk; returns the whole body's buffer while it is being filled in place. */
+  add(chunk: Buffer): Buffer | undefined {
+    const inPlace = this.whole && this.chunks.length === 0 && this.size + chunk.length <= this.whole.length;
+    if (inPlace) chunk.copy(this.whole!, this.size);
     else this.chunks.push(chunk);
     this.size += chunk.length;
+    return inPlace ? this.whole : undefined;
   }
 
   bytes(): Buffer {
@@ -61,7 +64,15 @@ function sizeOf(chunks: Buffer[]): number {
   return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * `onProgress`, when given, sees a body of declared length as it fills in: the buffer (of the
+ * final size) and how many of its bytes are in. It must not throw.
+ */
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  onProgress?: (body: Buffer, filled: number) => void,
+): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(new BodyTooLargeError(maxBytes));
   const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
@@ -92,8 +103,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
         finish(new BodyTooLargeError(maxBytes));
         return;
       }
-      body!.add(chunk);
+      const whole = body!.add(chunk);
       hash?.update(chunk);
+      if (whole && onProgress) onProgress(whole, body!.size);
     };
     const onEnd = () => finish();
     const onError = (error: Error) => finish(error);

@@ -76,7 +76,7 @@ export async function decodeZip(
     );
   }
   const zip = zipFile instanceof InlineZip ? zipFile.zip : Buffer.from(zipFile, 'base64');
-  const checksum = crc64(zip);
+  const checksum = zipFile instanceof InlineZip && zipFile.checksum !== undefined ? zipFile.checksum : crc64(zip);
   if (checksumHeader !== undefined) {
     const sent = checksumHeader.trim();
     if (sent !== checksum) {

@@ -8,6 +8,7 @@ import { isRecord } from '../core/is-record.js';
 import { CODE_INLINE_MAX_BYTES } from '../fc/limits.js';
 import { parseJsonObject } from './body.js';
 import { findZipFileSpan, type ZipFileSpan } from './zip-file-span.js';
+import type { ZipFileStream } from './zip-file-stream.js';
 
 /** STANDIN_CHARS of base64 hold the 6 bytes the shared rules read to see that a zip starts with "PK". */
 const STANDIN_CHARS = 8;
@@ -23,6 +24,8 @@ export class InlineZip {
      * "PK"); their last rule, the inline size cap, this zip meets already.
      */
     readonly standIn: string,
+    /** The zip's CRC-64, when it was computed as the zip was decoded. */
+    readonly checksum?: string,
   ) {}
 }
 
@@ -40,18 +43,20 @@ function parseAround(body: Buffer, span: ZipFileSpan): Record<string, unknown> |
 
 /**
  * Parses a JSON object body exactly as parseJsonObject does (same object, same key order, same
- * errors), except that a non-empty `code.zipFile` in standard base64 comes back as an InlineZip.
+ * errors), except that a non-empty `code.zipFile` in standard base64 comes back as an InlineZip:
+ * the one `streamed` decoded as the body arrived when its span is confirmed, else decoded now.
  */
-export function parseJsonObjectWithZip(body: Buffer): Record<string, unknown> {
+export function parseJsonObjectWithZip(body: Buffer, streamed?: ZipFileStream): Record<string, unknown> {
   const span = findZipFileSpan(body);
   if (span && span.end > span.start) {
     const value = parseAround(body, span);
     const text = body.subarray(span.start, span.end);
-    const zip = value && (text.length / 4) * 3 <= CODE_INLINE_MAX_BYTES + 2 ? decodeStandardBase64(text) : undefined;
+    const early = value && streamed?.result(span);
+    const fits = (text.length / 4) * 3 <= CODE_INLINE_MAX_BYTES + 2;
+    const zip = early ? early.zip : value && fits ? decodeStandardBase64(text) : undefined;
     if (value && zip && zip.length <= CODE_INLINE_MAX_BYTES) {
-      const standIn =
-        text.length <= STANDIN_CHARS ? text.toString('latin1') : text.toString('latin1', 0, STANDIN_CHARS);
-      (value.code as Record<string, unknown>).zipFile = new InlineZip(zip, text.length, standIn);
+      const standIn = text.toString('latin1', 0, Math.min(text.length, STANDIN_CHARS));
+      (value.code as Record<string, unknown>).zipFile = new InlineZip(zip, text.length, standIn, early?.checksum);
       return value;
     }
   }

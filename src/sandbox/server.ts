@@ -22,6 +22,7 @@ import {
 } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
 import { parseJsonObjectWithZip } from './inline-zip.js';
+import { STREAM_FROM_BYTES, ZipFileStream } from './zip-file-stream.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
@@ -242,8 +243,11 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           throw new BodyRefusedError(throttled(busy, large.retryAfterS));
         }
       }
-      const body = await readBody(req, maxBodyBytes);
-      return reading?.inlineZip ? parseJsonObjectWithZip(body) : parseJsonObject(body);
+      if (!reading?.inlineZip) return parseJsonObject(await readBody(req, maxBodyBytes));
+      // A large code upload is decoded as it arrives, in the time spent waiting for the client.
+      const stream = declared >= STREAM_FROM_BYTES ? new ZipFileStream() : undefined;
+      const body = await readBody(req, maxBodyBytes, stream && ((whole, filled) => stream.feed(whole, filled)));
+      return parseJsonObjectWithZip(body, stream);
     };
     const readBytes = async (max: number) => {
       try {

@@ -119,30 +119,57 @@ class Scanner {
   }
 }
 
-/** The span of `code.zipFile` in a JSON object body, or undefined when the body must be parsed whole. */
-export function findZipFileSpan(body: Buffer): ZipFileSpan | undefined {
+/** Ends the walk early where zipFile's text starts (see findZipFileStart). */
+class StartFound extends Error {
+  constructor(readonly start: number) {
+    super('zipFile starts here');
+  }
+}
+
+/** Walks the body to the end; with `stopAtStart`, stops where zipFile's text starts. */
+function walk(body: Buffer, stopAtStart: boolean): ZipFileSpan | undefined {
   const scan = new Scanner(body);
   let span: ZipFileSpan | undefined;
-  try {
-    scan.object((key) => {
-      if (key !== 'code') return scan.skipValue();
-      scan.skipWhitespace();
-      if (body[scan.at] !== 0x7b) return scan.skipValue();
-      scan.object((inner) => {
-        scan.skipWhitespace();
-        if (inner !== 'zipFile' || body[scan.at] !== QUOTE) return scan.skipValue();
-        const end = scan.stringEnd();
-        const start = scan.at + 1;
-        if (body.subarray(start, end).includes(BACKSLASH)) throw new Unusual();
-        span = { start, end };
-        scan.at = end + 1;
-      });
-    });
+  scan.object((key) => {
+    if (key !== 'code') return scan.skipValue();
     scan.skipWhitespace();
-    if (scan.at !== body.length) return undefined;
+    if (body[scan.at] !== 0x7b) return scan.skipValue();
+    scan.object((inner) => {
+      scan.skipWhitespace();
+      if (inner !== 'zipFile' || body[scan.at] !== QUOTE) return scan.skipValue();
+      if (stopAtStart) throw new StartFound(scan.at + 1);
+      const end = scan.stringEnd();
+      const start = scan.at + 1;
+      if (body.subarray(start, end).includes(BACKSLASH)) throw new Unusual();
+      span = { start, end };
+      scan.at = end + 1;
+    });
+  });
+  scan.skipWhitespace();
+  return scan.at === body.length ? span : undefined;
+}
+
+/** The span of `code.zipFile` in a JSON object body, or undefined when the body must be parsed whole. */
+export function findZipFileSpan(body: Buffer): ZipFileSpan | undefined {
+  try {
+    return walk(body, false);
   } catch (error) {
     if (error instanceof Unusual) return undefined;
     throw error;
   }
-  return span;
+}
+
+/**
+ * Where zipFile's text would start, read from the first bytes of a body still arriving: a guess
+ * (undefined until the scan gets that far), which findZipFileSpan over the whole body confirms.
+ */
+export function findZipFileStart(prefix: Buffer): number | undefined {
+  try {
+    walk(prefix, true);
+  } catch (error) {
+    if (error instanceof StartFound) return error.start;
+    if (error instanceof Unusual) return undefined;
+    throw error;
+  }
+  return undefined;
 }

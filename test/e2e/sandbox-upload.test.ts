@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeSignature } from '../../src/fc/sign.js';
@@ -98,5 +99,24 @@ describe('code uploads', () => {
       expect(res.json.ErrorMessage).toMatch(message);
     }
     expect((await storedZip('py')).equals(before)).toBe(true);
+  });
+
+  it('decodes a large upload as it arrives, and still refuses bad base64 deep inside one', async () => {
+    const data = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0, x = 5; i < data.length; i++) data[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+    const zip = await new JSZip()
+      .file('blob.bin', data, { date: new Date('2024-01-01T00:00:00Z') })
+      .generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+    const b64 = zip.toString('base64');
+    const put = (zipFile: string) =>
+      send('PUT', `${V}/services/up/functions/py`, `{"code": {"zipFile": "${zipFile}"}, "timeout": 11}`, {
+        'x-fc-code-checksum': crc64(zip),
+      });
+    const bad = await put(`${b64.slice(0, 2_500_000)}!${b64.slice(2_500_001)}`);
+    expect([bad.status, bad.json.ErrorCode]).toEqual([400, 'InvalidArgument']);
+    expect(bad.json.ErrorMessage).toMatch(/must be standard base64/);
+    const good = await put(b64);
+    expect([good.status, good.json.codeChecksum, good.json.timeout]).toEqual([200, crc64(zip), 11]);
+    expect((await storedZip('py')).equals(zip)).toBe(true);
   });
 });

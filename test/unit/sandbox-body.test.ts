@@ -23,10 +23,17 @@ describe('readBody', () => {
     const text = 'x'.repeat(1000) + 'é'.repeat(500) + 'end';
     const whole = Buffer.from(text);
     const req = fakeRequest({ 'content-length': String(whole.length) });
-    const body = readBody(req as unknown as IncomingMessage, 1 << 20);
+    const seen: number[] = [];
+    const body = readBody(req as unknown as IncomingMessage, 1 << 20, (buffer, filled) => {
+      expect(buffer.length).toBe(whole.length);
+      expect(buffer.subarray(0, filled).equals(whole.subarray(0, filled))).toBe(true);
+      seen.push(filled);
+    });
     for (let at = 0; at < whole.length; at += 7) req.write(whole.subarray(at, at + 7));
     req.end();
     expect((await body).equals(whole)).toBe(true);
+    expect(seen.at(-1)).toBe(whole.length); // told of each chunk as it was copied in
+    expect(seen.length).toBe(Math.ceil(whole.length / 7));
     const short = fakeRequest({ 'content-length': '10' });
     const shortBody = readBody(short as unknown as IncomingMessage, 100);
     short.end('abc');
