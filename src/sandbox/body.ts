@@ -120,7 +120,7 @@ export function readBody(
 /**
  * Bounds how many large bodies are held in memory at once. A 100 MB zip costs several times its
  * size while it is read, decoded and checked (the body, the zip, the socket's chunks not yet
- * collected: the server's peak RSS rose by about 0.37 GB at the cap; a body that takes the plain
+ * collected: the server's peak RSS rose by about 0.31 GB at the cap; a body that takes the plain
  * JSON.parse path costs more), so ten at once could exhaust memory. Past the limit a request is refused at once (503 with Retry-After)
  * rather than queued: a queued request sat unread until the idle timeout reset it, with no answer,
  * while slow uploads held every turn.
