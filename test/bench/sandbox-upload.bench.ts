@@ -10,7 +10,8 @@
 // least any server that parses the body as JSON must spend. Prints medians, the ratio to the
 // reference, the load average and the servers' peak RSS (VmHWM).
 // Options (env): FCW_BENCH_RUNS (default 7), FCW_BENCH_ZIP=FILE, FCW_BENCH_SHOW_LOG=1 (the server log on stderr),
-// FCW_BENCH_CLI=PATH (another build of fcw, e.g. to compare before and after a change).
+// FCW_BENCH_CLI=PATH (another build of fcw, e.g. to compare before and after a change),
+// FCW_BENCH_PLAIN=1 (bodies that take the server's plain path: JSON.parse of the whole body).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { median } from './corpus.js';
 const REPO = process.cwd();
 const CLI = process.env.FCW_BENCH_CLI ?? path.join(REPO, 'dist/cli.js');
 const RUNS = Number(process.env.FCW_BENCH_RUNS ?? 7);
+const PLAIN = process.env.FCW_BENCH_PLAIN === '1';
 const ENTRIES = 11_500;
 const ZIP_BYTES = 62 * 1024 * 1024;
 const work = mkdtempSync(path.join(os.tmpdir(), 'fcw-bench-upload-'));
@@ -132,7 +134,9 @@ async function generatedZip(entries: number, bytes: number): Promise<Buffer> {
 }
 
 function updateBody(zip: Buffer): { body: Buffer; headers: Record<string, string> } {
-  const body = Buffer.from(JSON.stringify({ description: 'bench', code: { zipFile: zip.toString('base64') } }));
+  const text = JSON.stringify({ description: 'bench', code: { zipFile: zip.toString('base64') } });
+  // An escaped key sends the server down its plain path (JSON.parse of the whole body), for comparison.
+  const body = Buffer.from(PLAIN ? text.replace('"zipFile":', '"zip\\u0046ile":') : text);
   return {
     body,
     headers: {
