@@ -146,7 +146,7 @@ async function stageZip(
 
 async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: ServicePath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'CreateFunction');
-  const body = (await req.readJson()) as unknown as CreateFunctionRequest;
+  const body = (await req.readJson({ inlineZip: true })) as unknown as CreateFunctionRequest;
   await requireService(ctx, service);
   checkCreateFunction(body);
   if (body.layers?.length) await resolveFunctionLayers(ctx, body.layers, body.runtime);
@@ -199,7 +199,7 @@ async function getFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: Func
 
 async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   refuseQualifiedWrite(req, 'UpdateFunction');
-  const body = (await req.readJson()) as UpdateFunctionRequest & { functionName?: unknown };
+  const body = (await req.readJson({ inlineZip: true })) as UpdateFunctionRequest & { functionName?: unknown };
   if (body.functionName !== undefined && body.functionName !== fn) {
     throw invalidArgument(
       `functionName cannot be changed by UpdateFunction (path says '${fn}', body says '${String(body.functionName)}')`,

@@ -21,6 +21,8 @@ import {
   readBody,
 } from './body.js';
 import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
+import { parseJsonObjectWithZip } from './inline-zip.js';
+import { STREAM_FROM_BYTES, ZipFileStream } from './zip-file-stream.js';
 import { entityTooLarge, errorBody, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
@@ -228,7 +230,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     }
     // A large body keeps its turn until the whole request is handled: its memory lives that long.
     let releaseTurn: (() => void) | undefined;
-    const readJson = async () => {
+    const readJson = async (reading?: { inlineZip?: boolean }) => {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
       if (!(declared <= large.bytes)) {
@@ -241,7 +243,11 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
           throw new BodyRefusedError(throttled(busy, large.retryAfterS));
         }
       }
-      return parseJsonObject(await readBody(req, maxBodyBytes));
+      if (!reading?.inlineZip) return parseJsonObject(await readBody(req, maxBodyBytes));
+      // A large code upload is decoded as it arrives, in the time spent waiting for the client.
+      const stream = declared >= STREAM_FROM_BYTES ? new ZipFileStream() : undefined;
+      const body = await readBody(req, maxBodyBytes, stream && ((whole, filled) => stream.feed(whole, filled)));
+      return parseJsonObjectWithZip(body, stream);
     };
     const readBytes = async (max: number) => {
       try {

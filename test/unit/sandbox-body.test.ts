@@ -19,6 +19,27 @@ describe('readBody', () => {
     expect((await body).toString()).toBe('{"a":1}');
   });
 
+  it('gathers a body of declared length from many chunks, and one that ends short of it', async () => {
+    const text = 'x'.repeat(1000) + 'é'.repeat(500) + 'end';
+    const whole = Buffer.from(text);
+    const req = fakeRequest({ 'content-length': String(whole.length) });
+    const seen: number[] = [];
+    const body = readBody(req as unknown as IncomingMessage, 1 << 20, (buffer, filled) => {
+      expect(buffer.length).toBe(whole.length);
+      expect(buffer.subarray(0, filled).equals(whole.subarray(0, filled))).toBe(true);
+      seen.push(filled);
+    });
+    for (let at = 0; at < whole.length; at += 7) req.write(whole.subarray(at, at + 7));
+    req.end();
+    expect((await body).equals(whole)).toBe(true);
+    expect(seen.at(-1)).toBe(whole.length); // told of each chunk as it was copied in
+    expect(seen.length).toBe(Math.ceil(whole.length / 7));
+    const short = fakeRequest({ 'content-length': '10' });
+    const shortBody = readBody(short as unknown as IncomingMessage, 100);
+    short.end('abc');
+    expect((await shortBody).toString()).toBe('abc');
+  });
+
   it('refuses a declared length over the cap without reading, and a streamed one at the cap', async () => {
     await expect(
       readBody(fakeRequest({ 'content-length': '11' }) as unknown as IncomingMessage, 10),

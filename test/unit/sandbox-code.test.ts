@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeZip, zipFileOf } from '../../src/sandbox/code.js';
 import { SandboxError } from '../../src/sandbox/errors.js';
+import { InlineZip } from '../../src/sandbox/inline-zip.js';
 import {
   etagOf,
   fcTime,
@@ -61,6 +62,18 @@ describe('decodeZip', () => {
       checksum: '2220831586920633690',
     });
     expect((await decodeZip(EMPTY_ZIP, undefined)).checksum).toBe('2220831586920633690');
+  });
+
+  it('takes a zip decoded with the body (InlineZip) as is: its CRC-64, the size cap, the checks', async () => {
+    const zip = Buffer.from(EMPTY_ZIP, 'base64');
+    const inline = new InlineZip(zip, EMPTY_ZIP.length, EMPTY_ZIP.slice(0, 8), '2220831586920633690');
+    expect(await decodeZip(inline, '2220831586920633690')).toEqual({ zip, checksum: '2220831586920633690' });
+    expect(zipFileOf({ zipFile: inline }, 'python3')).toBe(inline);
+    expect((await rejection(decodeZip(inline, '7'))).message).toContain("'2220831586920633690'");
+    const tooBig = await rejection(decodeZip(inline, undefined, 10));
+    expect([tooBig.status, tooBig.code]).toEqual([400, 'EntityTooLarge']);
+    const notZip = new InlineZip(Buffer.from('PK but not a zip'), 24, 'UEsgYnV0');
+    expect((await rejection(decodeZip(notZip, undefined))).message).toMatch(/not a zip archive that opens/);
   });
 
   it('answers a checksum mismatch with both values', async () => {

@@ -17,7 +17,11 @@ export interface ApiRequest {
   segments: string[];
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  readJson(): Promise<Record<string, unknown>>;
+  /**
+   * The body as a JSON object. With `inlineZip`, a `code.zipFile` may come back decoded already,
+   * as an InlineZip (for the handlers that take code: the base64 is never made a string).
+   */
+  readJson(options?: { inlineZip?: boolean }): Promise<Record<string, unknown>>;
   /** The raw body, refused with 400 EntityTooLarge past `maxBytes`. */
   readBytes(maxBytes: number): Promise<Buffer>;
   /** Lifts the idle-socket limit for this request (an invocation may run for minutes). */

@@ -132,7 +132,7 @@ async function nextLayerVersion(ctx: ApiContext, name: string): Promise<number> 
 
 async function publishLayerVersion(ctx: ApiContext, req: ApiRequest, [name]: [name: string]): Promise<ApiResult> {
   checkLayerName(name);
-  const body = await req.readJson();
+  const body = await req.readJson({ inlineZip: true });
   const description = stringField(body, 'description', false) ?? '';
   const compatibleRuntime = checkRuntimes(body.compatibleRuntime);
   const zipFile = zipFileOf(body.code, 'layer');
