@@ -15,15 +15,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 
-import { authorizationHeader } from '../../src/fc/sign.js';
 import { CODE_INLINE_MAX_BYTES } from '../../src/fc/limits.js';
 import { crc64 } from '../../src/package/crc64.js';
 import { median } from './corpus.js';
+import { expectOk as must, signedRequest } from './signed-request.js';
 
 const REPO = process.cwd();
 const CLI = process.env.FCW_BENCH_CLI ?? path.join(REPO, 'dist/cli.js');
@@ -75,39 +74,8 @@ function startServer(name: string): Promise<Server> {
   });
 }
 
-function request(
-  s: Server,
-  method: string,
-  target: string,
-  body: Buffer,
-  extra: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
-  const headers: Record<string, string> = {
-    date: new Date().toUTCString(),
-    'content-type': 'application/json',
-    'content-length': String(body.length),
-    ...extra,
-  };
-  headers.authorization = authorizationHeader(
-    { accessKeyId: s.keyId, accessKeySecret: s.secret },
-    { method, path: target, headers },
-  );
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${s.url}${target}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function must(p: Promise<{ status: number; text: string }>, what: string): Promise<void> {
-  const res = await p;
-  if (res.status !== 200) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
-}
+const request = (s: Server, method: string, target: string, body: Buffer, extra?: Record<string, string>) =>
+  signedRequest(s, method, target, body, extra);
 
 /** mulberry32 bytes: the same zip on every run. */
 function fill(out: Buffer, seed: number): void {

@@ -15,8 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 
-import { authorizationHeader } from '../../src/fc/sign.js';
 import { crc64 } from '../../src/package/crc64.js';
+import { median } from './corpus.js';
+import { expectOk as must, signedRequest } from './signed-request.js';
 
 const REPO = process.cwd();
 const CLI = process.env.FCW_BENCH_CLI ?? path.join(REPO, 'dist/cli.js');
@@ -34,40 +35,8 @@ interface Endpoint {
   signed: boolean;
 }
 
-function request(
-  ep: Endpoint,
-  method: string,
-  target: string,
-  body?: string,
-  extra: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
-  const headers: Record<string, string> = { date: new Date().toUTCString(), ...extra };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(body));
-  }
-  if (ep.signed)
-    headers.authorization = authorizationHeader(
-      { accessKeyId: ep.keyId, accessKeySecret: ep.secret },
-      { method, path: target.split('?')[0] ?? target, headers },
-    );
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${ep.url}${target}`, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function must(p: Promise<{ status: number; text: string }>, what: string): Promise<string> {
-  const res = await p;
-  if (res.status !== 200 && res.status !== 204) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
-  return res.text;
-}
+const request = (ep: Endpoint, method: string, target: string, body?: string, extra?: Record<string, string>) =>
+  signedRequest(ep, method, target, body, extra, agent);
 
 function startProcess(args: string[]): Promise<{ child: ChildProcess; firstLine: string }> {
   return new Promise((resolve, reject) => {
@@ -106,13 +75,6 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (i: number) => s[i] ?? NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
 async function zipOfSize(bytes: number, seed: number): Promise<Buffer> {
