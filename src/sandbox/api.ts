@@ -2,6 +2,7 @@
 // see a parsed request (path segments after /2016-08-15, query, headers, a body reader) and
 // return a status, a JSON body and headers; the HTTP details live in server.ts.
 import type { CreateFunctionRequest, CreateServiceRequest, UpdateFunctionRequest } from '../fc/types.js';
+import { requestContentOf } from './alias-routing.js';
 import { checkCreateFunction, checkCreateService, checkUpdateFunction } from './checks.js';
 import { decodeZip, zipFileOf, type DecodedZip } from './code.js';
 import { codeUrl } from './code-url.js';
@@ -276,7 +277,7 @@ async function getFunctionCode(ctx: ApiContext, req: ApiRequest, [service, fn]: 
 
 async function invokeFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: FunctionPath): Promise<ApiResult> {
   // The qualifier picks the code and configuration that run: LATEST, a version, an alias's version.
-  const view = await invocationViewOf(ctx, service, req.qualifier);
+  const view = await invocationViewOf(ctx, service, req.qualifier, requestContentOf(req.headers, req.query));
   const record = await view.getFunction(fn);
   if (!record) throw functionNotFound(service, fn);
   const codeZipPath = record.codeFile ? codeZipPathOf(ctx, service, view, record.codeFile) : undefined;

@@ -4,6 +4,7 @@
 // `anonymous` none; a method outside `methods` is refused. Then the executor runs it with FC's HTTP
 // handler interface (Node.js `(request, response, context)`, Python WSGI, a custom runtime's own
 // server): its status, headers and body are the answer; a failed function is a 502 with the error.
+import { requestContentOf } from '../alias-routing.js';
 import { functionNotFound, invalidArgument, notImplemented, SandboxError } from '../errors.js';
 import { publicFunction } from '../records.js';
 import { SYNC_EVENT_MAX_BYTES } from '../runtime/choices.js';
@@ -60,7 +61,7 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
  * reaches it: the trigger's authType and methods apply, then the function answers.
  */
 export async function runHttpTrigger(ctx: ApiContext, req: ApiRequest, target: ProxyTarget): Promise<ApiResult> {
-  const view = await invocationViewOf(ctx, target.service, target.qualifier);
+  const view = await invocationViewOf(ctx, target.service, target.qualifier, requestContentOf(req.headers, req.query));
   const record = await view.getFunction(target.fn);
   if (!record) throw functionNotFound(target.service, target.fn);
   const trigger = await httpTriggerFor(ctx, target);

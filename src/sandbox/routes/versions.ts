@@ -16,7 +16,15 @@ import path from 'node:path';
 
 import { isRecord } from '../../core/is-record.js';
 import { NAME_PATTERN } from '../../fc/rules.js';
-import { pickAliasVersion } from '../alias-routing.js';
+import {
+  checkAliasRouting,
+  checkResolvePolicy,
+  checkRoutePolicy,
+  routeAliasCall,
+  type RequestContent,
+  type ResolvePolicy,
+  type RoutePolicy,
+} from '../alias-routing.js';
 import { writeJsonAtomic } from '../atomic.js';
 import { aliasAlreadyExists, aliasNotFound, invalidArgument, versionNotFound } from '../errors.js';
 import { JsonDir, NUMBER_CODEC, serviceResourceDir } from '../json-dir.js';
@@ -53,6 +61,9 @@ export interface AliasRecord {
   versionId: string;
   description: string;
   additionalVersionWeight: Record<string, number>;
+  /** Absent: FC's default, Random. */
+  resolvePolicy?: ResolvePolicy;
+  routePolicy?: RoutePolicy;
   createdTime: string;
   lastModifiedTime: string;
   etag: string;
@@ -95,13 +106,15 @@ export async function versionIdOf(ctx: ApiContext, service: string, qualifier: s
 
 /**
  * The view one invocation runs (InvokeFunction, an HTTP trigger, a timer): as viewOf, except that
- * an alias with `additionalVersionWeight` sends that share of the calls to the other versions.
+ * an alias routes each call (alias-routing.ts): by its weights at random, or by the call's
+ * `request` content under `resolvePolicy: Content` (a timer's call has none: the main version).
  * GetFunction and the other reads of an alias always see its main version, as on FC.
  */
 export async function invocationViewOf(
   ctx: ApiContext,
   service: string,
   qualifier: string | undefined,
+  request?: RequestContent,
 ): Promise<ServiceView> {
   if (qualifier === undefined || qualifier === 'LATEST' || /^[0-9]+$/.test(qualifier)) {
     return viewOf(ctx, service, qualifier);
@@ -109,9 +122,7 @@ export async function invocationViewOf(
   await requireService(ctx, service);
   const alias = await aliasDir(ctx, service).get(qualifier);
   if (!alias) throw aliasNotFound(service, qualifier);
-  const weights = alias.additionalVersionWeight;
-  if (Object.keys(weights).length === 0) return viewOf(ctx, service, alias.versionId);
-  return viewOf(ctx, service, pickAliasVersion(alias.versionId, weights, (ctx.random ?? Math.random)()));
+  return viewOf(ctx, service, routeAliasCall(alias, request, ctx.random ?? Math.random));
 }
 
 export async function viewOf(ctx: ApiContext, service: string, qualifier: string | undefined): Promise<ServiceView> {
@@ -367,6 +378,16 @@ async function checkWeights(
   return weights as Record<string, number>;
 }
 
+/** resolvePolicy and routePolicy checked, present only when set (an answer omits unset ones). */
+function routingFields(
+  resolvePolicy: unknown,
+  routePolicy: unknown,
+): { resolvePolicy?: ResolvePolicy; routePolicy?: RoutePolicy } {
+  const resolve = checkResolvePolicy(resolvePolicy);
+  const route = checkRoutePolicy(routePolicy);
+  return { ...(resolve ? { resolvePolicy: resolve } : {}), ...(route ? { routePolicy: route } : {}) };
+}
+
 export function publicAlias(a: AliasRecord): Omit<AliasRecord, 'etag'> {
   const { etag: _etag, ...info } = a;
   return info;
@@ -381,6 +402,8 @@ async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: ServiceP
     await requireService(ctx, service);
     const versionId = await checkVersionExists(ctx, service, body.versionId);
     const weights = await checkWeights(ctx, service, body.additionalVersionWeight, versionId);
+    const routing = routingFields(body.resolvePolicy, body.routePolicy);
+    checkAliasRouting({ versionId, additionalVersionWeight: weights, ...routing });
     const dir = aliasDir(ctx, service);
     if (await dir.get(name)) throw aliasAlreadyExists(service, name);
     const now = fcTime(ctx.now());
@@ -389,6 +412,7 @@ async function createAlias(ctx: ApiContext, req: ApiRequest, [service]: ServiceP
       versionId,
       description,
       additionalVersionWeight: weights,
+      ...routing,
       createdTime: now,
       lastModifiedTime: now,
       etag: '',
@@ -452,13 +476,21 @@ async function updateAlias(
           ? await checkWeights(ctx, service, current.additionalVersionWeight, versionId)
           : current.additionalVersionWeight
         : await checkWeights(ctx, service, body.additionalVersionWeight, versionId);
+    // Each routing field sent replaces the stored one (null clears it); one not sent is kept.
+    const { resolvePolicy: _r, routePolicy: _p, ...unrouted } = current;
+    const routing = routingFields(
+      body.resolvePolicy === undefined ? current.resolvePolicy : body.resolvePolicy,
+      body.routePolicy === undefined ? current.routePolicy : body.routePolicy,
+    );
     const next: AliasRecord = {
-      ...current,
+      ...unrouted,
       versionId,
       additionalVersionWeight: weights,
+      ...routing,
       description: stringField(body, 'description', false) ?? current.description,
       lastModifiedTime: fcTime(ctx.now()),
     };
+    checkAliasRouting(next);
     next.etag = etagOf(next);
     await aliasDir(ctx, service).put(name, next);
     return next;
