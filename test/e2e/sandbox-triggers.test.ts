@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { computeSignature } from '../../src/fc/sign.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { EMPTY_ZIP_B64, openSdkSandbox, rawRequest, type RawResponse, sdkError } from './sandbox-support.js';
+import { EMPTY_ZIP_B64, openSdkSandbox, rawRequest, type RawResponse, sdkClient, sdkError } from './sandbox-support.js';
 
 let sandbox: RunningSandbox;
 let closeSandbox: () => Promise<void>;
@@ -418,12 +418,37 @@ describe('HTTP trigger URLs', () => {
     );
     expect(badSignature.status).toBe(403);
 
-    const noTrigger = await py('GET', `${V}/proxy/trg/cron/`, undefined, {}, false);
+    // Signed, a missing target is a 404 naming what is missing.
+    const noTrigger = await py('GET', `${V}/proxy/trg/cron/`);
     expect([noTrigger.status, noTrigger.json.ErrorCode]).toEqual([404, 'TriggerNotFound']);
-    const noFunction = await py('GET', `${V}/proxy/trg/ghost/`, undefined, {}, false);
+    const noFunction = await py('GET', `${V}/proxy/trg/ghost/`);
     expect([noFunction.status, noFunction.json.ErrorCode]).toEqual([404, 'FunctionNotFound']);
-    const noAlias = await py('GET', `${V}/proxy/trg.prod/site/`, undefined, {}, false);
+    const noAlias = await py('GET', `${V}/proxy/trg.prod/site/`);
     expect([noAlias.status, noAlias.json.ErrorCode]).toEqual([404, 'AliasNotFound']);
+  });
+
+  it('answers an unsigned or badly signed caller alike whether a function-auth trigger exists or not', async () => {
+    const answer = (res: RawResponse) => [res.status, res.json?.ErrorCode, res.json?.ErrorMessage];
+    const unsignedExisting = await py('POST', `${V}/proxy/trg/private/x`, undefined, {}, false);
+    expect(unsignedExisting.status).toBe(400);
+    for (const missing of ['trg/ghost', 'trg/cron', 'trg.prod/private', 'nosuchservice/private']) {
+      const unsigned = await py('POST', `${V}/proxy/${missing}/x`, undefined, {}, false);
+      expect(answer(unsigned), missing).toEqual(answer(unsignedExisting));
+    }
+    // The official SDK signs /proxy/ requests: with a wrong secret, existing and missing look the same.
+    const wrongKey = sdkClient(sandbox, { secret: 'not-the-secret' });
+    const existing = await sdkError(wrongKey.post('/proxy/trg/private/x', 'hi'));
+    const missing = await sdkError(wrongKey.post('/proxy/trg/ghost/x', 'hi'));
+    expect(existing.name).toBe('FCSignatureNotMatchError');
+    expect([missing.name, missing.message.replace(/requestid: \S+/, '')]).toEqual([
+      existing.name,
+      existing.message.replace(/requestid: \S+/, '').replace('private', 'ghost'),
+    ]);
+    // With the right key the SDK is told what is missing; an anonymous trigger needs no key at all.
+    const told = await sdkError(client.post('/proxy/trg/ghost/x', 'hi'));
+    expect(told.name).toBe('FCFunctionNotFoundError');
+    const anon = await py('GET', `${V}/proxy/trg/site/`, undefined, {}, false);
+    expect(anon.status, anon.text).toBe(200);
   });
 
   it('serves the version a qualifier names, and answers 502 with the error when the function fails', async () => {

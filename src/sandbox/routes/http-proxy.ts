@@ -4,6 +4,7 @@
 // `anonymous` none; a method outside `methods` is refused. Then the executor runs it with FC's HTTP
 // handler interface (Node.js `(request, response, context)`, Python WSGI, a custom runtime's own
 // server): its status, headers and body are the answer; a failed function is a 502 with the error.
+// A caller without a valid signature learns nothing of what exists (hideMissingTarget).
 import { requestContentOf } from '../alias-routing.js';
 import { functionNotFound, invalidArgument, notImplemented, SandboxError } from '../errors.js';
 import { publicFunction } from '../records.js';
@@ -61,10 +62,13 @@ async function proxy(ctx: ApiContext, req: ApiRequest, [rest]: [rest: string]): 
  * reaches it: the trigger's authType and methods apply, then the function answers.
  */
 export async function runHttpTrigger(ctx: ApiContext, req: ApiRequest, target: ProxyTarget): Promise<ApiResult> {
-  const view = await invocationViewOf(ctx, target.service, target.qualifier, requestContentOf(req.headers, req.query));
-  const record = await view.getFunction(target.fn);
-  if (!record) throw functionNotFound(target.service, target.fn);
-  const trigger = await httpTriggerFor(ctx, target);
+  const { view, record, trigger } = await hideMissingTarget(req, async () => {
+    const content = requestContentOf(req.headers, req.query);
+    const view = await invocationViewOf(ctx, target.service, target.qualifier, content);
+    const record = await view.getFunction(target.fn);
+    if (!record) throw functionNotFound(target.service, target.fn);
+    return { view, record, trigger: await httpTriggerFor(ctx, target) };
+  });
   const config = trigger.triggerConfig as { authType?: string; methods?: string[] };
   if (config.authType !== 'anonymous') req.authenticate();
   if (!(config.methods ?? []).includes(req.method)) {
@@ -111,6 +115,25 @@ export async function runHttpTrigger(ctx: ApiContext, req: ApiRequest, target: P
     };
   }
   return { status: result.status, raw: result.body, headers: answerHeaders(result.headers) };
+}
+
+/**
+ * What a caller without a valid signature (none, or a bad one) learns of a path that reaches no
+ * anonymous trigger. FC's answer is not documented. An existing `authType: function` trigger must
+ * give such a caller its authentication error (400 MissingRequiredHeader, 403 SignatureNotMatch,
+ * ...); were a missing service, alias, function or trigger a 404 for it, an unsigned probe would
+ * tell which protected functions exist. So the sandbox's choice: a missing target gives an
+ * unverified caller that same authentication error, and only a signed caller the 404 that names
+ * what is missing. The cost: a typo in an anonymous trigger's URL, unsigned, is an authentication
+ * error rather than a 404.
+ */
+async function hideMissingTarget<T>(req: ApiRequest, find: () => Promise<T>): Promise<T> {
+  try {
+    return await find();
+  } catch (error) {
+    if (error instanceof SandboxError && error.status === 404) req.authenticate();
+    throw error;
+  }
 }
 
 /** The request as the function's handler sees it: the path below the function, its query, the client. */
