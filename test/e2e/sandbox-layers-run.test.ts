@@ -13,6 +13,8 @@ let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const SERVICE = 'layered';
+/** A file only a layer holds (no machine has it at the real /opt). */
+const OPT_FILE = 'fcw-layer-test-4f1c.txt';
 
 async function zipOf(files: Record<string, string>): Promise<string> {
   const zip = new JSZip();
@@ -132,6 +134,60 @@ describe("a function's layers", () => {
       layers: [pythonLayer],
     });
     expect(await invokeText('py-layers')).toBe('python layer says hi');
+  });
+
+  it("find layers named by '/opt/...': Node.js require is redirected, files through FC_OPT_DIR", async () => {
+    const files = await publish('optfiles', ['nodejs18', 'python3.10'], {
+      'nodejs/node_modules/shout/index.js': "module.exports = (s) => s.toUpperCase() + '!';\n",
+      [`${OPT_FILE}`]: 'layer data',
+    });
+    const node = {
+      'index.js':
+        "const fs = require('fs');\n" +
+        "const shout = require('/opt/nodejs/node_modules/shout');\n" +
+        "const where = require.resolve('/opt/nodejs/node_modules/shout');\n" +
+        'exports.handler = (event, context, callback) => {\n' +
+        "  const opt = process.env.FC_OPT_DIR || '/opt';\n" +
+        `  const data = fs.readFileSync(opt + '/${OPT_FILE}', 'utf8');\n` +
+        "  callback(null, shout(data) + ' ' + where.startsWith(opt + '/nodejs/'));\n" +
+        '};\n' +
+        `exports.literal = (event, context, callback) => callback(null, fs.readFileSync('/opt/${OPT_FILE}', 'utf8'));\n`,
+    };
+    await client.createFunction(SERVICE, {
+      functionName: 'node-opt',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: await zipOf(node) },
+      layers: [files],
+    });
+    expect(await invokeText('node-opt')).toBe('LAYER DATA! true');
+    // A file read at the literal /opt is not found; the log says where the layers are.
+    await client.updateFunction(SERVICE, 'node-opt', { handler: 'index.literal' });
+    const literal = await client.invokeFunction(SERVICE, 'node-opt', '{}', { 'x-fc-log-type': 'Tail' });
+    expect(literal.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
+    const log = Buffer.from(String(literal.headers['x-fc-log-result']), 'base64').toString('utf8');
+    expect(log).toContain(`fcw sandbox: '/opt/${OPT_FILE}': layers are not at /opt here but in FC_OPT_DIR`);
+
+    const python =
+      'import os\n\n' +
+      'def handler(event, context):\n' +
+      `    with open(os.environ.get('FC_OPT_DIR', '/opt') + '/${OPT_FILE}') as f:\n` +
+      '        return f.read()\n\n' +
+      'def literal(event, context):\n' +
+      `    return open('/opt/${OPT_FILE}').read()\n`;
+    await client.createFunction(SERVICE, {
+      functionName: 'py-opt',
+      runtime: 'python3.10',
+      handler: 'index.handler',
+      code: { zipFile: await zipOf({ 'index.py': python }) },
+      layers: [files],
+    });
+    expect(await invokeText('py-opt')).toBe('layer data');
+    await client.updateFunction(SERVICE, 'py-opt', { handler: 'index.literal' });
+    const pyLiteral = await client.invokeFunction(SERVICE, 'py-opt', '{}', { 'x-fc-log-type': 'Tail' });
+    expect(pyLiteral.headers['x-fc-error-type']).toBe('UnhandledInvocationError');
+    const pyLog = Buffer.from(String(pyLiteral.headers['x-fc-log-result']), 'base64').toString('utf8');
+    expect(pyLog).toContain(`fcw sandbox: '/opt/${OPT_FILE}': layers are not at /opt here but in FC_OPT_DIR`);
   });
 
   it("are downloadable: GetLayerVersion's code.location gives the zip", async () => {

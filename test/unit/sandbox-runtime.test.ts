@@ -100,6 +100,8 @@ describe('instanceEnvironment', () => {
         FC_SERVICE_NAME: 'svc',
         FC_FUNC_CODE_PATH: '/w/code',
         FC_FUNCTION_MEMORY_SIZE: '256',
+        // The sandbox's own: where the layers are, as it cannot put them at /opt.
+        FC_OPT_DIR: '/w/opt',
         HOME: '/w/tmp',
       });
       // Layers: the instance's /opt stand-in where FC's Node.js runtime looks.

@@ -45,6 +45,9 @@ export function instanceEnvironment(target: FunctionTarget, place: EnvironmentPl
     FC_REGION: place.region,
     FC_ACCOUNT_ID: place.accountId,
     FC_INSTANCE_ID: place.instanceId,
+    // The sandbox's own: where the layers are, since it cannot put them at /opt (no root). FC sets
+    // no such variable, so `process.env.FC_OPT_DIR || '/opt'` finds them on both.
+    FC_OPT_DIR: place.optDir,
   };
   if (place.port !== undefined) env.FC_SERVER_PORT = String(place.port);
   return env;

@@ -89,9 +89,32 @@ function succeed(data) {
   send({ type: 'done', ok: true, maxRssKB: maxRssKB() }, body);
 }
 function fail(error, handled) {
+  hintIfOpt(error);
   const body = errorBody(error);
   if (!handled && body.errorType) body.errorType = options.thrownPrefix + body.errorType;
   send({ type: 'done', ok: false, handled, maxRssKB: maxRssKB() }, Buffer.from(JSON.stringify(body), 'utf8'));
+}
+
+// ---- layers: FC puts them at /opt, the sandbox in FC_OPT_DIR (no root to write /opt) ----
+// Every CommonJS require (and require.resolve) of '/opt/...' resolves in FC_OPT_DIR instead, read
+// per call since a spare host gets its environment when bound. Other paths naming /opt (fs calls,
+// import()) are not mapped: a failure on one logs where the layers are.
+const Module = require('node:module');
+const resolveFilename = Module._resolveFilename;
+const UNDER_OPT = /^\/opt(?=\/|$)/;
+Module._resolveFilename = function resolveInLayers(request, ...rest) {
+  const optDir = process.env.FC_OPT_DIR;
+  const mapped = optDir && typeof request === 'string' ? request.replace(UNDER_OPT, () => optDir) : request;
+  return resolveFilename.call(this, mapped, ...rest);
+};
+function hintIfOpt(error) {
+  const named =
+    error && (error.path || (error.code === 'ERR_MODULE_NOT_FOUND' && /'(\/opt\/[^']*)'/.exec(error.message)?.[1]));
+  if (typeof named !== 'string' || !UNDER_OPT.test(named)) return;
+  logLine('warn', [
+    `fcw sandbox: '${named}': layers are not at /opt here but in FC_OPT_DIR (${process.env.FC_OPT_DIR}); only ` +
+      "require('/opt/...') is redirected there. Use process.env.FC_OPT_DIR || '/opt' to find them on FC too.",
+  ]);
 }
 
 // ---- the function's module ----

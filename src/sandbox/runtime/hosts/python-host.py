@@ -190,6 +190,19 @@ def wsgi_call(app, http, body, context):
     return answer, b"".join(to_bytes(w) for w in written)
 
 
+def hint_if_opt(error):
+    """FC puts layers at /opt, the sandbox in FC_OPT_DIR (no root to write /opt): a file not found
+    under /opt says where they are."""
+    named = getattr(error, "filename", None) if isinstance(error, OSError) else None
+    if isinstance(named, str) and (named == "/opt" or named.startswith("/opt/")):
+        logging.getLogger().warning(
+            "fcw sandbox: '%s': layers are not at /opt here but in FC_OPT_DIR (%s); "
+            "use os.environ.get('FC_OPT_DIR', '/opt') to find them on FC too.",
+            named,
+            os.environ.get("FC_OPT_DIR"),
+        )
+
+
 def run(header, event):
     CURRENT["request_id"] = header["context"]["requestId"]
     context = make_context(header["context"])
@@ -204,6 +217,7 @@ def run(header, event):
         else:
             body = to_bytes(load(header["context"]["function"]["handler"])(event, context))
     except BaseException as error:  # SystemExit too: the answer is an error, the instance lives on
+        hint_if_opt(error)
         payload = json.dumps(error_body(error)).encode("utf-8")
         send({"type": "done", "ok": False, "handled": False, "maxRssKB": max_rss_kb()}, payload)
         return
