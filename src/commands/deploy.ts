@@ -12,6 +12,8 @@ import { codeReasonAfterLabel, type DeploySpec, type DeployPlan } from '../deplo
 import type { DeployError, DeployPhase, DeployResult, PackageCacheUse, PhaseDetail } from '../deploy/run.js';
 import type { ResolvedTarget } from '../deploy/target.js';
 import { profileNameProblem, type Profile } from '../profiles/schema.js';
+import type { ProfileStore } from '../profiles/store.js';
+import type { Connected } from '../deploy/connect.js';
 // Everything heavier (conf, the validators, the client, the packager, the sandbox) is imported
 // when it is needed, so `fcw deploy --help` and a bad flag answer at once.
 
@@ -271,53 +273,153 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** What this deploy is asked to do: the flags and the profile, checked as a whole. */
+interface DeployRequest {
+  spec: DeploySpec;
+  /** Where the spec's fields came from, for messages: the profile and its file, or the flags. */
+  source: string;
+  profileName: string | undefined;
+  profile: Profile | undefined;
+  /** Open only when a profile is read or saved. */
+  store: ProfileStore | undefined;
+  saveName: string | undefined;
+  /** The event of --invoke; undefined without --invoke. */
+  smokeEvent: Buffer | undefined;
+  /** The field flags that change the profile's fields for this deploy only. */
+  unsaved: string[];
+  noCache: boolean;
+}
+
+/** What every stage after the checks shares: the flags, the streams and the Ctrl-C signal. */
+interface DeployContext {
+  flags: GlobalFlags;
+  io: Io;
+  signal: AbortSignal;
+}
+
 async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<number> {
+  const request = await readDeployRequest(values, io);
+  const { target, ctrlC } = await openTarget(values, flags, request.profile, io);
+  try {
+    return await deployToTarget(target, request, { flags, io, signal: ctrlC.signal });
+  } catch (error) {
+    if (ctrlC.signal.aborted && !(error instanceof CancelledError) && !isUsageError(error)) {
+      throw new CancelledError('Deploy cancelled.');
+    }
+    throw withFlagHint(error);
+  } finally {
+    ctrlC.stop();
+    await target.close();
+  }
+}
+
+/**
+ * Everything the user can get wrong, checked before a sandbox starts or a byte is sent: the flags'
+ * own rules, the profile, the --invoke event and the spec they make together.
+ */
+async function readDeployRequest(values: Values, io: Io): Promise<DeployRequest> {
   const profileName = str(values, 'profile');
   const saveName = str(values, 'save-profile');
+  checkNamingFlags(values, saveName);
+  const { profile, store, source } = await openProfile(profileName, saveName, io);
+  checkEventFlag(values);
+  const { readEventFlag } = await import('../invoke/event.js');
+  const smokeEvent =
+    values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd, io.stderr) : undefined;
+  const spec = await checkedSpec(profile, values, source, io.cwd);
+  const unsaved = profile && saveName !== profile.name ? unsavedOverrides(values) : [];
+  return {
+    spec,
+    source,
+    profileName,
+    profile,
+    store,
+    saveName,
+    smokeEvent,
+    unsaved,
+    noCache: values['no-cache'] === true,
+  };
+}
+
+/** The flags whose value is a name with rules of its own: a profile name, a credential source. */
+function checkNamingFlags(values: Values, saveName: string | undefined): void {
   if (saveName !== undefined) {
     const problem = profileNameProblem(saveName);
     if (problem) throw new UsageError(`--save-profile: ${problem}.`);
   }
   if (values.credentials !== undefined) parseCredentialChoice(String(values.credentials));
-  const [{ formatDiff, validateSpec }, { deploy }, { resolveTarget }, { formatSummary, toJsonOutput }] =
-    await Promise.all([
-      import('../deploy/plan.js'),
-      import('../deploy/run.js'),
-      import('../deploy/target.js'),
-      import('../deploy/report.js'),
-    ]);
-  const ProfileStore =
-    profileName !== undefined || saveName !== undefined
-      ? (await import('../profiles/store.js')).ProfileStore
-      : undefined;
-  const store = ProfileStore ? new ProfileStore({ env: io.env, stderr: io.stderr }) : undefined;
-  const profile: Profile | undefined = profileName !== undefined ? store!.require(profileName) : undefined;
-  const source = profile ? `profile "${profile.name}" (${store!.path}) with the flags` : 'the flags';
+}
 
-  // Everything the user can get wrong is checked here, before a sandbox starts or a byte is sent.
+/** The profile store is opened only when a profile is read or saved: a flags-only deploy never touches it. */
+async function openProfile(
+  profileName: string | undefined,
+  saveName: string | undefined,
+  io: Io,
+): Promise<{ profile: Profile | undefined; store: ProfileStore | undefined; source: string }> {
+  if (profileName === undefined && saveName === undefined) {
+    return { profile: undefined, store: undefined, source: 'the flags' };
+  }
+  const { ProfileStore } = await import('../profiles/store.js');
+  const store = new ProfileStore({ env: io.env, stderr: io.stderr });
+  const profile = profileName !== undefined ? store.require(profileName) : undefined;
+  const source = profile ? `profile "${profile.name}" (${store.path}) with the flags` : 'the flags';
+  return { profile, store, source };
+}
+
+function checkEventFlag(values: Values): void {
   if (values.event !== undefined && values.invoke !== true) {
     throw new UsageError(
       '--event is the event of --invoke.',
       'Add --invoke to invoke the function after the deploy, or use `fcw invoke --event ...`.',
     );
   }
-  const { readEventFlag } = await import('../invoke/event.js');
-  const smokeEvent =
-    values.invoke === true ? await readEventFlag(str(values, 'event'), io.stdin, io.cwd, io.stderr) : undefined;
-  const spec = buildSpec(profile, overridesFromFlags(values), io.cwd);
-  // Its warnings are printed by deploy() below as they arise (once, before any write).
+}
+
+/** The profile with the flags over it, validated; a profile's missing code is named with the profile. */
+async function checkedSpec(
+  profile: Profile | undefined,
+  values: Values,
+  source: string,
+  cwd: string,
+): Promise<DeploySpec> {
+  const { validateSpec } = await import('../deploy/plan.js');
+  const spec = buildSpec(profile, overridesFromFlags(values), cwd);
+  // Its warnings are printed by deploy() as they arise (once, before any write).
   try {
     validateSpec(spec, source);
   } catch (error) {
     throw withFlagHint(error);
   }
   if (profile && values.code === undefined) checkProfileCode(profile.name, spec);
-  const unsaved = profile && saveName !== profile.name ? unsavedOverrides(values) : [];
+  return spec;
+}
 
-  // Ctrl-C is ours from here: resolving a loopback target already asks the sandbox (/sandbox-info).
+/** Ctrl-C during a deploy aborts `signal` instead of ending the process, until stop(). */
+interface CtrlC {
+  signal: AbortSignal;
+  stop(): void;
+}
+
+function catchCtrlC(): CtrlC {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
+  return { signal: controller.signal, stop: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * Resolves where the deploy goes (endpoint, account, key). Ctrl-C is caught from here on, since
+ * resolving a loopback target already asks the sandbox (/sandbox-info); a Ctrl-C by the time the
+ * target is known cancels with nothing sent.
+ */
+async function openTarget(
+  values: Values,
+  flags: GlobalFlags,
+  profile: Profile | undefined,
+  io: Io,
+): Promise<{ target: ResolvedTarget; ctrlC: CtrlC }> {
+  const { resolveTarget } = await import('../deploy/target.js');
+  const ctrlC = catchCtrlC();
   const cancelledBeforeSending = () => new CancelledError('Deploy cancelled: nothing was sent.');
   let target: ResolvedTarget;
   try {
@@ -330,100 +432,143 @@ async function runDeploy(values: Values, flags: GlobalFlags, io: Io): Promise<nu
         credentials: str(values, 'credentials'),
       },
       profile?.target,
-      { env: io.env, signal: controller.signal, warn: (line) => err(io, line) },
+      { env: io.env, signal: ctrlC.signal, warn: (line) => err(io, line) },
     );
   } catch (error) {
-    process.off('SIGINT', onSigint);
-    throw controller.signal.aborted && !isUsageError(error) ? cancelledBeforeSending() : withFlagHint(error);
+    ctrlC.stop();
+    throw ctrlC.signal.aborted && !isUsageError(error) ? cancelledBeforeSending() : withFlagHint(error);
   }
-  if (controller.signal.aborted) {
-    process.off('SIGINT', onSigint);
+  if (ctrlC.signal.aborted) {
+    ctrlC.stop();
     await target.close();
     throw cancelledBeforeSending();
   }
-  try {
-    const { connect } = await import('../deploy/connect.js');
-    const { client, packager, describe } = connect(target, { env: io.env, noCache: values['no-cache'] === true });
-    // A dry run deploys nothing: its target line says where it would go.
-    err(
-      io,
-      flags.dryRun ? describe.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : describe,
-    );
-    if (profile && unsaved.length > 0) {
-      const flagsText = unsaved.map((f) => `--${f}`).join(', ');
-      err(
-        io,
-        `note: ${flagsText} ${unsaved.length === 1 ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. Add --save-profile ${profile.name} to keep ${unsaved.length === 1 ? 'it' : 'them'}.`,
-      );
-    }
+  return { target, ctrlC };
+}
 
-    let recordName = profileName;
-    if (saveName !== undefined && !flags.dryRun) {
-      store!.save({
-        name: saveName,
-        target: target.profileTarget,
-        service: spec.service,
-        function: spec.function,
-        code: spec.code,
-      });
-      err(io, `Saved profile "${saveName}" in ${store!.path}.`);
-      recordName = saveName;
-    }
+/** The deploy proper, once the target is open: the notes, the profile save, the call, the smoke test, the output. */
+async function deployToTarget(target: ResolvedTarget, request: DeployRequest, ctx: DeployContext): Promise<number> {
+  const { flags, io } = ctx;
+  const { connect } = await import('../deploy/connect.js');
+  const { client, packager, describe } = connect(target, { env: io.env, noCache: request.noCache });
+  // A dry run deploys nothing: its target line says where it would go.
+  err(io, flags.dryRun ? describe.replace(/^Deploying to:/, 'Would deploy to (dry run, nothing is sent):') : describe);
+  noteUnsavedOverrides(request, io);
+  const recordName = saveProfileIfAsked(request, target, flags.dryRun, io);
+  const result = await callDeploy(request, recordName, { client, packager }, ctx);
+  if (result.error) result.error.hint = commandHint(result.error, target);
+  if (flags.dryRun && request.saveName !== undefined) err(io, `Dry run: profile "${request.saveName}" was not saved.`);
 
-    // The question goes to stderr and the answer comes from stdin: a piped stdout
-    // (`fcw deploy --json | jq` at a terminal) must not skip it.
-    const interactive = isInteractive({ ...io, stdout: io.stderr });
-    const result: DeployResult = await deploy(
-      {
-        spec,
-        source,
-        dryRun: flags.dryRun,
-        signal: controller.signal,
-        onWarning: (message) => err(io, `warning: ${message}`),
-        onPhase: (phase, detail) => {
-          const line = phaseLine(phase, detail);
-          if (line) err(io, line);
-        },
-        confirm:
-          interactive && !flags.yes
-            ? async (plan) => {
-                err(io, confirmText(plan, spec, formatDiff));
-                return askYesNo(io, 'Deploy? [y/N] ');
-              }
-            : undefined,
-        record: recordName !== undefined && store ? { store, name: recordName } : undefined,
+  const { smokeEvent } = request;
+  const invokeNow = smokeEvent && result.status !== 'failed' && !flags.dryRun;
+  const smoke = invokeNow ? await smokeInvoke(client, request.spec, smokeEvent, ctx.signal) : undefined;
+  if (smokeEvent && flags.dryRun) err(io, 'Dry run: the function was not invoked.');
+
+  await printOutcome(result, smoke, { spec: request.spec, profile: recordName, target }, ctx);
+  if (result.status === 'failed') return result.error?.exitCode ?? EXIT.failed;
+  return smoke && !smoke.ok ? EXIT.failed : EXIT.ok;
+}
+
+/** --profile with field flags but no --save-profile: say the profile keeps its fields, and how to change them. */
+function noteUnsavedOverrides({ profile, unsaved }: DeployRequest, io: Io): void {
+  if (!profile || unsaved.length === 0) return;
+  const flagsText = unsaved.map((f) => `--${f}`).join(', ');
+  const one = unsaved.length === 1;
+  err(
+    io,
+    `note: ${flagsText} ${one ? 'applies' : 'apply'} to this deploy only; profile "${profile.name}" is not changed. ` +
+      `Add --save-profile ${profile.name} to keep ${one ? 'it' : 'them'}.`,
+  );
+}
+
+/**
+ * --save-profile (not in a dry run): saves what this deploy uses, before the deploy, so the deploy
+ * records its outcome under that name. Returns the profile name the outcome is recorded under.
+ */
+function saveProfileIfAsked(
+  request: DeployRequest,
+  target: ResolvedTarget,
+  dryRun: boolean,
+  io: Io,
+): string | undefined {
+  const { saveName, store, spec } = request;
+  if (saveName === undefined || dryRun) return request.profileName;
+  store!.save({
+    name: saveName,
+    target: target.profileTarget,
+    service: spec.service,
+    function: spec.function,
+    code: spec.code,
+  });
+  err(io, `Saved profile "${saveName}" in ${store!.path}.`);
+  return saveName;
+}
+
+/** deploy() in this command's voice: warnings and phases as stderr lines, y/N at a terminal. */
+async function callDeploy(
+  request: DeployRequest,
+  recordName: string | undefined,
+  deps: Pick<Connected, 'client' | 'packager'>,
+  { flags, io, signal }: DeployContext,
+): Promise<DeployResult> {
+  const [{ deploy }, { formatDiff }] = await Promise.all([import('../deploy/run.js'), import('../deploy/plan.js')]);
+  const { spec, source, store } = request;
+  // The question goes to stderr and the answer comes from stdin: a piped stdout
+  // (`fcw deploy --json | jq` at a terminal) must not skip it.
+  const interactive = isInteractive({ ...io, stdout: io.stderr });
+  return deploy(
+    {
+      spec,
+      source,
+      dryRun: flags.dryRun,
+      signal,
+      onWarning: (message) => err(io, `warning: ${message}`),
+      onPhase: (phase, detail) => {
+        const line = phaseLine(phase, detail);
+        if (line) err(io, line);
       },
-      { client, packager },
-    );
-    if (result.error) result.error.hint = commandHint(result.error, target);
-    if (flags.dryRun && saveName !== undefined) err(io, `Dry run: profile "${saveName}" was not saved.`);
+      confirm:
+        interactive && !flags.yes
+          ? async (plan) => {
+              err(io, confirmText(plan, spec, formatDiff));
+              return askYesNo(io, 'Deploy? [y/N] ');
+            }
+          : undefined,
+      record: recordName !== undefined && store ? { store, name: recordName } : undefined,
+    },
+    deps,
+  );
+}
 
-    const invokeNow = smokeEvent && result.status !== 'failed' && !flags.dryRun;
-    const smoke = invokeNow ? await smokeInvoke(client, spec, smokeEvent, controller.signal) : undefined;
-    if (smokeEvent && flags.dryRun) err(io, 'Dry run: the function was not invoked.');
-
-    if (flags.json) {
-      const output: Record<string, unknown> = toJsonOutput(result, { profile: recordName, target });
-      if (smoke) output.invoke = smoke.json;
-      io.stdout.write(`${JSON.stringify(output)}\n`);
-      if (result.error) err(io, `fcw: ${result.error.message}${result.error.hint ? `\n  ${result.error.hint}` : ''}`);
-    } else {
-      const lines = formatSummary(result, { spec, profile: recordName, target });
-      const out = result.status === 'failed' ? io.stderr : io.stdout;
-      await printLines(out, lines, flags.animation && Boolean((out as { isTTY?: boolean }).isTTY));
-    }
-    if (smoke) for (const line of smoke.lines) err(io, line);
-    if (result.status === 'failed') return result.error?.exitCode ?? EXIT.failed;
-    return smoke && !smoke.ok ? EXIT.failed : EXIT.ok;
-  } catch (error) {
-    if (controller.signal.aborted && !(error instanceof CancelledError) && !isUsageError(error)) {
-      throw new CancelledError('Deploy cancelled.');
-    }
-    throw withFlagHint(error);
-  } finally {
-    process.off('SIGINT', onSigint);
-    await target.close();
+/**
+ * The outcome: with --json one object on stdout (the error also on stderr, for a person); else the
+ * summary, on stderr when the deploy failed. The smoke test's lines follow on stderr.
+ */
+async function printOutcome(
+  result: DeployResult,
+  smoke: SmokeResult | undefined,
+  about: { spec: DeploySpec; profile: string | undefined; target: ResolvedTarget },
+  { flags, io }: DeployContext,
+): Promise<void> {
+  const { formatSummary, toJsonOutput } = await import('../deploy/report.js');
+  if (flags.json) {
+    const output: Record<string, unknown> = toJsonOutput(result, { profile: about.profile, target: about.target });
+    if (smoke) output.invoke = smoke.json;
+    io.stdout.write(`${JSON.stringify(output)}\n`);
+    if (result.error) err(io, `fcw: ${result.error.message}${result.error.hint ? `\n  ${result.error.hint}` : ''}`);
+  } else {
+    const lines = formatSummary(result, about);
+    const out = result.status === 'failed' ? io.stderr : io.stdout;
+    await printLines(out, lines, flags.animation && Boolean((out as { isTTY?: boolean }).isTTY));
   }
+  if (smoke) for (const line of smoke.lines) err(io, line);
+}
+
+/** The --invoke outcome: ok, the lines for stderr, and the `invoke` field of --json. */
+interface SmokeResult {
+  ok: boolean;
+  lines: string[];
+  json: Record<string, unknown>;
 }
 
 /** `--invoke`: one invocation after the deploy, as lines for stderr and a `--json` field. */
@@ -432,7 +577,7 @@ async function smokeInvoke(
   spec: DeploySpec,
   event: Buffer,
   signal: AbortSignal,
-): Promise<{ ok: boolean; lines: string[]; json: Record<string, unknown> }> {
+): Promise<SmokeResult> {
   const [{ invokeOnce }, { invocationJson, timingLine }] = await Promise.all([
     import('../invoke/run.js'),
     import('../invoke/outcome.js'),
