@@ -20,14 +20,13 @@ import {
   parseJsonObject,
   readBody,
 } from './body.js';
-import { CODE_URL_PREFIX, verifyCodeUrl } from './code-url.js';
+import { serveCodeDownload } from './code-download.js';
+import { CODE_URL_PREFIX } from './code-url.js';
 import { parseJsonObjectWithZip } from './inline-zip.js';
 import { STREAM_FROM_BYTES, ZipFileStream } from './zip-file-stream.js';
 import { entityTooLarge, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
 import { baseUrlOf, sendError, sendJson, sendRaw, splitTarget } from './http-answer.js';
-import { LAYER_URL_SERVICE, openLayerZip } from './routes/layers.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
-import { openVersionCode } from './routes/versions.js';
 import type { RandomSource } from './alias-routing.js';
 import type { FunctionExecutor } from './runtime/executor.js';
 import type { SandboxStore } from './store.js';
@@ -144,7 +143,13 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const method = req.method ?? 'GET';
     const { path, query } = splitTarget(req.url ?? '/');
 
-    if (path.startsWith(CODE_URL_PREFIX) && method === 'GET') return serveCode(res, path, query);
+    if (path.startsWith(CODE_URL_PREFIX) && method === 'GET')
+      return serveCodeDownload(
+        { store: options.store, secret: options.credentials.accessKeySecret, now },
+        res,
+        path,
+        query,
+      );
     // fcw deploy --endpoint asks this first, so it signs with the key this sandbox expects (several
     // sandboxes with different keys can run on one machine). The key id and account id are not
     // secrets; the key file is told only when the key lives in the data directory (loopback only:
@@ -249,42 +254,6 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     } finally {
       releaseTurn?.();
     }
-  }
-
-  async function serveCode(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
-    const parts = verifyCodeUrl(options.credentials.accessKeySecret, path, query, now());
-    if ('error' in parts) throw new SandboxError(403, 'AccessDenied', parts.error);
-    let opened;
-    try {
-      // A published version's zip lives apart from the working copy's (routes/versions.ts).
-      opened =
-        parts.service === LAYER_URL_SERVICE
-          ? await openLayerZip(options.store.dataDir, parts.fn, parts.codeFile)
-          : ((await options.store.openCode(parts.service, parts.codeFile)) ??
-            (await openVersionCode({ store: options.store }, parts.service, parts.codeFile)));
-    } catch {
-      opened = undefined;
-    }
-    if (!opened)
-      throw new SandboxError(
-        404,
-        'CodeNotFound',
-        'this code package was replaced or deleted; call GetFunctionCode again',
-      );
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Length', opened.size);
-    await new Promise<void>((resolve) => {
-      opened.stream.on('error', () => {
-        res.destroy();
-        resolve();
-      });
-      res.on('close', () => {
-        opened.stream.destroy();
-        resolve();
-      });
-      opened.stream.pipe(res);
-    });
   }
 
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
