@@ -11,21 +11,12 @@ import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
 import { handleApi, type ApiContext, type ApiRequest } from './api.js';
 import { authenticate } from './auth.js';
-import {
-  BodyGate,
-  BodyTooLargeError,
-  LARGE_BODY_BYTES,
-  MAX_BODY_BYTES,
-  MAX_CONCURRENT_LARGE_BODIES,
-  parseJsonObject,
-  readBody,
-} from './body.js';
+import { BodyGate, BodyTooLargeError, MAX_BODY_BYTES } from './body.js';
 import { serveCodeDownload } from './code-download.js';
 import { CODE_URL_PREFIX } from './code-url.js';
-import { parseJsonObjectWithZip } from './inline-zip.js';
-import { STREAM_FROM_BYTES, ZipFileStream } from './zip-file-stream.js';
-import { entityTooLarge, internalError, pathNotSupported, SandboxError, throttled } from './errors.js';
+import { internalError, pathNotSupported, SandboxError } from './errors.js';
 import { baseUrlOf, sendError, sendJson, sendRaw, splitTarget } from './http-answer.js';
+import { BodyRefusedError, bodyReaders, discardRest, LARGE_BODY_LIMITS, type LargeBodyLimits } from './request-body.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
 import type { RandomSource } from './alias-routing.js';
 import type { FunctionExecutor } from './runtime/executor.js';
@@ -53,20 +44,7 @@ export interface SandboxServerOptions {
   random?: RandomSource;
 }
 
-export interface LargeBodyLimits {
-  /** A body above this size (or of unknown size) needs one of the turns. */
-  bytes: number;
-  /** How many such bodies may be in memory at once; one more is answered 503 at once. */
-  concurrent: number;
-  /** The Retry-After of that 503, in seconds: about what a 100 MB upload takes on loopback. */
-  retryAfterS: number;
-}
-
-export const LARGE_BODY_LIMITS: Readonly<LargeBodyLimits> = {
-  bytes: LARGE_BODY_BYTES,
-  concurrent: MAX_CONCURRENT_LARGE_BODIES,
-  retryAfterS: 2,
-};
+export { LARGE_BODY_LIMITS, type LargeBodyLimits };
 
 /** Unauthenticated: tells a client which key this sandbox expects (never the secret). */
 export const SANDBOX_INFO_PATH = '/sandbox-info';
@@ -90,41 +68,6 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
 };
 
 const VERSION_PREFIX = `/${API_VERSION}`;
-
-/** An answer given before the body was read, to a body within the cap: see discardRest. */
-class BodyRefusedError extends SandboxError {
-  constructor(error: SandboxError) {
-    super(error.status, error.code, error.message, error.headers);
-  }
-}
-
-/** How long the rest of a refused body is read and thrown away before the connection is cut. */
-const REFUSED_BODY_LINGER_MS = 15_000;
-const REFUSED_BODY_CHECK_MS = 50;
-
-/**
- * Lets the rest of a body answered before it was read arrive, thrown away (Node discards the body
- * of a finished request as it parses it). A client still sending when the answer comes must be able
- * to finish and read it: closing at once reset the connection under its writes, and fcw saw "write
- * EPIPE" instead of a 503 it would have retried (3 deploys in 12). Bounded in time and in bytes
- * (counted on the socket, since no body events come for a discarded body), so a slow or endless
- * sender cannot keep the socket.
- */
-function discardRest(req: IncomingMessage, maxBytes: number): void {
-  if (req.complete) return;
-  const socket = req.socket;
-  const start = socket.bytesRead;
-  const until = Date.now() + REFUSED_BODY_LINGER_MS;
-  const check = setInterval(() => {
-    if (req.complete || socket.destroyed) return clearInterval(check);
-    if (socket.bytesRead - start > maxBytes || Date.now() >= until) {
-      clearInterval(check);
-      socket.destroy();
-    }
-  }, REFUSED_BODY_CHECK_MS).unref();
-  socket.once('close', () => clearInterval(check));
-  req.resume();
-}
 
 export interface SandboxServer {
   server: http.Server;
@@ -192,35 +135,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     } catch {
       throw pathNotSupported(method, path);
     }
-    // A large body keeps its turn until the whole request is handled: its memory lives that long.
-    let releaseTurn: (() => void) | undefined;
-    const readJson = async (reading?: { inlineZip?: boolean }) => {
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes); // refused without waiting for a turn
-      if (!(declared <= large.bytes)) {
-        releaseTurn = largeBodies.tryAcquire();
-        // Answered before a byte of the body is held in memory; the rest is thrown away as it comes.
-        if (!releaseTurn) {
-          const busy =
-            `${large.concurrent} large uploads (over ${large.bytes} bytes) are being handled already, ` +
-            'the most held in memory at once';
-          throw new BodyRefusedError(throttled(busy, large.retryAfterS));
-        }
-      }
-      if (!reading?.inlineZip) return parseJsonObject(await readBody(req, maxBodyBytes));
-      // A large code upload is decoded as it arrives, in the time spent waiting for the client.
-      const stream = declared >= STREAM_FROM_BYTES ? new ZipFileStream() : undefined;
-      const body = await readBody(req, maxBodyBytes, stream && ((whole, filled) => stream.feed(whole, filled)));
-      return parseJsonObjectWithZip(body, stream);
-    };
-    const readBytes = async (max: number) => {
-      try {
-        return await readBody(req, max);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) throw new BodyTooLargeError(max, entityTooLarge(max).message);
-        throw error;
-      }
-    };
+    const body = bodyReaders(req, { maxBodyBytes, large, gate: largeBodies });
     // A function may run for its whole timeout (minutes) before its answer: the idle-socket limit
     // must not cut that connection. Headers and request deadlines still apply.
     const holdOpen = () => req.socket.setTimeout(0);
@@ -240,8 +155,8 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
         segments,
         query,
         headers: req.headers,
-        readJson,
-        readBytes,
+        readJson: body.readJson,
+        readBytes: body.readBytes,
         holdOpen,
         requestId,
         baseUrl: baseUrlOf(req, fallbackBaseUrl()),
@@ -252,7 +167,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
       if (result.raw) sendRaw(res, result.status, result.raw, result.headers);
       else sendJson(res, result.status, result.body, result.headers);
     } finally {
-      releaseTurn?.();
+      body.release();
     }
   }
 
