@@ -5,18 +5,18 @@
 // and no request, however broken, can throw out of a handler.
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 
 import { API_VERSION } from '../fc/limits.js';
 import type { Credentials } from '../fc/types.js';
 import { handleApi, type ApiContext, type ApiRequest } from './api.js';
 import { authenticate } from './auth.js';
-import { BodyGate, BodyTooLargeError, MAX_BODY_BYTES } from './body.js';
+import { BodyGate, MAX_BODY_BYTES } from './body.js';
 import { serveCodeDownload } from './code-download.js';
 import { CODE_URL_PREFIX } from './code-url.js';
-import { internalError, pathNotSupported, SandboxError } from './errors.js';
-import { baseUrlOf, sendError, sendJson, sendRaw, splitTarget } from './http-answer.js';
-import { BodyRefusedError, bodyReaders, discardRest, LARGE_BODY_LIMITS, type LargeBodyLimits } from './request-body.js';
+import { pathNotSupported } from './errors.js';
+import { baseUrlOf, sendJson, sendRaw, splitTarget } from './http-answer.js';
+import { bodyReaders, LARGE_BODY_LIMITS, type LargeBodyLimits } from './request-body.js';
+import { answerFailure, answerMalformedHttp } from './server-failures.js';
 import { findCustomDomain, serveCustomDomain } from './routes/custom-domain-requests.js';
 import type { RandomSource } from './alias-routing.js';
 import type { FunctionExecutor } from './runtime/executor.js';
@@ -180,32 +180,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
     const requestId = randomUUID();
     res.setHeader('x-fc-request-id', requestId);
     const work = handle(req, res, requestId)
-      .catch((error: unknown) => {
-        try {
-          if (error instanceof BodyTooLargeError && !res.headersSent) {
-            // The rest of the body is not read: close the connection once the answer is out.
-            res.setHeader('Connection', 'close');
-            res.on('finish', () => req.destroy());
-          }
-          if (error instanceof BodyRefusedError && !res.headersSent) {
-            res.on('finish', () => discardRest(req, maxBodyBytes));
-          }
-          if (error instanceof SandboxError) return sendError(res, error);
-          // Whether the client is still there is told by the socket. Not by `req.destroyed`: Node sets
-          // that as soon as the body has been read, so a failure after it (a full disk) went unanswered.
-          if (res.destroyed || res.socket?.destroyed !== false) {
-            options.log?.(`client gone ${requestId}: ${(error as Error)?.message ?? String(error)}`);
-            return;
-          }
-          options.log?.(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
-          if (res.headersSent)
-            res.destroy(); // half an answer is out: cutting it is the only honest end
-          else sendError(res, internalError(requestId));
-        } catch {
-          // Answering failed too (the socket is gone): never let it escape as an unhandled rejection.
-          res.destroy();
-        }
-      })
+      .catch((error: unknown) => answerFailure(req, res, error, requestId, { maxBodyBytes, log: options.log }))
       .finally(() => {
         const { path } = splitTarget(req.url ?? '/');
         options.log?.(`${req.method} ${path} ${res.statusCode} ${Date.now() - started}ms ${requestId}`);
@@ -221,25 +196,7 @@ export function createSandboxServer(options: SandboxServerOptions, fallbackBaseU
   server.maxHeadersCount = 200;
 
   // Malformed HTTP never reaches the handler; answer it in FC's shape instead of Node's plain text.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
-      socket.destroy();
-      return;
-    }
-    const [status, reason, code] =
-      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'RequestTimeout']
-        : error.code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'Request Header Fields Too Large', 'InvalidArgument']
-          : [400, 'Bad Request', 'InvalidArgument'];
-    const body = JSON.stringify({
-      ErrorCode: code,
-      ErrorMessage: `malformed or incomplete HTTP request (${error.code ?? 'parse error'})`,
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-fc-request-id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
+  server.on('clientError', answerMalformedHttp);
 
   return {
     server,
