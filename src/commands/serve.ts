@@ -158,42 +158,70 @@ export async function run(args: string[], io: Io): Promise<number> {
   // log pipe), a write fails with EPIPE, and an unhandled stream error would stop the sandbox.
   for (const stream of [io.stdout, io.stderr]) stream.on?.('error', ignoreOutputError);
 
+  const settings = serveSettings(values, io.env);
+  const sandbox = await start(settings, io);
+  printConnection(sandbox, settings.credentials, values.json === true, io);
+  await untilStopped(sandbox, io);
+  io.stderr.write('fcw serve: stopped.\n');
+  return EXIT.ok;
+}
+
+/** Where and as whom the sandbox listens, from the flags; every rule a flag can break is checked here. */
+interface ServeSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The data directory came from --data (the messages name the flag). */
+  dataFromFlag: boolean;
+  accountId: string | undefined;
+  /** The explicit key pair; undefined: the one kept in the data directory. */
+  credentials: Credentials | undefined;
+}
+
+function serveSettings(
+  values: { port?: string; host?: string; data?: string; 'access-key-id'?: string; 'account-id'?: string },
+  env: Io['env'],
+): ServeSettings {
   const port = parsePort(values.port);
   const host = values.host ?? '127.0.0.1';
-  const defaultDir = sandboxDataDir(io.env);
+  const defaultDir = sandboxDataDir(env);
   const dataDir = values.data ?? defaultDir;
-  const keyId = values['access-key-id'];
-  const secret = io.env[SECRET_ENV];
   const accountId = values['account-id'];
   if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
     throw new UsageError(`--account-id must be the digits of an account id, got '${accountId}'.`);
   }
-
-  let credentials: Credentials | undefined;
-  if (keyId !== undefined || secret) {
-    if (keyId === undefined)
-      throw new UsageError(
-        `${SECRET_ENV} is set but --access-key-id is not.`,
-        'Give both, or neither to use the key pair kept in the data directory.',
-      );
-    if (!secret)
-      throw new UsageError(
-        `--access-key-id needs the secret in the environment variable ${SECRET_ENV}.`,
-        'The secret is never taken as a flag, so it stays out of shell history and process lists.',
-      );
-    if (!/^[\x21-\x7e]+$/.test(keyId)) throw new UsageError('--access-key-id must be printable ASCII without spaces.');
-    credentials = { accessKeyId: keyId, accessKeySecret: secret };
-  }
+  const credentials = explicitCredentials(values['access-key-id'], env[SECRET_ENV]);
   if (!isLoopback(host) && !credentials) {
     throw new UsageError(
       `--host ${host} would let other machines reach the sandbox, so it needs an explicit key pair.`,
       `Set --access-key-id and the environment variable ${SECRET_ENV}, or bind to 127.0.0.1.`,
     );
   }
+  return { port, host, dataDir, dataFromFlag: values.data !== undefined, accountId, credentials };
+}
 
-  let sandbox: RunningSandbox;
+/** --access-key-id with the secret from the environment (never a flag), both or neither. */
+function explicitCredentials(keyId: string | undefined, secret: string | undefined): Credentials | undefined {
+  if (keyId === undefined && !secret) return undefined;
+  if (keyId === undefined)
+    throw new UsageError(
+      `${SECRET_ENV} is set but --access-key-id is not.`,
+      'Give both, or neither to use the key pair kept in the data directory.',
+    );
+  if (!secret)
+    throw new UsageError(
+      `--access-key-id needs the secret in the environment variable ${SECRET_ENV}.`,
+      'The secret is never taken as a flag, so it stays out of shell history and process lists.',
+    );
+  if (!/^[\x21-\x7e]+$/.test(keyId)) throw new UsageError('--access-key-id must be printable ASCII without spaces.');
+  return { accessKeyId: keyId, accessKeySecret: secret };
+}
+
+/** Starts the sandbox, or throws what stopped it in the user's terms. */
+async function start(settings: ServeSettings, io: Io): Promise<RunningSandbox> {
+  const { port, host, dataDir, accountId, credentials } = settings;
   try {
-    sandbox = await startSandbox({
+    return await startSandbox({
       port,
       host,
       dataDir,
@@ -203,37 +231,46 @@ export async function run(args: string[], io: Io): Promise<number> {
       timers: true,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new FailedError(
-        `port ${port} on ${host} is already in use.`,
-        'Pick another with --port N, or --port 0 for any free port.',
-      );
-    if (code === 'EADDRNOTAVAIL') throw new FailedError(`cannot bind to ${host}: no such local address.`);
-    const dataProblem = dataDirProblem(error as NodeJS.ErrnoException, dataDir, values.data !== undefined);
-    if (dataProblem) throw dataProblem;
-    if (code === 'EACCES' || code === 'EPERM')
-      throw new FailedError(
-        `not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`,
-        'Use a port above 1023, or --data DIR somewhere writable.',
-      );
-    // A file where the data directory (or one of its parents) should be is the user's to fix.
-    if (code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new UsageError(
-        `${values.data !== undefined ? '--data' : 'the sandbox data directory'} ${dataDir} is not a directory: a file is in the way (${code}).`,
-        values.data !== undefined
-          ? 'Give a directory, or a path that does not exist yet (fcw serve creates it).'
-          : 'Move that file, or give another place with --data DIR.',
-      );
-    }
-    throw new FailedError(`the sandbox could not start: ${(error as Error).message}`);
+    throw startProblem(error as NodeJS.ErrnoException, settings);
   }
+}
 
+/** Why the sandbox could not start: a taken or absent address, a data directory in the way, or else. */
+function startProblem(error: NodeJS.ErrnoException, { port, host, dataDir, dataFromFlag }: ServeSettings): Error {
+  const code = error.code;
+  if (code === 'EADDRINUSE')
+    return new FailedError(
+      `port ${port} on ${host} is already in use.`,
+      'Pick another with --port N, or --port 0 for any free port.',
+    );
+  if (code === 'EADDRNOTAVAIL') return new FailedError(`cannot bind to ${host}: no such local address.`);
+  const dataProblem = dataDirProblem(error, dataDir, dataFromFlag);
+  if (dataProblem) return dataProblem;
+  if (code === 'EACCES' || code === 'EPERM')
+    return new FailedError(
+      `not allowed to listen on ${host}:${port} or to write ${dataDir} (${code}).`,
+      'Use a port above 1023, or --data DIR somewhere writable.',
+    );
+  // A file where the data directory (or one of its parents) should be is the user's to fix.
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    return new UsageError(
+      `${dataFromFlag ? '--data' : 'the sandbox data directory'} ${dataDir} is not a directory: ` +
+        `a file is in the way (${code}).`,
+      dataFromFlag
+        ? 'Give a directory, or a path that does not exist yet (fcw serve creates it).'
+        : 'Move that file, or give another place with --data DIR.',
+    );
+  }
+  return new FailedError(`the sandbox could not start: ${error.message}`);
+}
+
+/** Where the sandbox listens and where its secret is (never the secret): as text, or one JSON object. */
+function printConnection(sandbox: RunningSandbox, credentials: Credentials | undefined, json: boolean, io: Io): void {
   const secretFile = credentials ? undefined : credentialsPath(sandbox.dataDir);
   const secretWhere = secretFile
     ? `in ${secretFile} (mode 0600; not printed)`
     : `from the environment variable ${SECRET_ENV} (not printed)`;
-  if (values.json) {
+  if (json) {
     io.stdout.write(
       `${JSON.stringify({
         endpoint: sandbox.url,
@@ -247,8 +284,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   } else {
     io.stdout.write(describe(sandbox, secretWhere, secretFile));
   }
+}
 
-  await new Promise<void>((resolve) => {
+/** Serves until Ctrl-C or SIGTERM, then closes the sandbox (and every instance it runs). */
+function untilStopped(sandbox: RunningSandbox, io: Io): Promise<void> {
+  return new Promise<void>((resolve) => {
     // A second signal while closing ends the process at once.
     const force = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? EXIT.cancelled : EXIT_TERMINATED);
     const stop = (signal: NodeJS.Signals) => {
@@ -267,6 +307,4 @@ export async function run(args: string[], io: Io): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  io.stderr.write('fcw serve: stopped.\n');
-  return EXIT.ok;
 }
