@@ -748,17 +748,7 @@ export function base64DecodedBytes(b64: string): number {
 }
 
 export function validateCode(runtime: unknown, code: unknown): ValidationIssue | undefined {
-  const info = getRuntime(runtime);
-  const given = isRecord(code) && Object.values(code).some((x) => !isMissing(x) && x !== '');
-  if (info?.usesImage) {
-    if (!given) return undefined;
-    return issue(
-      'code',
-      'not-allowed',
-      summarizeCode(code),
-      `code: must be absent for runtime custom-container (the image holds the code); got ${describeCode(code)}. Remove code and set customContainerConfig.image.`,
-    );
-  }
+  if (getRuntime(runtime)?.usesImage) return checkNoCode(code);
   if (isMissing(code)) {
     return issue(
       'code',
@@ -768,6 +758,23 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
     );
   }
   if (!isRecord(code)) return must('code', 'type', code, 'an object {zipFile} or {ossBucketName, ossObjectName}');
+  return checkOneSource(code) ?? (isMissing(code.zipFile) ? checkOssCode(code) : checkZipFile(code));
+}
+
+/** custom-container: the image holds the code, so a code field with anything in it is refused. */
+function checkNoCode(code: unknown): ValidationIssue | undefined {
+  const given = isRecord(code) && Object.values(code).some((x) => !isMissing(x) && x !== '');
+  if (!given) return undefined;
+  return issue(
+    'code',
+    'not-allowed',
+    summarizeCode(code),
+    `code: must be absent for runtime custom-container (the image holds the code); got ${describeCode(code)}. Remove code and set customContainerConfig.image.`,
+  );
+}
+
+/** Exactly one source: zipFile, or ossBucketName with ossObjectName. */
+function checkOneSource(code: Record<string, unknown>): ValidationIssue | undefined {
   const { zipFile, ossBucketName, ossObjectName } = code;
   const hasZip = !isMissing(zipFile);
   const hasBucket = !isMissing(ossBucketName) && ossBucketName !== '';
@@ -797,35 +804,43 @@ export function validateCode(runtime: unknown, code: unknown): ValidationIssue |
       `code: must hold zipFile or ossBucketName + ossObjectName; got ${describeCode(code)}. Add one source.`,
     );
   }
-  if (hasZip) {
-    if (typeof zipFile !== 'string')
-      return must('code.zipFile', 'type', summarizeCode(code), 'a base64 string of a zip file');
-    if (zipFile === '')
-      return issue(
-        'code.zipFile',
-        'required',
-        '',
-        'code.zipFile: must be a base64 zip; got an empty string. Build the package first.',
-      );
-    if (!isStandardBase64(zipFile)) {
-      return issue(
-        'code.zipFile',
-        'base64',
-        `${zipFile.length} characters`,
-        `code.zipFile: must be standard base64 (A–Z a–z 0–9 + /, = padding, no line breaks); got ${zipFile.length} characters that are not. Encode the zip with base64 once.`,
-      );
-    }
-    const head = Buffer.from(zipFile.slice(0, 8), 'base64');
-    if (head.length < 2 || head[0] !== 0x50 || head[1] !== 0x4b) {
-      return issue(
-        'code.zipFile',
-        'zip',
-        `${base64DecodedBytes(zipFile)} bytes`,
-        'code.zipFile: must be a zip file (it starts with "PK"); got bytes that are not a zip. Zip the code folder (fcw package does) rather than sending a file as is.',
-      );
-    }
-    return undefined;
+  return undefined;
+}
+
+/** An inline zip: a non-empty standard base64 string whose bytes start like a zip ("PK"). */
+function checkZipFile(code: Record<string, unknown>): ValidationIssue | undefined {
+  const { zipFile } = code;
+  if (typeof zipFile !== 'string')
+    return must('code.zipFile', 'type', summarizeCode(code), 'a base64 string of a zip file');
+  if (zipFile === '')
+    return issue(
+      'code.zipFile',
+      'required',
+      '',
+      'code.zipFile: must be a base64 zip; got an empty string. Build the package first.',
+    );
+  if (!isStandardBase64(zipFile)) {
+    return issue(
+      'code.zipFile',
+      'base64',
+      `${zipFile.length} characters`,
+      `code.zipFile: must be standard base64 (A–Z a–z 0–9 + /, = padding, no line breaks); got ${zipFile.length} characters that are not. Encode the zip with base64 once.`,
+    );
   }
+  const head = Buffer.from(zipFile.slice(0, 8), 'base64');
+  if (head.length < 2 || head[0] !== 0x50 || head[1] !== 0x4b) {
+    return issue(
+      'code.zipFile',
+      'zip',
+      `${base64DecodedBytes(zipFile)} bytes`,
+      'code.zipFile: must be a zip file (it starts with "PK"); got bytes that are not a zip. Zip the code folder (fcw package does) rather than sending a file as is.',
+    );
+  }
+  return undefined;
+}
+
+/** Code in OSS: a valid bucket name, and an object key that is not too long and has no leading /. */
+function checkOssCode({ ossBucketName, ossObjectName }: Record<string, unknown>): ValidationIssue | undefined {
   if (typeof ossBucketName !== 'string' || !OSS_BUCKET_PATTERN.test(ossBucketName)) {
     return must(
       'code.ossBucketName',
