@@ -135,18 +135,26 @@ export function percentBucket(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0) % 100;
 }
 
+/**
+ * A record without a prototype: a policy item's key is the caller's text, and on a plain object a
+ * key like `constructor` would find Object's own member (a function) where the request has none.
+ */
+function fieldRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 /** The call's content from its headers and query (cookies are read from the Cookie header). */
 export function requestContentOf(
   headers: Record<string, string | string[] | undefined>,
   query: URLSearchParams,
 ): RequestContent {
-  const flat: Record<string, string> = {};
+  const flat = fieldRecord();
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const params: Record<string, string> = {};
+  const params = fieldRecord();
   for (const key of new Set(query.keys())) params[key] = query.getAll(key).join(', ');
-  const cookies: Record<string, string> = {};
+  const cookies = fieldRecord();
   for (const pair of (flat.cookie ?? '').split(';')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) continue;

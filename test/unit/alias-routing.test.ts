@@ -97,6 +97,28 @@ describe('matchesRoutePolicy', () => {
     expect(one(item('Cookie', 'absent', '!=', 'x'))).toBe(false);
   });
 
+  it("takes a key named like an object's own members (constructor, __proto__) as any other", () => {
+    // A request without such a field does not match, and a percent item over it does not throw.
+    for (const type of ['Header', 'Query', 'Cookie']) {
+      for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+        expect(one(item(type, key, '!=', 'x'))).toBe(false);
+        expect(one(item(type, key, 'percent', '100'))).toBe(false);
+      }
+    }
+    // One that has it matches by its value.
+    const named = requestContentOf(
+      { constructor: 'h', cookie: 'constructor=c; __proto__=k' },
+      new URLSearchParams('constructor=q&__proto__=r'),
+    );
+    const match = (type: string, key: string, value: string) =>
+      matchesRoutePolicy({ condition: 'AND', policyItems: [item(type, key, '=', value)] }, named);
+    expect(match('Header', 'constructor', 'h')).toBe(true);
+    expect(match('Cookie', 'constructor', 'c')).toBe(true);
+    expect(match('Cookie', '__proto__', 'k')).toBe(true);
+    expect(match('Query', 'constructor', 'q')).toBe(true);
+    expect(match('Query', '__proto__', 'r')).toBe(true);
+  });
+
   it('joins items with AND or OR', () => {
     const items = [item('Header', 'x-user', '=', 'm'), item('Query', 'region', '=', 'us')];
     expect(matchesRoutePolicy({ condition: 'AND', policyItems: items }, request)).toBe(false);
