@@ -2,6 +2,9 @@
 // stored layer versions made for its runtime, and code that requires a module from a layer runs
 // (the layers' content is where FC's runtimes look: Node.js NODE_PATH, Python PYTHONPATH).
 
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,6 +15,7 @@ let sandbox: RunningSandbox;
 let closeSandbox: () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
+let tempRoot: string;
 const SERVICE = 'layered';
 /** A file only a layer holds (no machine has it at the real /opt). */
 const OPT_FILE = 'fcw-layer-test-4f1c.txt';
@@ -40,7 +44,12 @@ let second: string;
 let pythonLayer: string;
 
 beforeAll(async () => {
-  ({ sandbox, client, close: closeSandbox } = await openSdkSandbox({ dataSubdir: 'data', sdkTimeoutMs: 60_000 }));
+  ({
+    sandbox,
+    client,
+    dir: tempRoot,
+    close: closeSandbox,
+  } = await openSdkSandbox({ dataSubdir: 'data', sdkTimeoutMs: 60_000 }));
   await client.createService(SERVICE);
   // Both layers hold `greet`: the one listed first wins, as on FC.
   first = await publish('first', ['nodejs18', 'nodejs20'], {
@@ -137,6 +146,8 @@ describe("a function's layers", () => {
   });
 
   it("find layers named by '/opt/...': Node.js require is redirected, files through FC_OPT_DIR", async () => {
+    const outsideModule = path.join(tempRoot, 'outside.js');
+    await writeFile(outsideModule, "module.exports = 'outside';\n");
     const files = await publish('optfiles', ['nodejs18', 'python3.10'], {
       'nodejs/node_modules/shout/index.js': "module.exports = (s) => s.toUpperCase() + '!';\n",
       [`${OPT_FILE}`]: 'layer data',
@@ -145,11 +156,13 @@ describe("a function's layers", () => {
       'index.js':
         "const fs = require('fs');\n" +
         "const shout = require('/opt/nodejs/node_modules/shout');\n" +
-        "const where = require.resolve('/opt/nodejs/node_modules/shout');\n" +
+        "const where = require.resolve('//opt/nodejs/./node_modules/shout');\n" +
+        // As on FC, a path that climbs out of /opt is read where it leads, not beside the layers.
+        `const outside = require(${JSON.stringify(`/opt/..${outsideModule}`)});\n` +
         'exports.handler = (event, context, callback) => {\n' +
         "  const opt = process.env.FC_OPT_DIR || '/opt';\n" +
         `  const data = fs.readFileSync(opt + '/${OPT_FILE}', 'utf8');\n` +
-        "  callback(null, shout(data) + ' ' + where.startsWith(opt + '/nodejs/'));\n" +
+        "  callback(null, shout(data) + ' ' + where.startsWith(opt + '/nodejs/') + ' ' + outside);\n" +
         '};\n' +
         `exports.literal = (event, context, callback) => callback(null, fs.readFileSync('/opt/${OPT_FILE}', 'utf8'));\n`,
     };
@@ -160,7 +173,7 @@ describe("a function's layers", () => {
       code: { zipFile: await zipOf(node) },
       layers: [files],
     });
-    expect(await invokeText('node-opt')).toBe('LAYER DATA! true');
+    expect(await invokeText('node-opt')).toBe('LAYER DATA! true outside');
     // A file read at the literal /opt is not found; the log says where the layers are.
     await client.updateFunction(SERVICE, 'node-opt', { handler: 'index.literal' });
     const literal = await client.invokeFunction(SERVICE, 'node-opt', '{}', { 'x-fc-log-type': 'Tail' });

@@ -104,7 +104,10 @@ const resolveFilename = Module._resolveFilename;
 const UNDER_OPT = /^\/opt(?=\/|$)/;
 Module._resolveFilename = function resolveInLayers(request, ...rest) {
   const optDir = process.env.FC_OPT_DIR;
-  const mapped = optDir && typeof request === 'string' ? request.replace(UNDER_OPT, () => optDir) : request;
+  // Normalized first, as FC's file system reads it: '/opt/../etc/x' is /etc/x there, not a file
+  // beside the layers here; '/opt/a/../b' and '//opt/b' are under /opt.
+  const normal = optDir && typeof request === 'string' && request.startsWith('/') ? path.posix.normalize(request) : '';
+  const mapped = UNDER_OPT.test(normal) ? normal.replace(UNDER_OPT, () => optDir) : request;
   return resolveFilename.call(this, mapped, ...rest);
 };
 function hintIfOpt(error) {
