@@ -47,8 +47,12 @@ export const CODE_INLINE_WARN_BYTES = 50 * MB;
 export const CODE_INLINE_MAX_BYTES = 100 * MB;
 export const CODE_OSS_MAX_BYTES = 500 * MB;
 
-/** jszip writes no ZIP64, so a package holds at most this many entries. */
-export const ZIP_MAX_ENTRIES = 65_535;
+/**
+ * jszip writes no ZIP64, so a package holds at most this many entries: one fewer than the 16-bit
+ * count holds, since 0xFFFF there marks a ZIP64 zip (JSZip, which the sandbox unpacks code with,
+ * then looks for a ZIP64 record and fails).
+ */
+export const ZIP_MAX_ENTRIES = 65_534;
 
 /** The service allows this much clock skew on the Date header. */
 export const DATE_SKEW_MAX_MS = 15 * 60 * 1000;

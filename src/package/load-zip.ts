@@ -52,7 +52,7 @@ export async function loadZipPackage(file: string): Promise<PackageResult> {
   }
   if (usesZip64(zipBytes)) {
     throw new UsageError(
-      `${abs} is a ZIP64 zip (an entry or the zip is 4 GiB or more, or it holds over 65,535 entries); ` +
+      `${abs} is a ZIP64 zip (an entry or the zip is 4 GiB or more, or it holds 65,535 entries or more); ` +
         'fcw reads only zips without ZIP64, and FC takes at most 500 MB of zip.',
       'Rebuild it without ZIP64 (smaller, fewer files), or give the folder and let fcw package it.',
     );

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { ZIP_MAX_ENTRIES } from '../../src/fc/limits.js';
 import { selectEntries } from '../../src/package/select.js';
+import { usesZip64 } from '../../src/package/zip64.js';
+import { CentralDirectory } from '../../src/package/zip-splice.js';
 import { makeTree, tempDir } from '../fixtures/package/tree.js';
 
 let dir: string;
@@ -257,9 +259,18 @@ describe('what is refused', () => {
     );
     expect(error.hint).toContain('.fcignore');
     expect((await selectEntries(root, { maxEntries: 15 })).entries).toHaveLength(15);
-    expect(ZIP_MAX_ENTRIES).toBe(65_535);
     const source = readFileSync(new URL('../../src/package/select.ts', import.meta.url), 'utf8');
     expect(source).toContain('maxEntries = ZIP_MAX_ENTRIES');
+  });
+
+  it('a zip of the most entries allowed is not read as ZIP64', () => {
+    // 0xFFFF entries in the end record is ZIP64's mark: readers then look for the ZIP64 record a
+    // zip without ZIP64 lacks (JSZip, which the sandbox unpacks with, fails; fcw's own check too).
+    const directory = new CentralDirectory();
+    directory.count = ZIP_MAX_ENTRIES;
+    const chunks: Uint8Array[] = [];
+    directory.writeTo((chunk) => chunks.push(chunk), 0);
+    expect(usesZip64(Buffer.concat(chunks))).toBe(false);
   });
 });
 
