@@ -203,6 +203,25 @@ describe("a function's layers", () => {
     expect(pyLog).toContain(`fcw sandbox: '/opt/${OPT_FILE}': layers are not at /opt here but in FC_OPT_DIR`);
   });
 
+  it('follow a link a layer made to an absolute path under /opt, as on FC', async () => {
+    const zip = new JSZip();
+    zip.file('nodejs/node_modules/real/index.js', "module.exports = 'through the link';\n", { unixPermissions: 0o644 });
+    zip.file('nodejs/node_modules/linked', '/opt/nodejs/node_modules/real', { unixPermissions: 0o120777 });
+    const res = await client.publishLayerVersion('linking', {
+      code: { zipFile: (await zip.generateAsync({ type: 'nodebuffer', platform: 'UNIX' })).toString('base64') },
+      compatibleRuntime: ['nodejs18'],
+    });
+    const code = "exports.handler = (event, context, callback) => callback(null, require('linked'));\n";
+    await client.createFunction(SERVICE, {
+      functionName: 'node-linked',
+      runtime: 'nodejs18',
+      handler: 'index.handler',
+      code: { zipFile: await zipOf({ 'index.js': code }) },
+      layers: [(res.data as { arn: string }).arn],
+    });
+    expect(await invokeText('node-linked')).toBe('through the link');
+  });
+
   it("are downloadable: GetLayerVersion's code.location gives the zip", async () => {
     const res = await client.getLayerVersion('second', '1');
     const location = (res.data as { code: { location: string } }).code.location;

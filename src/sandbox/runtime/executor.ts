@@ -86,7 +86,9 @@ const HOST_START_TIMEOUT_MS = 30_000;
  */
 async function unpackLayers(zipPaths: readonly string[], optDir: string): Promise<void> {
   await mkdir(optDir, { recursive: true });
-  for (const zipPath of [...zipPaths].reverse()) await unpackCode(zipPath, optDir, { overwrite: true });
+  for (const zipPath of [...zipPaths].reverse()) {
+    await unpackCode(zipPath, optDir, { overwrite: true, mountedAt: '/opt' });
+  }
 }
 
 /** The instances of every open executor, for the exit hook. */

@@ -17,6 +17,19 @@ const S_IFLNK = 0o120000;
 export interface UnpackOptions {
   /** Replace files already there (layers unpacked over each other): a link is replaced, not written through. */
   overwrite?: boolean;
+  /**
+   * Where FC mounts what is unpacked (`/opt` for layers): a symlink to an absolute path under it
+   * is pointed at the same place in the target directory, which stands in for it here.
+   */
+  mountedAt?: string;
+}
+
+/** A symlink's target, an absolute one under `mountedAt` moved to `root` (normalized first, as FC reads it). */
+function remount(target: string, mountedAt: string | undefined, root: string): string {
+  if (!mountedAt || !target.startsWith('/')) return target;
+  const normal = path.posix.normalize(target);
+  if (normal !== mountedAt && !normal.startsWith(`${mountedAt}/`)) return target;
+  return path.join(root, normal.slice(mountedAt.length));
 }
 
 export async function unpackCode(zipPath: string, targetDir: string, options: UnpackOptions = {}): Promise<void> {
@@ -38,7 +51,7 @@ export async function unpackCode(zipPath: string, targetDir: string, options: Un
     const content = await entry.async('nodebuffer');
     if (options.overwrite) await rm(target, { force: true });
     if (mode !== undefined && (mode & S_IFMT) === S_IFLNK) {
-      await symlink(content.toString('utf8'), target);
+      await symlink(remount(content.toString('utf8'), options.mountedAt, root), target);
       continue;
     }
     await writeFile(target, content, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
