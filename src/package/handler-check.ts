@@ -31,6 +31,14 @@ const ok = (message: string): HandlerCheck => ({ status: 'ok', message });
 const warning = (message: string): HandlerCheck => ({ status: 'warning', message });
 const error = (message: string): HandlerCheck => ({ status: 'error', message });
 
+/**
+ * Ends a message with a full stop unless it already ends a sentence: a hint such as "did you mean
+ * main.process?" or an error's own text may close the message, and "?." or ".." reads as a typo.
+ */
+export function asSentence(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -156,7 +164,9 @@ async function checkPython(reader: PackageReader, field: Field, value: string): 
     .filter((n) => n && !n.startsWith('_'));
   const hint = exportedHint(splitFileFunction(value).file, defined).replace('; it exports', '; it defines');
   return error(
-    `${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}.`,
+    asSentence(
+      `${found} has no top-level \`def ${fn}(event, context):\`, which ${field} \`${value}\` names (package root: ${reader.rootLabel})${hint}`,
+    ),
   );
 }
 
@@ -204,7 +214,9 @@ async function checkNode(reader: PackageReader, field: Field, value: string): Pr
   if (nodeExportPatterns(fn).some((re) => re.test(source))) return ok(`${found} exports ${fn}.`);
   const exported = nodeExportedNames(source).filter((n) => n !== fn);
   return warning(
-    `${found} is there, but no export named ${fn} was recognised (looked for exports.${fn} =, module.exports = { ${fn} }, export const/function ${fn}, export { ${fn} })${exportedHint(file, exported)}.`,
+    asSentence(
+      `${found} is there, but no export named ${fn} was recognised (looked for exports.${fn} =, module.exports = { ${fn} }, export const/function ${fn}, export { ${fn} })${exportedHint(file, exported)}`,
+    ),
   );
 }
 
@@ -350,6 +362,6 @@ export async function checkHandler(
   try {
     return await checkByLanguage(info, new PackageReader(pkg), field, handler);
   } catch (e) {
-    return warning(`Could not check the ${field} against the package: ${(e as Error).message}.`);
+    return warning(asSentence(`Could not check the ${field} against the package: ${(e as Error).message}`));
   }
 }

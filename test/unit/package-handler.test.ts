@@ -295,3 +295,57 @@ describe('a handler the file does not export: the check names what it does expor
     expect(r.message).toContain('; it defines process: did you mean main.process?');
   });
 });
+
+describe('messages end with one mark of punctuation', () => {
+  const doubled = /[.?!:;,]\.$|\?\.|\.\.$/;
+
+  it('a hint ending in a question mark is not followed by a full stop (node and python)', async () => {
+    const node = await folder({ 'index.js': 'exports.main = async () => 1;\n' });
+    const n = await checkHandler(node, 'nodejs20', 'index.handler');
+    expect(n.message).toMatch(/did you mean index\.main\?$/);
+    const py = await folder({ 'index.py': 'def main(event, context):\n    return 1\n' });
+    const p = await checkHandler(py, 'python3.10', 'index.handler');
+    expect(p.message).toMatch(/did you mean index\.main\?$/);
+  });
+
+  it('asSentence adds a full stop only where no sentence end is', async () => {
+    const { asSentence } = await import('../../src/package/handler-check.js');
+    expect(asSentence('it failed')).toBe('it failed.');
+    expect(asSentence('it failed.')).toBe('it failed.');
+    expect(asSentence('did you mean a.b?')).toBe('did you mean a.b?');
+  });
+
+  it('no message of the check, over every runtime family, ends in doubled punctuation', async () => {
+    const pkg = await folder({
+      'index.js': 'exports.other = 1;\n',
+      'index.py': 'def other(event, context):\n    pass\n',
+      'index.php': '<?php function other() {}\n',
+      'sub/main.js': 'exports.handler = 1;\n',
+      'sub/app.py': 'x = 1\n',
+      main: { data: 'bin', mode: 0o644 },
+    });
+    const cases: [string, string][] = [
+      ['nodejs20', 'index.handler'],
+      ['nodejs20', 'main.handler'],
+      ['nodejs20', ' index.handler'],
+      ['python3.10', 'index.handler'],
+      ['python3.10', 'app.handler'],
+      ['python3.10', 'index.py.handler'],
+      ['php7.2', 'index.handler'],
+      ['php7.2', 'missing.handler'],
+      ['java11', 'example.App::handleRequest'],
+      ['go1', 'main'],
+      ['go1', 'nothere'],
+      ['custom', 'index.handler'],
+      ['dotnetcore3.1', 'App::App.Handler::Run'],
+      ['nosuchruntime', 'index.handler'],
+      ['nodejs20', ''],
+    ];
+    for (const [runtime, handler] of cases) {
+      for (const field of ['handler', 'initializer'] as const) {
+        const r = await checkHandler(pkg, runtime, handler, field);
+        expect(r.message, `${runtime} ${field} ${JSON.stringify(handler)}`).not.toMatch(doubled);
+      }
+    }
+  });
+});
