@@ -412,6 +412,92 @@ require('http').createServer((req, res) => {
   });
 });
 
+describe('a failing initializer', () => {
+  /** The log tail of a call whose initializer failed: it must say so, and give the error. */
+  async function failedInitTail(fn: string): Promise<string> {
+    const res = await invoke(fn, '');
+    expect(res.headers['x-fc-error-type']).toMatch(/^(Handled|Unhandled)InvocationError$/);
+    return tailOf(res.headers);
+  }
+
+  it('Node.js: the end line says the initializer failed, and the error is in the log', async () => {
+    await deploy(
+      'initfails',
+      'nodejs20',
+      {
+        'index.js': `exports.init = (context, callback) => callback(new Error('no database here'));
+        exports.handler = (event, context, callback) => callback(null, 'ran');`,
+      },
+      { initializer: 'index.init' },
+    );
+    const tail = await failedInitTail('initfails');
+    expect(tail).toMatch(/FC Initialize End RequestId: [\w-]+, Error: Handled function error\n/);
+    expect(tail).toContain('no database here');
+    expect(tail).not.toContain('FC Invoke Start');
+  });
+
+  it('Node.js: a thrown error in the initializer is logged the same way', async () => {
+    await deploy(
+      'initthrows',
+      'nodejs20',
+      {
+        'index.js': `exports.init = () => { throw new TypeError('bad config'); };
+        exports.handler = (event, context, callback) => callback(null, 'ran');`,
+      },
+      { initializer: 'index.init' },
+    );
+    const tail = await failedInitTail('initthrows');
+    expect(tail).toMatch(/FC Initialize End RequestId: [\w-]+, Error: Unhandled function error\n/);
+    expect(tail).toContain('bad config');
+  });
+
+  it('Python 3: the end line says the initializer failed, and the error is in the log', async () => {
+    await deploy(
+      'pyinitfails',
+      'python3.9',
+      {
+        'index.py': [
+          'def init(context):',
+          '    raise ValueError("no queue here")',
+          'def handler(event, context):',
+          '    return "ran"',
+          '',
+        ].join('\n'),
+      },
+      { initializer: 'index.init' },
+    );
+    const tail = await failedInitTail('pyinitfails');
+    expect(tail).toMatch(/FC Initialize End RequestId: [\w-]+, Error: Unhandled function error\n/);
+    expect(tail).toContain('no queue here');
+  });
+
+  it('custom runtime (which prints its own marker lines): a failing /initialize is noted with its answer', async () => {
+    const port = await freePort();
+    const bootstrap = `#!/usr/bin/env node
+require('http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (req.url === '/initialize') {
+      res.writeHead(500);
+      res.end('{"errorMessage":"cannot reach the cache"}');
+      return;
+    }
+    res.end('ran');
+  });
+}).listen(Number(process.env.FC_SERVER_PORT), '0.0.0.0');
+`;
+    await deploy(
+      'custominitfails',
+      'custom.debian10',
+      { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { caPort: port, initializer: 'true' },
+    );
+    const tail = await failedInitTail('custominitfails');
+    expect(tail).toMatch(/fcw sandbox: the initializer failed: .*cannot reach the cache/);
+    expect(tail).toContain('cannot reach the cache');
+  });
+});
+
 describe('instance lifetime', () => {
   const alive = (pid: number) => {
     try {

@@ -19,6 +19,7 @@ import { CA_EXITED, CustomInstance, CustomRuntimeStartError, portIsFree } from '
 import { findProgram, instanceEnvironment } from './environment.js';
 import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
+import { failedInitializerLines } from './initializer-log.js';
 import { InstancePool, type Slot } from './instance-pool.js';
 import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
 import type {
@@ -192,9 +193,14 @@ export class FunctionExecutor {
         (target.config.initializationTimeout ?? DEFAULT_INIT_TIMEOUT_S) * 1000,
       );
       parts.push(...init.log);
-      if (markers) line(`FC Initialize End RequestId: ${options.requestId}`);
-      if (init.ok) slot.initialized = true;
-      else outcome = init; // retried before the next invoke on this instance
+      if (init.ok) {
+        if (markers) line(`FC Initialize End RequestId: ${options.requestId}`);
+        slot.initialized = true;
+      } else {
+        const failure = { requestId: options.requestId, handled: init.handled === true, body: init.body };
+        for (const text of failedInitializerLines({ ...failure, markers, now: new Date() })) line(text);
+        outcome = init; // retried before the next invoke on this instance
+      }
     }
     if (!outcome) {
       if (markers) line(`FC Invoke Start RequestId: ${options.requestId}`);
