@@ -6,7 +6,7 @@ import InkSpinner from 'ink-spinner';
 import type { ValidationIssue } from '../fc/validate.js';
 import type { ErrorView } from '../wizard/state.js';
 import { visibleWindow } from '../wizard/filter.js';
-import { shownCode } from '../wizard/errors.js';
+import { shownCode, wizardFieldMessage } from '../wizard/errors.js';
 import { useWizard } from './context.js';
 import { TextField } from './TextField.js';
 import { isEnter } from './text-edit.js';
@@ -203,7 +203,7 @@ export function Issues({ issues }: { issues: ValidationIssue[] }) {
     <Box flexDirection="column" marginTop={1}>
       {issues.map((i, n) => (
         <Text key={n} color={color(i.severity === 'error' ? 'red' : 'yellow')} wrap="wrap">
-          {i.severity === 'error' ? '✗' : '!'} {i.message}
+          {i.severity === 'error' ? '✗' : '!'} {wizardFieldMessage(i)}
         </Text>
       ))}
     </Box>

@@ -4,7 +4,7 @@
 // step comes from what the error carries (its issues' fields, its field, its FC code), never from
 // its wording.
 import type { ErrorView } from './state.js';
-import { INPUT_STEPS, STEPS, stepForField, type InputStepId } from './steps.js';
+import { fieldLabel, INPUT_STEPS, STEPS, stepForField, type InputStepId } from './steps.js';
 
 /** What the hint may say about where the request went: the wizard's credential source. */
 export interface ErrorContext {
@@ -50,6 +50,22 @@ function wizardHint(code: string, causeCode: string, context: ErrorContext): str
   }
 }
 
+/**
+ * A check's message as the wizard shows it: the checks start with the API field ("functionName: must
+ * …", which the command line pairs with a flag hint), the wizard names the label on screen instead
+ * ("Function name: must …"). Only that leading name changes; the issue says which field it is.
+ */
+export function wizardFieldMessage(issue: { field: string; message: string }): string {
+  const prefix = `${issue.field}: `;
+  const label = fieldLabel(issue.field);
+  return label && issue.message.startsWith(prefix) ? `${label}: ${issue.message.slice(prefix.length)}` : issue.message;
+}
+
+/** For a Field's live check: the issue's message in the wizard's words, or nothing. */
+export function wizardCheck(issue: { field: string; message: string } | undefined): string | undefined {
+  return issue && wizardFieldMessage(issue);
+}
+
 interface ErrorLike {
   name?: string;
   message?: string;
@@ -61,6 +77,13 @@ interface ErrorLike {
   causeCode?: unknown;
   issues?: unknown;
   field?: unknown;
+}
+
+function fieldIssuesOf(e: ErrorLike): { field: string; message: string }[] {
+  if (!Array.isArray(e.issues)) return [];
+  return (e.issues as { field?: unknown; message?: unknown }[]).flatMap((i) =>
+    typeof i?.field === 'string' && typeof i.message === 'string' ? [{ field: i.field, message: i.message }] : [],
+  );
 }
 
 /** FC error codes whose fix is in one step. */
@@ -113,7 +136,9 @@ export function toErrorView(error: unknown, context: ErrorContext = {}): ErrorVi
         : e.name && e.name !== 'Error'
           ? e.name
           : 'Error';
-  const message = typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : (e.message ?? String(error));
+  let message = typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : (e.message ?? String(error));
+  // An error listing refused fields quotes each issue's message: those lines in the wizard's words.
+  for (const issue of fieldIssuesOf(e)) message = message.replace(issue.message, wizardFieldMessage(issue));
   const view: ErrorView = { code, message };
   if (typeof e.requestId === 'string' && e.requestId) view.requestId = e.requestId;
   const hint =

@@ -4,7 +4,7 @@
 // so the wizard gates on exactly the rules that `fcw deploy` and the sandbox enforce.
 import type { FunctionInfo } from '../fc/types.js';
 import { ACCOUNT_ID } from '../fc/endpoint.js';
-import { getRuntime } from '../fc/rules.js';
+import { FIELD_RULES, getRuntime, type FieldName } from '../fc/rules.js';
 import {
   validateCaPort,
   validateCreateFunction,
@@ -305,6 +305,28 @@ const FIELD_STEPS: Record<string, InputStepId> = {
   region: 'target',
   credentials: 'target',
 };
+
+/**
+ * The label the wizard shows for a field a check names, where it differs from FIELD_RULES' label
+ * (or FIELD_RULES has none): the checks name API fields, the screens show these words.
+ */
+const WIZARD_LABELS: Record<string, string> = {
+  description: 'Description',
+  'code.zipFile': 'Code',
+  'code.ossBucketName': 'OSS bucket',
+  'code.ossObjectName': 'OSS object',
+  ossBucketName: 'OSS bucket',
+  ossObjectName: 'OSS object',
+  customContainerConfig: 'Image',
+  endpoint: 'Endpoint URL',
+  accountId: 'Account id',
+  region: 'Region',
+};
+
+/** The label a screen shows for a field a check or the service names; undefined when none does. */
+export function fieldLabel(field: string): string | undefined {
+  return WIZARD_LABELS[field] ?? (field in FIELD_RULES ? FIELD_RULES[field as FieldName].label : undefined);
+}
 
 /** Which step fixes an issue about this field (for "go back and fix" after an error). */
 export function stepForField(field: string): InputStepId | undefined {

@@ -2,7 +2,8 @@
 // in the wizard name the step and field to change, not the command line's flags.
 import { describe, expect, it } from 'vitest';
 import { FcApiError, FcNetworkError } from '../../src/fc/errors.js';
-import { toErrorView } from '../../src/wizard/errors.js';
+import { InvalidFieldsError } from '../../src/core/errors.js';
+import { toErrorView, wizardFieldMessage } from '../../src/wizard/errors.js';
 import { fakeConnection, fakeServices, KEY, press, renderApp, stateAt, type, waitForFrame } from './helpers.js';
 
 describe('required', () => {
@@ -65,5 +66,44 @@ describe('hints in the wizard', () => {
     expect(frame.replace(/\s+/g, ' ')).toContain(
       'hint: The AccessKey id typed at step 1 (Where to deploy) is unknown to the service',
     );
+  });
+});
+
+describe('field errors name the label on screen, not the API field', () => {
+  it('a bad function name: "Function name: …", not "functionName: …"', async () => {
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('function', { service: { name: 'demo', isNew: false } }),
+      connection: fakeConnection(),
+    });
+    await waitForFrame(app, 'Function name:');
+    await type(app, '9lives');
+    const frame = await waitForFrame(app, '✗ Function name: must start with a letter or _');
+    expect(frame).not.toContain('functionName');
+  });
+
+  it('a memory size off the rule: "Memory (MB): …", not "memorySize: …"', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('limits', { runtime: 'nodejs20' }) });
+    await waitForFrame(app, '❯ 128 MB');
+    await press(app, '1', 'Memory (MB): 1');
+    await type(app, '00');
+    const frame = await waitForFrame(app, '✗ Memory (MB):');
+    expect(frame).not.toContain('memorySize');
+  });
+
+  it('one mapping: known fields get their label, unknown ones and other wordings stay as they are', () => {
+    expect(wizardFieldMessage({ field: 'timeout', message: 'timeout: must be 1–600; got 0.' })).toBe(
+      'Timeout (s): must be 1–600; got 0.',
+    );
+    expect(wizardFieldMessage({ field: 'caPort', message: 'caPort: is only for custom runtimes.' })).toBe(
+      'Listening port: is only for custom runtimes.',
+    );
+    expect(wizardFieldMessage({ field: 'nope', message: 'nope: x' })).toBe('nope: x');
+    expect(wizardFieldMessage({ field: 'handler', message: 'Handler names no file' })).toBe('Handler names no file');
+  });
+
+  it("an error listing refused fields shows each in the wizard's words", () => {
+    const issue = { field: 'functionName', message: 'functionName: must be 1–64 characters; got 65.' };
+    const view = toErrorView(new InvalidFieldsError(`Invalid field in the wizard:\nerror: ${issue.message}`, [issue]));
+    expect(view.message).toBe('Invalid field in the wizard:\nerror: Function name: must be 1–64 characters; got 65.');
   });
 });

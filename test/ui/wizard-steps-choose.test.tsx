@@ -198,7 +198,7 @@ describe('service', () => {
     await waitForFrame(app, '2 services');
     await press(app, KEY.enter, 'New service name');
     await type(app, '9x');
-    expect(app.lastFrame()).toMatch(/serviceName/);
+    expect(app.lastFrame()).toMatch(/✗ Service name: /);
     await press(app, KEY.backspace);
     await press(app, KEY.backspace);
     await type(app, 'fresh');

@@ -59,7 +59,7 @@ describe('limits', () => {
     await press(app, '1', 'Memory (MB): 1');
     await type(app, '000');
     const frame = await waitForFrame(app, /Memory \(MB\): 1000/);
-    expect(frame).toMatch(/✗ .*memorySize.*1000/s);
+    expect(frame).toMatch(/✗ Memory \(MB\): .*1000/s);
     // Enter on a size the rules refuse stays on the field.
     await app.stdin.write(KEY.enter);
     await type(app, '0');

@@ -6,7 +6,7 @@ import { filterNames } from '../../wizard/filter.js';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { FunctionInfo } from '../../fc/types.js';
 import { validateFunctionName } from '../../fc/validate.js';
-import { toErrorView } from '../../wizard/errors.js';
+import { toErrorView, wizardCheck } from '../../wizard/errors.js';
 import { ErrorPanel, FieldScreen, KeyHelp, Menu, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
@@ -98,7 +98,7 @@ export function FunctionStep() {
       value={name}
       onChange={setName}
       rule={FIELD_RULES.functionName.rule}
-      check={(v) => validateFunctionName(v)?.message}
+      check={(v) => wizardCheck(validateFunctionName(v))}
       onSubmit={submit}
       failure={failure}
       issues={state.issues}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { getRuntime, handlerRuleText } from '../../fc/rules.js';
 import { validateHandler } from '../../fc/validate.js';
-import { toErrorView } from '../../wizard/errors.js';
+import { toErrorView, wizardCheck } from '../../wizard/errors.js';
 import { CheckLine, ErrorPanel, FieldScreen, RepackagedNote, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDebounced } from '../hooks/use-debounced.js';
@@ -53,7 +53,7 @@ export function HandlerStep() {
       onChange={setHandler}
       rule={handlerRuleText(runtime)}
       defaultValue={info?.defaultHandler}
-      check={(v) => validateHandler(runtime, v, 'handler')?.message}
+      check={(v) => wizardCheck(validateHandler(runtime, v, 'handler'))}
       onSubmit={async (v) => {
         // A handler the package cannot serve is refused here, before any upload. The check runs
         // again on the submitted value: Enter may come before the live check of the last keystroke.

@@ -29,6 +29,7 @@ import { useEntryCheck } from '../hooks/use-entry-check.js';
 import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { unlessDefault, wholeNumberProblem } from '../format.js';
+import { wizardCheck } from '../../wizard/errors.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
 const TYPE = -1;
@@ -139,7 +140,7 @@ export function LimitsStep() {
           defaultValue={defaultMemory}
           check={(v) =>
             wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ??
-            validateMemorySize(toInt(v), instanceType)?.message
+            wizardCheck(validateMemorySize(toInt(v), instanceType))
           }
           onSubmit={(v) => {
             setMemory(toInt(v));
@@ -161,7 +162,7 @@ export function LimitsStep() {
           defaultValue={FIELD_RULES.timeout.default}
           check={(v) =>
             wholeNumberProblem('timeout', v, timeoutRuleText(instanceType)) ??
-            validateTimeout(toInt(v), instanceType)?.message
+            wizardCheck(validateTimeout(toInt(v), instanceType))
           }
           onSubmit={() => go('initializer')}
         />
@@ -178,7 +179,7 @@ export function LimitsStep() {
           onChange={setInitializer}
           rule={handlerRuleText(runtime, 'initializer')}
           placeholder="(none: press Enter)"
-          check={(v) => (v.trim() ? validateHandler(runtime, v.trim(), 'initializer')?.message : undefined)}
+          check={(v) => (v.trim() ? wizardCheck(validateHandler(runtime, v.trim(), 'initializer')) : undefined)}
           onSubmit={async (v) => {
             const value = v.trim();
             if (!value) return submit('', state.initializationTimeout);
@@ -213,7 +214,7 @@ export function LimitsStep() {
           defaultValue={FIELD_RULES.initializationTimeout.default}
           check={(v) =>
             wholeNumberProblem('initializationTimeout', v, FIELD_RULES.initializationTimeout.rule) ??
-            validateInitializationTimeout(toInt(v))?.message
+            wizardCheck(validateInitializationTimeout(toInt(v)))
           }
           onSubmit={(v) => submit(initializer, toInt(v))}
         />

@@ -10,6 +10,7 @@ import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
 import { unlessDefault, wholeNumberProblem } from '../format.js';
+import { wizardCheck } from '../../wizard/errors.js';
 
 type Sub = 'description' | 'env' | 'layers' | 'caPort';
 
@@ -83,7 +84,7 @@ export function MoreStep() {
                 if (!v.trim() || v.startsWith('-')) return undefined;
                 const entry = parseEnvEntry(v);
                 if (!entry) return 'write KEY=value';
-                return validateEnvironmentVariables({ ...env, [entry[0]]: entry[1] })?.message;
+                return wizardCheck(validateEnvironmentVariables({ ...env, [entry[0]]: entry[1] }));
               }}
               onSubmit={(v) => {
                 if (!v.trim()) return next();
@@ -112,7 +113,7 @@ export function MoreStep() {
               onChange={setLayerText}
               rule={`${FIELD_RULES.layers.rule}; empty Enter: done; "-" removes the last`}
               placeholder="(done: press Enter)"
-              check={(v) => (!v.trim() || v === '-' ? undefined : validateLayers([...layers, v.trim()])?.message)}
+              check={(v) => (!v.trim() || v === '-' ? undefined : wizardCheck(validateLayers([...layers, v.trim()])))}
               onSubmit={(v) => {
                 if (!v.trim()) return next();
                 setLayers(v === '-' ? layers.slice(0, -1) : [...layers, v.trim()]);
@@ -132,7 +133,7 @@ export function MoreStep() {
           defaultValue={FIELD_RULES.caPort.default}
           check={(v) =>
             wholeNumberProblem('caPort', v, FIELD_RULES.caPort.rule) ??
-            validateCaPort(state.runtime ?? '', Number(v))?.message
+            wizardCheck(validateCaPort(state.runtime ?? '', Number(v)))
           }
           onSubmit={(v) => finish(Number(v))}
         />

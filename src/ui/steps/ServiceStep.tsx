@@ -6,7 +6,7 @@ import { Box, Text, useInput } from 'ink';
 import { FIELD_RULES } from '../../fc/rules.js';
 import type { ServiceInfo } from '../../fc/types.js';
 import { validateServiceName } from '../../fc/validate.js';
-import { toErrorView } from '../../wizard/errors.js';
+import { toErrorView, wizardCheck } from '../../wizard/errors.js';
 import { filterNames, visibleWindow } from '../../wizard/filter.js';
 import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
@@ -166,7 +166,7 @@ export function ServiceStep() {
         value={newName}
         onChange={setNewName}
         rule={FIELD_RULES.serviceName.rule}
-        check={(v) => validateServiceName(v)?.message}
+        check={(v) => wizardCheck(validateServiceName(v))}
         onSubmit={(name) => {
           // A name that is already listed is that service, not a new one.
           const isNew = !services.some((s) => s.serviceName === name);
