@@ -156,8 +156,7 @@ describe('target', () => {
     const services = fakeServices();
     const app = renderApp(services);
     await waitForFrame(app, 'Where should the function go?');
-    await press(app, KEY.enter, 'Filter:');
-    await press(app, KEY.down, /❯ demo/);
+    await press(app, KEY.enter, /❯ demo/);
     await press(app, KEY.enter, 'Function name');
     await press(app, KEY.esc, 'Filter:');
     await press(app, KEY.esc, 'Where should the function go?');
@@ -196,6 +195,7 @@ describe('service', () => {
     const log = services.log;
     const app = renderApp(services, { initial: stateAt('service'), connection: fakeConnection({}, log) });
     await waitForFrame(app, '2 services');
+    await press(app, KEY.up, /❯ \+ Create a new service/);
     await press(app, KEY.enter, 'New service name');
     await type(app, '9x');
     expect(app.lastFrame()).toMatch(/✗ Service name: /);
@@ -212,11 +212,33 @@ describe('service', () => {
     const log = { calls: [] };
     const app = renderApp(fakeServices({}, log), { initial: stateAt('service'), connection: fakeConnection({}, log) });
     await waitForFrame(app, '2 services');
+    await press(app, KEY.up, /❯ \+ Create a new service/);
     await press(app, KEY.enter, 'New service name');
     await type(app, 'demo');
     const frame = await press(app, KEY.enter, 'Function name');
     expect(frame).toContain('in service demo');
     expect(frame).not.toContain('(new)');
+  });
+
+  it('starts on the first listed service, "create" one ↑ away; on "create" when there are none', async () => {
+    const app = renderApp(fakeServices(), { initial: stateAt('service'), connection: fakeConnection() });
+    const frame = await waitForFrame(app, '2 services');
+    expect(frame).toMatch(/❯ demo/);
+    expect(frame).toMatch(/^ {2}\+ Create a new service/m);
+    await press(app, KEY.up, /❯ \+ Create a new service/);
+    const empty = renderApp(fakeServices(), {
+      initial: stateAt('service'),
+      connection: fakeConnection({ services: [] }),
+    });
+    expect(await waitForFrame(empty, '0 services')).toMatch(/❯ \+ Create a new service/);
+  });
+
+  it("starts on the service chosen before (a profile's, or Esc back), not the first", async () => {
+    const app = renderApp(fakeServices(), {
+      initial: stateAt('service', { service: { name: 'other', isNew: false } }),
+      connection: fakeConnection(),
+    });
+    expect(await waitForFrame(app, '2 services')).toMatch(/❯ other/);
   });
 
   it('a failed ListServices shows the error and offers to retry', async () => {

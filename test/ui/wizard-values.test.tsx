@@ -162,6 +162,7 @@ describe('labels', () => {
       connection: (await import('./helpers.js')).fakeConnection(),
     });
     await waitForFrame(app, '2 services');
+    await press(app, KEY.up, /❯ \+ Create a new service/);
     await press(app, KEY.enter, 'New service name');
     await app.stdin.write('a'.repeat(120));
     const frame = await waitForFrame(app, (f) => (f.match(/a/g) ?? []).length >= 120);

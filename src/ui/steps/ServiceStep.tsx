@@ -92,11 +92,12 @@ export function ServiceStep() {
   const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
   const count = matches.length + 1;
 
-  // Start on the service chosen before (Esc back, edit from review).
+  // Start on the service chosen before (Esc back, edit from review, a profile's), else on the first
+  // listed one: most deploys go to a service that exists. "Create" stays one ↑ away.
   useEffect(() => {
-    if (list.status !== 'done' || !state.service) return;
-    const i = list.value.findIndex((s) => s.serviceName === state.service?.name);
-    if (i >= 0) setHighlighted(i + 1);
+    if (list.status !== 'done') return;
+    const i = state.service ? list.value.findIndex((s) => s.serviceName === state.service?.name) : -1;
+    setHighlighted(i >= 0 ? i + 1 : list.value.length > 0 ? 1 : 0);
     // Only when the list arrives: later the highlight is the user's, not the earlier choice's.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.status]);
@@ -188,7 +189,8 @@ export function ServiceStep() {
           value={query}
           onChange={(q) => {
             setQuery(q);
-            setHighlighted(q ? 1 : 0);
+            // The first match (or, with no matches, "create", where the typed name is offered).
+            setHighlighted(1);
           }}
           onSubmit={choose}
           placeholder="type to filter"
