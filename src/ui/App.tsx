@@ -2,7 +2,7 @@
 // whole time (Ctrl-C cancels everything and exits 130; Esc goes back a step). Each step is its own
 // component, remounted by key, so only the current step's inputs listen (every active useInput
 // sees every key: docs/terminal-notes.md, 5).
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useMemo, useReducer, useRef } from 'react';
 import { Box, useInput, type DOMElement } from 'ink';
 import { cancelNote } from '../wizard/cancel-note.js';
 import { wizardReducer, type WizardAction } from '../wizard/reducer.js';
@@ -68,9 +68,10 @@ export function App({ services, options, onExit, initial, session: given }: AppP
   const backHandler = useRef<(() => boolean) | undefined>(undefined);
   const exited = useRef(false);
   useRedrawOnResize();
-  const frame = useRef<DOMElement>(null);
-  useEffect(() => {
-    sessionRef.current.frame = frame.current ?? undefined;
+  // Set as the box mounts, before any effect: a list measures the frame in its first effect, and
+  // children's effects run before their parent's.
+  const frame = useCallback((box: DOMElement | null) => {
+    sessionRef.current.frame = box ?? undefined;
   }, []);
 
   const exit = useCallback(

@@ -5,9 +5,10 @@ import { Box, Text, useInput } from 'ink';
 import InkSpinner from 'ink-spinner';
 import type { ValidationIssue } from '../fc/validate.js';
 import type { ErrorView } from '../wizard/state.js';
-import { visibleWindow } from '../wizard/filter.js';
+import { fitWindow } from '../wizard/filter.js';
 import { shownCode, wizardFieldMessage } from '../wizard/errors.js';
 import { useWizard } from './context.js';
+import { useScreenBudget } from './hooks/use-screen-budget.js';
 import { TextField } from './TextField.js';
 import { isEnter } from './text-edit.js';
 
@@ -72,7 +73,14 @@ export function Menu<V>(props: {
     },
     { isActive },
   );
-  const { start, end } = visibleWindow(items.length, index, limit);
+  // The window shrinks (to the lines the terminal has left) rather than push the header off screen.
+  const startsGroup = (i: number, start: number) =>
+    Boolean(items[i]?.group) && (i === start || items[i - 1]?.group !== items[i]?.group);
+  const ownLines = useRef(0);
+  const wanted = fitWindow(items.length, index, limit, Infinity, startsGroup).lines;
+  const budget = useScreenBudget(wanted, ownLines);
+  const { start, end, lines } = fitWindow(items.length, index, limit, budget, startsGroup);
+  ownLines.current = lines;
   const current = items[index];
   return (
     <Box flexDirection="column">
@@ -84,7 +92,7 @@ export function Menu<V>(props: {
       {items.slice(start, end).map((item, offset) => {
         const i = start + offset;
         const selected = i === index;
-        const showGroup = item.group && (i === start || items[i - 1]?.group !== item.group);
+        const showGroup = startsGroup(i, start);
         return (
           <Box key={`${i}:${item.label}`} flexDirection="column">
             {showGroup && <Text bold>{item.group}</Text>}

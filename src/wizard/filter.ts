@@ -22,3 +22,31 @@ export function visibleWindow(length: number, highlighted: number, size: number)
   const start = Math.max(0, Math.min(highlighted - half, length - size));
   return { start, end: start + size };
 }
+
+/**
+ * The largest window (at most `maxItems` rows, the highlighted one inside) whose drawn lines fit in
+ * `maxLines`: its rows, the "↑ N more" / "↓ N more" lines, and the heading a row starting a group
+ * draws (`startsGroup(i, start)`: row i draws a heading when it is the window's first row `start`).
+ */
+export function fitWindow(
+  length: number,
+  highlighted: number,
+  maxItems: number,
+  maxLines: number,
+  startsGroup: (i: number, start: number) => boolean = () => false,
+): { start: number; end: number; lines: number } {
+  const linesOf = ({ start, end }: { start: number; end: number }) => {
+    let lines = end - start + (start > 0 ? 1 : 0) + (end < length ? 1 : 0);
+    for (let i = start; i < end; i++) if (startsGroup(i, start)) lines++;
+    return lines;
+  };
+  let window = visibleWindow(length, highlighted, 1);
+  for (let n = Math.min(maxItems, length); n >= 1; n--) {
+    const candidate = visibleWindow(length, highlighted, n);
+    if (linesOf(candidate) <= maxLines) {
+      window = candidate;
+      break;
+    }
+  }
+  return { ...window, lines: linesOf(window) };
+}

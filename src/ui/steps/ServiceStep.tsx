@@ -7,11 +7,12 @@ import { FIELD_RULES } from '../../fc/rules.js';
 import type { ServiceInfo } from '../../fc/types.js';
 import { validateServiceName } from '../../fc/validate.js';
 import { toErrorView, wizardCheck } from '../../wizard/errors.js';
-import { filterNames, visibleWindow } from '../../wizard/filter.js';
+import { filterNames, fitWindow, visibleWindow } from '../../wizard/filter.js';
 import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { TextField } from '../TextField.js';
 import { useBack } from '../hooks/use-back.js';
+import { useScreenBudget } from '../hooks/use-screen-budget.js';
 import { useTask } from '../hooks/use-task.js';
 
 const CREATE = '\u0000create';
@@ -91,6 +92,12 @@ export function ServiceStep() {
   const services = useMemo(() => (list.status === 'done' ? list.value : []), [list]);
   const matches = useMemo(() => filterNames(services, query, (s) => s.serviceName), [services, query]);
   const count = matches.length + 1;
+  const shown = Math.min(highlighted, count - 1);
+  // Fewer rows than LIST_ROWS when the terminal is short: the header and the key hint stay on screen.
+  const ownLines = useRef(0);
+  const budget = useScreenBudget(fitWindow(count, shown, LIST_ROWS, Infinity).lines, ownLines);
+  const fitted = fitWindow(count, shown, LIST_ROWS, budget);
+  ownLines.current = fitted.lines;
 
   // Start on the service chosen before (Esc back, edit from review, a profile's), else on the first
   // listed one: most deploys go to a service that exists. "Create" stays one ↑ away.
@@ -200,7 +207,8 @@ export function ServiceStep() {
         total={services.length}
         matches={matches}
         query={query}
-        highlighted={Math.min(highlighted, count - 1)}
+        highlighted={shown}
+        rows={fitted.end - fitted.start}
         color={options.color}
       />
       <Issues issues={state.issues} />
