@@ -3,8 +3,11 @@
 // official SDK at it; logs one line per request on stderr; stops cleanly on Ctrl-C or SIGTERM.
 //
 // Exit codes: 0 after Ctrl-C / SIGTERM (stopping a server is its normal end, not a cancelled
-// task); 2 for bad flags, a non-loopback --host without an explicit key pair, or a data directory
-// that cannot be created or written; 1 when it cannot start otherwise (port in use).
+// task); 2 for bad flags (a --host that is no address of this machine too), a non-loopback --host
+// without an explicit key pair, or a data directory that cannot be created or written; 1 when it
+// cannot start otherwise (port in use).
+
+import { isIP } from 'node:net';
 
 import type { Io } from '../cli/io.js';
 import { EXIT, EXIT_TERMINATED, FailedError, UsageError } from '../core/errors.js';
@@ -55,6 +58,26 @@ const OPTIONS = {
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+const HOST_HINT = 'Use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an address this machine has.';
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * The address to bind: an IP address (an IPv6 one also in brackets, as URLs write it and as this
+ * command prints it) or a host name. Checked before the key-pair rule, so a typo is named as one
+ * rather than taken for a public address.
+ */
+export function parseHost(value: string | undefined): string {
+  if (value === undefined) return '127.0.0.1';
+  if (/^\[.*\]$/.test(value) && isIP(value.slice(1, -1)) === 6) return value.slice(1, -1);
+  if (isIP(value)) return value;
+  if (/^[\d.]+$/.test(value))
+    throw new UsageError(`--host must be an IP address or a host name; '${value}' is not an IPv4 address.`, HOST_HINT);
+  if (!HOST_NAME.test(value))
+    throw new UsageError(`--host must be an IP address or a host name, got '${value}'.`, HOST_HINT);
+  return value;
 }
 
 function parsePort(value: string | undefined): number {
@@ -183,7 +206,7 @@ function serveSettings(
   env: Io['env'],
 ): ServeSettings {
   const port = parsePort(values.port);
-  const host = values.host ?? '127.0.0.1';
+  const host = parseHost(values.host);
   const defaultDir = sandboxDataDir(env);
   const dataDir = values.data ?? defaultDir;
   const accountId = values['account-id'];
@@ -243,7 +266,14 @@ function startProblem(error: NodeJS.ErrnoException, { port, host, dataDir, dataF
       `port ${port} on ${host} is already in use.`,
       'Pick another with --port N, or --port 0 for any free port.',
     );
-  if (code === 'EADDRNOTAVAIL') return new FailedError(`cannot bind to ${host}: no such local address.`);
+  // A --host that names no address of this machine is the flag's fault: exit 2, as for a typo.
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new UsageError(
+      code === 'EADDRNOTAVAIL'
+        ? `--host ${host} is not an address of this machine, so the sandbox cannot listen on it.`
+        : `--host ${host} does not resolve to an address (${code}).`,
+      HOST_HINT,
+    );
   const dataProblem = dataDirProblem(error, dataDir, dataFromFlag);
   if (dataProblem) return dataProblem;
   if (code === 'EACCES' || code === 'EPERM')

@@ -195,6 +195,23 @@ describe('fcw serve', () => {
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain('already in use');
 
+    // A --host that is no address: named as such (exit 2), not taken for a public address or an
+    // unexplained failure.
+    for (const host of ['999.1.1.1', '', 'bad host']) {
+      const bad = await runFcw(['serve', '--host', host, '--port', '0', '--data', dir]);
+      expect(bad.code, host).toBe(2);
+      expect(bad.stderr, host).toContain('--host must be an IP address or a host name');
+      expect(bad.stderr, host).not.toContain('key pair');
+    }
+    const keyed = { FCW_SANDBOX_SECRET: 'a-secret-of-some-length-0123456789' };
+    const notHere = await runFcw(
+      ['serve', '--host', '192.0.2.1', '--access-key-id', 'LTAIx', '--port', '0', '--data', dir],
+      { env: keyed },
+    );
+    expect(notHere.code).toBe(2);
+    expect(notHere.stderr).toContain('--host 192.0.2.1 is not an address of this machine');
+    expect(notHere.stderr).toContain('Use 127.0.0.1');
+
     const help = await runFcw(['serve', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--access-key-id');
