@@ -63,13 +63,14 @@ function dimmer(io: Io): (text: string) => string {
 export async function run(args: string[], io: Io): Promise<number> {
   let json = args.includes('--json');
   try {
-    const { values } = parseCommandArgs('invoke', args, INVOKE_OPTIONS, false);
+    const { values, positionals } = parseCommandArgs('invoke', args, INVOKE_OPTIONS);
     const flags = globalFlags(values);
     json = flags.json;
     if (flags.help) {
       io.stdout.write(INVOKE_HELP);
       return EXIT.ok;
     }
+    if (positionals.length > 0) throw positionalError(positionals[0]!);
     return await runInvoke(values, flags, io);
   } catch (error) {
     if (json) {
@@ -78,6 +79,19 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * `fcw invoke demo/hello` or `fcw invoke hello` is what a newcomer types first: the error says which
+ * flags name that function, rather than only that no argument is taken.
+ */
+export function positionalError(arg: string): UsageError {
+  const slash = arg.indexOf('/');
+  const fix =
+    slash > 0 && slash < arg.length - 1 && !arg.slice(slash + 1).includes('/')
+      ? `Use --service ${arg.slice(0, slash)} --function ${arg.slice(slash + 1)}.`
+      : `Use --profile ${arg} for a saved profile, or --service S --function ${arg}.`;
+  return new UsageError(`fcw invoke takes the function as flags, not as the argument '${arg}'.`, fix);
 }
 
 async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<number> {

@@ -136,6 +136,15 @@ describe('fcw invoke (spawned)', () => {
     expect(missing.stderr).toMatch(/--event @nope\.json: cannot read .*nope\.json \(ENOENT\)/);
     const unknown = await runFcw(['invoke', '--bogus'], { env });
     expect(unknown.code).toBe(2);
+    // The function typed as an argument, as a newcomer tries first: the error gives the flags for it.
+    const pair = await runFcw(['invoke', 'demo/hello'], { env });
+    expect(pair.code).toBe(2);
+    expect(pair.stderr).toContain("fcw invoke takes the function as flags, not as the argument 'demo/hello'.");
+    expect(pair.stderr).toContain('Use --service demo --function hello.');
+    const word = await runFcw(['invoke', 'hello', '--json'], { env });
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain('Use --profile hello for a saved profile, or --service S --function hello.');
+    expect(oneJson(word.stdout)).toMatchObject({ status: 'error' });
   });
 
   it("an unknown function exits 1 with the service's error", async () => {
