@@ -105,6 +105,11 @@ async function runInvoke(values: Values, flags: GlobalFlags, io: Io): Promise<nu
   }
   const service = (values.service as string | undefined) ?? profile?.service.name;
   const functionName = (values.function as string | undefined) ?? profile?.function.functionName;
+  // Half of the pair given: name the half that is missing.
+  if (service && !functionName && profileName === undefined)
+    throw new UsageError(`fcw invoke needs --function F with --service ${service}.`, 'Or use --profile NAME.');
+  if (functionName && !service && profileName === undefined)
+    throw new UsageError(`fcw invoke needs --service S with --function ${functionName}.`, 'Or use --profile NAME.');
   if (!service || !functionName) {
     throw new UsageError(
       'fcw invoke needs the function: --profile NAME, or --service S --function F.',

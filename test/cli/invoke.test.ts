@@ -136,6 +136,11 @@ describe('fcw invoke (spawned)', () => {
     expect(missing.stderr).toMatch(/--event @nope\.json: cannot read .*nope\.json \(ENOENT\)/);
     const unknown = await runFcw(['invoke', '--bogus'], { env });
     expect(unknown.code).toBe(2);
+    const half = await runFcw(['invoke', '--service', 'demo'], { env });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('fcw invoke needs --function F with --service demo.');
+    const otherHalf = await runFcw(['invoke', '--function', 'hello'], { env });
+    expect(otherHalf.stderr).toContain('fcw invoke needs --service S with --function hello.');
     // The function typed as an argument, as a newcomer tries first: the error gives the flags for it.
     const pair = await runFcw(['invoke', 'demo/hello'], { env });
     expect(pair.code).toBe(2);
