@@ -186,6 +186,10 @@ describe('Node.js functions', () => {
     const handled = await invoke('errors', 'callback');
     expect(handled.headers['x-fc-error-type']).toBe('HandledInvocationError');
     expect(handled.data).toMatchObject({ errorMessage: 'oops', errorType: 'Error' });
+    // The log says the invocation failed, with the error, as FC's runtimes print it.
+    expect(tailOf(thrown.headers)).toMatch(/\[ERROR\] .*thrown here/);
+    expect(tailOf(thrown.headers)).toMatch(/FC Invoke End RequestId: [\w-]+, Error: Unhandled function error\n$/);
+    expect(tailOf(handled.headers)).toMatch(/FC Invoke End RequestId: [\w-]+, Error: Handled function error\n$/);
   });
 
   it('a function past its timeout is killed and answered as timed out; the next call gets a new instance', async () => {

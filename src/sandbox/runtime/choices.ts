@@ -50,12 +50,12 @@ export const MAX_INSTANCES_PER_FUNCTION = 10;
 export const SANDBOX_REGION = 'cn-hangzhou';
 
 /**
- * How the end line of a failed initializer reads ("FC Initialize End RequestId: <id>" then this).
- * FC's documentation shows only the plain marker lines; FC's own runtimes add ", Error: Handled
- * function error" for an error a Node.js initializer passes to its callback and ", Error: Unhandled
- * function error" for anything else, after logging the error itself.
+ * How the end line of a failed initializer or invocation reads ("FC Initialize End RequestId: <id>",
+ * or "FC Invoke End …", then this). FC's documentation shows only the plain marker lines; FC's own
+ * runtimes add ", Error: Handled function error" for an error a Node.js function passes to its
+ * callback and ", Error: Unhandled function error" for anything else, after logging the error.
  */
-export const FAILED_INITIALIZER_END_SUFFIX = {
+export const FAILED_CALL_END_SUFFIX = {
   handled: ', Error: Handled function error',
   unhandled: ', Error: Unhandled function error',
 } as const;

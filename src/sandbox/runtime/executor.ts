@@ -19,7 +19,7 @@ import { CA_EXITED, CustomInstance, CustomRuntimeStartError, portIsFree } from '
 import { findProgram, instanceEnvironment } from './environment.js';
 import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
-import { failedInitializerLines } from './initializer-log.js';
+import { failedCallLines } from './failed-call-log.js';
 import { InstancePool, type Slot } from './instance-pool.js';
 import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
 import type {
@@ -198,7 +198,7 @@ export class FunctionExecutor {
         slot.initialized = true;
       } else {
         const failure = { requestId: options.requestId, handled: init.handled === true, body: init.body };
-        for (const text of failedInitializerLines({ ...failure, markers, now: new Date() })) line(text);
+        for (const text of failedCallLines({ ...failure, phase: 'Initialize', markers, now: new Date() })) line(text);
         outcome = init; // retried before the next invoke on this instance
       }
     }
@@ -206,7 +206,12 @@ export class FunctionExecutor {
       if (markers) line(`FC Invoke Start RequestId: ${options.requestId}`);
       outcome = await call(slot.value.instance, context, (target.config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
       parts.push(...outcome.log);
-      if (markers) line(`FC Invoke End RequestId: ${options.requestId}`);
+      if (outcome.ok) {
+        if (markers) line(`FC Invoke End RequestId: ${options.requestId}`);
+      } else {
+        const failure = { requestId: options.requestId, handled: outcome.handled === true, body: outcome.body };
+        for (const text of failedCallLines({ ...failure, phase: 'Invoke', markers, now: new Date() })) line(text);
+      }
     }
     pool.release(slot, outcome.lost);
     this.#retireOld();
