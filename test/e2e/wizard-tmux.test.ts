@@ -199,6 +199,8 @@ describe.skipIf(tmuxMissing)('fcw wizard in tmux', () => {
     expect(lines).toContain('❯ Local sandbox  no account needed');
     expect(lines).toContain('↑/↓ move · Enter confirm · Esc back · Ctrl-C quit');
     await keys(name, 'Create a new service', 'Enter');
+    // The list starts on the first service when the sandbox has one (an earlier test's): ↑ is create.
+    await keys(name, /❯ \+ Create a new service/, 'Up');
     await keys(name, 'New service name', 'Enter');
     await send(name, '-l', 'half');
     await waitForScreen(name, 'New service name: half');
