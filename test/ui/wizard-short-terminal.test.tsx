@@ -1,7 +1,12 @@
 // On a terminal shorter than a list, the list shows fewer rows so the whole frame fits: the header
 // (step, target) stays at the top and the key hint at the bottom, rather than scrolling away.
 import { act } from 'react';
+import { Box, Text, type DOMElement } from 'ink';
+import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { Menu } from '../../src/ui/components.js';
+import { WizardContext, type Session, type WizardContextValue } from '../../src/ui/context.js';
+import { initialState } from '../../src/wizard/state.js';
 import { fitWindow } from '../../src/wizard/filter.js';
 import { fakeConnection, fakeServices, KEY, press, renderApp, service, stateAt, waitForFrame } from './helpers.js';
 
@@ -57,6 +62,55 @@ describe('a list on a short terminal', () => {
     expect(frame).toMatch(/^fcw · step 2\/9 · Service/);
     expect(frame).toContain(HINT);
     expect(frame).toMatch(/❯ svc-00/);
+  });
+});
+
+describe('two lists on one screen', () => {
+  it('both give up rows until the frame fits, and settle (no taking turns)', async () => {
+    const session: Session = { controllers: new Set() };
+    const value: WizardContextValue = {
+      state: initialState(),
+      dispatch: () => undefined,
+      services: fakeServices(),
+      options: { color: false, animation: false },
+      session,
+      exit: () => undefined,
+      backHandler: { current: undefined },
+    };
+    const items = (prefix: string) => Array.from({ length: 12 }, (_, i) => ({ label: `${prefix}${i}`, value: i }));
+    let renders = 0;
+    const Screen = () => {
+      renders++;
+      return (
+        <Box
+          flexDirection="column"
+          ref={(box: DOMElement | null) => {
+            session.frame = box ?? undefined;
+          }}
+        >
+          <Text>header</Text>
+          <Menu items={items('a')} onSelect={() => undefined} limit={10} />
+          <Menu items={items('b')} onSelect={() => undefined} limit={10} isActive={false} />
+          <Text>{HINT}</Text>
+        </Box>
+      );
+    };
+    const app = render(
+      <WizardContext.Provider value={value}>
+        <Screen />
+      </WizardContext.Provider>,
+    );
+    await waitForFrame(app, 'header');
+    Object.defineProperty(app.stdout, 'rows', { value: 20, configurable: true });
+    act(() => {
+      app.stdout.emit('resize');
+    });
+    const frame = await waitForFrame(app, (f) => f.startsWith('header') && f.split('\n').length <= 19);
+    expect(frame).toContain(HINT);
+    const settled = renders;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(renders).toBe(settled);
+    app.unmount();
   });
 });
 
