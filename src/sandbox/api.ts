@@ -151,6 +151,9 @@ async function createFunction(ctx: ApiContext, req: ApiRequest, [service]: Servi
   await requireService(ctx, service);
   checkCreateFunction(body);
   if (body.layers?.length) await resolveFunctionLayers(ctx, body.layers, body.runtime);
+  // Its first call is likely soon: an interpreter for it starts now, while the code is stored, rather
+  // than at that call. If the create fails after all, the spare idles out as any other does.
+  ctx.executor?.prepare(body.runtime, body.memorySize);
   const fn = body.functionName;
   // Early answer for the common case; the check that counts is repeated under the lock.
   if (await ctx.store.getFunction(service, fn)) throw functionAlreadyExists(service, fn);
@@ -212,6 +215,8 @@ async function updateFunction(ctx: ApiContext, req: ApiRequest, [service, fn]: F
   // A new runtime must suit the layers kept, as new layers must suit the runtime.
   const layers = changes.layers ?? (changes.runtime ? before.layers : undefined);
   if (layers?.length) await resolveFunctionLayers(ctx, layers, changes.runtime ?? before.runtime);
+  // As for a create: the next call needs a new instance, whose interpreter can start now.
+  ctx.executor?.prepare(changes.runtime ?? before.runtime, changes.memorySize ?? before.memorySize);
   const upload = await stageZip(ctx, req, changes.code, changes.runtime ?? before.runtime);
   try {
     const record = await ctx.store.withServiceLock(service, async () => {

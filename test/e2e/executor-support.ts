@@ -1,6 +1,6 @@
 // Shared by the executor tests: an executor with a fixed identity on a temp directory, and a
 // function target whose code package is a zip written into that directory.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type JSZip from 'jszip';
@@ -58,4 +58,41 @@ export async function writeTarget(
       ...config,
     },
   };
+}
+
+export type HostScript = 'node-host.cjs' | 'python-host.py';
+
+/** This process's children running a host script (Linux: read from /proc). */
+export function hostChildren(script: HostScript): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' || Number(fields[1]) !== process.pid) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(script)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (no bound: the test's timeout is the bound) until `count` hosts run the script. */
+export async function spareStarted(script: HostScript, count = 1): Promise<number[]> {
+  for (;;) {
+    const pids = hostChildren(script);
+    if (pids.length >= count) return pids;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -3,6 +3,7 @@
 // timeout, memory cap, log tail and error shapes. The sandbox's InvokeFunction is one call of
 // `invoke`; anything else that needs a function run (an HTTP trigger, a timer) can call it too.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { HostInstance } from './host-instance.js';
 import { hostScriptPath } from './host-files.js';
 import { failedCallLines } from './failed-call-log.js';
 import { InstancePool, type Slot } from './instance-pool.js';
+import { spareCanServe, SpareHosts, type HostKind } from './spares.js';
 import { RUNNABLE_SUMMARY, runtimeSupport, versionNote, type RuntimeSupport } from './support.js';
 import type {
   CallOutcome,
@@ -104,13 +106,14 @@ export class FunctionExecutor {
   readonly #live = new Set<Instance>();
   /** Pools of an older revision, ended after the call that replaced them (see #poolFor). */
   readonly #retiring = new Set<InstancePool<Running>>();
-  /** Node.js hosts started ahead of need, per memory size (see #takeSpare). */
-  readonly #spares = new Map<number, { host: Promise<HostInstance>; timer: NodeJS.Timeout }>();
+  /** Node.js and Python hosts started ahead of need, per memory size. */
+  readonly #spares: SpareHosts;
   #root?: Promise<string>;
   #closed = false;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    this.#spares = new SpareHosts(options.idleMs ?? INSTANCE_IDLE_MS, (host) => this.#live.delete(host));
     OPEN_EXECUTORS.add(this.#live);
     // fcw exiting for any reason takes its instances with it (one listener for all executors).
     if (!exitHookInstalled) {
@@ -215,9 +218,9 @@ export class FunctionExecutor {
     }
     pool.release(slot, outcome.lost);
     this.#retireOld();
-    // After a cold start, and not during it (two Node.js start-ups at once would slow both): a spare
-    // host for the next new instance of this memory size.
-    if (coldStart && support.kind === 'nodejs') this.#refillSpare(target.config.memorySize ?? 128);
+    // After a cold start, and not during it (two interpreter start-ups at once would slow both): a
+    // spare host for the next new instance of this memory size.
+    if (coldStart && support.kind !== 'custom') this.#refillSpare(support.kind, target.config.memorySize ?? 128);
     return {
       errorType: outcome.ok ? undefined : outcome.handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
       body: outcome.body,
@@ -232,15 +235,30 @@ export class FunctionExecutor {
   /** Ends every instance (busy ones too) and removes the working copies. */
   async close(): Promise<void> {
     this.#closed = true;
-    const spares = [...this.#spares.values()];
-    this.#spares.clear();
-    for (const spare of spares) clearTimeout(spare.timer);
     const pools = [...this.#retiring, ...[...this.#pools.values()].map(({ pool }) => pool)];
     this.#retiring.clear();
-    await Promise.all([...spares.map((spare) => this.#stopSpare(spare.host)), ...pools.map((pool) => pool.stopAll())]);
+    await Promise.all([this.#spares.close(), ...pools.map((pool) => pool.stopAll())]);
     this.#pools.clear();
     OPEN_EXECUTORS.delete(this.#live);
     if (this.#root) await rm(await this.#root, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /**
+   * A function of this runtime and memory size was created or changed: a spare host is started for
+   * it now, so that even its first call skips the interpreter's start. Custom runtimes get none (their
+   * bootstrap is the function's own code).
+   */
+  prepare(runtime: string, memorySize: number | undefined): void {
+    const kind = runtimeSupport(runtime).kind;
+    if (this.#closed || (kind !== 'nodejs' && kind !== 'python')) return;
+    this.#root ??= makeInstancesRoot(this.#options.tempDir ?? os.tmpdir());
+    this.#refillSpare(kind, memorySize ?? 128);
+  }
+
+  /** Whether prepare can start a spare host for this runtime (Node.js and Python ones). */
+  canPrepare(runtime: string): boolean {
+    const kind = runtimeSupport(runtime).kind;
+    return kind === 'nodejs' || kind === 'python';
   }
 
   #context(target: FunctionTarget, requestId: string): InvocationContext {
@@ -339,7 +357,7 @@ export class FunctionExecutor {
         kind: support.kind,
         nodeMajor: support.kind === 'nodejs' ? support.version?.[0] : undefined,
       });
-      const starting = this.#spawn(target, support, codeDir, env, port);
+      const starting = this.#spawn(target, support, { codeDir, optDir }, env, port);
       const [spawned, unpack] = await Promise.allSettled([starting, unpacked]);
       if (spawned.status === 'rejected') throw spawned.reason;
       const instance = spawned.value;
@@ -365,24 +383,15 @@ export class FunctionExecutor {
   async #spawn(
     target: FunctionTarget,
     support: RuntimeSupport,
-    codeDir: string,
+    place: { codeDir: string; optDir: string },
     env: Record<string, string>,
     port: number | undefined,
   ): Promise<Instance> {
+    const { codeDir } = place;
     const memory = target.config.memorySize ?? 128;
-    if (support.kind === 'nodejs') {
-      const major = support.version?.[0];
-      const promiseAnswers = major === undefined || major >= PROMISE_HANDLER_MIN_NODE;
-      const spare = await this.#takeSpare(memory);
-      if (spare) {
-        spare.bind(codeDir, env, promiseAnswers);
-        return spare;
-      }
-      return this.#startNodeHost(memory, codeDir, env, promiseAnswers);
-    }
-    if (support.kind === 'python') {
-      const python = findProgram('python3');
-      if (!python) {
+    if (support.kind === 'nodejs' || support.kind === 'python') {
+      const python = support.kind === 'python' ? findProgram('python3') : undefined;
+      if (support.kind === 'python' && !python) {
         throw new SandboxError(
           501,
           'NotImplemented',
@@ -390,14 +399,19 @@ export class FunctionExecutor {
             'install Python 3 to run this function in the sandbox',
         );
       }
-      return HostInstance.start({
-        command: python,
-        // The host caps its address space at the function's memory on top of its own (RLIMIT_AS).
-        args: ['-B', hostScriptPath('python-host.py'), JSON.stringify({ memoryMB: memory })],
-        cwd: codeDir,
-        env,
-        startTimeoutMs: HOST_START_TIMEOUT_MS,
-      });
+      const major = support.version?.[0];
+      const promiseAnswers = major === undefined || major >= PROMISE_HANDLER_MIN_NODE;
+      const variables = target.config.environmentVariables ?? {};
+      if (spareCanServe(support.kind, variables, existsSync(path.join(place.optDir, 'lib')))) {
+        const spare = await this.#spares.take(support.kind, memory);
+        if (spare) {
+          spare.bind(codeDir, env, support.kind === 'nodejs' ? promiseAnswers : undefined);
+          return spare;
+        }
+      }
+      return support.kind === 'nodejs'
+        ? this.#startNodeHost(memory, codeDir, env, promiseAnswers)
+        : this.#startPythonHost(python!, memory, codeDir, env, false);
     }
     return CustomInstance.start({
       codeDir,
@@ -424,46 +438,46 @@ export class FunctionExecutor {
     });
   }
 
-  /**
-   * A Node.js host started ahead of need for this memory size (a new instance then skips Node's own
-   * start-up, most of a cold start), and another one started for next time. The first new instance
-   * of a memory size starts its host itself. A spare has an empty environment until it is bound.
-   */
-  async #takeSpare(memory: number): Promise<HostInstance | undefined> {
-    const spare = this.#spares.get(memory);
-    this.#spares.delete(memory);
-    if (spare) clearTimeout(spare.timer);
-    if (!spare) return undefined;
-    return spare.host.catch(() => undefined);
+  /** A spare waits for its working copy (bind) before it puts one on Python's search path. */
+  #startPythonHost(
+    python: string,
+    memory: number,
+    cwd: string,
+    env: Record<string, string>,
+    spare: boolean,
+  ): Promise<HostInstance> {
+    return HostInstance.start({
+      command: python,
+      // The host caps its address space at the function's memory on top of its own (RLIMIT_AS).
+      args: ['-B', hostScriptPath('python-host.py'), JSON.stringify({ memoryMB: memory, spare })],
+      cwd,
+      env,
+      startTimeoutMs: HOST_START_TIMEOUT_MS,
+    });
   }
 
-  #refillSpare(memory: number): void {
-    if (this.#closed || this.#spares.has(memory) || !this.#root) return;
-    const host = this.#root.then(async (root) => {
-      const started = await this.#startNodeHost(
-        memory,
-        root,
-        { PATH: path.dirname(process.execPath), HOME: root },
-        true,
-      );
+  /**
+   * Starts a spare host for the next new instance of this kind and memory size. It has an empty
+   * environment until it is bound (nothing of fcw's, nothing of another function's).
+   */
+  #refillSpare(kind: HostKind, memory: number): void {
+    const root = this.#root;
+    if (this.#closed || !root) return;
+    const python = kind === 'python' ? findProgram('python3') : undefined;
+    if (kind === 'python' && !python) return;
+    this.#spares.refill(kind, memory, async () => {
+      const home = await root;
+      const env = {
+        PATH: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+        HOME: home,
+      };
+      const started =
+        kind === 'nodejs'
+          ? await this.#startNodeHost(memory, home, env, true)
+          : await this.#startPythonHost(python!, memory, home, { ...env, LANG: 'C.UTF-8' }, true);
       this.#live.add(started);
       return started;
     });
-    host.catch(() => undefined); // a spare that failed to start is simply not used
-    const timer = setTimeout(() => {
-      if (this.#spares.get(memory)?.host !== host) return;
-      this.#spares.delete(memory);
-      void this.#stopSpare(host);
-    }, this.#options.idleMs ?? INSTANCE_IDLE_MS);
-    timer.unref();
-    this.#spares.set(memory, { host, timer });
-  }
-
-  async #stopSpare(host: Promise<HostInstance>): Promise<void> {
-    const started = await host.catch(() => undefined);
-    if (!started) return;
-    await started.stop();
-    this.#live.delete(started);
   }
 
   /**

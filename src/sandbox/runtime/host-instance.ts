@@ -220,8 +220,11 @@ export class HostInstance implements Instance {
     return this.#call_('http-invoke', context, body, timeoutMs, request);
   }
 
-  /** Makes a spare host this function's instance: its working copy, its environment, its options. */
-  bind(cwd: string, env: Record<string, string>, promiseAnswers: boolean): void {
+  /**
+   * Makes a spare host this function's instance: its working copy, its environment, its options
+   * (promiseAnswers: Node.js only).
+   */
+  bind(cwd: string, env: Record<string, string>, promiseAnswers?: boolean): void {
     this.#instanceId = env.FC_INSTANCE_ID;
     this.#channel.write(encodeFrame({ type: 'bind', cwd, env, promiseAnswers }));
   }

@@ -254,14 +254,36 @@ def cap_memory(memory_mb):
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def bind(header):
+    """A host may be started ahead of need, as a spare with an empty environment, and bound to a
+    function when one needs a new instance: its working copy becomes the cwd and the first entry of
+    the search path, the function's variables the whole environment (nothing of the spare's stays),
+    and PYTHONPATH, read by Python only at start, is put where it would have been: after the
+    script's directory, before the standard library."""
+    os.chdir(header["cwd"])
+    os.environ.clear()
+    os.environ.update(header["env"])
+    if hasattr(time, "tzset"):
+        time.tzset()  # TZ too is read once; a function's TZ must apply
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[1:1] = extra
+    sys.path.insert(0, header["cwd"])
+    importlib.invalidate_caches()
+
+
 def main():
     cap_memory(OPTIONS.get("memoryMB"))
-    sys.path.insert(0, os.getcwd())
+    if not OPTIONS.get("spare"):
+        sys.path.insert(0, os.getcwd())
     send({"type": "ready", "version": "%d.%d.%d" % sys.version_info[:3]})
     while True:
         head_length, body_length = struct.unpack("<II", read_exactly(8))
         header = json.loads(read_exactly(head_length).decode("utf-8"))
-        run(header, read_exactly(body_length))
+        body = read_exactly(body_length)
+        if header["type"] == "bind":
+            bind(header)
+            continue
+        run(header, body)
         sys.stdout.flush()
 
 
