@@ -11,6 +11,7 @@ import { TimerRunner } from './timers.js';
 import { SANDBOX_REGION } from './runtime/choices.js';
 import { createSandboxServer, type LargeBodyLimits, type ServerTimeouts } from './server.js';
 import { SandboxStore } from './store.js';
+import { startSparesForStored } from './startup-spares.js';
 
 export { credentialsPath } from './credentials.js';
 
@@ -118,6 +119,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       })
     : undefined;
   timers?.start();
+  // Not awaited: the server answers at once; the spares are ready a moment later.
+  void startSparesForStored(store, executor).catch(() => undefined);
 
   let closing: Promise<void> | undefined;
   const close = () => {
