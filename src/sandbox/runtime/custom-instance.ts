@@ -30,7 +30,12 @@ export class CustomRuntimeStartError extends Error {
   }
 }
 
-const POLL_MS = 10;
+/**
+ * How often the sandbox tries to connect to caPort while bootstrap starts. What the call waits past
+ * bootstrap's listen is half of this on average; a refused connection to localhost costs well
+ * under a millisecond, so a short interval is cheap (a 10 ms one cost 5 ms per custom cold start).
+ */
+const POLL_MS = 2;
 const MB = 1024 * 1024;
 
 /**
