@@ -136,6 +136,35 @@ require('http').createServer((req, res) => {
     expect(result.headers['x-seen']).toBe('POST /items/7?tag=a&tag=b');
     expect(result.body.toString()).toBe('raw yes /http-invoke');
   });
+
+  it('custom runtime: a code package that cannot be unpacked leaves its caPort free for the next start', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as net.AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    const bootstrap =
+      "#!/usr/bin/env node\nrequire('http').createServer((req, res) => { req.resume(); res.end('up'); })" +
+      '.listen(Number(process.env.FC_SERVER_PORT));\n';
+    const broken = await target(
+      'brokenzip',
+      'custom',
+      { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { caPort: port },
+    );
+    // The port is claimed while the code is unpacked: a failed unpack must give it back.
+    writeFileSync(broken.codeZipPath, 'not a zip');
+    await expect(executor.invokeHttp(broken, request, Buffer.alloc(0), { requestId: 'rid-6' })).rejects.toThrow();
+    const good = await target(
+      'goodzip',
+      'custom',
+      { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { caPort: port },
+    );
+    const result = await executor.invokeHttp(good, request, Buffer.alloc(0), { requestId: 'rid-7' });
+    expect(result.body.toString()).toBe('up');
+  });
 });
 
 describe('a spare Node.js host bound to a function', () => {

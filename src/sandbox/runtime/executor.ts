@@ -332,6 +332,11 @@ export class FunctionExecutor {
     const tmpDir = path.join(dir, 'tmp');
     const optDir = path.join(dir, 'opt');
     let port: number | undefined;
+    // A custom runtime's caPort is claimed while the code is unpacked, not after: claiming it may
+    // mean ending the instance that holds it (the function's previous revision, after an update),
+    // which costs several milliseconds (its process tree is found and killed, its copy removed).
+    const claiming = support.kind === 'custom' ? this.#claimPort(target.config.caPort ?? 9000, pool) : undefined;
+    claiming?.catch(() => undefined); // awaited below
     try {
       await mkdir(codeDir, { recursive: true });
       await mkdir(tmpDir, { recursive: true });
@@ -342,9 +347,9 @@ export class FunctionExecutor {
       await unpackLayers(target.layerZipPaths ?? [], optDir);
       // bootstrap must exist before it starts; Node.js and Python hosts load the function's code
       // only at the first call, so their start-up overlaps the unpacking.
-      if (support.kind === 'custom') {
+      if (claiming) {
         await unpacked;
-        port = await this.#claimPort(target.config.caPort ?? 9000, pool);
+        port = await claiming;
       }
       const env = instanceEnvironment(target, {
         codeDir,
@@ -374,6 +379,7 @@ export class FunctionExecutor {
       if (port !== undefined) this.#ports.set(port, { slot, pool });
       return slot;
     } catch (error) {
+      port ??= await claiming?.catch(() => undefined);
       if (port !== undefined) this.#ports.delete(port);
       await rm(dir, { recursive: true, force: true });
       throw error;
