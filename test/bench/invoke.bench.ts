@@ -1,15 +1,19 @@
-// `npm run bench:invoke`: invoking a Node.js hello world through `fcw serve` (the built bin), with
-// fcw's own client over one keep-alive connection, against a bare `node -e` of the same handler
-// measured in the same run (spawn to exit: what running the handler once costs without fcw).
+// `npm run bench:invoke`: invoking a hello world through `fcw serve` (the built bin), with fcw's own
+// client over one keep-alive connection, against a bare interpreter running the same handler in the
+// same run (`node -e`, `python3 -c`: spawn to exit, what running the handler once costs without fcw).
 //
-// - warm: 200 sequential invocations of a warm instance, end to end (request sent to answer read):
-//   median and p99. Target: median under 5 ms.
-// - cold: an invocation that needs a new instance (the function is updated first, which retires the
-//   warm one), FCW_BENCH_RUNS times (default 15), interleaved with `node -e` runs so load on the
-//   machine hits both alike; medians. Target: at most 1.5x `node -e`. Shown apart: a cold start
-//   with no spare Node.js host ready (the first instance of a memory size starts Node.js itself).
+// - warm (Node.js): 200 sequential invocations of a warm instance, end to end (request sent to answer
+//   read): median and p99. Target: median under 5 ms.
+// - cold, for Node.js and Python: an invocation that needs a new instance (the function is updated
+//   first, which retires the warm one), FCW_BENCH_RUNS times (default 15), interleaved with the bare
+//   runs so load on the machine hits both alike; medians. Target: at most 1.5x the bare run. Three
+//   cases: the usual one (a spare host of that memory size is ready); the first call of a memory size
+//   right after the UpdateFunction that set it (the update starts a spare, still starting when the
+//   call comes); and no spare at all (the function sets a variable read only at start, LD_*, so the
+//   sandbox starts a process of its own: what a cold start costs without a spare).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -86,77 +90,157 @@ async function startServe(): Promise<{ endpoint: string; accountId: string; stop
   };
 }
 
+const PY_HANDLER = "def handler(event, context):\n    return 'hello world'\n";
+
+/** `python3 -c` importing the same handler from a folder and calling it once: spawn to exit. */
+function barePython(dir: string): number {
+  const script = `import sys; sys.path.insert(0, ${JSON.stringify(dir)}); import index; sys.stdout.write(index.handler(b'', None))`;
+  const t0 = performance.now();
+  const r = spawnSync(PYTHON, ['-B', '-c', script], {
+    env: { ...bareEnv, LANG: 'C.UTF-8' },
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 || String(r.stdout) !== 'hello world') throw new Error(`python3 -c failed: ${r.stderr}`);
+  return ms;
+}
+const PYTHON = spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim();
+
+const CUSTOM_SERVER =
+  "require('http').createServer((req, res) => { req.resume(); req.on('end', () => res.end('hello world')); })" +
+  '.listen(Number(process.env.FC_SERVER_PORT), "127.0.0.1");\n';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Samples {
+  bare: number[];
+  spare: number[];
+  firstOfSize: number[];
+  noSpare: number[];
+}
+
+function report(name: string, bareName: string, samples: Samples): void {
+  const bare = median(samples.bare);
+  const line = (label: string, xs: number[]) =>
+    console.log(`${name} ${label} (median of ${xs.length}): ${fmt(median(xs))}  = ${(median(xs) / bare).toFixed(2)}x`);
+  console.log(`${name}: bare ${bareName} of the handler (median of ${samples.bare.length}): ${fmt(bare)}`);
+  line('cold start, spare ready', samples.spare);
+  line('cold start, first call of a memory size after the update that set it', samples.firstOfSize);
+  line('cold start, no spare (a process of its own)', samples.noSpare);
+}
+
 async function main(): Promise<void> {
   const appDir = path.join(work, 'app');
   mkdirSync(appDir);
   writeFileSync(path.join(appDir, 'index.js'), HANDLER);
+  const pyDir = path.join(work, 'pyapp');
+  mkdirSync(pyDir);
+  writeFileSync(path.join(pyDir, 'index.py'), PY_HANDLER);
   const zip = await new JSZip().file('index.js', HANDLER).generateAsync({ type: 'uint8array' });
+  const pyZip = await new JSZip().file('index.py', PY_HANDLER).generateAsync({ type: 'uint8array' });
 
   const serve = await startServe();
   try {
     const credentials = JSON.parse(readFileSync(path.join(work, 'data', 'credentials.json'), 'utf8'));
     const client = new FcClient({ endpoint: serve.endpoint, accountId: serve.accountId, credentials, env });
     await client.createService({ serviceName: 'bench' });
+    const runtimes = [
+      { fn: 'hello', runtime: 'nodejs20', zip, bare: () => bareNode(appDir) },
+      ...(PYTHON ? [{ fn: 'pyhello', runtime: 'python3.10', zip: pyZip, bare: () => barePython(pyDir) }] : []),
+    ];
+    // A custom runtime: bootstrap is a Node.js HTTP server (no spare can be started for it).
+    const customZip = await new JSZip()
+      .file('bootstrap', `#!/bin/sh\nexec node server.js\n`, { unixPermissions: 0o755 })
+      .file('server.js', CUSTOM_SERVER, { unixPermissions: 0o644 })
+      .generateAsync({ type: 'uint8array', platform: 'UNIX' });
     await client.createFunction(
       'bench',
-      { functionName: 'hello', runtime: 'nodejs20', handler: 'index.handler' },
-      { kind: 'zip', zip, checksum: crc64(zip) },
+      { functionName: 'custom', runtime: 'custom', handler: 'index.handler', caPort: await freePort() },
+      { kind: 'zip', zip: customZip, checksum: crc64(customZip) },
     );
-    const invoke = async () => {
+    const customCold: number[] = [];
+    for (const { fn, runtime, zip: code } of runtimes) {
+      for (const name of [fn, `${fn}-own`]) {
+        await client.createFunction(
+          'bench',
+          {
+            functionName: name,
+            runtime,
+            handler: 'index.handler',
+            // LD_* is read only at start: the sandbox gives such a function a process of its own.
+            ...(name.endsWith('-own') ? { environmentVariables: { LD_FCW_BENCH: '1' } } : {}),
+          },
+          { kind: 'zip', zip: code, checksum: crc64(code) },
+        );
+      }
+    }
+    const invoke = async (fn: string) => {
       const t0 = performance.now();
-      const answer = await client.invokeFunction('bench', 'hello', '', { logTail: false });
+      const answer = await client.invokeFunction('bench', fn, '', { logTail: false });
       const ms = performance.now() - t0;
       if (answer.data.errorType || answer.data.body.toString() !== 'hello world')
         throw new Error(`invoke failed: ${answer.data.body}`);
       return ms;
     };
+    const update = (fn: string, run: number, memorySize: number) =>
+      client.updateFunction('bench', fn, { description: `run ${run}`, memorySize }, undefined);
 
-    // Cold starts, interleaved with the bare node runs. The sandbox keeps a Node.js host started
-    // ahead of need for each memory size it has run: the first cold start has none (it starts
-    // Node.js itself: measured apart), the next ones bind a spare to a new working copy.
-    const coldNoSpare: number[] = [];
-    const cold: number[] = [];
-    const bare: number[] = [];
+    const samples = runtimes.map((): Samples => ({ bare: [], spare: [], firstOfSize: [], noSpare: [] }));
     // After each measured call the sandbox starts a spare host and ends the replaced instance:
     // that work is let finish before the next measurement, so it slows neither side.
     const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
     for (let run = 0; run < RUNS; run++) {
-      // A memory size not run before: no spare host yet.
-      await client.updateFunction(
-        'bench',
-        'hello',
-        { description: `run ${run}`, memorySize: 256 + 64 * run },
-        undefined,
-      );
-      coldNoSpare.push(await invoke());
+      for (const [i, { fn, bare }] of runtimes.entries()) {
+        const into = samples[i]!;
+        // A memory size not run before: the update starts a spare for it, the call follows at once.
+        await update(fn, run, 256 + 64 * run);
+        into.firstOfSize.push(await invoke(fn));
+        await settle();
+        into.bare.push(bare());
+        // The usual cold start: the spare of this memory size was started after the last one.
+        await update(fn, run, 128);
+        await settle();
+        into.spare.push(await invoke(fn));
+        await settle();
+        await update(`${fn}-own`, run, 128);
+        await settle();
+        into.noSpare.push(await invoke(`${fn}-own`));
+        await settle();
+      }
+    }
+
+    for (let run = 0; run < RUNS; run++) {
+      await update('custom', run, 128);
       await settle();
-      bare.push(bareNode(appDir));
-      await client.updateFunction('bench', 'hello', { description: `run ${run}`, memorySize: 128 }, undefined);
-      cold.push(await invoke());
+      customCold.push(await invoke('custom'));
       await settle();
     }
 
-    // Warm: the instance of the last cold start, kept warm.
-    for (let i = 0; i < 10; i++) await invoke();
+    // Warm: the Node.js instance of the last cold start, kept warm.
+    for (let i = 0; i < 10; i++) await invoke('hello');
     const warm: number[] = [];
-    for (let i = 0; i < WARM_CALLS; i++) warm.push(await invoke());
+    for (let i = 0; i < WARM_CALLS; i++) warm.push(await invoke('hello'));
 
-    const bareMedian = median(bare);
-    const coldMedian = median(cold);
+    report('Node.js', 'node -e', samples[0]!);
+    if (samples[1]) report('Python', 'python3 -c', samples[1]);
+    else console.log('Python: no python3 on PATH, not measured');
+    const customMedian = median(customCold);
+    console.log(
+      `custom runtime (bootstrap: exec node server.js) cold start (median of ${RUNS}): ${fmt(customMedian)}  = ` +
+        `${(customMedian / median(samples[0]!.bare)).toFixed(2)}x node -e of the Node.js handler`,
+    );
     const warmMedian = median(warm);
-    console.log(`bare node -e of the handler (median of ${RUNS}): ${fmt(bareMedian)}`);
     console.log(
-      `cold start through fcw serve (median of ${RUNS}): ${fmt(coldMedian)}  = ` +
-        `${(coldMedian / bareMedian).toFixed(2)}x node -e  (target <= 1.5x)`,
-    );
-    const noSpareMedian = median(coldNoSpare);
-    console.log(
-      `cold start with no spare host (a memory size run for the first time): ${fmt(noSpareMedian)}  = ` +
-        `${(noSpareMedian / bareMedian).toFixed(2)}x node -e`,
-    );
-    console.log(
-      `warm invoke through fcw serve (${WARM_CALLS} calls): median ${fmt(warmMedian)}, ` +
-        `p99 ${fmt(quantile(warm, 0.99))}  = ${(warmMedian / bareMedian).toFixed(3)}x node -e  (target: median < 5 ms)`,
+      `warm Node.js invoke through fcw serve (${WARM_CALLS} calls): median ${fmt(warmMedian)}, ` +
+        `p99 ${fmt(quantile(warm, 0.99))}  (target: median < 5 ms)`,
     );
     console.log(
       `load average: ${os
