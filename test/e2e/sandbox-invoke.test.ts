@@ -272,8 +272,10 @@ describe('Node.js functions', () => {
     const marker = path.join(dir, 'async-ran');
     await deploy('background', 'nodejs20', {
       'index.js':
-        'exports.handler = (event, context, callback) => {' +
-        " require('fs').writeFileSync(event.toString(), 'ran'); callback(null, 'done'); };",
+        // Written aside, then renamed: the marker never exists half-written when the test looks.
+        "const fs = require('fs'); exports.handler = (event, context, callback) => {" +
+        " fs.writeFileSync(event + '.part', 'ran'); fs.renameSync(event + '.part', String(event));" +
+        " callback(null, 'done'); };",
     });
     const res = await client.invokeFunction(SERVICE, 'background', marker, { 'X-Fc-Invocation-Type': 'Async' });
     expect(res.headers['x-fc-request-id']).toBeTruthy();
