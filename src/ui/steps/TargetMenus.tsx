@@ -4,11 +4,10 @@ import { Box, Text } from 'ink';
 import { maskKeyId } from '../../core/key-id.js';
 import { keepsCloudKeysAway } from '../../fc/endpoint.js';
 import type { TargetKind } from '../../wizard/state.js';
+import type { TargetChoice } from '../../wizard/target.js';
 import { Issues, KeyHelp, Menu, useColor, type MenuItem } from '../components.js';
 import { useWizard } from '../context.js';
 import type { FoundCredentials, ProfileListing } from '../services.js';
-
-export type TargetChoice = TargetKind | 'profile';
 
 /** Alibaba Cloud, the local sandbox, a custom endpoint, and (when there are some) a saved profile. */
 export function TargetKindMenu(props: {

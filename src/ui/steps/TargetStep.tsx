@@ -7,14 +7,24 @@ import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
+import type { TargetChoice } from '../../wizard/target.js';
 import { ErrorPanel, FieldScreen, Spinner, useColor } from '../components.js';
 import { useWizard } from '../context.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import { EndpointField } from './EndpointField.js';
-import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu, type TargetChoice } from './TargetMenus.js';
+import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
 import { maskKeyId } from '../../core/key-id.js';
-import { keysWithId, typedKeyIdProblem } from '../../wizard/served-key.js';
+import { typedKeyIdProblem } from '../../wizard/served-key.js';
+import {
+  accountForEndpoint,
+  cloudKeys,
+  initialTargetChoice,
+  isStsKeyId,
+  offeredKeys,
+  startingPlace,
+  typedCredentials,
+} from '../../wizard/target.js';
 import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
 
 type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
@@ -49,9 +59,9 @@ export function TargetStep() {
       ([creds, profiles]) => {
         if (!live) return;
         setFound({ creds, profiles });
-        const cloud = creds.filter((c) => !c.sandbox);
-        if (!region) setRegion(cloud.find((c) => c.region)?.region ?? services.regions[0] ?? 'cn-hangzhou');
-        if (!accountId) setAccountId(cloud.find((c) => c.accountId)?.accountId ?? '');
+        const start = startingPlace(creds, { region, accountId }, services.regions);
+        setRegion(start.region);
+        setAccountId(start.accountId);
       },
     );
     return () => {
@@ -90,10 +100,9 @@ export function TargetStep() {
   const failure =
     work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
   // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
-  const cloudCreds = found.creds.filter((c) => !c.sandbox);
-  const hasCloud = cloudCreds.length > 0;
+  const cloudCreds = cloudKeys(found.creds);
   const expectedKeyId = kind === 'endpoint' ? servedKeyId : undefined;
-  const usable = kind === 'cloud' ? cloudCreds : keysWithId(endpointCreds(found.creds, servedKey), expectedKeyId);
+  const usable = offeredKeys(kind, found.creds, { key: servedKey, keyId: servedKeyId });
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
@@ -102,7 +111,12 @@ export function TargetStep() {
         key={phase}
         cloudCreds={cloudCreds}
         profileCount={found.profiles.length}
-        initialValue={picked ?? previous?.kind ?? (defaults.endpoint ? 'endpoint' : hasCloud ? 'cloud' : 'sandbox')}
+        initialValue={initialTargetChoice({
+          picked,
+          previous: previous?.kind,
+          endpointGiven: Boolean(defaults.endpoint),
+          hasCloudKey: cloudCreds.length > 0,
+        })}
         failure={failure}
         onSelect={(choice) => {
           setPicked(choice);
@@ -163,12 +177,9 @@ export function TargetStep() {
             setEndpoint(url);
             setServedKey(served?.key);
             setServedKeyId(served?.accessKeyId);
-            // `fcw serve` says its account id (and keeps it next to its key): start from it. It
-            // answers to that account only, so it replaces one found with a cloud key, but not one
-            // given with --account-id.
-            const sandboxAccount = served?.accountId ?? found.creds.find((c) => c.sandbox)?.accountId;
-            const keep = ACCOUNT_ID.test(accountId) && (!served || accountId === defaults.accountId);
-            if (!keep && sandboxAccount) setAccountId(sandboxAccount);
+            setAccountId(
+              accountForEndpoint({ accountId, givenAccountId: defaults.accountId, served, keys: found.creds }),
+            );
             go('account');
           }}
         />
@@ -210,11 +221,7 @@ export function TargetStep() {
   }
 
   // From the values as submitted: a pasted "secret\r" confirms before the state has caught up.
-  const typed = (s: string, t: string): Credentials => ({
-    accessKeyId: keyId.trim(),
-    accessKeySecret: s,
-    ...(t ? { securityToken: t } : {}),
-  });
+  const typed = (s: string, t: string): Credentials => typedCredentials(keyId, s, t);
   if (phase === 'key-id') {
     return (
       <FieldScreen
@@ -239,9 +246,7 @@ export function TargetStep() {
         mask="*"
         rule="shown masked; kept in memory for this session, never written anywhere"
         check={(v) => (v ? undefined : 'required')}
-        onSubmit={(v) =>
-          keyId.trim().startsWith('STS.') ? go('key-token') : connectWith(typed(v, ''), 'typed for this session')
-        }
+        onSubmit={(v) => (isStsKeyId(keyId) ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
         failure={failure}
       />
     );
@@ -261,13 +266,4 @@ export function TargetStep() {
       <Text color={color('gray')}> </Text>
     </FieldScreen>
   );
-}
-
-/**
- * The keys offered for an endpoint: the one the `fcw serve` there expects first (labelled with its
- * file), in place of any other sandbox key it would refuse; then the cloud keys.
- */
-function endpointCreds(creds: FoundCredentials[], served: FoundCredentials | undefined): FoundCredentials[] {
-  if (!served) return creds;
-  return [served, ...creds.filter((c) => !c.sandbox)];
 }
