@@ -1,37 +1,33 @@
 // Step 1: where to deploy. Alibaba Cloud (region, account id, credentials found or typed for this
 // session), the local sandbox (the default when no cloud credentials are found), a custom
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
-import type { TargetChoice } from '../../wizard/target.js';
-import { ErrorPanel, FieldScreen, Spinner, useColor } from '../components.js';
-import { useWizard } from '../context.js';
-import { useSubScreens } from '../hooks/use-sub-screens.js';
-import { useTask } from '../hooks/use-task.js';
-import { EndpointField } from './EndpointField.js';
-import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
-import { maskKeyId } from '../../core/key-id.js';
-import { typedKeyIdProblem } from '../../wizard/served-key.js';
 import {
   accountForEndpoint,
   cloudKeys,
   initialTargetChoice,
-  isStsKeyId,
   offeredKeys,
   startingPlace,
-  typedCredentials,
+  type TargetChoice,
 } from '../../wizard/target.js';
-import type { Connection, FoundCredentials, ProfileListing } from '../services.js';
+import { ErrorPanel, FieldScreen, Spinner } from '../components.js';
+import { useWizard, type Session } from '../context.js';
+import { useFoundTargets } from '../hooks/use-found-targets.js';
+import { useSubScreens } from '../hooks/use-sub-screens.js';
+import { useTask } from '../hooks/use-task.js';
+import type { Connection, FoundCredentials } from '../services.js';
+import { EndpointField } from './EndpointField.js';
+import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
+import { TypedKeyScreen, useTypedKey, type TypedKeyPhase } from './TypedKeyScreens.js';
 
-type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'key-id' | 'key-secret' | 'key-token' | 'profiles';
+type Phase = 'menu' | 'region' | 'endpoint' | 'account' | 'creds' | 'profiles' | TypedKeyPhase;
 export function TargetStep() {
   const { state, services, session, dispatch } = useWizard();
-  const color = useColor();
-  const [found, setFound] = useState<{ creds: FoundCredentials[]; profiles: ProfileListing[] } | undefined>();
   const previous = state.target;
   const defaults = services.defaults;
   const [kind, setKind] = useState<TargetKind>(previous?.kind ?? 'cloud');
@@ -42,9 +38,7 @@ export function TargetStep() {
     previous?.kind === 'endpoint' ? previous.endpoint : (defaults.endpoint ?? ''),
   );
   const [accountId, setAccountId] = useState(previous?.accountId ?? defaults.accountId ?? '');
-  const [keyId, setKeyId] = useState('');
-  const [secret, setSecret] = useState('');
-  const [token, setToken] = useState('');
+  const typed = useTypedKey();
   // The key found here with the id the `fcw serve` at the endpoint expects (GET /sandbox-info).
   const [servedKey, setServedKey] = useState<FoundCredentials | undefined>();
   // The key id that `fcw serve` takes: it refuses every other, so no other is offered or typed.
@@ -53,23 +47,11 @@ export function TargetStep() {
   // Esc does nothing while a connection is being made.
   const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
 
-  useEffect(() => {
-    let live = true;
-    Promise.all([services.findCredentials().catch(() => []), services.listProfiles().catch(() => [])]).then(
-      ([creds, profiles]) => {
-        if (!live) return;
-        setFound({ creds, profiles });
-        const start = startingPlace(creds, { region, accountId }, services.regions);
-        setRegion(start.region);
-        setAccountId(start.accountId);
-      },
-    );
-    return () => {
-      live = false;
-    };
-    // Once, on entering the step.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  const found = useFoundTargets(({ creds }) => {
+    const start = startingPlace(creds, { region, accountId }, services.regions);
+    setRegion(start.region);
+    setAccountId(start.accountId);
+  });
 
   const finish = (connect: (signal: AbortSignal) => Promise<Connection>) =>
     run(async (signal) => {
@@ -78,10 +60,7 @@ export function TargetStep() {
         await connection.close();
         return;
       }
-      // Another target replaces the previous one: stop what that one started (a sandbox).
-      if (session.connection && session.connection !== connection) await session.connection.close();
-      session.connection = connection;
-      session.pkg = undefined;
+      await adoptConnection(session, connection);
       dispatch({ type: 'submit', step: 'target', values: { target: connection.target } });
     });
 
@@ -142,9 +121,7 @@ export function TargetStep() {
         onSelect={(name) =>
           run(async (signal) => {
             const { values, connection } = await services.openProfile(name, { signal });
-            if (session.connection && session.connection !== connection) await session.connection.close();
-            session.connection = connection;
-            session.pkg = undefined;
+            await adoptConnection(session, connection);
             dispatch({ type: 'load-profile', profile: values });
           })
         }
@@ -220,50 +197,24 @@ export function TargetStep() {
     );
   }
 
-  // From the values as submitted: a pasted "secret\r" confirms before the state has caught up.
-  const typed = (s: string, t: string): Credentials => typedCredentials(keyId, s, t);
-  if (phase === 'key-id') {
-    return (
-      <FieldScreen
-        key={phase}
-        label="AccessKey id"
-        value={keyId}
-        onChange={setKeyId}
-        rule="starts with LTAI (or STS. for a temporary key); used for this session only"
-        check={(v) => (v.trim() ? typedKeyIdProblem(v, expectedKeyId) : 'required')}
-        onSubmit={() => go('key-secret')}
-      />
-    );
-  }
-  if (phase === 'key-secret') {
-    return (
-      <FieldScreen
-        key={phase}
-        intro={<Text dimColor>AccessKey id: {maskKeyId(keyId.trim())}</Text>}
-        label="AccessKey secret"
-        value={secret}
-        onChange={setSecret}
-        mask="*"
-        rule="shown masked; kept in memory for this session, never written anywhere"
-        check={(v) => (v ? undefined : 'required')}
-        onSubmit={(v) => (isStsKeyId(keyId) ? go('key-token') : connectWith(typed(v, ''), 'typed for this session'))}
-        failure={failure}
-      />
-    );
-  }
   return (
-    <FieldScreen
-      key={phase}
-      label="Security token"
-      value={token}
-      onChange={setToken}
-      mask="*"
-      rule="an STS key needs its token; kept in memory only"
-      check={(v) => (v ? undefined : 'required for an STS. key')}
-      onSubmit={(v) => connectWith(typed(secret, v), 'typed for this session (STS)')}
-    >
-      {failure}
-      <Text color={color('gray')}> </Text>
-    </FieldScreen>
+    <TypedKeyScreen
+      phase={phase}
+      typed={typed}
+      expectedKeyId={expectedKeyId}
+      failure={failure}
+      go={go}
+      connect={(credentials, source) => connectWith(credentials, source)}
+    />
   );
+}
+
+/**
+ * Makes `connection` the session's. Another target replaces the previous one: what that one started
+ * (a sandbox) stops.
+ */
+async function adoptConnection(session: Session, connection: Connection): Promise<void> {
+  if (session.connection && session.connection !== connection) await session.connection.close();
+  session.connection = connection;
+  session.pkg = undefined;
 }
