@@ -1,40 +1,28 @@
 // Step 5: the code. A folder (scanned live: files, size, the limit verdict), an existing .zip/.jar,
 // an OSS bucket and object, or a sample handler for the chosen runtime written into a new folder.
 // For custom-container: the image, command, args and acceleration.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES, getRuntime } from '../../fc/rules.js';
 import type { AccelerationType } from '../../fc/types.js';
+import { codeMenuItems, folderEnter, initialCodeKind, type CodeKind } from '../../wizard/code-choice.js';
 import { toErrorView } from '../../wizard/errors.js';
-import { defaultSampleDir, sampleFiles, sampleUnavailableReason } from '../../wizard/samples.js';
+import { sampleFiles } from '../../wizard/samples.js';
 import type { CodeSource } from '../../wizard/state.js';
-import {
-  ErrorPanel,
-  Field,
-  FieldScreen,
-  Issues,
-  KeyHelp,
-  Menu,
-  Rule,
-  Spinner,
-  useColor,
-  type MenuItem,
-} from '../components.js';
+import { ErrorPanel, Field, FieldScreen, Issues, KeyHelp, Menu, Rule, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
+import { useFolderScan } from '../hooks/use-folder-scan.js';
+import { useFreeSampleDir } from '../hooks/use-free-sample-dir.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
-import { useDebounced } from '../hooks/use-debounced.js';
 import { useTask } from '../hooks/use-task.js';
-import { formatBytes } from '../../core/bytes.js';
-import { plural } from '../format.js';
-import type { BuiltPackage, ScanSummary } from '../services.js';
+import type { BuiltPackage } from '../services.js';
 import { packageKey } from '../session-package.js';
+import { FolderScanView } from './FolderScanView.js';
 
-type Kind = 'folder' | 'zip' | 'oss' | 'sample';
+type Kind = CodeKind;
 type Phase = Kind | 'menu' | 'oss-object';
-
-const VERDICT_COLOR = { ok: 'green', warning: 'yellow', error: 'red' } as const;
 
 function isJsonArray(v: string): boolean {
   try {
@@ -52,7 +40,6 @@ export function CodeStep() {
 
 function PackageCode() {
   const { state, services, session, dispatch } = useWizard();
-  const color = useColor();
   const runtime = state.runtime ?? '';
   const code = state.code;
   const { current: phase, go } = useSubScreens<Phase>('menu');
@@ -63,30 +50,14 @@ function PackageCode() {
   const [object, setObject] = useDraft('code.object', code?.kind === 'oss' ? code.object : '');
   const [sampleDir, setSampleDir] = useDraft(`code.sampleDir:${runtime}`, '');
   // The default folder, or the first free one after it when an earlier run filled it.
-  const [sampleDefault, setSampleDefault] = useState(defaultSampleDir(runtime));
-  useEffect(() => {
-    let live = true;
-    services.freeSampleDir?.(runtime).then(
-      (dir) => live && setSampleDefault(dir),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [services, runtime]);
+  const sampleDefault = useFreeSampleDir(runtime);
   const sampleTarget = sampleDir.trim() || sampleDefault;
-  const [scan, runScan] = useTask<ScanSummary>();
   const [load, runLoad, resetLoad] = useTask<BuiltPackage>();
   // What was picked on the menu in this visit: Esc from its field comes back to it highlighted.
   const [picked, setPicked] = useState<Kind | undefined>();
   const [sample, runSample] = useTask<void>();
   const [, runSubmitScan] = useTask<void>();
-  const settledFolder = useDebounced(folder || '.', 150);
-
-  useEffect(() => {
-    if (phase !== 'folder' || !settledFolder.trim()) return;
-    runScan((signal) => services.scanFolder(settledFolder, runtime, { signal }));
-  }, [phase, settledFolder, runtime, services, runScan]);
+  const { scan, scanned: settledFolder } = useFolderScan(phase === 'folder', folder, runtime);
 
   const submit = (next: CodeSource, facts?: BuiltPackage) => {
     dispatch({ type: 'submit', step: 'code', values: { code: next, packageFacts: facts?.facts } });
@@ -94,35 +65,13 @@ function PackageCode() {
 
   if (phase === 'menu') {
     const canSample = sampleFiles(runtime) !== undefined;
-    const items: MenuItem<Kind>[] = [
-      { label: 'A folder', value: 'folder', note: 'zipped here, with its CRC-64' },
-      { label: 'An existing .zip or .jar', value: 'zip' },
-      { label: 'An OSS bucket and object', value: 'oss', note: 'for packages over 50 MB' },
-      {
-        label: `A sample handler for ${runtime}`,
-        value: 'sample',
-        note: canSample ? 'written into a new folder' : 'not available',
-        detail: canSample
-          ? `Writes a hello-world handler that matches the default handler into a new folder.`
-          : sampleUnavailableReason(runtime),
-      },
-    ];
-    const initialValue: Kind | undefined =
-      picked ??
-      (code?.kind === 'folder'
-        ? code.sample
-          ? 'sample'
-          : 'folder'
-        : code?.kind === 'zip' || code?.kind === 'oss'
-          ? code.kind
-          : undefined);
     return (
       <Box key={phase} flexDirection="column">
         <Text>Where is the code?</Text>
         <Rule rule={FIELD_RULES.code.rule} />
         <Menu
-          items={items}
-          initialValue={initialValue}
+          items={codeMenuItems(runtime)}
+          initialValue={initialCodeKind(picked, code)}
           onSelect={(item) => {
             if (item.value === 'sample' && !canSample) return;
             setPicked(item.value);
@@ -149,15 +98,14 @@ function PackageCode() {
         rule={`relative to ${services.cwd}; .fcignore is honoured`}
         check={(v) => (v.trim() ? undefined : 'required')}
         onSubmit={(v) => {
-          // Enter on a folder that scans as unusable (missing, too large) stays here.
           const next: CodeSource = { kind: 'folder', path: v.trim() };
-          if (settledFolder === v && (scan.status === 'done' || scan.status === 'failed')) {
-            if (scan.status === 'failed' || scan.value.verdict.level === 'error') return false;
+          const enter = folderEnter(settledFolder, v, scan);
+          if (enter === 'stay') return false;
+          if (enter === 'submit') {
             submit(next);
             return true;
           }
-          // Confirmed before the live scan of this value finished (typed fast, pasted "path\r"):
-          // scan it now and go on only if it is usable; otherwise the live scan shows why.
+          // Scanned now, it goes on only if usable; otherwise the live scan shows why.
           void runSubmitScan(async (signal) => {
             const r = await services.scanFolder(v, runtime, { signal });
             if (r.verdict.level !== 'error' && !signal.aborted) submit(next);
@@ -165,26 +113,7 @@ function PackageCode() {
           return true; // not false: the field does not refuse the value; the scan decides
         }}
       >
-        {scan.status === 'running' && <Spinner label="Scanning…" />}
-        {scan.status === 'done' && (
-          <Box flexDirection="column">
-            <Text>
-              {plural(scan.value.files, 'file')} · {formatBytes(scan.value.bytes)} ·{' '}
-              <Text color={color(VERDICT_COLOR[scan.value.verdict.level])}>{scan.value.verdict.text}</Text>
-            </Text>
-            {scan.value.largest.slice(0, 3).map((f) => (
-              <Text key={f.path} dimColor wrap="truncate-end">
-                {'  '}
-                {formatBytes(f.bytes).padStart(9)} {f.path}
-              </Text>
-            ))}
-          </Box>
-        )}
-        {scan.status === 'failed' && (
-          <Text color={color('red')} wrap="wrap">
-            ✗ {toErrorView(scan.error).message}
-          </Text>
-        )}
+        <FolderScanView scan={scan} />
       </FieldScreen>
     );
   }
