@@ -5,11 +5,9 @@ import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { FIELD_RULES, getRuntime } from '../../fc/rules.js';
 import type { AccelerationType } from '../../fc/types.js';
-import { codeMenuItems, folderEnter, initialCodeKind, type CodeKind } from '../../wizard/code-choice.js';
-import { toErrorView } from '../../wizard/errors.js';
-import { sampleFiles } from '../../wizard/samples.js';
+import { folderEnter, type CodeKind } from '../../wizard/code-choice.js';
 import type { CodeSource } from '../../wizard/state.js';
-import { ErrorPanel, Field, FieldScreen, Issues, KeyHelp, Menu, Rule, Spinner } from '../components.js';
+import { Field, FieldScreen, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
 import { useBack } from '../hooks/use-back.js';
 import { useDraft } from '../hooks/use-draft.js';
@@ -19,6 +17,7 @@ import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTask } from '../hooks/use-task.js';
 import type { BuiltPackage } from '../services.js';
 import { packageKey } from '../session-package.js';
+import { CodeMenu, OssScreen, SampleScreen, ZipScreen } from './CodeScreens.js';
 import { FolderScanView } from './FolderScanView.js';
 
 type Kind = CodeKind;
@@ -45,13 +44,8 @@ function PackageCode() {
   const { current: phase, go } = useSubScreens<Phase>('menu');
   // Empty means the default (the current folder, or the sample folder's name), shown as a placeholder.
   const [folder, setFolder] = useDraft('code.folder', code?.kind === 'folder' && !code.sample ? code.path : '');
-  const [zipPath, setZipPath] = useDraft('code.zip', code?.kind === 'zip' ? code.path : '');
-  const [bucket, setBucket] = useDraft('code.bucket', code?.kind === 'oss' ? code.bucket : '');
-  const [object, setObject] = useDraft('code.object', code?.kind === 'oss' ? code.object : '');
-  const [sampleDir, setSampleDir] = useDraft(`code.sampleDir:${runtime}`, '');
   // The default folder, or the first free one after it when an earlier run filled it.
   const sampleDefault = useFreeSampleDir(runtime);
-  const sampleTarget = sampleDir.trim() || sampleDefault;
   const [load, runLoad, resetLoad] = useTask<BuiltPackage>();
   // What was picked on the menu in this visit: Esc from its field comes back to it highlighted.
   const [picked, setPicked] = useState<Kind | undefined>();
@@ -63,26 +57,19 @@ function PackageCode() {
     dispatch({ type: 'submit', step: 'code', values: { code: next, packageFacts: facts?.facts } });
   };
 
+  // Each phase is keyed, so a Menu or field never inherits the state of another phase.
   if (phase === 'menu') {
-    const canSample = sampleFiles(runtime) !== undefined;
     return (
-      <Box key={phase} flexDirection="column">
-        <Text>Where is the code?</Text>
-        <Rule rule={FIELD_RULES.code.rule} />
-        <Menu
-          items={codeMenuItems(runtime)}
-          initialValue={initialCodeKind(picked, code)}
-          onSelect={(item) => {
-            if (item.value === 'sample' && !canSample) return;
-            setPicked(item.value);
-            // A file that could not be used is said once, not again when the field is opened anew.
-            resetLoad();
-            go(item.value);
-          }}
-        />
-        <Issues issues={state.issues} />
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
+      <CodeMenu
+        key={phase}
+        picked={picked}
+        onPick={(kind) => {
+          setPicked(kind);
+          // A file that could not be used is said once, not again when the field is opened anew.
+          resetLoad();
+          go(kind);
+        }}
+      />
     );
   }
 
@@ -119,87 +106,43 @@ function PackageCode() {
   }
 
   if (phase === 'zip') {
-    if (load.status === 'running') return <Spinner label={`Reading ${zipPath}…`} />;
     return (
-      <FieldScreen
+      <ZipScreen
         key={phase}
-        issues={state.issues}
-        label=".zip or .jar file"
-        value={zipPath}
-        onChange={setZipPath}
-        rule="an existing zip archive; uploaded as it is"
-        check={(v) => (/\.(zip|jar)$/i.test(v.trim()) ? undefined : 'a path ending in .zip or .jar')}
-        onSubmit={(v) =>
+        load={load}
+        onLoad={(path) =>
           runLoad(async (signal) => {
-            const zip = { kind: 'zip' as const, path: v.trim() };
+            const zip = { kind: 'zip' as const, path };
             // Taken before the read, so a later step can tell whether the file changed since.
             const fingerprint = services.codeFingerprint(zip, runtime).catch(() => undefined);
             await fingerprint;
             const built = await services.buildPackage(zip, runtime, { signal });
             session.pkg = { key: packageKey(zip, runtime)!, fingerprint, built: Promise.resolve(built) };
-            submit({ kind: 'zip', path: v.trim() }, built);
+            submit({ kind: 'zip', path }, built);
             return built;
           })
         }
-      >
-        {load.status === 'failed' && <ErrorPanel error={toErrorView(load.error)} title="Cannot use this file" />}
-      </FieldScreen>
+      />
     );
   }
 
   if (phase === 'oss' || phase === 'oss-object') {
     return (
-      <Box key={phase} flexDirection="column">
-        <Field
-          label="OSS bucket"
-          value={bucket}
-          onChange={setBucket}
-          isActive={phase === 'oss'}
-          rule="the bucket, in the same region as the function"
-          check={(v) => (v.trim() ? undefined : 'required')}
-          onSubmit={() => go('oss-object')}
-        />
-        {phase === 'oss-object' && (
-          <Field
-            label="OSS object"
-            value={object}
-            onChange={setObject}
-            rule="the key of the .zip in the bucket, e.g. code/app.zip"
-            check={(v) => (v.trim() ? undefined : 'required')}
-            onSubmit={(v) => submit({ kind: 'oss', bucket: bucket.trim(), object: v.trim() })}
-          />
-        )}
-        <Issues issues={state.issues} />
-        <KeyHelp />
-      </Box>
+      <OssScreen key={phase} askObject={phase === 'oss-object'} onBucket={() => go('oss-object')} onSubmit={submit} />
     );
   }
 
-  // phase === 'sample'
-  if (sample.status === 'running') return <Spinner label={`Writing the sample into ${sampleTarget}…`} />;
   return (
-    <FieldScreen
-      issues={state.issues}
-      label="New folder for the sample"
-      value={sampleDir}
-      onChange={setSampleDir}
+    <SampleScreen
       suggestion={sampleDefault}
-      rule={`relative to ${services.cwd}; must not exist yet or be empty`}
-      check={(v) => (v.trim() ? undefined : 'required')}
-      onSubmit={(v) =>
+      write={sample}
+      onWrite={(dir) =>
         runSample(async () => {
-          const written = await services.writeSample(runtime, v.trim());
+          const written = await services.writeSample(runtime, dir);
           submit({ kind: 'folder', path: written.dir, sample: true });
         })
       }
-    >
-      <Text dimColor wrap="wrap">
-        files: {(sampleFiles(runtime) ?? []).map((f) => f.path).join(', ')}
-      </Text>
-      {sample.status === 'failed' && (
-        <ErrorPanel error={toErrorView(sample.error)} title="Could not write the sample" />
-      )}
-    </FieldScreen>
+    />
   );
 }
 
