@@ -23,13 +23,13 @@ import {
 } from '../../fc/validate.js';
 import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
 import { useWizard } from '../context.js';
-import { useDebounced } from '../hooks/use-debounced.js';
 import { useDraft } from '../hooks/use-draft.js';
-import { useEntryCheck } from '../hooks/use-entry-check.js';
+import { useInitializerCheck } from '../hooks/use-initializer-check.js';
 import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { unlessDefault, wholeNumberProblem } from '../format.js';
 import { wizardCheck } from '../../wizard/errors.js';
+import { defaultMemory, memoryAfterSwitch, toInt, typedMemoryStart } from '../../wizard/limits.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
 const TYPE = -1;
@@ -43,13 +43,8 @@ function instanceOffer(type: KnownInstanceType): string {
   return `${name}: ${sizes[0]}–${sizes[sizes.length - 1]} MB, timeout up to ${timeoutMax(type)} s…`;
 }
 
-/** A whole number as typed, or NaN (so "12.5" and "12abc" fail the validators rather than round). */
-function toInt(v: string): number {
-  return /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
-}
-
 export function LimitsStep() {
-  const { state, dispatch, services } = useWizard();
+  const { state, dispatch } = useWizard();
   const runtime = state.runtime ?? '';
   const { current: sub, trail: subs, go } = useSubScreens<Sub>('memory');
   const [instanceType, setInstanceType] = useState<KnownInstanceType>(
@@ -66,26 +61,21 @@ export function LimitsStep() {
     unlessDefault(state.initializationTimeout, INIT_TIMEOUT_DEFAULT_S),
   );
   const pkg = usePackage();
-  const settledInit = useDebounced(initializer.trim(), 120);
-  const liveInitCheck = useEntryCheck(pkg, runtime, settledInit, 'initializer');
-  const initCheck = settledInit === initializer.trim() ? liveInitCheck : undefined;
-  const [refusedInit, setRefusedInit] = useState<string | undefined>();
+  const initCheck = useInitializerCheck(pkg, runtime, initializer);
 
   // On the list, a digit starts typing a size (the valid sizes are offered as a list, and any
   // number is checked as it is typed): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
   // pasted) is taken whole when the number is valid.
   useInput(
     (input) => {
-      const digits = /^\d+/.exec(input)?.[0];
-      if (!digits) return;
-      const rest = input.slice(digits.length);
-      if (/^[\r\n]/.test(rest) && !validateMemorySize(Number(digits), instanceType)) {
-        setMemoryText(digits);
-        setMemory(Number(digits));
+      const typed = typedMemoryStart(input, instanceType);
+      if (!typed) return;
+      setMemoryText(typed.digits);
+      if (typed.confirmed) {
+        setMemory(Number(typed.digits));
         go('memory-typed', 'timeout');
         return;
       }
-      setMemoryText(digits);
       go('memory-typed');
     },
     { isActive: sub === 'memory' },
@@ -105,14 +95,10 @@ export function LimitsStep() {
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
-  // The default size of this instance type: what the rule shows, and what Enter on the emptied field takes.
-  const defaultMemory = validateMemorySize(FIELD_RULES.memorySize.default, instanceType)
-    ? (memoryChoices(instanceType)[0] ?? FIELD_RULES.memorySize.default)
-    : FIELD_RULES.memorySize.default;
+  const typeDefault = defaultMemory(instanceType);
   const switchTo = (next: KnownInstanceType) => {
     setInstanceType(next);
-    // A size the new type does not take becomes its smallest.
-    if (validateMemorySize(memory, next)) setMemory(memoryChoices(next)[0] ?? memory);
+    setMemory(memoryAfterSwitch(memory, next));
   };
   return (
     <Box flexDirection="column">
@@ -134,10 +120,10 @@ export function LimitsStep() {
         <Field
           label={FIELD_RULES.memorySize.label}
           value={memoryText}
-          suggestion={String(defaultMemory)}
+          suggestion={String(typeDefault)}
           onChange={setMemoryText}
           rule={memoryRuleText(instanceType)}
-          defaultValue={defaultMemory}
+          defaultValue={typeDefault}
           check={(v) =>
             wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ??
             wizardCheck(validateMemorySize(toInt(v), instanceType))
@@ -183,20 +169,14 @@ export function LimitsStep() {
           onSubmit={async (v) => {
             const value = v.trim();
             if (!value) return submit('', state.initializationTimeout);
-            // Checked again on the submitted value: Enter may come before the live check caught up.
-            if (pkg.status === 'built') {
-              const result = await services.checkHandler(pkg.pkg, runtime, value, 'initializer').catch(() => undefined);
-              if (result?.status === 'error' && refusedInit !== value) {
-                setRefusedInit(value);
-                return;
-              }
-            }
-            go('init-timeout');
+            if (await initCheck.accept(value)) go('init-timeout');
           }}
         />
       )}
-      {sub === 'initializer' && initCheck && <CheckLine status={initCheck.status} message={initCheck.message} />}
-      {sub === 'initializer' && initCheck?.status === 'error' && refusedInit === initializer.trim() && (
+      {sub === 'initializer' && initCheck.check && (
+        <CheckLine status={initCheck.check.status} message={initCheck.check.message} />
+      )}
+      {sub === 'initializer' && initCheck.refusedOnce && (
         <Text wrap="wrap">Press Enter again to keep this initializer anyway (e.g. when a layer provides it).</Text>
       )}
       {done('initializer') && (
