@@ -3,25 +3,11 @@
 // The initializer is checked against the package as typed, as the handler is: one it cannot find
 // is refused once (a second Enter keeps it, e.g. when a layer provides the file).
 import { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
-import {
-  DEFAULT_INSTANCE_TYPE,
-  FIELD_RULES,
-  handlerRuleText,
-  memoryChoices,
-  memoryRuleText,
-  timeoutMax,
-  timeoutRuleText,
-  type KnownInstanceType,
-} from '../../fc/rules.js';
+import { Box, Text } from 'ink';
+import { DEFAULT_INSTANCE_TYPE, FIELD_RULES, timeoutRuleText, type KnownInstanceType } from '../../fc/rules.js';
 import { INIT_TIMEOUT_DEFAULT_S, TIMEOUT_DEFAULT_S } from '../../fc/limits.js';
-import {
-  validateHandler,
-  validateInitializationTimeout,
-  validateMemorySize,
-  validateTimeout,
-} from '../../fc/validate.js';
-import { CheckLine, Field, Issues, KeyHelp, Menu, Rule } from '../components.js';
+import { validateInitializationTimeout, validateTimeout } from '../../fc/validate.js';
+import { Field, Issues, KeyHelp } from '../components.js';
 import { useWizard } from '../context.js';
 import { useDraft } from '../hooks/use-draft.js';
 import { useInitializerCheck } from '../hooks/use-initializer-check.js';
@@ -29,20 +15,11 @@ import { usePackage } from '../hooks/use-package.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { unlessDefault, wholeNumberProblem } from '../format.js';
 import { wizardCheck } from '../../wizard/errors.js';
-import { defaultMemory, memoryAfterSwitch, toInt, typedMemoryStart } from '../../wizard/limits.js';
+import { memoryAfterSwitch, toInt } from '../../wizard/limits.js';
+import { InitializerField } from './InitializerField.js';
+import { MemoryField } from './MemoryField.js';
 
 type Sub = 'memory' | 'memory-typed' | 'timeout' | 'initializer' | 'init-timeout';
-const TYPE = -1;
-/** The memory list's last row: switch to the other instance type (its sizes and timeout range). */
-const SWITCH = -2;
-
-/** What each instance type brings, from the rules table, for the row that switches to it. */
-function instanceOffer(type: KnownInstanceType): string {
-  const sizes = memoryChoices(type);
-  const name = type === 'c1' ? 'Performance instance (c1)' : 'Elastic instance (e1)';
-  return `${name}: ${sizes[0]}–${sizes[sizes.length - 1]} MB, timeout up to ${timeoutMax(type)} s…`;
-}
-
 export function LimitsStep() {
   const { state, dispatch } = useWizard();
   const runtime = state.runtime ?? '';
@@ -63,24 +40,6 @@ export function LimitsStep() {
   const pkg = usePackage();
   const initCheck = useInitializerCheck(pkg, runtime, initializer);
 
-  // On the list, a digit starts typing a size (the valid sizes are offered as a list, and any
-  // number is checked as it is typed): the field opens with what was typed so far. A chunk "1024\r" (typed fast,
-  // pasted) is taken whole when the number is valid.
-  useInput(
-    (input) => {
-      const typed = typedMemoryStart(input, instanceType);
-      if (!typed) return;
-      setMemoryText(typed.digits);
-      if (typed.confirmed) {
-        setMemory(Number(typed.digits));
-        go('memory-typed', 'timeout');
-        return;
-      }
-      go('memory-typed');
-    },
-    { isActive: sub === 'memory' },
-  );
-
   const submit = (init: string, initTimeoutValue: number) =>
     dispatch({
       type: 'submit',
@@ -95,7 +54,6 @@ export function LimitsStep() {
     });
 
   const done = (s: Sub) => subs.includes(s) && sub !== s;
-  const typeDefault = defaultMemory(instanceType);
   const switchTo = (next: KnownInstanceType) => {
     setInstanceType(next);
     setMemory(memoryAfterSwitch(memory, next));
@@ -105,39 +63,28 @@ export function LimitsStep() {
       <Text>
         {FIELD_RULES.instanceType.label}: {instanceType} ({instanceType === 'c1' ? 'performance' : 'elastic'})
       </Text>
-      {sub === 'memory' ? (
-        <MemoryMenu
-          instanceType={instanceType}
-          memory={memory}
-          onPick={(mb) => {
-            setMemory(mb);
-            go('timeout');
-          }}
-          onType={() => go('memory-typed')}
-          onSwitch={switchTo}
-        />
-      ) : sub === 'memory-typed' ? (
-        <Field
-          label={FIELD_RULES.memorySize.label}
-          value={memoryText}
-          suggestion={String(typeDefault)}
-          onChange={setMemoryText}
-          rule={memoryRuleText(instanceType)}
-          defaultValue={typeDefault}
-          check={(v) =>
-            wholeNumberProblem('memorySize', v, memoryRuleText(instanceType)) ??
-            wizardCheck(validateMemorySize(toInt(v), instanceType))
+      <MemoryField
+        sub={sub}
+        instanceType={instanceType}
+        memory={memory}
+        memoryText={memoryText}
+        onMemoryText={setMemoryText}
+        onMemory={(mb) => {
+          setMemory(mb);
+          go('timeout');
+        }}
+        onTyped={(digits, confirmed) => {
+          setMemoryText(digits);
+          if (confirmed) {
+            setMemory(Number(digits));
+            go('memory-typed', 'timeout');
+            return;
           }
-          onSubmit={(v) => {
-            setMemory(toInt(v));
-            go('timeout');
-          }}
-        />
-      ) : (
-        <Text>
-          {FIELD_RULES.memorySize.label}: {memory}
-        </Text>
-      )}
+          go('memory-typed');
+        }}
+        onType={() => go('memory-typed')}
+        onSwitch={switchTo}
+      />
       {sub === 'timeout' && (
         <Field
           label={FIELD_RULES.timeout.label}
@@ -159,25 +106,16 @@ export function LimitsStep() {
         </Text>
       )}
       {sub === 'initializer' && (
-        <Field
-          label={FIELD_RULES.initializer.label}
+        <InitializerField
+          runtime={runtime}
           value={initializer}
           onChange={setInitializer}
-          rule={handlerRuleText(runtime, 'initializer')}
-          placeholder="(none: press Enter)"
-          check={(v) => (v.trim() ? wizardCheck(validateHandler(runtime, v.trim(), 'initializer')) : undefined)}
-          onSubmit={async (v) => {
-            const value = v.trim();
+          check={initCheck}
+          onSubmit={async (value) => {
             if (!value) return submit('', state.initializationTimeout);
             if (await initCheck.accept(value)) go('init-timeout');
           }}
         />
-      )}
-      {sub === 'initializer' && initCheck.check && (
-        <CheckLine status={initCheck.check.status} message={initCheck.check.message} />
-      )}
-      {sub === 'initializer' && initCheck.refusedOnce && (
-        <Text wrap="wrap">Press Enter again to keep this initializer anyway (e.g. when a layer provides it).</Text>
       )}
       {done('initializer') && (
         <Text>
@@ -201,44 +139,6 @@ export function LimitsStep() {
       )}
       <Issues issues={state.issues} />
       <KeyHelp extra={sub === 'memory' ? '↑/↓ move · or type a size' : undefined} />
-    </Box>
-  );
-}
-
-/** The sizes the instance type takes, typing another, and switching to the other instance type. */
-function MemoryMenu(props: {
-  instanceType: KnownInstanceType;
-  memory: number;
-  onPick: (mb: number) => void;
-  onType: () => void;
-  onSwitch: (type: KnownInstanceType) => void;
-}) {
-  const { instanceType, memory } = props;
-  const choices = memoryChoices(instanceType);
-  const other: KnownInstanceType = instanceType === 'c1' ? 'e1' : 'c1';
-  const switchDetail = `Switches the instance type to ${other}: ${memoryRuleText(other)}; ${timeoutRuleText(other)}.`;
-  return (
-    <Box flexDirection="column">
-      <Text bold>{FIELD_RULES.memorySize.label}</Text>
-      <Rule
-        rule={memoryRuleText(instanceType)}
-        defaultValue={instanceType === 'c1' ? undefined : FIELD_RULES.memorySize.default}
-      />
-      <Menu
-        key={instanceType}
-        items={[
-          ...choices.map((mb) => ({ label: `${mb} MB`, value: mb })),
-          { label: 'Type a size in MB…', value: TYPE, detail: 'Or just type the digits here.' },
-          { label: instanceOffer(other), value: SWITCH, detail: switchDetail },
-        ]}
-        initialValue={choices.includes(memory) ? memory : TYPE}
-        limit={6}
-        onSelect={(item) => {
-          if (item.value === SWITCH) return props.onSwitch(other);
-          if (item.value === TYPE) return props.onType();
-          props.onPick(item.value);
-        }}
-      />
     </Box>
   );
 }
