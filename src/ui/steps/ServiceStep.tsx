@@ -3,17 +3,17 @@
 // new service is created by the deploy, after the review (which shows "service S: create").
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { FIELD_RULES } from '../../fc/rules.js';
 import type { ServiceInfo } from '../../fc/types.js';
-import { validateServiceName } from '../../fc/validate.js';
-import { toErrorView, wizardCheck } from '../../wizard/errors.js';
 import { filterNames, fitWindow, visibleWindow } from '../../wizard/filter.js';
-import { ErrorPanel, FieldScreen, Issues, KeyHelp, Menu, Spinner } from '../components.js';
+import { chooseServiceRow, initialServiceRow, movedRow, typedService } from '../../wizard/service-choice.js';
+import { Issues, KeyHelp, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
 import { TextField } from '../TextField.js';
 import { useBack } from '../hooks/use-back.js';
+import { useLatestState } from '../hooks/use-latest-state.js';
 import { useScreenBudget } from '../hooks/use-screen-budget.js';
 import { useTask } from '../hooks/use-task.js';
+import { NewServiceField, ServiceListFailed } from './ServiceScreens.js';
 
 const CREATE = '\u0000create';
 const LIST_ROWS = 8;
@@ -74,13 +74,8 @@ export function ServiceStep() {
   const { state, session, dispatch, options } = useWizard();
   const [list, runList] = useTask<ServiceInfo[]>();
   const [query, setQuery] = useState('');
-  const [highlighted, setHighlightedState] = useState(0);
   // Keys in one chunk (Down then Enter) reach the handlers before a re-render: the ref is current.
-  const highlightedRef = useRef(0);
-  const setHighlighted = (next: number | ((h: number) => number)) => {
-    highlightedRef.current = typeof next === 'function' ? next(highlightedRef.current) : next;
-    setHighlightedState(highlightedRef.current);
-  };
+  const [highlighted, highlightedRef, setHighlighted] = useLatestState(0);
   const [creating, setCreating] = useState(false);
   const [newName, setNewName] = useState('');
 
@@ -99,12 +94,10 @@ export function ServiceStep() {
   const fitted = fitWindow(count, shown, LIST_ROWS, budget);
   ownLines.current = fitted.lines;
 
-  // Start on the service chosen before (Esc back, edit from review, a profile's), else on the first
-  // listed one: most deploys go to a service that exists. "Create" stays one ↑ away.
+  // Start on the service chosen before, else on the first listed one.
   useEffect(() => {
     if (list.status !== 'done') return;
-    const i = state.service ? list.value.findIndex((s) => s.serviceName === state.service?.name) : -1;
-    setHighlighted(i >= 0 ? i + 1 : list.value.length > 0 ? 1 : 0);
+    setHighlighted(initialServiceRow(list.value, state.service?.name));
     // Only when the list arrives: later the highlight is the user's, not the earlier choice's.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.status]);
@@ -121,21 +114,19 @@ export function ServiceStep() {
   // the render that would have filtered with it.
   const choose = (typed: string) => {
     const found = typed === query ? matches : filterNames(services, typed, (s) => s.serviceName);
-    const h = Math.min(highlightedRef.current, found.length);
-    if (h === 0) {
+    const chosen = chooseServiceRow(found, highlightedRef.current, typed);
+    if (chosen?.create) {
       setCreating(true);
-      setNewName(typed && !validateServiceName(typed) ? typed : '');
-      return;
+      setNewName(chosen.name);
+    } else if (chosen) {
+      dispatch({ type: 'submit', step: 'service', values: { service: { name: chosen.name, isNew: false } } });
     }
-    const picked = found[h - 1];
-    if (picked)
-      dispatch({ type: 'submit', step: 'service', values: { service: { name: picked.serviceName, isNew: false } } });
   };
 
   useInput(
     (_input, key) => {
-      if (key.upArrow) setHighlighted((h) => (h - 1 + count) % count);
-      else if (key.downArrow) setHighlighted((h) => (h + 1) % count);
+      if (key.upArrow) setHighlighted((h) => movedRow(h, -1, count));
+      else if (key.downArrow) setHighlighted((h) => movedRow(h, 1, count));
     },
     { isActive: list.status === 'done' && !creating },
   );
@@ -144,47 +135,27 @@ export function ServiceStep() {
   if (list.status === 'running' || list.status === 'idle') return <Spinner label="Listing services (every page)…" />;
   if (list.status === 'failed') {
     return (
-      <Box flexDirection="column">
-        <ErrorPanel
-          error={toErrorView(list.error, { credentialSource: state.target?.credentialSource })}
-          title="Could not list the services"
-        />
-        <Text>Press Esc to go back and change the target, or choose:</Text>
-        <Menu
-          items={[
-            { label: 'Try again', value: 'retry' },
-            { label: 'Create a new service', value: 'create' },
-          ]}
-          onSelect={(item) => {
-            const connection = session.connection;
-            if (item.value === 'retry' && connection) runList((signal) => connection.listServices({ signal }));
-            else setCreating(true);
-          }}
-        />
-      </Box>
+      <ServiceListFailed
+        error={list.error}
+        onRetry={() => {
+          const connection = session.connection;
+          if (connection) runList((signal) => connection.listServices({ signal }));
+          else setCreating(true);
+        }}
+        onCreate={() => setCreating(true)}
+      />
     );
   }
 
   if (creating) {
     return (
-      <FieldScreen
-        issues={state.issues}
-        keys={{ only: 'Enter choose · Esc back to the list · Ctrl-C quit' }}
-        label="New service name"
+      <NewServiceField
         value={newName}
         onChange={setNewName}
-        rule={FIELD_RULES.serviceName.rule}
-        check={(v) => wizardCheck(validateServiceName(v))}
-        onSubmit={(name) => {
-          // A name that is already listed is that service, not a new one.
-          const isNew = !services.some((s) => s.serviceName === name);
-          dispatch({ type: 'submit', step: 'service', values: { service: { name, isNew } } });
-        }}
-      >
-        <Text dimColor wrap="wrap">
-          Nothing is created yet: the deploy creates the service, after the review.
-        </Text>
-      </FieldScreen>
+        onSubmit={(name) =>
+          dispatch({ type: 'submit', step: 'service', values: { service: typedService(name, services) } })
+        }
+      />
     );
   }
 
