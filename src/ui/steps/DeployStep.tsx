@@ -4,26 +4,66 @@
 import path from 'node:path';
 import { useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
+import { EXIT } from '../../core/errors.js';
+import { afterFailureChoices } from '../../wizard/deploy-view.js';
 import { toErrorView } from '../../wizard/errors.js';
 import { toDeploySpec } from '../../wizard/profile.js';
-import { STEPS, type InputStepId } from '../../wizard/steps.js';
-import { ErrorPanel, KeyHelp, Menu, Spinner, useColor, type MenuItem } from '../components.js';
+import { ErrorPanel, KeyHelp, Menu, Spinner } from '../components.js';
 import { useWizard } from '../context.js';
-import { EXIT } from '../../core/errors.js';
 import { formatMs, useElapsed } from '../hooks/use-elapsed.js';
-import { formatBytes } from '../../core/bytes.js';
-import { plural } from '../format.js';
-import { currentPackage, packageKey } from '../session-package.js';
 import { useTask } from '../hooks/use-task.js';
-
-type After = { kind: 'fix'; step: InputStepId } | { kind: 'retry' } | { kind: 'review' } | { kind: 'quit' };
+import { currentPackage, packageKey } from '../session-package.js';
+import { DeployProgressLines } from './DeployProgressLines.js';
 
 export function DeployStep() {
-  const { state, dispatch, services, session, options, exit } = useWizard();
-  const color = useColor();
+  const { state, dispatch, options, exit } = useWizard();
   const deploy = state.deploy;
   const running = deploy.status === 'running';
   const elapsed = useElapsed(running, options.animation);
+  useDeployRun();
+
+  const progress = deploy.status === 'running' || deploy.status === 'failed' ? deploy.progress : [];
+  const lines = <DeployProgressLines progress={progress} running={running} />;
+
+  if (deploy.status === 'failed') {
+    const error = deploy.error;
+    return (
+      <Box flexDirection="column">
+        {lines}
+        <ErrorPanel error={error} title="The deploy failed" />
+        <Box marginTop={1}>
+          <Menu
+            items={afterFailureChoices(error.fixStep)}
+            onSelect={({ value }) => {
+              if (value.kind === 'fix') dispatch({ type: 'edit', step: value.step });
+              else if (value.kind === 'review') dispatch({ type: 'back' });
+              else if (value.kind === 'retry') dispatch({ type: 'deploy-start' });
+              else exit(EXIT.failed);
+            }}
+          />
+        </Box>
+        <KeyHelp extra="↑/↓ move" />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Deploying {state.functionName} to {state.service?.name}… <Text dimColor>{formatMs(elapsed)}</Text>
+      </Text>
+      {lines}
+      {progress.length === 0 && <Spinner label="Starting…" />}
+      <Box marginTop={1}>
+        <Text dimColor>Ctrl-C cancels</Text>
+      </Box>
+    </Box>
+  );
+}
+
+/** Runs the deploy of each attempt, reporting its progress and its outcome to the wizard's state. */
+function useDeployRun(): void {
+  const { state, dispatch, services, session } = useWizard();
+  const deploy = state.deploy;
   const startedFor = useRef<number | undefined>(undefined);
   const attempt = deploy.status === 'running' ? deploy.attempt : undefined;
 
@@ -74,73 +114,4 @@ export function DeployStep() {
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
-
-  const progress = deploy.status === 'running' || deploy.status === 'failed' ? deploy.progress : [];
-  const lines = progress.map((p) => {
-    const size = p.files !== undefined ? ` ${plural(p.files, 'file')} · ${formatBytes(p.bytes ?? 0)}` : '';
-    const detail = p.detail ? ` ${p.detail}` : '';
-    const time = p.ms !== undefined ? ` (${formatMs(p.ms)})` : '';
-    if (p.done) {
-      return (
-        <Text key={p.phase} wrap="wrap">
-          <Text color={color('green')}>✓</Text> {p.phase}
-          {size}
-          {detail}
-          <Text dimColor>{time}</Text>
-        </Text>
-      );
-    }
-    return running ? (
-      <Spinner key={p.phase} label={`${p.phase}${size}${detail}`} />
-    ) : (
-      <Text key={p.phase} wrap="wrap">
-        <Text color={color('red')}>✗</Text> {p.phase}
-        {size}
-        {detail}
-      </Text>
-    );
-  });
-
-  if (deploy.status === 'failed') {
-    const error = deploy.error;
-    const items: MenuItem<After>[] = [];
-    if (error.fixStep)
-      items.push({
-        label: `Go back and fix: ${STEPS[error.fixStep].title}`,
-        value: { kind: 'fix', step: error.fixStep as InputStepId },
-      });
-    items.push({ label: 'Back to the review', value: { kind: 'review' } });
-    items.push({ label: 'Try again', value: { kind: 'retry' } });
-    items.push({ label: 'Quit', value: { kind: 'quit' }, note: 'exit 1' });
-    return (
-      <Box flexDirection="column">
-        {lines}
-        <ErrorPanel error={error} title="The deploy failed" />
-        <Box marginTop={1}>
-          <Menu
-            items={items}
-            onSelect={({ value }) => {
-              if (value.kind === 'fix') dispatch({ type: 'edit', step: value.step });
-              else if (value.kind === 'review') dispatch({ type: 'back' });
-              else if (value.kind === 'retry') dispatch({ type: 'deploy-start' });
-              else exit(EXIT.failed);
-            }}
-          />
-        </Box>
-        <KeyHelp extra="↑/↓ move" />
-      </Box>
-    );
-  }
-  return (
-    <Box flexDirection="column">
-      <Text>
-        Deploying {state.functionName} to {state.service?.name}… <Text dimColor>{formatMs(elapsed)}</Text>
-      </Text>
-      {lines}
-      {lines.length === 0 && <Spinner label="Starting…" />}
-      <Box marginTop={1}>
-        <Text dimColor>Ctrl-C cancels</Text>
-      </Box>
-    </Box>
-  );
 }
