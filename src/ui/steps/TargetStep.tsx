@@ -2,8 +2,7 @@
 // session), the local sandbox (the default when no cloud credentials are found), a custom
 // endpoint, or a saved profile to redeploy. Each choice ends in a Connection kept in the session.
 import { useState } from 'react';
-import { Box, Text } from 'ink';
-import { ACCOUNT_ID, cloudEndpoint } from '../../fc/endpoint.js';
+import { Box } from 'ink';
 import type { Credentials } from '../../fc/types.js';
 import { toErrorView } from '../../wizard/errors.js';
 import type { TargetKind } from '../../wizard/state.js';
@@ -15,12 +14,13 @@ import {
   startingPlace,
   type TargetChoice,
 } from '../../wizard/target.js';
-import { ErrorPanel, FieldScreen, Spinner } from '../components.js';
-import { useWizard, type Session } from '../context.js';
+import { ErrorPanel, Spinner } from '../components.js';
+import { useWizard } from '../context.js';
 import { useFoundTargets } from '../hooks/use-found-targets.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
-import { useTask } from '../hooks/use-task.js';
-import type { Connection, FoundCredentials } from '../services.js';
+import { useTargetConnection } from '../hooks/use-target-connection.js';
+import type { FoundCredentials } from '../services.js';
+import { AccountField } from './AccountField.js';
 import { EndpointField } from './EndpointField.js';
 import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
 import { TypedKeyScreen, useTypedKey, type TypedKeyPhase } from './TypedKeyScreens.js';
@@ -43,7 +43,7 @@ export function TargetStep() {
   const [servedKey, setServedKey] = useState<FoundCredentials | undefined>();
   // The key id that `fcw serve` takes: it refuses every other, so no other is offered or typed.
   const [servedKeyId, setServedKeyId] = useState<string | undefined>();
-  const [work, run] = useTask<void>();
+  const { work, connect, openProfile } = useTargetConnection();
   // Esc does nothing while a connection is being made.
   const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
 
@@ -53,19 +53,8 @@ export function TargetStep() {
     setAccountId(start.accountId);
   });
 
-  const finish = (connect: (signal: AbortSignal) => Promise<Connection>) =>
-    run(async (signal) => {
-      const connection = await connect(signal);
-      if (signal.aborted) {
-        await connection.close();
-        return;
-      }
-      await adoptConnection(session, connection);
-      dispatch({ type: 'submit', step: 'target', values: { target: connection.target } });
-    });
-
   const connectWith = (credentials: Credentials, source: string, ref?: FoundCredentials['ref']) =>
-    finish(async () =>
+    connect(async () =>
       kind === 'cloud'
         ? services.connectCloud({ region, accountId, credentials, source, ref })
         : services.connectEndpoint({ endpoint, accountId, credentials, source, ref }),
@@ -106,27 +95,14 @@ export function TargetStep() {
           // The sandbox this run started is still up (Esc back): keep it, and what was chosen there.
           else if (session.connection?.target.kind === 'sandbox') {
             dispatch({ type: 'submit', step: 'target', values: { target: session.connection.target } });
-          } else finish((signal) => services.startSandbox({ signal }));
+          } else connect((signal) => services.startSandbox({ signal }));
         }}
       />
     );
   }
 
   if (phase === 'profiles') {
-    return (
-      <ProfileMenu
-        key={phase}
-        profiles={found.profiles}
-        failure={failure}
-        onSelect={(name) =>
-          run(async (signal) => {
-            const { values, connection } = await services.openProfile(name, { signal });
-            await adoptConnection(session, connection);
-            dispatch({ type: 'load-profile', profile: values });
-          })
-        }
-      />
-    );
+    return <ProfileMenu key={phase} profiles={found.profiles} failure={failure} onSelect={openProfile} />;
   }
 
   if (phase === 'region') {
@@ -166,19 +142,13 @@ export function TargetStep() {
 
   if (phase === 'account') {
     return (
-      <FieldScreen
+      <AccountField
         key={phase}
-        label="Account id"
         value={accountId}
         onChange={setAccountId}
-        rule="your numeric Alibaba Cloud account id (console, top right → account id)"
-        check={(v) => (ACCOUNT_ID.test(v) ? undefined : 'digits only, e.g. 123456789012')}
+        cloudRegion={kind === 'cloud' ? region : undefined}
         onSubmit={() => go('creds')}
-      >
-        {kind === 'cloud' && (
-          <Text dimColor>endpoint: {ACCOUNT_ID.test(accountId) ? cloudEndpoint(accountId, region) : '…'}</Text>
-        )}
-      </FieldScreen>
+      />
     );
   }
 
@@ -207,14 +177,4 @@ export function TargetStep() {
       connect={(credentials, source) => connectWith(credentials, source)}
     />
   );
-}
-
-/**
- * Makes `connection` the session's. Another target replaces the previous one: what that one started
- * (a sandbox) stops.
- */
-async function adoptConnection(session: Session, connection: Connection): Promise<void> {
-  if (session.connection && session.connection !== connection) await session.connection.close();
-  session.connection = connection;
-  session.pkg = undefined;
 }
