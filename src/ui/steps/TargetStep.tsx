@@ -19,7 +19,7 @@ import { useWizard } from '../context.js';
 import { useFoundTargets } from '../hooks/use-found-targets.js';
 import { useSubScreens } from '../hooks/use-sub-screens.js';
 import { useTargetConnection } from '../hooks/use-target-connection.js';
-import type { FoundCredentials } from '../services.js';
+import type { FoundCredentials, ServedSandbox } from '../services.js';
 import { AccountField } from './AccountField.js';
 import { EndpointField } from './EndpointField.js';
 import { CredentialsMenu, ProfileMenu, RegionMenu, TargetKindMenu } from './TargetMenus.js';
@@ -39,10 +39,9 @@ export function TargetStep() {
   );
   const [accountId, setAccountId] = useState(previous?.accountId ?? defaults.accountId ?? '');
   const typed = useTypedKey();
-  // The key found here with the id the `fcw serve` at the endpoint expects (GET /sandbox-info).
-  const [servedKey, setServedKey] = useState<FoundCredentials | undefined>();
-  // The key id that `fcw serve` takes: it refuses every other, so no other is offered or typed.
-  const [servedKeyId, setServedKeyId] = useState<string | undefined>();
+  // What the `fcw serve` at the endpoint said (GET /sandbox-info): the key id it takes (it refuses
+  // every other, so no other is offered or typed) and the key found here with that id.
+  const [served, setServed] = useState<ServedSandbox | undefined>();
   const { work, connect, openProfile } = useTargetConnection();
   // Esc does nothing while a connection is being made.
   const { current: phase, go } = useSubScreens<Phase>('menu', () => work.status === 'running');
@@ -69,8 +68,8 @@ export function TargetStep() {
     work.status === 'failed' ? <ErrorPanel error={toErrorView(work.error)} title="Could not use this target" /> : null;
   // Cloud keys for Alibaba Cloud; the sandbox's own key only for an endpoint (`fcw serve`).
   const cloudCreds = cloudKeys(found.creds);
-  const expectedKeyId = kind === 'endpoint' ? servedKeyId : undefined;
-  const usable = offeredKeys(kind, found.creds, { key: servedKey, keyId: servedKeyId });
+  const expectedKeyId = kind === 'endpoint' ? served?.accessKeyId : undefined;
+  const usable = offeredKeys(kind, found.creds, { key: served?.key, keyId: served?.accessKeyId });
 
   // Each phase is keyed below, so a Menu or field never inherits the highlight of another phase.
   if (phase === 'menu') {
@@ -126,12 +125,11 @@ export function TargetStep() {
           value={endpoint}
           keys={found.creds}
           onChange={setEndpoint}
-          onConfirm={(url, served) => {
+          onConfirm={(url, said) => {
             setEndpoint(url);
-            setServedKey(served?.key);
-            setServedKeyId(served?.accessKeyId);
+            setServed(said);
             setAccountId(
-              accountForEndpoint({ accountId, givenAccountId: defaults.accountId, served, keys: found.creds }),
+              accountForEndpoint({ accountId, givenAccountId: defaults.accountId, served: said, keys: found.creds }),
             );
             go('account');
           }}
