@@ -12,6 +12,8 @@ export class MigrationError extends Error {}
 
 type Json = Record<string, unknown>;
 
+// The fields a version-0 profile could hold, frozen as they were: not FCW_FUNCTION_SETTINGS, which
+// grows with fcw, while an old file's meaning must not change when it does.
 const FUNCTION_FIELDS_V0 = [
   'runtime',
   'handler',
